@@ -1,0 +1,100 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
+
+let package = Package(
+    name: "ws1011",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ws1011", targets: ["ws1011"]),
+        .library(name: "WebSocketDiagnosis", targets: ["WebSocketDiagnosis"]),
+        .library(name: "WebSocketProbe", targets: ["WebSocketProbe"]),
+        .library(name: "WebSocketLab", targets: ["WebSocketLab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+    ],
+    targets: [
+        // Sans-I/O core: observations, transcript, verdict, classifier. Foundation only.
+        .target(name: "WebSocketDiagnosis"),
+        // The instrumented client, the layered probe runner, JWT minting, reports.
+        .target(
+            name: "WebSocketProbe",
+            dependencies: [
+                "WebSocketDiagnosis",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ] + nio
+        ),
+        // Reference backend, auth service, fault proxy, certificate authority, scenarios.
+        .target(
+            name: "WebSocketLab",
+            dependencies: [
+                "WebSocketProbe",
+                "WebSocketDiagnosis",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ] + nio
+        ),
+        // The CLI: argument parsing into configuration structs, nothing else.
+        .executableTarget(
+            name: "ws1011",
+            dependencies: [
+                "WebSocketLab",
+                "WebSocketProbe",
+                "WebSocketDiagnosis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ] + nio
+        ),
+        // The single source of truth for tests.
+        .target(
+            name: "WebSocketTestFramework",
+            dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            path: "TestFramework"
+        ),
+        .testTarget(name: "WebSocketDiagnosisTests", dependencies: ["WebSocketDiagnosis"]),
+        .testTarget(
+            name: "WebSocketProbeTests",
+            dependencies: [
+                "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ] + nio
+        ),
+        .testTarget(
+            name: "WebSocketLabTests",
+            dependencies: ["WebSocketLab", "WebSocketTestFramework"] + nio
+        ),
+        .testTarget(name: "Phase1InfrastructureTests", dependencies: ["WebSocketTestFramework"] + nio),
+        .testTarget(name: "Phase2IntegrationTests", dependencies: ["WebSocketTestFramework"] + nio),
+        .testTarget(name: "Phase3EndToEndTests", dependencies: ["WebSocketTestFramework"] + nio),
+    ],
+    swiftLanguageModes: [.v6]
+)

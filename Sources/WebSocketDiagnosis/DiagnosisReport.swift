@@ -1,0 +1,99 @@
+/// The whole result of a diagnosis: the `ws1011.report/1` JSON contract.
+public struct DiagnosisReport: Codable, Sendable, Equatable {
+    public static let schemaID = "ws1011.report/1"
+
+    public var schema: String
+    /// The probed URL (redacted).
+    public var target: String
+    public var verdict: Verdict
+    public var steps: [ProbeStep]
+    /// The transcript through the front (or the only one).
+    public var transcript: ConnectionTranscript
+    /// The same plan run directly against the backend (`--direct`).
+    public var directTranscript: ConnectionTranscript?
+    public var measurements: Measurements?
+    public var authChannels: [AuthChannelResult]?
+
+    public init(
+        target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,
+        directTranscript: ConnectionTranscript? = nil, measurements: Measurements? = nil,
+        authChannels: [AuthChannelResult]? = nil
+    ) {
+        self.schema = Self.schemaID
+        self.target = target
+        self.verdict = verdict
+        self.steps = steps
+        self.transcript = transcript
+        self.directTranscript = directTranscript
+        self.measurements = measurements
+        self.authChannels = authChannels
+    }
+}
+
+/// Timeout discovery results (`--idle-probe`, `--lifetime-probe`, `--sustain`).
+public struct Measurements: Codable, Sendable, Equatable {
+    /// How long a silent connection lived; `nil` when it outlived the probe.
+    public var idleTimeoutMs: Double?
+    /// How long a connection with pings every second lived; `nil` when it outlived the probe.
+    public var lifetimeMs: Double?
+    /// How long the idle probe waited at most.
+    public var idleProbeMs: Double?
+    /// How long the lifetime probe waited at most.
+    public var lifetimeProbeMs: Double?
+    /// How long the sustained connection held, and whether it lasted the whole requested time.
+    public var sustainedMs: Double?
+    public var sustainRequestedMs: Double?
+    /// The transcripts of the timeout probes, for the classifier.
+    public var idleTranscript: ConnectionTranscript?
+    public var lifetimeTranscript: ConnectionTranscript?
+
+    public init(
+        idleTimeoutMs: Double? = nil, lifetimeMs: Double? = nil, idleProbeMs: Double? = nil,
+        lifetimeProbeMs: Double? = nil, sustainedMs: Double? = nil, sustainRequestedMs: Double? = nil,
+        idleTranscript: ConnectionTranscript? = nil, lifetimeTranscript: ConnectionTranscript? = nil
+    ) {
+        self.idleTimeoutMs = idleTimeoutMs
+        self.lifetimeMs = lifetimeMs
+        self.idleProbeMs = idleProbeMs
+        self.lifetimeProbeMs = lifetimeProbeMs
+        self.sustainedMs = sustainedMs
+        self.sustainRequestedMs = sustainRequestedMs
+        self.idleTranscript = idleTranscript
+        self.lifetimeTranscript = lifetimeTranscript
+    }
+}
+
+/// How the token travels to the backend.
+public enum AuthChannel: String, Codable, Sendable, CaseIterable {
+    /// `Sec-WebSocket-Protocol: jwt-auth, jwt.<token>`.
+    case subprotocol
+    /// `Authorization: Bearer <token>`.
+    case header
+    /// `?token=<token>`.
+    case query
+    /// No credential at all (the backend's own answer without one).
+    case none
+}
+
+/// The outcome of one auth channel through one path.
+public struct AuthChannelResult: Codable, Sendable, Equatable {
+    public var channel: AuthChannel
+    /// `front` or `direct`.
+    public var path: String
+    /// Whether the connection opened and the backend accepted the credential.
+    public var accepted: Bool
+    /// Handshake status, when an HTTP answer came.
+    public var status: Int?
+    /// Close code, when the connection opened then closed.
+    public var closeCode: Int?
+    public var detail: String
+
+    public init(channel: AuthChannel, path: String, accepted: Bool, status: Int? = nil, closeCode: Int? = nil, detail: String) {
+        self.channel = channel
+        self.path = path
+        self.accepted = accepted
+        self.status = status
+        self.closeCode = closeCode
+        self.detail = detail
+    }
+}

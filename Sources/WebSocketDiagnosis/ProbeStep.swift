@@ -1,0 +1,25 @@
+/// The layered steps of a probe, in order.
+public enum StepName: String, Codable, Sendable, CaseIterable {
+    case resolve, connect, tls, upgrade, subprotocol, auth, ping, messages, sustain, agentEvents = "agent-events", close
+}
+
+/// The outcome of one step.
+public enum StepStatus: String, Codable, Sendable {
+    case passed, failed, skipped
+}
+
+/// One step of a layered probe, as reported.
+public struct ProbeStep: Codable, Sendable, Equatable {
+    public var name: StepName
+    public var status: StepStatus
+    public var durationMs: Double?
+    /// What was observed (passed/failed) or why it was skipped.
+    public var detail: String
+
+    public init(name: StepName, status: StepStatus, durationMs: Double? = nil, detail: String) {
+        self.name = name
+        self.status = status
+        self.durationMs = durationMs
+        self.detail = detail
+    }
+}

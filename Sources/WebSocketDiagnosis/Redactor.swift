@@ -1,0 +1,145 @@
+import Foundation
+
+/// Removes secrets from everything that is recorded: header values, subprotocol entries,
+/// query parameters, and any JWT-shaped or explicitly registered secret inside free text.
+///
+/// Pure and deterministic: the same input always gives the same output.
+public struct Redactor: Sendable {
+    /// What replaces a secret.
+    public static let mask = "<redacted>"
+
+    /// Header names whose whole value is a secret (compared case-insensitively).
+    public var secretHeaders: Set<String>
+    /// Query parameter names whose value is a secret (compared case-insensitively).
+    public var secretQueryParameters: Set<String>
+    /// Literal secrets to scrub wherever they appear (tokens and signing secrets given by the user).
+    public var knownSecrets: [String]
+
+    /// - Parameters:
+    ///   - knownSecrets: literal strings to scrub anywhere (default none; values shorter than 4
+    ///     characters are ignored so that a one-letter secret cannot blank a report).
+    public init(
+        secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"],
+        secretQueryParameters: Set<String> = ["token", "access_token", "jwt", "auth", "key", "api_key", "apikey", "secret", "password", "signature", "sig"],
+        knownSecrets: [String] = []
+    ) {
+        self.secretHeaders = Set(secretHeaders.map { $0.lowercased() })
+        self.secretQueryParameters = Set(secretQueryParameters.map { $0.lowercased() })
+        self.knownSecrets = knownSecrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+    }
+
+    /// A copy that also scrubs `secrets`.
+    public func adding(secrets: [String]) -> Redactor {
+        var copy = self
+        copy.knownSecrets = (knownSecrets + secrets.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        return copy
+    }
+
+    // MARK: - Headers
+
+    /// The value of header `name` as it may be recorded.
+    public func header(name: String, value: String) -> String {
+        let lower = name.lowercased()
+        if secretHeaders.contains(lower) {
+            // Keep the scheme word of Authorization so a reader sees *how* auth was sent.
+            if lower.hasSuffix("authorization"), let space = value.firstIndex(of: " ") {
+                return String(value[..<space]) + " " + Self.mask
+            }
+            return Self.mask
+        }
+        if lower == "sec-websocket-protocol" {
+            return value.split(separator: ",").map { subprotocol(String($0).trimmingCharacters(in: .whitespaces)) }
+                .joined(separator: ", ")
+        }
+        return text(value)
+    }
+
+    /// Redacts a list of header fields.
+    public func headers(_ fields: [HeaderField]) -> [HeaderField] {
+        fields.map { HeaderField($0.name, header(name: $0.name, value: $0.value)) }
+    }
+
+    /// One subprotocol entry: `jwt.<token>` becomes `jwt.<redacted>`, anything token-like is masked.
+    public func subprotocol(_ entry: String) -> String {
+        if let dot = entry.firstIndex(of: "."), entry[..<dot].lowercased() == "jwt" || entry[..<dot].lowercased() == "token"
+            || entry[..<dot].lowercased() == "bearer"
+        {
+            return String(entry[...dot]) + Self.mask
+        }
+        return text(entry)
+    }
+
+    // MARK: - URLs
+
+    /// A URL or a path-with-query with secret query values masked.
+    public func url(_ string: String) -> String {
+        guard let q = string.firstIndex(of: "?") else { return text(string) }
+        let head = String(string[..<q])
+        var query = String(string[string.index(after: q)...])
+        var fragment = ""
+        if let hash = query.firstIndex(of: "#") {
+            fragment = String(query[hash...])
+            query = String(query[..<hash])
+        }
+        let parts = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
+            let name = String(pair[..<eq])
+            let decoded = name.removingPercentEncoding ?? name
+            if secretQueryParameters.contains(decoded.lowercased()) { return name + "=" + Self.mask }
+            return String(pair)
+        }
+        // Userinfo (`wss://user:pass@host`) is a secret too.
+        return text(stripUserinfo(head)) + "?" + text(parts.joined(separator: "&")) + fragment
+    }
+
+    private func stripUserinfo(_ s: String) -> String {
+        guard let scheme = s.range(of: "://") else { return s }
+        let rest = s[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return s }
+        return String(s[..<scheme.upperBound]) + Self.mask + String(rest[at...])
+    }
+
+    // MARK: - Free text
+
+    /// Free text (frame previews, close reasons, error messages) with known secrets and
+    /// anything shaped like a JWT (`eyJ….….…`) masked.
+    public func text(_ string: String) -> String {
+        var out = string
+        for secret in knownSecrets where out.contains(secret) {
+            out = out.replacingOccurrences(of: secret, with: Self.mask)
+        }
+        return Self.maskJWTs(in: out)
+    }
+
+    /// Masks every run that looks like a compact JWS (three base64url segments, the first starting `eyJ`).
+    static func maskJWTs(in s: String) -> String {
+        guard s.contains("eyJ") else { return s }
+        var result = ""
+        var rest = Substring(s)
+        while let start = rest.range(of: "eyJ") {
+            result += rest[..<start.lowerBound]
+            var end = start.lowerBound
+            var dots = 0
+            var idx = start.lowerBound
+            while idx < rest.endIndex {
+                let c = rest[idx]
+                if c == "." { dots += 1 } else if !(c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == "=")) { break }
+                idx = rest.index(after: idx)
+                end = idx
+            }
+            if dots >= 2 {
+                result += mask
+            } else {
+                result += rest[start.lowerBound..<end]
+            }
+            rest = rest[end...]
+            if end == start.lowerBound { // cannot happen ("eyJ" consumed), but never loop forever
+                result += rest.prefix(1)
+                rest = rest.dropFirst()
+            }
+        }
+        result += rest
+        return result
+    }
+}

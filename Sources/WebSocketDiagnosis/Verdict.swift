@@ -1,0 +1,66 @@
+/// The layer a failure comes from.
+public enum Layer: String, Codable, Sendable, CaseIterable {
+    case network
+    case tls
+    case infrastructure
+    case application
+    /// The application failed because of what the front changed (a stripped header).
+    case integration
+    case client
+    case healthy
+    case inconclusive
+}
+
+/// A stable cause identifier (`infrastructure.lifetime-cap`), part of the JSON contract.
+public struct CauseID: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    /// The layer named by the id's prefix (`tls.expired-certificate` → `.tls`).
+    public var layer: Layer {
+        let prefix = rawValue.split(separator: ".", maxSplits: 1).first.map(String.init) ?? rawValue
+        return Layer(rawValue: prefix) ?? .inconclusive
+    }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+}
+
+/// One observation a verdict rests on, and the rule that used it.
+public struct Evidence: Codable, Sendable, Equatable {
+    /// The rule (`close-frame-vs-transport-end`, `timing-lifetime-cap`, `handshake-status`, …).
+    public var rule: String
+    /// The observation, in words a person can check against the transcript.
+    public var observation: String
+
+    public init(rule: String, observation: String) {
+        self.rule = rule
+        self.observation = observation
+    }
+}
+
+/// The classifier's answer: which layer, which cause, how sure, what to do, and why.
+public struct Verdict: Codable, Sendable, Equatable {
+    public var layer: Layer
+    public var cause: CauseID
+    /// 0…1.
+    public var confidence: Double
+    /// One line a person can act on.
+    public var summary: String
+    public var evidence: [Evidence]
+
+    public init(layer: Layer, cause: CauseID, confidence: Double, summary: String, evidence: [Evidence]) {
+        self.layer = layer
+        self.cause = cause
+        self.confidence = confidence
+        self.summary = summary
+        self.evidence = evidence
+    }
+}
