@@ -1,0 +1,59 @@
+# ws1011 — build, test, lab and benchmark entry points.
+SWIFT ?= swift
+SHELL := /bin/bash
+
+.PHONY: all build deps test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
+
+all: build
+
+deps:
+	@scripts/ensure-system-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+## The whole suite (every phase and every module's unit tests). Fails if no test ran.
+test: deps
+	@scripts/swift-test.sh ""
+
+## Phase 1: infrastructure isolation (fault proxy, upgrade path, timeouts, TLS).
+phase1: deps
+	@scripts/swift-test.sh Phase1
+
+## Phase 2: application layer against the real lab services.
+phase2: deps
+	@scripts/swift-test.sh Phase2
+
+## Phase 3: end to end through a front (the lab's cloud-run emulation, or staging).
+phase3: deps
+	@scripts/swift-test.sh Phase3
+
+## Unit tests of the library modules only.
+unit: deps
+	@scripts/swift-test.sh 'WebSocketDiagnosisTests|WebSocketProbeTests|WebSocketLabTests'
+
+## Start the lab (reference backend + auth service) until Ctrl-C.
+lab: deps
+	$(SWIFT) run ws1011 lab
+
+## The main job: diagnose the embedded lab (or URL=wss://host/ws).
+diagnose: deps
+	$(SWIFT) run ws1011 diagnose $(URL)
+
+scenarios: deps
+	$(SWIFT) run ws1011 scenarios
+
+## Run the 1011 reproduction catalog and print the table.
+reproduce: deps
+	$(SWIFT) run ws1011 reproduce
+
+bench: deps
+	@scripts/bench.sh
+
+fuzz: deps
+	@scripts/fuzz.sh
+
+ci: test
+
+clean:
+	rm -rf .build
