@@ -78,6 +78,18 @@ let package = Package(
             dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
             path: "TestFramework"
         ),
+        // `make bench`: side-by-side measurements against peers (HAProxy, Python websockets).
+        .executableTarget(
+            name: "ws1011-bench",
+            dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            path: "Benchmarks"
+        ),
+        // `make fuzz`: libFuzzer entry points (built with -sanitize=fuzzer); a plain build replays the corpus.
+        .executableTarget(
+            name: "ws1011-fuzz",
+            dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            path: "Fuzz"
+        ),
         .testTarget(name: "WebSocketDiagnosisTests", dependencies: ["WebSocketDiagnosis"]),
         .testTarget(
             name: "WebSocketProbeTests",

@@ -1,3 +1,5 @@
+import WebSocketDiagnosis
+
 /// A usage or configuration error (a malformed URL, an unreadable CA file).
 ///
 /// Never used for what a peer or the network does: a failed probe is data in the transcript.

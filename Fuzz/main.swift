@@ -1,0 +1,1 @@
+print("ws1011-fuzz: not yet implemented")

@@ -1,0 +1,110 @@
+/// The stable cause ids the classifier produces (part of the `ws1011.report/1` JSON contract).
+///
+/// The prefix names the layer (`CauseID.layer`). Inconclusive verdicts use ``CauseID/inconclusive``,
+/// healthy ones ``CauseID/healthy``.
+extension CauseID {
+    // MARK: Network
+
+    /// The host name did not resolve.
+    public static let dnsFailure: CauseID = "network.dns-failure"
+    /// Nothing listens on the port (TCP RST to the SYN).
+    public static let connectionRefused: CauseID = "network.connection-refused"
+    /// The TCP connect did not complete within the bound.
+    public static let connectTimeout: CauseID = "network.connect-timeout"
+    /// The connection was reset before any TLS or HTTP answer.
+    public static let networkReset: CauseID = "network.reset"
+    /// The host is unreachable, or the connect failed for another network reason.
+    public static let connectFailure: CauseID = "network.connect-failure"
+
+    // MARK: TLS
+
+    /// `wss://` to a port that does not speak TLS ("wrong version number").
+    public static let plaintextPort: CauseID = "tls.plaintext-port"
+    /// Self-signed leaf, unknown issuer or missing intermediate.
+    public static let untrustedChain: CauseID = "tls.untrusted-chain"
+    /// The leaf is expired or not yet valid.
+    public static let expiredCertificate: CauseID = "tls.expired-certificate"
+    /// The certificate does not name the host.
+    public static let hostnameMismatch: CauseID = "tls.hostname-mismatch"
+    /// Any other TLS handshake failure (alert, no shared cipher, reset mid-handshake).
+    public static let tlsHandshakeFailure: CauseID = "tls.handshake-failure"
+
+    // MARK: Infrastructure
+
+    /// The backend saw plain HTTP: the front dropped `Upgrade`/`Connection` (404/426/400 only through it).
+    public static let upgradeNotForwarded: CauseID = "infrastructure.upgrade-not-forwarded"
+    /// The front itself answered the upgrade with an error status (403 WAF, 429, 502, 503, 504, 52x).
+    public static let upgradeRejected: CauseID = "infrastructure.upgrade-rejected"
+    /// The front gave no HTTP answer within the bound while the backend answers direct (cold start, queueing).
+    public static let upgradeTimeout: CauseID = "infrastructure.upgrade-timeout"
+    /// The connection ended with no close frame after N s of silence.
+    public static let idleTimeout: CauseID = "infrastructure.idle-timeout"
+    /// The connection ended with no close frame N s after open, whatever the traffic.
+    public static let lifetimeCap: CauseID = "infrastructure.lifetime-cap"
+    /// A header the backend needs (credential, subprotocol) does not get through the front.
+    public static let headerStripped: CauseID = "infrastructure.header-stripped"
+    /// The connection ended with no close frame only through the front, with no timing pattern.
+    public static let infrastructureConnectionDropped: CauseID = "infrastructure.connection-dropped"
+    /// An edge proxy closed with 1001 because it is restarting (Cloudflare).
+    public static let edgeRestart: CauseID = "infrastructure.edge-restart"
+    /// Application messages arrive direct but not through the front.
+    public static let messagesDropped: CauseID = "infrastructure.messages-dropped"
+    /// Through the front only, the handshake or the frames break RFC 6455 (the front alters them).
+    public static let frontProtocolViolation: CauseID = "infrastructure.protocol-violation"
+
+    // MARK: Application
+
+    /// The application closed with 1011 (an exception caught by a catch-all handler).
+    public static let internalErrorClose: CauseID = "application.internal-error-close"
+    /// The server's keepalive gave up: 1011 `keepalive ping timeout` after its pings got no pong.
+    public static let applicationKeepaliveTimeout: CauseID = "application.keepalive-timeout"
+    /// The application's socket ended with no close frame right after a message (uvicorn on an exception).
+    public static let applicationConnectionDropped: CauseID = "application.connection-dropped"
+    /// The application rejected the credential (403 before the upgrade, 1008 after).
+    public static let authRejected: CauseID = "application.auth-rejected"
+    /// The application is starting or shutting down (1011 `Service not ready`, 503, 1013).
+    public static let notReady: CauseID = "application.not-ready"
+    /// The application restarted or shut down (1012, or 1001 from the app).
+    public static let applicationRestart: CauseID = "application.restart"
+    /// The application refused a message as too big (1009).
+    public static let messageTooBig: CauseID = "application.message-too-big"
+    /// The peer broke RFC 6455 (1002/1007 received, or our findings of violations).
+    public static let protocolError: CauseID = "application.protocol-error"
+    /// We offered subprotocols and the server selected none.
+    public static let subprotocolNotEchoed: CauseID = "application.subprotocol-not-echoed"
+    /// The backend's own handshake answer is wrong (HTTP 500 before accept, bad accept key, missing headers).
+    public static let handshakeError: CauseID = "application.handshake-error"
+    /// The backend never answered the upgrade within the bound, direct too.
+    public static let applicationHandshakeTimeout: CauseID = "application.handshake-timeout"
+    /// The connection was fine but expected application events did not all arrive.
+    public static let missingEvents: CauseID = "application.missing-events"
+    /// The application rejected a message as invalid (1008 with a validation error list).
+    public static let validationError: CauseID = "application.validation-error"
+    /// The backend itself rate-limits upgrades (429 direct too).
+    public static let rateLimited: CauseID = "application.rate-limited"
+    /// The application closed with a library- or application-defined code (3000–4999).
+    public static let applicationDefinedClose: CauseID = "application.custom-close"
+
+    // MARK: Integration, client, outcome
+
+    /// The application fails only through the front: the front changed what the application receives.
+    public static let appFailureBehindFront: CauseID = "integration.app-failure-behind-front"
+    /// Our keepalive gave up: our pings got no pong, we sent 1011 and no close frame came back.
+    public static let clientKeepaliveTimeout: CauseID = "client.keepalive-timeout"
+    /// Everything the plan checked worked.
+    public static let healthy: CauseID = "healthy"
+    /// The evidence does not fit any rule well enough to name a cause.
+    public static let inconclusive: CauseID = "inconclusive"
+
+    /// Every cause id the classifier can produce, in catalog order.
+    public static let allKnown: [CauseID] = [
+        .dnsFailure, .connectionRefused, .connectTimeout, .networkReset, .connectFailure,
+        .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
+        .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
+        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation,
+        .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
+        .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
+        .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,
+        .appFailureBehindFront, .clientKeepaliveTimeout, .healthy, .inconclusive,
+    ]
+}

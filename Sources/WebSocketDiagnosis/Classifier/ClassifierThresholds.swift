@@ -1,0 +1,38 @@
+/// The time windows the timing rules use (FAILURE_SIGNATURES rule 3).
+///
+/// Defaults suit real deployments and loopback tests alike: the windows are relative to what the
+/// transcript shows (time since open, since the last frame), not to any particular product's timeout.
+public struct ClassifierThresholds: Sendable, Equatable {
+    /// A transport end this soon after one of our application messages, with no answer in between,
+    /// counts as "right after the message" (a size limit or an exception). Default 1.5 s.
+    public var afterMessageWindow: Duration
+    /// Silence (no frame in a direction) at least this long before a bare end counts as idle. Default 1 s.
+    public var minimumSilence: Duration
+    /// A bare end earlier than this after open, under traffic, is too short to call a lifetime cap. Default 1 s.
+    public var minimumLifetime: Duration
+    /// How far a measured timeout may differ from a transcript's timing and still confirm it:
+    /// the larger of this and 5 % of the value. Default 1.5 s.
+    public var measurementTolerance: Duration
+    /// The window after pongs stop in which a server keepalive typically fires
+    /// (Python `websockets`/uvicorn: ping every 20 s, timeout 20 s → 20–40 s). Default 15…45 s.
+    public var keepaliveStallWindow: ClosedRange<Duration>
+
+    public init(
+        afterMessageWindow: Duration = .milliseconds(1500), minimumSilence: Duration = .seconds(1),
+        minimumLifetime: Duration = .seconds(1), measurementTolerance: Duration = .milliseconds(1500),
+        keepaliveStallWindow: ClosedRange<Duration> = .seconds(15) ... .seconds(45)
+    ) {
+        self.afterMessageWindow = afterMessageWindow
+        self.minimumSilence = minimumSilence
+        self.minimumLifetime = minimumLifetime
+        self.measurementTolerance = measurementTolerance
+        self.keepaliveStallWindow = keepaliveStallWindow
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds (transcripts count in milliseconds).
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,67 @@
+/// Turns what a probe observed into a ``Verdict``: which layer, which cause, how sure, what to do, and why.
+///
+/// Pure and deterministic: no I/O, no clock. Rules from FAILURE_SIGNATURES.md run in this priority
+/// order — the first layer that failed wins, as in the probe itself — and the first verdict is taken:
+///
+/// 1. ``NetworkFailureRule`` — DNS, refused, connect timeout, reset before any answer.
+/// 2. ``TLSFailureRule`` — plaintext port, untrusted chain, expired, hostname mismatch, other.
+/// 3. ``UpgradeTimeoutRule`` — no HTTP answer to the upgrade (compares with the direct run).
+/// 4. ``AuthChannelRule`` — the auth-channel matrix shows a channel the front strips.
+/// 5. ``HandshakeStatusRule`` — a non-101 answer, by status, direct comparison and fingerprints.
+/// 6. ``HandshakeValidityRule`` — a 101 that breaks RFC 6455 §4.1, or no subprotocol echoed.
+/// 7. ``ClientKeepaliveRule`` — we sent 1011 after our pings got no pong, nothing came back.
+/// 8. ``PeerProtocolViolationRule`` — our findings of frame-level violations by the peer.
+/// 9. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
+/// 10. ``BareTransportEndRule`` — no close frame: keepalive, after-message, idle, lifetime, dropped.
+/// 11. ``MissingEventsRule`` — the connection was fine but expected events did not arrive.
+/// 12. ``TimeoutDiscoveryRule`` — the idle/lifetime probes found a limit the main run did not hit.
+/// 13. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
+/// 14. ``HealthyRule`` — opened, nothing failed.
+///
+/// When the input has a direct run and the winning rule did not already compare paths, the same rules
+/// judge the direct run alone and ``DirectComparison`` refines the verdict (rule 4: both ways →
+/// application, front only → infrastructure, an application close only through the front → integration).
+public enum FailureClassifier {
+    /// The rules in priority order (see the type's documentation).
+    static let rules: [any ClassificationRule] = [
+        NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
+        HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), ReceivedCloseRule(),
+        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), UnexplainedStepRule(), HealthyRule(),
+    ]
+
+    /// Classifies one probe's observations with the default thresholds.
+    public static func classify(_ input: ClassificationInput) -> Verdict {
+        classify(input, thresholds: ClassifierThresholds())
+    }
+
+    /// Classifies one probe's observations.
+    ///
+    /// - Parameter thresholds: the timing windows (default ``ClassifierThresholds/init(afterMessageWindow:minimumSilence:minimumLifetime:measurementTolerance:keepaliveStallWindow:)``).
+    public static func classify(_ input: ClassificationInput, thresholds: ClassifierThresholds) -> Verdict {
+        let context = ClassificationContext(input: input, thresholds: thresholds)
+        guard let (rule, verdict) = firstVerdict(context) else { return fallback(context) }
+        guard !rule.comparesPaths, let direct = input.direct else { return verdict }
+        let directContext = ClassificationContext.alone(
+            direct: direct, steps: input.directSteps ?? [], expectations: input.expectations, thresholds: thresholds)
+        let directVerdict = firstVerdict(directContext)?.1 ?? fallback(directContext)
+        return DirectComparison.refine(verdict, direct: directVerdict, context: context)
+    }
+
+    /// The first rule that gives a verdict, and its verdict.
+    static func firstVerdict(_ context: ClassificationContext) -> (any ClassificationRule, Verdict)? {
+        for rule in rules {
+            if let verdict = rule.evaluate(context) { return (rule, verdict) }
+        }
+        return nil
+    }
+
+    /// What is said when no rule applies.
+    static func fallback(_ context: ClassificationContext) -> Verdict {
+        let t = context.transcript
+        let end = t.close.effectiveCode.map { "effective close code \($0)" } ?? "no close"
+        return Verdict(
+            cause: .inconclusive, confidence: 0.1,
+            summary: "No known signature fits these observations: read the evidence, the server and proxy logs, and rerun with --direct",
+            evidence: [Evidence(rule: RuleName.closeFrame, observation: "opened: \(context.facts.opened); transport end: \(t.close.transportEnd.rawValue); \(end)")])
+    }
+}

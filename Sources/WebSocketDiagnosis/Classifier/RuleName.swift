@@ -1,0 +1,22 @@
+/// The rule names that appear in ``Evidence/rule`` (stable: reports and tests refer to them).
+enum RuleName {
+    static let networkStage = "network-stage"
+    static let tlsVerification = "tls-verification"
+    static let upgradeTimeout = "upgrade-timeout"
+    static let authChannel = "auth-channel"
+    static let handshakeStatus = "handshake-status"
+    static let handshakeValidity = "handshake-validity"
+    static let sentVersusReceived = "close-sent-vs-received"
+    static let peerProtocolViolation = "peer-protocol-violation"
+    static let closeFrame = "close-frame-vs-transport-end"
+    static let reasonFingerprint = "reason-fingerprint"
+    static let timingAfterMessage = "timing-after-message"
+    static let timingIdle = "timing-idle-timeout"
+    static let timingLifetime = "timing-lifetime-cap"
+    static let timingKeepalive = "timing-keepalive-stall"
+    static let pingsVersusNoPings = "pings-vs-no-pings"
+    static let expectedEvents = "expected-events"
+    static let probeSteps = "probe-steps"
+    static let directVersusFront = "direct-vs-front"
+    static let healthy = "healthy-path"
+}

@@ -1,0 +1,26 @@
+/// The connection opened and nothing failed: the path is healthy for what the plan checked.
+struct HealthyRule: ClassificationRule {
+    func evaluate(_ context: ClassificationContext) -> Verdict? {
+        let f = context.facts
+        guard f.opened, context.transcript.failure == nil, !context.steps.contains(where: { $0.status == .failed }) else { return nil }
+        let t = context.transcript
+        let rtts = t.pings.compactMap(\.rttMs)
+        var parts = ["upgrade 101 at \(Describe.ms(f.openAtMs ?? 0))"]
+        if !rtts.isEmpty { parts.append("\(rtts.count) pings answered (max RTT \(Describe.ms(rtts.max() ?? 0)))") }
+        parts.append("\(t.frames.count) frames")
+        switch t.close.transportEnd {
+        case .stillOpen: parts.append("still open when observation stopped")
+        default:
+            if let r = f.received { parts.append("closed \(Describe.close(code: r.code, reason: r.reason))") }
+            else if let s = f.sent { parts.append("we closed \(Describe.close(code: s.code, reason: s.reason))") }
+        }
+        let passed = context.steps.filter { $0.status == .passed }.map(\.name.rawValue)
+        var evidence = [Evidence(rule: RuleName.healthy, observation: parts.joined(separator: "; "))]
+        if !passed.isEmpty { evidence.append(Evidence(rule: RuleName.probeSteps, observation: "steps passed: \(passed.joined(separator: ", "))")) }
+        let exercised = !t.frames.isEmpty || !passed.isEmpty
+        return Verdict(
+            cause: .healthy, confidence: exercised ? 0.9 : 0.7,
+            summary: "Healthy: the connection opened\(rtts.isEmpty ? "" : ", answered pings") and ended cleanly; nothing to fix on this path",
+            evidence: evidence)
+    }
+}

@@ -1,0 +1,50 @@
+/// A failed TLS handshake, by precise reason (plaintext port, untrusted chain, expired, hostname, other).
+struct TLSFailureRule: ClassificationRule {
+    func evaluate(_ context: ClassificationContext) -> Verdict? {
+        let t = context.transcript
+        guard !context.facts.opened else { return nil }
+        let tlsFailed = t.tls?.failure != nil || t.failure?.stage == .tls
+        guard tlsFailed else { return nil }
+        let detail = t.tls?.failureDetail ?? t.failure?.detail
+        var reason = t.tls?.failure ?? .handshakeFailure
+        if reason == .handshakeFailure, Fingerprints.isPlaintextPeer(tlsDetail: detail) { reason = .plaintextPort }
+
+        var observation = "TLS handshake with \(t.target.host):\(t.target.port) failed: \(reason.rawValue)"
+        if let detail, !detail.isEmpty { observation += " (\(detail))" }
+        var evidence = [Evidence(rule: RuleName.tlsVerification, observation: observation)]
+        if let leaf = t.tls?.chain.first {
+            let sans = leaf.subjectAlternativeNames.isEmpty ? "none" : leaf.subjectAlternativeNames.joined(separator: ", ")
+            evidence.append(Evidence(
+                rule: RuleName.tlsVerification,
+                observation: "leaf \(leaf.subject), issuer \(leaf.issuer), valid \(leaf.notBefore) – \(leaf.notAfter), SANs: \(sans); chain of \(t.tls?.chain.count ?? 0)"))
+        }
+        let host = t.target.host
+        switch reason {
+        case .plaintextPort:
+            return Verdict(
+                cause: .plaintextPort, confidence: 0.9,
+                summary: "Port \(t.target.port) does not speak TLS: use ws:// or point wss:// at the TLS listener",
+                evidence: evidence)
+        case .selfSigned, .unknownIssuer, .missingIntermediate:
+            let fix = reason == .missingIntermediate
+                ? "serve the full chain (leaf + intermediates) on \(host)"
+                : "use a certificate from a trusted CA on \(host), or trust its CA on the client"
+            return Verdict(cause: .untrustedChain, confidence: 0.9, summary: "The server's certificate chain is not trusted (\(reason.rawValue)): \(fix)", evidence: evidence)
+        case .expired, .notYetValid:
+            return Verdict(
+                cause: .expiredCertificate, confidence: 0.9,
+                summary: "The certificate of \(host) is \(reason == .expired ? "expired" : "not yet valid"): renew it (or fix the clock)",
+                evidence: evidence)
+        case .hostnameMismatch:
+            return Verdict(
+                cause: .hostnameMismatch, confidence: 0.9,
+                summary: "The certificate does not name \(host): issue one whose SANs include it, or connect by a name it covers",
+                evidence: evidence)
+        case .handshakeFailure:
+            return Verdict(
+                cause: .tlsHandshakeFailure, confidence: 0.7,
+                summary: "The TLS handshake with \(host) failed: compare the TLS versions, ciphers and SNI the server accepts",
+                evidence: evidence)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+extension Verdict {
+    /// A verdict whose layer is the one named by `cause` (`tls.expired-certificate` → `.tls`).
+    ///
+    /// - Parameter confidence: clamped to 0…1 and rounded to two decimals.
+    public init(cause: CauseID, confidence: Double, summary: String, evidence: [Evidence]) {
+        self.init(
+            layer: cause.layer, cause: cause, confidence: Verdict.normalized(confidence), summary: summary,
+            evidence: evidence)
+    }
+
+    /// `value` clamped to 0…1 and rounded to two decimals.
+    static func normalized(_ value: Double) -> Double {
+        (min(1, max(0, value)) * 100).rounded() / 100
+    }
+
+    /// A copy with `delta` added to the confidence (clamped to 0.05…0.95: never certain, never nothing).
+    func adjustingConfidence(by delta: Double) -> Verdict {
+        var copy = self
+        copy.confidence = Verdict.normalized(min(0.95, max(0.05, confidence + delta)))
+        return copy
+    }
+
+    /// A copy with more evidence appended.
+    func adding(_ more: [Evidence]) -> Verdict {
+        var copy = self
+        copy.evidence += more
+        return copy
+    }
+}

@@ -1,0 +1,26 @@
+/// `crash-mid-stream[:after=2,mode=close|drop]`: an agent run crashes after `after` events: close 1011
+/// "Internal error" (default) or a dropped socket with no close frame (`mode=drop`).
+public struct CrashMidStreamAppFault: AppFault {
+    public static let name = "crash-mid-stream"
+    public static let parameterNames: Set<String> = ["after", "mode"]
+    public static let summary = "agent run crashes after N events (after=2): close 1011 or mode=drop (no close frame)"
+    /// Events delivered before the crash.
+    public let after: Int
+    /// `true` to drop the socket, `false` to close 1011.
+    public let drops: Bool
+
+    public init(spec: FaultSpec) throws(FaultSpecError) {
+        try spec.rejectUnknownParameters(Self.parameterNames)
+        after = try spec.int("after", default: 2, in: 0...10_000)
+        switch try spec.string("mode", default: "close") {
+        case "close": drops = false
+        case "drop": drops = true
+        case let other: throw FaultSpecError(spec: spec.description, message: "'mode' must be close or drop, got '\(other)'")
+        }
+    }
+
+    public func onAgentEvent(index: Int) -> AppFaultAction? {
+        guard index > after else { return nil }
+        return drops ? .drop : .close(code: 1011, reason: "Internal error")
+    }
+}

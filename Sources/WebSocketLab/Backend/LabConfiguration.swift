@@ -1,0 +1,61 @@
+import WebSocketProbe
+
+/// Everything the lab's backend and auth service need; every field has a working default.
+public struct LabConfiguration: Sendable {
+    /// Address to bind, default `127.0.0.1` (loopback only).
+    public var host: String = "127.0.0.1"
+    /// Backend port; 0 (default) picks a free port — read it back from ``LabServer/port``.
+    public var port: Int = 0
+    /// Auth service port: `nil` (default) serves `/auth/*` on the backend port; 0 picks a free separate port.
+    public var authPort: Int? = nil
+    /// HS256 secret of the auth service (and of the backend unless the `secret-mismatch` fault is on).
+    public var jwtSecret: String = LabConfiguration.defaultSecret
+    /// `iss` of minted tokens, checked by the backend.
+    public var issuer: String = LabClaims.defaultIssuer
+    /// `aud` of minted tokens, checked by the backend.
+    public var audience: String = LabClaims.defaultAudience
+    /// Users the auth service knows; default the two users of the test plan.
+    public var users: [TestUser] = TestUser.defaults
+    /// Access-token lifetime, default one hour.
+    public var accessTokenLifetime: Duration = .seconds(3600)
+    /// Refresh-token lifetime, default one day.
+    public var refreshTokenLifetime: Duration = .seconds(86_400)
+    /// Server keepalive: ping every `interval`, close 1011 "keepalive ping timeout" without a pong within
+    /// `timeout`. Default 20 s / 20 s like uvicorn and Python `websockets`; `nil` turns it off.
+    public var heartbeat: Heartbeat? = Heartbeat()
+    /// Application faults active from the start (see ``AppFaultRegistry``).
+    public var appFaults: [FaultSpec] = []
+    /// Delay between two agent events, default 20 ms.
+    public var agentStepDelay: Duration = .milliseconds(20)
+    /// Number of `agent_thinking` events per run (at least 2), default 3.
+    public var thinkingSteps: Int = 3
+    /// Number of `partial_result` chunks per `stream_request` unless the request says `chunks`, default 5.
+    public var streamChunks: Int = 5
+    /// Largest inbound message (after reassembly) before a close 1009, default 1 MiB.
+    public var maxMessageBytes: Int = 1 << 20
+    /// Largest single inbound frame before a close 1009, default 1 MiB.
+    public var maxFrameBytes: Int = 1 << 20
+    /// Largest HTTP request head, default 16 KiB (beyond it: HTTP 431/400 and the connection closes).
+    public var maxHeaderBytes: Int = 16 << 10
+    /// Largest HTTP request body (`/auth/*`), default 64 KiB (beyond it: 413).
+    public var maxBodyBytes: Int = 64 << 10
+    /// How long new upgrades get 503 after ``LabServer/restart()``, default 500 ms.
+    public var restartDowntime: Duration = .milliseconds(500)
+
+    /// The lab's built-in signing secret (48 bytes; for loopback labs only).
+    public static let defaultSecret = "ws1011-lab-signing-secret-not-for-production-use"
+
+    public init() {}
+
+    /// Server keepalive settings.
+    public struct Heartbeat: Sendable, Equatable {
+        /// Time between two server pings, default 20 s.
+        public var interval: Duration
+        /// How long to wait for the pong, default 20 s.
+        public var timeout: Duration
+        public init(interval: Duration = .seconds(20), timeout: Duration = .seconds(20)) {
+            self.interval = interval
+            self.timeout = timeout
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import NIOCore
+import NIOWebSocket
+
+/// Echoes frames: data as received (opcode and FIN kept), ping → pong, close → close with the same code.
+final class EchoWebSocketHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private var sentClose = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text, .binary, .continuation:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)), promise: nil)
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            guard !sentClose else {
+                context.close(promise: nil)
+                return
+            }
+            sentClose = true
+            var payload = frame.unmaskedData
+            let code = payload.readInteger(as: UInt16.self)
+            var reply = context.channel.allocator.buffer(capacity: 2)
+            if let code { reply.writeInteger(code) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        default:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

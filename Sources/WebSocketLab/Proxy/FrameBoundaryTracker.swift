@@ -1,0 +1,116 @@
+/// Follows frame boundaries in one direction of a WebSocket byte stream, across reads.
+///
+/// Sans-I/O and allocation-free on the pass-through path: it reads each frame header where it
+/// lies (keeping at most the 14 bytes of a header split across reads), then skips the payload by
+/// count. It never copies a data payload; control-frame payloads (at most 125 bytes by RFC 6455
+/// §5.5) are captured unmasked so that close codes can be read and rewritten. It never traps on
+/// peer input: lengths are 64-bit and a malformed stream only yields odd headers.
+public struct FrameBoundaryTracker: Sendable {
+    /// What the tracker found in the bytes it was given, in order.
+    public enum Event: Equatable, Sendable {
+        /// A complete frame header; `headerBytesInBuffer` is the part of it that lies in the buffer
+        /// given (the rest came with earlier reads when the header was split).
+        case header(FrameHeader, headerBytesInBuffer: Range<Int>)
+        /// A run of payload bytes of the current frame, as a range of the buffer given.
+        case payload(Range<Int>)
+        /// The current frame ended; `controlPayload` is the unmasked payload of a control frame.
+        case frameEnd(FrameHeader, controlPayload: [UInt8]?)
+    }
+
+    /// Largest control-frame payload captured (RFC 6455 §5.5).
+    public static let maxControlPayload = 125
+
+    private var headerBytes: [UInt8] = []
+    private var current: FrameHeader?
+    private var remaining: UInt64 = 0
+    private var payloadOffset: Int = 0
+    private var control: [UInt8] = []
+
+    /// Frames whose header has been read so far.
+    public private(set) var framesSeen: Int = 0
+
+    /// Creates a tracker positioned at a frame boundary.
+    public init() {
+        headerBytes.reserveCapacity(14)
+    }
+
+    /// Whether the stream is between frames.
+    public var isAtFrameBoundary: Bool { current == nil && headerBytes.isEmpty }
+
+    /// Feeds `bytes` (the readable bytes of one read) and reports what they contain through `event`.
+    public mutating func consume(_ bytes: UnsafeRawBufferPointer, _ event: (Event) -> Void) {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if let header = current {
+                let available = UInt64(n - i)
+                let take = Int(min(remaining, available))
+                if header.isControl {
+                    let room = Self.maxControlPayload - control.count
+                    if room > 0 {
+                        let start = control.count
+                        control.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + min(take, room))]))
+                        if let k = header.maskKey {
+                            let key = [k.0, k.1, k.2, k.3]
+                            for j in start..<control.count { control[j] ^= key[(payloadOffset + j - start) & 3] }
+                        }
+                    }
+                }
+                event(.payload(i..<(i + take)))
+                i += take
+                remaining -= UInt64(take)
+                payloadOffset &+= take
+                if remaining == 0 { finishFrame(event) }
+                continue
+            }
+            // Reading a header.
+            let headerStart = i
+            while i < n {
+                headerBytes.append(bytes[i])
+                i += 1
+                if let needed = Self.headerLength(headerBytes), headerBytes.count == needed { break }
+            }
+            guard let needed = Self.headerLength(headerBytes), headerBytes.count == needed else { return }
+            let header = Self.decode(headerBytes)
+            headerBytes.removeAll(keepingCapacity: true)
+            current = header
+            remaining = header.payloadLength
+            payloadOffset = 0
+            control.removeAll(keepingCapacity: true)
+            framesSeen += 1
+            event(.header(header, headerBytesInBuffer: headerStart..<i))
+            if remaining == 0 { finishFrame(event) }
+        }
+    }
+
+    private mutating func finishFrame(_ event: (Event) -> Void) {
+        guard let header = current else { return }
+        current = nil
+        event(.frameEnd(header, controlPayload: header.isControl ? control : nil))
+    }
+
+    /// Total header length once the first two bytes are known.
+    static func headerLength(_ b: [UInt8]) -> Int? {
+        guard b.count >= 2 else { return nil }
+        let len7 = b[1] & 0x7F
+        let ext = len7 == 126 ? 2 : (len7 == 127 ? 8 : 0)
+        return 2 + ext + (b[1] & 0x80 != 0 ? 4 : 0)
+    }
+
+    static func decode(_ b: [UInt8]) -> FrameHeader {
+        let len7 = b[1] & 0x7F
+        var length: UInt64 = UInt64(len7)
+        var p = 2
+        if len7 == 126 {
+            length = UInt64(b[2]) << 8 | UInt64(b[3])
+            p = 4
+        } else if len7 == 127 {
+            length = 0
+            for j in 2..<10 { length = length << 8 | UInt64(b[j]) }
+            length &= 0x7FFF_FFFF_FFFF_FFFF  // RFC 6455 §5.2: the most significant bit MUST be 0
+            p = 10
+        }
+        let mask: (UInt8, UInt8, UInt8, UInt8)? = b[1] & 0x80 != 0 ? (b[p], b[p + 1], b[p + 2], b[p + 3]) : nil
+        return FrameHeader(fin: b[0] & 0x80 != 0, rsv: (b[0] >> 4) & 0x7, opcode: b[0] & 0x0F, maskKey: mask, payloadLength: length)
+    }
+}

@@ -1,0 +1,39 @@
+import NIOSSL
+
+/// Everything the fault proxy needs to start.
+public struct ProxyConfiguration: Sendable {
+    /// Address to listen on; default loopback only.
+    public var listenHost: String = "127.0.0.1"
+    /// Port to listen on; 0 (default) picks a free one (read it back from `FaultProxy.port`).
+    public var listenPort: Int = 0
+    /// The upstream instances (at least one).
+    public var upstreams: [ProxyUpstream]
+    /// How instances are picked; default round-robin.
+    public var balancing: ProxyBalancing = .roundRobin
+    /// TLS termination: when set, clients speak TLS to the proxy (e.g. from the lab's CA).
+    public var tls: NIOSSLContext?
+    /// Client TLS settings for upstreams with `tls: true`; default: no certificate verification.
+    public var upstreamTLS: TLSConfiguration?
+    /// Faults active from the start.
+    public var faults: [FaultSpec] = []
+    /// Address of the admin API; default loopback.
+    public var adminHost: String = "127.0.0.1"
+    /// Port of the admin API; nil (default) runs none, 0 picks a free one.
+    public var adminPort: Int?
+    /// Largest request or response head accepted; default 32 KiB (bigger heads get 431 / 502).
+    public var maxHeadBytes: Int = 32 * 1024
+    /// Bound on connecting to an upstream; default 5 s (then 502).
+    public var upstreamConnectTimeout: Duration = .seconds(5)
+    /// Bound on waiting for the upstream's response head; default 30 s (then 504).
+    public var upstreamResponseTimeout: Duration = .seconds(30)
+    /// Bytes a fault may hold back in one direction (delay queues) before the proxy stops reading
+    /// from the sender; default 1 MiB.
+    public var maxQueuedBytes: Int = 1 << 20
+
+    /// Creates a configuration for `upstreams`.
+    public init(upstreams: [ProxyUpstream], faults: [FaultSpec] = [], balancing: ProxyBalancing = .roundRobin) {
+        self.upstreams = upstreams
+        self.faults = faults
+        self.balancing = balancing
+    }
+}

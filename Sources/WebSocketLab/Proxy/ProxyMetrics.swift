@@ -1,0 +1,68 @@
+import Metrics
+import Prometheus
+
+/// The proxy's counters, in a Prometheus registry owned by one proxy (the global
+/// `MetricsSystem` is left alone).
+final class ProxyMetrics: Sendable {
+    /// Who ended a connection.
+    enum EndedBy: String { case client, upstream, proxy }
+
+    let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let open: Metrics.Meter
+    private let total: Metrics.Counter
+    private let bytes: [FaultDirection: Metrics.Counter]
+    private let frames: [FaultDirection: [Metrics.Counter]]
+
+    init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        let factory = PrometheusMetricsFactory(registry: registry)
+        self.factory = factory
+        open = Meter(label: "ws1011_proxy_connections_open", factory: factory)
+        total = Metrics.Counter(label: "ws1011_proxy_connections_total", factory: factory)
+        var bytes: [FaultDirection: Metrics.Counter] = [:]
+        var frames: [FaultDirection: [Metrics.Counter]] = [:]
+        for direction in [FaultDirection.upstream, .downstream] {
+            bytes[direction] = Metrics.Counter(label: "ws1011_proxy_bytes_total", dimensions: [("direction", direction.rawValue)], factory: factory)
+            frames[direction] = (0..<16).map { opcode in
+                let name = FrameHeader(opcode: UInt8(opcode), payloadLength: 0).opcodeName
+                return Metrics.Counter(label: "ws1011_proxy_frames_total", dimensions: [("direction", direction.rawValue), ("opcode", name)], factory: factory)
+            }
+        }
+        self.bytes = bytes
+        self.frames = frames
+    }
+
+    func connectionOpened() {
+        open.increment()
+        total.increment()
+    }
+
+    func connectionClosed(by: EndedBy) {
+        open.decrement()
+        Metrics.Counter(label: "ws1011_proxy_connection_ends_total", dimensions: [("by", by.rawValue)], factory: factory).increment()
+    }
+
+    func upgrade(status: Int) {
+        Metrics.Counter(label: "ws1011_proxy_upgrades_total", dimensions: [("status", String(status))], factory: factory).increment()
+    }
+
+    func bytes(_ count: Int, _ direction: FaultDirection) {
+        bytes[direction]?.increment(by: Int64(count))
+    }
+
+    func frame(opcode: UInt8, _ direction: FaultDirection) {
+        frames[direction]?[Int(opcode & 0xF)].increment()
+    }
+
+    func closeFrame(code: Int?, _ direction: FaultDirection) {
+        Metrics.Counter(
+            label: "ws1011_proxy_close_frames_total",
+            dimensions: [("direction", direction.rawValue), ("code", code.map(String.init) ?? "none")], factory: factory
+        ).increment()
+    }
+
+    /// The Prometheus text exposition.
+    func render() -> String { registry.emitToString() }
+}

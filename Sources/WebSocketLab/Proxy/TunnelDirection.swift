@@ -1,0 +1,50 @@
+import NIOCore
+
+/// One direction of a proxied connection after the handshake: frame tracking, fault stages, the
+/// timed output queue, and the destination channel.
+final class TunnelDirection {
+    /// A queued item in the timed output queue.
+    enum Item {
+        case bytes(ByteBuffer, NIODeadline)
+        case closeConnection(NIODeadline)
+        case end(NIODeadline)
+
+        var at: NIODeadline {
+            switch self {
+            case .bytes(_, let at), .closeConnection(let at), .end(let at): at
+            }
+        }
+    }
+
+    let direction: FaultDirection
+    var destination: Channel?
+    var tracker = FrameBoundaryTracker()
+    var stages: [any StreamStage] = []
+    var queue = CircularBuffer<Item>()
+    var queuedBytes = 0
+    var lastQueued = NIODeadline.uptimeNanoseconds(0)
+    var timer: Scheduled<Void>?
+    var timerDeadline: NIODeadline?
+    /// After an injected close: nothing more is forwarded this way; the tracker still watches.
+    var blocked = false
+    /// Waiting for the peer's close frame in this direction (answer to an injected close).
+    var awaitingCloseReply = false
+    /// The source ended; the end is queued or passed on.
+    var sourceEnded = false
+    /// Bytes seen from the source, for idle tracking.
+    var lastActivity = NIODeadline.now()
+
+    // Frame-fault state.
+    var heldControl = false
+    var droppingFrame = false
+    var droppingMessage = false
+    var currentFrameIsControlHeld = false
+
+    init(direction: FaultDirection) { self.direction = direction }
+
+    /// Whether the destination can take more without growing memory past `limit`.
+    func canAccept(limit: Int) -> Bool {
+        guard let destination else { return false }
+        return destination.isWritable && queuedBytes < limit
+    }
+}

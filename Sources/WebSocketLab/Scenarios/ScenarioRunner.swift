@@ -1,0 +1,197 @@
+import Foundation
+import NIOCore
+import WebSocketDiagnosis
+import WebSocketProbe
+
+/// Runs scenarios on loopback: starts the topology (lab backend, fault proxy in front when asked, TLS from the
+/// lab CA when asked), runs the probe through ``ProbeRunner`` (so the verdict comes from the real classifier,
+/// never from the scenario's expected fields), reads the observed signature and compares.
+public struct ScenarioRunner: Sendable {
+    /// Users tokens are minted for (default `Fixtures/test_users.json`, found from the working directory).
+    public var users: [TestUser]
+    /// How many scenarios run at once (default 4; every port comes from the OS).
+    public var maxConcurrent: Int
+    /// Event loops for servers and clients (default the NIO singleton).
+    public var eventLoopGroup: (any EventLoopGroup)?
+
+    /// Creates a runner.
+    public init(users: [TestUser] = TestUser.fixturesOrDefaults(), maxConcurrent: Int = 4, eventLoopGroup: (any EventLoopGroup)? = nil) {
+        self.users = users
+        self.maxConcurrent = max(1, maxConcurrent)
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    // MARK: - Many
+
+    /// Runs `scenarios`, up to ``maxConcurrent`` at a time; results come back in the order given.
+    public func run(_ scenarios: [Scenario]) async -> [ScenarioResult] {
+        await withTaskGroup(of: (Int, ScenarioResult).self) { group in
+            var results = [ScenarioResult?](repeating: nil, count: scenarios.count)
+            var next = 0
+            func launch() {
+                let index = next
+                let scenario = scenarios[index]
+                group.addTask { (index, await self.run(scenario)) }
+                next += 1
+            }
+            while next < scenarios.count, next < maxConcurrent { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < scenarios.count { launch() }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    // MARK: - One
+
+    /// Runs one scenario. Never throws: a topology that cannot start is a result with ``ScenarioResult/error``.
+    public func run(_ scenario: Scenario) async -> ScenarioResult {
+        let started = ContinuousClock.now
+        func elapsed() -> Double { (ContinuousClock.now - started).milliseconds }
+        let topology: ScenarioTopologyInstance
+        do {
+            topology = try await ScenarioTopologyInstance.start(scenario, eventLoopGroup: eventLoopGroup)
+        } catch {
+            return ScenarioResult(
+                id: scenario.id, title: scenario.title, expected: scenario.expected, observed: nil, mismatches: [],
+                error: "cannot start the topology: \(error)", durationMs: elapsed())
+        }
+        let observation: ScenarioResult.Observation
+        do {
+            observation = try await probe(scenario, on: topology)
+        } catch {
+            await topology.shutdown()
+            return ScenarioResult(
+                id: scenario.id, title: scenario.title, expected: scenario.expected, observed: nil, mismatches: [],
+                error: "cannot run the probe: \(error)", durationMs: elapsed())
+        }
+        await topology.shutdown()
+        return ScenarioResult.compare(scenario, observed: observation, durationMs: elapsed())
+    }
+
+    // MARK: - Probe
+
+    private func probe(_ scenario: Scenario, on topology: ScenarioTopologyInstance) async throws -> ScenarioResult.Observation {
+        let options = scenario.probe
+        let email = options.user ?? users.first(where: { $0.permissions.contains(TestUser.agentExecution) })?.email ?? TestUser.enterprise.email
+        let token = try await topology.primary.mintToken(email: email)
+        let target = try WebSocketURL(parsing: topology.clientURL)
+
+        // Changes during the run.
+        let timeline = Task {
+            var elapsed: Duration = .zero
+            for step in scenario.timeline {
+                let wait = step.after.duration - elapsed
+                if wait > .zero { try? await Task.sleep(for: wait) }
+                elapsed = step.after.duration
+                guard !Task.isCancelled else { return }
+                try? topology.setAppFaults(step.appFaults.map(\.spec))
+            }
+        }
+        defer { timeline.cancel() }
+
+        let handshake = options.handshakeTimeout?.duration ?? .seconds(3)
+        var timeouts = ClientConfiguration.Timeouts()
+        timeouts.connect = handshake
+        timeouts.tlsHandshake = handshake
+        timeouts.upgrade = handshake
+        timeouts.message = options.messageTimeout?.duration ?? .seconds(3)
+        timeouts.close = .seconds(2)
+        var tls = ClientConfiguration.TLSSettings()
+        tls.trustRootsPEM = topology.trustRootsPEM
+
+        if options.withholdPongs || options.keepalive != nil || options.messageBytes != nil {
+            return await session(scenario, target: target, token: token, tls: tls, timeouts: timeouts)
+        }
+
+        var plan = ProbePlan(target: target)
+        plan.profile = ProbeProfile(rawValue: options.profile) ?? .reference
+        plan.timeouts = timeouts
+        plan.tls = tls
+        plan.authChannelMatrix = options.authChannels
+        plan.idleProbe = options.idleProbe?.duration
+        plan.lifetimeProbe = options.lifetimeProbe?.duration
+        plan.sustain = options.sustain?.duration
+        plan.trafficInterval = .milliseconds(250)
+        if options.direct { plan.direct = try WebSocketURL(parsing: topology.directURL) }
+        switch options.credential {
+        case "none":
+            plan.token = .none
+        case "header":
+            plan.token = .literal(token)
+            plan.headers.append(HeaderField("Authorization", "Bearer \(token)"))
+        case "query":
+            plan.token = .literal(token)
+            plan.target = target.replacing(resource: target.resource + (target.resource.contains("?") ? "&" : "?") + "token=" + token)
+            if let direct = plan.direct {
+                plan.direct = direct.replacing(resource: direct.resource + (direct.resource.contains("?") ? "&" : "?") + "token=" + token)
+            }
+        default:
+            plan.token = .literal(token)
+        }
+        let report = try await ProbeRunner(plan: plan, eventLoopGroup: eventLoopGroup).run()
+        let source = scenario.expected.signature.from
+        let transcript: ConnectionTranscript? =
+            switch source {
+            case .main: report.transcript
+            case .direct: report.directTranscript
+            case .idle: report.measurements?.idleTranscript
+            case .lifetime: report.measurements?.lifetimeTranscript
+            }
+        var signature = ObservedSignature(transcript: transcript, from: source)
+        signature.wireBytes = [report.transcript, report.directTranscript, report.measurements?.idleTranscript, report.measurements?.lifetimeTranscript]
+            .compactMap { $0 }.reduce(0) { $0 + $1.wire.bytesIn + $1.wire.bytesOut }
+        return .init(signature: signature, verdict: report.verdict)
+    }
+
+    /// A single instrumented connection for what the layered plan does not do (withheld pongs, our own
+    /// keepalive, an oversized message), classified by the same ``FailureClassifier``.
+    private func session(
+        _ scenario: Scenario, target: WebSocketURL, token: String, tls: ClientConfiguration.TLSSettings, timeouts: ClientConfiguration.Timeouts
+    ) async -> ScenarioResult.Observation {
+        let options = scenario.probe
+        var configuration = ClientConfiguration(url: target)
+        switch options.credential {
+        case "none": break
+        case "header": configuration.headers.append(HeaderField("Authorization", "Bearer \(token)"))
+        case "query": configuration.url = target.replacing(resource: target.resource + (target.resource.contains("?") ? "&" : "?") + "token=" + token)
+        default: configuration.subprotocols = ["jwt-auth", "jwt." + Self.base64url(token)]
+        }
+        configuration.tls = tls
+        configuration.timeouts = timeouts
+        configuration.answerPings = !options.withholdPongs
+        if let k = options.keepalive { configuration.keepalive = .init(interval: k.interval.duration, timeout: k.timeout.duration) }
+        configuration.redactor = Redactor().adding(secrets: [token, Self.base64url(token)])
+        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        var received: [String] = []
+        var sentAt: [Double] = []
+        if await connection.isOpen {
+            if case .text(let text) = await connection.receive(timeout: timeouts.message), let type = Self.eventType(text) { received.append(type) }
+            if let bytes = options.messageBytes {
+                let filler = String(repeating: "x", count: max(0, bytes - 64))
+                let before = await connection.transcript()
+                sentAt.append(before.frames.last?.atMs ?? 0)
+                await connection.send(text: #"{"type":"user_message","payload":{"message":"\#(filler)"}}"#)
+            }
+            let hold = options.sustain?.duration ?? .seconds(3)
+            if await connection.waitForEnd(timeout: hold) == nil { await connection.close(code: 1000, reason: "") }
+        }
+        let transcript = await connection.transcript()
+        let expectations = ProbeExpectations(
+            profile: options.profile, sentCredential: options.credential != "none", expectedEvents: [], receivedEvents: received,
+            messagesSentAtMs: sentAt, pingsDuringRun: options.keepalive != nil)
+        let verdict = FailureClassifier.classify(ClassificationInput(transcript: transcript, steps: [], expectations: expectations))
+        return .init(signature: ObservedSignature(transcript: transcript, from: .main), verdict: verdict)
+    }
+
+    private static func eventType(_ text: String) -> String? {
+        ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["type"] as? String
+    }
+
+    static func base64url(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

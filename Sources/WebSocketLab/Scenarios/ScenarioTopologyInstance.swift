@@ -1,0 +1,75 @@
+import NIOCore
+import WebSocketProbe
+
+/// A started scenario topology: the lab backend instance(s), the fault proxy when asked, and the URLs.
+final class ScenarioTopologyInstance: Sendable {
+    /// The backend instances (at least one).
+    let labs: [LabServer]
+    /// The URL the client probes (the front, or the backend).
+    let clientURL: String
+    /// The backend's own URL (for `probe.direct`).
+    let directURL: String
+    /// Extra trust roots for `wss://` (the lab CA's root).
+    let trustRootsPEM: [String]
+    private let stopFront: @Sendable () async -> Void
+
+    var primary: LabServer { labs[0] }
+
+    private init(labs: [LabServer], clientURL: String, directURL: String, trustRootsPEM: [String], stopFront: @escaping @Sendable () async -> Void) {
+        self.labs = labs
+        self.clientURL = clientURL
+        self.directURL = directURL
+        self.trustRootsPEM = trustRootsPEM
+        self.stopFront = stopFront
+    }
+
+    /// Starts what `scenario.topology` describes on loopback (ports from the OS).
+    static func start(_ scenario: Scenario, eventLoopGroup: (any EventLoopGroup)?) async throws -> ScenarioTopologyInstance {
+        let topology = scenario.topology
+        var configuration = LabConfiguration()
+        configuration.appFaults = scenario.appFaults.map(\.spec)
+        configuration.heartbeat = nil  // the lab's 20 s keepalive is irrelevant in a few-second run; the keepalive fault sets its own
+        configuration.restartDowntime = .seconds(1)
+        var labs: [LabServer] = []
+        do {
+            for _ in 0..<topology.instances { labs.append(try await LabServer.start(configuration, eventLoopGroup: eventLoopGroup)) }
+        } catch {
+            for lab in labs { await lab.shutdown() }
+            throw error
+        }
+        let lab = labs[0]
+        if topology.tls != nil {
+            for lab in labs { await lab.shutdown() }
+            throw ScenarioTopologyError(message: "TLS variant '\(topology.tls ?? "")' needs the lab certificate authority, which this build does not have yet")
+        }
+        let direct = lab.websocketURL
+        if topology.path == .proxy {
+            var proxyConfiguration = ProxyConfiguration(
+                upstreams: labs.map { ProxyUpstream(host: $0.host, port: $0.port) }, faults: scenario.proxyFaults.map(\.spec))
+            proxyConfiguration.upstreamResponseTimeout = .seconds(5)
+            let proxy: FaultProxy
+            do {
+                proxy = try await FaultProxy.start(proxyConfiguration, eventLoopGroup: eventLoopGroup)
+            } catch {
+                for lab in labs { await lab.shutdown() }
+                throw error
+            }
+            let front = proxy.url(path: "/ws")
+            let client = topology.wssToPlaintext ? front.replacingOccurrences(of: "ws://", with: "wss://") : front
+            return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: [], stopFront: { await proxy.shutdown() })
+        }
+        let client = topology.wssToPlaintext ? direct.replacingOccurrences(of: "ws://", with: "wss://") : direct
+        return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: [], stopFront: {})
+    }
+
+    /// Switches every backend instance's application faults.
+    func setAppFaults(_ specs: [FaultSpec]) throws {
+        for lab in labs { try lab.setAppFaults(specs) }
+    }
+
+    /// Stops everything (bounded by the servers' own shutdown).
+    func shutdown() async {
+        await stopFront()
+        for lab in labs { await lab.shutdown() }
+    }
+}

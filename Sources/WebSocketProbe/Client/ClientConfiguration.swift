@@ -1,0 +1,78 @@
+import WebSocketDiagnosis
+
+/// Configuration of one instrumented WebSocket connection; every wait has a bound.
+public struct ClientConfiguration: Sendable {
+    /// The target.
+    public var url: WebSocketURL
+    /// Extra request headers, sent in order after the ones the handshake needs (default none).
+    public var headers: [HeaderField] = []
+    /// Subprotocols offered in `Sec-WebSocket-Protocol`, in order (default none).
+    public var subprotocols: [String] = []
+    /// Offer `permessage-deflate` (RFC 7692) (default `false`).
+    public var offerDeflate: Bool = false
+    /// TLS settings for `wss://`.
+    public var tls: TLSSettings = .init()
+    /// The bounds of every wait.
+    public var timeouts: Timeouts = .init()
+    /// Answer the peer's pings (default `true`); `false` withholds pongs to reproduce a stalled client.
+    public var answerPings: Bool = true
+    /// Our own periodic pings; when one gets no pong within its timeout we send close 1011 and give up
+    /// (default `nil`: no keepalive).
+    public var keepalive: Keepalive? = nil
+    /// The largest frame payload accepted (default 16 MiB); larger is a finding and closes with 1009.
+    public var maxFrameBytes: Int = 16 << 20
+    /// The largest reassembled message accepted (default 64 MiB).
+    public var maxMessageBytes: Int = 64 << 20
+    /// The largest upgrade response head accepted (default 64 KiB).
+    public var maxHandshakeHeadBytes: Int = 64 << 10
+    /// Scrubs secrets from everything recorded (add tokens with `.adding(secrets:)`).
+    public var redactor: Redactor = Redactor()
+
+    /// A configuration for `url` with every other setting at its default.
+    public init(url: WebSocketURL) {
+        self.url = url
+    }
+
+    /// TLS settings for `wss://`: verification is on by default.
+    public struct TLSSettings: Sendable {
+        /// A PEM file of extra trust roots (a private CA) (default `nil`).
+        public var caFile: String? = nil
+        /// Extra PEM trust roots given inline (tests, the lab's CA) (default none).
+        public var trustRootsPEM: [String] = []
+        /// Turn certificate verification off (recorded in the transcript) (default `false`).
+        public var insecure: Bool = false
+        /// The name sent as SNI and verified, default the URL's host.
+        public var serverName: String? = nil
+        /// Verification on, system trust roots only.
+        public init() {}
+    }
+
+    /// The bound of every wait.
+    public struct Timeouts: Sendable {
+        /// DNS resolution plus TCP connect (default 10 s).
+        public var connect: Duration = .seconds(10)
+        /// The TLS handshake (default 10 s).
+        public var tlsHandshake: Duration = .seconds(10)
+        /// Request written → response head complete (default 10 s).
+        public var upgrade: Duration = .seconds(10)
+        /// Default bound of `receive()` (default 10 s).
+        public var message: Duration = .seconds(10)
+        /// The close handshake and the transport end (default 5 s).
+        public var close: Duration = .seconds(5)
+        /// All bounds at their defaults.
+        public init() {}
+    }
+
+    /// Our own periodic pings.
+    public struct Keepalive: Sendable {
+        /// Time between pings.
+        public var interval: Duration
+        /// How long to wait for each pong before giving up with close 1011.
+        public var timeout: Duration
+        /// A keepalive pinging every `interval`, giving up after `timeout` without a pong.
+        public init(interval: Duration, timeout: Duration) {
+            self.interval = interval
+            self.timeout = timeout
+        }
+    }
+}

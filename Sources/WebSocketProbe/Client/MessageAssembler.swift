@@ -1,0 +1,80 @@
+import WebSocketDiagnosis
+
+/// Sans-I/O reassembly of data frames into messages (RFC 6455 §5.4), with UTF-8 checks (§8.1).
+public struct MessageAssembler: Sendable {
+    /// A complete data message.
+    public enum Message: Sendable, Equatable {
+        case text(String)
+        case binary([UInt8])
+    }
+
+    /// What one data frame produced.
+    public enum Output: Sendable, Equatable {
+        /// A fragment was buffered; the message is not complete yet.
+        case fragmentBuffered
+        case message(Message)
+        case violation(FrameViolation)
+    }
+
+    /// The largest reassembled message accepted.
+    public var maxMessageBytes: Int
+    private var pendingOpcode: UInt8?
+    private var pending: [UInt8] = []
+
+    /// An assembler accepting messages up to `maxMessageBytes` (default 64 MiB).
+    public init(maxMessageBytes: Int = 64 << 20) {
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// `true` while a fragmented message is being received.
+    public var isInsideMessage: Bool { pendingOpcode != nil }
+
+    /// Feeds one data frame (text, binary or continuation). Control frames must not be fed.
+    /// `inflate`, when given, decompresses a complete message whose first frame had RSV1 set.
+    public mutating func push(_ frame: WebSocketFrame, compressed: Bool = false, inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil) -> Output {
+        switch frame.opcode {
+        case WebSocketFrame.continuation:
+            guard pendingOpcode != nil else {
+                return .violation(FrameViolation(code: .badContinuation, detail: "continuation frame with no fragmented message started", closeCode: 1002))
+            }
+        case WebSocketFrame.text, WebSocketFrame.binary:
+            guard pendingOpcode == nil else {
+                return .violation(FrameViolation(code: .badContinuation, detail: "new \(WebSocketFrame.name(of: frame.opcode)) frame inside a fragmented message (expected a continuation)", closeCode: 1002))
+            }
+            pendingOpcode = frame.opcode
+            pending = []
+        default:
+            return .violation(FrameViolation(code: .reservedOpcode, detail: "not a data frame", closeCode: 1002))
+        }
+        guard pending.count + frame.payload.count <= maxMessageBytes else {
+            let size = pending.count + frame.payload.count
+            reset()
+            return .violation(FrameViolation(code: .oversizedMessage, detail: "message of at least \(size) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: 1009))
+        }
+        pending.append(contentsOf: frame.payload)
+        guard frame.fin, let opcode = pendingOpcode else { return .fragmentBuffered }
+        var bytes = pending
+        reset()
+        if compressed, let inflate {
+            guard let inflated = inflate(bytes[...]) else {
+                return .violation(FrameViolation(code: "frame.bad-compression", detail: "permessage-deflate payload could not be inflated", closeCode: 1007))
+            }
+            guard inflated.count <= maxMessageBytes else {
+                return .violation(FrameViolation(code: .oversizedMessage, detail: "inflated message of \(inflated.count) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: 1009))
+            }
+            bytes = inflated
+        }
+        if opcode == WebSocketFrame.text {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .violation(FrameViolation(code: .invalidUTF8, detail: "text message of \(bytes.count) bytes is not valid UTF-8", closeCode: 1007))
+            }
+            return .message(.text(text))
+        }
+        return .message(.binary(bytes))
+    }
+
+    private mutating func reset() {
+        pendingOpcode = nil
+        pending = []
+    }
+}

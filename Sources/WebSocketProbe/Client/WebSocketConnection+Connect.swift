@@ -1,0 +1,262 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import WebSocketDiagnosis
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension WebSocketConnection {
+    // MARK: - Establishing
+
+    /// DNS → TCP → TLS → upgrade, each bounded and recorded; stops at the first failure.
+    func establish() async {
+        let url = configuration.url
+        let tlsSetup: TLSClientSetup?
+        if url.isSecure {
+            do {
+                tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
+            } catch {
+                setFailure(.tls, "tls-configuration", error.description, at: nowMs())
+                record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
+                finishWithoutConnection()
+                return
+            }
+        } else {
+            tlsSetup = nil
+        }
+
+        // DNS, explicitly, so that its time and failure are recorded apart from TCP.
+        let connectStart = ContinuousClock.now
+        let addresses: [SocketAddress]
+        if let literal = AddressResolver.literal(url.host, port: url.port) {
+            addresses = [literal]
+            record.timings.dnsMs = 0
+        } else {
+            let outcome = await AddressResolver.resolve(host: url.host, port: url.port, timeout: configuration.timeouts.connect)
+            record.timings.dnsMs = (ContinuousClock.now - connectStart).milliseconds
+            switch outcome {
+            case .resolved(let resolved):
+                addresses = resolved
+            case .failed(let message):
+                setFailure(.dns, "dns-failure", message, at: nowMs())
+                finishWithoutConnection()
+                return
+            case .timedOut:
+                addFinding(.timeout, "DNS resolution of '\(url.host)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                setFailure(.dns, "dns-timeout", "DNS resolution of '\(url.host)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                finishWithoutConnection()
+                return
+            }
+        }
+        record.resolvedAddresses = addresses.map(AddressResolver.describe)
+
+        // TCP: each address in resolver order, within what remains of the connect bound.
+        let deadline = connectStart + configuration.timeouts.connect
+        let tcpStart = ContinuousClock.now
+        var lastError: (any Error)?
+        var connected: (channel: any Channel, stream: AsyncStream<WireEvent>)?
+        for address in addresses {
+            let remaining = deadline - .now
+            guard remaining > .zero else { break }
+            let (stream, sink) = AsyncStream.makeStream(of: WireEvent.self)
+            let tally = self.tally
+            let tlsState = self.tlsState
+            let bootstrap = ClientBootstrap(group: group)
+                .connectTimeout(.nanoseconds(Int64(remaining.milliseconds * 1_000_000)))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let sync = channel.pipeline.syncOperations
+                        try sync.addHandler(ByteCountingHandler(counters: tally))
+                        if let tlsSetup {
+                            try sync.addHandler(tlsSetup.makeHandler(recorder: tlsState))
+                        }
+                        try sync.addHandler(WireEventHandler(sink: sink))
+                    }
+                }
+            do {
+                let channel = try await bootstrap.connect(to: address).get()
+                connected = (channel, stream)
+                record.connectedAddress = AddressResolver.describe(address)
+                break
+            } catch {
+                lastError = error
+                sink.finish()
+            }
+        }
+        guard let connected else {
+            let (kind, detail) = Self.describeConnectError(lastError, timeout: configuration.timeouts.connect)
+            if kind == "connect-timeout" { addFinding(.timeout, detail, at: nowMs()) }
+            setFailure(.tcp, kind, detail, at: nowMs())
+            finishWithoutConnection()
+            return
+        }
+        let tcpDone = nowMs()
+        record.timings.tcpMs = (ContinuousClock.now - tcpStart).milliseconds
+        tcpDoneAtMs = tcpDone
+        channel = connected.channel
+        let stream = connected.stream
+        pumpTask = Task { [weak self] in
+            for await event in stream {
+                guard let self else { return }
+                await self.handle(event)
+            }
+        }
+
+        // TLS.
+        if url.isSecure {
+            phase = .tls
+            record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure)
+            let done = await wait(configuration.timeouts.tlsHandshake) { [self] in phase != .tls }
+            if !done {
+                addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                recordTLSOutcome(failure: .handshakeFailure, detail: "TLS handshake timeout")
+                setFailure(.tls, "tls-timeout", "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                phase = .failing
+                dropTransport(.localTimeout)
+                _ = await wait(.seconds(2)) { [self] in phase == .ended }
+                return
+            }
+            guard phase == .upgrading else { return }
+        } else {
+            phase = .upgrading
+        }
+
+        await upgrade()
+    }
+
+    /// Writes the upgrade request and waits (bounded) for the response head; reads a rejected response's body.
+    private func upgrade() async {
+        guard let channel else { return }
+        let upgradeStart = ContinuousClock.now
+        record.request = request.recorded(by: configuration.redactor)
+        let bytes = request.bytes
+        let written = await BoundedWait.race(timeout: configuration.timeouts.upgrade) {
+            do {
+                try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
+                return true
+            } catch {
+                return false
+            }
+        }
+        if written == true { record.timings.requestWrittenAtMs = nowMs() }
+        let remaining = configuration.timeouts.upgrade - (ContinuousClock.now - upgradeStart)
+        let headDone = await wait(max(remaining, .zero)) { [self] in phase != .upgrading }
+        if !headDone {
+            let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
+            addFinding(.timeout, detail, at: nowMs())
+            setFailure(.upgrade, "handshake-timeout", detail, at: nowMs())
+            phase = .failing
+            dropTransport(.localTimeout)
+            _ = await wait(.seconds(2)) { [self] in phase == .ended }
+            return
+        }
+        switch phase {
+        case .rejectedBody:
+            let left = configuration.timeouts.upgrade - (ContinuousClock.now - upgradeStart)
+            _ = await wait(max(min(left, configuration.timeouts.close), .milliseconds(50))) { [self] in
+                rejectedBodyDone || phase == .ended
+            }
+            finishRejectedBody()
+            if phase != .ended {
+                dropTransport(.localClose)
+                _ = await wait(.seconds(2)) { [self] in phase == .ended }
+            }
+        case .failing:
+            _ = await wait(.seconds(2)) { [self] in phase == .ended }
+        case .open:
+            if let keepalive = configuration.keepalive { startKeepalive(keepalive) }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Keepalive
+
+    private func startKeepalive(_ keepalive: ClientConfiguration.Keepalive) {
+        keepaliveTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: keepalive.interval)
+                guard let self, !Task.isCancelled else { return }
+                if await !self.keepaliveTick(keepalive) { return }
+            }
+        }
+    }
+
+    /// One keepalive round: ping, and when no pong comes, send 1011 and give up. Returns whether to go on.
+    private func keepaliveTick(_ keepalive: ClientConfiguration.Keepalive) async -> Bool {
+        guard phase == .open else { return false }
+        if await ping(timeout: keepalive.timeout) != nil { return phase == .open }
+        guard phase == .open else { return false }
+        let detail = "no pong within \(DurationText.format(keepalive.timeout)) of our keepalive ping: sent close 1011"
+        addFinding(.keepaliveTimeout, detail, at: nowMs())
+        setFailure(.websocket, "keepalive-timeout", detail, at: nowMs())
+        _ = sendClose(code: 1011, reason: "keepalive ping timeout")
+        let bound = min(configuration.timeouts.close, keepalive.timeout)
+        _ = await wait(bound) { [self] in phase == .ended || record.close.received != nil }
+        if phase != .ended {
+            dropTransport(record.close.received != nil ? .localClose : .localTimeout)
+            _ = await wait(.seconds(2)) { [self] in phase == .ended }
+        }
+        return false
+    }
+
+    // MARK: - Ending
+
+    /// Closes the transport ourselves, remembering why (unless a reason is already set).
+    func dropTransport(_ end: TransportEnd) {
+        guard phase != .ended else { return }
+        if localEnd == nil { localEnd = end }
+        channel?.close(promise: nil)
+    }
+
+    /// Records the end of an attempt that never had a connection.
+    private func finishWithoutConnection() {
+        record.close = closeObservation(end: .notConnected, atMs: nowMs())
+        phase = .ended
+        checkWaiters()
+    }
+
+    /// Stores what was read of a rejected upgrade's body.
+    func finishRejectedBody() {
+        guard var handshake = record.handshake else { return }
+        handshake.bodyBytes = rejectedBodyTotal
+        handshake.bodyPreview = rejectedBody.isEmpty ? nil : configuration.redactor.text(String(decoding: rejectedBody, as: UTF8.self))
+        record.handshake = handshake
+    }
+
+    func recordTLSOutcome(failure: TLSFailureReason?, detail: String?) {
+        let state = tlsState.value
+        var observation = record.tls ?? TLSObservation()
+        observation.verificationDisabled = configuration.tls.insecure
+        observation.chain = state.chain
+        observation.verified = failure == nil && state.verified && !configuration.tls.insecure
+        observation.failure = failure
+        observation.failureDetail = detail.map(configuration.redactor.text)
+        record.tls = observation
+    }
+
+    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (String, String) {
+        guard let error else { return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))") }
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+            return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))")
+        }
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return ("connection-refused", "connection refused: nothing listens on that port")
+            case ENETUNREACH, EHOSTUNREACH: return ("unreachable", "network or host unreachable (\(io))")
+            case ETIMEDOUT: return ("connect-timeout", "TCP connect timed out (\(io))")
+            case ECONNRESET: return ("reset", "connection reset during the TCP connect")
+            default: return ("connect-failed", "TCP connect failed: \(io)")
+            }
+        }
+        return ("connect-failed", "TCP connect failed: \(error)")
+    }
+}

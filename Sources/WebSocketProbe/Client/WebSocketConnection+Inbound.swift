@@ -1,0 +1,303 @@
+import Foundation
+import NIOCore
+import WebSocketDiagnosis
+
+extension WebSocketConnection {
+    // MARK: - Events from the channel
+
+    /// Applies one event from the channel, in order, then wakes whoever waits for a change.
+    func handle(_ event: WireEvent) {
+        switch event {
+        case .bytes(let bytes, let at):
+            let t = ms(at)
+            switch phase {
+            case .upgrading: handleResponseBytes(bytes, at: t)
+            case .rejectedBody: appendRejectedBody(bytes)
+            case .open, .closing: handleFrameBytes(bytes, at: t)
+            case .connecting, .tls, .failing, .ended: break
+            }
+        case .tlsHandshakeCompleted(let version, let at):
+            let t = ms(at)
+            tlsDoneAtMs = t
+            record.timings.tlsMs = t - (tcpDoneAtMs ?? t)
+            recordTLSOutcome(failure: nil, detail: nil)
+            record.tls?.protocolVersion = version
+            if phase == .tls { phase = .upgrading }
+        case .error(let kind, let at):
+            if transportError == nil { transportError = kind }
+            if phase == .tls { tlsFailed(kind, at: ms(at)) }
+        case .inactive(let at):
+            transportEnded(at: ms(at))
+        }
+        checkWaiters()
+    }
+
+    // MARK: - TLS failure
+
+    private func tlsFailed(_ kind: TransportErrorKind, at t: Double) {
+        let state = tlsState.value
+        var reason = TLSFailureReason.handshakeFailure
+        var detail = kind.text
+        if state.callbackRan, let failure = state.failure {
+            reason = failure
+            detail = state.detail ?? detail
+        } else if looksLikePlaintext() {
+            reason = .plaintextPort
+            detail = "the server answered the TLS ClientHello with non-TLS bytes (\(firstBytesText())): a plaintext port (use ws://, or the TLS port)"
+        }
+        recordTLSOutcome(failure: reason, detail: detail)
+        setFailure(.tls, "tls-failure", "\(reason.rawValue): \(detail)", at: t)
+        phase = .failing
+    }
+
+    private func looksLikePlaintext() -> Bool {
+        let first = tally.value.firstBytes
+        guard let byte = first.first else {
+            if case .tls(let text) = transportError {
+                let lower = text.lowercased()
+                return lower.contains("wrong_version_number") || lower.contains("wrong version number") || lower.contains("http_request")
+            }
+            return false
+        }
+        // A TLS record starts with a content type: 0x14–0x17 (change cipher spec, alert, handshake, data).
+        return !(0x14...0x17).contains(byte)
+    }
+
+    private func firstBytesText() -> String {
+        let first = tally.value.firstBytes
+        if first.allSatisfy({ (0x20..<0x7F).contains($0) || $0 == 0x0D || $0 == 0x0A }) {
+            return "'" + String(decoding: first.prefix(16), as: UTF8.self).replacingOccurrences(of: "\r\n", with: " ") + "'"
+        }
+        return UpgradeResponseParser.hex(first.prefix(8))
+    }
+
+    // MARK: - Upgrade response
+
+    private func handleResponseBytes(_ bytes: [UInt8], at t: Double) {
+        if record.timings.firstResponseByteAtMs == nil { record.timings.firstResponseByteAtMs = t }
+        switch responseParser.append(bytes) {
+        case .needMore:
+            return
+        case .malformed(let reason):
+            addFinding(.malformedResponse, reason, at: t)
+            setFailure(.upgrade, "invalid-upgrade-response", "the upgrade response is not HTTP/1.x: \(reason)", at: t)
+            phase = .failing
+            dropTransport(.localClose)
+        case .oversized(let size):
+            addFinding(.oversizedHead, "response head larger than \(configuration.maxHandshakeHeadBytes) bytes (\(size) received)", at: t)
+            setFailure(.upgrade, "invalid-upgrade-response", "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
+            phase = .failing
+            dropTransport(.localClose)
+        case .head(let head, let remainder):
+            record.timings.responseHeadAtMs = t
+            record.timings.upgradeMs = t - (tlsDoneAtMs ?? tcpDoneAtMs ?? 0)
+            let outcome = HandshakeValidator.check(head, request: request)
+            let redactor = configuration.redactor
+            record.handshake = HandshakeObservation(
+                status: head.status, reasonPhrase: head.reasonPhrase, httpVersion: head.httpVersion,
+                headers: redactor.headers(head.headers), acceptValid: outcome.acceptValid,
+                subprotocol: outcome.subprotocol.map(redactor.subprotocol), extensions: outcome.extensions)
+            for finding in outcome.findings { addFinding(finding.code, finding.detail, at: t) }
+            if outcome.accepted {
+                phase = .open
+                record.timings.openAtMs = t
+                selectedSubprotocol = outcome.subprotocol
+                deflateNegotiated = outcome.deflateNegotiated
+                if deflateNegotiated { frameParser.allowedRSV = 0x4 }
+                if !remainder.isEmpty { handleFrameBytes(remainder, at: t) }
+            } else if head.status != 101 {
+                setFailure(.upgrade, outcome.failureKind ?? "upgrade-rejected", outcome.failureDetail ?? "upgrade rejected", at: t)
+                phase = .rejectedBody
+                rejectedBodyExpected = head.headers.first(named: "Content-Length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                rejectedBodyChunked = head.headers.first(named: "Transfer-Encoding")?.lowercased().contains("chunked") ?? false
+                if rejectedBodyExpected == 0 || head.status == 204 || head.status == 304 { rejectedBodyDone = true }
+                appendRejectedBody(remainder)
+            } else {
+                setFailure(.upgrade, outcome.failureKind ?? "invalid-upgrade-response", outcome.failureDetail ?? "invalid 101 response", at: t)
+                phase = .failing
+                dropTransport(.localClose)
+            }
+        }
+    }
+
+    private func appendRejectedBody(_ bytes: [UInt8]) {
+        guard !rejectedBodyDone else { return }
+        rejectedBodyTotal += bytes.count
+        let room = 4096 - rejectedBody.count
+        if room > 0 { rejectedBody.append(contentsOf: bytes.prefix(room)) }
+        if let expected = rejectedBodyExpected, rejectedBodyTotal >= expected { rejectedBodyDone = true }
+        if rejectedBodyChunked, rejectedBody.count >= 5, rejectedBody.suffix(5) == Array("0\r\n\r\n".utf8) { rejectedBodyDone = true }
+        if rejectedBodyTotal >= 4096 { rejectedBodyDone = true }
+    }
+
+    // MARK: - Frames in
+
+    private func handleFrameBytes(_ bytes: [UInt8], at t: Double) {
+        frameParser.append(bytes)
+        while phase == .open || phase == .closing, let event = frameParser.next() {
+            switch event {
+            case .frame(let frame):
+                handleFrame(frame, at: t)
+            case .violation(let violation):
+                if let header = violation.header {
+                    record.frames.append(FrameRecord(
+                        direction: .inbound, opcode: WebSocketFrame.name(of: header.opcode), fin: header.fin, rsv: Int(header.rsv),
+                        length: header.length > UInt64(Int.max) ? Int.max : Int(header.length), atMs: t))
+                    lastInboundAtMs = t
+                }
+                failConnection(violation, at: t)
+            }
+        }
+    }
+
+    private func handleFrame(_ frame: WebSocketFrame, at t: Double) {
+        record.frames.append(FrameRecord(
+            direction: .inbound, opcode: WebSocketFrame.name(of: frame.opcode), fin: frame.fin, rsv: Int(frame.rsv),
+            length: frame.payload.count, atMs: t, preview: preview(frame)))
+        if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
+        lastInboundAtMs = t
+        if record.close.received != nil {
+            addFinding(.dataAfterClose, "a \(WebSocketFrame.name(of: frame.opcode)) frame arrived after the peer's close frame", at: t)
+            return
+        }
+        switch frame.opcode {
+        case WebSocketFrame.ping:
+            if answerPings && record.close.sent == nil { _ = sendFrame(opcode: WebSocketFrame.pong, payload: frame.payload) }
+        case WebSocketFrame.pong:
+            if let index = pendingPings.removeValue(forKey: frame.payload) {
+                record.pings[index].pongAtMs = t
+            } else {
+                addFinding(.unsolicitedPong, "a pong that answers no ping of ours (\(frame.payload.count) bytes)", at: t)
+            }
+        case WebSocketFrame.close:
+            let body = CloseFrameBody.parse(frame.payload)
+            record.close.received = CloseFrameInfo(code: body.code, reason: configuration.redactor.text(body.reason), atMs: t)
+            if let violation = body.violation {
+                addFinding(violation.code, violation.detail, at: t)
+                setFailure(.websocket, "protocol-error", violation.detail, at: t)
+            }
+            if record.close.sent == nil {
+                // §5.5.1: answer with a close frame, echoing the status code.
+                if let violation = body.violation {
+                    _ = sendClose(code: violation.closeCode, reason: "")
+                } else {
+                    _ = sendClose(code: body.code, reason: "")
+                }
+            }
+            phase = .closing
+            scheduleDrop(after: configuration.timeouts.close, end: .localClose)
+        default:
+            let compressed = deflateNegotiated && frame.rsv & 0x4 != 0
+            if frame.opcode != WebSocketFrame.continuation { compressedMessage = compressed }
+            let inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil
+            switch assembler.push(frame, compressed: compressedMessage, inflate: inflate) {
+            case .fragmentBuffered:
+                break
+            case .message(let message):
+                messages.append(message)
+            case .violation(let violation):
+                failConnection(violation, at: t)
+            }
+        }
+    }
+
+    /// Fails the connection (§7.1.7): finding, close frame with the matching code, transport closed.
+    private func failConnection(_ violation: FrameViolation, at t: Double) {
+        addFinding(violation.code, violation.detail, at: t)
+        setFailure(.websocket, "protocol-error", violation.detail, at: t)
+        if record.close.sent == nil {
+            let future = sendClose(code: violation.closeCode, reason: violation.closeCode == 1009 ? "message too big" : "protocol error")
+            if localEnd == nil { localEnd = .localClose }
+            if let future, let channel {
+                future.whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                dropTransport(.localClose)
+            }
+        } else {
+            dropTransport(.localClose)
+        }
+        phase = .closing
+    }
+
+    // MARK: - Frames out
+
+    /// Writes one masked frame and records it; `nil` when there is no transport.
+    @discardableResult
+    func sendFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true) -> EventLoopFuture<Void>? {
+        guard let channel, phase != .ended else { return nil }
+        let frame = WebSocketFrame(fin: fin, opcode: opcode, masked: true, payload: payload)
+        let bytes = frame.encoded(maskKey: WebSocketFrame.randomMaskKey())
+        let t = nowMs()
+        record.frames.append(FrameRecord(direction: .outbound, opcode: WebSocketFrame.name(of: opcode), fin: fin, rsv: 0, length: payload.count, atMs: t, preview: preview(frame)))
+        lastOutboundAtMs = t
+        return channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+    }
+
+    /// Sends a close frame (`code` nil: empty body) and records it.
+    @discardableResult
+    func sendClose(code: Int?, reason: String) -> EventLoopFuture<Void>? {
+        guard record.close.sent == nil, channel != nil, phase != .ended else { return nil }
+        record.close.sent = CloseFrameInfo(code: code, reason: configuration.redactor.text(reason), atMs: nowMs())
+        if phase == .open { phase = .closing }
+        return sendFrame(opcode: WebSocketFrame.close, payload: CloseFrameBody.encode(code: code, reason: reason))
+    }
+
+    private func scheduleDrop(after delay: Duration, end: TransportEnd) {
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.dropTransport(end)
+        }
+    }
+
+    private func preview(_ frame: WebSocketFrame) -> String? {
+        guard !frame.payload.isEmpty else { return nil }
+        let redactor = configuration.redactor
+        switch frame.opcode {
+        case WebSocketFrame.text, WebSocketFrame.continuation:
+            let text = String(decoding: frame.payload.prefix(256), as: UTF8.self)
+            return String(redactor.text(text).prefix(64))
+        case WebSocketFrame.close:
+            let body = CloseFrameBody.parse(frame.payload)
+            let text = (body.code.map(String.init) ?? "") + (body.reason.isEmpty ? "" : " " + body.reason)
+            return String(redactor.text(text).prefix(64))
+        default:
+            return UpgradeResponseParser.hex(frame.payload.prefix(16))
+        }
+    }
+
+    // MARK: - Transport end
+
+    private func transportEnded(at t: Double) {
+        guard phase != .ended else { return }
+        let end: TransportEnd
+        if let localEnd {
+            end = localEnd
+        } else {
+            switch transportError {
+            case .reset: end = .reset
+            case .tlsUncleanShutdown: end = .tlsNoCloseNotify
+            default: end = .eof
+            }
+        }
+        switch phase {
+        case .tls:
+            tlsFailed(transportError ?? .other("the server closed the connection during the TLS handshake"), at: t)
+        case .upgrading:
+            let received = record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
+            setFailure(.upgrade, end == .reset ? "reset" : "connection-closed", "the connection ended (\(end.rawValue)) \(received)", at: t)
+        case .rejectedBody:
+            rejectedBodyDone = true
+            finishRejectedBody()
+        case .open, .closing:
+            if record.close.received == nil && localEnd == nil {
+                let kind = end == .reset ? "reset" : (end == .tlsNoCloseNotify ? "tls-truncated" : "connection-closed")
+                setFailure(.websocket, kind, "the transport ended (\(end.rawValue)) without a close frame from the peer (1006)", at: t)
+            }
+        default:
+            break
+        }
+        record.close = closeObservation(end: end, atMs: t)
+        phase = .ended
+        keepaliveTask?.cancel()
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import WebSocketDiagnosis
+
+/// One instrumented WebSocket connection. Never throws for anything a peer or the network does:
+/// whatever happens is recorded in its ``transcript()``.
+///
+/// The protocol logic lives in sans-I/O structs (``UpgradeResponseParser``, ``HandshakeValidator``,
+/// ``FrameParser``, ``MessageAssembler``, ``CloseFrameBody``); channel handlers only forward bytes and
+/// events here, in order, stamped on a monotonic clock.
+public actor WebSocketConnection {
+    // MARK: - State
+
+    enum Phase: Equatable {
+        case connecting, tls, upgrading, rejectedBody, failing, open, closing, ended
+    }
+
+    struct Waiter {
+        let condition: () -> Bool
+        let continuation: CheckedContinuation<Bool, Never>
+        var timer: Task<Void, Never>?
+    }
+
+    let configuration: ClientConfiguration
+    let group: any EventLoopGroup
+    let start: ContinuousClock.Instant
+    var record: ConnectionTranscript
+    var phase: Phase = .connecting
+    var channel: (any Channel)?
+    let tally = LockedBox(WireTally())
+    let tlsState = LockedBox(TLSVerificationState())
+    var request: UpgradeRequest
+    var responseParser: UpgradeResponseParser
+    var frameParser: FrameParser
+    var assembler: MessageAssembler
+    var deflateNegotiated = false
+    var compressedMessage = false
+    var messages: [MessageAssembler.Message] = []
+    var waiters: [Int: Waiter] = [:]
+    var nextWaiterID = 0
+    var lastInboundAtMs: Double?
+    var lastOutboundAtMs: Double?
+    var pendingPings: [[UInt8]: Int] = [:]
+    var pingCounter: UInt32 = 0
+    var answerPings: Bool
+    var localEnd: TransportEnd?
+    var transportError: TransportErrorKind?
+    var tcpDoneAtMs: Double?
+    var tlsDoneAtMs: Double?
+    var rejectedBody: [UInt8] = []
+    var rejectedBodyTotal = 0
+    var rejectedBodyExpected: Int?
+    var rejectedBodyChunked = false
+    var rejectedBodyDone = false
+    var keepaliveTask: Task<Void, Never>?
+    var pumpTask: Task<Void, Never>?
+
+    /// The subprotocol the server selected, when the connection opened with one.
+    public var negotiatedSubprotocol: String? { selectedSubprotocol }
+    var selectedSubprotocol: String?
+
+    /// `true` while the connection is open (upgraded, no close frame sent or received, transport up).
+    public var isOpen: Bool { phase == .open }
+
+    init(configuration: ClientConfiguration, group: any EventLoopGroup) {
+        self.configuration = configuration
+        self.group = group
+        self.start = .now
+        self.answerPings = configuration.answerPings
+        self.request = UpgradeRequest(configuration: configuration)
+        self.responseParser = UpgradeResponseParser(maxHeadBytes: configuration.maxHandshakeHeadBytes)
+        self.frameParser = FrameParser(maxFrameBytes: configuration.maxFrameBytes)
+        self.assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes)
+        let url = configuration.url
+        let redactor = configuration.redactor
+        self.record = ConnectionTranscript(
+            target: TargetDescription(
+                url: redactor.url(url.description), scheme: url.scheme, host: url.host, port: url.port,
+                resource: redactor.url(url.resource)),
+            startedAt: Date())
+    }
+
+    // MARK: - Public API
+
+    /// Resolves, connects, does TLS and the upgrade, all recorded. Always returns; check ``isOpen``.
+    ///
+    /// - Parameter eventLoopGroup: the group to run on (default `MultiThreadedEventLoopGroup.singleton`).
+    public static func connect(_ configuration: ClientConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil) async -> WebSocketConnection {
+        let connection = WebSocketConnection(configuration: configuration, group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
+        await connection.establish()
+        return connection
+    }
+
+    /// Sends a text message as one frame (nothing is sent unless the connection is open).
+    public func send(text: String) async {
+        guard phase == .open else { return }
+        _ = sendFrame(opcode: WebSocketFrame.text, payload: Array(text.utf8))
+    }
+
+    /// Sends a binary message as one frame (nothing is sent unless the connection is open).
+    public func send(binary: [UInt8]) async {
+        guard phase == .open else { return }
+        _ = sendFrame(opcode: WebSocketFrame.binary, payload: binary)
+    }
+
+    /// Sends a ping and waits (bounded) for its pong; returns the RTT in ms, or `nil` on timeout or close.
+    ///
+    /// - Parameter timeout: the bound (default `timeouts.message`).
+    public func ping(timeout: Duration? = nil) async -> Double? {
+        guard phase == .open else { return nil }
+        pingCounter &+= 1
+        let random = UInt32.random(in: .min ... .max)
+        let payload = [pingCounter >> 24, pingCounter >> 16, pingCounter >> 8, pingCounter, random >> 24, random >> 16, random >> 8, random].map { UInt8($0 & 0xFF) }
+        record.pings.append(PingRecord(sentAtMs: nowMs()))
+        let index = record.pings.count - 1
+        pendingPings[payload] = index
+        _ = sendFrame(opcode: WebSocketFrame.ping, payload: payload)
+        _ = await wait(timeout ?? configuration.timeouts.message) { [self] in
+            record.pings[index].pongAtMs != nil || phase == .ended
+        }
+        if record.pings[index].pongAtMs == nil { pendingPings[payload] = nil }
+        return record.pings[index].rttMs
+    }
+
+    /// The next complete message (fragments reassembled, pings answered unless withheld).
+    ///
+    /// - Parameter timeout: the bound (default `timeouts.message`); `.timeout` when it passes with the connection still open.
+    public func receive(timeout: Duration? = nil) async -> InboundMessage {
+        if let message = popMessage() { return message }
+        if phase == .ended { return .closed(record.close) }
+        _ = await wait(timeout ?? configuration.timeouts.message) { [self] in
+            !messages.isEmpty || phase == .ended || record.close.received != nil
+        }
+        if let message = popMessage() { return message }
+        if record.close.received != nil && phase != .ended {
+            _ = await wait(configuration.timeouts.close + .milliseconds(500)) { [self] in phase == .ended }
+        }
+        if phase == .ended { return .closed(record.close) }
+        return .timeout
+    }
+
+    /// Starts the close handshake with `code` and `reason` (default 1000, "") and waits (bounded by
+    /// `timeouts.close`) for the peer's close and the transport end.
+    public func close(code: Int = 1000, reason: String = "") async {
+        switch phase {
+        case .ended:
+            return
+        case .open:
+            _ = sendClose(code: code, reason: reason)
+        case .closing:
+            if record.close.sent == nil { _ = sendClose(code: code, reason: reason) }
+        case .connecting, .tls, .upgrading, .rejectedBody, .failing:
+            dropTransport(.localClose)
+        }
+        if await wait(configuration.timeouts.close, until: { [self] in phase == .ended }) { return }
+        dropTransport(record.close.received != nil ? .localClose : .localTimeout)
+        _ = await wait(.seconds(2)) { [self] in phase == .ended }
+    }
+
+    /// Waits (bounded) until the connection ends by itself; returns its close observation, or `nil` if still open.
+    public func waitForEnd(timeout: Duration) async -> CloseObservation? {
+        _ = await wait(timeout) { [self] in phase == .ended }
+        return phase == .ended ? record.close : nil
+    }
+
+    /// Drops the transport without a close frame.
+    public func abort() async {
+        guard phase != .ended else { return }
+        dropTransport(.localClose)
+        _ = await wait(.seconds(2)) { [self] in phase == .ended }
+    }
+
+    /// Stops or resumes answering pings at run time.
+    public func setAnswerPings(_ answer: Bool) async {
+        answerPings = answer
+    }
+
+    /// A snapshot of everything recorded so far (an open connection shows transportEnd `still-open`).
+    public func transcript() async -> ConnectionTranscript {
+        var snapshot = record
+        let counts = tally.value
+        snapshot.wire = WireCounters(bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
+        if phase != .ended {
+            snapshot.close = channel == nil ? closeObservation(end: .notConnected, atMs: nil) : closeObservation(end: .stillOpen, atMs: nowMs())
+        }
+        return snapshot
+    }
+
+    // MARK: - Time
+
+    func ms(_ instant: ContinuousClock.Instant) -> Double {
+        (instant - start).milliseconds
+    }
+
+    func nowMs() -> Double { ms(.now) }
+
+    // MARK: - Waiting
+
+    /// Waits until `condition` holds (re-checked after every event) or `timeout` passes; returns whether it holds.
+    func wait(_ timeout: Duration, until condition: @escaping () -> Bool) async -> Bool {
+        if condition() { return true }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                await self?.expireWaiter(id)
+            }
+            waiters[id] = Waiter(condition: condition, continuation: continuation, timer: timer)
+        }
+    }
+
+    private func expireWaiter(_ id: Int) {
+        guard let waiter = waiters.removeValue(forKey: id) else { return }
+        waiter.continuation.resume(returning: waiter.condition())
+    }
+
+    func checkWaiters() {
+        for (id, waiter) in waiters where waiter.condition() {
+            waiters[id] = nil
+            waiter.timer?.cancel()
+            waiter.continuation.resume(returning: true)
+        }
+    }
+
+    // MARK: - Recording helpers
+
+    func addFinding(_ code: FindingCode, _ detail: String, at t: Double?) {
+        record.findings.append(Finding(code, configuration.redactor.text(detail), atMs: t))
+    }
+
+    func setFailure(_ stage: ProbeStage, _ kind: String, _ detail: String, at t: Double?) {
+        guard record.failure == nil else { return }
+        record.failure = ProbeFailure(stage: stage, kind: kind, detail: configuration.redactor.text(detail), atMs: t)
+    }
+
+    func closeObservation(end: TransportEnd, atMs: Double?) -> CloseObservation {
+        var observation = CloseObservation(received: record.close.received, sent: record.close.sent, transportEnd: end, atMs: atMs)
+        switch (record.close.received, record.close.sent) {
+        case let (received?, sent?): observation.order = received.atMs <= sent.atMs ? .receivedFirst : .sentFirst
+        case (.some, nil): observation.order = .receivedOnly
+        case (nil, .some): observation.order = .sentOnly
+        case (nil, nil): observation.order = .none
+        }
+        if let atMs, let openAt = record.timings.openAtMs {
+            observation.sinceLastInboundMs = max(0, atMs - (lastInboundAtMs ?? openAt))
+            observation.sinceLastOutboundMs = max(0, atMs - (lastOutboundAtMs ?? openAt))
+        }
+        return observation
+    }
+
+    private func popMessage() -> InboundMessage? {
+        guard !messages.isEmpty else { return nil }
+        switch messages.removeFirst() {
+        case .text(let text): return .text(text)
+        case .binary(let bytes): return .binary(bytes)
+        }
+    }
+}

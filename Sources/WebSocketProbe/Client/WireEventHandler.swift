@@ -1,0 +1,91 @@
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// The last handler of the pipeline: forwards decrypted bytes, TLS completion, errors and the end
+/// of the channel, in order, to the connection actor. Holds no protocol logic.
+final class WireEventHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let sink: AsyncStream<WireEvent>.Continuation
+
+    init(sink: AsyncStream<WireEvent>.Continuation) {
+        self.sink = sink
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty {
+            sink.yield(.bytes(bytes, at: .now))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)
+            let version = handler?.tlsVersion.map(Self.name)
+            sink.yield(.tlsHandshakeCompleted(protocolVersion: version, at: .now))
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        sink.yield(.error(TransportErrorKind.classify(error), at: .now))
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        sink.yield(.inactive(at: .now))
+        sink.finish()
+        context.fireChannelInactive()
+    }
+
+    private static func name(_ v: TLSVersion) -> String {
+        switch v {
+        case .tlsv1: "TLSv1"
+        case .tlsv11: "TLSv1.1"
+        case .tlsv12: "TLSv1.2"
+        case .tlsv13: "TLSv1.3"
+        }
+    }
+}
+
+/// The first handler of the pipeline: counts bytes that cross the socket (TLS records included).
+final class ByteCountingHandler: ChannelDuplexHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let counters: LockedBox<WireTally>
+
+    init(counters: LockedBox<WireTally>) {
+        self.counters = counters
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let n = unwrapInboundIn(data).readableBytes
+        let view = unwrapInboundIn(data)
+        counters.withLock { tally in
+            if tally.firstBytes.count < 16, let head = view.getBytes(at: view.readerIndex, length: min(16 - tally.firstBytes.count, n)) {
+                tally.firstBytes += head
+            }
+            tally.bytesIn += n
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let n = unwrapOutboundIn(data).readableBytes
+        counters.withLock { $0.bytesOut += n }
+        context.write(data, promise: promise)
+    }
+}
+
+/// Bytes each way, shared between the counting handler and the connection.
+struct WireTally: Sendable {
+    var bytesIn = 0
+    var bytesOut = 0
+    /// The first bytes that arrived from the socket (before TLS): tells a plaintext port.
+    var firstBytes: [UInt8] = []
+}

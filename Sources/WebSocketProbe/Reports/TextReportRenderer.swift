@@ -1,0 +1,161 @@
+import Foundation
+import WebSocketDiagnosis
+
+/// Renders a ``DiagnosisReport`` for a person: an httpstat-like waterfall of the phases, the steps
+/// with ✓ / ✗ / –, the end of the connection, the verdict with its evidence, and warnings
+/// (TLS verification off).
+public enum TextReportRenderer {
+    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings).
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
+        var out = "ws1011 diagnose \(report.target)\n\n"
+        if report.directTranscript != nil { out += "through the front:\n" }
+        out += waterfall(report.transcript)
+        if let direct = report.directTranscript {
+            out += "\ndirect (\(direct.target.url)):\n"
+            out += waterfall(direct)
+        }
+        out += "\n" + steps(report.steps)
+        out += "\n" + connectionEnd(report.transcript)
+        if let measurements = report.measurements { out += "\n" + self.measurements(measurements) }
+        if let channels = report.authChannels, !channels.isEmpty { out += "\n" + authChannels(channels) }
+        out += "\n" + verdict(report.verdict)
+        let warnings = self.warnings(report)
+        if !warnings.isEmpty { out += "\n" + warnings.map { "⚠ " + $0 }.joined(separator: "\n") + "\n" }
+        return redactor.text(out)
+    }
+
+    // MARK: - Waterfall
+
+    /// The phases as httpstat draws them: one cell per phase with its duration, then the cumulative offsets.
+    public static func waterfall(_ t: ConnectionTranscript) -> String {
+        let timings = t.timings
+        let firstFrame: Double? = {
+            guard let first = timings.firstFrameAtMs, let open = timings.openAtMs ?? timings.responseHeadAtMs else { return nil }
+            return max(0, first - open)
+        }()
+        let phases: [(String, Double?, Bool)] = [
+            ("DNS Lookup", timings.dnsMs, true),
+            ("TCP Connection", timings.tcpMs, true),
+            ("TLS Handshake", timings.tlsMs, t.target.isSecure),
+            ("Upgrade", timings.upgradeMs, true),
+            ("First Frame", firstFrame, true),
+        ]
+        let width = 16
+        func center(_ s: String) -> String {
+            let pad = max(0, width - s.count)
+            return String(repeating: " ", count: pad / 2) + s + String(repeating: " ", count: pad - pad / 2)
+        }
+        var names = " "
+        var cells = "["
+        for (index, phase) in phases.enumerated() {
+            names += center(phase.0) + " "
+            let value: String = phase.2 ? (phase.1.map { fmt($0) } ?? "—") : "n/a"
+            cells += center(value) + (index == phases.count - 1 ? "]" : "|")
+        }
+        var cumulative: [String] = []
+        var sum = 0.0
+        let labels = ["namelookup", "connect", "tls", "upgraded", "first frame"]
+        for (index, phase) in phases.enumerated() where phase.2 {
+            guard let v = phase.1 else { break }
+            sum += v
+            cumulative.append("\(labels[index]):\(fmt(sum))")
+        }
+        var text = names + "\n" + cells + "\n"
+        if !cumulative.isEmpty { text += "  " + cumulative.joined(separator: "  ") + "\n" }
+        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(f.kind) — \(f.detail)\n" }
+        if let h = t.handshake, let status = h.status {
+            text += "  HTTP \(status)\(h.reasonPhrase.map { " " + $0 } ?? "")"
+            if let sp = h.subprotocol { text += ", subprotocol \(sp)" }
+            text += "\n"
+        }
+        return text
+    }
+
+    // MARK: - Steps
+
+    /// One line per step: symbol, name, duration, detail.
+    public static func steps(_ steps: [ProbeStep]) -> String {
+        var text = "Steps\n"
+        let nameWidth = StepName.allCases.map(\.rawValue.count).max() ?? 12
+        for step in steps {
+            let symbol = switch step.status {
+            case .passed: "✓"
+            case .failed: "✗"
+            case .skipped: "–"
+            }
+            let name = step.name.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            let duration = (step.durationMs.map { fmt($0) } ?? "").padding(toLength: 9, withPad: " ", startingAt: 0)
+            text += "  \(symbol) \(name)  \(duration) \(step.detail)\n"
+        }
+        return text
+    }
+
+    /// How the connection ended, in words.
+    static func connectionEnd(_ t: ConnectionTranscript) -> String {
+        var text = "Connection end: \(t.close.probeSummary)"
+        if let code = t.close.effectiveCode { text += " — a browser would report \(code)" }
+        text += "\n"
+        if !t.pings.isEmpty {
+            let rtts = t.pings.compactMap(\.rttMs)
+            text += "  pings: \(t.pings.count) sent, \(rtts.count) answered"
+            if let best = rtts.min(), let worst = rtts.max() { text += " (rtt \(fmt(best))–\(fmt(worst)))" }
+            text += "\n"
+        }
+        text += "  frames: \(t.frames.filter { $0.direction == .inbound }.count) in, \(t.frames.filter { $0.direction == .outbound }.count) out; bytes on the wire: \(t.wire.bytesIn) in, \(t.wire.bytesOut) out\n"
+        for finding in t.findings.prefix(8) { text += "  finding \(finding.code.rawValue): \(finding.detail)\n" }
+        return text
+    }
+
+    static func measurements(_ m: Measurements) -> String {
+        var text = "Timeout discovery\n"
+        if let probe = m.idleProbeMs {
+            text += "  idle (silent) connection:   " + (m.idleTimeoutMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe") + "\n"
+        }
+        if let probe = m.lifetimeProbeMs {
+            text += "  connection with pings:      " + (m.lifetimeMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe") + "\n"
+        }
+        if let requested = m.sustainRequestedMs {
+            text += "  sustained with traffic:     \(m.sustainedMs.map { fmt($0) } ?? "—") of \(fmt(requested))\n"
+        }
+        return text
+    }
+
+    static func authChannels(_ channels: [AuthChannelResult]) -> String {
+        var text = "Auth channels\n"
+        for c in channels {
+            let mark = c.accepted ? "✓" : "✗"
+            let status = c.status.map { "HTTP \($0)" } ?? "no HTTP answer"
+            let close = c.closeCode.map { ", close \($0)" } ?? ""
+            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.path.padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(c.detail)\n"
+        }
+        return text
+    }
+
+    // MARK: - Verdict
+
+    /// The verdict: layer, cause, confidence, summary, then each piece of evidence with its rule.
+    public static func verdict(_ v: Verdict) -> String {
+        var text = "Verdict: \(v.layer.rawValue.uppercased())  cause \(v.cause.rawValue)  confidence \(Int((v.confidence * 100).rounded()))%\n"
+        text += "  \(v.summary)\n"
+        if !v.evidence.isEmpty {
+            text += "  Evidence:\n"
+            for e in v.evidence { text += "    • [\(e.rule)] \(e.observation)\n" }
+        }
+        return text
+    }
+
+    /// Warnings a reader must not miss.
+    public static func warnings(_ report: DiagnosisReport) -> [String] {
+        var out: [String] = []
+        for t in [report.transcript] + (report.directTranscript.map { [$0] } ?? []) where t.tls?.verificationDisabled == true {
+            out.append("TLS certificate verification was OFF (--insecure) for \(t.target.url): this run proves nothing about the certificate.")
+        }
+        return out
+    }
+
+    static func fmt(_ ms: Double) -> String {
+        if ms < 10 { return String(format: "%.1fms", ms) }
+        if ms < 10_000 { return "\(Int(ms.rounded()))ms" }
+        return String(format: "%.1fs", ms / 1000)
+    }
+}

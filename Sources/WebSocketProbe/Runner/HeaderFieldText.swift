@@ -1,0 +1,21 @@
+import WebSocketDiagnosis
+
+/// Parses a header written on a command line: `'Name: value'`.
+public enum HeaderFieldText {
+    /// Parses `Name: value`: the name an HTTP token (RFC 9110 §5.1), then a colon, then the value
+    /// (surrounding spaces trimmed); no line breaks anywhere.
+    public static func parse(_ text: String) throws(ProbeError) -> HeaderField {
+        guard let colon = text.firstIndex(of: ":"), !text.contains("\r"), !text.contains("\n"), !text.contains("\0") else {
+            throw ProbeError.invalidHeader(text)
+        }
+        let name = String(text[..<colon])
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let tokenPunctuation: Set<Character> = ["!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~"]
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || tokenPunctuation.contains($0)) }) else {
+            throw ProbeError.invalidHeader(text)
+        }
+        return HeaderField(name, value)
+    }
+}
+
+import Foundation

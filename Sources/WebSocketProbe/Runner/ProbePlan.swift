@@ -1,0 +1,75 @@
+import WebSocketDiagnosis
+
+/// What a layered probe should do: the target, the profile, the credential and every bound.
+///
+/// Pure configuration (no I/O). The CLI parses its options into one of these; tests build one by hand.
+public struct ProbePlan: Sendable {
+    /// The URL probed (through the front, or the only URL).
+    public var target: WebSocketURL
+    /// What the probe exercises after the upgrade (default `.plain`).
+    public var profile: ProbeProfile = .plain
+    /// Extra request headers, in order (default none).
+    public var headers: [HeaderField] = []
+    /// Subprotocols offered, in order, before any the profile adds (default none).
+    public var subprotocols: [String] = []
+    /// TLS trust and verification (default: system roots, verification on).
+    public var tls: ClientConfiguration.TLSSettings = .init()
+    /// Connect / TLS / upgrade / message / close bounds (defaults 10 s, close 5 s).
+    public var timeouts: ClientConfiguration.Timeouts = .init()
+    /// Where the token comes from (default none).
+    public var token: TokenSource = .none
+    /// The backend's own URL, to run the same plan side by side without the front (`--direct`).
+    public var direct: WebSocketURL? = nil
+    /// Hold a silent connection up to this long to discover an idle timeout (`--idle-probe`).
+    public var idleProbe: Duration? = nil
+    /// Hold a connection with a ping every second up to this long to discover a lifetime cap (`--lifetime-probe`).
+    public var lifetimeProbe: Duration? = nil
+    /// Keep the main connection up with traffic this long (`--sustain`).
+    public var sustain: Duration? = nil
+    /// Interval of the pings during `sustain` and the lifetime probe (default 1 s).
+    public var trafficInterval: Duration = .seconds(1)
+    /// Run the auth-channel matrix when the plan has a credential and the profile is `reference`
+    /// or an `Authorization` header was given (default `true`).
+    public var authChannelMatrix: Bool = true
+    /// The agent run's payload for the `reference` profile (JSON object text).
+    public var agentPayloadJSON: String = #"{"agent_name":"ws1011-probe","message":"ws1011 diagnostic run"}"#
+    /// Secrets to scrub from everything recorded, beyond the token itself (signing secrets, header values).
+    public var extraSecrets: [String] = []
+
+    /// A plan for `target` with every other setting at its default.
+    public init(target: WebSocketURL) {
+        self.target = target
+    }
+}
+
+/// What a probe exercises once the connection is open.
+public enum ProbeProfile: String, Sendable, CaseIterable, Codable {
+    /// Open, ping, close.
+    case plain
+    /// Also send a text message and wait for a reply.
+    case echo
+    /// The lab's contract: `jwt-auth` subprotocol auth, welcome, JSON ping, an agent run with the
+    /// five critical events, streaming chunks.
+    case reference
+}
+
+/// Where the probe's token comes from.
+public enum TokenSource: Sendable, Equatable {
+    /// No credential.
+    case none
+    /// A token given literally (`--token`).
+    case literal(String)
+    /// Minted locally with an HS256 signing secret for a test user (`--secret`, `--user`).
+    case mint(secret: String, email: String)
+    /// Fetched from an auth service: `POST {"email": …}` → `access_token` (`--auth-url`, `--user`).
+    case fetch(authURL: String, email: String)
+
+    /// Literal secrets this source carries (the token, the signing secret), for the redactor.
+    public var secrets: [String] {
+        switch self {
+        case .none, .fetch: []
+        case .literal(let token): [token]
+        case .mint(let secret, _): [secret]
+        }
+    }
+}

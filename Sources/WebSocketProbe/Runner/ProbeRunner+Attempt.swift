@@ -1,0 +1,261 @@
+import Foundation
+import WebSocketDiagnosis
+
+extension ProbeRunner {
+    /// The five critical events of an agent run, in the order the reference contract requires.
+    public static let criticalAgentEvents = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
+
+    /// Runs the layered plan once against `url` (`path` is `front` or `direct`, for progress).
+    public func attempt(url: WebSocketURL, token: String?, redactor: Redactor, path: String) async -> Attempt {
+        let channel = mainChannel(token: token)
+        let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor)
+        let sentCredential = channel != nil || plan.headers.first(named: "Authorization") != nil
+            || plan.headers.contains { Redactor().secretHeaders.contains($0.name.lowercased()) }
+        var expectations = ProbeExpectations(
+            profile: plan.profile.rawValue, sentCredential: sentCredential,
+            expectedEvents: plan.profile == .reference ? Self.criticalAgentEvents : [])
+
+        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        let isOpen = await connection.isOpen
+        var ledger = StepLedger()
+        ledger.recordHandshake(await connection.transcript(), isOpen: isOpen,
+                               expectedSubprotocol: channel == .subprotocol ? "jwt-auth" : nil)
+        var sustainedMs: Double?
+        let session = ProbeSession(connection: connection, clock: clock)
+        if !ledger.hasFailed {
+            sustainedMs = await runSession(session, ledger: &ledger, sentCredential: sentCredential, path: path)
+        }
+        if await connection.isOpen { await connection.abort() }
+        var transcript = await connection.transcript()
+        transcript.target.url = redactor.url(transcript.target.url)
+        expectations.receivedEvents = session.receivedEvents
+        expectations.messagesSentAtMs = transcript.frames
+            .filter { $0.direction == .outbound && ($0.opcode == "text" || $0.opcode == "binary") }.map(\.atMs)
+        expectations.pingsDuringRun = plan.sustain != nil
+        return Attempt(transcript: transcript, steps: ledger.steps, expectations: expectations, sustainedMs: sustainedMs)
+    }
+
+    // MARK: - After the upgrade
+
+    /// Auth → ping → messages → sustain → agent events → close on an open connection.
+    /// Returns how long a sustain held, when one ran.
+    private func runSession(_ session: ProbeSession, ledger: inout StepLedger, sentCredential: Bool, path: String) async -> Double? {
+        let messageBound = plan.timeouts.message
+        let connection = session.connection
+
+        // Auth
+        var start = clock.now()
+        if plan.profile == .reference {
+            switch await session.waitFor(["connection_established"], within: messageBound) {
+            case .matched:
+                ledger.pass(.auth, durationMs: ms(since: start),
+                            detail: sentCredential ? "credential accepted: welcome connection_established received" : "welcome connection_established received (no credential sent)")
+            case .timedOut:
+                ledger.fail(.auth, durationMs: ms(since: start), detail: "no connection_established welcome within \(DurationText.format(messageBound))")
+            case .closed(let end):
+                ledger.fail(.auth, durationMs: ms(since: start), detail: "the connection ended before the welcome: \(end.probeSummary)")
+            case .applicationError(let text):
+                ledger.fail(.auth, durationMs: ms(since: start), detail: "the backend answered with an error instead of the welcome: \(text.prefix(200))")
+            }
+        } else if sentCredential {
+            ledger.pass(.auth, detail: "the upgrade with the credential was accepted")
+        } else {
+            ledger.notApplicable(.auth, reason: "no credential in this plan")
+        }
+        guard !ledger.hasFailed else { return nil }
+
+        // Ping / pong
+        start = clock.now()
+        if let rtt = await connection.ping(timeout: messageBound) {
+            ledger.pass(.ping, durationMs: ms(since: start), detail: "pong in \(Self.format(ms: rtt))")
+        } else if let end = await connection.waitForEnd(timeout: .zero) {
+            ledger.fail(.ping, durationMs: ms(since: start), detail: "the connection ended while waiting for the pong: \(end.probeSummary)")
+        } else {
+            ledger.fail(.ping, durationMs: ms(since: start), detail: "no pong within \(DurationText.format(messageBound))")
+        }
+        guard !ledger.hasFailed else { return nil }
+
+        // Message flow
+        start = clock.now()
+        switch plan.profile {
+        case .plain:
+            ledger.notApplicable(.messages, reason: "not part of the plain profile")
+        case .echo:
+            let text = "ws1011 echo probe \(UInt32.random(in: 0...UInt32.max))"
+            await connection.send(text: text)
+            switch await session.waitFor(nil, within: messageBound) {
+            case .matched(_, let reply):
+                ledger.pass(.messages, durationMs: ms(since: start),
+                            detail: reply == text ? "sent a text message, the same text came back" : "sent a text message, got a reply (\(reply.count) characters, not an exact echo)")
+            case .timedOut:
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "sent a text message, no reply within \(DurationText.format(messageBound))")
+            case .closed(let end):
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "sent a text message, the connection ended: \(end.probeSummary)")
+            case .applicationError(let e):
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "sent a text message, got an error: \(e.prefix(200))")
+            }
+        case .reference:
+            await referenceMessages(session, ledger: &ledger, start: start)
+        }
+        guard !ledger.hasFailed else { return nil }
+
+        // Sustained connection
+        var sustainedMs: Double?
+        if let sustain = plan.sustain {
+            sustainedMs = await sustainConnection(session, for: sustain, ledger: &ledger, path: path)
+        } else {
+            ledger.notApplicable(.sustain, reason: "no --sustain duration given")
+        }
+        guard !ledger.hasFailed else { return sustainedMs }
+
+        // Agent events
+        if plan.profile == .reference {
+            await agentRun(session, ledger: &ledger, path: path)
+        } else {
+            ledger.notApplicable(.agentEvents, reason: "only the reference profile runs an agent")
+        }
+        guard !ledger.hasFailed else { return sustainedMs }
+
+        // Close
+        start = clock.now()
+        if let end = await connection.waitForEnd(timeout: .zero) {
+            ledger.fail(.close, durationMs: ms(since: start), detail: "the connection had already ended: \(end.probeSummary)")
+            return sustainedMs
+        }
+        await connection.close(code: 1000, reason: "ws1011 probe done")
+        let end = await connection.transcript().close
+        if let received = end.received, end.order == .sentFirst || end.order == .receivedFirst {
+            ledger.pass(.close, durationMs: ms(since: start),
+                        detail: "close handshake completed: sent 1000, received \(received.code.map(String.init) ?? "close without status"), transport \(end.transportEnd.rawValue)")
+        } else {
+            ledger.fail(.close, durationMs: ms(since: start), detail: "our close frame got no close frame back: \(end.probeSummary)")
+        }
+        return sustainedMs
+    }
+
+    /// JSON `ping` → `pong`, then `stream_request` → `partial_result` chunks → `stream_complete`.
+    private func referenceMessages(_ session: ProbeSession, ledger: inout StepLedger, start: Duration) async {
+        let bound = plan.timeouts.message
+        await session.connection.send(text: ProbeSession.jsonMessage(type: "ping"))
+        switch await session.waitFor(["pong"], within: bound) {
+        case .matched: break
+        case .timedOut:
+            ledger.fail(.messages, durationMs: ms(since: start), detail: #"sent {"type":"ping"}, no pong within "# + DurationText.format(bound))
+            return
+        case .closed(let end):
+            ledger.fail(.messages, durationMs: ms(since: start), detail: #"sent {"type":"ping"}, the connection ended: "# + end.probeSummary)
+            return
+        case .applicationError(let e):
+            ledger.fail(.messages, durationMs: ms(since: start), detail: #"sent {"type":"ping"}, got an error: "# + e.prefix(200))
+            return
+        }
+        await session.connection.send(text: ProbeSession.jsonMessage(type: "stream_request", payloadJSON: #"{"content":"ws1011 stream probe"}"#))
+        var chunks = 0
+        let outcome = await session.waitFor(["stream_complete"], within: bound) { type in
+            if type == "partial_result" { chunks += 1 }
+        }
+        switch outcome {
+        case .matched where chunks > 0:
+            ledger.pass(.messages, durationMs: ms(since: start), detail: "JSON ping → pong; stream_request → \(chunks) partial_result chunk(s) → stream_complete")
+        case .matched:
+            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request → stream_complete without any partial_result chunk")
+        case .timedOut:
+            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request: \(chunks) chunk(s), no stream_complete within \(DurationText.format(bound))")
+        case .closed(let end):
+            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request: \(chunks) chunk(s), then the connection ended: \(end.probeSummary)")
+        case .applicationError(let e):
+            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request: got an error: \(e.prefix(200))")
+        }
+    }
+
+    /// `start_agent` → the five critical events, in order, each within the message bound.
+    private func agentRun(_ session: ProbeSession, ledger: inout StepLedger, path: String) async {
+        let bound = plan.timeouts.message
+        let start = clock.now()
+        let expected = Self.criticalAgentEvents
+        await session.connection.send(text: ProbeSession.jsonMessage(type: "start_agent", payloadJSON: plan.agentPayloadJSON))
+        var seen: [String] = []
+        let total = bound * expected.count
+        let outcome = await session.waitFor(["agent_completed"], within: total) { type in
+            guard let type, expected.contains(type) else { return }
+            seen.append(type)
+            report("agent-events (\(path))", "waiting for agent_completed; seen \(Array(Set(seen)).count) of 5 event kinds",
+                   elapsed: clock.now() - start, total: total)
+        }
+        report("agent-events (\(path))", "", elapsed: clock.now() - start, total: total, finished: true)
+        let missing = expected.filter { !seen.contains($0) }
+        let inOrder = Self.isInOrder(seen, expected)
+        switch outcome {
+        case .matched where missing.isEmpty && inOrder:
+            ledger.pass(.agentEvents, durationMs: ms(since: start), detail: "all five critical events in order (\(seen.count) events)")
+        case .matched:
+            ledger.fail(.agentEvents, durationMs: ms(since: start),
+                        detail: missing.isEmpty ? "events out of order: \(seen.joined(separator: ", "))" : "agent_completed arrived but missing: \(missing.joined(separator: ", "))")
+        case .timedOut:
+            ledger.fail(.agentEvents, durationMs: ms(since: start), detail: "missing \(missing.joined(separator: ", ")) after \(DurationText.format(total))")
+        case .closed(let end):
+            ledger.fail(.agentEvents, durationMs: ms(since: start), detail: "the connection ended mid-run (missing \(missing.joined(separator: ", "))): \(end.probeSummary)")
+        case .applicationError(let e):
+            ledger.fail(.agentEvents, durationMs: ms(since: start), detail: "the backend refused the agent run: \(e.prefix(200))")
+        }
+    }
+
+    /// Keeps the connection busy with a ping every ``ProbePlan/trafficInterval`` for `duration`.
+    /// Returns how long it held.
+    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: String) async -> Double {
+        let connection = session.connection
+        let start = clock.now()
+        var missedPongs = 0
+        let activity = "sustain (\(path))"
+        while clock.now() - start < duration {
+            report(activity, "connection up with a ping every \(DurationText.format(plan.trafficInterval))", elapsed: clock.now() - start, total: duration)
+            if await connection.ping(timeout: min(plan.trafficInterval, plan.timeouts.message)) == nil {
+                if let end = await connection.waitForEnd(timeout: .zero) {
+                    report(activity, "", elapsed: clock.now() - start, total: duration, finished: true)
+                    let held = ms(since: start)
+                    ledger.fail(.sustain, durationMs: held, detail: "the connection ended after \(Self.format(ms: held)) of \(DurationText.format(duration)): \(end.probeSummary)")
+                    return held
+                }
+                missedPongs += 1
+            }
+            let nextTick = plan.trafficInterval - (clock.now() - start).remainder(of: plan.trafficInterval)
+            let left = duration - (clock.now() - start)
+            if left <= .zero { break }
+            try? await clock.sleep(min(nextTick, left))
+        }
+        report(activity, "", elapsed: clock.now() - start, total: duration, finished: true)
+        let held = ms(since: start)
+        if let end = await connection.waitForEnd(timeout: .zero) {
+            ledger.fail(.sustain, durationMs: held, detail: "the connection ended at the end of the sustain: \(end.probeSummary)")
+        } else if missedPongs > 0 {
+            ledger.fail(.sustain, durationMs: held, detail: "held \(DurationText.format(duration)) but \(missedPongs) ping(s) got no pong")
+        } else {
+            ledger.pass(.sustain, durationMs: held, detail: "held \(DurationText.format(duration)) with a ping every \(DurationText.format(plan.trafficInterval))")
+        }
+        return held
+    }
+
+    // MARK: - Helpers
+
+    func ms(since start: Duration) -> Double { (clock.now() - start).milliseconds }
+
+    static func format(ms: Double) -> String {
+        ms < 10 ? String(format: "%.1f ms", ms) : "\(Int(ms.rounded())) ms"
+    }
+
+    /// Whether `expected` occurs in `seen` in order (as a subsequence, first occurrences).
+    static func isInOrder(_ seen: [String], _ expected: [String]) -> Bool {
+        var index = 0
+        for event in seen where index < expected.count && event == expected[index] { index += 1 }
+        return index == expected.count
+    }
+}
+
+extension Duration {
+    /// `self` modulo `divisor` (both positive).
+    func remainder(of divisor: Duration) -> Duration {
+        let d = divisor.milliseconds
+        guard d > 0 else { return .zero }
+        return .milliseconds(milliseconds.truncatingRemainder(dividingBy: d))
+    }
+}

@@ -1,0 +1,79 @@
+import WebSocketDiagnosis
+
+extension ProbeRunner {
+    /// Whether the plan runs the auth-channel matrix: it is on, there is a token, and the profile is
+    /// `reference` or an `Authorization` header was given.
+    public func runsAuthChannelMatrix(token: String?) -> Bool {
+        plan.authChannelMatrix && matrixToken(token) != nil
+            && (plan.profile == .reference || plan.headers.first(named: "Authorization") != nil)
+    }
+
+    /// The token the matrix sends: the plan's token, or the credential of a given `Authorization` header.
+    func matrixToken(_ token: String?) -> String? {
+        if let token { return token }
+        guard let value = plan.headers.first(named: "Authorization") else { return nil }
+        if let space = value.firstIndex(of: " ") {
+            let rest = value[value.index(after: space)...].trimmingCharacters(in: .whitespaces)
+            return rest.isEmpty ? nil : rest
+        }
+        return value.isEmpty ? nil : value
+    }
+
+    /// The same token by subprotocol, by `Authorization` header and by query parameter, through the
+    /// front and (with a direct URL) direct, plus a direct attempt without any credential.
+    /// `nil` when the matrix does not run.
+    public func authChannelMatrix(token: String?, redactor: Redactor) async -> [AuthChannelResult]? {
+        guard runsAuthChannelMatrix(token: token), let credential = matrixToken(token) else { return nil }
+        var paths: [(String, WebSocketURL)] = [("front", plan.target)]
+        if let direct = plan.direct { paths.append(("direct", direct)) }
+        var results: [AuthChannelResult] = []
+        let start = clock.now()
+        for (path, url) in paths {
+            for channel in [AuthChannel.subprotocol, .header, .query] {
+                report("auth-channels", "token by \(channel.rawValue) (\(path))", elapsed: clock.now() - start, total: nil)
+                results.append(await authAttempt(channel: channel, path: path, url: url, token: credential, redactor: redactor))
+            }
+        }
+        if let direct = plan.direct {
+            report("auth-channels", "no credential (direct)", elapsed: clock.now() - start, total: nil)
+            results.append(await authAttempt(channel: .none, path: "direct", url: direct, token: nil, redactor: redactor))
+        }
+        report("auth-channels", "", elapsed: clock.now() - start, total: nil, finished: true)
+        return results
+    }
+
+    /// One connection carrying the credential by one channel; accepted when it opens and (for the
+    /// reference profile) the welcome arrives, or (otherwise) it is still open after a short wait.
+    func authAttempt(channel: AuthChannel, path: String, url: WebSocketURL, token: String?, redactor: Redactor) async -> AuthChannelResult {
+        let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor, dropGivenAuthorization: true)
+        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        guard await connection.isOpen else {
+            let transcript = await connection.transcript()
+            let status = transcript.handshake?.status
+            var detail = StepLedger.upgradeFailureDetail(transcript)
+            if status == nil, let failure = transcript.failure { detail = "\(failure.kind): \(failure.detail)" }
+            return AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: redactor.text(detail))
+        }
+        let session = ProbeSession(connection: connection, clock: clock)
+        let bound = plan.profile == .reference ? plan.timeouts.message : min(plan.timeouts.message, .seconds(1))
+        let outcome = await session.waitFor(plan.profile == .reference ? ["connection_established"] : [], within: bound)
+        let status = await connection.transcript().handshake?.status ?? 101
+        let result: AuthChannelResult
+        switch outcome {
+        case .matched:
+            result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened; welcome connection_established received")
+        case .timedOut where plan.profile == .reference:
+            result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened but no welcome within \(DurationText.format(bound))")
+        case .timedOut:
+            result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened and stayed open \(DurationText.format(bound))")
+        case .closed(let end):
+            result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, closeCode: end.effectiveCode,
+                                       detail: "opened, then ended: \(end.probeSummary)")
+        case .applicationError(let text):
+            result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened, then an error: \(text.prefix(200))")
+        }
+        if await connection.isOpen { await connection.close(code: 1000, reason: "ws1011 auth probe") }
+        return AuthChannelResult(channel: result.channel, path: result.path, accepted: result.accepted, status: result.status,
+                                 closeCode: result.closeCode, detail: redactor.text(result.detail))
+    }
+}

@@ -1,0 +1,65 @@
+import WebSocketDiagnosis
+
+extension ProbeRunner {
+    /// Runs the idle probe (a silent connection held up to ``ProbePlan/idleProbe``) and the lifetime
+    /// probe (a ping every ``ProbePlan/trafficInterval`` up to ``ProbePlan/lifetimeProbe``) concurrently.
+    /// `nil` when neither was asked for.
+    public func discoverTimeouts(token: String?, redactor: Redactor) async -> Measurements? {
+        guard plan.idleProbe != nil || plan.lifetimeProbe != nil else { return nil }
+        async let idle = holdConnection(for: plan.idleProbe, withPings: false, token: token, redactor: redactor)
+        async let lifetime = holdConnection(for: plan.lifetimeProbe, withPings: true, token: token, redactor: redactor)
+        let (i, l) = await (idle, lifetime)
+        return Measurements(
+            idleTimeoutMs: i?.endedAfterMs, lifetimeMs: l?.endedAfterMs,
+            idleProbeMs: plan.idleProbe?.milliseconds, lifetimeProbeMs: plan.lifetimeProbe?.milliseconds,
+            idleTranscript: i?.transcript, lifetimeTranscript: l?.transcript)
+    }
+
+    /// What one timeout probe saw.
+    struct HoldResult: Sendable {
+        /// Time from open to the end of the connection; `nil` when it outlived the probe (or never opened).
+        var endedAfterMs: Double?
+        var transcript: ConnectionTranscript
+    }
+
+    /// Holds one connection open up to `duration`, silent or with pings, and measures when it ended.
+    func holdConnection(for duration: Duration?, withPings: Bool, token: String?, redactor: Redactor) async -> HoldResult? {
+        guard let duration else { return nil }
+        let activity = withPings ? "lifetime-probe" : "idle-probe"
+        let waitingFor = withPings ? "connection up with a ping every \(DurationText.format(plan.trafficInterval))" : "silent connection up"
+        let configuration = clientConfiguration(url: plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
+        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        guard await connection.isOpen else {
+            var transcript = await connection.transcript()
+            transcript.target.url = redactor.url(transcript.target.url)
+            return HoldResult(endedAfterMs: nil, transcript: transcript)
+        }
+        let start = clock.now()
+        var ended: CloseObservation?
+        while ended == nil {
+            let elapsed = clock.now() - start
+            let left = duration - elapsed
+            if left <= .zero { break }
+            report(activity, waitingFor, elapsed: elapsed, total: duration)
+            let slice = min(left, withPings ? plan.trafficInterval : .seconds(1))
+            if withPings {
+                let sliceStart = clock.now()
+                _ = await connection.ping(timeout: slice)
+                ended = await connection.waitForEnd(timeout: .zero)
+                let rest = slice - (clock.now() - sliceStart)
+                if ended == nil, rest > .zero { ended = await connection.waitForEnd(timeout: rest) }
+            } else {
+                ended = await connection.waitForEnd(timeout: slice)
+            }
+        }
+        report(activity, "", elapsed: clock.now() - start, total: duration, finished: true)
+        if ended == nil { await connection.close(code: 1000, reason: "ws1011 \(activity) done") }
+        var transcript = await connection.transcript()
+        transcript.target.url = redactor.url(transcript.target.url)
+        var endedAfter: Double?
+        if let ended, let at = ended.atMs {
+            endedAfter = max(0, at - (transcript.timings.openAtMs ?? 0))
+        }
+        return HoldResult(endedAfterMs: endedAfter, transcript: transcript)
+    }
+}

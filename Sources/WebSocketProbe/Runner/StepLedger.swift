@@ -1,0 +1,54 @@
+import WebSocketDiagnosis
+
+/// The steps of one layered probe as they are decided, in layer order.
+///
+/// Sans-I/O: the runner tells it what passed, failed or does not apply; once a step fails, every
+/// later step is reported `skipped` with the reason, and later outcomes are ignored.
+public struct StepLedger: Sendable, Equatable {
+    private var outcomes: [StepName: ProbeStep] = [:]
+    /// The first step that failed, when one did.
+    public private(set) var firstFailure: ProbeStep?
+
+    /// An empty ledger.
+    public init() {}
+
+    /// Whether a step has failed (later steps will not run).
+    public var hasFailed: Bool { firstFailure != nil }
+
+    /// Records a passed step (ignored after a failure).
+    public mutating func pass(_ name: StepName, durationMs: Double? = nil, detail: String) {
+        record(ProbeStep(name: name, status: .passed, durationMs: durationMs, detail: detail))
+    }
+
+    /// Records the failing step; every later step will be skipped with its name as the reason.
+    public mutating func fail(_ name: StepName, durationMs: Double? = nil, detail: String) {
+        let step = ProbeStep(name: name, status: .failed, durationMs: durationMs, detail: detail)
+        guard !hasFailed, outcomes[name] == nil else { return }
+        outcomes[name] = step
+        firstFailure = step
+    }
+
+    /// Records a step that this plan does not run (`reason` says why: "ws:// has no TLS").
+    public mutating func notApplicable(_ name: StepName, reason: String) {
+        record(ProbeStep(name: name, status: .skipped, detail: reason))
+    }
+
+    /// The outcome recorded for `name`, if any.
+    public func outcome(of name: StepName) -> ProbeStep? { outcomes[name] }
+
+    /// Every step in layer order; steps never recorded are `skipped` with the reason.
+    public var steps: [ProbeStep] {
+        StepName.allCases.map { name in
+            if let step = outcomes[name] { return step }
+            if let failed = firstFailure {
+                return ProbeStep(name: name, status: .skipped, detail: "not run: the \(failed.name.rawValue) step failed")
+            }
+            return ProbeStep(name: name, status: .skipped, detail: "not run")
+        }
+    }
+
+    private mutating func record(_ step: ProbeStep) {
+        guard !hasFailed, outcomes[step.name] == nil else { return }
+        outcomes[step.name] = step
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Prints progress updates on one rewritten terminal line, and nothing when stdout is not a terminal.
+public enum TerminalProgress {
+    /// A sink that rewrites one line on stdout when stdout is a TTY (`isatty`), or `nil` otherwise
+    /// (quiet: a log file or a pipe must not fill with carriage returns).
+    /// - Parameter redactor: scrubs every line before it is printed (default: JWT-shaped text only).
+    public static func sinkIfTerminal(redactor: Redactor = Redactor()) -> ProbeProgressSink? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        return { progress in
+            let text = redactor.text(progress.line)
+            let out = progress.finished ? "\r\u{1B}[K" : "\r\u{1B}[K" + text
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+}
+
+import WebSocketDiagnosis

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import WebSocketDiagnosis
+import WebSocketLab
+import WebSocketProbe
+
+/// `ws1011 diagnose [URL] …`: the layered probe, a verdict with evidence, text / JSON / JUnit reports.
+struct DiagnoseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Probe a WebSocket endpoint layer by layer and say which layer fails, with evidence.",
+        discussion: """
+            Walks DNS → TCP → TLS → upgrade → subprotocol → auth → ping/pong → messages → sustained \
+            connection → agent events → close and stops at the first failing layer.
+            Without a URL, starts the embedded lab and diagnoses it with the reference profile.
+            Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.
+            """)
+
+    @Argument(help: "The ws:// or wss:// URL to probe. Omit it to diagnose the embedded lab.")
+    var url: String?
+
+    @Option(help: "What to exercise after the upgrade: plain (open, ping, close), echo (also a text message and its reply), reference (the lab's contract: jwt-auth subprotocol, welcome, JSON ping, streaming, an agent run with the five critical events). Default: plain with a URL, reference without.")
+    var profile: String?
+
+    @Option(name: .customLong("subprotocol"), help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
+    var subprotocols: [String] = []
+
+    @Option(name: .customLong("header"), help: ArgumentHelp("An extra request header 'Name: value' (repeatable). An Authorization header also turns on the auth-channel matrix.", valueName: "N: V"))
+    var headers: [String] = []
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("A PEM file of extra trust roots (a private CA).", valueName: "PEM"))
+    var caFile: String?
+
+    @Flag(help: "Turn TLS certificate verification off (the report says so).")
+    var insecure = false
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Bound of DNS + TCP, of the TLS handshake and of the upgrade, e.g. 10s, 500ms.", valueName: "D"))
+    var connectTimeout = "10s"
+
+    @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Bound of each wait for a message, pong or event, e.g. 10s.", valueName: "D"))
+    var messageTimeout = "10s"
+
+    @Option(help: ArgumentHelp("A token to send (redacted in every output).", valueName: "T"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("An HS256 signing secret: mint a token for --user locally (redacted in every output).", valueName: "S"))
+    var secret: String?
+
+    @Option(help: ArgumentHelp("The test user's e-mail, for --secret or --auth-url.", valueName: "EMAIL"))
+    var user: String?
+
+    @Option(name: .customLong("auth-url"), help: ArgumentHelp("An auth endpoint: POST {\"email\": USER} → access_token.", valueName: "URL"))
+    var authURL: String?
+
+    @Option(help: ArgumentHelp("The backend's own URL: run the same plan without the front, side by side.", valueName: "URL"))
+    var direct: String?
+
+    @Option(name: .customLong("idle-probe"), help: ArgumentHelp("Hold a silent connection up to D to discover an idle timeout, e.g. 70s.", valueName: "D"))
+    var idleProbe: String?
+
+    @Option(name: .customLong("lifetime-probe"), help: ArgumentHelp("Hold a connection with a ping every second up to D to discover a lifetime cap, e.g. 70s.", valueName: "D"))
+    var lifetimeProbe: String?
+
+    @Option(help: ArgumentHelp("Keep the main connection up with traffic for D, e.g. 35s.", valueName: "D"))
+    var sustain: String?
+
+    @Flag(name: .customLong("no-auth-matrix"), help: "Skip the auth-channel matrix (subprotocol / header / query).")
+    var noAuthMatrix = false
+
+    @Option(help: ArgumentHelp("Write the ws1011.report/1 JSON report to PATH.", valueName: "PATH"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per step) to PATH.", valueName: "PATH"))
+    var junit: String?
+
+    // MARK: - Run
+
+    func run() async throws {
+        var lab: LabServer?
+        var plan: ProbePlan
+        if let url {
+            plan = try makePlan(target: try WebSocketURL(parsing: url), defaultProfile: .plain)
+        } else {
+            guard token == nil, secret == nil, authURL == nil, direct == nil else {
+                throw UsageError("--token, --secret, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab")
+            }
+            let started = try await LabServer.start(LabConfiguration())
+            lab = started
+            let email = LabConfiguration().users.first?.email ?? "websocket-test-1@netra-testing.example.com"
+            plan = try makePlan(target: try WebSocketURL(parsing: started.websocketURL), defaultProfile: .reference)
+            plan.token = .literal(try await started.mintToken(email: email))
+            if let pem = started.rootCertificatePEM { plan.tls.trustRootsPEM.append(pem) }
+            Console.out("Started the embedded lab at \(started.websocketURL) (user \(email)).\n\n")
+        }
+        let runner = ProbeRunner(plan: plan, progress: TerminalProgress.sinkIfTerminal(redactor: Redactor().adding(secrets: plan.token.secrets)))
+        let outcome: ProbeRunner.Outcome
+        do {
+            outcome = try await runner.execute()
+        } catch {
+            await lab?.shutdown()
+            throw error
+        }
+        await lab?.shutdown()
+        let report = outcome.report
+        let redactor = outcome.redactor.adding(secrets: secretsGiven(plan))
+        Console.out(TextReportRenderer.render(report, redactor: redactor))
+        if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
+        if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
+        if report.verdict.layer != .healthy { throw ExitCode(1) }
+    }
+
+    // MARK: - Options → plan
+
+    /// Parses the options into a plan (no I/O besides checking the CA file).
+    func makePlan(target: WebSocketURL, defaultProfile: ProbeProfile) throws -> ProbePlan {
+        var plan = ProbePlan(target: target)
+        if let profile {
+            guard let p = ProbeProfile(rawValue: profile.lowercased()) else {
+                throw UsageError("unknown --profile '\(profile)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            plan.profile = p
+        } else {
+            plan.profile = defaultProfile
+        }
+        plan.subprotocols = subprotocols
+        plan.headers = try headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }
+        plan.tls.caFile = caFile
+        plan.tls.insecure = insecure
+        plan.timeouts.connect = try duration(connectTimeout, "--connect-timeout")
+        plan.timeouts.tlsHandshake = plan.timeouts.connect
+        plan.timeouts.upgrade = plan.timeouts.connect
+        plan.timeouts.message = try duration(messageTimeout, "--message-timeout")
+        plan.direct = try direct.map { text throws(ProbeError) in try WebSocketURL(parsing: text) }
+        plan.idleProbe = try idleProbe.map { try duration($0, "--idle-probe") }
+        plan.lifetimeProbe = try lifetimeProbe.map { try duration($0, "--lifetime-probe") }
+        plan.sustain = try sustain.map { try duration($0, "--sustain") }
+        plan.authChannelMatrix = !noAuthMatrix
+        plan.token = try tokenSource()
+        try plan.validate()
+        return plan
+    }
+
+    private func tokenSource() throws -> TokenSource {
+        let sources = [token != nil, secret != nil, authURL != nil].filter { $0 }.count
+        guard sources <= 1 else { throw UsageError("give only one of --token, --secret (with --user) or --auth-url (with --user)") }
+        if let token { return .literal(token) }
+        if let secret {
+            guard let user else { throw UsageError("--secret needs --user EMAIL: the user the token is minted for") }
+            return .mint(secret: secret, email: user)
+        }
+        if let authURL {
+            guard let user else { throw UsageError("--auth-url needs --user EMAIL: the user to ask a token for") }
+            return .fetch(authURL: authURL, email: user)
+        }
+        if user != nil { throw UsageError("--user needs --secret or --auth-url") }
+        return .none
+    }
+
+    private func duration(_ text: String, _ option: String) throws -> Duration {
+        guard let d = DurationText.parse(text), d > .zero else { throw UsageError(DurationText.syntaxHelp(text, option: option)) }
+        return d
+    }
+
+    private func secretsGiven(_ plan: ProbePlan) -> [String] {
+        plan.token.secrets + [token, secret].compactMap { $0 }
+    }
+
+    private func write(_ text: String, to path: String, what: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw UsageError("cannot write the \(what) report to '\(path)': \(error.localizedDescription). Give a writable path")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import WebSocketLab
+import WebSocketProbe
+
+/// `ws1011 proxy`: the WebSocket-aware fault proxy in front of one or more upstreams, until interrupted.
+struct ProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proxy",
+        abstract: "Run the WebSocket-aware fault proxy until Ctrl-C (SIGINT) or SIGTERM.",
+        discussion: "Faults: " + FaultRegistry.standard.catalog.joined(separator: "\n  "))
+
+    @Option(help: ArgumentHelp("Where to listen, HOST:PORT (port 0 picks a free one).", valueName: "HOST:PORT"))
+    var listen: String
+
+    @Option(name: .customLong("upstream"), help: ArgumentHelp("An upstream instance HOST:PORT (repeatable; round-robin).", valueName: "HOST:PORT"))
+    var upstreams: [String] = []
+
+    @Option(help: ArgumentHelp("Terminate TLS with the lab's CA: valid, expired, wrong-host, self-signed, no-intermediate.", valueName: "VARIANT"))
+    var tls: String?
+
+    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault NAME[:k=v,…] (repeatable), e.g. idle-timeout:after=2s, reject-upgrade:status=503.", valueName: "SPEC"))
+    var faults: [String] = []
+
+    @Option(name: .customLong("preset"), help: ArgumentHelp("A named front NAME[:k=v] (repeatable): " + FaultPreset.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "NAME"))
+    var presets: [String] = []
+
+    @Option(help: ArgumentHelp("Serve the admin API (faults at run time, /metrics) on HOST:PORT.", valueName: "HOST:PORT"))
+    var admin: String?
+
+    func run() async throws {
+        let listenAddress = try HostPort(parsing: listen, option: "--listen")
+        guard !upstreams.isEmpty else { throw UsageError("give at least one --upstream HOST:PORT") }
+        let upstreamList = try upstreams.map { try HostPort(parsing: $0, option: "--upstream") }
+            .map { ProxyUpstream(host: $0.host, port: $0.port) }
+        for preset in presets {
+            let name = preset.split(separator: ":", maxSplits: 1).first.map(String.init) ?? preset
+            guard FaultPreset(rawValue: name) != nil else {
+                throw UsageError("unknown --preset '\(name)': valid presets: " + FaultPreset.allCases.map(\.usage).joined(separator: ", "))
+            }
+        }
+        var specs: [FaultSpec] = []
+        for text in faults + presets {
+            do {
+                let spec = try FaultSpec(parsing: text)
+                _ = try FaultRegistry.standard.make(spec)
+                specs.append(spec)
+            } catch {
+                throw UsageError("\(error.description)\nvalid faults:\n  " + FaultRegistry.standard.catalog.joined(separator: "\n  "))
+            }
+        }
+        if let tls {
+            throw UsageError("--tls \(tls): TLS termination needs the lab's certificate authority, which is not part of this build yet; run without --tls")
+        }
+        var configuration = ProxyConfiguration(upstreams: upstreamList, faults: specs)
+        configuration.listenHost = listenAddress.host
+        configuration.listenPort = listenAddress.port
+        if let admin {
+            let adminAddress = try HostPort(parsing: admin, option: "--admin")
+            configuration.adminHost = adminAddress.host
+            configuration.adminPort = adminAddress.port
+        }
+        let proxy = try await FaultProxy.start(configuration)
+        var lines = [
+            "ws1011 proxy listening on \(proxy.url(path: "/"))",
+            "  upstreams: " + upstreamList.map(\.description).joined(separator: ", "),
+            "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
+        ]
+        if let adminPort = proxy.adminPort {
+            lines.append("  admin:     http://\(configuration.adminHost):\(adminPort)  (GET /faults, /metrics)")
+        }
+        lines.append("Ctrl-C to stop.")
+        Console.out(lines.joined(separator: "\n") + "\n")
+        let sig = await TerminationSignal.wait()
+        Console.out("\nreceived signal \(sig), shutting down…\n")
+        await proxy.shutdown()
+        Console.out("proxy stopped\n")
+    }
+}

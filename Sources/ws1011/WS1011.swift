@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import WebSocketProbe
+
+/// The `ws1011` command: reproduce and isolate WebSocket failures and say which layer they come from.
+///
+/// Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.
+@main
+struct WS1011: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ws1011",
+        abstract: "Reproduce and isolate WebSocket failures (1011 and look-alikes) and prove which layer they come from.",
+        discussion: "Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.",
+        subcommands: [DiagnoseCommand.self, LabCommand.self, ProxyCommand.self],
+        defaultSubcommand: nil)
+
+    /// Parses, runs, and maps every error to the documented exit codes (ArgumentParser's own
+    /// usage errors become 2, not 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Foundation.exit(code(for: error))
+        }
+    }
+
+    /// Prints the message for `error` and returns the exit code.
+    static func code(for error: any Error) -> Int32 {
+        switch error {
+        case let e as ProbeError:
+            Console.error("ws1011: error: \(e.description)")
+            return 2
+        case let e as UsageError:
+            Console.error("ws1011: error: \(e.message)")
+            return 2
+        case let e as ExitCode:
+            return e.rawValue
+        default:
+            let exitCode = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if exitCode == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if exitCode == .validationFailure || String(describing: type(of: error)).contains("CommandError")
+                || error is ValidationError
+            {
+                Console.error(message)
+                return 2
+            }
+            // Start-up errors of the lab or proxy (port in use, bad fault spec): configuration problems.
+            Console.error("ws1011: error: \(message.isEmpty ? String(describing: error) : message)")
+            return 2
+        }
+    }
+}
+
+/// A usage error raised after parsing (conflicting options, unreadable files): exit 2.
+struct UsageError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Writes to stdout / stderr.
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+import WebSocketLab
+
+/// Runs catalog scenarios from tests: loads `Fixtures/scenarios` once, runs through ``ScenarioRunner`` and
+/// registers the bytes that crossed sockets with the running test's ``WireByteCounter``.
+public enum ScenarioHarness {
+    /// The catalog, loaded once per process.
+    public static let catalog: ScenarioCatalog = ScenarioCatalog.load(directory: FixturePaths.scenarios)
+
+    /// Ids of every scenario that loaded (the argument list of the reproduction suite).
+    public static var ids: [String] { catalog.scenarios.map(\.id) }
+
+    /// Runs the scenario `id`; records an issue when it is not in the catalog.
+    public static func run(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) async -> ScenarioResult? {
+        guard let scenario = catalog.scenarios.first(where: { $0.id == id }) else {
+            let errors = catalog.errors.map(\.description).joined(separator: "; ")
+            Issue.record("scenario '\(id)' is not in \(catalog.directory) (load errors: \(errors.isEmpty ? "none" : errors))", sourceLocation: sourceLocation)
+            return nil
+        }
+        let result = await ScenarioRunner().run(scenario)
+        if let bytes = result.observed?.signature.wireBytes { WireByteCounter.current?.add(bytes: bytes) }
+        return result
+    }
+
+    /// Runs `id` and expects it to match its expected signature and verdict, printing every difference.
+    @discardableResult
+    public static func expectReproduces(_ id: String, sourceLocation: SourceLocation = #_sourceLocation) async -> ScenarioResult? {
+        guard let result = await run(id, sourceLocation: sourceLocation) else { return nil }
+        expectMatched(result, sourceLocation: sourceLocation)
+        return result
+    }
+
+    /// Expects `result` to have matched.
+    public static func expectMatched(_ result: ScenarioResult, sourceLocation: SourceLocation = #_sourceLocation) {
+        if let error = result.error {
+            Issue.record("scenario '\(result.id)' could not run: \(error)", sourceLocation: sourceLocation)
+            return
+        }
+        let observed = result.observed.map { "\($0.signature) → \($0.verdict.layer.rawValue) / \($0.verdict.cause.rawValue)" } ?? "nothing"
+        #expect(
+            result.matched,
+            "scenario '\(result.id)' (\(result.title)) did not reproduce: \(result.mismatches.joined(separator: "; ")). Observed: \(observed)",
+            sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,169 @@
+import Testing
+@testable import WebSocketDiagnosis
+
+@Suite("Bare transport end rule")
+struct BareTransportEndRuleTests {
+    let rule = BareTransportEndRule()
+
+    /// Opened at 100; a welcome at 110; nothing else; the transport ends at 60 112 ms.
+    var silentThenCut: ConnectionTranscript {
+        Fixture.opened(openAt: 100, frames: [inbound("text", at: 110)]).endingBare(at: 60_112)
+    }
+
+    /// Opened at 100; a ping every second, answered; the transport ends 30 012 ms after open.
+    var busyThenCut: ConnectionTranscript {
+        let p = pingsEvery(1000, from: 1100, to: 29_900)
+        var t = Fixture.opened(openAt: 100, frames: p.frames, pings: p.pings).endingBare(at: 30_112)
+        t.close.sinceLastInboundMs = 210
+        t.close.sinceLastOutboundMs = 214
+        return t
+    }
+
+    @Test func anEndAfterSilenceInBothDirectionsIsAnIdleTimeout() {
+        let v = rule.evaluate(context(silentThenCut))
+        #expect(v?.cause == .idleTimeout)
+        #expect(v?.evidenceText.contains("60002 ms") == true)
+        #expect(v?.summary.contains("60 s") == true)
+    }
+
+    @Test func anEndUnderSteadyTrafficIsALifetimeCapNotAnIdleTimeout() {
+        let v = rule.evaluate(context(busyThenCut, expectations: ProbeExpectations(pingsDuringRun: true)))
+        #expect(v?.cause == .lifetimeCap)
+        #expect(v?.evidenceText.contains("transport ended (eof) 30012 ms after open with no close frame; last inbound frame 210 ms before the end") == true)
+        #expect(v?.summary.contains("pings do not keep this connection alive") == true)
+    }
+
+    @Test func aLifetimeMeasurementThatMatchesRaisesConfidence() {
+        let single = rule.evaluate(context(busyThenCut))
+        let measured = rule.evaluate(context(busyThenCut, measurements: Measurements(idleTimeoutMs: 30_020, lifetimeMs: 30_015)))
+        #expect(measured?.cause == .lifetimeCap)
+        #expect((measured?.confidence ?? 0) > (single?.confidence ?? 1))
+    }
+
+    @Test func anIdleMeasurementWithPingsKeepingItAliveConfirmsTheIdleTimeout() {
+        let m = Measurements(idleTimeoutMs: 60_000, lifetimeMs: nil, idleProbeMs: 90_000, lifetimeProbeMs: 90_000)
+        let v = rule.evaluate(context(silentThenCut, measurements: m))
+        #expect(v?.cause == .idleTimeout)
+        #expect((v?.confidence ?? 0) >= 0.9)
+        #expect(v?.evidenceText.contains("pings keep it alive") == true)
+    }
+
+    @Test func backendSilenceWhileWeKeepSendingIsAReadTimeout() {
+        // We send a message every 5 s; the backend never answers; cut at 60 s.
+        let frames = stride(from: 5100.0, through: 60_100, by: 5000).map { outbound("text", at: $0) }
+        let t = Fixture.opened(openAt: 100, frames: frames).endingBare(at: 60_105)
+        let v = rule.evaluate(context(t))
+        #expect(v?.cause == .idleTimeout)
+        #expect(v?.summary.contains("read timeout") == true)
+    }
+
+    @Test func anEndRightAfterOneUnansweredMessageIsTheApplicationDroppingTheSocket() {
+        let t = Fixture.opened(frames: [inbound("text", at: 150), outbound("text", at: 5000)]).endingBare(at: 5040)
+        let v = rule.evaluate(context(t))
+        #expect(v?.cause == .applicationConnectionDropped)
+        #expect(v?.evidenceText.contains("40 ms after our message at 5000 ms") == true)
+        #expect((v?.confidence ?? 1) < 0.7)
+    }
+
+    @Test func anAnsweredMessageBeforeTheEndIsNotTheTrigger() {
+        let t = Fixture.opened(frames: [outbound("text", at: 5000), inbound("text", at: 5010)]).endingBare(at: 5040)
+        #expect(rule.evaluate(context(t))?.cause != .applicationConnectionDropped)
+    }
+
+    @Test func thePlansMessageOffsetsCountAsMessages() {
+        let t = Fixture.opened(frames: [inbound("text", at: 150)]).endingBare(at: 3030)
+        let v = rule.evaluate(context(t, expectations: ProbeExpectations(messagesSentAtMs: [3000])))
+        #expect(v?.cause == .applicationConnectionDropped)
+    }
+
+    @Test func unansweredServerPingsThenAnEndInTheKeepaliveWindowIsTheServersKeepalive() {
+        let frames = [inbound("ping", at: 20_000), inbound("ping", at: 40_000)]
+        let t = Fixture.opened(openAt: 100, frames: frames).endingBare(at: 40_100)
+        let v = rule.evaluate(context(t))
+        #expect(v?.cause == .applicationKeepaliveTimeout)
+    }
+
+    @Test func aQuickResetWithTrafficIsAnUnpatternedDropWithLowConfidence() {
+        let t = Fixture.opened(frames: [inbound("text", at: 300), outbound("ping", at: 390)]).endingBare(at: 400, .reset)
+        let v = rule.evaluate(context(t))
+        #expect(v?.cause == .infrastructureConnectionDropped)
+        #expect((v?.confidence ?? 1) < 0.5)
+    }
+
+    @Test func aReceivedCloseFrameIsNotABareEnd() {
+        #expect(rule.evaluate(context(silentThenCut.receivingClose(1011, "", at: 60_000))) == nil)
+    }
+
+    @Test func ourOwnCloseIsNotABareEnd() {
+        #expect(rule.evaluate(context(Fixture.opened().sendingClose(1000, at: 900, answered: false, end: .eof, endAt: 910))) == nil)
+    }
+
+    @Test func theTimingWindowsComeFromTheThresholds() {
+        // With a 100 ms after-message window, an end 400 ms after a message is no longer "right after" it.
+        let t = Fixture.opened(frames: [inbound("text", at: 150), outbound("text", at: 5000)]).endingBare(at: 5400)
+        #expect(rule.evaluate(context(t))?.cause == .applicationConnectionDropped)
+        let narrow = ClassifierThresholds(afterMessageWindow: .milliseconds(100))
+        #expect(rule.evaluate(context(t, thresholds: narrow))?.cause != .applicationConnectionDropped)
+    }
+}
+
+@Suite("Timeout discovery rule")
+struct TimeoutDiscoveryRuleTests {
+    let rule = TimeoutDiscoveryRule()
+    let healthy = Fixture.opened()
+
+    @Test func anIdleLimitThatPingsAvoidIsAnIdleTimeout() {
+        let m = Measurements(idleTimeoutMs: 5_010, lifetimeMs: nil, idleProbeMs: 20_000, lifetimeProbeMs: 20_000)
+        let v = rule.evaluate(context(healthy, measurements: m))
+        #expect(v?.cause == .idleTimeout)
+        #expect((v?.confidence ?? 0) >= 0.9)
+        #expect(v?.summary.contains("5.0 s") == true)
+    }
+
+    @Test func anIdleLimitWithoutThePingProbeIsLessCertain() {
+        let v = rule.evaluate(context(healthy, measurements: Measurements(idleTimeoutMs: 5_010, idleProbeMs: 20_000)))
+        #expect(v?.cause == .idleTimeout)
+        #expect((v?.confidence ?? 1) < 0.8)
+    }
+
+    @Test func aLimitThatPingsDoNotAvoidIsALifetimeCap() {
+        let v = rule.evaluate(context(healthy, measurements: Measurements(idleTimeoutMs: 3_005, lifetimeMs: 3_012, idleProbeMs: 10_000, lifetimeProbeMs: 10_000)))
+        #expect(v?.cause == .lifetimeCap)
+        #expect(v?.evidenceText.contains("pings made no difference") == true)
+    }
+
+    @Test func aLifetimeProbeEndedByACloseFrameIsNotACap() {
+        let closed = Fixture.opened().receivingClose(1012, "", at: 3000)
+        let m = Measurements(lifetimeMs: 3_000, lifetimeProbeMs: 10_000, lifetimeTranscript: closed)
+        #expect(rule.evaluate(context(healthy, measurements: m)) == nil)
+    }
+
+    @Test func connectionsThatOutlivedBothProbesShowNoLimit() {
+        #expect(rule.evaluate(context(healthy, measurements: Measurements(idleProbeMs: 10_000, lifetimeProbeMs: 10_000))) == nil)
+    }
+}
+
+@Suite("Missing events rule")
+struct MissingEventsRuleTests {
+    let rule = MissingEventsRule()
+    let expected = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
+
+    @Test func eventsThatNeverArrivedAreMissingEvents() {
+        let e = ProbeExpectations(profile: "reference", expectedEvents: expected, receivedEvents: ["agent_started", "agent_thinking", "agent_thinking"])
+        let v = rule.evaluate(context(Fixture.opened(), expectations: e))
+        #expect(v?.cause == .missingEvents)
+        #expect(v?.summary.contains("tool_executing, tool_completed, agent_completed") == true)
+    }
+
+    @Test func allEventsArrivingIsNotAFailure() {
+        let e = ProbeExpectations(profile: "reference", expectedEvents: expected, receivedEvents: expected)
+        #expect(rule.evaluate(context(Fixture.opened(), expectations: e)) == nil)
+    }
+
+    @Test func aFailedAgentEventsStepCountsWhenEventsAreNotListed() {
+        let steps = [ProbeStep(name: .agentEvents, status: .failed, detail: "timed out waiting for agent_completed")]
+        let v = rule.evaluate(context(Fixture.opened(), steps: steps))
+        #expect(v?.cause == .missingEvents)
+        #expect(v?.evidenceText.contains("agent_completed") == true)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import WebSocketLab
+import WebSocketProbe
+
+@Suite("Lab tokens: minting and verification")
+struct TokenVerifierTests {
+    let secret = LabConfiguration.defaultSecret
+
+    @Test func mintedTokenVerifiesWithAllClaims() async throws {
+        let token = try await TokenMinter.mint(secret: secret, user: TestUser.enterprise.email, userID: "websocket-test-1",
+                                               permissions: TestUser.enterprise.permissions, expiresIn: .seconds(600))
+        let claims = try await TokenVerifier(secret: secret).verify(token).get()
+        #expect(claims.sub == "websocket-test-1")
+        #expect(claims.email == TestUser.enterprise.email)
+        #expect(claims.permissions == ["websocket_access", "agent_execution"])
+        #expect(claims.exp - claims.iat == 600)
+        #expect(claims.iss == LabClaims.defaultIssuer)
+        #expect(claims.aud == LabClaims.defaultAudience)
+        #expect(claims.type == .access)
+        #expect(!claims.jti.isEmpty)
+    }
+
+    @Test func expAndIatAreIntegerSecondsOnTheWire() async throws {
+        let token = try await TokenMinter.mint(secret: secret, user: "a@example.com")
+        let payload = String(token.split(separator: ".")[1])
+        var b64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        let data = try #require(Data(base64Encoded: b64))
+        let json = try #require(LabJSON.parse(String(decoding: data, as: UTF8.self)))
+        let exp = try #require(json["exp"]?.numberValue)
+        #expect(exp == exp.rounded())
+        #expect(json["type"]?.stringValue == "access")
+    }
+
+    @Test func expiredTokenIsRejectedAsExpired() async throws {
+        let token = try await TokenMinter.mint(secret: secret, user: "a@example.com", expiresIn: .seconds(-10))
+        #expect(await TokenVerifier(secret: secret).verify(token) == .failure(.expired))
+    }
+
+    @Test func tokenSignedWithAnotherSecretIsRejectedAsInvalidSignature() async throws {
+        let token = try await TokenMinter.mint(secret: "another-secret-that-is-at-least-32-bytes", user: "a@example.com")
+        #expect(await TokenVerifier(secret: secret).verify(token) == .failure(.invalidSignature))
+    }
+
+    @Test func wrongAudienceAndIssuerAndTypeAreRejectedPrecisely() async throws {
+        let verifier = await TokenVerifier(secret: secret)
+        let aud = try await TokenMinter.mint(secret: secret, user: "a@example.com", audience: "someone-else")
+        #expect(await verifier.verify(aud).failureCode == "wrong-audience")
+        let iss = try await TokenMinter.mint(secret: secret, user: "a@example.com", issuer: "evil")
+        #expect(await verifier.verify(iss).failureCode == "wrong-issuer")
+        let refresh = try await TokenMinter.mint(secret: secret, user: "a@example.com", type: .refresh)
+        #expect(await verifier.verify(refresh).failureCode == "wrong-token-type")
+        #expect(await verifier.verify(refresh, expecting: .refresh).failureCode == nil)
+    }
+
+    @Test func garbageIsRejectedAsMalformed() async throws {
+        let verifier = await TokenVerifier(secret: secret)
+        #expect(await verifier.verify("not-a-token").failureCode == "malformed-token")
+        #expect(await verifier.verify("a.b.c").failureCode == "malformed-token")
+        #expect(await verifier.verify("").failureCode == "missing-token")
+    }
+}
+
+extension Result where Success == LabClaims, Failure == TokenRejection {
+    var failureCode: String? {
+        if case .failure(let rejection) = self { return rejection.code }
+        return nil
+    }
+}

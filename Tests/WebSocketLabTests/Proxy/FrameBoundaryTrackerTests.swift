@@ -1,0 +1,74 @@
+import NIOCore
+import Testing
+
+@testable import WebSocketLab
+
+@Suite("Frame boundary tracker")
+struct FrameBoundaryTrackerTests {
+    private func events(_ chunks: [[UInt8]]) -> [FrameBoundaryTracker.Event] {
+        var tracker = FrameBoundaryTracker()
+        var all: [FrameBoundaryTracker.Event] = []
+        for chunk in chunks { chunk.withUnsafeBytes { tracker.consume($0) { all.append($0) } } }
+        return all
+    }
+
+    @Test func headerSplitAcrossReadsIsReassembled() {
+        let frame = FrameHeader.frameBytes(opcode: FrameHeader.binary, payload: Array(repeating: 7, count: 300), maskKey: nil)
+        // 300 bytes needs the 16-bit length form: a 4-byte header, split after 1 and 3 bytes.
+        let chunks = [Array(frame[0..<1]), Array(frame[1..<3]), Array(frame[3...])]
+        let got = events(chunks)
+        guard case .header(let header, _) = got.first else {
+            Issue.record("no header event: \(got)")
+            return
+        }
+        #expect(header.opcode == FrameHeader.binary)
+        #expect(header.payloadLength == 300)
+        let payloadBytes = got.reduce(0) { sum, event in
+            if case .payload(let range) = event { return sum + range.count }
+            return sum
+        }
+        #expect(payloadBytes == 300)
+        if case .frameEnd(let end, nil) = got.last { #expect(end.payloadLength == 300) } else { Issue.record("no frame end") }
+    }
+
+    @Test func maskedCloseCodeIsReadEvenWhenSplitMidPayload() {
+        let frame = FrameHeader.frameBytes(
+            opcode: FrameHeader.close, payload: FrameHeader.closePayload(code: 1011, reason: "Internal error"), maskKey: (1, 2, 3, 4))
+        let got = events([Array(frame[0..<7]), Array(frame[7...])])
+        guard case .frameEnd(let header, let payload?) = got.last else {
+            Issue.record("no control frame end: \(got)")
+            return
+        }
+        #expect(header.isMasked)
+        #expect(FrameHeader.closeCode(in: payload) == 1011)
+        #expect(String(decoding: payload.dropFirst(2), as: UTF8.self) == "Internal error")
+    }
+
+    @Test func severalFramesInOneReadAreAllFound() {
+        let bytes = FrameHeader.frameBytes(opcode: FrameHeader.text, payload: Array("hi".utf8), maskKey: nil)
+            + FrameHeader.frameBytes(opcode: FrameHeader.ping, payload: [], maskKey: nil)
+            + FrameHeader.frameBytes(opcode: FrameHeader.binary, payload: Array(repeating: 1, count: 70_000), maskKey: (9, 9, 9, 9))
+        var tracker = FrameBoundaryTracker()
+        var opcodes: [UInt8] = []
+        bytes.withUnsafeBytes { tracker.consume($0) { if case .header(let h, _) = $0 { opcodes.append(h.opcode) } } }
+        #expect(opcodes == [FrameHeader.text, FrameHeader.ping, FrameHeader.binary])
+        #expect(tracker.isAtFrameBoundary)
+        #expect(tracker.framesSeen == 3)
+    }
+
+    @Test func encodeRoundTripsThroughTheTracker() {
+        let header = FrameHeader(fin: false, rsv: 2, opcode: FrameHeader.text, maskKey: (5, 6, 7, 8), payloadLength: 1 << 33)
+        let got = events([header.encode()])
+        if case .header(let decoded, _) = got.first { #expect(decoded == header) } else { Issue.record("no header") }
+    }
+
+    @Test func garbageNeverTraps() {
+        var tracker = FrameBoundaryTracker()
+        for seed in 0..<200 {
+            var generator = SystemRandomNumberGenerator()
+            let bytes = (0..<(seed % 40)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            bytes.withUnsafeBytes { tracker.consume($0) { _ in } }
+        }
+        #expect(tracker.framesSeen >= 1)
+    }
+}

@@ -1,0 +1,91 @@
+import NIOCore
+import NIOPosix
+import WebSocketDiagnosis
+import WebSocketProbe
+
+@testable import WebSocketLab
+
+/// Echo server(s) behind a fault proxy on loopback, and a client factory, for proxy and fault tests.
+struct ProxyHarness {
+    let echoes: [EchoServer]
+    let proxy: FaultProxy
+
+    static func start(
+        faults: [String] = [], instances: Int = 1, configure: (inout ProxyConfiguration) -> Void = { _ in }
+    ) async throws -> ProxyHarness {
+        var echoes: [EchoServer] = []
+        for i in 0..<instances { echoes.append(try await EchoServer.start(configuration: .init(name: "echo-\(i)"))) }
+        var configuration = ProxyConfiguration(
+            upstreams: echoes.map { ProxyUpstream(host: "127.0.0.1", port: $0.port) },
+            faults: try faults.map { try FaultSpec(parsing: $0) })
+        configure(&configuration)
+        let proxy = try await FaultProxy.start(configuration)
+        return ProxyHarness(echoes: echoes, proxy: proxy)
+    }
+
+    func clientConfiguration(path: String = "/", direct: Bool = false) throws -> ClientConfiguration {
+        let port = direct ? echoes[0].port : proxy.port
+        var configuration = ClientConfiguration(url: try WebSocketURL(parsing: "ws://127.0.0.1:\(port)\(path)"))
+        configuration.timeouts.connect = .seconds(3)
+        configuration.timeouts.upgrade = .seconds(3)
+        configuration.timeouts.message = .seconds(3)
+        configuration.timeouts.close = .seconds(3)
+        return configuration
+    }
+
+    func connect(direct: Bool = false, configure: (inout ClientConfiguration) -> Void = { _ in }) async throws -> WebSocketConnection {
+        var configuration = try clientConfiguration(direct: direct)
+        configure(&configuration)
+        return await WebSocketConnection.connect(configuration)
+    }
+
+    func stop() async {
+        await proxy.shutdown()
+        for echo in echoes { await echo.shutdown() }
+    }
+}
+
+/// Milliseconds elapsed while running `body`.
+func elapsedMs<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let value = try await body()
+    return (value, (ContinuousClock.now - start).milliseconds)
+}
+
+/// A one-shot raw HTTP/1.1 exchange on loopback: sends `request`, returns everything until the
+/// peer closes (bounded by `timeout`).
+enum RawHTTP {
+    static func exchange(port: Int, _ request: String, timeout: Duration = .seconds(3)) async throws -> String {
+        let collector = Collector()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(channel.allocator.buffer(string: request))
+        let deadline = ContinuousClock.now + timeout
+        while channel.isActive, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try? await channel.close()
+        return collector.text
+    }
+
+    /// `METHOD path` with an optional body, `Connection: close`.
+    static func request(port: Int, _ method: String, _ path: String, body: String = "") async throws -> (status: Int, body: String) {
+        let text = try await exchange(
+            port: port, "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+        let responseBody = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        return (status, responseBody)
+    }
+
+    final class Collector: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        private var bytes: [UInt8] = []
+        private let lock = NIOLock()
+        var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            if let read = buffer.readBytes(length: buffer.readableBytes) { lock.withLock { bytes += read } }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Runs the built `ws1011` binary (`.build/debug/ws1011`, found from this file's path) and checks
+/// exit codes and messages. Build it first (`swift build`); `make test` does.
+@Suite("ws1011 command line", .serialized)
+struct CLITests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/ws1011")
+
+    /// Runs the binary with `arguments`, killing it after `timeout`.
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            Issue.record("\(binary.path) is missing: run `swift build` before the tests")
+            return Result(status: -1, stdout: "", stderr: "")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            Issue.record("ws1011 \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+        }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    @Test func malformedURLIsAUsageErrorNamingTheURL() throws {
+        let r = try Self.run(["diagnose", "http//not a url"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("http//not a url"))
+        #expect(r.stderr.contains("ws://"))
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+
+    @Test func httpSchemeIsRejectedWithAHint() throws {
+        let r = try Self.run(["diagnose", "http://127.0.0.1:1/ws"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("http://127.0.0.1:1/ws"))
+    }
+
+    @Test(arguments: [
+        (["--connect-timeout", "10"], "--connect-timeout"),
+        (["--header", "NoColonHere"], "NoColonHere"),
+        (["--ca-file", "/nonexistent/ca.pem"], "/nonexistent/ca.pem"),
+        (["--profile", "fancy"], "--profile"),
+        (["--secret", "abcdefgh"], "--user"),
+    ])
+    func badOptionIsAUsageErrorSayingWhatToFix(_ extra: [String], _ mentioned: String) throws {
+        let r = try Self.run(["diagnose", "ws://127.0.0.1:1/ws"] + extra)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains(mentioned), "\(r.stderr)")
+    }
+
+    @Test func unknownOptionIsExitCodeTwoNotSixtyFour() throws {
+        let r = try Self.run(["diagnose", "ws://127.0.0.1:1/ws", "--no-such-option"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--no-such-option"))
+    }
+
+    @Test func closedPortIsADiagnosedFailureAndTheTokenNeverPrints() throws {
+        let port = try Self.closedPort()
+        let secret = "cli-secret-token-\(UUID().uuidString)"
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).json")
+        let junit = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).xml")
+        defer {
+            try? FileManager.default.removeItem(at: json)
+            try? FileManager.default.removeItem(at: junit)
+        }
+        let r = try Self.run(["diagnose", "ws://127.0.0.1:\(port)/ws?token=\(secret)", "--token", secret, "--connect-timeout", "2s",
+                              "--json", json.path, "--junit", junit.path])
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("network.connection-refused"))
+        let jsonText = try String(contentsOf: json, encoding: .utf8)
+        let junitText = try String(contentsOf: junit, encoding: .utf8)
+        #expect(jsonText.contains("\"ws1011.report/1\""))
+        #expect(junitText.contains("<testcase"))
+        for output in [r.stdout, r.stderr, jsonText, junitText] { #expect(!output.contains(secret)) }
+    }
+
+    @Test func proxyWithAnUnknownFaultListsTheValidOnes() throws {
+        let r = try Self.run(["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--fault", "no-such-fault"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no-such-fault"))
+        #expect(r.stderr.contains("idle-timeout"))
+    }
+
+    @Test func diagnoseWithoutURLEndsHealthyAgainstTheEmbeddedLab() throws {
+        let r = try Self.run(["diagnose"], timeout: .seconds(60))
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("Verdict: HEALTHY"))
+        #expect(r.stdout.contains("✓ agent-events"))
+    }
+
+    static func closedPort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
+        let port = channel.localAddress?.port ?? 0
+        try channel.close().wait()
+        return port
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+import WebSocketDiagnosis
+import WebSocketLab
+@testable import WebSocketProbe
+
+/// End-to-end: the runner against the lab's reference backend and against a closed port, on loopback.
+@Suite("Probe runner against the lab")
+struct ProbeRunnerLabTests {
+    private func referencePlan(_ lab: LabServer, token: String?) throws -> ProbePlan {
+        var plan = ProbePlan(target: try WebSocketURL(parsing: lab.websocketURL))
+        plan.profile = .reference
+        plan.token = token.map { .literal($0) } ?? .none
+        plan.timeouts.connect = .seconds(2)
+        plan.timeouts.tlsHandshake = .seconds(2)
+        plan.timeouts.upgrade = .seconds(2)
+        plan.timeouts.message = .seconds(2)
+        plan.timeouts.close = .seconds(2)
+        return plan
+    }
+
+    @Test func referenceProfileAgainstTheLabIsHealthyWithAllFiveEvents() async throws {
+        try await Self.withLab { lab in
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            let outcome = try await ProbeRunner(plan: try referencePlan(lab, token: token)).execute()
+            let report = outcome.report
+            #expect(report.verdict.layer == .healthy, "\(TextReportRenderer.render(report))")
+            #expect(report.steps.filter { $0.status == .failed }.isEmpty)
+            let agent = try #require(report.steps.first { $0.name == .agentEvents })
+            #expect(agent.status == .passed)
+            #expect(report.steps.first { $0.name == .subprotocol }?.status == .passed)
+            #expect(report.transcript.handshake?.subprotocol == "jwt-auth")
+            #expect(agent.detail.hasPrefix("all five critical events in order"))
+            #expect(report.transcript.frames.filter { $0.direction == .inbound && $0.opcode == "text" }.count >= 9)
+            #expect(report.transcript.wire.bytesIn > 0 && report.transcript.wire.bytesOut > 0)
+            // The auth-channel matrix ran through the front: the lab accepts all three channels.
+            let channels = try #require(report.authChannels)
+            #expect(Set(channels.map(\.channel)) == [.subprotocol, .header, .query])
+            #expect(channels.allSatisfy(\.accepted), "\(channels)")
+        }
+    }
+
+    @Test func tokenNeverAppearsInAnyRenderedOutput() async throws {
+        try await Self.withLab { lab in
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            let outcome = try await ProbeRunner(plan: try referencePlan(lab, token: token)).execute()
+            let outputs = [
+                TextReportRenderer.render(outcome.report, redactor: outcome.redactor),
+                try JSONReportRenderer.render(outcome.report, redactor: outcome.redactor),
+                JUnitReportRenderer.render(outcome.report, redactor: outcome.redactor),
+                // Even without the run's redactor, the report itself carries no token.
+                String(decoding: try JSONEncoder().encode(outcome.report), as: UTF8.self),
+            ]
+            let encoded = ProbeRunner.base64url(token)
+            for output in outputs {
+                #expect(!output.contains(token))
+                #expect(!output.contains(encoded))
+            }
+        }
+    }
+
+    @Test func missingTokenFailsTheUpgradeAndIsNotHealthy() async throws {
+        try await Self.withLab { lab in
+            let report = try await ProbeRunner(plan: try referencePlan(lab, token: nil)).run()
+            #expect(report.verdict.layer != .healthy)
+            let upgrade = try #require(report.steps.first { $0.name == .upgrade })
+            #expect(upgrade.status == .failed)
+            #expect(upgrade.detail.contains("403"))
+            #expect(report.steps.last?.status == .skipped)
+            #expect(report.steps.last?.detail == "not run: the upgrade step failed")
+        }
+    }
+
+    @Test func closedPortIsDiagnosedAsConnectionRefused() async throws {
+        let port = try await Self.closedPort()
+        var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:\(port)/ws"))
+        plan.timeouts.connect = .seconds(2)
+        let report = try await ProbeRunner(plan: plan).run()
+        #expect(report.verdict.cause == "network.connection-refused", "\(report.verdict)")
+        #expect(report.steps.first { $0.name == .connect }?.status == .failed)
+        #expect(report.steps.dropFirst(2).allSatisfy { $0.status == .skipped })
+
+        // The JSON report decodes back to the same report, with its schema.
+        let json = try JSONReportRenderer.render(report)
+        let decoded = try JSONReportRenderer.decode(Data(json.utf8))
+        #expect(decoded == report)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["schema"] as? String == "ws1011.report/1")
+    }
+
+    @Test func timeoutProbesOutlivedByAHealthyBackendReportNull() async throws {
+        try await Self.withLab { lab in
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            var plan = try referencePlan(lab, token: token)
+            plan.idleProbe = .milliseconds(1200)
+            plan.lifetimeProbe = .milliseconds(1200)
+            plan.sustain = .milliseconds(1200)
+            plan.trafficInterval = .milliseconds(300)
+            plan.authChannelMatrix = false
+            let updates = ProgressLog()
+            let started = ContinuousClock.now
+            let report = try await ProbeRunner(plan: plan, progress: { updates.append($0) }).run()
+            let measurements = try #require(report.measurements)
+            #expect(measurements.idleTimeoutMs == nil)
+            #expect(measurements.lifetimeMs == nil)
+            #expect(measurements.idleProbeMs == 1200)
+            #expect(measurements.idleTranscript?.close.transportEnd != .notConnected)
+            #expect((measurements.lifetimeTranscript?.pings.count ?? 0) >= 2)
+            #expect((measurements.sustainedMs ?? 0) >= 1100)
+            #expect(report.steps.first { $0.name == .sustain }?.status == .passed)
+            #expect(report.authChannels == nil)
+            // Sustain (1.2 s) then both probes concurrently (1.2 s), not one after the other (3.6 s).
+            #expect(started.duration(to: .now) < .seconds(3.5))
+            let activities = Set(updates.all.map(\.activity))
+            #expect(activities.contains("idle-probe") && activities.contains("lifetime-probe"))
+            #expect(updates.all.contains { $0.activity.hasPrefix("sustain") && $0.total == .milliseconds(1200) })
+        }
+    }
+
+    /// Runs `body` against a fresh lab and always shuts it down.
+    static func withLab(_ body: (LabServer) async throws -> Void) async throws {
+        let lab = try await LabServer.start(LabConfiguration())
+        do {
+            try await body(lab)
+        } catch {
+            await lab.shutdown()
+            throw error
+        }
+        await lab.shutdown()
+    }
+
+    /// A loopback port that nothing listens on (bound, read back, closed).
+    static func closedPort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+}
+
+/// Collects progress updates from any task.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var updates: [ProbeProgress] = []
+    func append(_ p: ProbeProgress) { lock.lock(); updates.append(p); lock.unlock() }
+    var all: [ProbeProgress] { lock.lock(); defer { lock.unlock() }; return updates }
+}
