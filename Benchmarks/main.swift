@@ -1,1 +1,80 @@
-print("ws1011-bench: not yet implemented")
+import Foundation
+import NIOCore
+import NIOPosix
+
+// `make bench`: ws1011 measured side by side with its peers in one run; prints a table and writes JSON.
+// Everything runs on 127.0.0.1; every load loop is bounded in count and time.
+
+/// The JSON document written to `bench-results/bench.json`.
+struct BenchDocument: Codable {
+    var schema = "ws1011.bench/1"
+    var startedAt: String
+    var seconds: Double
+    var machine: [String: String]
+    var settings: BenchSettings
+    var rows: [BenchRow]
+    var proxy: ProxyBenchmark.Report?
+    var client: ClientBenchmark.Report?
+    var labScale: LabScaleBenchmark.Report?
+    var timeToVerdict: VerdictBenchmark.Report?
+}
+
+func log(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+let settings = BenchSettings.fromEnvironment()
+let began = ContinuousClock.now
+var document = BenchDocument(
+    startedAt: ISO8601DateFormatter().string(from: Date()), seconds: 0,
+    machine: [
+        "cores": String(System.coreCount),
+        "fdLimit": String(getrlimit_nofile()),
+        "kernel": (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown",
+    ],
+    settings: settings, rows: [])
+
+if settings.only.contains(1) {
+    let (rows, report) = await ProxyBenchmark.run(settings, log: log)
+    document.rows += rows
+    document.proxy = report
+}
+if settings.only.contains(2) {
+    let (rows, report) = await ClientBenchmark.run(settings, log: log)
+    document.rows += rows
+    document.client = report
+}
+if settings.only.contains(3) {
+    let (rows, report) = await LabScaleBenchmark.run(settings, log: log)
+    document.rows += rows
+    document.labScale = report
+}
+if settings.only.contains(4) {
+    let (rows, report) = await VerdictBenchmark.run(settings, log: log)
+    document.rows += rows
+    document.timeToVerdict = report
+}
+document.seconds = (ContinuousClock.now - began).ms / 1000
+
+print("")
+print("ws1011 benchmarks — \(System.coreCount) cores, \(document.startedAt), \(String(format: "%.0f", document.seconds)) s")
+print(BenchTable.render(document.rows))
+
+do {
+    let url = URL(fileURLWithPath: settings.output)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(document).write(to: url)
+    print("\nJSON: \(settings.output)")
+} catch {
+    log("cannot write \(settings.output): \(error)")
+    exit(2)
+}
+
+/// The soft limit on open descriptors of this process.
+func getrlimit_nofile() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return -1 }
+    return Int(limit.rlim_cur)
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `HOST:PORT` (or `[IPv6]:PORT`) from a command line.
 struct HostPort: Equatable {
     var host: String
@@ -27,5 +29,3 @@ struct HostPort: Equatable {
         self.port = port
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 import WebSocketLab
 import WebSocketProbe
 
@@ -49,10 +50,22 @@ struct ProxyCommand: AsyncParsableCommand {
                 throw UsageError("\(error.description)\nvalid faults:\n  " + FaultRegistry.standard.catalog.joined(separator: "\n  "))
             }
         }
+        var tlsContext: NIOSSLContext?
+        var caFile: String?
         if let tls {
-            throw UsageError("--tls \(tls): TLS termination needs the lab's certificate authority, which is not part of this build yet; run without --tls")
+            guard let variant = TLSVariant(rawValue: tls.lowercased()) else {
+                throw UsageError("unknown --tls '\(tls)': use one of \(TLSVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var hosts = ["localhost", "127.0.0.1", "::1"]
+            if !hosts.contains(listenAddress.host), listenAddress.host != "0.0.0.0", listenAddress.host != "::" { hosts.append(listenAddress.host) }
+            let authority = try LabCertificateAuthority.generate(hosts: hosts)
+            tlsContext = try authority.makeServerContext(variant)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-proxy-ca-\(getpid()).pem").path
+            try authority.writeRootPEM(to: path)
+            caFile = path
         }
         var configuration = ProxyConfiguration(upstreams: upstreamList, faults: specs)
+        configuration.tls = tlsContext
         configuration.listenHost = listenAddress.host
         configuration.listenPort = listenAddress.port
         if let admin {
@@ -66,6 +79,9 @@ struct ProxyCommand: AsyncParsableCommand {
             "  upstreams: " + upstreamList.map(\.description).joined(separator: ", "),
             "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
         ]
+        if let caFile {
+            lines.append("  CA file:   \(caFile)  (diagnose with --ca-file \(caFile))")
+        }
         if let adminPort = proxy.adminPort {
             lines.append("  admin:     http://\(configuration.adminHost):\(adminPort)  (GET /faults, /metrics)")
         }

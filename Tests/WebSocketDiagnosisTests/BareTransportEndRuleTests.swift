@@ -33,6 +33,58 @@ struct BareTransportEndRuleTests {
         #expect(v?.summary.contains("pings do not keep this connection alive") == true)
     }
 
+    @Test func aCutBetweenAPingAndItsPongIsStillALifetimeCapNotAReadTimeout() {
+        // A ping every second; the cut lands after the last ping went out, before its pong: 1.2 s since the last inbound frame.
+        let p = pingsEvery(1000, from: 1100, to: 9100)
+        var frames = p.frames
+        frames.append(outbound("ping", at: 10_100, length: 4))
+        let t = Fixture.opened(openAt: 100, frames: frames, pings: p.pings + [PingRecord(sentAtMs: 10_100)]).endingBare(at: 10_150)
+        #expect(t.close.sinceLastInboundMs == 1046)
+        #expect(rule.evaluate(context(t))?.cause == .lifetimeCap)
+    }
+
+    @Test func silenceMuchLongerThanTheUsualGapIsIdleEvenOnAChattyConnection() {
+        // Messages from the server every 2 s for 20 s, then 30 s of nothing.
+        let frames = stride(from: 2100.0, through: 20_100, by: 2000).map { inbound("text", at: $0) }
+        let t = Fixture.opened(openAt: 100, frames: frames).endingBare(at: 50_100)
+        #expect(rule.evaluate(context(t))?.cause == .idleTimeout)
+    }
+
+    @Test func aBareEndUnderTrafficAtAnOddAgeWithoutMeasurementsIsADropNotACap() {
+        // Cloud Run scale-in: the instance is killed 1730 ms after open while pings flow.
+        let p = pingsEvery(500, from: 600, to: 1600)
+        let t = Fixture.opened(openAt: 100, frames: p.frames, pings: p.pings).endingBare(at: 1830)
+        let v = rule.evaluate(context(t, expectations: ProbeExpectations(pingsDuringRun: true)))
+        #expect(v?.cause == .infrastructureConnectionDropped)
+        #expect(v?.summary.contains("--lifetime-probe") == true)
+    }
+
+    @Test func aLifetimeProbeThatOutlivedTheConnectionContradictsACap() {
+        let m = Measurements(idleProbeMs: 60_000, lifetimeProbeMs: 60_000)
+        let v = rule.evaluate(context(busyThenCut, measurements: m))
+        #expect(v?.cause == .infrastructureConnectionDropped)
+        #expect(v?.evidenceText.contains("outlived") == true)
+    }
+
+    @Test func aMeasuredCapWinsOverAMessageThatHappenedToPrecedeTheEnd() {
+        var t = busyThenCut
+        t.frames.append(outbound("text", at: 30_050))
+        #expect(rule.evaluate(context(t))?.cause == .applicationConnectionDropped)
+        #expect(rule.evaluate(context(t, measurements: Measurements(lifetimeMs: 30_010, lifetimeProbeMs: 60_000)))?.cause == .lifetimeCap)
+    }
+
+    @Test func anEndMidReplyWithEventsMissingIsTheApplicationCrashingMidStream() {
+        let frames = [inbound("text", at: 150), outbound("text", at: 1000), inbound("text", at: 1020), inbound("text", at: 1040)]
+        let t = Fixture.opened(frames: frames).endingBare(at: 1060)
+        let e = ProbeExpectations(
+            profile: "reference", expectedEvents: ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"],
+            receivedEvents: ["agent_started", "agent_thinking"])
+        let v = rule.evaluate(context(t, expectations: e))
+        #expect(v?.cause == .applicationConnectionDropped)
+        #expect(v?.summary.contains("tool_executing, tool_completed, agent_completed") == true)
+        #expect(rule.evaluate(context(t))?.cause != .applicationConnectionDropped)
+    }
+
     @Test func aLifetimeMeasurementThatMatchesRaisesConfidence() {
         let single = rule.evaluate(context(busyThenCut))
         let measured = rule.evaluate(context(busyThenCut, measurements: Measurements(idleTimeoutMs: 30_020, lifetimeMs: 30_015)))

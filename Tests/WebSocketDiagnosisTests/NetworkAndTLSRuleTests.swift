@@ -105,3 +105,23 @@ struct UpgradeTimeoutRuleTests {
         #expect(v?.summary.contains("--direct") == true)
     }
 }
+
+@Suite("Upgrade closed without an answer")
+struct UpgradeClosedWithoutAnswerTests {
+    let rule = UpgradeTimeoutRule()
+    let closed = Fixture.failed(.upgrade, "connection-closed", "the connection ended (eof) before any response byte")
+
+    @Test func theFrontClosingTheUpgradeWhileDirectWorksIsTheFrontRejectingIt() {
+        let v = rule.evaluate(context(closed, direct: Fixture.opened().asDirect))
+        #expect(v?.cause == .upgradeRejected)
+        #expect(v?.evidenceText.contains("before a complete HTTP answer") == true)
+    }
+
+    @Test func aClosedUpgradeWithoutADirectRunIsInconclusive() {
+        #expect(rule.evaluate(context(closed))?.layer == .inconclusive)
+    }
+
+    @Test func aRejectedUpgradeWithAStatusIsNotForThisRule() {
+        #expect(rule.evaluate(context(Fixture.rejected(403))) == nil)
+    }
+}

@@ -8,10 +8,15 @@ public struct ClassifierThresholds: Sendable, Equatable {
     public var afterMessageWindow: Duration
     /// Silence (no frame in a direction) at least this long before a bare end counts as idle. Default 1 s.
     public var minimumSilence: Duration
-    /// A bare end earlier than this after open, under traffic, is too short to call a lifetime cap. Default 1 s.
+    /// Without a lifetime measurement, a bare end under traffic earlier than this after open is too
+    /// short to call a lifetime cap. Default 2 s.
     public var minimumLifetime: Duration
+    /// Without a lifetime measurement, a bare end under traffic counts as a cap only when the
+    /// connection's age is this close to a whole number of seconds (caps are configured in seconds;
+    /// kills and crashes land anywhere). Default 150 ms.
+    public var wholeSecondTolerance: Duration
     /// How far a measured timeout may differ from a transcript's timing and still confirm it:
-    /// the larger of this and 5 % of the value. Default 1.5 s.
+    /// the larger of this and 5 % of the value. Default 250 ms.
     public var measurementTolerance: Duration
     /// The window after pongs stop in which a server keepalive typically fires
     /// (Python `websockets`/uvicorn: ping every 20 s, timeout 20 s → 20–40 s). Default 15…45 s.
@@ -19,12 +24,14 @@ public struct ClassifierThresholds: Sendable, Equatable {
 
     public init(
         afterMessageWindow: Duration = .milliseconds(1500), minimumSilence: Duration = .seconds(1),
-        minimumLifetime: Duration = .seconds(1), measurementTolerance: Duration = .milliseconds(1500),
+        minimumLifetime: Duration = .seconds(2), wholeSecondTolerance: Duration = .milliseconds(150),
+        measurementTolerance: Duration = .milliseconds(250),
         keepaliveStallWindow: ClosedRange<Duration> = .seconds(15) ... .seconds(45)
     ) {
         self.afterMessageWindow = afterMessageWindow
         self.minimumSilence = minimumSilence
         self.minimumLifetime = minimumLifetime
+        self.wholeSecondTolerance = wholeSecondTolerance
         self.measurementTolerance = measurementTolerance
         self.keepaliveStallWindow = keepaliveStallWindow
     }

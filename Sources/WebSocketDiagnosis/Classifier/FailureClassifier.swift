@@ -12,7 +12,8 @@
 /// 7. ``ClientKeepaliveRule`` — we sent 1011 after our pings got no pong, nothing came back.
 /// 8. ``PeerProtocolViolationRule`` — our findings of frame-level violations by the peer.
 /// 9. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
-/// 10. ``BareTransportEndRule`` — no close frame: keepalive, after-message, idle, lifetime, dropped.
+/// 10. ``BareTransportEndRule`` — no close frame: keepalive, measured limit, after-message, mid-reply,
+///     idle, lifetime, dropped.
 /// 11. ``MissingEventsRule`` — the connection was fine but expected events did not arrive.
 /// 12. ``TimeoutDiscoveryRule`` — the idle/lifetime probes found a limit the main run did not hit.
 /// 13. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
@@ -36,7 +37,7 @@ public enum FailureClassifier {
 
     /// Classifies one probe's observations.
     ///
-    /// - Parameter thresholds: the timing windows (default ``ClassifierThresholds/init(afterMessageWindow:minimumSilence:minimumLifetime:measurementTolerance:keepaliveStallWindow:)``).
+    /// - Parameter thresholds: the timing windows (default ``ClassifierThresholds/init(afterMessageWindow:minimumSilence:minimumLifetime:wholeSecondTolerance:measurementTolerance:keepaliveStallWindow:)``).
     public static func classify(_ input: ClassificationInput, thresholds: ClassifierThresholds) -> Verdict {
         let context = ClassificationContext(input: input, thresholds: thresholds)
         guard let (rule, verdict) = firstVerdict(context) else { return fallback(context) }

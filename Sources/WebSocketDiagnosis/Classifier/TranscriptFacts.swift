@@ -33,6 +33,9 @@ struct TranscriptFacts: Sendable {
     let lastOwnPongAtMs: Double?
     /// Largest outbound data frame.
     let largestOutboundFrame: FrameRecord?
+    /// The longest gap between consecutive inbound frames (from the open), before the end: the
+    /// connection's regular cadence, against which the final silence is judged.
+    let longestInboundGapMs: Double?
 
     init(_ t: ConnectionTranscript, extraMessagesAtMs: [Double] = []) {
         openAtMs = t.timings.openAtMs
@@ -78,6 +81,8 @@ struct TranscriptFacts: Sendable {
         unansweredOwnPings = t.pings.filter { $0.pongAtMs == nil }
         lastOwnPongAtMs = t.pings.compactMap(\.pongAtMs).max()
         largestOutboundFrame = outbound.filter { data.contains($0.opcode) }.max { $0.length < $1.length }
+        let inboundTimes = [anchor].compactMap { $0 } + inbound.map(\.atMs).sorted()
+        longestInboundGapMs = inboundTimes.count >= 3 ? zip(inboundTimes.dropFirst(), inboundTimes).map { $0 - $1 }.max() : nil
     }
 
     /// Whether the connection opened.

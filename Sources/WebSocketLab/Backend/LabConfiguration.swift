@@ -8,6 +8,9 @@ public struct LabConfiguration: Sendable {
     public var port: Int = 0
     /// Auth service port: `nil` (default) serves `/auth/*` on the backend port; 0 picks a free separate port.
     public var authPort: Int? = nil
+    /// Serve `wss://` (and `https://`) presenting this certificate variant of a fresh ``LabCertificateAuthority``;
+    /// `nil` (default) serves plain `ws://`.
+    public var tls: TLSVariant? = nil
     /// HS256 secret of the auth service (and of the backend unless the `secret-mismatch` fault is on).
     public var jwtSecret: String = LabConfiguration.defaultSecret
     /// `iss` of minted tokens, checked by the backend.

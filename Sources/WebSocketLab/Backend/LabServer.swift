@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import WebSocketProbe
 
@@ -17,6 +18,7 @@ public final class LabServer: Sendable {
     private let state: LabState
     private let backendChannel: any Channel
     private let authChannel: (any Channel)?
+    private let authority: LabCertificateAuthority?
 
     /// The backend port (and the auth port unless a separate one was asked for).
     public let port: Int
@@ -25,8 +27,9 @@ public final class LabServer: Sendable {
     /// The host the lab listens on.
     public let host: String
 
-    private init(state: LabState, backendChannel: any Channel, authChannel: (any Channel)?) {
+    private init(state: LabState, backendChannel: any Channel, authChannel: (any Channel)?, authority: LabCertificateAuthority?) {
         self.state = state
+        self.authority = authority
         self.backendChannel = backendChannel
         self.authChannel = authChannel
         self.host = state.configuration.host
@@ -49,22 +52,40 @@ public final class LabServer: Sendable {
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         let state = LabState(configuration: configuration, auth: await AuthService(configuration: configuration))
         state.setFaults(faults)
+        var authority: LabCertificateAuthority?
+        var tlsContext: NIOSSLContext?
+        if let variant = configuration.tls {
+            var hosts = ["localhost", "127.0.0.1", "::1"]
+            if !hosts.contains(configuration.host), configuration.host != "0.0.0.0", configuration.host != "::" {
+                hosts.append(configuration.host)
+            }
+            do {
+                let ca = try LabCertificateAuthority.generate(hosts: hosts)
+                tlsContext = try ca.makeServerContext(variant)
+                authority = ca
+            } catch {
+                throw LabError.configuration("cannot set up TLS (\(variant.rawValue)): \(error)")
+            }
+        }
         let separateAuth = configuration.authPort != nil
-        let backend = try await bind(state: state, group: group, port: configuration.port,
+        let backend = try await bind(state: state, group: group, port: configuration.port, tls: tlsContext,
                                      routes: .init(backend: true, auth: !separateAuth))
         var auth: (any Channel)?
         if let authPort = configuration.authPort {
             do {
-                auth = try await bind(state: state, group: group, port: authPort, routes: .init(backend: false, auth: true))
+                auth = try await bind(state: state, group: group, port: authPort, tls: tlsContext,
+                                      routes: .init(backend: false, auth: true))
             } catch {
                 try? await backend.close()
                 throw error
             }
         }
-        return LabServer(state: state, backendChannel: backend, authChannel: auth)
+        return LabServer(state: state, backendChannel: backend, authChannel: auth, authority: authority)
     }
 
-    private static func bind(state: LabState, group: any EventLoopGroup, port: Int, routes: LabHTTPHandler.Routes) async throws -> any Channel {
+    private static func bind(
+        state: LabState, group: any EventLoopGroup, port: Int, tls: NIOSSLContext?, routes: LabHTTPHandler.Routes
+    ) async throws -> any Channel {
         let configuration = state.configuration
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
@@ -106,6 +127,9 @@ public final class LabServer: Sendable {
                         }
                     })
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
                             context.pipeline.syncOperations.removeHandler(name: LabHTTPHandler.name, promise: nil)
@@ -139,14 +163,18 @@ public final class LabServer: Sendable {
 
     private var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
 
-    /// `ws://HOST:PORT/ws`.
-    public var websocketURL: String { "ws://\(hostForURL):\(port)/ws" }
-    /// `http://HOST:PORT` of the backend (`/health`).
-    public var httpBaseURL: String { "http://\(hostForURL):\(port)" }
-    /// `http://HOST:AUTHPORT` of the auth service (`/auth/token` …).
-    public var authBaseURL: String { "http://\(hostForURL):\(authPort)" }
-    /// The root certificate clients must trust (`nil`: TLS is not wired in yet).
-    public var rootCertificatePEM: String? { nil }
+    private var isSecure: Bool { authority != nil }
+
+    /// `ws://HOST:PORT/ws`, or `wss://` with TLS.
+    public var websocketURL: String { "\(isSecure ? "wss" : "ws")://\(hostForURL):\(port)/ws" }
+    /// `http://HOST:PORT` (or `https://`) of the backend (`/health`).
+    public var httpBaseURL: String { "\(isSecure ? "https" : "http")://\(hostForURL):\(port)" }
+    /// `http://HOST:AUTHPORT` (or `https://`) of the auth service (`/auth/token` …); TLS covers every lab port.
+    public var authBaseURL: String { "\(isSecure ? "https" : "http")://\(hostForURL):\(authPort)" }
+    /// The root certificate clients must trust, when the lab serves TLS.
+    public var rootCertificatePEM: String? { authority?.rootCertificatePEM }
+    /// The TLS variant served, if any.
+    public var tlsVariant: TLSVariant? { state.configuration.tls }
 
     // MARK: - Control
 

@@ -104,6 +104,15 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        // RFC 6455 §5.2: no extension is negotiated, so reserved bits must be clear; §5.1: clients must mask.
+        if frame.rsv1 || frame.rsv2 || frame.rsv3 {
+            close(code: 1002, reason: "Reserved bits set")
+            return
+        }
+        if frame.maskKey == nil {
+            close(code: 1002, reason: "Unmasked client frame")
+            return
+        }
         switch frame.opcode {
         case .connectionClose:
             receivedClose(frame)

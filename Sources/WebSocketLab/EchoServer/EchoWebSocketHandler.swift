@@ -10,6 +10,11 @@ final class EchoWebSocketHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        if frame.rsv1 || frame.rsv2 || frame.rsv3 {
+            // No extension was negotiated: a reserved bit is a protocol error (RFC 6455 §5.2).
+            failConnection(context: context, code: 1002, reason: "reserved bits set without a negotiated extension")
+            return
+        }
         switch frame.opcode {
         case .text, .binary, .continuation:
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)), promise: nil)
@@ -31,6 +36,18 @@ final class EchoWebSocketHandler: ChannelInboundHandler {
             }
         default:
             break
+        }
+    }
+
+    private func failConnection(context: ChannelHandlerContext, code: UInt16, reason: String) {
+        guard !sentClose else { return }
+        sentClose = true
+        var body = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        body.writeInteger(code)
+        body.writeString(reason)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: body))).whenComplete { _ in
+            channel.close(promise: nil)
         }
     }
 

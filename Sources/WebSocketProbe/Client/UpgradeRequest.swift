@@ -12,7 +12,7 @@ public struct UpgradeRequest: Sendable, Equatable {
     public var headers: [HeaderField]
     /// Subprotocols offered, in order.
     public var offeredSubprotocols: [String]
-    /// Extensions offered (`permessage-deflate; client_max_window_bits`).
+    /// Extensions offered (`permessage-deflate; server_no_context_takeover; client_max_window_bits`).
     public var offeredExtensions: [String]
 
     /// The request for `configuration`, with a random key unless `key` is given.
@@ -20,7 +20,7 @@ public struct UpgradeRequest: Sendable, Equatable {
         self.key = key ?? Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         self.resource = configuration.url.resource
         self.offeredSubprotocols = configuration.subprotocols
-        self.offeredExtensions = configuration.offerDeflate ? ["permessage-deflate; client_max_window_bits"] : []
+        self.offeredExtensions = configuration.offerDeflate ? [PerMessageInflater.offer] : []
         let userHeaders = configuration.headers.map { HeaderField(Self.clean($0.name), Self.clean($0.value)) }
         var headers: [HeaderField] = []
         if userHeaders.first(named: "Host") == nil {

@@ -70,9 +70,10 @@ public struct UpgradeResponseParser: Sendable {
     }
 
     private static func parseHead(_ bytes: ArraySlice<UInt8>) -> Swift.Result<ResponseHead, Message> {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        // Split on LF bytes (a Swift String treats CR LF as one character).
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> Substring in
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            return Substring(String(decoding: trimmed, as: UTF8.self))
         }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let statusLine = lines.first else { return .failure(Message(text: "empty response head")) }

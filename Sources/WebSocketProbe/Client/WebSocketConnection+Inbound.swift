@@ -189,7 +189,8 @@ extension WebSocketConnection {
         default:
             let compressed = deflateNegotiated && frame.rsv & 0x4 != 0
             if frame.opcode != WebSocketFrame.continuation { compressedMessage = compressed }
-            let inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil
+            let limit = configuration.maxMessageBytes
+            let inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = { PerMessageInflater.inflate($0, maxBytes: limit) }
             switch assembler.push(frame, compressed: compressedMessage, inflate: inflate) {
             case .fragmentBuffered:
                 break

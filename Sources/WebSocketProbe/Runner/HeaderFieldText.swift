@@ -1,3 +1,4 @@
+import Foundation
 import WebSocketDiagnosis
 
 /// Parses a header written on a command line: `'Name: value'`.
@@ -17,5 +18,3 @@ public enum HeaderFieldText {
         return HeaderField(name, value)
     }
 }
-
-import Foundation

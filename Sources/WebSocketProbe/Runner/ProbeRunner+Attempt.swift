@@ -25,8 +25,10 @@ extension ProbeRunner {
         if !ledger.hasFailed {
             sustainedMs = await runSession(session, ledger: &ledger, sentCredential: sentCredential, path: path)
         }
-        if await connection.isOpen { await connection.abort() }
+        // A step failed on an open connection (no pong, no event): keep the evidence as it was
+        // (`still-open`), then drop the transport without inventing a close of ours.
         var transcript = await connection.transcript()
+        if await connection.isOpen { await connection.abort() }
         transcript.target.url = redactor.url(transcript.target.url)
         expectations.receivedEvents = session.receivedEvents
         expectations.messagesSentAtMs = transcript.frames

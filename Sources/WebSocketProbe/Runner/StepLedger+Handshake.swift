@@ -1,3 +1,4 @@
+import Foundation
 import WebSocketDiagnosis
 
 extension StepLedger {
@@ -101,5 +102,3 @@ extension StepLedger {
         return parts.isEmpty ? "the upgrade did not complete" : oneLine(parts.joined(separator: "; "))
     }
 }
-
-import Foundation

@@ -1,3 +1,4 @@
+import WebSocketDiagnosis
 import Foundation
 
 /// Prints progress updates on one rewritten terminal line, and nothing when stdout is not a terminal.
@@ -14,5 +15,3 @@ public enum TerminalProgress {
         }
     }
 }
-
-import WebSocketDiagnosis

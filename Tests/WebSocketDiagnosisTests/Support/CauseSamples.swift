@@ -1,3 +1,4 @@
+import Testing
 @testable import WebSocketDiagnosis
 
 /// One representative input per cause id, as the probe runner would hand it to the classifier.

@@ -29,7 +29,8 @@ private final class ByteCollector: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         bytes += Array(unwrapInboundIn(data).readableBytesView)
         // A 101 never ends by itself: stop once its head is complete.
-        if let text = String(bytes: bytes, encoding: .utf8), text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") {
             complete()
             context.close(promise: nil)
         }

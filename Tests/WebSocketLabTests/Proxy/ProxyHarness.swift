@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import NIOPosix
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -54,7 +55,7 @@ func elapsedMs<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
 
 /// A one-shot raw HTTP/1.1 exchange on loopback: sends `request`, returns everything until the
 /// peer closes (bounded by `timeout`).
-enum RawHTTP {
+enum ProxyTestHTTP {
     static func exchange(port: Int, _ request: String, timeout: Duration = .seconds(3)) async throws -> String {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -78,14 +79,13 @@ enum RawHTTP {
         return (status, responseBody)
     }
 
-    final class Collector: ChannelInboundHandler, @unchecked Sendable {
+    final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
-        private var bytes: [UInt8] = []
-        private let lock = NIOLock()
-        var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+        private let bytes = Mutex<[UInt8]>([])
+        var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var buffer = unwrapInboundIn(data)
-            if let read = buffer.readBytes(length: buffer.readableBytes) { lock.withLock { bytes += read } }
+            if let read = buffer.readBytes(length: buffer.readableBytes) { bytes.withLock { $0 += read } }
         }
     }
 }

@@ -40,6 +40,7 @@ struct WebSocketClientFrameTests {
             try await peer.send(WebSocketFrame(opcode: WebSocketFrame.ping, payload: [7, 7]))
             let pong = try await peer.readFrame(opcode: WebSocketFrame.pong)
             try await peer.sendText(pong?.payload == [7, 7] ? "got pong" : "no pong")
+            _ = try await peer.readFrame(opcode: WebSocketFrame.text)
             try await peer.send(WebSocketFrame(opcode: WebSocketFrame.ping, payload: [8]))
             try await peer.sendText("second ping sent")
             try await peer.echoLoop()
@@ -48,6 +49,7 @@ struct WebSocketClientFrameTests {
         let connection = await WebSocketConnection.connect(.forTest(try server.url()))
         #expect(await connection.receive() == .text("got pong"))
         await connection.setAnswerPings(false)
+        await connection.send(text: "pongs withheld now")
         #expect(await connection.receive() == .text("second ping sent"))
         await connection.close()
         let t = await connection.transcript()
@@ -166,5 +168,47 @@ struct WebSocketClientFrameTests {
         let connection = await WebSocketConnection.connect(.forTest(try server.url()))
         #expect(await connection.receive() == .text("welcome"))
         await connection.close()
+    }
+}
+
+@Suite("WebSocket client: permessage-deflate")
+struct WebSocketClientDeflateTests {
+    /// "hello hello hello compressed", raw deflate with a sync flush, trailer removed (RFC 7692 §7.2.1).
+    static let compressed: [UInt8] = [202, 72, 205, 201, 201, 87, 200, 64, 34, 147, 243, 115, 11, 138, 82, 139, 139, 83, 83, 0, 0]
+
+    @Test func compressedMessagesAreInflatedWhenDeflateWasNegotiated() async throws {
+        let server = try await ClientTestServer.start { peer in
+            try await peer.readRequest()
+            let offered = peer.header("Sec-WebSocket-Extensions") ?? ""
+            let accept = UpgradeRequest.acceptValue(forKey: peer.header("Sec-WebSocket-Key") ?? "")
+            try await peer.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n")
+            if offered.contains("permessage-deflate") {
+                try await peer.send(WebSocketFrame(rsv: 0x4, opcode: WebSocketFrame.text, payload: Self.compressed))
+            }
+            try await peer.echoLoop()
+        }
+        defer { Task { await server.stop() } }
+        var configuration = ClientConfiguration.forTest(try server.url())
+        configuration.offerDeflate = true
+        let connection = await WebSocketConnection.connect(configuration)
+        #expect(await connection.isOpen)
+        #expect(await connection.receive() == .text("hello hello hello compressed"))
+        await connection.close()
+        let t = await connection.transcript()
+        #expect(t.handshake?.extensions.first?.hasPrefix("permessage-deflate") == true)
+        #expect(t.request?.offeredExtensions == ["permessage-deflate; server_no_context_takeover; client_max_window_bits"])
+        #expect(t.findings.isEmpty)
+    }
+
+    @Test func compressedFrameWithoutNegotiationIsAReservedBitsFinding() async throws {
+        let server = try await ClientTestServer.start { peer in
+            try await peer.acceptUpgrade()
+            try await peer.send(WebSocketFrame(rsv: 0x4, opcode: WebSocketFrame.text, payload: Self.compressed))
+            await peer.waitForEOF()
+        }
+        defer { Task { await server.stop() } }
+        let connection = await WebSocketConnection.connect(.forTest(try server.url()))
+        _ = await connection.waitForEnd(timeout: .seconds(2))
+        #expect(await connection.transcript().findings.map(\.code) == [.reservedBits])
     }
 }

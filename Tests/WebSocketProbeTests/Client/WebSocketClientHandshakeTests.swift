@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -247,5 +252,45 @@ struct WebSocketClientHandshakeTests {
         #expect(!json.contains(apiKey))
         #expect(json.contains("room=1"))
         #expect(json.contains("jwt-auth"))
+    }
+}
+
+/// Whether this machine can listen on ::1.
+let loopbackIPv6Available: Bool = {
+    #if canImport(Darwin)
+    let streamType = SOCK_STREAM
+    #else
+    let streamType = Int32(SOCK_STREAM.rawValue)
+    #endif
+    let fd = socket(AF_INET6, streamType, 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in6()
+    address.sin6_family = sa_family_t(AF_INET6)
+    address.sin6_addr = in6addr_loopback
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 }
+    }
+}()
+
+@Suite("WebSocket client: IPv6")
+struct WebSocketClientIPv6Tests {
+    @Test(.enabled(if: loopbackIPv6Available, "::1 is not available on this machine"))
+    func bracketedIPv6LiteralConnects() async throws {
+        let server = try await ClientTestServer.start(host: "::1") { peer in
+            try await peer.acceptUpgrade()
+            try await peer.echoLoop()
+        }
+        defer { Task { await server.stop() } }
+        let url = try server.url()
+        #expect(url.host == "::1")
+        let connection = await WebSocketConnection.connect(.forTest(url))
+        #expect(await connection.isOpen)
+        await connection.send(text: "v6")
+        #expect(await connection.receive() == .text("v6"))
+        await connection.close()
+        let t = await connection.transcript()
+        #expect(t.connectedAddress == "[::1]:\(server.port)")
+        #expect(t.request?.headers.first(named: "Host") == "[::1]:\(server.port)")
     }
 }

@@ -38,7 +38,7 @@ struct ProbeRunnerLabTests {
             // The auth-channel matrix ran through the front: the lab accepts all three channels.
             let channels = try #require(report.authChannels)
             #expect(Set(channels.map(\.channel)) == [.subprotocol, .header, .query])
-            #expect(channels.allSatisfy(\.accepted), "\(channels)")
+            #expect(channels.allSatisfy { $0.accepted }, "\(channels)")
         }
     }
 
@@ -116,6 +116,41 @@ struct ProbeRunnerLabTests {
             let activities = Set(updates.all.map(\.activity))
             #expect(activities.contains("idle-probe") && activities.contains("lifetime-probe"))
             #expect(updates.all.contains { $0.activity.hasPrefix("sustain") && $0.total == .milliseconds(1200) })
+        }
+    }
+
+    @Test func tokenFetchedFromTheAuthServiceOpensTheReferenceRun() async throws {
+        try await Self.withLab { lab in
+            var plan = try referencePlan(lab, token: nil)
+            plan.token = .fetch(authURL: lab.authBaseURL + "/auth/token", email: TestUser.enterprise.email)
+            plan.authChannelMatrix = false
+            let report = try await ProbeRunner(plan: plan).run()
+            #expect(report.verdict.layer == .healthy, "\(report.verdict)")
+            #expect(report.steps.first { $0.name == .auth }?.status == .passed)
+        }
+    }
+
+    @Test func unknownUserAtTheAuthServiceIsAConfigurationErrorNamingIt() async throws {
+        try await Self.withLab { lab in
+            let fetcher = AuthTokenFetcher(authURL: lab.authBaseURL + "/auth/token", email: "nobody@example.invalid", timeout: .seconds(2))
+            do throws(ProbeError) {
+                _ = try await fetcher.fetch()
+                Issue.record("an unknown user got a token")
+            } catch {
+                #expect(error.description.contains("nobody@example.invalid"))
+                #expect(error.description.contains("401"))
+            }
+        }
+    }
+
+    @Test func tokenMintedWithTheLabSecretIsAcceptedAndTheSecretIsRedacted() async throws {
+        try await Self.withLab { lab in
+            var plan = try referencePlan(lab, token: nil)
+            plan.token = .mint(secret: LabConfiguration.defaultSecret, email: TestUser.enterprise.email)
+            plan.authChannelMatrix = false
+            let outcome = try await ProbeRunner(plan: plan).execute()
+            #expect(outcome.report.verdict.layer == .healthy, "\(outcome.report.verdict)")
+            #expect(outcome.redactor.text("x \(LabConfiguration.defaultSecret) y") == "x <redacted> y")
         }
     }
 

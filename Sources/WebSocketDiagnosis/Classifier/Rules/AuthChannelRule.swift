@@ -22,7 +22,8 @@ struct AuthChannelRule: ClassificationRule {
         }
         guard !stripped.isEmpty else { return nil }
         let mainAuthRejected = isAuthRejection(context)
-        let mainPassed = context.facts.opened && context.facts.received.map { $0.code == 1000 || $0.code == nil } ?? true && !context.facts.bareEnd
+        let closedNormally = context.facts.received.map { $0.code == 1000 || $0.code == nil } ?? true
+        let mainPassed = context.facts.opened && closedNormally && !context.facts.bareEnd
         guard mainAuthRejected || mainPassed else { return nil }
 
         var evidence: [Evidence] = front.map { r in

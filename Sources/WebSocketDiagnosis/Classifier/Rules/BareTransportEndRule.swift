@@ -4,12 +4,16 @@
 /// Timing decides, in this order:
 /// 1. the server's pings went unanswered and the end came inside the keepalive window → the server's
 ///    keepalive (its 1011 lost);
-/// 2. right after one of our messages, unanswered → the application dropped the socket;
-/// 3. the timeout-discovery measurements match this end → idle timeout or lifetime cap, confirmed;
-/// 4. silence from the peer for ≥ the minimum silence → idle timeout (both directions silent, or the
-///    backend silent while we sent: a read timeout);
-/// 5. traffic flowing to the end, at least the minimum lifetime after open → lifetime cap;
-/// 6. anything else → a dropped connection, with low confidence.
+/// 2. the timeout-discovery measurements match this end → lifetime cap or idle timeout, confirmed;
+/// 3. right after one of our messages, unanswered → the application dropped the socket;
+/// 4. in the middle of the reply to our last message, with expected events missing → the application
+///    crashed mid-stream;
+/// 5. silence from the peer for ≥ the minimum silence, and longer than the connection's usual gap
+///    between inbound frames → idle timeout (both directions silent, or the backend silent while we
+///    sent: a read timeout);
+/// 6. traffic flowing to the end: a lifetime cap when the lifetime probe does not contradict it, the
+///    age is at least the minimum lifetime and close to whole seconds; otherwise a dropped connection
+///    (a kill lands at any moment).
 struct BareTransportEndRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         let f = context.facts
@@ -34,18 +38,7 @@ struct BareTransportEndRule: ClassificationRule {
             }
         }
 
-        // 2. Right after one message, unanswered.
-        if let m = f.lastMessage(before: end), end - m <= context.ms(\.afterMessageWindow), !f.inboundData(after: m, until: end),
-            isOnlyUnansweredMessage(m, facts: f, end: end, inSilence: inSilence)
-        {
-            evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "the end came \(Describe.ms(end - m)) after our message at \(Describe.ms(m)), which got no answer"))
-            return Verdict(
-                cause: .applicationConnectionDropped, confidence: 0.55,
-                summary: "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too; rerun with --direct",
-                evidence: evidence)
-        }
-
-        // 3. Timeout discovery confirms.
+        // 2. Timeout discovery confirms.
         if let m = context.measurements {
             if let cap = m.lifetimeMs, context.agree(cap, lived) {
                 evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "the lifetime probe (a ping every second) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
@@ -57,9 +50,37 @@ struct BareTransportEndRule: ClassificationRule {
             }
         }
 
-        // 4. Silence from the peer.
+        // 3. Right after one message, unanswered.
+        let afterWindow = context.ms(\.afterMessageWindow)
+        if let m = f.lastMessage(before: end), end - m <= afterWindow, !f.inboundData(after: m, until: end),
+            isOnlyUnansweredMessage(m, facts: f, end: end, inSilence: inSilence)
+        {
+            evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "the end came \(Describe.ms(end - m)) after our message at \(Describe.ms(m)), which got no answer"))
+            return Verdict(
+                cause: .applicationConnectionDropped, confidence: 0.55,
+                summary: "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too; rerun with --direct",
+                evidence: evidence)
+        }
+
+        // 4. In the middle of the reply to our last message, with expected events missing.
+        if let m = f.lastMessage(before: end), let lastReply = f.inboundDataAtMs.last(where: { $0 > m && $0 <= end }),
+            end - lastReply <= afterWindow, let (missing, missingEvidence) = MissingEventsRule.missingEvents(context)
+        {
+            let replies = f.inboundDataAtMs.filter { $0 > m && $0 <= end }.count
+            evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "the end came mid-reply: \(replies) frames answered our message at \(Describe.ms(m)), the last \(Describe.ms(end - lastReply)) before the end"))
+            evidence += missingEvidence
+            let which = missing == ["(see step)"] ? "the remaining events" : missing.joined(separator: ", ")
+            return Verdict(
+                cause: .applicationConnectionDropped, confidence: 0.5,
+                summary: "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log — rerun with --direct to rule out the front",
+                evidence: evidence)
+        }
+
+        // 5. Silence from the peer.
         let minSilence = context.ms(\.minimumSilence)
-        if inSilence >= minSilence {
+        // A final silence no longer than the connection's usual gap between inbound frames is its cadence, not idleness.
+        let cadence = f.longestInboundGapMs.map { $0 * 1.1 + 200 } ?? 0
+        if inSilence >= minSilence, inSilence > cadence {
             let bothSilent = outSilence >= minSilence
             let n = bothSilent ? min(inSilence, outSilence) : inSilence
             evidence.append(Evidence(
@@ -70,17 +91,33 @@ struct BareTransportEndRule: ClassificationRule {
             return idleTimeout(n, readOnly: !bothSilent, confidence: bothSilent ? 0.7 : 0.6, evidence: evidence)
         }
 
-        // 5. Traffic flowed to the end: a cap on the connection's age.
-        if lived >= context.ms(\.minimumLifetime) {
-            evidence.append(Evidence(rule: RuleName.timingLifetime, observation: "traffic flowed until the end (last inbound \(Describe.ms(inSilence)), last outbound \(Describe.ms(outSilence)) before it): not idle; ended at \(Describe.ms(lived)) after open"))
-            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? 0.65 : 0.55, evidence: evidence)
+        // 6. Traffic flowed to the end: a cap on the connection's age, or a kill.
+        evidence.append(Evidence(rule: RuleName.timingLifetime, observation: "traffic flowed until the end (last inbound \(Describe.ms(inSilence)), last outbound \(Describe.ms(outSilence)) before it): not idle"))
+        if let m = context.measurements, m.lifetimeProbeMs != nil {
+            let probe = m.lifetimeMs.map { "the lifetime probe ended after \(Describe.ms($0))" } ?? "the lifetime probe outlived its \(Describe.ms(m.lifetimeProbeMs ?? 0))"
+            evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "\(probe), not at \(Describe.ms(lived)): this end is no fixed cap"))
+            return dropped(lived, endKind: endKind, confidence: 0.5, evidence: evidence)
         }
+        if lived >= context.ms(\.minimumLifetime), let whole = nearWholeSeconds(lived, context: context) {
+            evidence.append(Evidence(rule: RuleName.timingLifetime, observation: "ended \(Describe.ms(lived)) after open, \(whole) — a configured timeout, not a random kill"))
+            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? 0.6 : 0.55, evidence: evidence)
+        }
+        return dropped(lived, endKind: endKind, confidence: 0.45, evidence: evidence)
+    }
 
-        // 6. No pattern.
-        return Verdict(
-            cause: .infrastructureConnectionDropped, confidence: 0.35,
-            summary: "The connection was dropped with no close frame and no timing pattern (\(endKind.rawValue) after \(Describe.ms(lived))): rerun with --direct to tell a proxy from the app server",
-            evidence: evidence)
+    /// Whether the age (from open, or from the request written, where a front starts its timer) is
+    /// within the tolerance of a whole number of seconds; a description of which when it is.
+    private func nearWholeSeconds(_ lived: Double, context: ClassificationContext) -> String? {
+        let tolerance = context.ms(\.wholeSecondTolerance)
+        var ages = [("after open", lived)]
+        if let end = context.facts.endAtMs, let written = context.transcript.timings.requestWrittenAtMs {
+            ages.append(("after the upgrade request", end - written))
+        }
+        for (label, age) in ages {
+            let seconds = (age / 1000).rounded()
+            if seconds >= 1, abs(age - seconds * 1000) <= tolerance { return "\(Int(seconds)) s \(label) to within \(Describe.ms(abs(age - seconds * 1000)))" }
+        }
+        return nil
     }
 
     /// "Right after *one* message": no earlier message of ours also went unanswered since the peer last
@@ -88,6 +125,13 @@ struct BareTransportEndRule: ClassificationRule {
     private func isOnlyUnansweredMessage(_ m: Double, facts f: TranscriptFacts, end: Double, inSilence: Double) -> Bool {
         let lastInbound = end - inSilence
         return !f.outboundMessagesAtMs.contains { $0 > lastInbound && $0 < m }
+    }
+
+    private func dropped(_ lived: Double, endKind: TransportEnd, confidence: Double, evidence: [Evidence]) -> Verdict {
+        Verdict(
+            cause: .infrastructureConnectionDropped, confidence: confidence,
+            summary: "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy; rerun with --direct, and with --lifetime-probe if it always ends at the same age",
+            evidence: evidence)
     }
 
     private func idleTimeout(_ n: Double, readOnly: Bool, confidence: Double, evidence: [Evidence]) -> Verdict {

@@ -2,6 +2,17 @@
 struct MissingEventsRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard context.facts.opened else { return nil }
+        guard let (missing, evidence) = Self.missingEvents(context) else { return nil }
+        let which = missing == ["(see step)"] ? "expected events" : missing.joined(separator: ", ")
+        return Verdict(
+            cause: .missingEvents, confidence: 0.7,
+            summary: "The connection stayed up but \(which) never arrived: check that the agent emits every event to this connection and user",
+            evidence: evidence)
+    }
+
+    /// The expected events that did not arrive (or `["(see step)"]` when only a failed agent-events
+    /// step says so), with evidence; `nil` when nothing is known to be missing.
+    static func missingEvents(_ context: ClassificationContext) -> ([String], [Evidence])? {
         let e = context.expectations
         var missing: [String] = []
         var evidence: [Evidence] = []
@@ -19,10 +30,6 @@ struct MissingEventsRule: ClassificationRule {
             evidence.append(Evidence(rule: RuleName.probeSteps, observation: "step agent-events failed: \(step.detail)"))
         }
         guard !missing.isEmpty else { return nil }
-        let which = missing == ["(see step)"] ? "expected events" : missing.joined(separator: ", ")
-        return Verdict(
-            cause: .missingEvents, confidence: 0.7,
-            summary: "The connection stayed up but \(which) never arrived: check that the agent emits every event to this connection and user",
-            evidence: evidence)
+        return (missing, evidence)
     }
 }

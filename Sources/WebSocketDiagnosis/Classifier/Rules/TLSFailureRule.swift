@@ -5,6 +5,12 @@ struct TLSFailureRule: ClassificationRule {
         guard !context.facts.opened else { return nil }
         let tlsFailed = t.tls?.failure != nil || t.failure?.stage == .tls
         guard tlsFailed else { return nil }
+        if let failure = t.failure, failure.kind == "tls-configuration" {
+            return Verdict(
+                cause: .inconclusive, confidence: 0.3,
+                summary: "The client's own TLS configuration is unusable (\(failure.detail)): fix the CA or certificate files given to the probe",
+                evidence: [Evidence(rule: RuleName.tlsVerification, observation: "TLS was never attempted: \(failure.detail)")])
+        }
         let detail = t.tls?.failureDetail ?? t.failure?.detail
         var reason = t.tls?.failure ?? .handshakeFailure
         if reason == .handshakeFailure, Fingerprints.isPlaintextPeer(tlsDetail: detail) { reason = .plaintextPort }

@@ -1,12 +1,21 @@
-/// No HTTP answer to the upgrade within the bound (slow first response, cold start), compared with the direct run.
+/// No HTTP answer to the upgrade: the bound fired (slow first response, cold start), or the connection
+/// closed before a response head arrived. Compared with the direct run.
+///
+/// A reset before any response byte is ``NetworkFailureRule``'s (it runs first).
 struct UpgradeTimeoutRule: ClassificationRule {
     var comparesPaths: Bool { true }
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         let t = context.transcript
-        guard !context.facts.opened, t.handshake?.status == nil, let failure = t.failure,
-            failure.stage == .upgrade, failure.kind.lowercased().contains("timeout")
-        else { return nil }
+        guard !context.facts.opened, t.handshake?.status == nil, let failure = t.failure, failure.stage == .upgrade else { return nil }
+        let kind = failure.kind.lowercased()
+        if kind.contains("timeout") { return timedOut(context, failure: failure) }
+        if kind.contains("closed") || kind.contains("reset") { return closedWithoutAnswer(context, failure: failure) }
+        return nil
+    }
+
+    private func timedOut(_ context: ClassificationContext, failure: ProbeFailure) -> Verdict {
+        let t = context.transcript
         let waited = failure.atMs.flatMap { at in t.timings.requestWrittenAtMs.map { at - $0 } } ?? failure.atMs
         let waitText = waited.map { " for \(Describe.ms($0))" } ?? ""
         var evidence = [Evidence(rule: RuleName.upgradeTimeout, observation: "request written, no HTTP answer\(waitText): \(failure.detail)")]
@@ -28,5 +37,21 @@ struct UpgradeTimeoutRule: ClassificationRule {
                 summary: "No HTTP answer to the upgrade\(waitText): a cold start or a stalled backend; rerun with --direct to tell which",
                 evidence: evidence)
         }
+    }
+
+    private func closedWithoutAnswer(_ context: ClassificationContext, failure: ProbeFailure) -> Verdict {
+        var evidence = [Evidence(rule: RuleName.upgradeTimeout, observation: "the connection ended before a complete HTTP answer to the upgrade: \(failure.detail)")]
+        if let d = context.directEvidence { evidence.append(d) }
+        if context.directOutcome == .opened {
+            return Verdict(
+                cause: .upgradeRejected, confidence: 0.65,
+                summary: "The front closes the connection instead of answering the upgrade while the backend upgrades direct: check the front's WebSocket support and its error log",
+                evidence: evidence)
+        }
+        let scheme = context.transcript.target.isSecure ? "" : " (a ws:// request to a TLS port ends like this too)"
+        return Verdict(
+            cause: .inconclusive, confidence: 0.25,
+            summary: "The server closed the connection without answering the upgrade\(scheme): check its log; rerun with --direct",
+            evidence: evidence)
     }
 }

@@ -167,7 +167,9 @@ final class ClientTestPeer {
 
     /// Ends with a TCP reset (SO_LINGER 0).
     func reset() async {
-        try? await channel.setOption(.socketOption(.so_linger), value: linger(l_onoff: 1, l_linger: 0))
+        if let provider = channel as? any SocketOptionProvider {
+            try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
         try? await channel.close()
     }
 }

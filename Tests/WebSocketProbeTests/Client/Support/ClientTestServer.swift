@@ -29,14 +29,21 @@ final class ClientTestServer: Sendable {
         let port = server.channel.localAddress?.port ?? 0
         let serverChannel = server.channel
         let task = Task {
-            try? await withThrowingDiscardingTaskGroup { group in
+            _ = try? await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask {
-                            try? await connection.executeThenClose { input, output in
-                                let peer = ClientTestPeer(channel: connection.channel, input: input, output: output)
-                                try? await withTimeout(.seconds(15)) { try await script(peer) }
+                            // Bound every script: the connection is closed after 15 s whatever the script does.
+                            let channel = connection.channel
+                            let guardTask = Task {
+                                try? await Task.sleep(for: .seconds(15))
+                                channel.close(promise: nil)
                             }
+                            _ = try? await connection.executeThenClose { input, output in
+                                let peer = ClientTestPeer(channel: channel, input: input, output: output)
+                                try? await script(peer)
+                            }
+                            guardTask.cancel()
                         }
                     }
                 }

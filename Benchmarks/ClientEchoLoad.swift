@@ -1,0 +1,72 @@
+import Foundation
+import WebSocketProbe
+
+/// Echo load driven by the ws1011 client (`WebSocketConnection`): each connection sends a binary
+/// message and waits for its echo, over and over, until the deadline or `maxRoundTrips`.
+enum ClientEchoLoad {
+    /// What one run measured.
+    struct Outcome: Sendable, Codable {
+        var connections: Int
+        var messageBytes: Int
+        var seconds: Double
+        var roundTrips: Int
+        var messagesPerSecond: Double
+        /// Payload megabytes (10^6) echoed per second, counted once (sent = received).
+        var megabytesPerSecond: Double
+        var latency: LatencySummary
+        var errors: [String]
+    }
+
+    static func run(url: String, connections: Int, messageBytes: Int, duration: Duration, maxRoundTrips: Int = .max) async throws -> Outcome {
+        let target = try WebSocketURL(parsing: url)
+        var configuration = ClientConfiguration(url: target)
+        configuration.timeouts.message = .seconds(5)
+        let settings = configuration
+        let payload = (0..<messageBytes).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let opened = await withTaskGroup(of: WebSocketConnection.self) { group in
+            for _ in 0..<connections { group.addTask { await WebSocketConnection.connect(settings) } }
+            var all: [WebSocketConnection] = []
+            for await c in group { all.append(c) }
+            return all
+        }
+        for c in opened where !(await c.isOpen) {
+            let failure = await c.transcript().failure
+            throw LoadError("the ws1011 client could not open \(url): \(failure.map { "\($0.kind): \($0.detail)" } ?? "unknown")")
+        }
+        let perConnectionMax = max(1, maxRoundTrips / connections)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + duration
+        let results = await withTaskGroup(of: (Int, [UInt64], String?).self) { group in
+            for connection in opened {
+                group.addTask {
+                    var latencies: [UInt64] = []
+                    latencies.reserveCapacity(4096)
+                    var error: String?
+                    while latencies.count < perConnectionMax, clock.now < deadline {
+                        let sent = clock.now
+                        await connection.send(binary: payload)
+                        let reply = await connection.receive(timeout: .seconds(5))
+                        guard case .binary(let bytes) = reply, bytes.count == payload.count else {
+                            error = "unexpected reply: \(reply)".prefix(200).description
+                            break
+                        }
+                        let rtt = clock.now - sent
+                        latencies.append(UInt64(rtt.components.seconds) * 1_000_000_000 + UInt64(rtt.components.attoseconds / 1_000_000_000))
+                    }
+                    return (latencies.count, latencies, error)
+                }
+            }
+            var all: [(Int, [UInt64], String?)] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        let seconds = (clock.now - start).ms / 1000
+        for c in opened { await c.close() }
+        let trips = results.reduce(0) { $0 + $1.0 }
+        return Outcome(
+            connections: connections, messageBytes: messageBytes, seconds: seconds, roundTrips: trips,
+            messagesPerSecond: Double(trips) / seconds, megabytesPerSecond: Double(trips * messageBytes) / seconds / 1e6,
+            latency: LatencySummary(nanos: results.flatMap(\.1)), errors: Array(Set(results.compactMap(\.2))).sorted())
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import WebSocketLab
+
+/// Benchmark 1: echo traffic direct to the echo server, through the ws1011 fault proxy (no fault) and
+/// through HAProxy in TCP mode — the same load generator, the same server, one run.
+enum ProxyBenchmark {
+    /// What the benchmark found, per path.
+    struct Report: Sendable, Codable {
+        var direct: EchoLoadGenerator.Outcome?
+        var ws1011Proxy: EchoLoadGenerator.Outcome?
+        var ws1011ProxyMode: String?
+        var haproxy: EchoLoadGenerator.Outcome?
+        var haproxyVersion: String?
+        var generatorCheck: ClientEchoLoad.Outcome?
+        var errors: [String: String] = [:]
+    }
+
+    static func run(_ settings: BenchSettings, log: (String) -> Void) async -> (rows: [BenchRow], report: Report) {
+        var report = Report()
+        let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loadGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        await measure(settings, report: &report, serverGroup: serverGroup, loadGroup: loadGroup, log: log)
+        try? await serverGroup.shutdownGracefully()
+        try? await loadGroup.shutdownGracefully()
+        return (rows(report, settings), report)
+    }
+
+    private static func measure(
+        _ settings: BenchSettings, report: inout Report, serverGroup: MultiThreadedEventLoopGroup, loadGroup: MultiThreadedEventLoopGroup,
+        log: (String) -> Void
+    ) async {
+        let duration = Duration.seconds(double: settings.proxySeconds)
+        let echo: EchoServer
+        do {
+            echo = try await EchoServer.start(eventLoopGroup: serverGroup)
+        } catch {
+            report.errors["echo"] = "\(error)"
+            return
+        }
+        func load(_ port: Int, _ name: String) async -> EchoLoadGenerator.Outcome? {
+            do {
+                // A short warm-up, discarded.
+                _ = try await EchoLoadGenerator.run(
+                    host: Loopback.host, port: port, connections: settings.proxyConnections, messageBytes: settings.proxyMessageBytes,
+                    window: settings.window, duration: .milliseconds(500), group: loadGroup)
+                let outcome = try await EchoLoadGenerator.run(
+                    host: Loopback.host, port: port, connections: settings.proxyConnections, messageBytes: settings.proxyMessageBytes,
+                    window: settings.window, duration: duration, group: loadGroup)
+                log(String(format: "  %@: %.0f msg/s, p50 %.3f ms, p99 %.3f ms", name, outcome.messagesPerSecond, outcome.latency.p50Ms, outcome.latency.p99Ms))
+                return outcome
+            } catch {
+                report.errors[name] = "\(error)"
+                log("  \(name): failed: \(error)")
+                return nil
+            }
+        }
+
+        log("1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path")
+        report.direct = await load(echo.port, "direct")
+
+        // The ws1011 proxy: the release CLI as its own process (like HAProxy), else in-process.
+        if FileManager.default.isExecutableFile(atPath: settings.ws1011Binary) {
+            var child: ChildProcess?
+            do {
+                child = try ChildProcess(settings.ws1011Binary, ["proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)"])
+                let line = try await child!.waitForLine(containing: "listening on", within: .seconds(15))
+                guard let port = line.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) }) else {
+                    throw LoadError("cannot read the proxy's port from '\(line)'")
+                }
+                report.ws1011ProxyMode = "separate process (\(settings.ws1011Binary) proxy, pid \(child!.pid))"
+                report.ws1011Proxy = await load(port, "ws1011 proxy")
+            } catch {
+                report.errors["ws1011 proxy"] = "\(error)"
+            }
+            await child?.stop()
+        } else {
+            let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+            do {
+                let proxy = try await FaultProxy.start(
+                    ProxyConfiguration(upstreams: [ProxyUpstream(host: Loopback.host, port: echo.port)]), eventLoopGroup: proxyGroup)
+                report.ws1011ProxyMode = "in-process FaultProxy (\(System.coreCount) event loops; no release binary at \(settings.ws1011Binary))"
+                report.ws1011Proxy = await load(proxy.port, "ws1011 proxy")
+                await proxy.shutdown()
+            } catch {
+                report.errors["ws1011 proxy"] = "\(error)"
+            }
+            try? await proxyGroup.shutdownGracefully()
+        }
+
+        if let haproxy = which(settings.haproxy) {
+            do {
+                let process = try await HAProxyProcess.start(executable: haproxy, upstreamPort: echo.port, group: loadGroup)
+                report.haproxyVersion = process.version
+                report.haproxy = await load(process.port, "HAProxy")
+                await process.stop()
+            } catch {
+                report.errors["HAProxy"] = "\(error)"
+            }
+        } else {
+            report.errors["HAProxy"] = "haproxy is not installed (apt-get install haproxy)"
+        }
+
+        // Which generator is cheaper: the ws1011 client driving the same direct load.
+        do {
+            report.generatorCheck = try await ClientEchoLoad.run(
+                url: "ws://\(Loopback.host):\(echo.port)/", connections: settings.proxyConnections,
+                messageBytes: settings.proxyMessageBytes, duration: .seconds(2))
+        } catch {
+            report.errors["generator check"] = "\(error)"
+        }
+        await echo.shutdown()
+    }
+
+    static func rows(_ r: Report, _ settings: BenchSettings) -> [BenchRow] {
+        let b = "1 proxy pass-through"
+        let haproxyNote = r.errors["HAProxy"].map { "HAProxy could not run: \($0)" }
+        let proxyNote = r.errors["ws1011 proxy"].map { "ws1011 proxy could not run: \($0)" }
+        func errs(_ o: EchoLoadGenerator.Outcome?) -> String? {
+            guard let o, !o.errors.isEmpty else { return nil }
+            return o.errors.joined(separator: "; ")
+        }
+        var rows: [BenchRow] = []
+        let ours = r.ws1011Proxy, peer = r.haproxy
+        var throughputMet: Bool?
+        if let ours, let peer { throughputMet = ours.messagesPerSecond >= peer.messagesPerSecond }
+        rows.append(BenchRow(
+            benchmark: b, metric: "msg/s via ws1011 proxy", value: ours?.messagesPerSecond, unit: "msg/s",
+            peer: "HAProxy tcp", peerValue: peer?.messagesPerSecond, goal: "≥ 1.00× HAProxy", met: throughputMet,
+            note: proxyNote ?? haproxyNote ?? errs(ours) ?? errs(peer)))
+        var p99Met: Bool?
+        if let ours, let peer { p99Met = ours.latency.p99Ms <= peer.latency.p99Ms }
+        rows.append(BenchRow(
+            benchmark: b, metric: "p99 RTT via ws1011 proxy", value: ours?.latency.p99Ms, unit: "ms",
+            peer: "HAProxy tcp", peerValue: peer?.latency.p99Ms, goal: "≤ 1.00× HAProxy", met: p99Met))
+        rows.append(BenchRow(
+            benchmark: b, metric: "p50 RTT via ws1011 proxy", value: ours?.latency.p50Ms, unit: "ms",
+            peer: "HAProxy tcp", peerValue: peer?.latency.p50Ms, goal: "(info)", met: nil))
+        rows.append(BenchRow(
+            benchmark: b, metric: "msg/s via ws1011 proxy vs direct", value: ours?.messagesPerSecond, unit: "msg/s",
+            peer: "direct", peerValue: r.direct?.messagesPerSecond, goal: "(info)", met: nil, note: r.errors["direct"]))
+        rows.append(BenchRow(
+            benchmark: b, metric: "p50 / p99 RTT direct", value: r.direct?.latency.p50Ms, unit: "ms",
+            peer: "direct p99", peerValue: r.direct?.latency.p99Ms, goal: "(info)", met: nil))
+        rows.append(BenchRow(
+            benchmark: b, metric: "generator: raw NIO vs ws1011 client (direct)", value: r.direct?.messagesPerSecond, unit: "msg/s",
+            peer: "ws1011 client load", peerValue: r.generatorCheck?.messagesPerSecond, goal: "raw NIO ≥ client (cheaper generator)",
+            met: r.direct.flatMap { d in r.generatorCheck.map { d.messagesPerSecond >= $0.messagesPerSecond } },
+            note: r.errors["generator check"]))
+        return rows
+    }
+}

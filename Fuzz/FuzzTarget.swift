@@ -1,0 +1,236 @@
+import Foundation
+import WebSocketDiagnosis
+import WebSocketLab
+import WebSocketProbe
+
+// This file is shared: `Tests/WebSocketProbeTests/Hostile/FuzzTarget.swift` is a symlink to it, so that
+// `swift test` replays the committed corpus through exactly these entry points.
+
+/// One libFuzzer entry point: arbitrary bytes into one of the parsers that see peer or user input.
+///
+/// Every entry point must return normally for every input. Besides "no trap", each checks invariants that
+/// would be false if the parser were wrong (split input parses like whole input, accepted frames respect
+/// the bounds, encode → parse round-trips); a broken invariant is a trap via ``FuzzInvariant/fail(_:_:)``.
+enum FuzzTarget: String, CaseIterable, Sendable {
+    /// `UpgradeResponseParser` + `HandshakeValidator` (what a server answers to the upgrade).
+    case upgradeResponse = "upgrade-response"
+    /// `FrameParser` + `MessageAssembler` + `CloseFrameBody` (every byte a server sends after the 101).
+    case inboundFrames = "inbound-frames"
+    /// `ScenarioLoader.decode` (a scenario file someone wrote).
+    case scenario
+    /// `UpgradeCredentials` (token extraction from an upgrade request) + `TokenVerifier` (JWT parsing).
+    case token
+
+    /// Runs one input through this entry point.
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .upgradeResponse: Self.upgradeResponse(bytes)
+        case .inboundFrames: Self.inboundFrames(bytes)
+        case .scenario: Self.scenario(bytes)
+        case .token: Self.token(bytes)
+        }
+    }
+
+    // MARK: - Upgrade response
+
+    /// A fixed request, so that an accept key in the corpus can match.
+    static let upgradeRequest: UpgradeRequest = {
+        var configuration = ClientConfiguration(url: (try? WebSocketURL(parsing: "ws://127.0.0.1:9/ws")) ?? fallbackURL)
+        configuration.subprotocols = ["jwt-auth", "chat"]
+        configuration.offerDeflate = true
+        return UpgradeRequest(configuration: configuration, key: "dGhlIHNhbXBsZSBub25jZQ==")
+    }()
+
+    private static var fallbackURL: WebSocketURL {
+        // Only reached if WebSocketURL stopped parsing a plain loopback URL: that is a bug worth a trap.
+        FuzzInvariant.fail("upgrade-response", "WebSocketURL rejects ws://127.0.0.1:9/ws")
+    }
+
+    /// Byte 0 picks the head bound and the chunk size; the rest is the response.
+    static func upgradeResponse(_ input: [UInt8]) {
+        guard let control = input.first else { return }
+        let bytes = Array(input.dropFirst())
+        let maxHead = control & 0x80 != 0 ? 64 << 10 : 64 + Int(control & 0x3F) * 8
+        let chunk = 1 + Int(control & 0x7)
+
+        var whole = UpgradeResponseParser(maxHeadBytes: maxHead)
+        let wholeResult = whole.append(bytes)
+
+        var split = UpgradeResponseParser(maxHeadBytes: maxHead)
+        var splitResult = UpgradeResponseParser.Result.needMore
+        var index = 0
+        while index < bytes.count {
+            let end = min(bytes.count, index + chunk)
+            splitResult = split.append(bytes[index..<end])
+            index = end
+            if case .needMore = splitResult { continue }
+            break
+        }
+        // The answer must not depend on how the bytes were cut into reads.
+        switch (wholeResult, splitResult) {
+        case (.needMore, .needMore), (.malformed, .malformed), (.oversized, .oversized):
+            break
+        case (.head(let a, _), .head(let b, _)):
+            guard a == b else { FuzzInvariant.fail("upgrade-response", "split and whole input parse to different heads") }
+        default:
+            FuzzInvariant.fail("upgrade-response", "whole input gives \(kind(wholeResult)), split into \(chunk)-byte reads gives \(kind(splitResult))")
+        }
+        guard case .head(let head, let remainder) = wholeResult else { return }
+        guard remainder.count < bytes.count else { FuzzInvariant.fail("upgrade-response", "a head consumed no bytes") }
+        let outcome = HandshakeValidator.check(head, request: upgradeRequest)
+        guard outcome.accepted == outcome.findings.isEmpty else {
+            FuzzInvariant.fail("upgrade-response", "accepted=\(outcome.accepted) with \(outcome.findings.count) findings")
+        }
+        if outcome.accepted, head.status != 101 { FuzzInvariant.fail("upgrade-response", "accepted a \(head.status)") }
+    }
+
+    static func kind(_ result: UpgradeResponseParser.Result) -> String {
+        switch result {
+        case .needMore: "needMore"
+        case .head: "head"
+        case .malformed: "malformed"
+        case .oversized: "oversized"
+        }
+    }
+
+    // MARK: - Inbound frames
+
+    /// Byte 0 picks the frame bound, the message bound, RSV1 and the chunk size; the rest is the stream.
+    static func inboundFrames(_ input: [UInt8]) {
+        guard let control = input.first else { return }
+        let bytes = Array(input.dropFirst())
+        let maxFrame = control & 0x80 != 0 ? 16 << 20 : 16 + Int(control & 0x1F) * 16
+        let maxMessage = control & 0x40 != 0 ? 64 << 20 : 32 + Int(control & 0x1F) * 32
+        let allowedRSV: UInt8 = control & 0x20 != 0 ? 0x4 : 0
+        let chunk = 1 + Int(control & 0x7)
+
+        var whole = FrameParser(maxFrameBytes: maxFrame, allowedRSV: allowedRSV)
+        whole.append(bytes)
+        var wholeEvents: [FrameParser.Event] = []
+        while let event = whole.next() { wholeEvents.append(event) }
+
+        var split = FrameParser(maxFrameBytes: maxFrame, allowedRSV: allowedRSV)
+        var splitEvents: [FrameParser.Event] = []
+        var index = 0
+        while index < bytes.count {
+            let end = min(bytes.count, index + chunk)
+            split.append(bytes[index..<end])
+            while let event = split.next() { splitEvents.append(event) }
+            index = end
+        }
+        guard wholeEvents == splitEvents else {
+            FuzzInvariant.fail("inbound-frames", "\(wholeEvents.count) events whole, \(splitEvents.count) split into \(chunk)-byte reads")
+        }
+
+        // What the connection does with each event (WebSocketConnection+Inbound, without the socket).
+        var assembler = MessageAssembler(maxMessageBytes: maxMessage)
+        for event in wholeEvents {
+            guard case .frame(let frame) = event else { continue }
+            check(frame, maxFrame: maxFrame, allowedRSV: allowedRSV)
+            if frame.isControl {
+                if frame.opcode == WebSocketFrame.close { checkClose(frame.payload) }
+                continue
+            }
+            switch assembler.push(frame, compressed: false, inflate: nil) {
+            case .fragmentBuffered:
+                break
+            case .message(.binary(let payload)):
+                guard payload.count <= maxMessage else { FuzzInvariant.fail("inbound-frames", "binary message over the bound") }
+            case .message(.text(let text)):
+                guard text.utf8.count <= maxMessage else { FuzzInvariant.fail("inbound-frames", "text message over the bound") }
+            case .violation(let violation):
+                guard [1002, 1007, 1009].contains(violation.closeCode) else {
+                    FuzzInvariant.fail("inbound-frames", "message violation with close code \(violation.closeCode)")
+                }
+            }
+        }
+    }
+
+    private static func check(_ frame: WebSocketFrame, maxFrame: Int, allowedRSV: UInt8) {
+        guard frame.payload.count <= maxFrame else { FuzzInvariant.fail("inbound-frames", "accepted a frame over the bound") }
+        guard !frame.masked else { FuzzInvariant.fail("inbound-frames", "accepted a masked server frame") }
+        guard frame.rsv & ~allowedRSV == 0 else { FuzzInvariant.fail("inbound-frames", "accepted RSV bits \(frame.rsv)") }
+        if frame.isControl {
+            guard frame.fin, frame.payload.count <= 125, frame.rsv == 0 else {
+                FuzzInvariant.fail("inbound-frames", "accepted an invalid control frame")
+            }
+            guard (0x8...0xA).contains(frame.opcode) else { FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)") }
+        } else {
+            guard frame.opcode <= 0x2 else { FuzzInvariant.fail("inbound-frames", "accepted data opcode \(frame.opcode)") }
+        }
+        // What we accepted re-encodes to one frame that parses back to itself.
+        var again = FrameParser(maxFrameBytes: maxFrame, allowedRSV: allowedRSV)
+        again.append(frame.encoded(maskKey: nil))
+        guard again.next() == .frame(frame), again.bufferedBytes == 0 else {
+            FuzzInvariant.fail("inbound-frames", "an accepted frame does not round-trip through encoded(maskKey:)")
+        }
+    }
+
+    private static func checkClose(_ payload: [UInt8]) {
+        let body = CloseFrameBody.parse(payload)
+        if payload.count >= 2, body.code == nil { FuzzInvariant.fail("inbound-frames", "close body with \(payload.count) bytes has no code") }
+        // Our answer (echoing the code, or the violation's code) always fits a control frame.
+        let answer = CloseFrameBody.encode(code: body.violation?.closeCode ?? body.code, reason: body.reason)
+        guard answer.count <= 125 else { FuzzInvariant.fail("inbound-frames", "close answer of \(answer.count) bytes") }
+        if body.violation == nil, let code = body.code, !CloseCode(code).isValidOnWire {
+            FuzzInvariant.fail("inbound-frames", "close code \(code) accepted without a violation")
+        }
+    }
+
+    // MARK: - Scenario files
+
+    /// The whole input is a scenario file.
+    static func scenario(_ input: [UInt8]) {
+        do {
+            let scenario = try ScenarioLoader.decode(Data(input), path: "fuzz.json")
+            guard !scenario.id.isEmpty else { FuzzInvariant.fail("scenario", "accepted a scenario with an empty id") }
+        } catch {
+            guard !error.message.isEmpty else { FuzzInvariant.fail("scenario", "a load error without a message") }
+        }
+    }
+
+    // MARK: - Tokens
+
+    /// The secret of the verifier the token corpus is signed with.
+    static let tokenSecret = "ws1011-fuzz-signing-secret-0123456789abcdef"
+
+    /// Built once: the verifier's key set is an actor; each input verifies against it.
+    static let verifier: TokenVerifier = blocking { await TokenVerifier(secret: tokenSecret) }
+
+    /// Byte 0 picks where the token travels (subprotocol, raw or base64url; Authorization; query); the rest is text.
+    static func token(_ input: [UInt8]) {
+        guard let control = input.first else { return }
+        let text = String(decoding: input.dropFirst(), as: UTF8.self)
+        let headers: [(name: String, value: String)]
+        var uri = "/ws"
+        switch control % 4 {
+        case 0: headers = [("Sec-WebSocket-Protocol", "jwt-auth, jwt.\(text)")]
+        case 1: headers = [("Sec-WebSocket-Protocol", "jwt-auth, jwt.\(Data(text.utf8).base64EncodedString())")]
+        case 2: headers = [("Authorization", "Bearer \(text)")]
+        default:
+            headers = []
+            uri = "/ws?token=\(text)"
+        }
+        let credentials = UpgradeCredentials(headers: headers, uri: uri)
+        guard let token = credentials.token else { return }
+        guard credentials.source != nil else { FuzzInvariant.fail("token", "a token without a source") }
+        let verifier = Self.verifier
+        let result = blocking { await verifier.verify(token, expecting: control & 0x4 != 0 ? .refresh : .access) }
+        if case .failure(let rejection) = result, rejection.code.isEmpty || rejection.message.isEmpty {
+            FuzzInvariant.fail("token", "a rejection without a code or message")
+        }
+    }
+
+    /// Runs async work to completion from synchronous code (libFuzzer calls us synchronously).
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let box = BlockingBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            box.value = await work()
+            done.signal()
+        }
+        done.wait()
+        guard let value = box.value else { FuzzInvariant.fail("blocking", "async work finished without a value") }
+        return value
+    }
+}

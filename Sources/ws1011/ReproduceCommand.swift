@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import WebSocketLab
+
+/// `ws1011 reproduce [ID…] [--json PATH]`: runs catalog scenarios on loopback and prints the table.
+struct ReproduceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Run the 1011 reproduction catalog on loopback; exit 1 when any scenario does not match.")
+
+    @Argument(help: "Scenario ids (default: all; see `ws1011 scenarios`).")
+    var ids: [String] = []
+
+    @Option(name: .long, help: "Write {\"scenarios\":[{id, matched, expected, observed}]} to this file.")
+    var json: String?
+
+    @Option(name: .long, help: "Catalog directory (default: $WS1011_SCENARIOS, else Fixtures/scenarios here or above).")
+    var catalog: String?
+
+    @Option(name: .long, help: "Scenarios run at once (default 4).")
+    var parallel: Int = 4
+
+    func run() async throws {
+        let loaded: ScenarioCatalog
+        let selected: [Scenario]
+        do {
+            loaded = ScenarioCatalog.load(directory: try ScenarioCatalog.locate(explicit: catalog))
+            selected = try loaded.select(ids)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        for error in loaded.errors { FileHandle.standardError.write(Data("error: \(error.description)\n".utf8)) }
+        guard parallel >= 1 else {
+            FileHandle.standardError.write(Data("error: --parallel must be at least 1\n".utf8))
+            throw ExitCode(2)
+        }
+        let results = await ScenarioRunner(maxConcurrent: parallel).run(selected)
+        print(Self.table(results))
+        let matched = results.filter(\.matched).count
+        print("\(matched)/\(results.count) scenario(s) matched")
+        for r in results where !r.matched {
+            print("✗ \(r.id): " + (r.error ?? r.mismatches.joined(separator: "; ")))
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                try encoder.encode(ScenarioReport(scenarios: results)).write(to: URL(fileURLWithPath: json))
+            } catch {
+                FileHandle.standardError.write(Data("error: cannot write \(json): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if matched != results.count || !loaded.errors.isEmpty { throw ExitCode(1) }
+    }
+
+    static func table(_ results: [ScenarioResult]) -> String {
+        let rows: [[String]] = results.map { r in
+            let signature = r.observed.map { $0.signature.description } ?? "(not run)"
+            let verdict = r.observed.map { $0.verdict.cause.rawValue } ?? "-"
+            return [r.id, signature, verdict, r.matched ? "yes" : "NO"]
+        }
+        let header = ["SCENARIO", "OBSERVED SIGNATURE", "VERDICT", "MATCHED"]
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+import WebSocketDiagnosis
+
+@Suite("Redactor")
+struct RedactorTests {
+    let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE3NjcyMjU2MDB9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU"
+    let redactor = Redactor()
+
+    @Test func authorizationKeepsItsSchemeButNotTheToken() {
+        #expect(redactor.header(name: "Authorization", value: "Bearer \(jwt)") == "Bearer <redacted>")
+        #expect(redactor.header(name: "proxy-authorization", value: "Basic dXNlcjpwYXNz") == "Basic <redacted>")
+    }
+
+    @Test func secretHeadersAreMaskedWhole() {
+        #expect(redactor.header(name: "Cookie", value: "session=abc123; theme=dark") == "<redacted>")
+        #expect(redactor.header(name: "X-API-Key", value: "k-1234567890") == "<redacted>")
+    }
+
+    @Test func ordinaryHeadersPassThrough() {
+        #expect(redactor.header(name: "Host", value: "chat.example.com") == "chat.example.com")
+    }
+
+    @Test func theJWTSubprotocolEntryIsMaskedAndTheMarkerKept() {
+        #expect(redactor.header(name: "Sec-WebSocket-Protocol", value: "jwt-auth, jwt.\(jwt)") == "jwt-auth, jwt.<redacted>")
+        #expect(redactor.subprotocol("jwt.\(jwt)") == "jwt.<redacted>")
+        #expect(redactor.subprotocol("graphql-ws") == "graphql-ws")
+    }
+
+    @Test func headerListsAreRedactedInOrder() {
+        let out = redactor.headers([HeaderField("Host", "h"), HeaderField("Authorization", "Bearer x1234")])
+        #expect(out == [HeaderField("Host", "h"), HeaderField("Authorization", "Bearer <redacted>")])
+    }
+
+    @Test func tokenQueryParametersAreMaskedAndOthersKept() {
+        #expect(redactor.url("wss://h.example/ws?room=7&token=\(jwt)&lang=en") == "wss://h.example/ws?room=7&token=<redacted>&lang=en")
+        #expect(redactor.url("/ws?access_token=abc&x=1#frag") == "/ws?access_token=<redacted>&x=1#frag")
+    }
+
+    @Test func percentEncodedParameterNamesAreStillRecognised() {
+        #expect(redactor.url("/ws?%74oken=secretvalue") == "/ws?%74oken=<redacted>")
+    }
+
+    @Test func userinfoInAURLIsMasked() {
+        #expect(redactor.url("wss://user:hunter2@h.example/ws?x=1") == "wss://<redacted>@h.example/ws?x=1")
+    }
+
+    @Test func jwtShapedTextIsMaskedInsideFreeText() {
+        #expect(redactor.text("rejected token \(jwt) at 12:00") == "rejected token <redacted> at 12:00")
+    }
+
+    @Test func eyJWithoutThreeSegmentsIsNotAJWT() {
+        #expect(redactor.text("eyJust kidding.") == "eyJust kidding.")
+    }
+
+    @Test func knownSecretsAreScrubbedAnywhereButTinyOnesAreIgnored() {
+        let r = Redactor(knownSecrets: ["s3cr3t-signing-key", "ab"])
+        #expect(r.text("secret=s3cr3t-signing-key!") == "secret=<redacted>!")
+        #expect(r.text("about abc") == "about abc")
+    }
+
+    @Test func addingSecretsReturnsARedactorThatScrubsThem() {
+        let r = redactor.adding(secrets: ["opaque-token-123"])
+        #expect(r.text("close reason: opaque-token-123 expired") == "close reason: <redacted> expired")
+        #expect(redactor.text("opaque-token-123") == "opaque-token-123")
+    }
+
+    @Test func redactionIsDeterministic() {
+        let text = "Bearer \(jwt) and again \(jwt)"
+        #expect(redactor.text(text) == redactor.text(text))
+        #expect(!redactor.text(text).contains("eyJ"))
+    }
+}

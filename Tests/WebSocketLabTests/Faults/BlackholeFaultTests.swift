@@ -1,0 +1,19 @@
+import Testing
+import WebSocketProbe
+
+@testable import WebSocketLab
+
+@Suite("blackhole fault")
+struct BlackholeFaultTests {
+    @Test func repliesVanishWhileTheConnectionStaysOpen() async throws {
+        let h = try await ProxyHarness.start(faults: ["blackhole"])
+        let client = try await h.connect()
+        #expect(await client.isOpen)
+        await client.send(text: "anyone?")
+        #expect(await client.receive(timeout: .milliseconds(500)) == .timeout)
+        #expect(await client.ping(timeout: .milliseconds(300)) == nil)
+        #expect(await client.isOpen)
+        await client.abort()
+        await h.stop()
+    }
+}

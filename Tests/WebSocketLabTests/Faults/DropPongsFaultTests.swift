@@ -1,0 +1,17 @@
+import Testing
+import WebSocketProbe
+
+@testable import WebSocketLab
+
+@Suite("drop-pongs fault")
+struct DropPongsFaultTests {
+    @Test func pingsGoUnansweredWhileMessagesFlow() async throws {
+        let h = try await ProxyHarness.start(faults: ["drop-pongs"])
+        let client = try await h.connect()
+        #expect(await client.ping(timeout: .milliseconds(400)) == nil)
+        await client.send(text: "still here")
+        #expect(await client.receive(timeout: .seconds(2)) == .text("still here"))
+        await client.close()
+        await h.stop()
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+import WebSocketDiagnosis
+import WebSocketProbe
+
+@testable import WebSocketLab
+
+@Suite("idle-timeout fault")
+struct IdleTimeoutFaultTests {
+    @Test func silentConnectionEndsWithoutACloseFrameAfterTheIdleTime() async throws {
+        let h = try await ProxyHarness.start(faults: ["idle-timeout:after=500ms"])
+        let client = try await h.connect()
+        #expect(await client.isOpen)
+        let (end, ms) = await elapsedMs { await client.waitForEnd(timeout: .seconds(3)) }
+        let observed = try #require(end)
+        #expect(observed.received == nil)
+        #expect(observed.effectiveCode == 1006)
+        #expect(ms > 400 && ms < 1500, "ended after \(ms) ms")
+        await h.stop()
+    }
+
+    @Test func idleTimeoutGoesAwayWithPings() async throws {
+        let h = try await ProxyHarness.start(faults: ["idle-timeout:after=500ms"])
+        let client = try await h.connect()
+        for _ in 0..<8 {
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(await client.ping(timeout: .seconds(1)) != nil)
+        }
+        // 1.2 s of pings: more than twice the idle time, still open.
+        #expect(await client.isOpen)
+        await client.close()
+        await h.stop()
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+// Shared with WebSocketProbeTests/Hostile/Support through a symlink.
+
+/// Counts this process's descriptors (Linux `/proc`): all of them, and the TCP sockets on one port.
+///
+/// The whole test bundle runs in one process with tests in parallel, so the total count moves with other tests;
+/// the per-port count does not: it sees only sockets whose local or remote port is the server's.
+enum SocketCensus {
+    /// Open descriptors of this process (`/proc/self/fd`), `nil` without procfs.
+    static func descriptors() -> Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.count
+    }
+
+    /// Descriptors of this process that are TCP sockets with local or remote port `port`, `nil` without procfs.
+    static func sockets(onPort port: Int) -> Int? {
+        var inodes = Set<String>()
+        var sawTable = false
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            sawTable = true
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count > 9 else { continue }
+                let ports = [fields[1], fields[2]].compactMap { $0.split(separator: ":").last.flatMap { Int($0, radix: 16) } }
+                if ports.contains(port), fields[9] != "0" { inodes.insert(String(fields[9])) }
+            }
+        }
+        guard sawTable, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return nil }
+        var count = 0
+        for entry in entries {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(entry)"),
+                target.hasPrefix("socket:["), target.hasSuffix("]")
+            else { continue }
+            if inodes.contains(String(target.dropFirst(8).dropLast())) { count += 1 }
+        }
+        return count
+    }
+
+    /// Waits (bounded) until the sockets on `port` are at most `limit`; returns the last count.
+    static func settle(port: Int, atMost limit: Int, within bound: Duration) async -> Int? {
+        let deadline = ContinuousClock.now + bound
+        var count = sockets(onPort: port)
+        while let current = count, current > limit, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+            count = sockets(onPort: port)
+        }
+        return count
+    }
+}

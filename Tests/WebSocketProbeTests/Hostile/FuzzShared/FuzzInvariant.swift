@@ -1,0 +1,1 @@
+../../../../Fuzz/FuzzInvariant.swift

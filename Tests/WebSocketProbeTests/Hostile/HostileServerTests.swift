@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import WebSocketDiagnosis
+import WebSocketProbe
+
+/// A misbehaving server per case against the ws1011 client with short bounds: each ends in a typed finding
+/// and a closed or failed connection within the bounds — no crash, no hang.
+@Suite("Hostile servers against the client")
+struct HostileServerTests {
+    /// The client's bounds in these tests; the whole case must end within ``caseBound``.
+    static func configuration(port: Int, secure: Bool) throws -> ClientConfiguration {
+        var configuration = ClientConfiguration(url: try WebSocketURL(parsing: "\(secure ? "wss" : "ws")://127.0.0.1:\(port)/ws"))
+        configuration.timeouts.connect = .seconds(2)
+        configuration.timeouts.tlsHandshake = .milliseconds(1500)
+        configuration.timeouts.upgrade = .milliseconds(1500)
+        configuration.timeouts.message = .seconds(1)
+        configuration.timeouts.close = .seconds(1)
+        return configuration
+    }
+
+    /// Upgrade bound + receive loop + close bound + slack.
+    static let caseBound: Duration = .seconds(7)
+
+    @Test("The client ends every hostile server's connection with a typed outcome within its bounds", arguments: HostileServerCase.all)
+    func hostileServer(_ hostile: HostileServerCase) async throws {
+        let server = try await HostileServer.start(hostile.script)
+        defer { Task { await server.stop() } }
+        var configuration = try Self.configuration(port: server.port, secure: hostile.secure)
+        hostile.configure(&configuration)
+
+        let started = ContinuousClock.now
+        let connection = await WebSocketConnection.connect(configuration)
+        // Read until the connection ends (or 3 s pass), then close: bounded either way.
+        while await connection.isOpen, ContinuousClock.now - started < .seconds(3) {
+            if case .closed = await connection.receive(timeout: .milliseconds(500)) { break }
+        }
+        await connection.close()
+        let elapsed = ContinuousClock.now - started
+        let transcript = await connection.transcript()
+        await server.stop()
+
+        let codes = transcript.findings.map(\.code)
+        #expect(elapsed < Self.caseBound, "took \(elapsed), bound \(Self.caseBound)")
+        #expect(await !connection.isOpen)
+        #expect(transcript.close.transportEnd != .stillOpen)
+        if let finding = hostile.finding {
+            #expect(codes.contains(finding), "findings: \(codes.map(\.rawValue)); failure: \(transcript.failure?.detail ?? "none")")
+        }
+        if let kind = hostile.failureKind {
+            #expect(transcript.failure?.kind == kind, "failure: \(transcript.failure.map { "\($0.kind): \($0.detail)" } ?? "none")")
+        } else {
+            #expect(transcript.failure == nil, "unexpected failure \(transcript.failure.map { "\($0.kind): \($0.detail)" } ?? "")")
+        }
+        if let code = hostile.sentCloseCode {
+            #expect(transcript.close.sent?.code == code, "client sent close \(transcript.close.sent?.code.map(String.init) ?? "none")")
+        }
+        if let code = hostile.receivedCloseCode {
+            #expect(transcript.close.received?.code == code)
+        }
+        for problem in hostile.check(transcript) { Issue.record(Comment(rawValue: problem)) }
+        // Whatever the peer declared, nothing recorded claims more than what crossed the socket.
+        #expect(transcript.wire.bytesIn < 4 << 20)
+    }
+
+    @Test("The hostile-server table covers at least 30 distinct misbehaviours")
+    func tableSize() {
+        let names = Set(HostileServerCase.all.map(\.name))
+        #expect(names.count == HostileServerCase.all.count)
+        #expect(names.count >= 30)
+    }
+}

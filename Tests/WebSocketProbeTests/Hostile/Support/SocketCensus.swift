@@ -1,0 +1,1 @@
+../../../WebSocketLabTests/Hostile/Support/SocketCensus.swift

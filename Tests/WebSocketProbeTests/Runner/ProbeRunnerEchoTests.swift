@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import WebSocketDiagnosis
+import WebSocketLab
+@testable import WebSocketProbe
+
+/// End-to-end: the plain and echo profiles against the lab's echo server on loopback.
+@Suite("Probe runner against an echo server")
+struct ProbeRunnerEchoTests {
+    private func plan(_ server: EchoServer, _ profile: ProbeProfile) throws -> ProbePlan {
+        var plan = ProbePlan(target: try WebSocketURL(parsing: server.url))
+        plan.profile = profile
+        plan.timeouts.connect = .seconds(2)
+        plan.timeouts.upgrade = .seconds(2)
+        plan.timeouts.message = .seconds(2)
+        plan.timeouts.close = .seconds(2)
+        return plan
+    }
+
+    private func withEcho(_ configuration: EchoServer.Configuration = .init(), _ body: (EchoServer) async throws -> Void) async throws {
+        let server = try await EchoServer.start(configuration: configuration)
+        do {
+            try await body(server)
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        await server.shutdown()
+    }
+
+    @Test(arguments: [ProbeProfile.plain, .echo])
+    func healthyEchoServerIsHealthy(_ profile: ProbeProfile) async throws {
+        try await withEcho { server in
+            let report = try await ProbeRunner(plan: try plan(server, profile)).run()
+            #expect(report.verdict.layer == .healthy, "\(TextReportRenderer.render(report))")
+            let byName = Dictionary(uniqueKeysWithValues: report.steps.map { ($0.name, $0) })
+            for name in [StepName.resolve, .connect, .upgrade, .ping, .close] {
+                #expect(byName[name]?.status == .passed, "\(name): \(byName[name]?.detail ?? "")")
+            }
+            #expect(byName[.agentEvents]?.status == .skipped)
+            #expect(report.transcript.pings.first?.rttMs != nil)
+            #expect(report.transcript.close.received != nil)
+            if profile == .echo {
+                #expect(byName[.messages]?.status == .passed)
+                #expect(byName[.messages]?.detail.contains("same text came back") == true)
+            } else {
+                #expect(byName[.messages]?.status == .skipped)
+            }
+        }
+    }
+
+    @Test func offeredSubprotocolNotEchoedFailsTheSubprotocolStep() async throws {
+        try await withEcho(EchoServer.Configuration(echoSubprotocol: false)) { server in
+            var p = try plan(server, .plain)
+            p.subprotocols = ["chat.v1"]
+            let report = try await ProbeRunner(plan: p).run()
+            #expect(report.verdict.layer != .healthy)
+            #expect(report.steps.first { $0.name == .subprotocol }?.status == .failed)
+            #expect(report.steps.first { $0.name == .ping }?.status == .skipped)
+        }
+    }
+
+    @Test func directRunGoesSideBySide() async throws {
+        try await withEcho { front in
+            try await withEcho { backend in
+                var p = try plan(front, .echo)
+                p.direct = try WebSocketURL(parsing: backend.url)
+                let report = try await ProbeRunner(plan: p).run()
+                #expect(report.verdict.layer == .healthy, "\(report.verdict)")
+                let direct = try #require(report.directTranscript)
+                #expect(direct.target.port == backend.port)
+                #expect(report.transcript.target.port == front.port)
+                #expect(direct.wire.bytesIn > 0)
+            }
+        }
+    }
+}
