@@ -14,6 +14,8 @@ struct BenchSettings: Sendable, Codable {
     var window = 1
     /// Load per client and size in benchmark 2 (`BENCH_CLIENT_SECONDS`, default 3).
     var clientSeconds: Double = 3
+    /// Runs per client and size in benchmark 2, interleaved; the median run is reported (`BENCH_CLIENT_REPEATS`, default 3).
+    var clientRepeats = 3
     /// Upper bound of round trips per client and size in benchmark 2 (`BENCH_CLIENT_MAX`, default 200000).
     var clientMaxRoundTrips = 200_000
     /// Held connections in benchmark 3 (`BENCH_CONNECTIONS`, default 10000).
@@ -44,6 +46,7 @@ struct BenchSettings: Sendable, Codable {
         s.proxyConnections = int("BENCH_PROXY_CONNECTIONS", 1...1000) ?? s.proxyConnections
         s.window = int("BENCH_WINDOW", 1...64) ?? s.window
         s.clientSeconds = double("BENCH_CLIENT_SECONDS", 0.5...60) ?? s.clientSeconds
+        s.clientRepeats = int("BENCH_CLIENT_REPEATS", 1...9) ?? s.clientRepeats
         s.clientMaxRoundTrips = int("BENCH_CLIENT_MAX", 10...10_000_000) ?? s.clientMaxRoundTrips
         s.labConnections = int("BENCH_CONNECTIONS", 1...50_000) ?? s.labConnections
         s.agentUsers = int("BENCH_AGENT_USERS", 1...10_000) ?? s.agentUsers

@@ -6,6 +6,8 @@ import WebSocketProbe
 enum ClientEchoLoad {
     /// What one run measured.
     struct Outcome: Sendable, Codable {
+        /// Which client produced it (the Python script fills in its version).
+        var client: String? = "ws1011 WebSocketConnection"
         var connections: Int
         var messageBytes: Int
         var seconds: Double

@@ -15,6 +15,25 @@ enum EchoLoadGenerator {
         var messagesPerSecond: Double
         var latency: LatencySummary
         var errors: [String]
+        /// Round-trip samples (ns); kept out of the JSON.
+        var samples: [UInt64] = []
+
+        enum CodingKeys: String, CodingKey {
+            case connections, messageBytes, window, seconds, messages, messagesPerSecond, latency, errors
+        }
+
+        /// Several runs on one path as one: messages and seconds add up, samples are pooled.
+        static func merged(_ runs: [Outcome]) -> Outcome? {
+            guard let first = runs.first else { return nil }
+            var m = first
+            m.seconds = runs.reduce(0) { $0 + $1.seconds }
+            m.messages = runs.reduce(0) { $0 + $1.messages }
+            m.messagesPerSecond = m.seconds > 0 ? Double(m.messages) / m.seconds : 0
+            m.samples = runs.flatMap(\.samples)
+            m.latency = LatencySummary(nanos: m.samples)
+            m.errors = Array(Set(runs.flatMap(\.errors))).sorted()
+            return m
+        }
     }
 
     /// Runs the load against `ws://host:port/path`. Bounded: 10 s to connect, `duration` of load,
@@ -67,10 +86,11 @@ enum EchoLoadGenerator {
         }
         let seconds = Double(deadline - start) / 1e9
         let messages = results.reduce(0) { $0 + $1.messages }
+        let samples = results.flatMap(\.latenciesNanos)
         return Outcome(
             connections: connections, messageBytes: messageBytes, window: window, seconds: seconds, messages: messages,
-            messagesPerSecond: Double(messages) / seconds, latency: LatencySummary(nanos: results.flatMap(\.latenciesNanos)),
-            errors: Array(Set(results.compactMap(\.error))).sorted())
+            messagesPerSecond: Double(messages) / seconds, latency: LatencySummary(nanos: samples),
+            errors: Array(Set(results.compactMap(\.error))).sorted(), samples: samples)
     }
 }
 

@@ -39,68 +39,75 @@ enum ProxyBenchmark {
             report.errors["echo"] = "\(error)"
             return
         }
-        func load(_ port: Int, _ name: String) async -> EchoLoadGenerator.Outcome? {
-            do {
-                // A short warm-up, discarded.
-                _ = try await EchoLoadGenerator.run(
-                    host: Loopback.host, port: port, connections: settings.proxyConnections, messageBytes: settings.proxyMessageBytes,
-                    window: settings.window, duration: .milliseconds(500), group: loadGroup)
-                let outcome = try await EchoLoadGenerator.run(
-                    host: Loopback.host, port: port, connections: settings.proxyConnections, messageBytes: settings.proxyMessageBytes,
-                    window: settings.window, duration: duration, group: loadGroup)
-                log(String(format: "  %@: %.0f msg/s, p50 %.3f ms, p99 %.3f ms", name, outcome.messagesPerSecond, outcome.latency.p50Ms, outcome.latency.p99Ms))
-                return outcome
-            } catch {
-                report.errors[name] = "\(error)"
-                log("  \(name): failed: \(error)")
-                return nil
-            }
-        }
-
-        log("1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path")
-        report.direct = await load(echo.port, "direct")
+        log("1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path in two halves (order A B C C B A)")
+        var paths: [(name: String, port: Int)] = [("direct", echo.port)]
+        var cleanups: [@Sendable () async -> Void] = []
 
         // The ws1011 proxy: the release CLI as its own process (like HAProxy), else in-process.
         if FileManager.default.isExecutableFile(atPath: settings.ws1011Binary) {
-            var child: ChildProcess?
             do {
-                child = try ChildProcess(settings.ws1011Binary, ["proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)"])
-                let line = try await child!.waitForLine(containing: "listening on", within: .seconds(15))
+                let child = try ChildProcess(settings.ws1011Binary, ["proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)"])
+                cleanups.append { await child.stop() }
+                let line = try await child.waitForLine(containing: "listening on", within: .seconds(15))
                 guard let port = line.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) }) else {
                     throw LoadError("cannot read the proxy's port from '\(line)'")
                 }
-                report.ws1011ProxyMode = "separate process (\(settings.ws1011Binary) proxy, pid \(child!.pid))"
-                report.ws1011Proxy = await load(port, "ws1011 proxy")
+                report.ws1011ProxyMode = "separate process (\(settings.ws1011Binary) proxy, pid \(child.pid))"
+                paths.append(("ws1011 proxy", port))
             } catch {
                 report.errors["ws1011 proxy"] = "\(error)"
             }
-            await child?.stop()
         } else {
             let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
             do {
                 let proxy = try await FaultProxy.start(
                     ProxyConfiguration(upstreams: [ProxyUpstream(host: Loopback.host, port: echo.port)]), eventLoopGroup: proxyGroup)
                 report.ws1011ProxyMode = "in-process FaultProxy (\(System.coreCount) event loops; no release binary at \(settings.ws1011Binary))"
-                report.ws1011Proxy = await load(proxy.port, "ws1011 proxy")
-                await proxy.shutdown()
+                paths.append(("ws1011 proxy", proxy.port))
+                cleanups.append { await proxy.shutdown() }
             } catch {
                 report.errors["ws1011 proxy"] = "\(error)"
             }
-            try? await proxyGroup.shutdownGracefully()
+            cleanups.append { try? await proxyGroup.shutdownGracefully() }
         }
-
         if let haproxy = which(settings.haproxy) {
             do {
                 let process = try await HAProxyProcess.start(executable: haproxy, upstreamPort: echo.port, group: loadGroup)
                 report.haproxyVersion = process.version
-                report.haproxy = await load(process.port, "HAProxy")
-                await process.stop()
+                paths.append(("HAProxy", process.port))
+                cleanups.append { await process.stop() }
             } catch {
                 report.errors["HAProxy"] = "\(error)"
             }
         } else {
             report.errors["HAProxy"] = "haproxy is not installed (apt-get install haproxy)"
         }
+
+        // Warm-up (discarded), then A B C C B A so that drifting background load hits every path alike.
+        var runs: [String: [EchoLoadGenerator.Outcome]] = [:]
+        let half = Duration.seconds(double: settings.proxySeconds / 2)
+        for (name, port) in paths {
+            _ = try? await EchoLoadGenerator.run(
+                host: Loopback.host, port: port, connections: settings.proxyConnections, messageBytes: settings.proxyMessageBytes,
+                window: settings.window, duration: .milliseconds(500), group: loadGroup)
+            _ = name
+        }
+        for (name, port) in paths + paths.reversed() {
+            do {
+                let outcome = try await EchoLoadGenerator.run(
+                    host: Loopback.host, port: port, connections: settings.proxyConnections, messageBytes: settings.proxyMessageBytes,
+                    window: settings.window, duration: half, group: loadGroup)
+                runs[name, default: []].append(outcome)
+                log(String(format: "  %@: %.0f msg/s, p50 %.3f ms, p99 %.3f ms", name, outcome.messagesPerSecond, outcome.latency.p50Ms, outcome.latency.p99Ms))
+            } catch {
+                report.errors[name] = "\(error)"
+                log("  \(name): failed: \(error)")
+            }
+        }
+        report.direct = EchoLoadGenerator.Outcome.merged(runs["direct"] ?? [])
+        report.ws1011Proxy = EchoLoadGenerator.Outcome.merged(runs["ws1011 proxy"] ?? [])
+        report.haproxy = EchoLoadGenerator.Outcome.merged(runs["HAProxy"] ?? [])
+        for cleanup in cleanups { await cleanup() }
 
         // Which generator is cheaper: the ws1011 client driving the same direct load.
         do {

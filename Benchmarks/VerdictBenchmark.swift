@@ -15,10 +15,12 @@ enum VerdictBenchmark {
         var p90Ms: Double
         var minMs: Double
         var verdicts: [String]
-        /// Median duration of each step (ms), by step name.
-        var stepMedianMs: [String: Double]
-        /// Median of (total − sum of step durations): the auth-channel matrix, classification, rendering.
-        var otherMedianMs: Double
+        /// Mean of the runs (ms): means add up, so the shares below sum to it.
+        var meanMs: Double
+        /// Mean duration of each step (ms), by step name.
+        var stepMeanMs: [String: Double]
+        /// Mean of (total − sum of step durations): the auth-channel matrix, classification, report.
+        var otherMeanMs: Double
     }
 
     struct Report: Sendable, Codable {
@@ -75,14 +77,18 @@ enum VerdictBenchmark {
                 await lab.shutdown()
                 let variant = Variant(
                     name: name, runs: runs, medianMs: median(totals), p90Ms: LatencySummary(millis: totals).p90Ms,
-                    minMs: totals.min() ?? 0, verdicts: verdicts.sorted(), stepMedianMs: steps.mapValues(median),
-                    otherMedianMs: median(others))
+                    minMs: totals.min() ?? 0, verdicts: verdicts.sorted(), meanMs: mean(totals),
+                    stepMeanMs: steps.mapValues { $0.reduce(0, +) / Double(runs) }, otherMeanMs: mean(others))
                 report.variants.append(variant)
                 log(String(format: "  %@: median %.1f ms (p90 %.1f), verdict %@", name, variant.medianMs, variant.p90Ms, variant.verdicts.joined(separator: ", ")))
             } catch {
                 report.errors[name] = "\(error)"
             }
         }
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -106,15 +112,18 @@ enum VerdictBenchmark {
             rows.append(BenchRow(benchmark: b, metric: "median, \(name)", value: nil, unit: "ms", goal: "< 50 ms", met: nil, note: error))
         }
         if let v = r.variants.first(where: { $0.name.contains("matrix on") && $0.name.contains("delay 0") }) {
-            let total = v.medianMs
+            let total = v.meanMs
             var parts = StepName.allCases.compactMap { step -> (String, Double)? in
-                v.stepMedianMs[step.rawValue].map { (step.rawValue, $0) }
+                v.stepMeanMs[step.rawValue].map { (step.rawValue, $0) }
             }
-            parts.append(("other: auth matrix + classify", v.otherMedianMs))
+            parts.append(("other (auth-channel matrix, classification, report)", v.otherMeanMs))
+            if let off = r.variants.first(where: { $0.name.contains("matrix off") }) {
+                parts.append(("of which the auth-channel matrix ≈ mean(on) − mean(off)", max(0, v.meanMs - off.meanMs)))
+            }
             let text = parts.map { String(format: "%@ %.1f ms (%.0f%%)", $0.0, $0.1, total > 0 ? $0.1 / total * 100 : 0) }.joined(separator: ", ")
             rows.append(BenchRow(
-                benchmark: b, metric: "share by layer (see note)", value: total, unit: "ms", goal: "(info)", met: nil,
-                note: "time by layer, \(v.name): " + text))
+                benchmark: b, metric: "mean, split by layer (see note)", value: total, unit: "ms", goal: "(info)", met: nil,
+                note: "mean time by layer, \(v.name): " + text))
         }
         return rows
     }

@@ -20,7 +20,12 @@ final class EchoHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = nil
             let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
             let (status, body): (HTTPResponseStatus, String) =
-                path == "/health" ? (.ok, "{\"status\":\"healthy\"}") : (.upgradeRequired, "Upgrade Required")
+                switch path {
+                case "/health": (.ok, "{\"status\":\"healthy\"}")
+                // The request headers as received, one per line: shows what a proxy changed.
+                case "/headers": (.ok, head.headers.map { "\($0.name): \($0.value)\n" }.joined())
+                default: (.upgradeRequired, "Upgrade Required")
+                }
             var headers = HTTPHeaders()
             headers.add(name: "Content-Length", value: String(body.utf8.count))
             headers.add(name: "X-Echo-Instance", value: name)

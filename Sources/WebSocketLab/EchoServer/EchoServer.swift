@@ -7,7 +7,7 @@ import NIOWebSocket
 ///
 /// Echoes text and binary frames, answers pings, answers a close with the same code, echoes the
 /// first offered subprotocol (unless told not to), and answers plain HTTP: `GET /health` → 200,
-/// anything else → 426 Upgrade Required (what Python `websockets` and node `ws` answer when the
+/// `GET /headers` → 200 with the request headers it received, anything else → 426 Upgrade Required (what Python `websockets` and node `ws` answer when the
 /// upgrade headers were lost). Every 101 and HTTP answer carries `X-Echo-Instance: name`.
 public final class EchoServer: Sendable {
     /// Settings of an echo server.

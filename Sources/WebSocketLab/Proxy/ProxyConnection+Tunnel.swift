@@ -12,7 +12,7 @@ extension ProxyConnection {
             return
         }
         refreshFrameFaults()
-        let faults = frameFaults.filter { $0.direction.includes(d.direction) }
+        let faults = d.direction == .upstream ? upFrameFaults : downFrameFaults
         if d.blocked {
             scanFrames(buffer, d)
         } else if faults.isEmpty && !d.heldControl {
@@ -97,7 +97,7 @@ extension ProxyConnection {
                     if header.opcode == FrameHeader.close, d.awaitingCloseReply { closeReplyReceived(d) }
                 } else if header.isData {
                     d.droppingFrame = false
-                    if header.fin, header.opcode != FrameHeader.continuation || d.droppingMessage { d.droppingMessage = false }
+                    if header.fin { d.droppingMessage = false }
                 }
             }
         }
@@ -115,7 +115,9 @@ extension ProxyConnection {
         let generation = proxy.faultGeneration
         guard generation != frameFaultGeneration else { return }
         frameFaultGeneration = generation
-        frameFaults = proxy.currentFaults.filter { $0.fault is any FrameFault }
+        let all = proxy.currentFaults.filter { $0.fault is any FrameFault }
+        upFrameFaults = all.filter { $0.direction.includes(.upstream) }
+        downFrameFaults = all.filter { $0.direction.includes(.downstream) }
     }
 
     private func emitBytes(_ bytes: [UInt8], _ d: TunnelDirection, allocator: ByteBufferAllocator) {

@@ -33,7 +33,8 @@ final class ProxyConnection: @unchecked Sendable {
 
     /// Faults rolled for this connection at accept (frame faults are looked up live).
     var plan: [ConfiguredFault] = []
-    var frameFaults: [ConfiguredFault] = []
+    var upFrameFaults: [ConfiguredFault] = []
+    var downFrameFaults: [ConfiguredFault] = []
     var frameFaultGeneration = -1
 
     let up = TunnelDirection(direction: .upstream)

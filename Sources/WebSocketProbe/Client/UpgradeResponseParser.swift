@@ -38,7 +38,7 @@ public struct UpgradeResponseParser: Sendable {
             return .malformed("the response does not start with 'HTTP/' (first bytes: \(Self.hex(buffer.prefix(8))))")
         }
         guard let end = Self.endOfHead(buffer, from: scanFrom) else {
-            if buffer.count > maxHeadBytes {
+            if buffer.count > maxHeadBytes + 2 {  // a terminator split across reads may end up to 2 bytes past a head that fits
                 done = true
                 return .oversized(buffer.count)
             }

@@ -31,6 +31,18 @@ struct FaultProxyTests {
         await h.stop()
     }
 
+    @Test func forwardedHeadersTellTheBackendWhoAsked() async throws {
+        let h = try await ProxyHarness.start(faults: ["strip-header:name=Authorization"])
+        let text = try await ProxyTestHTTP.exchange(
+            port: h.proxy.port,
+            "GET /headers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer abc\r\nX-Forwarded-For: 10.0.0.1\r\nConnection: close\r\n\r\n")
+        #expect(text.hasPrefix("HTTP/1.1 200"))
+        #expect(text.contains("X-Forwarded-For: 10.0.0.1, 127.0.0.1"))
+        #expect(text.contains("X-Forwarded-Proto: http"))
+        #expect(!text.contains("Authorization"))
+        await h.stop()
+    }
+
     @Test func roundRobinSpreadsConnectionsOverInstances() async throws {
         let h = try await ProxyHarness.start(instances: 2)
         var seen: [String] = []

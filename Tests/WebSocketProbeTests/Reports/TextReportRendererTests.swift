@@ -23,7 +23,7 @@ struct TextReportRendererTests {
 
     @Test func failedStepIsMarkedAndLaterStepsShowAsSkipped() {
         let text = TextReportRenderer.render(ReportFixtures.rejected(), redactor: Redactor().adding(secrets: [ReportFixtures.token]))
-        let upgradeLine = text.split(separator: "\n").first { $0.contains("upgrade") && $0.contains("403") }
+        let upgradeLine = text.split(separator: "\n").first { $0.contains("upgrade ") && $0.contains("HTTP 403 Forbidden;") }
         #expect(upgradeLine?.contains("✗") == true)
         let closeLine = text.split(separator: "\n").first { $0.contains("close ") && $0.contains("not run") }
         #expect(closeLine?.contains("–") == true)

@@ -6,8 +6,8 @@
 ///    keepalive (its 1011 lost);
 /// 2. the timeout-discovery measurements match this end → lifetime cap or idle timeout, confirmed;
 /// 3. right after one of our messages, unanswered → the application dropped the socket;
-/// 4. in the middle of the reply to our last message, with expected events missing → the application
-///    crashed mid-stream;
+/// 4. in the middle of a streamed reply to our last message (two or more frames, the last one just
+///    before the end), with expected events missing → the application crashed mid-stream;
 /// 5. silence from the peer for ≥ the minimum silence, and longer than the connection's usual gap
 ///    between inbound frames → idle timeout (both directions silent, or the backend silent while we
 ///    sent: a read timeout);
@@ -63,10 +63,11 @@ struct BareTransportEndRule: ClassificationRule {
         }
 
         // 4. In the middle of the reply to our last message, with expected events missing.
-        if let m = f.lastMessage(before: end), let lastReply = f.inboundDataAtMs.last(where: { $0 > m && $0 <= end }),
-            end - lastReply <= afterWindow, let (missing, missingEvidence) = MissingEventsRule.missingEvents(context)
+        let replies = f.lastMessage(before: end).map { m in f.inboundDataAtMs.filter { $0 > m && $0 <= end } } ?? []
+        if let m = f.lastMessage(before: end), replies.count >= 2, let lastReply = replies.last, end - lastReply <= afterWindow,
+            let (missing, missingEvidence) = MissingEventsRule.missingEvents(context)
         {
-            let replies = f.inboundDataAtMs.filter { $0 > m && $0 <= end }.count
+            let replies = replies.count
             evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "the end came mid-reply: \(replies) frames answered our message at \(Describe.ms(m)), the last \(Describe.ms(end - lastReply)) before the end"))
             evidence += missingEvidence
             let which = missing == ["(see step)"] ? "the remaining events" : missing.joined(separator: ", ")

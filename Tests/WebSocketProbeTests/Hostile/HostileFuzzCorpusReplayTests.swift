@@ -5,7 +5,7 @@ import WebSocketProbe
 /// Replays the committed fuzz corpus (`Fixtures/fuzz-corpus/<target>/`) through the libFuzzer entry points
 /// (`FuzzShared/` links to `Fuzz/`), so `make test` catches crash regressions without a sanitizer build.
 @Suite("Hostile fuzz corpus replay")
-struct FuzzCorpusReplayTests {
+struct HostileFuzzCorpusReplayTests {
     static var corpusRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // Hostile
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()  // package root
@@ -54,5 +54,26 @@ struct FuzzCorpusReplayTests {
                          "frame.fragmented-control", "frame.oversized"] {
             #expect(codes.contains(expected), "no seed reaches \(expected)")
         }
+    }
+
+    /// Regression (found by the upgrade-response invariant): a head of exactly `maxHeadBytes` whose blank line
+    /// arrived in a later read was reported oversized; whole, it parsed. Corpus: regression-head-fits-terminator-split.
+    @Test("A head that fits its bound parses the same however the reads split it", arguments: 1...8)
+    func headAtTheBoundSplitAnyway(_ chunk: Int) {
+        let prefix = Array("HTTP/1.1 101 OK\r\nX: ".utf8)
+        let head = prefix + [UInt8](repeating: 0x61, count: 63 - prefix.count) + Array("\r\n\r\n".utf8)
+        var parser = UpgradeResponseParser(maxHeadBytes: 64)
+        var result = UpgradeResponseParser.Result.needMore
+        var index = 0
+        while index < head.count, case .needMore = result {
+            result = parser.append(head[index..<min(head.count, index + chunk)])
+            index += chunk
+        }
+        guard case .head(let parsed, _) = result else {
+            Issue.record("chunk \(chunk): \(FuzzTarget.kind(result)) instead of a head")
+            return
+        }
+        #expect(parsed.status == 101)
+        #expect(parsed.headers.first?.value == String(repeating: "a", count: 63 - prefix.count))
     }
 }
