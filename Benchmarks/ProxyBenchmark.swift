@@ -31,7 +31,6 @@ enum ProxyBenchmark {
         _ settings: BenchSettings, report: inout Report, serverGroup: MultiThreadedEventLoopGroup, loadGroup: MultiThreadedEventLoopGroup,
         log: (String) -> Void
     ) async {
-        let duration = Duration.seconds(double: settings.proxySeconds)
         let echo: EchoServer
         do {
             echo = try await EchoServer.start(eventLoopGroup: serverGroup)

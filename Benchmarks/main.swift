@@ -30,6 +30,7 @@ var document = BenchDocument(
     machine: [
         "cores": String(System.coreCount),
         "fdLimit": String(getrlimit_nofile()),
+        "loadavgAtStart": loadAverage(),
         "kernel": (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown",
     ],
     settings: settings, rows: [])
@@ -55,9 +56,10 @@ if settings.only.contains(4) {
     document.timeToVerdict = report
 }
 document.seconds = (ContinuousClock.now - began).ms / 1000
+document.machine["loadavgAtEnd"] = loadAverage()
 
 print("")
-print("ws1011 benchmarks — \(System.coreCount) cores, \(document.startedAt), \(String(format: "%.0f", document.seconds)) s")
+print("ws1011 benchmarks — \(System.coreCount) cores, \(document.startedAt), \(String(format: "%.0f", document.seconds)) s, load average \(document.machine["loadavgAtStart"] ?? "?") → \(document.machine["loadavgAtEnd"] ?? "?")")
 print(BenchTable.render(document.rows))
 
 do {
@@ -77,4 +79,9 @@ func getrlimit_nofile() -> Int {
     var limit = rlimit()
     guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return -1 }
     return Int(limit.rlim_cur)
+}
+
+/// The 1/5/15-minute load averages (other work on the machine skews every figure; the JSON keeps it).
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "unknown").split(separator: " ").prefix(3).joined(separator: " ")
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 @Suite("Auth channel rule")
@@ -7,7 +8,8 @@ struct AuthChannelRuleTests {
     let credential = ProbeExpectations(profile: "reference", sentCredential: true)
 
     func result(_ channel: AuthChannel, _ path: String, _ accepted: Bool, status: Int? = nil, closeCode: Int? = nil) -> AuthChannelResult {
-        AuthChannelResult(channel: channel, path: path, accepted: accepted, status: accepted ? 101 : status, closeCode: closeCode, detail: "")
+        AuthChannelResult(
+            channel: channel, path: path, accepted: accepted, status: accepted ? 101 : status, closeCode: closeCode, detail: "")
     }
 
     @Test func headerRejectedThroughTheFrontWhileSubprotocolSurvivesIsAStrippedHeader() {

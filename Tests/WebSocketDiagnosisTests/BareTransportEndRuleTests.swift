@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 @Suite("Bare transport end rule")
@@ -29,7 +30,9 @@ struct BareTransportEndRuleTests {
     @Test func anEndUnderSteadyTrafficIsALifetimeCapNotAnIdleTimeout() {
         let v = rule.evaluate(context(busyThenCut, expectations: ProbeExpectations(pingsDuringRun: true)))
         #expect(v?.cause == .lifetimeCap)
-        #expect(v?.evidenceText.contains("transport ended (eof) 30012 ms after open with no close frame; last inbound frame 210 ms before the end") == true)
+        #expect(
+            v?.evidenceText.contains(
+                "transport ended (eof) 30012 ms after open with no close frame; last inbound frame 210 ms before the end") == true)
         #expect(v?.summary.contains("pings do not keep this connection alive") == true)
     }
 
@@ -77,7 +80,8 @@ struct BareTransportEndRuleTests {
         let frames = [inbound("text", at: 150), outbound("text", at: 1000), inbound("text", at: 1020), inbound("text", at: 1040)]
         let t = Fixture.opened(frames: frames).endingBare(at: 1060)
         let e = ProbeExpectations(
-            profile: "reference", expectedEvents: ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"],
+            profile: "reference",
+            expectedEvents: ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"],
             receivedEvents: ["agent_started", "agent_thinking"])
         let v = rule.evaluate(context(t, expectations: e))
         #expect(v?.cause == .applicationConnectionDropped)
@@ -179,7 +183,9 @@ struct TimeoutDiscoveryRuleTests {
     }
 
     @Test func aLimitThatPingsDoNotAvoidIsALifetimeCap() {
-        let v = rule.evaluate(context(healthy, measurements: Measurements(idleTimeoutMs: 3_005, lifetimeMs: 3_012, idleProbeMs: 10_000, lifetimeProbeMs: 10_000)))
+        let v = rule.evaluate(
+            context(
+                healthy, measurements: Measurements(idleTimeoutMs: 3_005, lifetimeMs: 3_012, idleProbeMs: 10_000, lifetimeProbeMs: 10_000)))
         #expect(v?.cause == .lifetimeCap)
         #expect(v?.evidenceText.contains("pings made no difference") == true)
     }
@@ -201,7 +207,8 @@ struct MissingEventsRuleTests {
     let expected = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
 
     @Test func eventsThatNeverArrivedAreMissingEvents() {
-        let e = ProbeExpectations(profile: "reference", expectedEvents: expected, receivedEvents: ["agent_started", "agent_thinking", "agent_thinking"])
+        let e = ProbeExpectations(
+            profile: "reference", expectedEvents: expected, receivedEvents: ["agent_started", "agent_thinking", "agent_thinking"])
         let v = rule.evaluate(context(Fixture.opened(), expectations: e))
         #expect(v?.cause == .missingEvents)
         #expect(v?.summary.contains("tool_executing, tool_completed, agent_completed") == true)

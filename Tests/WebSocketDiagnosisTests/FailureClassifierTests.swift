@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 @Suite("Failure classifier")
@@ -42,15 +43,21 @@ struct FailureClassifierTests {
 
     @Test func aCloseFrameAndABareEndAtTheSameMomentAreDifferentVerdicts() {
         let base = Fixture.opened(frames: [inbound("text", at: 150), outbound("text", at: 400)])
-        #expect(FailureClassifier.classify(ClassificationInput(transcript: base.receivingClose(1011, "Internal error", at: 410))).layer == .application)
+        #expect(
+            FailureClassifier.classify(ClassificationInput(transcript: base.receivingClose(1011, "Internal error", at: 410))).layer
+                == .application)
         let bare = FailureClassifier.classify(ClassificationInput(transcript: base.endingBare(at: 410)))
         #expect(bare.cause == .applicationConnectionDropped)
-        #expect(bare.confidence < FailureClassifier.classify(ClassificationInput(transcript: base.receivingClose(1011, "Internal error", at: 410))).confidence)
+        #expect(
+            bare.confidence
+                < FailureClassifier.classify(ClassificationInput(transcript: base.receivingClose(1011, "Internal error", at: 410)))
+                .confidence)
     }
 
     @Test func measurementsFindALimitThatTheMainRunDidNotHit() {
         let m = Measurements(idleTimeoutMs: 4_000, lifetimeMs: nil, idleProbeMs: 10_000, lifetimeProbeMs: 10_000)
-        let v = FailureClassifier.classify(ClassificationInput(transcript: Fixture.opened().sendingClose(1000, at: 900, answered: true), measurements: m))
+        let v = FailureClassifier.classify(
+            ClassificationInput(transcript: Fixture.opened().sendingClose(1000, at: 900, answered: true), measurements: m))
         #expect(v.cause == .idleTimeout)
     }
 
@@ -79,7 +86,8 @@ struct FailureClassifierTests {
 
     @Test func anAuthCloseOnlyThroughTheFrontWithACredentialIsAStrippedHeader() {
         let front = Fixture.opened().receivingClose(1008, "missing token", at: 130)
-        let v = FailureClassifier.classify(ClassificationInput(transcript: front, direct: Fixture.opened().asDirect, expectations: CauseSamples.credential))
+        let v = FailureClassifier.classify(
+            ClassificationInput(transcript: front, direct: Fixture.opened().asDirect, expectations: CauseSamples.credential))
         #expect(v.cause == .headerStripped)
     }
 

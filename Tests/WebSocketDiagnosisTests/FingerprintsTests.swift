@@ -20,7 +20,11 @@ struct FingerprintsTests {
 
     @Test func upgradeRequiredBodiesFromSeveralServersMatch() {
         #expect(Fingerprints.saysUpgradeRequired(body: "Upgrade Required"))
-        #expect(Fingerprints.saysUpgradeRequired(body: "Failed to open a WebSocket connection: invalid Connection header: keep-alive.\n\nYou cannot access a WebSocket server directly with a browser."))
+        #expect(
+            Fingerprints.saysUpgradeRequired(
+                body:
+                    "Failed to open a WebSocket connection: invalid Connection header: keep-alive.\n\nYou cannot access a WebSocket server directly with a browser."
+            ))
         #expect(!Fingerprints.saysUpgradeRequired(body: "Session ID unknown"))
         #expect(!Fingerprints.saysUpgradeRequired(body: nil))
     }

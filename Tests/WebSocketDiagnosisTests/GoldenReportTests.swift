@@ -32,7 +32,9 @@ struct GoldenReportTests {
         let ca = CertificateSummary(
             subject: "CN=Example Issuing CA 1", issuer: "CN=Example Root", notBefore: Date(timeIntervalSince1970: 1_700_000_000),
             notAfter: Date(timeIntervalSince1970: 1_900_000_000), isCA: true)
-        var frames = [FrameRecord(direction: .inbound, opcode: "text", length: 88, atMs: 121.5, preview: #"{"type":"connection_established"}"#)]
+        var frames = [
+            FrameRecord(direction: .inbound, opcode: "text", length: 88, atMs: 121.5, preview: #"{"type":"connection_established"}"#)
+        ]
         var pings: [PingRecord] = []
         var t = 1097.0
         while t <= 4097 {
@@ -44,15 +46,25 @@ struct GoldenReportTests {
         pings.append(PingRecord(sentAtMs: 5097))
         frames.append(FrameRecord(direction: .outbound, opcode: "ping", length: 4, atMs: 5097))
         let transcript = ConnectionTranscript(
-            target: TargetDescription(url: "wss://chat.example.com/ws?token=<redacted>", scheme: "wss", host: "chat.example.com", port: 443, resource: "/ws?token=<redacted>"),
+            target: TargetDescription(
+                url: "wss://chat.example.com/ws?token=<redacted>", scheme: "wss", host: "chat.example.com", port: 443,
+                resource: "/ws?token=<redacted>"),
             startedAt: started, resolvedAddresses: ["203.0.113.20:443", "[2001:db8::20]:443"], connectedAddress: "203.0.113.20:443",
-            timings: PhaseTimings(dnsMs: 4.5, tcpMs: 11.75, tlsMs: 22.25, upgradeMs: 38.5, requestWrittenAtMs: 58, firstResponseByteAtMs: 95.5, responseHeadAtMs: 96.25, openAtMs: 97, firstFrameAtMs: 121.5),
+            timings: PhaseTimings(
+                dnsMs: 4.5, tcpMs: 11.75, tlsMs: 22.25, upgradeMs: 38.5, requestWrittenAtMs: 58, firstResponseByteAtMs: 95.5,
+                responseHeadAtMs: 96.25, openAtMs: 97, firstFrameAtMs: 121.5),
             tls: TLSObservation(verified: true, chain: [leaf, ca], protocolVersion: "TLSv1.3"),
             request: HandshakeRequest(
                 resource: "/ws?token=<redacted>",
-                headers: [HeaderField("Host", "chat.example.com"), HeaderField("Authorization", "Bearer <redacted>"), HeaderField("Sec-WebSocket-Protocol", "jwt-auth, jwt.<redacted>")],
+                headers: [
+                    HeaderField("Host", "chat.example.com"), HeaderField("Authorization", "Bearer <redacted>"),
+                    HeaderField("Sec-WebSocket-Protocol", "jwt-auth, jwt.<redacted>"),
+                ],
                 offeredSubprotocols: ["jwt-auth", "jwt.<redacted>"], offeredExtensions: ["permessage-deflate"]),
-            handshake: HandshakeObservation(status: 101, reasonPhrase: "Switching Protocols", httpVersion: "HTTP/1.1", headers: [HeaderField("Upgrade", "websocket"), HeaderField("Server", "Google Frontend")], acceptValid: true, subprotocol: "jwt-auth"),
+            handshake: HandshakeObservation(
+                status: 101, reasonPhrase: "Switching Protocols", httpVersion: "HTTP/1.1",
+                headers: [HeaderField("Upgrade", "websocket"), HeaderField("Server", "Google Frontend")], acceptValid: true,
+                subprotocol: "jwt-auth"),
             frames: frames, pings: pings,
             findings: [Finding(.unsolicitedPong, "a pong that answers no ping of ours", atMs: 2500)],
             close: CloseObservation(transportEnd: .eof, atMs: 5109, sinceLastInboundMs: 1005.75, sinceLastOutboundMs: 12),
@@ -60,7 +72,8 @@ struct GoldenReportTests {
         var direct = transcript
         direct.target = TargetDescription(url: "ws://10.1.2.3:8000/ws", scheme: "ws", host: "10.1.2.3", port: 8000, resource: "/ws")
         direct.tls = nil
-        direct.close = CloseObservation(sent: CloseFrameInfo(code: 1000, atMs: 6000), order: .sentFirst, transportEnd: .localClose, atMs: 6003)
+        direct.close = CloseObservation(
+            sent: CloseFrameInfo(code: 1000, atMs: 6000), order: .sentFirst, transportEnd: .localClose, atMs: 6003)
         direct.close.received = CloseFrameInfo(code: 1000, reason: "", atMs: 6002)
         let measurements = Measurements(idleTimeoutMs: 5010, lifetimeMs: 5012, idleProbeMs: 20000, lifetimeProbeMs: 20000)
         let channels = [
@@ -72,7 +85,8 @@ struct GoldenReportTests {
             ProbeStep(name: .sustain, status: .failed, durationMs: 5012, detail: "ended after 5012 ms with no close frame"),
             ProbeStep(name: .close, status: .skipped, detail: "connection already ended"),
         ]
-        let input = ClassificationInput(transcript: transcript, direct: direct, steps: steps, measurements: measurements, authChannels: channels)
+        let input = ClassificationInput(
+            transcript: transcript, direct: direct, steps: steps, measurements: measurements, authChannels: channels)
         let verdict = FailureClassifier.classify(input)
         return DiagnosisReport(
             target: transcript.target.url, verdict: verdict, steps: steps, transcript: transcript, directTranscript: direct,
@@ -87,7 +101,8 @@ struct GoldenReportTests {
             try encoded.write(to: Self.goldenURL, atomically: true, encoding: .utf8)
         }
         let golden = try String(contentsOf: Self.goldenURL, encoding: .utf8)
-        #expect(encoded == golden, "the ws1011.report/1 encoding changed; rerun with WS1011_UPDATE_GOLDEN=1 if intended and review the diff")
+        #expect(
+            encoded == golden, "the ws1011.report/1 encoding changed; rerun with WS1011_UPDATE_GOLDEN=1 if intended and review the diff")
     }
 
     @Test func theGoldenFileDecodesBackToTheSameReport() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 @Suite("Handshake status rule")
@@ -23,7 +24,8 @@ struct HandshakeStatusRuleTests {
     }
 
     @Test func gorillaStyle400BodyWithoutADirectRunIsUpgradeNotForwarded() {
-        let body = "Bad Request\nwebsocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"
+        let body =
+            "Bad Request\nwebsocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"
         #expect(rule.evaluate(context(Fixture.rejected(400, body: body)))?.cause == .upgradeNotForwarded)
     }
 
@@ -73,7 +75,8 @@ struct HandshakeStatusRuleTests {
     }
 
     @Test func status403WithoutADirectRunWithABlockPageIsTheFrontWithModestConfidence() {
-        let v = rule.evaluate(context(Fixture.rejected(403, server: "cloudflare", body: "Attention Required! | Cloudflare"), expectations: withCredential))
+        let v = rule.evaluate(
+            context(Fixture.rejected(403, server: "cloudflare", body: "Attention Required! | Cloudflare"), expectations: withCredential))
         #expect(v?.cause == .upgradeRejected)
         #expect((v?.confidence ?? 1) <= 0.6)
     }

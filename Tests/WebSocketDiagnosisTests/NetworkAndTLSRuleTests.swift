@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 @Suite("Network failure rule")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 @Suite("Received close rule")
@@ -49,7 +50,9 @@ struct ReceivedCloseRuleTests {
     }
 
     @Test func an1011NamingAuthIsAnAuthRejectionFromAnAppThatMisusesTheCode() {
-        #expect(rule.evaluate(context(Fixture.opened().receivingClose(1011, "Authentication failed: token expired", at: 140)))?.cause == .authRejected)
+        #expect(
+            rule.evaluate(context(Fixture.opened().receivingClose(1011, "Authentication failed: token expired", at: 140)))?.cause
+                == .authRejected)
     }
 
     @Test func a1008WithAValidationListIsAValidationError() {
@@ -57,7 +60,9 @@ struct ReceivedCloseRuleTests {
         #expect(rule.evaluate(context(Fixture.opened().receivingClose(1008, reason, at: 140)))?.cause == .validationError)
     }
 
-    @Test(arguments: ["Message too big", "message too big", "Max frame length of 65536 has been exceeded.", "frame exceeds limit of 1048576 bytes", ""])
+    @Test(arguments: [
+        "Message too big", "message too big", "Max frame length of 65536 has been exceeded.", "frame exceeds limit of 1048576 bytes", "",
+    ])
     func everyWordingOf1009IsMessageTooBig(reason: String) {
         let t = Fixture.opened(frames: [outbound("binary", at: 400, length: 2_000_000)]).receivingClose(1009, reason, at: 420)
         let v = rule.evaluate(context(t))
@@ -86,7 +91,8 @@ struct ReceivedCloseRuleTests {
     }
 
     @Test func anApplicationDefinedCodeIsACustomClose() {
-        #expect(rule.evaluate(context(Fixture.opened().receivingClose(4001, "session replaced", at: 900)))?.cause == .applicationDefinedClose)
+        #expect(
+            rule.evaluate(context(Fixture.opened().receivingClose(4001, "session replaced", at: 900)))?.cause == .applicationDefinedClose)
     }
 
     @Test func aNormalCloseIsNotAFailure() {

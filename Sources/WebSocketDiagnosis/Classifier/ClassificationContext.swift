@@ -44,7 +44,9 @@ struct ClassificationContext: Sendable {
     }
 
     /// A context that judges the direct run on its own (no comparison, no measurements, no matrix).
-    static func alone(direct: ConnectionTranscript, steps: [ProbeStep], expectations: ProbeExpectations, thresholds: ClassifierThresholds) -> ClassificationContext {
+    static func alone(direct: ConnectionTranscript, steps: [ProbeStep], expectations: ProbeExpectations, thresholds: ClassifierThresholds)
+        -> ClassificationContext
+    {
         ClassificationContext(direct: direct, steps: steps, expectations: expectations, thresholds: thresholds)
     }
 

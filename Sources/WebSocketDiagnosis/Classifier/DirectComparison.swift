@@ -7,11 +7,17 @@
 /// - direct unreachable or failing differently → the comparison says little: evidence only.
 enum DirectComparison {
     static func refine(_ front: Verdict, direct: Verdict, context: ClassificationContext) -> Verdict {
-        let directLine = Evidence(rule: RuleName.directVersusFront, observation: "direct run: \(direct.cause) — \(direct.evidence.first?.observation ?? direct.summary)")
+        let directLine = Evidence(
+            rule: RuleName.directVersusFront,
+            observation: "direct run: \(direct.cause) — \(direct.evidence.first?.observation ?? direct.summary)")
         let sameCause = direct.cause == front.cause
 
         if direct.layer == .network || direct.layer == .tls {
-            return front.adding([Evidence(rule: RuleName.directVersusFront, observation: "the direct run could not reach the backend (\(direct.cause)): no comparison")])
+            return front.adding([
+                Evidence(
+                    rule: RuleName.directVersusFront,
+                    observation: "the direct run could not reach the backend (\(direct.cause)): no comparison")
+            ])
         }
         switch front.layer {
         case .application:
@@ -23,7 +29,8 @@ enum DirectComparison {
             if sameCause, [CauseID.idleTimeout, .lifetimeCap, .infrastructureConnectionDropped].contains(front.cause) {
                 return Verdict(
                     cause: .applicationConnectionDropped, confidence: 0.6,
-                    summary: "The backend itself ends the connection the same way direct (\(front.cause)): the front is not the cause; look at the app server's own timeouts and process lifetime",
+                    summary:
+                        "The backend itself ends the connection the same way direct (\(front.cause)): the front is not the cause; look at the app server's own timeouts and process lifetime",
                     evidence: front.evidence + [directLine, both])
             }
             return front.adding([directLine])
@@ -32,26 +39,52 @@ enum DirectComparison {
         }
     }
 
-    private static let both = Evidence(rule: RuleName.directVersusFront, observation: "fails the same way direct and through the front: the backend itself")
-    private static let onlyFront = Evidence(rule: RuleName.directVersusFront, observation: "the direct run is healthy: the failure happens only through the front")
+    private static let both = Evidence(
+        rule: RuleName.directVersusFront, observation: "fails the same way direct and through the front: the backend itself")
+    private static let onlyFront = Evidence(
+        rule: RuleName.directVersusFront, observation: "the direct run is healthy: the failure happens only through the front")
 
     /// An application-looking failure that the direct run does not show.
     private static func frontOnlyApplicationFailure(_ front: Verdict, context: ClassificationContext) -> Verdict {
         let ev = front.evidence + [onlyFront]
         switch front.cause {
         case .authRejected where context.expectations.sentCredential:
-            return Verdict(cause: .headerStripped, confidence: 0.75, summary: "The credential is rejected only through the front (direct accepts it): the front strips or changes the header carrying it; forward Authorization/Sec-WebSocket-Protocol, or send the token by a channel that survives", evidence: ev)
+            return Verdict(
+                cause: .headerStripped, confidence: 0.75,
+                summary:
+                    "The credential is rejected only through the front (direct accepts it): the front strips or changes the header carrying it; forward Authorization/Sec-WebSocket-Protocol, or send the token by a channel that survives",
+                evidence: ev)
         case .subprotocolNotEchoed:
-            return Verdict(cause: .headerStripped, confidence: 0.75, summary: "The subprotocol is echoed direct but not through the front: the front strips Sec-WebSocket-Protocol (request or response); forward it", evidence: ev)
+            return Verdict(
+                cause: .headerStripped, confidence: 0.75,
+                summary:
+                    "The subprotocol is echoed direct but not through the front: the front strips Sec-WebSocket-Protocol (request or response); forward it",
+                evidence: ev)
         case .applicationConnectionDropped:
-            return Verdict(cause: .infrastructureConnectionDropped, confidence: 0.75, summary: "The connection is dropped only through the front (direct survives the same message): check the front's limits (message size, body size, timeouts) and its log", evidence: ev)
+            return Verdict(
+                cause: .infrastructureConnectionDropped, confidence: 0.75,
+                summary:
+                    "The connection is dropped only through the front (direct survives the same message): check the front's limits (message size, body size, timeouts) and its log",
+                evidence: ev)
         case .missingEvents:
-            return Verdict(cause: .messagesDropped, confidence: 0.7, summary: "Events arrive direct but not through the front: the front drops or buffers messages; check its buffering and message limits", evidence: ev)
+            return Verdict(
+                cause: .messagesDropped, confidence: 0.7,
+                summary:
+                    "Events arrive direct but not through the front: the front drops or buffers messages; check its buffering and message limits",
+                evidence: ev)
         case .handshakeError where context.transcript.handshake?.status == nil || context.transcript.handshake?.status == 101,
             .protocolError where context.facts.received == nil:
-            return Verdict(cause: .frontProtocolViolation, confidence: 0.7, summary: "Through the front only, the handshake or frames break RFC 6455 (\(front.cause)): the front alters them; fix or bypass its WebSocket handling", evidence: ev)
+            return Verdict(
+                cause: .frontProtocolViolation, confidence: 0.7,
+                summary:
+                    "Through the front only, the handshake or frames break RFC 6455 (\(front.cause)): the front alters them; fix or bypass its WebSocket handling",
+                evidence: ev)
         default:
-            return Verdict(cause: .appFailureBehindFront, confidence: 0.75, summary: "The application fails (\(front.cause)) only through the front; direct works: compare what the front changes in the request — headers, subprotocol, path, message size", evidence: ev)
+            return Verdict(
+                cause: .appFailureBehindFront, confidence: 0.75,
+                summary:
+                    "The application fails (\(front.cause)) only through the front; direct works: compare what the front changes in the request — headers, subprotocol, path, message size",
+                evidence: ev)
         }
     }
 }

@@ -63,6 +63,10 @@ public enum FailureClassifier {
         return Verdict(
             cause: .inconclusive, confidence: 0.1,
             summary: "No known signature fits these observations: read the evidence, the server and proxy logs, and rerun with --direct",
-            evidence: [Evidence(rule: RuleName.closeFrame, observation: "opened: \(context.facts.opened); transport end: \(t.close.transportEnd.rawValue); \(end)")])
+            evidence: [
+                Evidence(
+                    rule: RuleName.closeFrame,
+                    observation: "opened: \(context.facts.opened); transport end: \(t.close.transportEnd.rawValue); \(end)")
+            ])
     }
 }

@@ -11,13 +11,22 @@ public struct Fingerprints: Sendable {
 
     /// Fragments of a server keepalive giving up (`keepalive ping timeout` from Python
     /// `websockets`/uvicorn; `ping timeout`, `pong timeout`, `heartbeat` elsewhere).
-    public static let keepaliveReasonFragments = ["keepalive", "keep-alive", "ping timeout", "pong timeout", "heartbeat", "ping timed out", "pong not received"]
+    public static let keepaliveReasonFragments = [
+        "keepalive", "keep-alive", "ping timeout", "pong timeout", "heartbeat", "ping timed out", "pong not received",
+    ]
     /// Fragments of a readiness guard (`Service not ready`, `starting up`, `warming up`).
-    public static let notReadyReasonFragments = ["not ready", "not yet ready", "starting up", "warming up", "initializing", "initialising", "unavailable"]
+    public static let notReadyReasonFragments = [
+        "not ready", "not yet ready", "starting up", "warming up", "initializing", "initialising", "unavailable",
+    ]
     /// Fragments of an edge proxy restarting (`CloudFlare WebSocket proxy restarting`).
-    public static let edgeRestartReasonFragments = ["proxy restarting", "proxy restart", "cloudflare", "edge restart", "proxy shutting down", "proxy is shutting down"]
+    public static let edgeRestartReasonFragments = [
+        "proxy restarting", "proxy restart", "cloudflare", "edge restart", "proxy shutting down", "proxy is shutting down",
+    ]
     /// Fragments of an authentication or authorization failure in a close reason (apps that wrongly use 1011).
-    public static let authReasonFragments = ["unauthorized", "unauthorised", "forbidden", "authentication", "invalid token", "token expired", "expired token", "invalid jwt", "jwt", "not authenticated", "auth failed", "permission denied"]
+    public static let authReasonFragments = [
+        "unauthorized", "unauthorised", "forbidden", "authentication", "invalid token", "token expired", "expired token", "invalid jwt",
+        "jwt", "not authenticated", "auth failed", "permission denied",
+    ]
 
     /// Whether a close reason says the server's keepalive gave up.
     public static func isKeepaliveTimeout(reason: String) -> Bool { contains(reason, keepaliveReasonFragments) }
@@ -61,7 +70,9 @@ public struct Fingerprints: Sendable {
         "request could not be satisfied", "forbidden by policy", "security policy",
     ]
     /// TLS error texts of a plaintext peer answering a ClientHello (`wrong version number`).
-    public static let plaintextPortTLSFragments = ["wrong version number", "wrong_version_number", "unknown protocol", "packet length too long", "http request"]
+    public static let plaintextPortTLSFragments = [
+        "wrong version number", "wrong_version_number", "unknown protocol", "packet length too long", "http request",
+    ]
 
     /// Whether a rejected upgrade's body says the request was not a WebSocket upgrade.
     public static func saysUpgradeRequired(body: String?) -> Bool { contains(body ?? "", upgradeRequiredBodyFragments) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WebSocketDiagnosis
 
 /// One representative input per cause id, as the probe runner would hand it to the classifier.
@@ -33,54 +34,128 @@ enum CauseSamples {
             AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: ""),
             AuthChannelResult(channel: .header, path: "direct", accepted: true, status: 101, detail: ""),
         ]
-        let allEvents = ProbeExpectations(profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: agentEvents)
-        let someEvents = ProbeExpectations(profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: ["agent_started"])
+        let allEvents = ProbeExpectations(
+            profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: agentEvents)
+        let someEvents = ProbeExpectations(
+            profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: ["agent_started"])
         let corruptFrames = Fixture.opened().finding(.reservedBits, "RSV2 set", atMs: 300)
         let samples: [CauseSample] = [
             // Network
             .init(name: "NXDOMAIN", input: .init(transcript: Fixture.failed(.dns, "dns-failure", "NXDOMAIN")), expected: .dnsFailure),
-            .init(name: "ECONNREFUSED", input: .init(transcript: Fixture.failed(.tcp, "connection-refused", "ECONNREFUSED")), expected: .connectionRefused),
-            .init(name: "SYN dropped", input: .init(transcript: Fixture.failed(.tcp, "connect-timeout", "2000 ms")), expected: .connectTimeout),
+            .init(
+                name: "ECONNREFUSED", input: .init(transcript: Fixture.failed(.tcp, "connection-refused", "ECONNREFUSED")),
+                expected: .connectionRefused),
+            .init(
+                name: "SYN dropped", input: .init(transcript: Fixture.failed(.tcp, "connect-timeout", "2000 ms")), expected: .connectTimeout
+            ),
             .init(name: "RST at connect", input: .init(transcript: Fixture.failed(.tcp, "reset", "ECONNRESET")), expected: .networkReset),
-            .init(name: "EHOSTUNREACH", input: .init(transcript: Fixture.failed(.tcp, "host-unreachable", "EHOSTUNREACH")), expected: .connectFailure),
+            .init(
+                name: "EHOSTUNREACH", input: .init(transcript: Fixture.failed(.tcp, "host-unreachable", "EHOSTUNREACH")),
+                expected: .connectFailure),
             // TLS
-            .init(name: "wss to plaintext", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "wrong version number")), expected: .plaintextPort),
+            .init(
+                name: "wss to plaintext", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "wrong version number")),
+                expected: .plaintextPort),
             .init(name: "self-signed", input: .init(transcript: Fixture.tlsFailed(.selfSigned)), expected: .untrustedChain),
             .init(name: "not yet valid", input: .init(transcript: Fixture.tlsFailed(.notYetValid)), expected: .expiredCertificate),
             .init(name: "wrong host", input: .init(transcript: Fixture.tlsFailed(.hostnameMismatch)), expected: .hostnameMismatch),
-            .init(name: "alert", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "alert handshake_failure")), expected: .tlsHandshakeFailure),
+            .init(
+                name: "alert", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "alert handshake_failure")),
+                expected: .tlsHandshakeFailure),
             // Infrastructure
-            .init(name: "404 only through the front", input: .init(transcript: Fixture.rejected(404), direct: directOK), expected: .upgradeNotForwarded),
+            .init(
+                name: "404 only through the front", input: .init(transcript: Fixture.rejected(404), direct: directOK),
+                expected: .upgradeNotForwarded),
             .init(name: "502 from nginx", input: .init(transcript: Fixture.rejected(502, server: "nginx")), expected: .upgradeRejected),
             .init(name: "front holds the upgrade", input: .init(transcript: handshakeTimeout, direct: directOK), expected: .upgradeTimeout),
-            .init(name: "silent 60 s", input: .init(transcript: Fixture.opened(openAt: 100).endingBare(at: 60_112)), expected: .idleTimeout),
-            .init(name: "30 s under pings", input: .init(transcript: busy, expectations: ProbeExpectations(pingsDuringRun: true)), expected: .lifetimeCap),
-            .init(name: "auth matrix", input: .init(transcript: Fixture.rejected(403), authChannels: matrix, expectations: credential), expected: .headerStripped),
-            .init(name: "drop after message, front only", input: .init(transcript: welcomeThenMessage.endingBare(at: 430), direct: welcomeThenMessage.asDirect.receivingClose(1000, "", at: 900)), expected: .infrastructureConnectionDropped),
-            .init(name: "Cloudflare restart", input: .init(transcript: Fixture.opened().receivingClose(1001, "CloudFlare WebSocket proxy restarting", at: 9000)), expected: .edgeRestart),
-            .init(name: "events only direct", input: .init(transcript: Fixture.opened(), direct: directOK, directSteps: [ProbeStep(name: .agentEvents, status: .passed, detail: "5 events")], expectations: someEvents), expected: .messagesDropped),
-            .init(name: "corrupt frames only through the front", input: .init(transcript: corruptFrames, direct: directOK), expected: .frontProtocolViolation),
+            .init(
+                name: "silent 60 s", input: .init(transcript: Fixture.opened(openAt: 100).endingBare(at: 60_112)), expected: .idleTimeout),
+            .init(
+                name: "30 s under pings", input: .init(transcript: busy, expectations: ProbeExpectations(pingsDuringRun: true)),
+                expected: .lifetimeCap),
+            .init(
+                name: "auth matrix", input: .init(transcript: Fixture.rejected(403), authChannels: matrix, expectations: credential),
+                expected: .headerStripped),
+            .init(
+                name: "drop after message, front only",
+                input: .init(
+                    transcript: welcomeThenMessage.endingBare(at: 430),
+                    direct: welcomeThenMessage.asDirect.receivingClose(1000, "", at: 900)), expected: .infrastructureConnectionDropped),
+            .init(
+                name: "Cloudflare restart",
+                input: .init(transcript: Fixture.opened().receivingClose(1001, "CloudFlare WebSocket proxy restarting", at: 9000)),
+                expected: .edgeRestart),
+            .init(
+                name: "events only direct",
+                input: .init(
+                    transcript: Fixture.opened(), direct: directOK,
+                    directSteps: [ProbeStep(name: .agentEvents, status: .passed, detail: "5 events")], expectations: someEvents),
+                expected: .messagesDropped),
+            .init(
+                name: "corrupt frames only through the front", input: .init(transcript: corruptFrames, direct: directOK),
+                expected: .frontProtocolViolation),
             // Application
-            .init(name: "1011 Internal error", input: .init(transcript: welcomeThenMessage.receivingClose(1011, "Internal error", at: 410)), expected: .internalErrorClose),
-            .init(name: "1011 keepalive ping timeout", input: .init(transcript: Fixture.opened(frames: [inbound("ping", at: 20_000)]).receivingClose(1011, "keepalive ping timeout", at: 40_010)), expected: .applicationKeepaliveTimeout),
-            .init(name: "drop after message, direct too", input: .init(transcript: welcomeThenMessage.endingBare(at: 430), direct: welcomeThenMessage.asDirect.endingBare(at: 431)), expected: .applicationConnectionDropped),
-            .init(name: "403 both ways", input: .init(transcript: Fixture.rejected(403), direct: Fixture.rejected(403).asDirect, expectations: credential), expected: .authRejected),
-            .init(name: "1011 Service not ready", input: .init(transcript: Fixture.opened().receivingClose(1011, "Service not ready", at: 130)), expected: .notReady),
-            .init(name: "1012", input: .init(transcript: Fixture.opened().receivingClose(1012, "", at: 5000)), expected: .applicationRestart),
-            .init(name: "1009", input: .init(transcript: Fixture.opened(frames: [outbound("binary", at: 400, length: 2_000_000)]).receivingClose(1009, "too big", at: 410)), expected: .messageTooBig),
+            .init(
+                name: "1011 Internal error", input: .init(transcript: welcomeThenMessage.receivingClose(1011, "Internal error", at: 410)),
+                expected: .internalErrorClose),
+            .init(
+                name: "1011 keepalive ping timeout",
+                input: .init(
+                    transcript: Fixture.opened(frames: [inbound("ping", at: 20_000)]).receivingClose(
+                        1011, "keepalive ping timeout", at: 40_010)), expected: .applicationKeepaliveTimeout),
+            .init(
+                name: "drop after message, direct too",
+                input: .init(transcript: welcomeThenMessage.endingBare(at: 430), direct: welcomeThenMessage.asDirect.endingBare(at: 431)),
+                expected: .applicationConnectionDropped),
+            .init(
+                name: "403 both ways",
+                input: .init(transcript: Fixture.rejected(403), direct: Fixture.rejected(403).asDirect, expectations: credential),
+                expected: .authRejected),
+            .init(
+                name: "1011 Service not ready",
+                input: .init(transcript: Fixture.opened().receivingClose(1011, "Service not ready", at: 130)), expected: .notReady),
+            .init(
+                name: "1012", input: .init(transcript: Fixture.opened().receivingClose(1012, "", at: 5000)), expected: .applicationRestart),
+            .init(
+                name: "1009",
+                input: .init(
+                    transcript: Fixture.opened(frames: [outbound("binary", at: 400, length: 2_000_000)]).receivingClose(
+                        1009, "too big", at: 410)), expected: .messageTooBig),
             .init(name: "1002", input: .init(transcript: Fixture.opened().receivingClose(1002, "", at: 300)), expected: .protocolError),
-            .init(name: "no subprotocol echoed", input: .init(transcript: Fixture.opened(offered: ["jwt-auth"])), expected: .subprotocolNotEchoed),
-            .init(name: "HTTP 500 pre-accept", input: .init(transcript: Fixture.rejected(500, body: "Internal Server Error")), expected: .handshakeError),
-            .init(name: "handshake timeout both ways", input: .init(transcript: handshakeTimeout, direct: handshakeTimeout.asDirect), expected: .applicationHandshakeTimeout),
+            .init(
+                name: "no subprotocol echoed", input: .init(transcript: Fixture.opened(offered: ["jwt-auth"])),
+                expected: .subprotocolNotEchoed),
+            .init(
+                name: "HTTP 500 pre-accept", input: .init(transcript: Fixture.rejected(500, body: "Internal Server Error")),
+                expected: .handshakeError),
+            .init(
+                name: "handshake timeout both ways", input: .init(transcript: handshakeTimeout, direct: handshakeTimeout.asDirect),
+                expected: .applicationHandshakeTimeout),
             .init(name: "events missing", input: .init(transcript: Fixture.opened(), expectations: someEvents), expected: .missingEvents),
-            .init(name: "1008 validation list", input: .init(transcript: Fixture.opened().receivingClose(1008, #"[{"loc":["payload"],"msg":"field required"}]"#, at: 300)), expected: .validationError),
-            .init(name: "429 both ways", input: .init(transcript: Fixture.rejected(429), direct: Fixture.rejected(429).asDirect), expected: .rateLimited),
-            .init(name: "4001", input: .init(transcript: Fixture.opened().receivingClose(4001, "replaced", at: 300)), expected: .applicationDefinedClose),
+            .init(
+                name: "1008 validation list",
+                input: .init(transcript: Fixture.opened().receivingClose(1008, #"[{"loc":["payload"],"msg":"field required"}]"#, at: 300)),
+                expected: .validationError),
+            .init(
+                name: "429 both ways", input: .init(transcript: Fixture.rejected(429), direct: Fixture.rejected(429).asDirect),
+                expected: .rateLimited),
+            .init(
+                name: "4001", input: .init(transcript: Fixture.opened().receivingClose(4001, "replaced", at: 300)),
+                expected: .applicationDefinedClose),
             // Integration, client, outcome
-            .init(name: "1011 only through the front", input: .init(transcript: welcomeThenMessage.receivingClose(1011, "Internal error", at: 410), direct: directOK), expected: .appFailureBehindFront),
+            .init(
+                name: "1011 only through the front",
+                input: .init(transcript: welcomeThenMessage.receivingClose(1011, "Internal error", at: 410), direct: directOK),
+                expected: .appFailureBehindFront),
             .init(name: "our pings unanswered", input: .init(transcript: unansweredPings), expected: .clientKeepaliveTimeout),
-            .init(name: "all events, clean close", input: .init(transcript: Fixture.opened().sendingClose(1000, at: 900, answered: true), expectations: allEvents), expected: .healthy),
-            .init(name: "redirect", input: .init(transcript: Fixture.rejected(301, headers: [HeaderField("Location", "https://other.example.test/ws")])), expected: .inconclusive),
+            .init(
+                name: "all events, clean close",
+                input: .init(transcript: Fixture.opened().sendingClose(1000, at: 900, answered: true), expectations: allEvents),
+                expected: .healthy),
+            .init(
+                name: "redirect",
+                input: .init(transcript: Fixture.rejected(301, headers: [HeaderField("Location", "https://other.example.test/ws")])),
+                expected: .inconclusive),
         ]
         return samples
     }

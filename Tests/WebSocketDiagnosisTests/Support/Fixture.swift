@@ -1,9 +1,11 @@
 import Foundation
+
 @testable import WebSocketDiagnosis
 
 /// Small builders for fixture transcripts. All times are milliseconds from the start of the attempt.
 enum Fixture {
-    static let target = TargetDescription(url: "wss://app.example.test/ws", scheme: "wss", host: "app.example.test", port: 443, resource: "/ws")
+    static let target = TargetDescription(
+        url: "wss://app.example.test/ws", scheme: "wss", host: "app.example.test", port: 443, resource: "/ws")
     static let directTarget = TargetDescription(url: "ws://10.0.0.7:8000/ws", scheme: "ws", host: "10.0.0.7", port: 8000, resource: "/ws")
 
     /// A connection that opened at `openAt` (101 accepted) and is still open at `openAt + 1000`.
@@ -13,9 +15,12 @@ enum Fixture {
     ) -> ConnectionTranscript {
         ConnectionTranscript(
             target: target, resolvedAddresses: ["192.0.2.10:443"], connectedAddress: "192.0.2.10:443",
-            timings: PhaseTimings(dnsMs: 3, tcpMs: 20, tlsMs: 40, upgradeMs: 50, requestWrittenAtMs: 70, firstResponseByteAtMs: 115, responseHeadAtMs: 118, openAtMs: openAt),
+            timings: PhaseTimings(
+                dnsMs: 3, tcpMs: 20, tlsMs: 40, upgradeMs: 50, requestWrittenAtMs: 70, firstResponseByteAtMs: 115, responseHeadAtMs: 118,
+                openAtMs: openAt),
             request: HandshakeRequest(resource: target.resource, headers: [HeaderField("Host", target.host)], offeredSubprotocols: offered),
-            handshake: HandshakeObservation(status: 101, reasonPhrase: "Switching Protocols", httpVersion: "HTTP/1.1", acceptValid: true, subprotocol: selected),
+            handshake: HandshakeObservation(
+                status: 101, reasonPhrase: "Switching Protocols", httpVersion: "HTTP/1.1", acceptValid: true, subprotocol: selected),
             frames: frames, pings: pings,
             close: CloseObservation(transportEnd: .stillOpen, atMs: openAt + 1000))
     }
@@ -29,15 +34,19 @@ enum Fixture {
         if let server { all.append(HeaderField("Server", server)) }
         return ConnectionTranscript(
             target: target, resolvedAddresses: ["192.0.2.10:443"], connectedAddress: "192.0.2.10:443",
-            timings: PhaseTimings(dnsMs: 3, tcpMs: 20, tlsMs: 40, upgradeMs: 50, requestWrittenAtMs: 70, firstResponseByteAtMs: 115, responseHeadAtMs: 118),
+            timings: PhaseTimings(
+                dnsMs: 3, tcpMs: 20, tlsMs: 40, upgradeMs: 50, requestWrittenAtMs: 70, firstResponseByteAtMs: 115, responseHeadAtMs: 118),
             request: HandshakeRequest(resource: target.resource, headers: [HeaderField("Host", target.host)]),
-            handshake: HandshakeObservation(status: status, reasonPhrase: phrase, httpVersion: "HTTP/1.1", headers: all, bodyPreview: body, bodyBytes: body?.utf8.count),
+            handshake: HandshakeObservation(
+                status: status, reasonPhrase: phrase, httpVersion: "HTTP/1.1", headers: all, bodyPreview: body, bodyBytes: body?.utf8.count),
             close: CloseObservation(transportEnd: .eof, atMs: 130),
             failure: ProbeFailure(stage: .upgrade, kind: "upgrade-rejected", detail: "HTTP \(status)", atMs: 118))
     }
 
     /// An attempt that failed before any HTTP answer.
-    static func failed(_ stage: ProbeStage, _ kind: String, _ detail: String = "", atMs: Double = 50, target: TargetDescription = Fixture.target) -> ConnectionTranscript {
+    static func failed(
+        _ stage: ProbeStage, _ kind: String, _ detail: String = "", atMs: Double = 50, target: TargetDescription = Fixture.target
+    ) -> ConnectionTranscript {
         ConnectionTranscript(
             target: target, timings: PhaseTimings(dnsMs: stage == .dns ? nil : 3),
             close: CloseObservation(transportEnd: .notConnected),
@@ -63,7 +72,9 @@ func outbound(_ opcode: String, at: Double, length: Int = 40, preview: String? =
 }
 
 /// Our pings every `every` ms from `from` to `to`, each answered after `rtt` ms (unless `answered` is false).
-func pingsEvery(_ every: Double, from: Double, to: Double, rtt: Double = 4, answered: Bool = true) -> (frames: [FrameRecord], pings: [PingRecord]) {
+func pingsEvery(_ every: Double, from: Double, to: Double, rtt: Double = 4, answered: Bool = true) -> (
+    frames: [FrameRecord], pings: [PingRecord]
+) {
     var frames: [FrameRecord] = []
     var pings: [PingRecord] = []
     var t = from
@@ -92,7 +103,9 @@ extension ConnectionTranscript {
     }
 
     /// We sent a close frame at `at`; `answered` says whether the peer's close came back.
-    func sendingClose(_ code: Int, _ reason: String = "", at: Double, answered: Bool, end: TransportEnd = .localTimeout, endAt: Double? = nil) -> ConnectionTranscript {
+    func sendingClose(
+        _ code: Int, _ reason: String = "", at: Double, answered: Bool, end: TransportEnd = .localTimeout, endAt: Double? = nil
+    ) -> ConnectionTranscript {
         var t = self
         t.frames.append(outbound("close", at: at, length: 2 + reason.utf8.count))
         let endTime = endAt ?? at + (answered ? 5 : 5000)

@@ -18,7 +18,8 @@ struct TranscriptFixtureFile: Decodable {
     var measurements: Measurements?
 
     var input: ClassificationInput {
-        ClassificationInput(transcript: transcript, direct: direct, measurements: measurements, expectations: expectations ?? ProbeExpectations())
+        ClassificationInput(
+            transcript: transcript, direct: direct, measurements: measurements, expectations: expectations ?? ProbeExpectations())
     }
 
     /// The file names of every fixture (sorted), read from the checked-in folder.

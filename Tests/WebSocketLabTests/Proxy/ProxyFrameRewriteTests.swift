@@ -25,9 +25,9 @@ struct ProxyFrameRewriteTests {
 
     /// Frames (opcode, payload) found after the response head.
     private func frames(in collector: ProxyTestHTTP.Collector) -> [(UInt8, String)] {
-        let bytes = Array(collector.text.utf8)
-        guard let end = collector.text.range(of: "\r\n\r\n") else { return [] }
-        let body = Array(bytes[collector.text.utf8.distance(from: collector.text.startIndex, to: end.upperBound)...])
+        let bytes = collector.raw
+        guard let end = (0..<max(bytes.count - 3, 0)).first(where: { bytes[$0..<($0 + 4)] == [13, 10, 13, 10] }) else { return [] }
+        let body = Array(bytes[(end + 4)...])
         var tracker = FrameBoundaryTracker()
         var found: [(UInt8, String)] = []
         var payload: [UInt8] = []

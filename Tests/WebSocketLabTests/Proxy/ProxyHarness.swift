@@ -83,6 +83,7 @@ enum ProxyTestHTTP {
         typealias InboundIn = ByteBuffer
         private let bytes = Mutex<[UInt8]>([])
         var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+        var raw: [UInt8] { bytes.withLock { $0 } }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var buffer = unwrapInboundIn(data)
             if let read = buffer.readBytes(length: buffer.readableBytes) { bytes.withLock { $0 += read } }

@@ -28,12 +28,21 @@ struct AuthChannelRule: ClassificationRule {
 
         var evidence: [Evidence] = front.map { r in
             let answer = r.status.map { "HTTP \($0)" } ?? r.closeCode.map { "close \($0)" } ?? ""
-            return Evidence(rule: RuleName.authChannel, observation: "through the front, the \(r.channel.rawValue) channel was \(r.accepted ? "accepted" : "rejected") \(answer)".trimmingCharacters(in: .whitespaces))
+            return Evidence(
+                rule: RuleName.authChannel,
+                observation: "through the front, the \(r.channel.rawValue) channel was \(r.accepted ? "accepted" : "rejected") \(answer)"
+                    .trimmingCharacters(in: .whitespaces))
         }
-        evidence += stripped.map { Evidence(rule: RuleName.authChannel, observation: "direct, the \($0.channel.rawValue) channel was accepted") }
+        evidence += stripped.map {
+            Evidence(rule: RuleName.authChannel, observation: "direct, the \($0.channel.rawValue) channel was accepted")
+        }
         if let none = directNone, survivors.isEmpty {
             let answer = none.status.map { "HTTP \($0)" } ?? none.closeCode.map { "close \($0)" } ?? "a rejection"
-            evidence.append(Evidence(rule: RuleName.authChannel, observation: "the backend's own answer without any credential is the same (\(answer)): the credential did not get through"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.authChannel,
+                    observation:
+                        "the backend's own answer without any credential is the same (\(answer)): the credential did not get through"))
         }
         let names = stripped.map { Self.carrier($0.channel) }.joined(separator: " and ")
         let alternative = survivors.first.map { "; the \($0.channel.rawValue) channel survives the front" } ?? ""

@@ -24,7 +24,9 @@ struct BareTransportEndRule: ClassificationRule {
         let endKind = context.transcript.close.transportEnd
         let base = Evidence(
             rule: RuleName.closeFrame,
-            observation: "transport ended (\(endKind.rawValue)) \(Describe.ms(lived)) after open with no close frame; last inbound frame \(Describe.ms(inSilence)) before the end, last outbound \(Describe.ms(outSilence)) before")
+            observation:
+                "transport ended (\(endKind.rawValue)) \(Describe.ms(lived)) after open with no close frame; last inbound frame \(Describe.ms(inSilence)) before the end, last outbound \(Describe.ms(outSilence)) before"
+        )
         var evidence = [base]
 
         // 1. Server keepalive whose close frame was lost.
@@ -32,20 +34,42 @@ struct BareTransportEndRule: ClassificationRule {
         if let firstUnanswered = f.unansweredServerPingsAtMs.first {
             let stall = end - (f.lastOutboundPongAtMs.map { max($0, open) } ?? open)
             let sinceFirstPing = end - firstUnanswered
-            if stall >= window.lowerBound.milliseconds, stall <= window.upperBound.milliseconds + 1000, sinceFirstPing <= window.upperBound.milliseconds {
-                evidence.append(Evidence(rule: RuleName.timingKeepalive, observation: "\(f.unansweredServerPingsAtMs.count) server pings went unanswered, the first \(Describe.ms(sinceFirstPing)) before the end; \(Describe.ms(stall)) without a pong from us"))
-                return Verdict(cause: .applicationKeepaliveTimeout, confidence: 0.6, summary: "The server's keepalive most likely gave up (\(Describe.seconds(stall)) after our pongs stopped) and its 1011 was lost: keep the client answering pings", evidence: evidence)
+            if stall >= window.lowerBound.milliseconds, stall <= window.upperBound.milliseconds + 1000,
+                sinceFirstPing <= window.upperBound.milliseconds
+            {
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.timingKeepalive,
+                        observation:
+                            "\(f.unansweredServerPingsAtMs.count) server pings went unanswered, the first \(Describe.ms(sinceFirstPing)) before the end; \(Describe.ms(stall)) without a pong from us"
+                    ))
+                return Verdict(
+                    cause: .applicationKeepaliveTimeout, confidence: 0.6,
+                    summary:
+                        "The server's keepalive most likely gave up (\(Describe.seconds(stall)) after our pongs stopped) and its 1011 was lost: keep the client answering pings",
+                    evidence: evidence)
             }
         }
 
         // 2. Timeout discovery confirms.
         if let m = context.measurements {
             if let cap = m.lifetimeMs, context.agree(cap, lived) {
-                evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "the lifetime probe (a ping every second) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation:
+                            "the lifetime probe (a ping every second) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
                 return lifetimeCap(lived, confidence: 0.9, evidence: evidence)
             }
-            if let idle = m.idleTimeoutMs, m.lifetimeMs == nil, context.agree(idle, min(inSilence, outSilence)) || context.agree(idle, inSilence) {
-                evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "the idle probe ended after \(Describe.ms(idle)) of silence while the probe with pings\(m.lifetimeProbeMs.map { " lived its full \(Describe.ms($0))" } ?? " was not cut"): pings keep it alive"))
+            if let idle = m.idleTimeoutMs, m.lifetimeMs == nil,
+                context.agree(idle, min(inSilence, outSilence)) || context.agree(idle, inSilence)
+            {
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation:
+                            "the idle probe ended after \(Describe.ms(idle)) of silence while the probe with pings\(m.lifetimeProbeMs.map { " lived its full \(Describe.ms($0))" } ?? " was not cut"): pings keep it alive"
+                    ))
                 return idleTimeout(idle, readOnly: false, confidence: 0.9, evidence: evidence)
             }
         }
@@ -55,10 +79,14 @@ struct BareTransportEndRule: ClassificationRule {
         if let m = f.lastMessage(before: end), end - m <= afterWindow, !f.inboundData(after: m, until: end),
             isOnlyUnansweredMessage(m, facts: f, end: end, inSilence: inSilence)
         {
-            evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "the end came \(Describe.ms(end - m)) after our message at \(Describe.ms(m)), which got no answer"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingAfterMessage,
+                    observation: "the end came \(Describe.ms(end - m)) after our message at \(Describe.ms(m)), which got no answer"))
             return Verdict(
                 cause: .applicationConnectionDropped, confidence: 0.55,
-                summary: "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too; rerun with --direct",
+                summary:
+                    "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too; rerun with --direct",
                 evidence: evidence)
         }
 
@@ -68,12 +96,18 @@ struct BareTransportEndRule: ClassificationRule {
             let (missing, missingEvidence) = MissingEventsRule.missingEvents(context)
         {
             let replies = replies.count
-            evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "the end came mid-reply: \(replies) frames answered our message at \(Describe.ms(m)), the last \(Describe.ms(end - lastReply)) before the end"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingAfterMessage,
+                    observation:
+                        "the end came mid-reply: \(replies) frames answered our message at \(Describe.ms(m)), the last \(Describe.ms(end - lastReply)) before the end"
+                ))
             evidence += missingEvidence
             let which = missing == ["(see step)"] ? "the remaining events" : missing.joined(separator: ", ")
             return Verdict(
                 cause: .applicationConnectionDropped, confidence: 0.5,
-                summary: "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log — rerun with --direct to rule out the front",
+                summary:
+                    "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log — rerun with --direct to rule out the front",
                 evidence: evidence)
         }
 
@@ -84,23 +118,37 @@ struct BareTransportEndRule: ClassificationRule {
         if inSilence >= minSilence, inSilence > cadence {
             let bothSilent = outSilence >= minSilence
             let n = bothSilent ? min(inSilence, outSilence) : inSilence
-            evidence.append(Evidence(
-                rule: RuleName.timingIdle,
-                observation: bothSilent
-                    ? "no frame in either direction for the last \(Describe.ms(n))"
-                    : "nothing from the peer for the last \(Describe.ms(inSilence)) while we kept sending (last outbound \(Describe.ms(outSilence)) before the end)"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingIdle,
+                    observation: bothSilent
+                        ? "no frame in either direction for the last \(Describe.ms(n))"
+                        : "nothing from the peer for the last \(Describe.ms(inSilence)) while we kept sending (last outbound \(Describe.ms(outSilence)) before the end)"
+                ))
             return idleTimeout(n, readOnly: !bothSilent, confidence: bothSilent ? 0.7 : 0.6, evidence: evidence)
         }
 
         // 6. Traffic flowed to the end: a cap on the connection's age, or a kill.
-        evidence.append(Evidence(rule: RuleName.timingLifetime, observation: "traffic flowed until the end (last inbound \(Describe.ms(inSilence)), last outbound \(Describe.ms(outSilence)) before it): not idle"))
+        evidence.append(
+            Evidence(
+                rule: RuleName.timingLifetime,
+                observation:
+                    "traffic flowed until the end (last inbound \(Describe.ms(inSilence)), last outbound \(Describe.ms(outSilence)) before it): not idle"
+            ))
         if let m = context.measurements, m.lifetimeProbeMs != nil {
-            let probe = m.lifetimeMs.map { "the lifetime probe ended after \(Describe.ms($0))" } ?? "the lifetime probe outlived its \(Describe.ms(m.lifetimeProbeMs ?? 0))"
-            evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "\(probe), not at \(Describe.ms(lived)): this end is no fixed cap"))
+            let probe =
+                m.lifetimeMs.map { "the lifetime probe ended after \(Describe.ms($0))" }
+                ?? "the lifetime probe outlived its \(Describe.ms(m.lifetimeProbeMs ?? 0))"
+            evidence.append(
+                Evidence(rule: RuleName.pingsVersusNoPings, observation: "\(probe), not at \(Describe.ms(lived)): this end is no fixed cap")
+            )
             return dropped(lived, endKind: endKind, confidence: 0.5, evidence: evidence)
         }
         if lived >= context.ms(\.minimumLifetime), let whole = nearWholeSeconds(lived, context: context) {
-            evidence.append(Evidence(rule: RuleName.timingLifetime, observation: "ended \(Describe.ms(lived)) after open, \(whole) — a configured timeout, not a random kill"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingLifetime,
+                    observation: "ended \(Describe.ms(lived)) after open, \(whole) — a configured timeout, not a random kill"))
             return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? 0.6 : 0.55, evidence: evidence)
         }
         return dropped(lived, endKind: endKind, confidence: 0.45, evidence: evidence)
@@ -116,7 +164,9 @@ struct BareTransportEndRule: ClassificationRule {
         }
         for (label, age) in ages {
             let seconds = (age / 1000).rounded()
-            if seconds >= 1, abs(age - seconds * 1000) <= tolerance { return "\(Int(seconds)) s \(label) to within \(Describe.ms(abs(age - seconds * 1000)))" }
+            if seconds >= 1, abs(age - seconds * 1000) <= tolerance {
+                return "\(Int(seconds)) s \(label) to within \(Describe.ms(abs(age - seconds * 1000)))"
+            }
         }
         return nil
     }
@@ -131,12 +181,14 @@ struct BareTransportEndRule: ClassificationRule {
     private func dropped(_ lived: Double, endKind: TransportEnd, confidence: Double, evidence: [Evidence]) -> Verdict {
         Verdict(
             cause: .infrastructureConnectionDropped, confidence: confidence,
-            summary: "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy; rerun with --direct, and with --lifetime-probe if it always ends at the same age",
+            summary:
+                "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy; rerun with --direct, and with --lifetime-probe if it always ends at the same age",
             evidence: evidence)
     }
 
     private func idleTimeout(_ n: Double, readOnly: Bool, confidence: Double, evidence: [Evidence]) -> Verdict {
-        let summary = readOnly
+        let summary =
+            readOnly
             ? "A proxy read timeout cut the connection after \(Describe.seconds(n)) with nothing from the backend (nginx proxy_read_timeout-style): raise it or have the server send pings/data more often"
             : "An idle timeout cut the connection after \(Describe.seconds(n)) of silence: send a ping every \(Describe.seconds(n / 2)) or less, or raise the proxy/load balancer idle timeout"
         return Verdict(cause: .idleTimeout, confidence: confidence, summary: summary, evidence: evidence)
@@ -145,7 +197,8 @@ struct BareTransportEndRule: ClassificationRule {
     private func lifetimeCap(_ n: Double, confidence: Double, evidence: [Evidence]) -> Verdict {
         Verdict(
             cause: .lifetimeCap, confidence: confidence,
-            summary: "A cap on connection age ended it \(Describe.seconds(n)) after open despite traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(n))) or reconnect before it; pings do not keep this connection alive",
+            summary:
+                "A cap on connection age ended it \(Describe.seconds(n)) after open despite traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(n))) or reconnect before it; pings do not keep this connection alive",
             evidence: evidence)
     }
 }

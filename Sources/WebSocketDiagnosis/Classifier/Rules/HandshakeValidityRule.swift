@@ -9,18 +9,24 @@ struct HandshakeValidityRule: ClassificationRule {
         let t = context.transcript
         let findings = t.findings
         func evidence(_ codes: [FindingCode]) -> [Evidence] {
-            findings.filter { codes.contains($0.code) }.map { Evidence(rule: RuleName.handshakeValidity, observation: "\($0.code): \($0.detail)") }
+            findings.filter { codes.contains($0.code) }.map {
+                Evidence(rule: RuleName.handshakeValidity, observation: "\($0.code): \($0.detail)")
+            }
         }
 
-        let notEchoed = findings.contains { $0.code == .subprotocolNotEchoed }
+        let notEchoed =
+            findings.contains { $0.code == .subprotocolNotEchoed }
             || (t.handshake?.status == 101 && !(t.request?.offeredSubprotocols.isEmpty ?? true) && t.handshake?.subprotocol == nil)
         if notEchoed {
             let offered = t.request?.offeredSubprotocols.joined(separator: ", ") ?? "?"
             var ev = evidence([.subprotocolNotEchoed])
-            if ev.isEmpty { ev = [Evidence(rule: RuleName.handshakeValidity, observation: "offered subprotocols [\(offered)], the 101 selected none")] }
+            if ev.isEmpty {
+                ev = [Evidence(rule: RuleName.handshakeValidity, observation: "offered subprotocols [\(offered)], the 101 selected none")]
+            }
             return Verdict(
                 cause: .subprotocolNotEchoed, confidence: 0.85,
-                summary: "The server selected none of the offered subprotocols (\(offered)), so the client must fail the connection: make the server echo one (e.g. jwt-auth)",
+                summary:
+                    "The server selected none of the offered subprotocols (\(offered)), so the client must fail the connection: make the server echo one (e.g. jwt-auth)",
                 evidence: ev)
         }
         var ev = evidence(Self.headerFaults)
@@ -30,21 +36,24 @@ struct HandshakeValidityRule: ClassificationRule {
         if !ev.isEmpty {
             return Verdict(
                 cause: .handshakeError, confidence: 0.8,
-                summary: "The 101 answer is not a valid WebSocket handshake (\(ev.map(\.observation).first ?? "")): fix the server's upgrade code or whatever rewrites the response",
+                summary:
+                    "The 101 answer is not a valid WebSocket handshake (\(ev.map(\.observation).first ?? "")): fix the server's upgrade code or whatever rewrites the response",
                 evidence: ev)
         }
         ev = evidence(Self.negotiationFaults)
         if !ev.isEmpty {
             return Verdict(
                 cause: .handshakeError, confidence: 0.75,
-                summary: "The server selected something the client never offered: it must only pick from the offered subprotocols/extensions",
+                summary:
+                    "The server selected something the client never offered: it must only pick from the offered subprotocols/extensions",
                 evidence: ev)
         }
         ev = evidence(Self.responseFaults)
         if !ev.isEmpty, !context.facts.opened || findings.contains(where: { $0.code == .garbageAfterUpgrade }) {
             return Verdict(
                 cause: .handshakeError, confidence: 0.6,
-                summary: "The answer to the upgrade is not valid HTTP/WebSocket: check what listens on \(t.target.host):\(t.target.port) (wrong port, TLS mismatch, broken proxy)",
+                summary:
+                    "The answer to the upgrade is not valid HTTP/WebSocket: check what listens on \(t.target.host):\(t.target.port) (wrong port, TLS mismatch, broken proxy)",
                 evidence: ev)
         }
         return nil

@@ -11,16 +11,22 @@ struct HealthyRule: ClassificationRule {
         switch t.close.transportEnd {
         case .stillOpen: parts.append("still open when observation stopped")
         default:
-            if let r = f.received { parts.append("closed \(Describe.close(code: r.code, reason: r.reason))") }
-            else if let s = f.sent { parts.append("we closed \(Describe.close(code: s.code, reason: s.reason))") }
+            if let r = f.received {
+                parts.append("closed \(Describe.close(code: r.code, reason: r.reason))")
+            } else if let s = f.sent {
+                parts.append("we closed \(Describe.close(code: s.code, reason: s.reason))")
+            }
         }
         let passed = context.steps.filter { $0.status == .passed }.map(\.name.rawValue)
         var evidence = [Evidence(rule: RuleName.healthy, observation: parts.joined(separator: "; "))]
-        if !passed.isEmpty { evidence.append(Evidence(rule: RuleName.probeSteps, observation: "steps passed: \(passed.joined(separator: ", "))")) }
+        if !passed.isEmpty {
+            evidence.append(Evidence(rule: RuleName.probeSteps, observation: "steps passed: \(passed.joined(separator: ", "))"))
+        }
         let exercised = !t.frames.isEmpty || !passed.isEmpty
         return Verdict(
             cause: .healthy, confidence: exercised ? 0.9 : 0.7,
-            summary: "Healthy: the connection opened\(rtts.isEmpty ? "" : ", answered pings") and ended cleanly; nothing to fix on this path",
+            summary:
+                "Healthy: the connection opened\(rtts.isEmpty ? "" : ", answered pings") and ended cleanly; nothing to fix on this path",
             evidence: evidence)
     }
 }

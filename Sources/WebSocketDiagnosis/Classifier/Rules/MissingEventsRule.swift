@@ -6,7 +6,8 @@ struct MissingEventsRule: ClassificationRule {
         let which = missing == ["(see step)"] ? "expected events" : missing.joined(separator: ", ")
         return Verdict(
             cause: .missingEvents, confidence: 0.7,
-            summary: "The connection stayed up but \(which) never arrived: check that the agent emits every event to this connection and user",
+            summary:
+                "The connection stayed up but \(which) never arrived: check that the agent emits every event to this connection and user",
             evidence: evidence)
     }
 
@@ -22,7 +23,12 @@ struct MissingEventsRule: ClassificationRule {
                 if let i = remaining.firstIndex(of: event) { remaining.remove(at: i) } else { missing.append(event) }
             }
             if !missing.isEmpty {
-                evidence.append(Evidence(rule: RuleName.expectedEvents, observation: "expected \(e.expectedEvents.count) events [\(e.expectedEvents.joined(separator: ", "))], received [\(e.receivedEvents.joined(separator: ", "))]; missing [\(missing.joined(separator: ", "))]"))
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.expectedEvents,
+                        observation:
+                            "expected \(e.expectedEvents.count) events [\(e.expectedEvents.joined(separator: ", "))], received [\(e.receivedEvents.joined(separator: ", "))]; missing [\(missing.joined(separator: ", "))]"
+                    ))
             }
         }
         if missing.isEmpty, let step = context.steps.first(where: { $0.name == .agentEvents && $0.status == .failed }) {

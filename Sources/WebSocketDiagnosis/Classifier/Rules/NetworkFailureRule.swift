@@ -47,7 +47,8 @@ struct NetworkFailureRule: ClassificationRule {
     private func reset(target: String, evidence: [Evidence]) -> Verdict {
         Verdict(
             cause: .networkReset, confidence: 0.8,
-            summary: "The connection to \(target) was reset before any HTTP answer: check firewalls, proxies and the listener's accept limits",
+            summary:
+                "The connection to \(target) was reset before any HTTP answer: check firewalls, proxies and the listener's accept limits",
             evidence: evidence)
     }
 }

@@ -10,7 +10,8 @@ struct PeerProtocolViolationRule: ClassificationRule {
         let found = context.transcript.findings.filter { Self.violations.contains($0.code) }
         guard let first = found.first else { return nil }
         let evidence = found.map { f in
-            Evidence(rule: RuleName.peerProtocolViolation, observation: "\(f.code)\(f.atMs.map { " at \(Describe.ms($0))" } ?? ""): \(f.detail)")
+            Evidence(
+                rule: RuleName.peerProtocolViolation, observation: "\(f.code)\(f.atMs.map { " at \(Describe.ms($0))" } ?? ""): \(f.detail)")
         }
         return Verdict(
             cause: .protocolError, confidence: 0.85,

@@ -11,7 +11,12 @@ struct ReceivedCloseRule: ClassificationRule {
         let closeText = Describe.close(code: code, reason: reason)
         let order = context.transcript.close.order
         let who = order == .sentFirst ? "the peer answered our close with" : "received close frame"
-        var evidence = [Evidence(rule: RuleName.closeFrame, observation: "\(who) \(closeText) at \(Describe.ms(r.atMs))\(f.openAtMs.map { ", \(Describe.ms(r.atMs - $0)) after open" } ?? "")")]
+        var evidence = [
+            Evidence(
+                rule: RuleName.closeFrame,
+                observation:
+                    "\(who) \(closeText) at \(Describe.ms(r.atMs))\(f.openAtMs.map { ", \(Describe.ms(r.atMs - $0)) after open" } ?? "")")
+        ]
         // Our own close came first: the code is an echo, not the peer's decision.
         if order == .sentFirst, let s = f.sent, s.code == code { return nil }
 
@@ -27,51 +32,100 @@ struct ReceivedCloseRule: ClassificationRule {
                 return keepalive(context, r: r, evidence: evidence + [reasonEvidence("a server keepalive giving up")])
             }
             if Fingerprints.isNotReady(reason: reason) {
-                return Verdict(cause: .notReady, confidence: 0.85, summary: "The application is not ready yet (1011 \"\(reason)\"): wait for readiness before routing traffic, or retry with backoff", evidence: evidence + [reasonEvidence("a readiness guard")])
+                return Verdict(
+                    cause: .notReady, confidence: 0.85,
+                    summary:
+                        "The application is not ready yet (1011 \"\(reason)\"): wait for readiness before routing traffic, or retry with backoff",
+                    evidence: evidence + [reasonEvidence("a readiness guard")])
             }
             if Fingerprints.isAuthFailure(reason: reason) {
-                return Verdict(cause: .authRejected, confidence: 0.7, summary: "The application rejected the credential after connect (1011 \"\(reason)\" — should be 1008): check the token and the signing secret", evidence: evidence + [reasonEvidence("an authentication failure")])
+                return Verdict(
+                    cause: .authRejected, confidence: 0.7,
+                    summary:
+                        "The application rejected the credential after connect (1011 \"\(reason)\" — should be 1008): check the token and the signing secret",
+                    evidence: evidence + [reasonEvidence("an authentication failure")])
             }
             let where_ = afterMessage != nil ? "right after our message" : "after connect"
             return Verdict(
                 cause: .internalErrorClose, confidence: afterMessage != nil ? 0.85 : 0.75,
-                summary: "The application hit an error and closed with 1011 \(where_): find the exception in the backend log around \(Describe.ms(r.atMs))",
+                summary:
+                    "The application hit an error and closed with 1011 \(where_): find the exception in the backend log around \(Describe.ms(r.atMs))",
                 evidence: evidence)
         case 1008:
             if Fingerprints.isValidationErrorList(reason: reason) {
-                return Verdict(cause: .validationError, confidence: 0.8, summary: "The application rejected a message as invalid (1008 with a validation error list): fix the message shape", evidence: evidence + [reasonEvidence("a validation error list")])
+                return Verdict(
+                    cause: .validationError, confidence: 0.8,
+                    summary: "The application rejected a message as invalid (1008 with a validation error list): fix the message shape",
+                    evidence: evidence + [reasonEvidence("a validation error list")])
             }
-            return Verdict(cause: .authRejected, confidence: 0.8, summary: "The application rejected the connection by policy (1008\(reason.isEmpty ? "" : " \"\(reason)\"")): check the credential, its claims and the origin", evidence: evidence)
+            return Verdict(
+                cause: .authRejected, confidence: 0.8,
+                summary:
+                    "The application rejected the connection by policy (1008\(reason.isEmpty ? "" : " \"\(reason)\"")): check the credential, its claims and the origin",
+                evidence: evidence)
         case 1009:
             let size = f.largestOutboundFrame.map { " the \($0.length)-byte message" } ?? " a message"
             if let big = f.largestOutboundFrame {
-                evidence.append(Evidence(rule: RuleName.timingAfterMessage, observation: "largest message we sent: \(big.length) bytes at \(Describe.ms(big.atMs))"))
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.timingAfterMessage,
+                        observation: "largest message we sent: \(big.length) bytes at \(Describe.ms(big.atMs))"))
             }
-            return Verdict(cause: .messageTooBig, confidence: 0.9, summary: "The application refused\(size) as too big (1009): raise its max message size or send smaller messages", evidence: evidence)
+            return Verdict(
+                cause: .messageTooBig, confidence: 0.9,
+                summary: "The application refused\(size) as too big (1009): raise its max message size or send smaller messages",
+                evidence: evidence)
         case 1002, 1007:
-            return Verdict(cause: .protocolError, confidence: 0.75, summary: "The peer says our frames broke the protocol (\(closeText)): check the client's framing and any proxy that rewrites frames", evidence: evidence)
+            return Verdict(
+                cause: .protocolError, confidence: 0.75,
+                summary:
+                    "The peer says our frames broke the protocol (\(closeText)): check the client's framing and any proxy that rewrites frames",
+                evidence: evidence)
         case 1003:
             let offered = context.transcript.request?.offeredSubprotocols ?? []
             if !offered.isEmpty, context.transcript.handshake?.subprotocol == nil {
-                return Verdict(cause: .subprotocolNotEchoed, confidence: 0.7, summary: "The server supports none of the offered subprotocols (closed 1003): offer one it supports", evidence: evidence)
+                return Verdict(
+                    cause: .subprotocolNotEchoed, confidence: 0.7,
+                    summary: "The server supports none of the offered subprotocols (closed 1003): offer one it supports", evidence: evidence
+                )
             }
-            return Verdict(cause: .protocolError, confidence: 0.6, summary: "The application does not accept the data type we sent (1003): send text or binary as it expects", evidence: evidence)
+            return Verdict(
+                cause: .protocolError, confidence: 0.6,
+                summary: "The application does not accept the data type we sent (1003): send text or binary as it expects",
+                evidence: evidence)
         case 1012:
-            return Verdict(cause: .applicationRestart, confidence: 0.85, summary: "The application restarted (1012): reconnect with backoff; drain connections gracefully on deploys", evidence: evidence)
+            return Verdict(
+                cause: .applicationRestart, confidence: 0.85,
+                summary: "The application restarted (1012): reconnect with backoff; drain connections gracefully on deploys",
+                evidence: evidence)
         case 1001:
             if Fingerprints.isEdgeRestart(reason: reason) {
-                return Verdict(cause: .edgeRestart, confidence: 0.85, summary: "The edge proxy restarted (1001 \"\(reason)\"): reconnect with backoff; this is routine at the edge", evidence: evidence + [reasonEvidence("an edge proxy restarting")])
+                return Verdict(
+                    cause: .edgeRestart, confidence: 0.85,
+                    summary: "The edge proxy restarted (1001 \"\(reason)\"): reconnect with backoff; this is routine at the edge",
+                    evidence: evidence + [reasonEvidence("an edge proxy restarting")])
             }
-            return Verdict(cause: .applicationRestart, confidence: 0.7, summary: "The server is going away (1001): it is shutting down or redeploying; reconnect with backoff", evidence: evidence)
+            return Verdict(
+                cause: .applicationRestart, confidence: 0.7,
+                summary: "The server is going away (1001): it is shutting down or redeploying; reconnect with backoff", evidence: evidence)
         case 1013:
-            return Verdict(cause: .notReady, confidence: 0.65, summary: "The application is overloaded (1013 try again later): retry with backoff or add capacity", evidence: evidence)
+            return Verdict(
+                cause: .notReady, confidence: 0.65,
+                summary: "The application is overloaded (1013 try again later): retry with backoff or add capacity", evidence: evidence)
         case 3000..<5000:
-            return Verdict(cause: .applicationDefinedClose, confidence: 0.6, summary: "The application closed with its own code \(closeText): look the code up in its documentation", evidence: evidence)
+            return Verdict(
+                cause: .applicationDefinedClose, confidence: 0.6,
+                summary: "The application closed with its own code \(closeText): look the code up in its documentation", evidence: evidence)
         default:
             if !CloseCode(code).isValidOnWire {
-                return Verdict(cause: .protocolError, confidence: 0.7, summary: "The peer sent close code \(code), which must never be on the wire: fix the server's close handling", evidence: evidence)
+                return Verdict(
+                    cause: .protocolError, confidence: 0.7,
+                    summary: "The peer sent close code \(code), which must never be on the wire: fix the server's close handling",
+                    evidence: evidence)
             }
-            return Verdict(cause: .inconclusive, confidence: 0.3, summary: "The peer closed with \(closeText): not a known failure signature; read the server log", evidence: evidence)
+            return Verdict(
+                cause: .inconclusive, confidence: 0.3,
+                summary: "The peer closed with \(closeText): not a known failure signature; read the server log", evidence: evidence)
         }
     }
 
@@ -80,7 +134,9 @@ struct ReceivedCloseRule: ClassificationRule {
         guard let m = context.facts.lastMessage(before: end), end - m <= context.ms(\.afterMessageWindow),
             !context.facts.inboundData(after: m, until: end - 0.0001)
         else { return nil }
-        return Evidence(rule: RuleName.timingAfterMessage, observation: "\(Describe.ms(end - m)) after our message at \(Describe.ms(m)), with no answer to it")
+        return Evidence(
+            rule: RuleName.timingAfterMessage,
+            observation: "\(Describe.ms(end - m)) after our message at \(Describe.ms(m)), with no answer to it")
     }
 
     /// 1011 keepalive: timing against the moment pongs stopped (our last pong, or the first ping we left unanswered).
@@ -90,19 +146,34 @@ struct ReceivedCloseRule: ClassificationRule {
         let window = context.thresholds.keepaliveStallWindow
         let lo = window.lowerBound.milliseconds, hi = window.upperBound.milliseconds
         var confidence = 0.75
-        var summary = "The server's keepalive gave up (1011 \"\(r.reason)\"): its pings got no pong — keep the client's event loop free to answer pings, and make sure proxies forward pong frames"
+        var summary =
+            "The server's keepalive gave up (1011 \"\(r.reason)\"): its pings got no pong — keep the client's event loop free to answer pings, and make sure proxies forward pong frames"
         if let firstUnanswered = f.unansweredServerPingsAtMs.first {
             let stall = r.atMs - (f.lastOutboundPongAtMs ?? firstUnanswered)
-            evidence.append(Evidence(rule: RuleName.timingKeepalive, observation: "\(f.unansweredServerPingsAtMs.count) server pings went unanswered by us, the first at \(Describe.ms(firstUnanswered)); the close came \(Describe.ms(stall)) after pongs stopped"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingKeepalive,
+                    observation:
+                        "\(f.unansweredServerPingsAtMs.count) server pings went unanswered by us, the first at \(Describe.ms(firstUnanswered)); the close came \(Describe.ms(stall)) after pongs stopped"
+                ))
             confidence = stall >= lo && stall <= hi ? 0.9 : 0.8
-            summary = "The server closed 1011 \"\(r.reason)\" \(Describe.seconds(stall)) after our pongs stopped: keep the client's event loop free to answer pings"
+            summary =
+                "The server closed 1011 \"\(r.reason)\" \(Describe.seconds(stall)) after our pongs stopped: keep the client's event loop free to answer pings"
         } else if let lastPong = f.lastOutboundPongAtMs {
             let stall = r.atMs - lastPong
-            evidence.append(Evidence(rule: RuleName.timingKeepalive, observation: "we answered every server ping; our last pong left \(Describe.ms(stall)) before the close: the pongs were lost on the path or arrived too late"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingKeepalive,
+                    observation:
+                        "we answered every server ping; our last pong left \(Describe.ms(stall)) before the close: the pongs were lost on the path or arrived too late"
+                ))
             confidence = 0.6
         } else if let open = f.openAtMs {
             let since = r.atMs - open
-            evidence.append(Evidence(rule: RuleName.timingKeepalive, observation: "no server ping reached us; the close came \(Describe.ms(since)) after open"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.timingKeepalive,
+                    observation: "no server ping reached us; the close came \(Describe.ms(since)) after open"))
             confidence = since >= lo && since <= hi ? 0.75 : 0.65
         }
         return Verdict(cause: .applicationKeepaliveTimeout, confidence: confidence, summary: summary, evidence: evidence)

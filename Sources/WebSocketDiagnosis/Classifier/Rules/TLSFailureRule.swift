@@ -8,7 +8,8 @@ struct TLSFailureRule: ClassificationRule {
         if let failure = t.failure, failure.kind == "tls-configuration" {
             return Verdict(
                 cause: .inconclusive, confidence: 0.3,
-                summary: "The client's own TLS configuration is unusable (\(failure.detail)): fix the CA or certificate files given to the probe",
+                summary:
+                    "The client's own TLS configuration is unusable (\(failure.detail)): fix the CA or certificate files given to the probe",
                 evidence: [Evidence(rule: RuleName.tlsVerification, observation: "TLS was never attempted: \(failure.detail)")])
         }
         let detail = t.tls?.failureDetail ?? t.failure?.detail
@@ -20,9 +21,12 @@ struct TLSFailureRule: ClassificationRule {
         var evidence = [Evidence(rule: RuleName.tlsVerification, observation: observation)]
         if let leaf = t.tls?.chain.first {
             let sans = leaf.subjectAlternativeNames.isEmpty ? "none" : leaf.subjectAlternativeNames.joined(separator: ", ")
-            evidence.append(Evidence(
-                rule: RuleName.tlsVerification,
-                observation: "leaf \(leaf.subject), issuer \(leaf.issuer), valid \(leaf.notBefore) – \(leaf.notAfter), SANs: \(sans); chain of \(t.tls?.chain.count ?? 0)"))
+            evidence.append(
+                Evidence(
+                    rule: RuleName.tlsVerification,
+                    observation:
+                        "leaf \(leaf.subject), issuer \(leaf.issuer), valid \(leaf.notBefore) – \(leaf.notAfter), SANs: \(sans); chain of \(t.tls?.chain.count ?? 0)"
+                ))
         }
         let host = t.target.host
         switch reason {
@@ -32,10 +36,13 @@ struct TLSFailureRule: ClassificationRule {
                 summary: "Port \(t.target.port) does not speak TLS: use ws:// or point wss:// at the TLS listener",
                 evidence: evidence)
         case .selfSigned, .unknownIssuer, .missingIntermediate:
-            let fix = reason == .missingIntermediate
+            let fix =
+                reason == .missingIntermediate
                 ? "serve the full chain (leaf + intermediates) on \(host)"
                 : "use a certificate from a trusted CA on \(host), or trust its CA on the client"
-            return Verdict(cause: .untrustedChain, confidence: 0.9, summary: "The server's certificate chain is not trusted (\(reason.rawValue)): \(fix)", evidence: evidence)
+            return Verdict(
+                cause: .untrustedChain, confidence: 0.9,
+                summary: "The server's certificate chain is not trusted (\(reason.rawValue)): \(fix)", evidence: evidence)
         case .expired, .notYetValid:
             return Verdict(
                 cause: .expiredCertificate, confidence: 0.9,

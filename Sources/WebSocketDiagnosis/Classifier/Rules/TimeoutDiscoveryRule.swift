@@ -9,26 +9,42 @@ struct TimeoutDiscoveryRule: ClassificationRule {
         func endedBare(_ t: ConnectionTranscript?) -> Bool { t.map { $0.close.received == nil } ?? true }
 
         if let cap = m.lifetimeMs, endedBare(m.lifetimeTranscript) {
-            var evidence = [Evidence(rule: RuleName.timingLifetime, observation: "the lifetime probe (a ping every second) ended after \(Describe.ms(cap)) with no close frame")]
+            var evidence = [
+                Evidence(
+                    rule: RuleName.timingLifetime,
+                    observation: "the lifetime probe (a ping every second) ended after \(Describe.ms(cap)) with no close frame")
+            ]
             var confidence = 0.8
             if let idle = m.idleTimeoutMs, context.agree(idle, cap) {
-                evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "the silent probe ended after \(Describe.ms(idle)) too: pings made no difference"))
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation: "the silent probe ended after \(Describe.ms(idle)) too: pings made no difference"))
                 confidence = 0.9
             }
             return Verdict(
                 cause: .lifetimeCap, confidence: confidence,
-                summary: "Connections are cut \(Describe.seconds(cap)) after open whatever the traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(cap))) or reconnect before it; pings do not keep this connection alive",
+                summary:
+                    "Connections are cut \(Describe.seconds(cap)) after open whatever the traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(cap))) or reconnect before it; pings do not keep this connection alive",
                 evidence: evidence)
         }
         if let idle = m.idleTimeoutMs, m.lifetimeMs == nil, endedBare(m.idleTranscript) {
-            var evidence = [Evidence(rule: RuleName.timingIdle, observation: "the silent probe (no data, no pings) ended after \(Describe.ms(idle)) with no close frame")]
+            var evidence = [
+                Evidence(
+                    rule: RuleName.timingIdle,
+                    observation: "the silent probe (no data, no pings) ended after \(Describe.ms(idle)) with no close frame")
+            ]
             let pingsTested = m.lifetimeProbeMs != nil
             if let probe = m.lifetimeProbeMs {
-                evidence.append(Evidence(rule: RuleName.pingsVersusNoPings, observation: "the probe with a ping every second lived its full \(Describe.ms(probe)): pings keep it alive"))
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation: "the probe with a ping every second lived its full \(Describe.ms(probe)): pings keep it alive"))
             }
             return Verdict(
                 cause: .idleTimeout, confidence: pingsTested ? 0.9 : 0.65,
-                summary: "Silent connections are cut after \(Describe.seconds(idle)): send a ping every \(Describe.seconds(idle / 2)) or less, or raise the idle timeout of the proxy/load balancer",
+                summary:
+                    "Silent connections are cut after \(Describe.seconds(idle)): send a ping every \(Describe.seconds(idle / 2)) or less, or raise the idle timeout of the proxy/load balancer",
                 evidence: evidence)
         }
         return nil

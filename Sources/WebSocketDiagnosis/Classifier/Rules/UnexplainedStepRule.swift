@@ -6,7 +6,8 @@ struct UnexplainedStepRule: ClassificationRule {
         guard !failed.isEmpty || failure != nil else { return nil }
         var evidence = failed.map { Evidence(rule: RuleName.probeSteps, observation: "step \($0.name.rawValue) failed: \($0.detail)") }
         if let failure {
-            evidence.append(Evidence(rule: RuleName.probeSteps, observation: "\(failure.stage.rawValue) \(failure.kind): \(failure.detail)"))
+            evidence.append(
+                Evidence(rule: RuleName.probeSteps, observation: "\(failure.stage.rawValue) \(failure.kind): \(failure.detail)"))
         }
         let first = failed.first.map { "step \($0.name.rawValue)" } ?? "stage \(failure?.stage.rawValue ?? "?")"
         return Verdict(

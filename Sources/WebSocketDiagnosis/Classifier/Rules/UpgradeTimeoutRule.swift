@@ -18,18 +18,22 @@ struct UpgradeTimeoutRule: ClassificationRule {
         let t = context.transcript
         let waited = failure.atMs.flatMap { at in t.timings.requestWrittenAtMs.map { at - $0 } } ?? failure.atMs
         let waitText = waited.map { " for \(Describe.ms($0))" } ?? ""
-        var evidence = [Evidence(rule: RuleName.upgradeTimeout, observation: "request written, no HTTP answer\(waitText): \(failure.detail)")]
+        var evidence = [
+            Evidence(rule: RuleName.upgradeTimeout, observation: "request written, no HTTP answer\(waitText): \(failure.detail)")
+        ]
         if let d = context.directEvidence { evidence.append(d) }
         switch context.directOutcome {
         case .opened:
             return Verdict(
                 cause: .upgradeTimeout, confidence: 0.8,
-                summary: "The front held the upgrade with no answer\(waitText) while the backend answers direct: check cold starts, queueing and the front's upstream timeout",
+                summary:
+                    "The front held the upgrade with no answer\(waitText) while the backend answers direct: check cold starts, queueing and the front's upstream timeout",
                 evidence: evidence)
         case .unreachable(let why) where why.lowercased().contains("timeout"):
             return Verdict(
                 cause: .applicationHandshakeTimeout, confidence: 0.75,
-                summary: "The backend does not answer the upgrade in time, direct too: find what blocks its accept path (slow start-up, blocked event loop)",
+                summary:
+                    "The backend does not answer the upgrade in time, direct too: find what blocks its accept path (slow start-up, blocked event loop)",
                 evidence: evidence)
         default:
             return Verdict(
@@ -40,12 +44,17 @@ struct UpgradeTimeoutRule: ClassificationRule {
     }
 
     private func closedWithoutAnswer(_ context: ClassificationContext, failure: ProbeFailure) -> Verdict {
-        var evidence = [Evidence(rule: RuleName.upgradeTimeout, observation: "the connection ended before a complete HTTP answer to the upgrade: \(failure.detail)")]
+        var evidence = [
+            Evidence(
+                rule: RuleName.upgradeTimeout,
+                observation: "the connection ended before a complete HTTP answer to the upgrade: \(failure.detail)")
+        ]
         if let d = context.directEvidence { evidence.append(d) }
         if context.directOutcome == .opened {
             return Verdict(
                 cause: .upgradeRejected, confidence: 0.65,
-                summary: "The front closes the connection instead of answering the upgrade while the backend upgrades direct: check the front's WebSocket support and its error log",
+                summary:
+                    "The front closes the connection instead of answering the upgrade while the backend upgrades direct: check the front's WebSocket support and its error log",
                 evidence: evidence)
         }
         let scheme = context.transcript.target.isSecure ? "" : " (a ws:// request to a TLS port ends like this too)"
