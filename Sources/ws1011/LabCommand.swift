@@ -17,7 +17,7 @@ struct LabCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var host: String = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("Serve wss:// with this certificate: valid, expired, wrong-host, self-signed, no-intermediate.", valueName: "VARIANT"))
+    @Option(help: ArgumentHelp("Serve wss:// with this certificate: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
     var tls: String?
 
     @Option(name: .customLong("app-fault"), help: ArgumentHelp("An application fault NAME[:k=v,…] (repeatable), e.g. internal-error, not-ready:for=5s.", valueName: "SPEC"))
@@ -35,7 +35,10 @@ struct LabCommand: AsyncParsableCommand {
             throw UsageError("\(error.description) (application faults: \(AppFaultRegistry.names.joined(separator: ", ")))")
         }
         if let tls {
-            throw UsageError("--tls \(tls): the lab cannot serve wss:// in this build yet; run without --tls")
+            guard let variant = TLSVariant(rawValue: tls.lowercased()) else {
+                throw UsageError("unknown --tls '\(tls)': use one of \(TLSVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            configuration.tls = variant
         }
         let lab = try await LabServer.start(configuration)
         var lines = [
@@ -48,7 +51,7 @@ struct LabCommand: AsyncParsableCommand {
         if let pem = lab.rootCertificatePEM {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-lab-ca-\(getpid()).pem").path
             try Data(pem.utf8).write(to: URL(fileURLWithPath: path))
-            lines.append("  CA file:       \(path)")
+            lines.append("  CA file:       \(path)\(lab.tlsVariant.map { "  (serving the \($0.rawValue) certificate)" } ?? "")")
             caArgument = " --ca-file \(path)"
         }
         if !configuration.appFaults.isEmpty {
@@ -63,6 +66,9 @@ struct LabCommand: AsyncParsableCommand {
         let sig = await TerminationSignal.wait()
         Console.out("\nreceived signal \(sig), shutting down…\n")
         await lab.shutdown()
+        if !caArgument.isEmpty {
+            try? FileManager.default.removeItem(atPath: String(caArgument.dropFirst(" --ca-file ".count)))
+        }
         Console.out("lab stopped\n")
     }
 }

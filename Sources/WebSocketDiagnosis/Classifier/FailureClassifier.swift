@@ -22,6 +22,11 @@
 /// When the input has a direct run and the winning rule did not already compare paths, the same rules
 /// judge the direct run alone and ``DirectComparison`` refines the verdict (rule 4: both ways →
 /// application, front only → infrastructure, an application close only through the front → integration).
+///
+/// Adding a rule: write a small `struct SomethingRule: ClassificationRule` in `Rules/` that returns a
+/// verdict only when its observations are present (with the numbers in its evidence, and a one-line
+/// summary that says what to do), test it alone on fixture transcripts including the near-misses it
+/// must not claim, then insert it in ``rules`` at the layer it belongs to and list it above.
 public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [

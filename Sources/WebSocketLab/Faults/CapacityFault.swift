@@ -5,6 +5,7 @@ public struct CapacityFault: HandshakeFault {
         name: "capacity", summary: "HTTP 429 above a number of concurrent WebSocket connections",
         parameters: [.init("max", "concurrent WebSocket connections allowed; required")])
 
+    /// Concurrent WebSocket connections allowed.
     public var max: Int
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

@@ -6,7 +6,9 @@ public struct DelayUpgradeFault: HandshakeFault {
         parameters: [.init("for", "how long; required"), .init("count", "only the first N upgrades; default 0 = all")],
         defaultDirection: .upstream)
 
+    /// How long each upgrade is held.
     public var delay: Duration
+    /// Only the first `count` upgrades are held; 0 holds all.
     public var count: Int
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

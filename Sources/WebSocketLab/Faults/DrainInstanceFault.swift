@@ -9,8 +9,11 @@ public struct DrainInstanceFault: InstanceFault {
             .init("after", "delay after installing; default 0s"),
         ])
 
+    /// The drained instance (0-based).
     public var instance: Int
+    /// FIN (killed) or 1001 (graceful).
     public var drainMode: DrainMode
+    /// Delay between installing the fault and the drain.
     public var drainAfter: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

@@ -8,6 +8,7 @@ public struct IdleTimeoutFault: ConnectionTimerFault {
         name: "idle-timeout", summary: "TCP close, no close frame, after a time with no data",
         parameters: [.init("after", "silence before the close, e.g. 60s; required")])
 
+    /// Silence before the close.
     public var after: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

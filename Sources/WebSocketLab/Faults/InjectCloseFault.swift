@@ -10,8 +10,11 @@ public struct InjectCloseFault: ConnectionTimerFault {
         ],
         defaultDirection: .downstream)
 
+    /// The close code sent.
     public var code: Int
+    /// The close reason sent (≤ 123 bytes).
     public var reason: String
+    /// Time after the 101.
     public var after: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

@@ -5,6 +5,7 @@ public struct LifetimeCapFault: ConnectionTimerFault {
         name: "lifetime-cap", summary: "TCP close, no close frame, a fixed time after connect",
         parameters: [.init("after", "connection lifetime, e.g. 300s; required")])
 
+    /// Connection lifetime, counted from the TCP accept.
     public var after: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

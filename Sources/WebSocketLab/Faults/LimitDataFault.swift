@@ -7,6 +7,7 @@ public struct LimitDataFault: StreamFault {
         name: "limit-data", summary: "close the connection after a number of bytes",
         parameters: [.init("bytes", "bytes forwarded before the close; required")])
 
+    /// Bytes forwarded before the close.
     public var bytes: Int
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

@@ -9,7 +9,9 @@ public struct RejectUpgradeFault: HandshakeFault {
     /// Statuses a front end really answers an upgrade with.
     public static let allowedStatuses = [403, 429, 502, 503, 504]
 
+    /// The status answered.
     public var status: Int
+    /// The response body.
     public var body: String
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

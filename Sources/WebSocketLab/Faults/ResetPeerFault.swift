@@ -5,6 +5,7 @@ public struct ResetPeerFault: ConnectionTimerFault {
         name: "reset-peer", summary: "reset both TCP connections (RST) a time after the upgrade",
         parameters: [.init("after", "time after the 101; default 0s")])
 
+    /// Time after the 101.
     public var after: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

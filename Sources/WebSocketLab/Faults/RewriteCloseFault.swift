@@ -7,6 +7,7 @@ public struct RewriteCloseFault: FrameFault {
 
     /// The code to match; nil matches every close frame with a code.
     public var from: Int?
+    /// The code written instead.
     public var to: Int
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

@@ -11,8 +11,11 @@ public struct SlicerFault: StreamFault {
             .init("delay", "pause between pieces; default 1ms"),
         ])
 
+    /// Average piece size in bytes.
     public var size: Int
+    /// Random spread of the piece size.
     public var variation: Int
+    /// Pause between pieces.
     public var delay: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

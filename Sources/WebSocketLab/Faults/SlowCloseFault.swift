@@ -8,6 +8,7 @@ public struct SlowCloseFault: StreamFault {
         name: "slow-close", summary: "delay passing on a TCP close by a fixed time",
         parameters: [.init("delay", "how long the close is held; default 1s")])
 
+    /// How long the close is held.
     public var delay: Duration
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

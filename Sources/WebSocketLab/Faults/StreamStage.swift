@@ -12,5 +12,6 @@ public protocol StreamStage: AnyObject {
 }
 
 extension StreamStage {
+    /// Default: the end passes on at once.
     public func finish(ready: NIODeadline) -> NIODeadline { ready }
 }

@@ -7,6 +7,7 @@ public struct StripHeaderFault: HandshakeFault {
         parameters: [.init("name", "header name, e.g. Authorization; required")],
         defaultDirection: .upstream)
 
+    /// The header removed (case-insensitive).
     public var headerName: String
 
     public init(spec: FaultSpec) throws(FaultSpecError) {

@@ -11,8 +11,10 @@ final class ProxyMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let open: Metrics.Meter
     private let total: Metrics.Counter
-    private let bytes: [FaultDirection: Metrics.Counter]
-    private let frames: [FaultDirection: [Metrics.Counter]]
+    private let bytesUp: Metrics.Counter
+    private let bytesDown: Metrics.Counter
+    private let framesUp: [Metrics.Counter]
+    private let framesDown: [Metrics.Counter]
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -21,17 +23,19 @@ final class ProxyMetrics: Sendable {
         self.factory = factory
         open = Meter(label: "ws1011_proxy_connections_open", factory: factory)
         total = Metrics.Counter(label: "ws1011_proxy_connections_total", factory: factory)
-        var bytes: [FaultDirection: Metrics.Counter] = [:]
-        var frames: [FaultDirection: [Metrics.Counter]] = [:]
-        for direction in [FaultDirection.upstream, .downstream] {
-            bytes[direction] = Metrics.Counter(label: "ws1011_proxy_bytes_total", dimensions: [("direction", direction.rawValue)], factory: factory)
-            frames[direction] = (0..<16).map { opcode in
+        func bytesCounter(_ direction: FaultDirection) -> Metrics.Counter {
+            Metrics.Counter(label: "ws1011_proxy_bytes_total", dimensions: [("direction", direction.rawValue)], factory: factory)
+        }
+        func frameCounters(_ direction: FaultDirection) -> [Metrics.Counter] {
+            (0..<16).map { opcode in
                 let name = FrameHeader(opcode: UInt8(opcode), payloadLength: 0).opcodeName
                 return Metrics.Counter(label: "ws1011_proxy_frames_total", dimensions: [("direction", direction.rawValue), ("opcode", name)], factory: factory)
             }
         }
-        self.bytes = bytes
-        self.frames = frames
+        bytesUp = bytesCounter(.upstream)
+        bytesDown = bytesCounter(.downstream)
+        framesUp = frameCounters(.upstream)
+        framesDown = frameCounters(.downstream)
     }
 
     func connectionOpened() {
@@ -49,11 +53,11 @@ final class ProxyMetrics: Sendable {
     }
 
     func bytes(_ count: Int, _ direction: FaultDirection) {
-        bytes[direction]?.increment(by: Int64(count))
+        (direction == .upstream ? bytesUp : bytesDown).increment(by: Int64(count))
     }
 
     func frame(opcode: UInt8, _ direction: FaultDirection) {
-        frames[direction]?[Int(opcode & 0xF)].increment()
+        (direction == .upstream ? framesUp : framesDown)[Int(opcode & 0xF)].increment()
     }
 
     func closeFrame(code: Int?, _ direction: FaultDirection) {

@@ -14,4 +14,12 @@ struct DropPongsFaultTests {
         await client.close()
         await h.stop()
     }
+
+    @Test func probabilityZeroLeavesPongsAlone() async throws {
+        let h = try await ProxyHarness.start(faults: ["drop-pongs:probability=0"])
+        let client = try await h.connect()
+        #expect(await client.ping(timeout: .seconds(1)) != nil)
+        await client.close()
+        await h.stop()
+    }
 }

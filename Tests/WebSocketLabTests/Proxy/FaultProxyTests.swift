@@ -93,4 +93,13 @@ struct FaultProxyTests {
         await client.close()
         await h.stop()
     }
+
+    @Test func anInvalidFaultListChangesNothing() async throws {
+        let h = try await ProxyHarness.start(faults: ["drop-pongs"])
+        #expect(throws: FaultSpecError.self) {
+            try h.proxy.setFaults([FaultSpec(name: "idle-timeout", parameters: ["after": "2s"]), FaultSpec(name: "nope")])
+        }
+        #expect(h.proxy.faultSpecs.map(\.name) == ["drop-pongs"])
+        await h.stop()
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -101,10 +100,4 @@ struct HostileClientHygieneTests {
         }
         #expect(await SocketCensus.settle(port: port, atMost: 0, within: .seconds(2)) == 0)
     }
-}
-
-/// A thread-safe counter for scripts that vary per connection.
-final class HostileCounter: Sendable {
-    private let value = Mutex(0)
-    func next() -> Int { value.withLock { v in defer { v += 1 }; return v } }
 }

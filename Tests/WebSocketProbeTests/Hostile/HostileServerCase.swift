@@ -6,8 +6,10 @@ import WebSocketProbe
 struct HostileServerCase: Sendable, CustomTestStringConvertible {
     /// Names the misbehaviour (shown as the test argument).
     var name: String
-    /// Connect with `wss://` (the server still speaks raw TCP).
+    /// Connect with `wss://` (the server still speaks raw TCP unless ``tlsServer``).
     var secure = false
+    /// The server completes a real TLS handshake (lab CA, trusted by the client) before misbehaving.
+    var tlsServer = false
     /// A finding that must be in `transcript.findings`; `nil`: none is required.
     var finding: FindingCode?
     /// `transcript.failure?.kind`; `nil`: there must be no failure.
@@ -151,6 +153,17 @@ extension HostileServerCase {
         HostileServerCase(name: "a TLS peer that answers half a ServerHello and stalls", secure: true, finding: .timeout, failureKind: "tls-timeout") { peer in
             try await peer.readBytes(atLeast: 5)
             try await peer.write([0x16, 0x03, 0x03, 0x00, 0x7A, 0x02, 0x00])
+            await peer.drain()
+        },
+        HostileServerCase(name: "a real TLS server sending a reserved opcode after the 101", secure: true, tlsServer: true,
+                          finding: .reservedOpcode, failureKind: "protocol-error", sentCloseCode: 1002,
+                          check: { $0.tls?.verified == true ? [] : ["TLS was not verified against the lab CA"] }) { peer in
+            try await peer.acceptUpgrade(trailing: HostileFrame.frame(0x5, [1, 2, 3]))
+            await peer.drain()
+        },
+        HostileServerCase(name: "a real TLS server that never answers the upgrade", secure: true, tlsServer: true,
+                          finding: .timeout, failureKind: "handshake-timeout") { peer in
+            try await peer.readRequest()
             await peer.drain()
         },
         HostileServerCase(name: "RST right after the 101", failureKind: "reset",

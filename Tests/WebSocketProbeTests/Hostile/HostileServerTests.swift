@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import NIOSSL
 import WebSocketDiagnosis
+import WebSocketLab
 import WebSocketProbe
 
 /// A misbehaving server per case against the ws1011 client with short bounds: each ends in a typed finding
@@ -18,14 +20,23 @@ struct HostileServerTests {
         return configuration
     }
 
+    /// The lab's CA: the real-TLS cases serve its `valid` identity and the client trusts its root.
+    static let authority: LabCertificateAuthority? = try? LabCertificateAuthority.generate()
+
     /// Upgrade bound + receive loop + close bound + slack.
     static let caseBound: Duration = .seconds(7)
 
     @Test("The client ends every hostile server's connection with a typed outcome within its bounds", arguments: HostileServerCase.all)
     func hostileServer(_ hostile: HostileServerCase) async throws {
-        let server = try await HostileServer.start(hostile.script)
+        var tls: NIOSSLContext?
+        if hostile.tlsServer {
+            let authority = try #require(Self.authority, "the lab CA could not be generated")
+            tls = try authority.makeServerContext(.valid)
+        }
+        let server = try await HostileServer.start(tls: tls, hostile.script)
         defer { Task { await server.stop() } }
         var configuration = try Self.configuration(port: server.port, secure: hostile.secure)
+        if hostile.tlsServer, let root = Self.authority?.rootCertificatePEM { configuration.tls.trustRootsPEM = [root] }
         hostile.configure(&configuration)
 
         let started = ContinuousClock.now

@@ -108,6 +108,19 @@ struct CLITests {
         #expect(r.stderr.contains("idle-timeout"))
     }
 
+    @Test(arguments: [
+        (["lab", "--app-fault", "no-such-fault"], "no-such-fault"),
+        (["lab", "--tls", "rusty"], "rusty"),
+        (["lab", "--port", "70000"], "--port"),
+        (["proxy", "--listen", "nonsense", "--upstream", "127.0.0.1:1"], "nonsense"),
+        (["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--preset", "heroku"], "heroku"),
+    ])
+    func badLabOrProxyOptionIsAUsageError(_ arguments: [String], _ mentioned: String) throws {
+        let r = try Self.run(arguments, timeout: .seconds(10))
+        #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains(mentioned), "\(r.stderr)")
+    }
+
     @Test func diagnoseWithoutURLEndsHealthyAgainstTheEmbeddedLab() throws {
         let r = try Self.run(["diagnose"], timeout: .seconds(60))
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")

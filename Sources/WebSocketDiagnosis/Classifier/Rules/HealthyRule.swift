@@ -26,7 +26,7 @@ struct HealthyRule: ClassificationRule {
         return Verdict(
             cause: .healthy, confidence: exercised ? 0.9 : 0.7,
             summary:
-                "Healthy: the connection opened\(rtts.isEmpty ? "" : ", answered pings") and ended cleanly; nothing to fix on this path",
+                "Healthy: the connection opened\(rtts.isEmpty ? "" : ", answered pings")\(t.close.transportEnd == .stillOpen ? " and stayed up" : " and closed cleanly"); nothing to fix on this path",
             evidence: evidence)
     }
 }

@@ -79,9 +79,3 @@ enum HostileLab {
         ProcessInfo.processInfo.environment[variable].flatMap(Int.init).map { max(1, $0) } ?? standard
     }
 }
-
-/// A hostile-client test could not set up what it needs.
-struct HostileLabError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

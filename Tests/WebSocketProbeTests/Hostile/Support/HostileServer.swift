@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A TCP server on 127.0.0.1 (port 0) that runs a misbehaving script for every connection it accepts.
@@ -19,14 +20,16 @@ final class HostileServer: Sendable {
     }
 
     /// Starts a server running `script` for each connection, each bounded by `scriptBound`.
+    /// With `tls`, the server speaks TLS (the script then sees and writes plaintext).
     static func start(
-        scriptBound: Duration = .seconds(10), _ script: @escaping @Sendable (HostilePeer) async throws -> Void
+        tls: NIOSSLContext? = nil, scriptBound: Duration = .seconds(10), _ script: @escaping @Sendable (HostilePeer) async throws -> Void
     ) async throws -> HostileServer {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
+                    if let tls { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
                 }
             }
         let server = HostileServer(listener: listener)
