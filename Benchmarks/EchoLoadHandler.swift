@@ -124,9 +124,3 @@ final class EchoLoadHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 }
-
-/// A load-generation error with a message.
-struct LoadError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Shared with WebSocketProbeTests/Hostile/Support through a symlink.
 
 /// Counts this process's descriptors (Linux `/proc`): all of them, and the TCP sockets on one port.
@@ -17,7 +23,7 @@ enum SocketCensus {
         var inodes = Set<String>()
         var sawTable = false
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = readAll(table) else { continue }
             sawTable = true
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -46,5 +52,22 @@ enum SocketCensus {
             count = sockets(onPort: port)
         }
         return count
+    }
+
+    /// Reads a procfs file to its end. (Foundation trusts `st_size`, which is 0 for procfs, and may stop after one
+    /// page: a busy /proc/net/tcp is many pages long.)
+    static func readAll(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

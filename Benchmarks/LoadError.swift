@@ -1,0 +1,5 @@
+/// A load-generation error with a message.
+struct LoadError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
