@@ -106,6 +106,11 @@ let package = Package(
             name: "WebSocketLabTests",
             dependencies: ["WebSocketLab", "WebSocketTestFramework"] + nio
         ),
+        // Against peers no one here wrote: Python websockets, uvicorn/Starlette, nginx, HAProxy, openssl s_server.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["WebSocketTestFramework", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio
+        ),
         .testTarget(name: "Phase1InfrastructureTests", dependencies: ["WebSocketTestFramework"] + nio),
         .testTarget(name: "Phase2IntegrationTests", dependencies: ["WebSocketTestFramework"] + nio),
         .testTarget(name: "Phase3EndToEndTests", dependencies: ["WebSocketTestFramework"] + nio),

@@ -1,8 +1,15 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import WebSocketProbe
 
 /// Echo load driven by the ws1011 client (`WebSocketConnection`): each connection sends a binary
 /// message and waits for its echo, over and over, until the deadline or `maxRoundTrips`.
+///
+/// Same arrangement as the Python `websockets` peer (one asyncio thread runs the caller's loop and
+/// the connection's I/O): the client gets one event loop thread of its own, its connections run on
+/// it, and the driving loop runs on it too (`withTaskExecutorPreference`), so a round trip costs no
+/// thread hop on our side either. The echo server keeps its own thread, as for the Python client.
 enum ClientEchoLoad {
     /// What one run measured.
     struct Outcome: Sendable, Codable {
@@ -25,8 +32,12 @@ enum ClientEchoLoad {
         configuration.timeouts.message = .seconds(5)
         let settings = configuration
         let payload = (0..<messageBytes).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { clientGroup.shutdownGracefully { _ in } }
+        let loop = clientGroup.next()
+        let executor = EventLoopTaskExecutor(loop)
         let opened = await withTaskGroup(of: WebSocketConnection.self) { group in
-            for _ in 0..<connections { group.addTask { await WebSocketConnection.connect(settings) } }
+            for _ in 0..<connections { group.addTask { await WebSocketConnection.connect(settings, eventLoopGroup: loop) } }
             var all: [WebSocketConnection] = []
             for await c in group { all.append(c) }
             return all
@@ -41,7 +52,7 @@ enum ClientEchoLoad {
         let deadline = start + duration
         let results = await withTaskGroup(of: (Int, [UInt64], String?).self) { group in
             for connection in opened {
-                group.addTask {
+                group.addTask(executorPreference: executor) {
                     var latencies: [UInt64] = []
                     latencies.reserveCapacity(4096)
                     var error: String?

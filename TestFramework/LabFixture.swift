@@ -60,11 +60,35 @@ public actor LabFixture {
     // MARK: - Front
 
     private var front: TestTarget?
+    private var frontStarting: Task<TestTarget, any Error>?
+    private var frontProxy: FaultProxy?
+
+    /// The `cloud-run` preset of the emulated front: a request timeout (lifetime cap) far above the longest
+    /// Phase 3 test, so it never cuts one off, and a concurrency limit above what any test opens at once.
+    public static let frontPreset = FaultSpec(name: "cloud-run", parameters: ["timeout": "600s", "max": "1000"])
 
     private func frontTarget(lab: LabServer, direct: WebSocketURL) async throws -> TestTarget {
         if let front { return front }
-        throw TargetUnavailable(
-            message: "the lab's cloud-run front (FaultProxy with TLS from the lab CA) is not available in this build; Phase 3 needs it")
+        if let frontStarting { return try await frontStarting.value }
+        let task = Task { () throws -> (TestTarget, FaultProxy) in
+            let authority = try LabCertificateAuthority.generate()
+            var configuration = ProxyConfiguration(
+                upstreams: [ProxyUpstream(host: lab.host, port: lab.port)], faults: [Self.frontPreset])
+            configuration.tls = try authority.makeServerContext(.valid)
+            let proxy = try await FaultProxy.start(configuration)
+            var tls = ClientConfiguration.TLSSettings()
+            tls.trustRootsPEM = [authority.rootCertificatePEM]
+            let target = TestTarget(
+                name: "lab (cloud-run front, wss)", websocketURL: try WebSocketURL(parsing: proxy.url(path: "/ws")),
+                backendWebSocketURL: direct, httpBaseURL: lab.httpBaseURL, authBaseURL: lab.authBaseURL, tls: tls,
+                credentials: .lab(lab), isLab: true)
+            return (target, proxy)
+        }
+        frontStarting = Task { try await task.value.0 }
+        let (target, proxy) = try await task.value
+        front = target
+        frontProxy = proxy
+        return target
     }
 
     // MARK: - Staging

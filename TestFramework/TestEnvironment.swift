@@ -54,17 +54,34 @@ public struct TestEnvironment: Sendable {
             authURL: value("WS1011_AUTH_URL") ?? profile?.authURL,
             token: value("WS1011_TOKEN"), jwtSecret: value("WS1011_JWT_SECRET"))
         if target == .staging {
-            if staging.websocketURL == nil { problems.append("WS1011_STAGING_URL is not set (and no staging profile gives one)") }
-            if staging.backendURL == nil { problems.append("WS1011_BACKEND_URL is not set (and no staging profile gives one)") }
-            if staging.authURL == nil { problems.append("WS1011_AUTH_URL is not set (and no staging profile gives one)") }
+            for (variable, url) in [
+                ("WS1011_STAGING_URL", staging.websocketURL), ("WS1011_BACKEND_URL", staging.backendURL), ("WS1011_AUTH_URL", staging.authURL),
+            ] {
+                if let url {
+                    if isPlaceholder(url) {
+                        problems.append(
+                            "\(variable) is the placeholder '\(url)' from Fixtures/config/staging.json: set \(variable) to your staging URL")
+                    }
+                } else {
+                    problems.append("\(variable) is not set (and no staging profile gives one)")
+                }
+            }
             if staging.token == nil, staging.jwtSecret == nil {
                 problems.append("neither WS1011_TOKEN nor WS1011_JWT_SECRET is set: staging needs a token or the signing secret")
             }
-            if let url = staging.websocketURL {
+            if let url = staging.websocketURL, !isPlaceholder(url) {
                 do { _ = try WebSocketURL(parsing: url) } catch { problems.append("WS1011_STAGING_URL: \(error.description)") }
             }
         }
         return TestEnvironment(target: target, staging: staging, problems: problems)
+    }
+
+    /// Whether `url` is a placeholder (a host under the reserved `.invalid` or `example.*` names), not a real
+    /// deployment: `Fixtures/config/staging.json` ships such placeholders so that nothing is ever probed by accident.
+    public static func isPlaceholder(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased(), !host.isEmpty else { return false }
+        return host == "invalid" || host.hasSuffix(".invalid") || host.hasSuffix(".example") || host == "example.com"
+            || host.hasSuffix(".example.com") || host == "example.org" || host.hasSuffix(".example.org")
     }
 
     /// One message for a failed test: what is wrong with the selected target and how to fix it.

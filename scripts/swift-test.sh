@@ -5,6 +5,9 @@ set -uo pipefail
 filter="${1:-}"
 shift || true
 log="$(mktemp -t ws1011-test.XXXXXX)"
+# The CLI tests run the built binaries (.build/debug/ws1011), which `swift test` alone does not build.
+echo "+ swift build"
+swift build "$@" || { echo "swift build failed" >&2; exit 1; }
 args=(test "$@")
 if [[ -n "$filter" ]]; then args+=(--filter "$filter"); fi
 echo "+ swift ${args[*]}"

@@ -35,6 +35,12 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     public var failure: ProbeFailure?
     /// Bytes that crossed the socket each way (proof that real I/O happened).
     public var wire: WireCounters
+    /// Frames left out of ``frames`` to keep a long session's memory bounded (the recorder keeps
+    /// the first and the most recent ones); `nil` when every frame is listed.
+    public var framesDropped: Int? = nil
+    /// Frames and payload bytes per direction and opcode over the whole connection, dropped frames
+    /// included; `nil` when every frame is listed in ``frames``.
+    public var frameTotals: [FrameTotal]? = nil
 
     public init(
         target: TargetDescription,

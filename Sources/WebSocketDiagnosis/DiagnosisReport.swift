@@ -13,11 +13,13 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
     public var directTranscript: ConnectionTranscript?
     public var measurements: Measurements?
     public var authChannels: [AuthChannelResult]?
+    /// The layered steps of the direct run (`--direct`), in order; `nil` without one.
+    public var directSteps: [ProbeStep]?
 
     public init(
         target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,
         directTranscript: ConnectionTranscript? = nil, measurements: Measurements? = nil,
-        authChannels: [AuthChannelResult]? = nil
+        authChannels: [AuthChannelResult]? = nil, directSteps: [ProbeStep]? = nil
     ) {
         self.schema = Self.schemaID
         self.target = target
@@ -27,6 +29,7 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
         self.directTranscript = directTranscript
         self.measurements = measurements
         self.authChannels = authChannels
+        self.directSteps = directSteps
     }
 }
 

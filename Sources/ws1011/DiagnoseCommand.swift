@@ -64,6 +64,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep the main connection up with traffic for D, e.g. 35s.", valueName: "D"))
     var sustain: String?
 
+    @Flag(name: .customLong("withhold-pongs"), help: "Do not answer the server's pings (a stalled client): shows whether the server's keepalive closes 1011.")
+    var withholdPongs = false
+
+    @Option(help: ArgumentHelp("Our own keepalive: a ping every INTERVAL, give up with 1011 after TIMEOUT without a pong, e.g. 5s:10s.", valueName: "INTERVAL:TIMEOUT"))
+    var keepalive: String?
+
+    @Option(name: .customLong("message-size"), help: ArgumentHelp("After the message flow, send one message of BYTES bytes and check the connection survives it (a size limit closes 1009).", valueName: "BYTES"))
+    var messageSize: Int?
+
     @Flag(name: .customLong("no-auth-matrix"), help: "Skip the auth-channel matrix (subprotocol / header / query).")
     var noAuthMatrix = false
 
@@ -134,6 +143,18 @@ struct DiagnoseCommand: AsyncParsableCommand {
         plan.idleProbe = try idleProbe.map { try duration($0, "--idle-probe") }
         plan.lifetimeProbe = try lifetimeProbe.map { try duration($0, "--lifetime-probe") }
         plan.sustain = try sustain.map { try duration($0, "--sustain") }
+        plan.withholdPongs = withholdPongs
+        if let keepalive {
+            let parts = keepalive.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2 else {
+                throw UsageError("--keepalive takes INTERVAL:TIMEOUT, e.g. 5s:10s (got '\(keepalive)')")
+            }
+            plan.keepalive = .init(interval: try duration(parts[0], "--keepalive (interval)"), timeout: try duration(parts[1], "--keepalive (timeout)"))
+        }
+        if let messageSize {
+            guard messageSize >= 1 else { throw UsageError("--message-size must be at least 1 byte (got \(messageSize))") }
+            plan.messageSize = messageSize
+        }
         plan.authChannelMatrix = !noAuthMatrix
         plan.token = try tokenSource()
         try plan.validate()

@@ -10,6 +10,9 @@ struct Phase3WebSocketInfrastructureValidationTests {
         let target = try await LabFixture.shared.target(.front)
         let connection = await TestConnections.connect(target.clientConfiguration(token: try await target.token(for: TestUsers.agentUser)))
         let t = await TestConnections.close(connection)
+        if target.isLab {
+            #expect(target.websocketURL.isSecure, "the lab's emulated front serves wss:// from the lab CA")
+        }
         if target.websocketURL.isSecure {
             #expect(t.tls?.verified == true, "TLS must verify: \(t.tls?.failureDetail ?? "")")
             #expect(t.tls?.verificationDisabled == false)

@@ -48,8 +48,9 @@ public struct Fingerprints: Sendable {
     // MARK: - Handshake statuses and bodies
 
     /// Statuses a backend gives when it sees plain HTTP on its WebSocket route: 404 (Starlette routes),
-    /// 426 (Python `websockets`, node `ws`), 400 (gorilla); 200 when a plain route answers.
-    public static let plainHTTPStatuses: Set<Int> = [200, 400, 404, 426]
+    /// 426 (Python `websockets`, node `ws`), 400 (gorilla); 200 when a plain route answers; 505 (Python
+    /// `websockets` ≥ 14 when the front downgraded the request to HTTP/1.0, as nginx does by default).
+    public static let plainHTTPStatuses: Set<Int> = [200, 400, 404, 426, 505]
     /// Statuses only a proxy or load balancer produces (it cannot reach or wait for the upstream):
     /// 502, 504, and Cloudflare's 520–527 and 530.
     public static let frontOnlyStatuses: Set<Int> = [502, 504, 520, 521, 522, 523, 524, 525, 526, 527, 530]
@@ -57,7 +58,7 @@ public struct Fingerprints: Sendable {
     public static let upgradeRequiredBodyFragments = [
         "upgrade required", "not using the websocket protocol", "'upgrade' token not found", "missing connection header",
         "invalid connection header", "missing upgrade header", "invalid upgrade header", "can \"upgrade\" only to",
-        "expected websocket", "websocket connection", "you cannot access a websocket server directly",
+        "expected websocket", "you cannot access a websocket server directly", "unsupported http version: http/1.0",
     ]
     /// Server header fragments of proxies, load balancers and CDNs (a front, not an app server).
     public static let proxyServerFragments = [

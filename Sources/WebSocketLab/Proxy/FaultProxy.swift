@@ -19,6 +19,9 @@ public final class FaultProxy: Sendable {
         var upgradeRequests = 0
         var openWebSockets = 0
         var drainTasks: [Scheduled<Void>] = []
+        /// Instances out of service: drained by a `drain-instance` fault whose `after` has elapsed (a scale-in
+        /// takes the instance out of rotation when it happens, not when it is scheduled).
+        var drainedInstances: Set<Int> = []
     }
 
     /// The configuration the proxy started with.
@@ -161,6 +164,7 @@ public final class FaultProxy: Sendable {
             for task in s.drainTasks { task.cancel() }
             s.drainTasks = []
             s.faults = []
+            s.drainedInstances = []
         }
         install(built)
     }
@@ -176,6 +180,7 @@ public final class FaultProxy: Sendable {
         let removed = state.withLock { s in
             let before = s.faults.count
             s.faults.removeAll { $0.name == name || $0.spec.name == name }
+            s.drainedInstances.formIntersection(s.faults.compactMap { ($0.fault as? any InstanceFault)?.instance })
             return before != s.faults.count
         }
         generation.add(1, ordering: .releasing)
@@ -194,6 +199,7 @@ public final class FaultProxy: Sendable {
             guard let fault = configured.fault as? any InstanceFault else { continue }
             let instance = fault.instance
             let mode = fault.drainMode
+            if fault.drainAfter <= .zero { state.withLock { _ = $0.drainedInstances.insert(instance) } }
             let nanos = Int64(fault.drainAfter.components.seconds) * 1_000_000_000 + fault.drainAfter.components.attoseconds / 1_000_000_000
             let task = group.next().scheduleTask(in: .nanoseconds(nanos)) { [self] in
                 _ = drainNow(instance: instance, mode: mode)
@@ -203,8 +209,8 @@ public final class FaultProxy: Sendable {
     }
 
     /// Ends every open connection of upstream `instance` at once (scale-in): with TCP FIN
-    /// (`.fin`) or a 1001 close frame to the client (`.goingAway`). Returns once they ended (at
-    /// most about two seconds).
+    /// (`.fin`) or a 1001 close frame to the client (`.goingAway`), and takes the instance out of rotation
+    /// until the faults are replaced (``setFaults(_:)``). Returns once they ended (at most about two seconds).
     public func drain(instance: Int, mode: DrainMode) async {
         let connections = Set(drainNow(instance: instance, mode: mode).map(ObjectIdentifier.init))
         let deadline = ContinuousClock.now + .seconds(2)
@@ -218,7 +224,8 @@ public final class FaultProxy: Sendable {
     @discardableResult
     private func drainNow(instance: Int, mode: DrainMode) -> [ProxyConnection] {
         let drained = state.withLock { s in
-            s.connections.filter { s.instances[$0.key] == instance }.map(\.value)
+            s.drainedInstances.insert(instance)
+            return s.connections.filter { s.instances[$0.key] == instance }.map(\.value)
         }
         for connection in drained {
             connection.eventLoop.execute {
@@ -272,7 +279,7 @@ public final class FaultProxy: Sendable {
     /// else the next in round-robin order among instances in service; nil when none is.
     func pickInstance(preferred: Int?) -> Int? {
         state.withLock { s in
-            let drained = Set(s.faults.compactMap { ($0.fault as? any InstanceFault)?.instance })
+            let drained = s.drainedInstances
             let count = configuration.upstreams.count
             if let preferred, (0..<count).contains(preferred), !drained.contains(preferred) { return preferred }
             for _ in 0..<count {

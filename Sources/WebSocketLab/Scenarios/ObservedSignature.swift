@@ -44,7 +44,9 @@ public struct ObservedSignature: Codable, Sendable, Equatable, CustomStringConve
         closeReason = t.close.received?.reason
         sentCloseCode = t.close.sent?.code
         transportEnd = t.close.transportEnd.rawValue
-        if let open = t.timings.openAtMs, t.close.transportEnd != .stillOpen, t.close.transportEnd != .notConnected {
+        // A received close frame ends the connection for the signature even when the transcript was taken
+        // before the TCP end (the closing handshake still under way).
+        if let open = t.timings.openAtMs, t.close.received != nil || (t.close.transportEnd != .stillOpen && t.close.transportEnd != .notConnected) {
             let end = t.close.received?.atMs ?? t.close.atMs
             endAfterOpenMs = end.map { max(0, $0 - open) }
         }

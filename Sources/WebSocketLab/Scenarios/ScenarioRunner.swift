@@ -5,7 +5,8 @@ import WebSocketProbe
 
 /// Runs scenarios on loopback: starts the topology (lab backend, fault proxy in front when asked, TLS from the
 /// lab CA when asked), runs the probe through ``ProbeRunner`` (so the verdict comes from the real classifier,
-/// never from the scenario's expected fields), reads the observed signature and compares.
+/// never from the scenario's expected fields) — withheld pongs, our own keepalive and an oversized message
+/// included, exactly as `ws1011 diagnose` would run them — reads the observed signature and compares.
 public struct ScenarioRunner: Sendable {
     /// Users tokens are minted for (default `Fixtures/test_users.json`, found from the working directory).
     public var users: [TestUser]
@@ -101,10 +102,6 @@ public struct ScenarioRunner: Sendable {
         var tls = ClientConfiguration.TLSSettings()
         tls.trustRootsPEM = topology.trustRootsPEM
 
-        if options.withholdPongs || options.keepalive != nil || options.messageBytes != nil {
-            return await session(scenario, target: target, token: token, tls: tls, timeouts: timeouts)
-        }
-
         var plan = ProbePlan(target: target)
         plan.profile = ProbeProfile(rawValue: options.profile) ?? .reference
         plan.timeouts = timeouts
@@ -114,6 +111,9 @@ public struct ScenarioRunner: Sendable {
         plan.lifetimeProbe = options.lifetimeProbe?.duration
         plan.sustain = options.sustain?.duration
         plan.trafficInterval = .milliseconds(250)
+        plan.withholdPongs = options.withholdPongs
+        plan.keepalive = options.keepalive.map { .init(interval: $0.interval.duration, timeout: $0.timeout.duration) }
+        plan.messageSize = options.messageBytes
         if options.direct { plan.direct = try WebSocketURL(parsing: topology.directURL) }
         switch options.credential {
         case "none":
@@ -143,55 +143,5 @@ public struct ScenarioRunner: Sendable {
         signature.wireBytes = [report.transcript, report.directTranscript, report.measurements?.idleTranscript, report.measurements?.lifetimeTranscript]
             .compactMap { $0 }.reduce(0) { $0 + $1.wire.bytesIn + $1.wire.bytesOut }
         return .init(signature: signature, verdict: report.verdict)
-    }
-
-    /// A single instrumented connection for what the layered plan does not do (withheld pongs, our own
-    /// keepalive, an oversized message), classified by the same ``FailureClassifier``.
-    private func session(
-        _ scenario: Scenario, target: WebSocketURL, token: String, tls: ClientConfiguration.TLSSettings, timeouts: ClientConfiguration.Timeouts
-    ) async -> ScenarioResult.Observation {
-        let options = scenario.probe
-        var configuration = ClientConfiguration(url: target)
-        switch options.credential {
-        case "none": break
-        case "header": configuration.headers.append(HeaderField("Authorization", "Bearer \(token)"))
-        case "query": configuration.url = target.replacing(resource: target.resource + (target.resource.contains("?") ? "&" : "?") + "token=" + token)
-        default: configuration.subprotocols = ["jwt-auth", "jwt." + Self.base64url(token)]
-        }
-        configuration.tls = tls
-        configuration.timeouts = timeouts
-        configuration.answerPings = !options.withholdPongs
-        if let k = options.keepalive { configuration.keepalive = .init(interval: k.interval.duration, timeout: k.timeout.duration) }
-        configuration.redactor = Redactor().adding(secrets: [token, Self.base64url(token)])
-        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
-        var received: [String] = []
-        var sentAt: [Double] = []
-        if await connection.isOpen {
-            if case .text(let text) = await connection.receive(timeout: timeouts.message), let type = Self.eventType(text) { received.append(type) }
-            if let bytes = options.messageBytes {
-                let filler = String(repeating: "x", count: max(0, bytes - 64))
-                let before = await connection.transcript()
-                sentAt.append(before.frames.last?.atMs ?? 0)
-                await connection.send(text: #"{"type":"user_message","payload":{"message":"\#(filler)"}}"#)
-            }
-            let hold = options.sustain?.duration ?? .seconds(3)
-            if await connection.waitForEnd(timeout: hold) == nil { await connection.close(code: 1000, reason: "") }
-        }
-        let transcript = await connection.transcript()
-        let expectations = ProbeExpectations(
-            profile: options.profile, sentCredential: options.credential != "none", expectedEvents: [], receivedEvents: received,
-            messagesSentAtMs: sentAt, pingsDuringRun: options.keepalive != nil)
-        let verdict = FailureClassifier.classify(ClassificationInput(transcript: transcript, steps: [], expectations: expectations))
-        return .init(signature: ObservedSignature(transcript: transcript, from: .main), verdict: verdict)
-    }
-
-    private static func eventType(_ text: String) -> String? {
-        ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["type"] as? String
-    }
-
-    static func base64url(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

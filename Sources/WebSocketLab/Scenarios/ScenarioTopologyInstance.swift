@@ -26,10 +26,20 @@ final class ScenarioTopologyInstance: Sendable {
     /// Starts what `scenario.topology` describes on loopback (ports from the OS).
     static func start(_ scenario: Scenario, eventLoopGroup: (any EventLoopGroup)?) async throws -> ScenarioTopologyInstance {
         let topology = scenario.topology
+        var variant: TLSVariant?
+        if let name = topology.tls {
+            guard let v = TLSVariant(rawValue: name) else {
+                throw ScenarioTopologyError(
+                    message: "unknown TLS variant '\(name)': use one of \(TLSVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            variant = v
+        }
         var configuration = LabConfiguration()
         configuration.appFaults = scenario.appFaults.map(\.spec)
         configuration.heartbeat = nil  // the lab's 20 s keepalive is irrelevant in a few-second run; the keepalive fault sets its own
         configuration.restartDowntime = .seconds(1)
+        // Direct: the backend itself serves the TLS variant. Through the proxy: the front terminates TLS.
+        if topology.path == .direct { configuration.tls = variant }
         var labs: [LabServer] = []
         do {
             for _ in 0..<topology.instances { labs.append(try await LabServer.start(configuration, eventLoopGroup: eventLoopGroup)) }
@@ -38,17 +48,19 @@ final class ScenarioTopologyInstance: Sendable {
             throw error
         }
         let lab = labs[0]
-        if topology.tls != nil {
-            for lab in labs { await lab.shutdown() }
-            throw ScenarioTopologyError(message: "TLS variant '\(topology.tls ?? "")' needs the lab certificate authority, which this build does not have yet")
-        }
         let direct = lab.websocketURL
         if topology.path == .proxy {
             var proxyConfiguration = ProxyConfiguration(
                 upstreams: labs.map { ProxyUpstream(host: $0.host, port: $0.port) }, faults: scenario.proxyFaults.map(\.spec))
             proxyConfiguration.upstreamResponseTimeout = .seconds(5)
+            var roots: [String] = []
             let proxy: FaultProxy
             do {
+                if let variant {
+                    let authority = try LabCertificateAuthority.generate()
+                    proxyConfiguration.tls = try authority.makeServerContext(variant)
+                    roots = [authority.rootCertificatePEM]
+                }
                 proxy = try await FaultProxy.start(proxyConfiguration, eventLoopGroup: eventLoopGroup)
             } catch {
                 for lab in labs { await lab.shutdown() }
@@ -56,10 +68,11 @@ final class ScenarioTopologyInstance: Sendable {
             }
             let front = proxy.url(path: "/ws")
             let client = topology.wssToPlaintext ? front.replacingOccurrences(of: "ws://", with: "wss://") : front
-            return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: [], stopFront: { await proxy.shutdown() })
+            return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: roots, stopFront: { await proxy.shutdown() })
         }
         let client = topology.wssToPlaintext ? direct.replacingOccurrences(of: "ws://", with: "wss://") : direct
-        return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: [], stopFront: {})
+        return ScenarioTopologyInstance(
+            labs: labs, clientURL: client, directURL: direct, trustRootsPEM: lab.rootCertificatePEM.map { [$0] } ?? [], stopFront: {})
     }
 
     /// Switches every backend instance's application faults.

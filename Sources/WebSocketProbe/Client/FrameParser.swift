@@ -1,3 +1,4 @@
+import NIOCore
 import WebSocketDiagnosis
 
 /// Sans-I/O parser of server-to-client frames (RFC 6455 §5.2): bytes in, frames or one violation out.
@@ -17,8 +18,8 @@ public struct FrameParser: Sendable {
     /// `true` once a violation was reported.
     public private(set) var failed = false
 
-    private var buffer: [UInt8] = []
-    private var readIndex = 0
+    /// Unparsed bytes (the reader index is the start of the next frame).
+    private var buffer = ByteBuffer()
 
     /// A parser accepting payloads up to `maxFrameBytes` (default 16 MiB) and the RSV bits in `allowedRSV` (default none).
     public init(maxFrameBytes: Int = 16 << 20, allowedRSV: UInt8 = 0) {
@@ -27,25 +28,41 @@ public struct FrameParser: Sendable {
     }
 
     /// Bytes buffered and not yet parsed.
-    public var bufferedBytes: Int { buffer.count - readIndex }
+    public var bufferedBytes: Int { buffer.readableBytes }
 
     /// Adds bytes from the wire.
     public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         guard !failed else { return }
-        if readIndex > 0 && readIndex >= buffer.count / 2 {
-            buffer.removeFirst(readIndex)
-            readIndex = 0
+        compact()
+        buffer.writeBytes(bytes)
+    }
+
+    /// Adds bytes from the wire without copying them when nothing is buffered (the usual case).
+    public mutating func append(buffer incoming: ByteBuffer) {
+        guard !failed else { return }
+        if buffer.readableBytes == 0 {
+            buffer = incoming
+        } else {
+            compact()
+            var incoming = incoming
+            buffer.writeBuffer(&incoming)
         }
-        buffer.append(contentsOf: bytes)
+    }
+
+    /// Drops parsed bytes once they are at least half of the storage, so that memory stays bounded.
+    private mutating func compact() {
+        if buffer.readerIndex > 0 && buffer.readerIndex >= buffer.writerIndex / 2 {
+            buffer.discardReadBytes()
+        }
     }
 
     /// The next complete frame, a violation, or `nil` when more bytes are needed.
     public mutating func next() -> Event? {
         guard !failed else { return nil }
-        let available = buffer.count - readIndex
-        guard available >= 2 else { return nil }
-        let b0 = buffer[readIndex]
-        let b1 = buffer[readIndex + 1]
+        let available = buffer.readableBytes
+        guard available >= 2, let b0 = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
+            let b1 = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self)
+        else { return nil }
         let fin = b0 & 0x80 != 0
         let rsv = (b0 >> 4) & 0x7
         let opcode = b0 & 0x0F
@@ -56,12 +73,13 @@ public struct FrameParser: Sendable {
         if len7 == 126 {
             headerBytes = 4
             guard available >= headerBytes else { return nil }
-            length = UInt64(buffer[readIndex + 2]) << 8 | UInt64(buffer[readIndex + 3])
+            guard let v = buffer.getInteger(at: buffer.readerIndex + 2, endianness: .big, as: UInt16.self) else { return nil }
+            length = UInt64(v)
         } else if len7 == 127 {
             headerBytes = 10
             guard available >= headerBytes else { return nil }
-            length = 0
-            for i in 0..<8 { length = length << 8 | UInt64(buffer[readIndex + 2 + i]) }
+            guard let v = buffer.getInteger(at: buffer.readerIndex + 2, endianness: .big, as: UInt64.self) else { return nil }
+            length = v
         }
         if masked { headerBytes += 4 }
         guard available >= headerBytes else { return nil }
@@ -96,20 +114,18 @@ public struct FrameParser: Sendable {
         }
         let total = headerBytes + Int(length)
         guard available >= total else { return nil }
-        let start = readIndex + headerBytes
-        let payload = Array(buffer[start..<(start + Int(length))])
-        readIndex += total
-        if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            readIndex = 0
+        buffer.moveReaderIndex(forwardBy: headerBytes)
+        let payload = buffer.readBytes(length: Int(length)) ?? []
+        if buffer.readableBytes == 0 {
+            // Nothing left: drop the storage (the next read usually brings its own buffer).
+            buffer = ByteBuffer()
         }
         return .frame(WebSocketFrame(fin: fin, rsv: rsv, opcode: opcode, masked: masked, payload: payload))
     }
 
     private mutating func fail(_ code: FindingCode, _ detail: String, _ closeCode: Int, _ header: FrameHeader) -> Event {
         failed = true
-        buffer = []
-        readIndex = 0
+        buffer = ByteBuffer()
         return .violation(FrameViolation(code: code, detail: detail, closeCode: closeCode, header: header))
     }
 }

@@ -51,9 +51,16 @@ public struct MessageAssembler: Sendable {
             reset()
             return .violation(FrameViolation(code: .oversizedMessage, detail: "message of at least \(size) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: 1009))
         }
-        pending.append(contentsOf: frame.payload)
-        guard frame.fin, let opcode = pendingOpcode else { return .fragmentBuffered }
-        var bytes = pending
+        var bytes: [UInt8]
+        if frame.fin && pending.isEmpty {
+            // An unfragmented message (the usual case): its payload is the message, no copy.
+            bytes = frame.payload
+        } else {
+            pending.append(contentsOf: frame.payload)
+            guard frame.fin else { return .fragmentBuffered }
+            bytes = pending
+        }
+        guard let opcode = pendingOpcode else { return .fragmentBuffered }
         reset()
         if compressed, let inflate {
             guard let inflated = inflate(bytes[...]) else {

@@ -61,14 +61,15 @@ extension WebSocketConnection {
         let deadline = connectStart + configuration.timeouts.connect
         let tcpStart = ContinuousClock.now
         var lastError: (any Error)?
-        var connected: (channel: any Channel, stream: AsyncStream<WireEvent>)?
+        var connected: (channel: any Channel, handler: WireEventHandler?)?
         for address in addresses {
             let remaining = deadline - .now
             guard remaining > .zero else { break }
-            let (stream, sink) = AsyncStream.makeStream(of: WireEvent.self)
             let tally = self.tally
             let tlsState = self.tlsState
-            let bootstrap = ClientBootstrap(group: group)
+            let handlerSlot = LockedBox<WireEventHandler?>(nil)
+            // The channel lives on this actor's loop: its events reach us without a hop.
+            let bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(.nanoseconds(Int64(remaining.milliseconds * 1_000_000)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
@@ -78,17 +79,18 @@ extension WebSocketConnection {
                         if let tlsSetup {
                             try sync.addHandler(tlsSetup.makeHandler(recorder: tlsState))
                         }
-                        try sync.addHandler(WireEventHandler(sink: sink))
+                        let handler = WireEventHandler()
+                        handlerSlot.withLock { $0 = handler }
+                        try sync.addHandler(handler)
                     }
                 }
             do {
                 let channel = try await bootstrap.connect(to: address).get()
-                connected = (channel, stream)
+                connected = (channel, handlerSlot.value)
                 record.connectedAddress = AddressResolver.describe(address)
                 break
             } catch {
                 lastError = error
-                sink.finish()
             }
         }
         guard let connected else {
@@ -102,12 +104,11 @@ extension WebSocketConnection {
         record.timings.tcpMs = (ContinuousClock.now - tcpStart).milliseconds
         tcpDoneAtMs = tcpDone
         channel = connected.channel
-        let stream = connected.stream
-        pumpTask = Task { [weak self] in
-            for await event in stream {
-                guard let self else { return }
-                await self.handle(event)
-            }
+        // From here on the handler hands every event (and those that came before) to `deliver`, on the loop.
+        if let handler = connected.handler {
+            handler.adopt(by: self)
+        } else {
+            deliver(.inactive(at: .now))
         }
 
         // TLS.
@@ -214,7 +215,7 @@ extension WebSocketConnection {
     func dropTransport(_ end: TransportEnd) {
         guard phase != .ended else { return }
         if localEnd == nil { localEnd = end }
-        channel?.close(promise: nil)
+        if let channel { intoChannel { channel.close(promise: nil) } }
     }
 
     /// Records the end of an attempt that never had a connection.

@@ -5,15 +5,53 @@ import WebSocketDiagnosis
 extension WebSocketConnection {
     // MARK: - Events from the channel
 
+    /// Takes one event from the channel handler (called on the loop, which is this actor's executor).
+    ///
+    /// An event that arrives while we are ourselves calling into the channel (a write that fails, a
+    /// close) is queued and handled right after, in order, so that no handler runs in the middle of another.
+    func deliver(_ event: WireEvent) {
+        if handlingEvent || channelCallDepth > 0 || !deferredEvents.isEmpty {
+            deferredEvents.append(event)
+            if !drainScheduled {
+                drainScheduled = true
+                eventLoop.execute { [weak self] in
+                    guard let self else { return }
+                    self.assumeIsolated { $0.drainDeferredEvents() }
+                }
+            }
+            return
+        }
+        handlingEvent = true
+        handle(event)
+        handlingEvent = false
+    }
+
+    private func drainDeferredEvents() {
+        drainScheduled = false
+        while !deferredEvents.isEmpty {
+            let event = deferredEvents.removeFirst()
+            handlingEvent = true
+            handle(event)
+            handlingEvent = false
+        }
+    }
+
+    /// Runs a call into the channel (write, close): events it triggers synchronously are deferred.
+    func intoChannel<T>(_ body: () -> T) -> T {
+        channelCallDepth += 1
+        defer { channelCallDepth -= 1 }
+        return body()
+    }
+
     /// Applies one event from the channel, in order, then wakes whoever waits for a change.
     func handle(_ event: WireEvent) {
         switch event {
-        case .bytes(let bytes, let at):
+        case .bytes(let buffer, let at):
             let t = ms(at)
             switch phase {
-            case .upgrading: handleResponseBytes(bytes, at: t)
-            case .rejectedBody: appendRejectedBody(bytes)
-            case .open, .closing: handleFrameBytes(bytes, at: t)
+            case .upgrading: handleResponseBytes(Array(buffer.readableBytesView), at: t)
+            case .rejectedBody: appendRejectedBody(Array(buffer.readableBytesView))
+            case .open, .closing: handleFrameBytes(buffer, at: t)
             case .connecting, .tls, .failing, .ended: break
             }
         case .tlsHandshakeCompleted(let version, let at):
@@ -104,7 +142,7 @@ extension WebSocketConnection {
                 selectedSubprotocol = outcome.subprotocol
                 deflateNegotiated = outcome.deflateNegotiated
                 if deflateNegotiated { frameParser.allowedRSV = 0x4 }
-                if !remainder.isEmpty { handleFrameBytes(remainder, at: t) }
+                if !remainder.isEmpty { handleFrameBytes(ByteBuffer(bytes: remainder), at: t) }
             } else if head.status != 101 {
                 setFailure(.upgrade, outcome.failureKind ?? "upgrade-rejected", outcome.failureDetail ?? "upgrade rejected", at: t)
                 phase = .rejectedBody
@@ -132,17 +170,17 @@ extension WebSocketConnection {
 
     // MARK: - Frames in
 
-    private func handleFrameBytes(_ bytes: [UInt8], at t: Double) {
-        frameParser.append(bytes)
+    private func handleFrameBytes(_ bytes: ByteBuffer, at t: Double) {
+        frameParser.append(buffer: bytes)
         while phase == .open || phase == .closing, let event = frameParser.next() {
             switch event {
             case .frame(let frame):
                 handleFrame(frame, at: t)
             case .violation(let violation):
                 if let header = violation.header {
-                    record.frames.append(FrameRecord(
+                    frameLog.append(FrameRecord(
                         direction: .inbound, opcode: WebSocketFrame.name(of: header.opcode), fin: header.fin, rsv: Int(header.rsv),
-                        length: header.length > UInt64(Int.max) ? Int.max : Int(header.length), atMs: t))
+                        length: header.length > UInt64(Int.max) ? Int.max : Int(header.length), atMs: t), opcode: header.opcode)
                     lastInboundAtMs = t
                 }
                 failConnection(violation, at: t)
@@ -151,9 +189,9 @@ extension WebSocketConnection {
     }
 
     private func handleFrame(_ frame: WebSocketFrame, at t: Double) {
-        record.frames.append(FrameRecord(
+        frameLog.append(FrameRecord(
             direction: .inbound, opcode: WebSocketFrame.name(of: frame.opcode), fin: frame.fin, rsv: Int(frame.rsv),
-            length: frame.payload.count, atMs: t, preview: preview(frame)))
+            length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
         lastInboundAtMs = t
         if record.close.received != nil {
@@ -210,7 +248,7 @@ extension WebSocketConnection {
             let future = sendClose(code: violation.closeCode, reason: violation.closeCode == 1009 ? "message too big" : "protocol error")
             if localEnd == nil { localEnd = .localClose }
             if let future, let channel {
-                future.whenComplete { _ in channel.close(promise: nil) }
+                intoChannel { future.whenComplete { _ in channel.close(promise: nil) } }
             } else {
                 dropTransport(.localClose)
             }
@@ -222,16 +260,31 @@ extension WebSocketConnection {
 
     // MARK: - Frames out
 
+    /// Writes one masked frame and records it; `nil` when there is no transport. The payload is
+    /// masked straight into the outbound buffer (one copy); a future is made only when asked for.
+    @discardableResult
+    func sendFrame(opcode: UInt8, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+        guard let channel, phase != .ended else { return nil }
+        var buffer = channel.allocator.buffer(capacity: payload.count + 14)
+        WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: WebSocketFrame.randomMaskKey(), into: &buffer)
+        let t = nowMs()
+        frameLog.append(FrameRecord(
+            direction: .outbound, opcode: WebSocketFrame.name(of: opcode), fin: fin, rsv: 0, length: payload.count, atMs: t,
+            preview: preview(opcode: opcode, payload: payload)), opcode: opcode)
+        lastOutboundAtMs = t
+        return intoChannel {
+            if wantFuture {
+                return channel.writeAndFlush(buffer)
+            }
+            channel.writeAndFlush(buffer, promise: nil)
+            return nil
+        }
+    }
+
     /// Writes one masked frame and records it; `nil` when there is no transport.
     @discardableResult
-    func sendFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true) -> EventLoopFuture<Void>? {
-        guard let channel, phase != .ended else { return nil }
-        let frame = WebSocketFrame(fin: fin, opcode: opcode, masked: true, payload: payload)
-        let bytes = frame.encoded(maskKey: WebSocketFrame.randomMaskKey())
-        let t = nowMs()
-        record.frames.append(FrameRecord(direction: .outbound, opcode: WebSocketFrame.name(of: opcode), fin: fin, rsv: 0, length: payload.count, atMs: t, preview: preview(frame)))
-        lastOutboundAtMs = t
-        return channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+    func sendFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+        payload.withUnsafeBytes { sendFrame(opcode: opcode, payload: $0, fin: fin, wantFuture: wantFuture) }
     }
 
     /// Sends a close frame (`code` nil: empty body) and records it.
@@ -240,29 +293,30 @@ extension WebSocketConnection {
         guard record.close.sent == nil, channel != nil, phase != .ended else { return nil }
         record.close.sent = CloseFrameInfo(code: code, reason: configuration.redactor.text(reason), atMs: nowMs())
         if phase == .open { phase = .closing }
-        return sendFrame(opcode: WebSocketFrame.close, payload: CloseFrameBody.encode(code: code, reason: reason))
+        return sendFrame(opcode: WebSocketFrame.close, payload: CloseFrameBody.encode(code: code, reason: reason), wantFuture: true)
     }
 
     private func scheduleDrop(after delay: Duration, end: TransportEnd) {
-        Task { [weak self] in
-            try? await Task.sleep(for: delay)
-            await self?.dropTransport(end)
+        scheduledDrop?.cancel()
+        scheduledDrop = eventLoop.scheduleTask(in: TimeAmount(max(delay, .zero))) { [weak self] in
+            guard let self else { return }
+            self.assumeIsolated { $0.dropTransport(end) }
         }
     }
 
-    private func preview(_ frame: WebSocketFrame) -> String? {
-        guard !frame.payload.isEmpty else { return nil }
+    private func preview<C: Collection>(opcode: UInt8, payload: C) -> String? where C.Element == UInt8 {
+        guard !payload.isEmpty else { return nil }
         let redactor = configuration.redactor
-        switch frame.opcode {
+        switch opcode {
         case WebSocketFrame.text, WebSocketFrame.continuation:
-            let text = String(decoding: frame.payload.prefix(256), as: UTF8.self)
+            let text = String(decoding: payload.prefix(256), as: UTF8.self)
             return String(redactor.text(text).prefix(64))
         case WebSocketFrame.close:
-            let body = CloseFrameBody.parse(frame.payload)
+            let body = CloseFrameBody.parse(Array(payload))
             let text = (body.code.map(String.init) ?? "") + (body.reason.isEmpty ? "" : " " + body.reason)
             return String(redactor.text(text).prefix(64))
         default:
-            return UpgradeResponseParser.hex(frame.payload.prefix(16))
+            return Self.hexPreview(payload.prefix(16))
         }
     }
 
@@ -300,5 +354,23 @@ extension WebSocketConnection {
         record.close = closeObservation(end: end, atMs: t)
         phase = .ended
         keepaliveTask?.cancel()
+        scheduledDrop?.cancel()
+        scheduledDrop = nil
+    }
+
+    /// Lowercase hex bytes separated by spaces (same text as ``UpgradeResponseParser/hex(_:)``), built without
+    /// intermediate strings: it runs for every binary frame.
+    static func hexPreview<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let digits: StaticString = "0123456789abcdef"
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 3)
+        digits.withUTF8Buffer { d in
+            for b in bytes {
+                if !utf8.isEmpty { utf8.append(0x20) }
+                if b >= 16 { utf8.append(d[Int(b >> 4)]) } else { utf8.append(0x30) }
+                utf8.append(d[Int(b & 0x0F)])
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }

@@ -10,6 +10,10 @@ import WebSocketDiagnosis
 /// The protocol logic lives in sans-I/O structs (``UpgradeResponseParser``, ``HandshakeValidator``,
 /// ``FrameParser``, ``MessageAssembler``, ``CloseFrameBody``); channel handlers only forward bytes and
 /// events here, in order, stamped on a monotonic clock.
+///
+/// The actor runs on its channel's event loop (its executor is the loop), so reads, frame handling,
+/// timers and resumed waits happen on one thread without hops; a caller that prefers the same loop
+/// (`withTaskExecutorPreference(EventLoopTaskExecutor(loop))`) pays no hop either.
 public actor WebSocketConnection {
     // MARK: - State
 
@@ -20,11 +24,19 @@ public actor WebSocketConnection {
     struct Waiter {
         let condition: () -> Bool
         let continuation: CheckedContinuation<Bool, Never>
-        var timer: Task<Void, Never>?
+        var timer: Scheduled<Void>?
     }
 
     let configuration: ClientConfiguration
-    let group: any EventLoopGroup
+    /// The loop the channel and this actor run on.
+    nonisolated let eventLoop: any EventLoop
+    /// The loop as a serial executor (kept strongly: the actor's executor reference is unowned).
+    private nonisolated let loopExecutor: any SerialExecutor
+
+    /// The channel's event loop.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        loopExecutor.asUnownedSerialExecutor()
+    }
     let start: ContinuousClock.Instant
     var record: ConnectionTranscript
     var phase: Phase = .connecting
@@ -37,7 +49,14 @@ public actor WebSocketConnection {
     var assembler: MessageAssembler
     var deflateNegotiated = false
     var compressedMessage = false
-    var messages: [MessageAssembler.Message] = []
+    var messages = CircularBuffer<MessageAssembler.Message>(initialCapacity: 4)
+    /// Frames in and out (bounded: the first and the most recent, with totals).
+    var frameLog = FrameLog()
+    /// Channel events that arrived while we were calling into the channel; handled right after, in order.
+    var deferredEvents: [WireEvent] = []
+    var drainScheduled = false
+    var handlingEvent = false
+    var channelCallDepth = 0
     var waiters: [Int: Waiter] = [:]
     var nextWaiterID = 0
     var lastInboundAtMs: Double?
@@ -55,7 +74,7 @@ public actor WebSocketConnection {
     var rejectedBodyChunked = false
     var rejectedBodyDone = false
     var keepaliveTask: Task<Void, Never>?
-    var pumpTask: Task<Void, Never>?
+    var scheduledDrop: Scheduled<Void>?
 
     /// The subprotocol the server selected, when the connection opened with one.
     public var negotiatedSubprotocol: String? { selectedSubprotocol }
@@ -66,7 +85,9 @@ public actor WebSocketConnection {
 
     init(configuration: ClientConfiguration, group: any EventLoopGroup) {
         self.configuration = configuration
-        self.group = group
+        let loop = group.next()
+        self.eventLoop = loop
+        self.loopExecutor = loop.executor
         self.start = .now
         self.answerPings = configuration.answerPings
         self.request = UpgradeRequest(configuration: configuration)
@@ -96,13 +117,14 @@ public actor WebSocketConnection {
     /// Sends a text message as one frame (nothing is sent unless the connection is open).
     public func send(text: String) async {
         guard phase == .open else { return }
-        _ = sendFrame(opcode: WebSocketFrame.text, payload: Array(text.utf8))
+        var text = text
+        text.withUTF8 { sendFrame(opcode: WebSocketFrame.text, payload: UnsafeRawBufferPointer($0)) }
     }
 
     /// Sends a binary message as one frame (nothing is sent unless the connection is open).
     public func send(binary: [UInt8]) async {
         guard phase == .open else { return }
-        _ = sendFrame(opcode: WebSocketFrame.binary, payload: binary)
+        sendFrame(opcode: WebSocketFrame.binary, payload: binary)
     }
 
     /// Sends a ping and waits (bounded) for its pong; returns the RTT in ms, or `nil` on timeout or close.
@@ -180,6 +202,7 @@ public actor WebSocketConnection {
     /// A snapshot of everything recorded so far (an open connection shows transportEnd `still-open`).
     public func transcript() async -> ConnectionTranscript {
         var snapshot = record
+        frameLog.fill(&snapshot)
         let counts = tally.value
         snapshot.wire = WireCounters(bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
         if phase != .ended {
@@ -204,9 +227,10 @@ public actor WebSocketConnection {
         let id = nextWaiterID
         nextWaiterID += 1
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let timer = Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                await self?.expireWaiter(id)
+            // One timer on the loop (no task): it fires on the actor's own thread.
+            let timer = eventLoop.scheduleTask(in: TimeAmount(max(timeout, .zero))) { [weak self] in
+                guard let self else { return }
+                self.assumeIsolated { $0.expireWaiter(id) }
             }
             waiters[id] = Waiter(condition: condition, continuation: continuation, timer: timer)
         }
@@ -218,6 +242,7 @@ public actor WebSocketConnection {
     }
 
     func checkWaiters() {
+        guard !waiters.isEmpty else { return }
         for (id, waiter) in waiters where waiter.condition() {
             waiters[id] = nil
             waiter.timer?.cancel()
@@ -252,8 +277,8 @@ public actor WebSocketConnection {
     }
 
     private func popMessage() -> InboundMessage? {
-        guard !messages.isEmpty else { return nil }
-        switch messages.removeFirst() {
+        guard let message = messages.popFirst() else { return nil }
+        switch message {
         case .text(let text): return .text(text)
         case .binary(let bytes): return .binary(bytes)
         }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// One WebSocket frame (RFC 6455 §5.2), as parsed from or written to the wire.
 public struct WebSocketFrame: Sendable, Equatable {
     /// Continuation frame. §5.2
@@ -51,30 +53,62 @@ public struct WebSocketFrame: Sendable, Equatable {
 
     /// The frame's bytes on the wire. Client frames must be masked (§5.3): pass a `maskKey`.
     public func encoded(maskKey: (UInt8, UInt8, UInt8, UInt8)?) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(payload.count + 14)
-        out.append((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0x0F))
+        var buffer = ByteBufferAllocator().buffer(capacity: payload.count + 14)
+        payload.withUnsafeBytes { bytes in
+            Self.encode(fin: fin, rsv: rsv, opcode: opcode, payload: bytes, maskKey: maskKey, into: &buffer)
+        }
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// Writes one frame straight into `buffer`: the header, then the payload, masked with `maskKey`
+    /// when one is given (§5.3), eight bytes at a time. The payload is copied once, into the buffer.
+    public static func encode(
+        fin: Bool = true, rsv: UInt8 = 0, opcode: UInt8, payload source: UnsafeRawBufferPointer,
+        maskKey: (UInt8, UInt8, UInt8, UInt8)?, into buffer: inout ByteBuffer
+    ) {
+        let n = source.count
+        buffer.reserveCapacity(minimumWritableBytes: n + 14)
+        buffer.writeInteger((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0x0F), as: UInt8.self)
         let maskBit: UInt8 = maskKey == nil ? 0 : 0x80
-        let n = payload.count
         if n < 126 {
-            out.append(maskBit | UInt8(n))
+            buffer.writeInteger(maskBit | UInt8(n), as: UInt8.self)
         } else if n <= 0xFFFF {
-            out.append(maskBit | 126)
-            out.append(UInt8(n >> 8))
-            out.append(UInt8(n & 0xFF))
+            buffer.writeInteger(maskBit | 126, as: UInt8.self)
+            buffer.writeInteger(UInt16(n), endianness: .big, as: UInt16.self)
         } else {
-            out.append(maskBit | 127)
-            let v = UInt64(n)
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8((v >> UInt64(shift)) & 0xFF)) }
+            buffer.writeInteger(maskBit | 127, as: UInt8.self)
+            buffer.writeInteger(UInt64(n), endianness: .big, as: UInt64.self)
         }
-        if let k = maskKey {
-            let key = [k.0, k.1, k.2, k.3]
-            out.append(contentsOf: key)
-            for (i, b) in payload.enumerated() { out.append(b ^ key[i & 3]) }
-        } else {
-            out.append(contentsOf: payload)
+        guard let k = maskKey else {
+            buffer.writeBytes(source)
+            return
         }
-        return out
+        buffer.writeMultipleIntegers(k.0, k.1, k.2, k.3)
+        guard n > 0 else { return }
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: n) { target in
+            Self.mask(source, into: target, key: k)
+            return n
+        }
+    }
+
+    /// XORs `source` with the 4-byte `key` into `target` (at least as long), a 64-bit word at a time.
+    static func mask(_ source: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer, key k: (UInt8, UInt8, UInt8, UInt8)) {
+        let n = source.count
+        guard n > 0, let src = source.baseAddress, let dst = target.baseAddress else { return }
+        // The key as it lies in memory, repeated twice: byte i of the word masks byte i of the chunk.
+        let key32 = UInt32(k.0) | UInt32(k.1) << 8 | UInt32(k.2) << 16 | UInt32(k.3) << 24
+        let word = UInt64(UInt32(littleEndian: key32)) | UInt64(UInt32(littleEndian: key32)) << 32
+        var i = 0
+        while i + 8 <= n {
+            let v = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            dst.storeBytes(of: v ^ word, toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        let keyBytes = [k.0, k.1, k.2, k.3]
+        while i < n {
+            dst.storeBytes(of: src.load(fromByteOffset: i, as: UInt8.self) ^ keyBytes[i & 3], toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
     }
 
     /// A random masking key (§5.3: unpredictable per frame).

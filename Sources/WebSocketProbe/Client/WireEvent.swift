@@ -4,7 +4,8 @@ import NIOSSL
 
 /// What the channel handler reports to the connection, in order, each stamped on the monotonic clock.
 enum WireEvent: Sendable {
-    case bytes([UInt8], at: ContinuousClock.Instant)
+    /// Decrypted bytes as read (the buffer itself: no copy on the way to the parser).
+    case bytes(ByteBuffer, at: ContinuousClock.Instant)
     case tlsHandshakeCompleted(protocolVersion: String?, at: ContinuousClock.Instant)
     case error(TransportErrorKind, at: ContinuousClock.Instant)
     case inactive(at: ContinuousClock.Instant)

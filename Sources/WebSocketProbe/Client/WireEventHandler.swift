@@ -4,19 +4,43 @@ import NIOTLS
 
 /// The last handler of the pipeline: forwards decrypted bytes, TLS completion, errors and the end
 /// of the channel, in order, to the connection actor. Holds no protocol logic.
-final class WireEventHandler: ChannelInboundHandler, Sendable {
+///
+/// The actor's executor is this channel's event loop, so each event is handed over synchronously
+/// (`assumeIsolated`), with no task, stream or thread hop. Events that come before the actor adopts
+/// the channel (a server that speaks first, a TLS failure) are kept, in order, and handed over on adoption.
+///
+/// `@unchecked Sendable`: its mutable state is only touched on the channel's event loop (channel
+/// callbacks, and ``adopt(by:)``, which the actor calls from that same loop).
+final class WireEventHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
 
-    private let sink: AsyncStream<WireEvent>.Continuation
+    private weak var connection: WebSocketConnection?
+    private var adopted = false
+    private var early: [WireEvent] = []
 
-    init(sink: AsyncStream<WireEvent>.Continuation) {
-        self.sink = sink
+    init() {}
+
+    /// Hands every event so far, then every later one, to `connection`. Call on the channel's loop.
+    func adopt(by connection: WebSocketConnection) {
+        self.connection = connection
+        adopted = true
+        let events = early
+        early = []
+        for event in events { forward(event) }
+    }
+
+    private func forward(_ event: WireEvent) {
+        guard adopted else {
+            early.append(event)
+            return
+        }
+        connection?.assumeIsolated { $0.deliver(event) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        if let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty {
-            sink.yield(.bytes(bytes, at: .now))
+        let buffer = unwrapInboundIn(data)
+        if buffer.readableBytes > 0 {
+            forward(.bytes(buffer, at: .now))
         }
     }
 
@@ -24,19 +48,18 @@ final class WireEventHandler: ChannelInboundHandler, Sendable {
         if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
             let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)
             let version = handler?.tlsVersion.map(Self.name)
-            sink.yield(.tlsHandshakeCompleted(protocolVersion: version, at: .now))
+            forward(.tlsHandshakeCompleted(protocolVersion: version, at: .now))
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        sink.yield(.error(TransportErrorKind.classify(error), at: .now))
+        forward(.error(TransportErrorKind.classify(error), at: .now))
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        sink.yield(.inactive(at: .now))
-        sink.finish()
+        forward(.inactive(at: .now))
         context.fireChannelInactive()
     }
 

@@ -2,50 +2,71 @@ import Foundation
 import WebSocketDiagnosis
 
 /// Renders a ``DiagnosisReport`` as JUnit XML: one test case per probe step, so a CI system shows
-/// the failing layer. Failed steps carry their detail; skipped steps say why.
+/// the failing layer. Failed steps carry their detail; skipped steps say why. A direct run (`--direct`)
+/// is a second test suite with its own steps.
 public enum JUnitReportRenderer {
     /// The XML document for `report`; every text is redacted with `redactor` before it is escaped.
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
         func esc(_ s: String) -> String { xmlEscape(redactor.text(s)) }
-        let steps = report.steps
+        var suites: [(name: String, steps: [ProbeStep])] = [("ws1011 diagnose \(report.target)", report.steps)]
+        if let direct = report.directSteps {
+            let target = report.directTranscript.map { redactor.url($0.target.url) } ?? "the backend"
+            suites.append(("ws1011 diagnose \(target) (direct)", direct))
+        }
+        let all = suites.flatMap(\.steps)
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        xml += #"<testsuites name="ws1011" \#(counts(all))>"# + "\n"
+        for (index, suite) in suites.enumerated() {
+            xml += #"  <testsuite name="\#(esc(suite.name))" \#(counts(suite.steps))>"# + "\n"
+            if index == 0 {
+                xml += "    <properties>\n"
+                let properties: [(String, String)] = [
+                    ("schema", report.schema), ("target", report.target), ("verdict.layer", report.verdict.layer.rawValue),
+                    ("verdict.cause", report.verdict.cause.rawValue), ("verdict.confidence", String(report.verdict.confidence)),
+                    ("verdict.summary", report.verdict.summary),
+                ]
+                for (name, value) in properties {
+                    xml += #"      <property name="\#(esc(name))" value="\#(esc(value))"/>"# + "\n"
+                }
+                xml += "    </properties>\n"
+            }
+            let prefix = index == 0 ? "ws1011" : "ws1011.direct"
+            for step in suite.steps { xml += testcase(step, classPrefix: prefix, report: report, esc: esc) }
+            xml += "  </testsuite>\n"
+        }
+        xml += "</testsuites>\n"
+        return xml
+    }
+
+    /// `tests=… failures=… errors="0" skipped=… time=…` for `steps`.
+    private static func counts(_ steps: [ProbeStep]) -> String {
         let failures = steps.filter { $0.status == .failed }.count
         let skipped = steps.filter { $0.status == .skipped }.count
         let seconds = steps.compactMap(\.durationMs).reduce(0, +) / 1000
-        let suiteName = "ws1011 diagnose \(report.target)"
-        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuites name="ws1011" tests="\#(steps.count)" failures="\#(failures)" errors="0" skipped="\#(skipped)" time="\#(time(seconds))">"# + "\n"
-        xml += #"  <testsuite name="\#(esc(suiteName))" tests="\#(steps.count)" failures="\#(failures)" errors="0" skipped="\#(skipped)" time="\#(time(seconds))">"# + "\n"
-        xml += "    <properties>\n"
-        let properties: [(String, String)] = [
-            ("schema", report.schema), ("target", report.target), ("verdict.layer", report.verdict.layer.rawValue),
-            ("verdict.cause", report.verdict.cause.rawValue), ("verdict.confidence", String(report.verdict.confidence)),
-            ("verdict.summary", report.verdict.summary),
-        ]
-        for (name, value) in properties {
-            xml += #"      <property name="\#(esc(name))" value="\#(esc(value))"/>"# + "\n"
+        return #"tests="\#(steps.count)" failures="\#(failures)" errors="0" skipped="\#(skipped)" time="\#(time(seconds))""#
+    }
+
+    /// One `<testcase>` for `step`.
+    private static func testcase(_ step: ProbeStep, classPrefix: String, report: DiagnosisReport, esc: (String) -> String) -> String {
+        var xml = ""
+        let attributes = #"classname="\#(classPrefix).\#(esc(step.name.rawValue))" name="\#(esc(step.name.rawValue))" time="\#(time((step.durationMs ?? 0) / 1000))""#
+        switch step.status {
+        case .passed:
+            xml += "    <testcase \(attributes)>\n"
+            xml += "      <system-out>\(esc(step.detail))</system-out>\n"
+            xml += "    </testcase>\n"
+        case .failed:
+            xml += "    <testcase \(attributes)>\n"
+            let message = "\(step.name.rawValue) failed: \(step.detail)"
+            var body = step.detail + "\n\nverdict: \(report.verdict.layer.rawValue) / \(report.verdict.cause.rawValue) — \(report.verdict.summary)"
+            for evidence in report.verdict.evidence { body += "\n- [\(evidence.rule)] \(evidence.observation)" }
+            xml += #"      <failure message="\#(esc(String(message.prefix(500))))" type="\#(esc(report.verdict.cause.rawValue))">\#(esc(body))</failure>"# + "\n"
+            xml += "    </testcase>\n"
+        case .skipped:
+            xml += "    <testcase \(attributes)>\n"
+            xml += #"      <skipped message="\#(esc(step.detail))"/>"# + "\n"
+            xml += "    </testcase>\n"
         }
-        xml += "    </properties>\n"
-        for step in steps {
-            let attributes = #"classname="ws1011.\#(esc(step.name.rawValue))" name="\#(esc(step.name.rawValue))" time="\#(time((step.durationMs ?? 0) / 1000))""#
-            switch step.status {
-            case .passed:
-                xml += "    <testcase \(attributes)>\n"
-                xml += "      <system-out>\(esc(step.detail))</system-out>\n"
-                xml += "    </testcase>\n"
-            case .failed:
-                xml += "    <testcase \(attributes)>\n"
-                let message = "\(step.name.rawValue) failed: \(step.detail)"
-                var body = step.detail + "\n\nverdict: \(report.verdict.layer.rawValue) / \(report.verdict.cause.rawValue) — \(report.verdict.summary)"
-                for evidence in report.verdict.evidence { body += "\n- [\(evidence.rule)] \(evidence.observation)" }
-                xml += #"      <failure message="\#(esc(String(message.prefix(500))))" type="\#(esc(report.verdict.cause.rawValue))">\#(esc(body))</failure>"# + "\n"
-                xml += "    </testcase>\n"
-            case .skipped:
-                xml += "    <testcase \(attributes)>\n"
-                xml += #"      <skipped message="\#(esc(step.detail))"/>"# + "\n"
-                xml += "    </testcase>\n"
-            }
-        }
-        xml += "  </testsuite>\n</testsuites>\n"
         return xml
     }
 

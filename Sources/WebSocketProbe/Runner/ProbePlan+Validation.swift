@@ -18,6 +18,12 @@ extension ProbePlan {
         for (name, value) in [("--idle-probe", idleProbe), ("--lifetime-probe", lifetimeProbe), ("--sustain", sustain)] {
             if let value, value <= .zero { throw ProbeError.invalidConfiguration("\(name) must be longer than zero") }
         }
+        if let keepalive, keepalive.interval <= .zero || keepalive.timeout <= .zero {
+            throw ProbeError.invalidConfiguration("--keepalive needs an interval and a timeout longer than zero, e.g. 5s:10s")
+        }
+        if let messageSize, messageSize < 1 {
+            throw ProbeError.invalidConfiguration("--message-size must be at least 1 byte")
+        }
         guard trafficInterval > .zero else { throw ProbeError.invalidConfiguration("the traffic interval must be longer than zero") }
         guard let data = agentPayloadJSON.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
             throw ProbeError.invalidConfiguration("the agent payload must be a JSON object, e.g. {\"message\":\"hello\"}")

@@ -33,6 +33,16 @@ public struct ProbePlan: Sendable {
     public var authChannelMatrix: Bool = true
     /// The agent run's payload for the `reference` profile (JSON object text).
     public var agentPayloadJSON: String = #"{"agent_name":"ws1011-probe","message":"ws1011 diagnostic run"}"#
+    /// Do not answer the server's pings (`--withhold-pongs`): a stalled client, to reproduce a server keepalive
+    /// giving up (default `false`).
+    public var withholdPongs: Bool = false
+    /// Our own keepalive on every connection of the run (`--keepalive INTERVAL:TIMEOUT`): a ping every
+    /// `interval`; no pong within `timeout` → we send 1011 and give up (default none).
+    public var keepalive: ClientConfiguration.Keepalive? = nil
+    /// After the message flow, send one application message of this many bytes (`--message-size`) and wait
+    /// (up to the message bound) for the connection's reaction: a size limit answers with 1009 or a drop
+    /// (default none).
+    public var messageSize: Int? = nil
     /// Secrets to scrub from everything recorded, beyond the token itself (signing secrets, header values).
     public var extraSecrets: [String] = []
 

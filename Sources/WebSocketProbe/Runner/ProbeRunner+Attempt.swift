@@ -33,7 +33,7 @@ extension ProbeRunner {
         expectations.receivedEvents = session.receivedEvents
         expectations.messagesSentAtMs = transcript.frames
             .filter { $0.direction == .outbound && ($0.opcode == "text" || $0.opcode == "binary") }.map(\.atMs)
-        expectations.pingsDuringRun = plan.sustain != nil
+        expectations.pingsDuringRun = plan.sustain != nil || plan.keepalive != nil
         return Attempt(transcript: transcript, steps: ledger.steps, expectations: expectations, sustainedMs: sustainedMs)
     }
 
@@ -100,6 +100,10 @@ extension ProbeRunner {
             await referenceMessages(session, ledger: &ledger, start: start)
         }
         guard !ledger.hasFailed else { return nil }
+        if let size = plan.messageSize {
+            await oversizedMessage(session, bytes: size, ledger: &ledger)
+            guard !ledger.hasFailed else { return nil }
+        }
 
         // Sustained connection
         var sustainedMs: Double?
@@ -170,6 +174,43 @@ extension ProbeRunner {
         }
     }
 
+    /// One application message of `bytes` bytes (`--message-size`): the connection must stay up and the peer
+    /// keep answering (a JSON `ping` for `reference`, our ping otherwise) within the message bound. A size
+    /// limit shows as a close (1009) or a dropped socket; the step fails with what happened.
+    private func oversizedMessage(_ session: ProbeSession, bytes: Int, ledger: inout StepLedger) async {
+        let bound = plan.timeouts.message
+        let start = clock.now()
+        let connection = session.connection
+        let text: String
+        if plan.profile == .reference {
+            let envelope = ProbeSession.jsonMessage(type: "user_message", payloadJSON: #"{"message":""}"#)
+            let filler = String(repeating: "x", count: max(0, bytes - envelope.utf8.count))
+            text = ProbeSession.jsonMessage(type: "user_message", payloadJSON: #"{"message":""# + filler + #""}"#)
+        } else {
+            text = String(repeating: "x", count: bytes)
+        }
+        await connection.send(text: text)
+        let size = "\(text.utf8.count)-byte message"
+        // The peer's reaction to the message, or its answer to the next probe, whichever comes first.
+        if let end = await connection.waitForEnd(timeout: min(bound, .seconds(1))) {
+            ledger.revise(ProbeStep(name: .messages, status: .failed, durationMs: ms(since: start), detail: "sent a \(size), the connection ended: \(end.probeSummary)"))
+            return
+        }
+        let before = ledger.outcome(of: .messages)
+        func failed(_ detail: String) -> ProbeStep {
+            ProbeStep(name: .messages, status: .failed, durationMs: ms(since: start), detail: detail)
+        }
+        if let rtt = await connection.ping(timeout: bound) {
+            let detail = "sent a \(size); the connection stayed up (pong in \(Self.format(ms: rtt)))"
+            let combined = before.map { $0.status == .passed ? $0.detail + "; " + detail : detail } ?? detail
+            ledger.revise(ProbeStep(name: .messages, status: .passed, durationMs: (before?.durationMs ?? 0) + ms(since: start), detail: combined))
+        } else if let end = await connection.waitForEnd(timeout: .zero) {
+            ledger.revise(failed("sent a \(size), the connection ended: \(end.probeSummary)"))
+        } else {
+            ledger.revise(failed("sent a \(size), then no pong within \(DurationText.format(bound))"))
+        }
+    }
+
     /// `start_agent` → the five critical events, in order, each within the message bound.
     private func agentRun(_ session: ProbeSession, ledger: inout StepLedger, path: String) async {
         let bound = plan.timeouts.message
@@ -211,7 +252,9 @@ extension ProbeRunner {
         let activity = "sustain (\(path))"
         while clock.now() - start < duration {
             report(activity, "connection up with a ping every \(DurationText.format(plan.trafficInterval))", elapsed: clock.now() - start, total: duration)
-            if await connection.ping(timeout: min(plan.trafficInterval, plan.timeouts.message)) == nil {
+            // A pong is waited for up to the message bound, not just the traffic interval: a pong that is merely
+            // late (a loaded machine, a slow path) is not a missing pong. The cadence resumes at the next tick.
+            if await connection.ping(timeout: plan.timeouts.message) == nil {
                 if let end = await connection.waitForEnd(timeout: .zero) {
                     report(activity, "", elapsed: clock.now() - start, total: duration, finished: true)
                     let held = ms(since: start)

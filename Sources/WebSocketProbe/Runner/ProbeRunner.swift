@@ -89,7 +89,7 @@ public struct ProbeRunner: Sendable {
         let report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
             transcript: front.transcript, directTranscript: directAttempt?.transcript,
-            measurements: measurements, authChannels: authChannels)
+            measurements: measurements, authChannels: authChannels, directSteps: directAttempt?.steps)
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
     }
 
@@ -167,6 +167,8 @@ public struct ProbeRunner: Sendable {
         configuration.tls = plan.tls
         configuration.timeouts = plan.timeouts
         configuration.redactor = redactor
+        configuration.answerPings = !plan.withholdPongs
+        configuration.keepalive = plan.keepalive
         return configuration
     }
 
@@ -181,6 +183,7 @@ public struct ProbeRunner: Sendable {
     static func redacted(_ report: DiagnosisReport, with redactor: Redactor) -> DiagnosisReport {
         var r = report
         r.steps = r.steps.map { var s = $0; s.detail = redactor.text(s.detail); return s }
+        r.directSteps = r.directSteps?.map { var s = $0; s.detail = redactor.text(s.detail); return s }
         r.verdict.summary = redactor.text(r.verdict.summary)
         r.verdict.evidence = r.verdict.evidence.map { Evidence(rule: $0.rule, observation: redactor.text($0.observation)) }
         r.authChannels = r.authChannels?.map { var a = $0; a.detail = redactor.text(a.detail); return a }

@@ -28,6 +28,14 @@ public struct StepLedger: Sendable, Equatable {
         firstFailure = step
     }
 
+    /// Replaces the outcome of `name` by `step` — for a layer checked in two parts (the message flow, then an
+    /// oversized message). Ignored after a failure, like every other outcome.
+    public mutating func revise(_ step: ProbeStep) {
+        guard !hasFailed else { return }
+        outcomes[step.name] = step
+        if step.status == .failed { firstFailure = step }
+    }
+
     /// Records a step that this plan does not run (`reason` says why: "ws:// has no TLS").
     public mutating func notApplicable(_ name: StepName, reason: String) {
         record(ProbeStep(name: name, status: .skipped, detail: reason))

@@ -83,18 +83,32 @@ struct AppFaultTests {
     }
 
     @Test func notReadyClosesWith1011ServiceNotReadyDuringTheWindowOnly() async throws {
-        try await withLab(try testConfiguration(["not-ready:for=600ms"])) { lab in
+        try await withLab(try testConfiguration()) { lab in
+            // Everything slow (token, client set-up) is done before the window opens; the fault is switched on
+            // at run time and its window (3 s, wide enough for a loaded machine) counts from that instant.
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            let configuration = try clientConfiguration(lab, token: token, via: .subprotocol)
+            let window: Duration = .seconds(3)
+            let before = ContinuousClock.now
+            try lab.setAppFaults([try FaultSpec(parsing: "not-ready:for=3s")])
             let health = try await RawHTTP.request(port: lab.port, path: "/health")
-            #expect(health.status == 503)
-            #expect(health.json?["status"]?.stringValue == "not-ready")
-            let (early, welcome) = try await connectUser(lab)
-            #expect(welcome == nil)
+            let early = await WebSocketConnection.connect(configuration)
+            let welcome = await early.isOpen ? await receiveJSON(early) : nil
             let end = await early.waitForEnd(timeout: .seconds(2))
-            #expect(end?.received?.code == 1011)
-            #expect(end?.received?.reason == "Service not ready")
-            try await Task.sleep(for: .milliseconds(700))
+            let inside = ContinuousClock.now - before < window
+            #expect(inside, "the health check and the first connection must fall inside the window")
+            if inside {
+                #expect(health.status == 503)
+                #expect(health.json?["status"]?.stringValue == "not-ready")
+                #expect(welcome == nil)
+                #expect(end?.received?.code == 1011)
+                #expect(end?.received?.reason == "Service not ready")
+            }
+            // The fault was switched on after `before`, so its window is over by `before + window`.
+            try await Task.sleep(until: before + window + .milliseconds(200))
             let (later, laterWelcome) = try await connectUser(lab)
             #expect(laterWelcome?.type == "connection_established")
+            #expect(try await RawHTTP.request(port: lab.port, path: "/health").status == 200)
             await later.close()
         }
     }
@@ -141,10 +155,12 @@ struct AppFaultTests {
     }
 
     @Test func keepaliveClosesWith1011WhenPongsStopButNotWhileTheyFlow() async throws {
-        try await withLab(try testConfiguration(["keepalive:interval=200ms,timeout=200ms"])) { lab in
+        // A pong timeout (1 s) far above a loopback round trip even on a loaded machine: the answering client
+        // must never miss it; the silent one is closed within interval + timeout.
+        try await withLab(try testConfiguration(["keepalive:interval=300ms,timeout=1s"])) { lab in
             let (answering, _) = try await connectUser(lab)
             let (silent, _) = try await connectUser(lab, answerPings: false)
-            let end = await silent.waitForEnd(timeout: .seconds(2))
+            let end = await silent.waitForEnd(timeout: .seconds(4))
             #expect(end?.received?.code == 1011)
             #expect(end?.received?.reason == "keepalive ping timeout")
             #expect(await answering.waitForEnd(timeout: .milliseconds(300)) == nil)

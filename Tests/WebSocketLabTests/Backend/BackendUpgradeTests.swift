@@ -83,13 +83,17 @@ struct BackendUpgradeTests {
 
     @Test func refreshOnALiveConnectionRevivesAnExpiredToken() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let short = try await lab.mintToken(email: TestUser.enterprise.email, expiresIn: .seconds(1))
+            // 3 s: long enough for the upgrade on a loaded machine, short enough to wait for.
+            let lifetime: Duration = .seconds(3)
+            let minted = ContinuousClock.now
+            let short = try await lab.mintToken(email: TestUser.enterprise.email, expiresIn: lifetime)
             let connection = await WebSocketConnection.connect(try clientConfiguration(lab, token: short))
             #expect(await receiveJSON(connection)?.type == "connection_established")
-            try await Task.sleep(for: .milliseconds(1100))
-            // exp is whole seconds: wait until the wall clock passed it.
+            try await Task.sleep(until: minted + lifetime)
+            // exp is whole seconds: retry (bounded) until the wall clock passed it.
             var expired = false
-            for _ in 0..<10 where !expired {
+            let deadline = ContinuousClock.now + .seconds(6)
+            while !expired, ContinuousClock.now < deadline {
                 await sendMessage(connection, "user_message", ["content": "hi"])
                 let reply = await receiveJSON(connection)
                 expired = reply?["code"]?.stringValue == "token_expired"

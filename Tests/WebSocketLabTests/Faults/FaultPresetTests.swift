@@ -8,13 +8,12 @@ import WebSocketProbe
 struct FaultPresetTests {
     @Test func cloudRunTimeoutCapsTheConnectionLifetime() async throws {
         let h = try await ProxyHarness.start(faults: ["cloud-run:timeout=600ms"])
-        // The cap counts from the TCP accept, so the clock starts before the connect.
-        let (end, ms) = try await elapsedMs {
-            let client = try await h.connect()
-            return await client.waitForEnd(timeout: .seconds(3))
-        }
+        // The cap counts from the TCP accept: between the start of the connect and the open.
+        let client = try await h.connect()
+        let end = await client.waitForEnd(timeout: .seconds(3))
         #expect(try #require(end).received == nil)
-        #expect(ms > 450 && ms < 1500)
+        let timing = try #require(await endTiming(client))
+        #expect(timing.sinceStartMs > 580 && timing.sinceOpenMs < 1300, "ended \(timing)")
         await h.stop()
     }
 

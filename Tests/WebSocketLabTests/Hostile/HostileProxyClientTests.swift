@@ -61,6 +61,23 @@ struct HostileProxyClientTests {
         await lab.shutdown()
     }
 
+    @Test("Connections that never send a byte (300; WS1011_HOSTILE_CONNECTS for more) are all cut by the head bound, a good client is served")
+    func silentConnections() async throws {
+        let (lab, proxy) = try await Self.start(headTimeout: .seconds(1))
+        let requested = HostileLab.count("WS1011_HOSTILE_CONNECTS", default: 300)
+        let count = min(requested, max(1, (HostileLab.descriptorLimit() - 512) / 2))
+        var silent: [RawSocketClient] = []
+        for _ in 0..<count { silent.append(try await RawSocketClient.connect(port: proxy.port)) }
+        HostileLabClientTests.expectServed(try await Self.servedThroughProxy(lab, proxy))
+        let deadline = ContinuousClock.now + .seconds(4)
+        while silent.contains(where: { !$0.isClosed }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let open = silent.filter { !$0.isClosed }.count
+        #expect(open == 0, "\(open) of \(count) silent connections still open 4 s after connecting (bound 1 s)")
+        for client in silent { await client.close() }
+        await proxy.shutdown()
+        await lab.shutdown()
+    }
+
     @Test("A request head over the proxy's bound gets 431 and the connection closes")
     func hugeHeaders() async throws {
         let (lab, proxy) = try await Self.start()

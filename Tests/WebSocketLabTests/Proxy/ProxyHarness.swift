@@ -46,6 +46,22 @@ struct ProxyHarness {
     }
 }
 
+/// When a connection ended, read from its transcript's own clock (stamped as the event happened, not when a
+/// loaded test task got to run again). A proxy's timer starts at its accept, which falls between the start of
+/// the client's connect and the open: `sinceStartMs` bounds the timer from above (use it for lower bounds),
+/// `sinceOpenMs` from below (use it for upper bounds).
+struct EndTiming {
+    var sinceStartMs: Double
+    var sinceOpenMs: Double
+}
+
+/// The ``EndTiming`` of `client`; `nil` while it is open or when it never opened.
+func endTiming(_ client: WebSocketConnection) async -> EndTiming? {
+    let t = await client.transcript()
+    guard let open = t.timings.openAtMs, let end = t.close.received?.atMs ?? t.close.atMs else { return nil }
+    return EndTiming(sinceStartMs: end, sinceOpenMs: end - open)
+}
+
 /// Milliseconds elapsed while running `body`.
 func elapsedMs<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     let start = ContinuousClock.now

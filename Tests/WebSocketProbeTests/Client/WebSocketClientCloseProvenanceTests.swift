@@ -166,11 +166,18 @@ struct WebSocketClientCloseProvenanceTests {
         }
         defer { Task { await server.stop() } }
         var configuration = ClientConfiguration.forTest(try server.url())
-        configuration.keepalive = .init(interval: .milliseconds(50), timeout: .milliseconds(500))
+        // A pong timeout far above any loopback round trip, even on a loaded machine: this test is about an
+        // answering peer (the silent peer's timeout is tested above). Wait (bounded) for a few keepalive pings.
+        configuration.keepalive = .init(interval: .milliseconds(50), timeout: .seconds(3))
         let connection = await WebSocketConnection.connect(configuration)
-        try await Task.sleep(for: .milliseconds(400))
         #expect(await connection.isOpen)
-        let t = await connection.transcript()
+        let deadline = ContinuousClock.now + .seconds(5)
+        var t = await connection.transcript()
+        while t.pings.count < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            t = await connection.transcript()
+        }
+        #expect(await connection.isOpen)
         #expect(t.pings.count >= 2)
         #expect(t.pings.allSatisfy { $0.rttMs != nil } || t.pings.dropLast().allSatisfy { $0.rttMs != nil })
         await connection.close()

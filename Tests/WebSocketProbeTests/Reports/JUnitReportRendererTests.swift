@@ -38,6 +38,28 @@ struct JUnitReportRendererTests {
         #expect(JUnitReportRenderer.xmlEscape("tab\tok\u{0}\u{8}") == "tab\tok")
     }
 
+    @Test func theDirectRunIsASecondTestSuiteWithItsOwnSteps() throws {
+        var report = ReportFixtures.rejected()
+        report.directTranscript = ReportFixtures.transcript()
+        report.directSteps = StepName.allCases.map { ProbeStep(name: $0, status: .passed, durationMs: 10, detail: "direct \($0.rawValue) ok") }
+        let xml = JUnitReportRenderer.render(report)
+        #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 2)
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 2 * StepName.allCases.count)
+        // The outer counts add both runs; the direct suite counts only its own (all passed).
+        #expect(xml.contains(#"<testsuites name="ws1011" tests="22" failures="1" errors="0" skipped="8""#))
+        #expect(xml.contains(#"(direct)" tests="11" failures="0" errors="0" skipped="0""#))
+        #expect(xml.contains(#"classname="ws1011.direct.upgrade""#))
+        #expect(xml.contains("direct upgrade ok"))
+        let parser = XMLParser(data: Data(xml.utf8))
+        #expect(parser.parse(), "\(parser.parserError.map(String.init(describing:)) ?? "")")
+    }
+
+    @Test func withoutADirectRunThereIsOneTestSuite() {
+        let xml = JUnitReportRenderer.render(ReportFixtures.rejected())
+        #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 1)
+        #expect(!xml.contains("ws1011.direct."))
+    }
+
     @Test func tokenGivenOnTheCommandLineNeverAppears() {
         let xml = JUnitReportRenderer.render(ReportFixtures.rejected(), redactor: Redactor().adding(secrets: [ReportFixtures.token]))
         #expect(!xml.contains(ReportFixtures.token))

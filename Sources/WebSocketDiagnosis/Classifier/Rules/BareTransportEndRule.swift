@@ -53,7 +53,7 @@ struct BareTransportEndRule: ClassificationRule {
 
         // 2. Timeout discovery confirms.
         if let m = context.measurements {
-            if let cap = m.lifetimeMs, context.agree(cap, lived) {
+            if let cap = m.lifetimeMs, context.agree(cap, lived) || Self.agreeSinceConnect(context, m.lifetimeTranscript) {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
@@ -169,6 +169,20 @@ struct BareTransportEndRule: ClassificationRule {
             }
         }
         return nil
+    }
+
+    /// Whether the main connection and the lifetime probe ended at the same age counted from the TCP connect —
+    /// where a front's lifetime cap starts its timer. Ages from open differ by each connection's own handshake
+    /// time (hundreds of ms on a loaded host); ages from the connect do not.
+    static func agreeSinceConnect(_ context: ClassificationContext, _ probe: ConnectionTranscript?) -> Bool {
+        guard let probe, let main = ageSinceConnect(context.transcript), let other = ageSinceConnect(probe) else { return false }
+        return context.agree(main, other)
+    }
+
+    /// Milliseconds from the end of the TCP connect to the end of the connection (bare or not); `nil` when unknown.
+    static func ageSinceConnect(_ t: ConnectionTranscript) -> Double? {
+        guard t.timings.openAtMs != nil, let tcp = t.timings.tcpMs, let end = t.close.received?.atMs ?? t.close.atMs else { return nil }
+        return end - ((t.timings.dnsMs ?? 0) + tcp)
     }
 
     /// "Right after *one* message": no earlier message of ours also went unanswered since the peer last

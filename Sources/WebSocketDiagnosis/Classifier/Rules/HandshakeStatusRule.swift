@@ -162,7 +162,7 @@ struct HandshakeStatusRule: ClassificationRule {
                 .handshakeError, 0.7,
                 "The server wants WebSocket version \(h.headers.first(named: "sec-websocket-version") ?? "?"): the client and server versions differ",
                 [])
-        case let x where x == 426 || (x == 400 && Fingerprints.saysUpgradeRequired(body: body)):
+        case let x where x == 426 || ((x == 400 || x == 505) && Fingerprints.saysUpgradeRequired(body: body)):
             fingerprint.append(
                 Evidence(
                     rule: RuleName.handshakeStatus,

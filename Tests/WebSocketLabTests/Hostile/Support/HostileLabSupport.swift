@@ -1,4 +1,10 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
@@ -72,6 +78,13 @@ enum HostileLab {
         }
         await connection.close()
         return types
+    }
+
+    /// The soft limit on open descriptors of this process.
+    static func descriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// A count from the environment (manual runs at scale), else `standard`.

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// A third-party program the interop tests talk to, found on `PATH` (or `/usr/sbin`) or in the venv
+/// that `scripts/interop-peers.sh` creates at `.build/interop-venv`.
+///
+/// When a peer is missing: with `WS1011_INTEROP=required` the test that needs it fails and says which
+/// peer is missing and that `scripts/interop-peers.sh` installs it; otherwise the test is disabled
+/// with that reason (never silently skipped).
+enum InteropPeer: String, Sendable, CaseIterable {
+    case nginx
+    case haproxy
+    case openssl
+    /// Python with `websockets` (the venv's interpreter).
+    case pythonWebsockets = "python websockets"
+    /// Python with `uvicorn` and `starlette` (the venv's interpreter).
+    case uvicorn = "python uvicorn+starlette"
+
+    // MARK: - Locating
+
+    /// The package root, from this file's path (`Tests/InteropTests/InteropPeer.swift`).
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The venv the install script creates.
+    static var venvPython: String { packageRoot.appendingPathComponent(".build/interop-venv/bin/python").path }
+
+    /// A fixture under `Fixtures/interop/`.
+    static func fixture(_ name: String) -> String { packageRoot.appendingPathComponent("Fixtures/interop/\(name)").path }
+
+    /// `true` when the environment says the interop peers must be present (`WS1011_INTEROP=required`).
+    static var required: Bool { ProcessInfo.processInfo.environment["WS1011_INTEROP"]?.lowercased() == "required" }
+
+    /// The executable of this peer, or `nil` when it is not installed.
+    var executable: String? { Self.cache[self] ?? nil }
+
+    private static let cache: [InteropPeer: String?] = {
+        var result: [InteropPeer: String?] = [:]
+        for peer in InteropPeer.allCases { result[peer] = peer.locate() }
+        return result
+    }()
+
+    private func locate() -> String? {
+        switch self {
+        case .nginx, .haproxy, .openssl:
+            return Self.which(rawValue)
+        case .pythonWebsockets:
+            return Self.pythonHaving(modules: ["websockets"])
+        case .uvicorn:
+            return Self.pythonHaving(modules: ["websockets", "uvicorn", "starlette"])
+        }
+    }
+
+    /// Finds `name` on `PATH`, then in the system directories that non-root `PATH`s often lack.
+    static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/bin"]
+        for directory in directories {
+            let candidate = directory + "/" + name
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// The venv's interpreter when its site-packages hold every module (a file check: no process is
+    /// spawned, so evaluating the test traits never blocks).
+    private static func pythonHaving(modules: [String]) -> String? {
+        let python = venvPython
+        guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
+        let lib = packageRoot.appendingPathComponent(".build/interop-venv/lib")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []
+        for version in versions where version.hasPrefix("python") {
+            let site = lib.appendingPathComponent(version).appendingPathComponent("site-packages")
+            if modules.allSatisfy({ FileManager.default.fileExists(atPath: site.appendingPathComponent($0).appendingPathComponent("__init__.py").path) }) {
+                return python
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Gating
+
+    /// Whether a test needing `peers` runs: always when required (it then fails if one is missing),
+    /// else only when all are installed.
+    static func shouldRun(_ peers: InteropPeer...) -> Bool {
+        required || peers.allSatisfy { $0.executable != nil }
+    }
+
+    /// The visible reason shown when a test is disabled for a missing peer.
+    static func reason(_ peers: InteropPeer...) -> Comment {
+        Comment(rawValue: "needs \(peers.map(\.rawValue).joined(separator: ", ")) — run scripts/interop-peers.sh to install (WS1011_INTEROP=required makes a missing peer a failure)")
+    }
+
+    /// The peer's executable, or an error that says it is missing and how to install it.
+    func require() throws -> String {
+        guard let executable else {
+            throw InteropError(
+                "interop peer '\(rawValue)' is not installed but WS1011_INTEROP=required (or the test was enabled): run scripts/interop-peers.sh to install it")
+        }
+        return executable
+    }
+}
+
+/// A failure of the interop harness itself (a peer missing, not starting, or not ready in time).
+struct InteropError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import WebSocketLab
+
+/// How to start each third-party peer on loopback for one test.
+enum InteropPeers {
+    /// The Python `websockets` fixture server (`Fixtures/interop/ws_server.py`) in `mode`.
+    static func websocketsServer(_ mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.pythonWebsockets.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "websockets server (\(mode))", executable: python, arguments: [InteropPeer.fixture("ws_server.py"), mode])
+    }
+
+    /// The Starlette app under uvicorn (`Fixtures/interop/asgi_app.py`).
+    static func uvicornApp() async throws -> PeerProcess {
+        let python = try InteropPeer.uvicorn.require()
+        return try await PeerProcess.startPrintingPort(name: "uvicorn+starlette", executable: python, arguments: [InteropPeer.fixture("asgi_app.py")])
+    }
+
+    /// A TCP server that accepts, reads, and hangs up without answering (`Fixtures/interop/hangup_server.py`).
+    static func hangupServer() async throws -> PeerProcess {
+        let python = try InteropPeer.pythonWebsockets.require()
+        return try await PeerProcess.startPrintingPort(name: "tcp hang-up server", executable: python, arguments: [InteropPeer.fixture("hangup_server.py")])
+    }
+
+    /// nginx in the foreground, unprivileged: `-p <tmpdir> -c <conf>`, every path in the tmpdir,
+    /// `location` is the body of `location / { … }` in front of `upstreamPort`.
+    static func nginx(upstreamPort: Int, location: String) async throws -> PeerProcess {
+        let nginx = try InteropPeer.nginx.require()
+        let port = try PeerProcess.freePort()
+        return try await PeerProcess.startListening(name: "nginx", executable: nginx, port: port) { directory in
+            for sub in ["logs", "tmp"] {
+                try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+            let d = directory.path
+            let conf = """
+                daemon off;
+                master_process off;
+                worker_processes 1;
+                pid \(d)/nginx.pid;
+                error_log \(d)/logs/error.log info;
+                events { worker_connections 64; }
+                http {
+                    access_log \(d)/logs/access.log;
+                    client_body_temp_path \(d)/tmp/body;
+                    proxy_temp_path \(d)/tmp/proxy;
+                    fastcgi_temp_path \(d)/tmp/fastcgi;
+                    uwsgi_temp_path \(d)/tmp/uwsgi;
+                    scgi_temp_path \(d)/tmp/scgi;
+                    server {
+                        listen 127.0.0.1:\(port);
+                        location / {
+                            proxy_pass http://127.0.0.1:\(upstreamPort);
+                            \(location)
+                        }
+                    }
+                }
+                """
+            try conf.write(to: directory.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
+            return ["-e", "\(d)/logs/error.log", "-p", d + "/", "-c", "\(d)/nginx.conf"]
+        }
+    }
+
+    /// HAProxy in the foreground (`-db`) in `mode` (`http` or `tcp`) in front of `upstreamPort`,
+    /// with `timeouts` (the `timeout …` lines of the defaults section).
+    static func haproxy(mode: String, upstreamPort: Int, timeouts: [String]) async throws -> PeerProcess {
+        let haproxy = try InteropPeer.haproxy.require()
+        let port = try PeerProcess.freePort()
+        return try await PeerProcess.startListening(name: "haproxy (\(mode))", executable: haproxy, port: port) { directory in
+            let conf = """
+                global
+                    maxconn 64
+                defaults
+                    mode \(mode)
+                \(timeouts.map { "    timeout " + $0 }.joined(separator: "\n"))
+                frontend fe
+                    bind 127.0.0.1:\(port)
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:\(upstreamPort)
+
+                """
+            let path = directory.appendingPathComponent("haproxy.cfg")
+            try conf.write(to: path, atomically: true, encoding: .utf8)
+            return ["-db", "-f", path.path]
+        }
+    }
+
+    /// `openssl s_server` presenting the lab CA's `variant` certificate; `www` answers HTTP requests
+    /// with its status page, otherwise it is a raw TLS endpoint that hangs up on the first line (`-naccept`).
+    static func opensslServer(authority: LabCertificateAuthority, variant: TLSVariant, www: Bool) async throws -> PeerProcess {
+        let openssl = try InteropPeer.openssl.require()
+        let port = try PeerProcess.freePort()
+        let identity = authority.serverIdentity(variant)
+        return try await PeerProcess.startListening(name: "openssl s_server (\(variant.rawValue))", executable: openssl, port: port) { directory in
+            let cert = directory.appendingPathComponent("leaf.pem")
+            let key = directory.appendingPathComponent("key.pem")
+            let chain = directory.appendingPathComponent("chain.pem")
+            try (identity.certificateChainPEM.first ?? "").write(to: cert, atomically: true, encoding: .utf8)
+            try identity.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+            var arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert.path, "-key", key.path, "-quiet"]
+            if identity.certificateChainPEM.count > 1 {
+                try identity.certificateChainPEM.dropFirst().joined(separator: "\n").write(to: chain, atomically: true, encoding: .utf8)
+                arguments += ["-cert_chain", chain.path]
+            }
+            arguments += www ? ["-www"] : ["-rev"]
+            return arguments
+        }
+    }
+}

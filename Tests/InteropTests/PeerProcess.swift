@@ -1,0 +1,205 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A third-party peer running as a child process for one test: started with its output in a temporary
+/// directory, waited on with a bound, and always stopped (SIGTERM, then SIGKILL) at the end.
+final class PeerProcess: @unchecked Sendable {
+    /// What the peer is, for messages.
+    let name: String
+    /// The loopback port the peer listens on.
+    private(set) var port: Int = 0
+    /// A scratch directory for this peer (configs, logs, PEM files); removed on stop.
+    let directory: URL
+    private let process = Process()
+    private let stdoutPath: URL
+    private let stderrPath: URL
+
+    /// A fresh scratch directory for a peer called `name`.
+    static func makeDirectory(_ name: String) throws -> URL {
+        let safe = name.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "/", with: "-")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-interop-\(safe)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private init(name: String, directory: URL) {
+        self.name = name
+        self.directory = directory
+        self.stdoutPath = directory.appendingPathComponent("stdout.log")
+        self.stderrPath = directory.appendingPathComponent("stderr.log")
+    }
+
+    // MARK: - Starting
+
+    /// Starts a peer that picks its own port and prints `READY <port>` on stdout (the Python fixtures).
+    static func startPrintingPort(name: String, executable: String, arguments: [String], readyWithin: Duration = .seconds(20)) async throws -> PeerProcess {
+        let peer = PeerProcess(name: name, directory: try makeDirectory(name))
+        try peer.launch(executable: executable, arguments: arguments)
+        let deadline = ContinuousClock.now + readyWithin
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOf: peer.stdoutPath, encoding: .utf8),
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("READY ") }),
+                let port = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+            {
+                peer.port = port
+                return peer
+            }
+            if !peer.process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        let why = peer.process.isRunning ? "did not print READY within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
+        let log = peer.stderrText
+        await peer.stop()
+        throw InteropError("\(name) \(why); stderr:\n\(log)")
+    }
+
+    /// Starts a peer on `port` (chosen by ``freePort()``) and waits until that port accepts TCP.
+    /// `configure` writes config files into the peer's directory and returns the arguments.
+    static func startListening(
+        name: String, executable: String, port: Int, readyWithin: Duration = .seconds(20),
+        arguments configure: (URL) throws -> [String]
+    ) async throws -> PeerProcess {
+        let peer = PeerProcess(name: name, directory: try makeDirectory(name))
+        peer.port = port
+        let arguments: [String]
+        do { arguments = try configure(peer.directory) } catch {
+            await peer.stop()
+            throw error
+        }
+        try peer.launch(executable: executable, arguments: arguments)
+        let deadline = ContinuousClock.now + readyWithin
+        while ContinuousClock.now < deadline {
+            if !peer.process.isRunning { break }
+            if Self.accepts(port: port) { return peer }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        let why = peer.process.isRunning ? "did not listen on 127.0.0.1:\(port) within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
+        let log = peer.stderrText + peer.stdoutText
+        await peer.stop()
+        throw InteropError("\(name) \(why); output:\n\(log)")
+    }
+
+    private func launch(executable: String, arguments: [String]) throws {
+        _ = FileManager.default.createFile(atPath: stdoutPath.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONUNBUFFERED"] = "1"
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutPath)
+        process.standardError = try FileHandle(forWritingTo: stderrPath)
+        do { try process.run() } catch {
+            throw InteropError("cannot start \(name) (\(executable)): \(error)")
+        }
+    }
+
+    // MARK: - Output and stopping
+
+    /// What the peer wrote on stderr so far (for failure messages and log assertions).
+    var stderrText: String { (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "" }
+    /// What the peer wrote on stdout so far.
+    var stdoutText: String { (try? String(contentsOf: stdoutPath, encoding: .utf8)) ?? "" }
+
+    /// Stops the peer (SIGTERM, SIGKILL after 2 s), waits for it (bounded, without blocking a thread)
+    /// and removes its directory.
+    func stop() async {
+        if process.isRunning {
+            process.terminate()
+            let deadline = ContinuousClock.now + .seconds(2)
+            while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                let killDeadline = ContinuousClock.now + .seconds(2)
+                while process.isRunning, ContinuousClock.now < killDeadline { try? await Task.sleep(for: .milliseconds(10)) }
+            }
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `body` with the peer and always stops it afterwards, also when `body` throws.
+    func run<T>(_ body: (PeerProcess) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    // MARK: - One-shot commands
+
+    /// Runs a command to its end (bounded: killed after `within`), returning its exit status and its
+    /// stdout and stderr together.
+    static func runToEnd(executable: String, arguments: [String], within: Duration) async throws -> (status: Int32, output: String) {
+        let directory = try makeDirectory("command")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("output.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = ContinuousClock.now + within
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(25)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            let killDeadline = ContinuousClock.now + .seconds(2)
+            while process.isRunning, ContinuousClock.now < killDeadline { try? await Task.sleep(for: .milliseconds(10)) }
+            throw InteropError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(within); output:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+        try? handle.close()
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+
+    // MARK: - Ports
+
+    /// A loopback port that was free a moment ago: bind port 0, read it back, close.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw InteropError("socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw InteropError("bind(127.0.0.1:0) failed: errno \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw InteropError("getsockname failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// `true` when a TCP connection to 127.0.0.1:`port` succeeds right now.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+}
