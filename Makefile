@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all build deps test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
+.PHONY: all build deps interop interop-peers test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
 
 all: build
 
@@ -12,9 +12,18 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## The whole suite (every phase and every module's unit tests). Fails if no test ran.
-test: deps
-	@scripts/swift-test.sh ""
+## The whole suite (every phase, every module's unit tests, the interop tests against
+## third-party peers, which it installs: nginx, HAProxy, openssl, Python websockets/uvicorn).
+## Fails if no test ran.
+test: deps interop-peers
+	@WS1011_INTEROP=required scripts/swift-test.sh ""
+
+interop-peers:
+	@scripts/interop-peers.sh
+
+## Only the interop tests against third-party peers.
+interop: deps interop-peers
+	@WS1011_INTEROP=required scripts/swift-test.sh InteropTests
 
 ## Phase 1: infrastructure isolation (fault proxy, upgrade path, timeouts, TLS).
 phase1: deps

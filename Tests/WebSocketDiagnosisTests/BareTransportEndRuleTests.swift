@@ -76,6 +76,30 @@ struct BareTransportEndRuleTests {
         #expect(rule.evaluate(context(t, measurements: Measurements(lifetimeMs: 30_010, lifetimeProbeMs: 60_000)))?.cause == .lifetimeCap)
     }
 
+    @Test func aCapIsConfirmedFromTheAcceptWhenASlowHandshakeShortensTheAgeFromOpen() {
+        // A 2 s cap from the front's accept: the main connection took 900 ms to open (a loaded host), so it
+        // ended 1 100 ms after open; the lifetime probe opened in 40 ms and ended 1 960 ms after open.
+        let p = pingsEvery(250, from: 1000, to: 1950)
+        var t = Fixture.opened(openAt: 900, frames: p.frames, pings: p.pings).endingBare(at: 2000)
+        t.close.sinceLastInboundMs = 40
+        t.close.sinceLastOutboundMs = 45
+        t.frames.append(outbound("text", at: 1960))
+        let probe = Fixture.opened(openAt: 40).endingBare(at: 2000)
+        let m = Measurements(lifetimeMs: 1960, lifetimeProbeMs: 4000, lifetimeTranscript: probe)
+        #expect(rule.evaluate(context(t, measurements: m))?.cause == .lifetimeCap)
+    }
+
+    @Test func anEndLongBeforeTheMeasuredCapIsNotConfirmedByIt() {
+        // Opened fast (20 ms) and ended 800 ms after open: whatever its accept, it cannot be 2 s old.
+        let p = pingsEvery(250, from: 100, to: 800)
+        var t = Fixture.opened(openAt: 20, frames: p.frames, pings: p.pings).endingBare(at: 820)
+        t.close.sinceLastInboundMs = 40
+        t.close.sinceLastOutboundMs = 45
+        let probe = Fixture.opened(openAt: 40).endingBare(at: 2000)
+        let m = Measurements(lifetimeMs: 1960, lifetimeProbeMs: 4000, lifetimeTranscript: probe)
+        #expect(rule.evaluate(context(t, measurements: m))?.cause != .lifetimeCap)
+    }
+
     @Test func anEndMidReplyWithEventsMissingIsTheApplicationCrashingMidStream() {
         let frames = [inbound("text", at: 150), outbound("text", at: 1000), inbound("text", at: 1020), inbound("text", at: 1040)]
         let t = Fixture.opened(frames: frames).endingBare(at: 1060)

@@ -79,8 +79,17 @@ public struct ScenarioRunner: Sendable {
         let token = try await topology.primary.mintToken(email: email)
         let target = try WebSocketURL(parsing: topology.clientURL)
 
-        // Changes during the run.
+        // Changes during the run, timed from the moment the probe's first connection is open on a backend
+        // instance (bounded): on a loaded machine the handshake alone can outlast a short `after`, and a change
+        // meant for a live connection would then hit the upgrade instead.
+        let openBound = (options.handshakeTimeout?.duration ?? .seconds(3)) * 2
         let timeline = Task {
+            if !scenario.timeline.isEmpty {
+                let deadline = ContinuousClock.now + openBound
+                while !topology.labs.contains(where: { $0.openConnectionCount > 0 }), ContinuousClock.now < deadline, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+            }
             var elapsed: Duration = .zero
             for step in scenario.timeline {
                 let wait = step.after.duration - elapsed

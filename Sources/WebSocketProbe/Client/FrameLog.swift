@@ -8,8 +8,8 @@ import WebSocketDiagnosis
 struct FrameLog: Sendable {
     /// Frames kept from the start of the connection.
     static let headLimit = 256
-    /// Most recent frames kept.
-    static let tailLimit = 1024
+    /// Most recent frames kept (about 140 bytes each: at most ~1.8 MB a connection, however long it runs).
+    static let tailLimit = 12_288
 
     private(set) var head: [FrameRecord] = []
     private(set) var tail = CircularBuffer<FrameRecord>(initialCapacity: 16)

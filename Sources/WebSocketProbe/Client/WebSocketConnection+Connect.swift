@@ -104,7 +104,14 @@ extension WebSocketConnection {
         record.timings.tcpMs = (ContinuousClock.now - tcpStart).milliseconds
         tcpDoneAtMs = tcpDone
         channel = connected.channel
-        // From here on the handler hands every event (and those that came before) to `deliver`, on the loop.
+        // The phase the first events belong to, then the handler hands over every event (those that
+        // came before included, in order) to `deliver`, on the loop.
+        if url.isSecure {
+            phase = .tls
+            record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure)
+        } else {
+            phase = .upgrading
+        }
         if let handler = connected.handler {
             handler.adopt(by: self)
         } else {
@@ -113,8 +120,6 @@ extension WebSocketConnection {
 
         // TLS.
         if url.isSecure {
-            phase = .tls
-            record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure)
             let done = await wait(configuration.timeouts.tlsHandshake) { [self] in phase != .tls }
             if !done {
                 addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
@@ -126,8 +131,6 @@ extension WebSocketConnection {
                 return
             }
             guard phase == .upgrading else { return }
-        } else {
-            phase = .upgrading
         }
 
         await upgrade()

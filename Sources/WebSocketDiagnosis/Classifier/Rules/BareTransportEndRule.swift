@@ -53,7 +53,7 @@ struct BareTransportEndRule: ClassificationRule {
 
         // 2. Timeout discovery confirms.
         if let m = context.measurements {
-            if let cap = m.lifetimeMs, context.agree(cap, lived) || Self.agreeSinceConnect(context, m.lifetimeTranscript) {
+            if let cap = m.lifetimeMs, context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap) {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
@@ -171,18 +171,16 @@ struct BareTransportEndRule: ClassificationRule {
         return nil
     }
 
-    /// Whether the main connection and the lifetime probe ended at the same age counted from the TCP connect —
-    /// where a front's lifetime cap starts its timer. Ages from open differ by each connection's own handshake
-    /// time (hundreds of ms on a loaded host); ages from the connect do not.
-    static func agreeSinceConnect(_ context: ClassificationContext, _ probe: ConnectionTranscript?) -> Bool {
-        guard let probe, let main = ageSinceConnect(context.transcript), let other = ageSinceConnect(probe) else { return false }
-        return context.agree(main, other)
-    }
-
-    /// Milliseconds from the end of the TCP connect to the end of the connection (bare or not); `nil` when unknown.
-    static func ageSinceConnect(_ t: ConnectionTranscript) -> Double? {
-        guard t.timings.openAtMs != nil, let tcp = t.timings.tcpMs, let end = t.close.received?.atMs ?? t.close.atMs else { return nil }
-        return end - ((t.timings.dnsMs ?? 0) + tcp)
+    /// Whether the main connection and the lifetime probe can have ended at the same age counted from the front's
+    /// accept — where a lifetime cap starts its timer. Each connection's age since the accept lies between its
+    /// age since open and that plus its own time to open (the accept came after the transcript started); on a
+    /// loaded host the two handshakes differ by hundreds of ms, so ages from open alone may disagree.
+    static func agreeSinceAccept(_ context: ClassificationContext, lived: Double, probe: ConnectionTranscript?, probeLived: Double) -> Bool {
+        guard let probe, let probeOpen = probe.timings.openAtMs, let open = context.transcript.timings.openAtMs else { return false }
+        let tolerance = context.ms(\.measurementTolerance)
+        let main = lived...(lived + open)
+        let other = probeLived...(probeLived + probeOpen)
+        return main.lowerBound <= other.upperBound + tolerance && other.lowerBound <= main.upperBound + tolerance
     }
 
     /// "Right after *one* message": no earlier message of ours also went unanswered since the peer last
