@@ -44,6 +44,9 @@ public struct LabConfiguration: Sendable {
     public var maxBodyBytes: Int = 64 << 10
     /// How long new upgrades get 503 after ``LabServer/restart()``, default 500 ms.
     public var restartDowntime: Duration = .milliseconds(500)
+    /// How long a connection may stay without completing a WebSocket upgrade (a silent connect, a
+    /// half-sent request head, an idle HTTP keep-alive) before the lab closes it; default 10 s.
+    public var handshakeTimeout: Duration = .seconds(10)
 
     /// The lab's built-in signing secret (48 bytes; for loopback labs only).
     public static let defaultSecret = "ws1011-lab-signing-secret-not-for-production-use"

@@ -19,6 +19,7 @@ public final class LabServer: Sendable {
     private let backendChannel: any Channel
     private let authChannel: (any Channel)?
     private let authority: LabCertificateAuthority?
+    private let children: ChildChannelTracker
 
     /// The backend port (and the auth port unless a separate one was asked for).
     public let port: Int
@@ -27,8 +28,12 @@ public final class LabServer: Sendable {
     /// The host the lab listens on.
     public let host: String
 
-    private init(state: LabState, backendChannel: any Channel, authChannel: (any Channel)?, authority: LabCertificateAuthority?) {
+    private init(
+        state: LabState, backendChannel: any Channel, authChannel: (any Channel)?, authority: LabCertificateAuthority?,
+        children: ChildChannelTracker
+    ) {
         self.state = state
+        self.children = children
         self.authority = authority
         self.backendChannel = backendChannel
         self.authChannel = authChannel
@@ -68,24 +73,27 @@ public final class LabServer: Sendable {
             }
         }
         let separateAuth = configuration.authPort != nil
+        let children = ChildChannelTracker()
         let backend = try await bind(state: state, group: group, port: configuration.port, tls: tlsContext,
-                                     routes: .init(backend: true, auth: !separateAuth))
+                                     routes: .init(backend: true, auth: !separateAuth), children: children)
         var auth: (any Channel)?
         if let authPort = configuration.authPort {
             do {
                 auth = try await bind(state: state, group: group, port: authPort, tls: tlsContext,
-                                      routes: .init(backend: false, auth: true))
+                                      routes: .init(backend: false, auth: true), children: children)
             } catch {
                 try? await backend.close()
                 throw error
             }
         }
-        return LabServer(state: state, backendChannel: backend, authChannel: auth, authority: authority)
+        return LabServer(state: state, backendChannel: backend, authChannel: auth, authority: authority, children: children)
     }
 
     private static func bind(
-        state: LabState, group: any EventLoopGroup, port: Int, tls: NIOSSLContext?, routes: LabHTTPHandler.Routes
+        state: LabState, group: any EventLoopGroup, port: Int, tls: NIOSSLContext?, routes: LabHTTPHandler.Routes,
+        children: ChildChannelTracker
     ) async throws -> any Channel {
+        let handshakeTimeout = TimeAmount.nanoseconds(Int64(state.configuration.handshakeTimeout.milliseconds * 1_000_000))
         let configuration = state.configuration
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
@@ -99,6 +107,14 @@ public final class LabServer: Sendable {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 let slot = UpgradeSlot()
+                // Every accepted connection is tracked (shutdown closes it) and must complete an upgrade within
+                // the handshake timeout: a silent or half-sent request head never holds a socket forever.
+                children.insert(channel)
+                let deadline = channel.eventLoop.scheduleTask(in: handshakeTimeout) { channel.close(promise: nil) }
+                channel.closeFuture.whenComplete { _ in
+                    deadline.cancel()
+                    children.remove(channel)
+                }
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: configuration.maxFrameBytes,
                     automaticErrorHandling: true,
@@ -122,6 +138,7 @@ public final class LabServer: Sendable {
                         guard case .accept(let claims, _)? = slot.take() else {
                             return channel.close()
                         }
+                        deadline.cancel()
                         return channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(LabWebSocketHandler(state: state, claims: claims))
                         }
@@ -157,6 +174,9 @@ public final class LabServer: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         state.connections.closeAll()
+        // Connections that never upgraded (silent, half-sent heads, HTTP keep-alives) are not in
+        // `state.connections`, and closing the listener does not close them.
+        await children.closeAll()
     }
 
     // MARK: - URLs

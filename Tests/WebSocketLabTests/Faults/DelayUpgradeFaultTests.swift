@@ -9,7 +9,8 @@ struct DelayUpgradeFaultTests {
         let h = try await ProxyHarness.start(faults: ["delay-upgrade:for=500ms"])
         let (client, ms) = try await elapsedMs { try await h.connect() }
         #expect(await client.isOpen)
-        #expect(ms >= 480 && ms < 2000, "upgrade took \(ms) ms")
+        // Held at least the cold start; the upper bound is the client's 3 s upgrade timeout (it opened).
+        #expect(ms >= 480 && ms < 3000, "upgrade took \(ms) ms")
         await client.close()
         await h.stop()
     }

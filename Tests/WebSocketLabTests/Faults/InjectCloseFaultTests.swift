@@ -7,7 +7,7 @@ import WebSocketProbe
 @Suite("inject-close fault")
 struct InjectCloseFaultTests {
     @Test func clientReceivesA1011TheBackendNeverSent() async throws {
-        let h = try await ProxyHarness.start(faults: ["inject-close:code=1011,reason=Internal error,after=300ms"])
+        let h = try await ProxyHarness.start(faults: ["inject-close:code=1011,reason=Internal error,after=600ms"])
         let client = try await h.connect()
         let message = await client.receive(timeout: .seconds(2))
         guard case .closed(let observed) = message else {
@@ -17,7 +17,7 @@ struct InjectCloseFaultTests {
         #expect(observed.received?.code == 1011)
         #expect(observed.received?.reason == "Internal error")
         let timing = try #require(await endTiming(client))
-        #expect(timing.sinceStartMs > 280 && timing.sinceOpenMs < 1300, "closed \(timing)")
+        #expect(timing.sinceStartMs > 580 && timing.sinceOpenMs < 1600, "closed \(timing)")
         await h.stop()
     }
 }

@@ -7,7 +7,8 @@ import WebSocketProbe
 struct ProxyTLSTests {
     @Test func wssClientTalksThroughTheTerminatingProxyToAPlainBackend() async throws {
         let ca = try LabCertificateAuthority.generate()
-        let h = try await ProxyHarness.start(faults: ["inject-close:code=1011,reason=Internal error,after=300ms"]) {
+        // The injected close comes 1.5 s after the accept: after the TLS handshake and the echo, even when slow.
+        let h = try await ProxyHarness.start(faults: ["inject-close:code=1011,reason=Internal error,after=1500ms"]) {
             $0.tls = try? ca.makeServerContext(.valid)
         }
         #expect(h.proxy.url().hasPrefix("wss://"))
@@ -19,7 +20,7 @@ struct ProxyTLSTests {
         await client.send(text: "over tls")
         #expect(await client.receive(timeout: .seconds(2)) == .text("over tls"))
         // Faults still act on frames inside TLS.
-        guard case .closed(let observed) = await client.receive(timeout: .seconds(2)) else {
+        guard case .closed(let observed) = await client.receive(timeout: .seconds(4)) else {
             Issue.record("expected the injected close")
             return
         }

@@ -81,7 +81,8 @@ struct WebSocketClientCloseProvenanceTests {
     @Test func tcpResetIsRecordedAsReset() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
-            try await Task.sleep(for: .milliseconds(50))
+            // Long enough that a loaded client has reported the open before the reset lands.
+            try await Task.sleep(for: .milliseconds(400))
             await peer.reset()
         }
         defer { Task { await server.stop() } }

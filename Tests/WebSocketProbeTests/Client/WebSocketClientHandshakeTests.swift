@@ -180,7 +180,8 @@ struct WebSocketClientHandshakeTests {
         let clock = ContinuousClock()
         let started = clock.now
         let connection = await WebSocketConnection.connect(configuration)
-        #expect(clock.now - started < .seconds(2))
+        // Far below the 10 s default bound, with room for a loaded machine.
+        #expect(clock.now - started < .seconds(4))
         let t = await connection.transcript()
         #expect(t.failure?.kind == "handshake-timeout")
         #expect(t.close.transportEnd == .localTimeout)

@@ -69,6 +69,12 @@ struct HostileServerTests {
             #expect(transcript.close.received?.code == code)
         }
         for problem in hostile.check(transcript) { Issue.record(Comment(rawValue: problem)) }
+        // And a verdict: the classifier takes whatever the hostile peer left in the transcript.
+        let verdict = FailureClassifier.classify(ClassificationInput(transcript: transcript))
+        #expect(!verdict.summary.isEmpty)
+        if hostile.failureKind != nil {
+            #expect(verdict.layer != .healthy, "verdict \(verdict.cause): \(verdict.summary)")
+        }
         // Whatever the peer declared, nothing recorded claims more than what crossed the socket.
         #expect(transcript.wire.bytesIn < 4 << 20)
     }

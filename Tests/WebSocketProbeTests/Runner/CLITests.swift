@@ -68,6 +68,9 @@ struct CLITests {
         (["--ca-file", "/nonexistent/ca.pem"], "/nonexistent/ca.pem"),
         (["--profile", "fancy"], "--profile"),
         (["--secret", "abcdefgh"], "--user"),
+        (["--keepalive", "5s"], "INTERVAL:TIMEOUT"),
+        (["--keepalive", "5s:soon"], "--keepalive"),
+        (["--message-size", "0"], "--message-size"),
     ])
     func badOptionIsAUsageErrorSayingWhatToFix(_ extra: [String], _ mentioned: String) throws {
         let r = try Self.run(["diagnose", "ws://127.0.0.1:1/ws"] + extra)

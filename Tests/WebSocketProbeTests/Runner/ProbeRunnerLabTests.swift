@@ -159,6 +159,50 @@ struct ProbeRunnerLabTests {
     }
 
     /// Runs `body` against a fresh lab and always shuts it down.
+    @Test func anOversizedMessageWithinTheLimitPassesAndOurKeepaliveRunsOnTheMainConnection() async throws {
+        try await Self.withLab { lab in
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            var plan = try referencePlan(lab, token: token)
+            plan.authChannelMatrix = false
+            plan.messageSize = 4096
+            plan.keepalive = .init(interval: .milliseconds(100), timeout: .seconds(2))
+            let report = try await ProbeRunner(plan: plan).run()
+            #expect(report.verdict.layer == .healthy, "\(TextReportRenderer.render(report))")
+            let messages = try #require(report.steps.first { $0.name == .messages })
+            #expect(messages.status == .passed)
+            #expect(messages.detail.contains("4096-byte message"), "\(messages.detail)")
+            let sent = report.transcript.frames.filter { $0.direction == .outbound && $0.opcode == "text" }
+            #expect(sent.contains { $0.length == 4096 }, "the message is exactly the size asked for")
+            #expect(report.transcript.pings.count >= 2, "our keepalive pinged during the run")
+        }
+    }
+
+    @Test func withheldPongsLetTheServerKeepaliveClose1011() async throws {
+        var configuration = LabConfiguration()
+        configuration.appFaults = [try FaultSpec(parsing: "keepalive:interval=200ms,timeout=500ms")]
+        let lab = try await LabServer.start(configuration)
+        let token = try await lab.mintToken(email: TestUser.enterprise.email)
+        var plan = try referencePlan(lab, token: token)
+        plan.authChannelMatrix = false
+        plan.withholdPongs = true
+        plan.sustain = .seconds(3)
+        plan.trafficInterval = .milliseconds(250)
+        let report = try await ProbeRunner(plan: plan).run()
+        await lab.shutdown()
+        #expect(report.transcript.close.received?.code == 1011)
+        #expect(report.transcript.close.received?.reason == "keepalive ping timeout")
+        #expect(report.verdict.cause == "application.keepalive-timeout", "\(report.verdict)")
+    }
+
+    @Test func invalidKeepaliveOrMessageSizeIsRefusedBeforeAnyConnection() throws {
+        var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:1/ws"))
+        plan.keepalive = .init(interval: .zero, timeout: .seconds(1))
+        #expect(throws: ProbeError.self) { try plan.validate() }
+        plan.keepalive = nil
+        plan.messageSize = 0
+        #expect(throws: ProbeError.self) { try plan.validate() }
+    }
+
     static func withLab(_ body: (LabServer) async throws -> Void) async throws {
         let lab = try await LabServer.start(LabConfiguration())
         do {

@@ -62,16 +62,18 @@ struct ProbeRunnerProxyTests {
     }
 
     @Test func idleTimeoutOfTheFrontIsMeasuredAndPingsKeepTheConnectionAlive() async throws {
-        try await withFront([FaultSpec(name: "idle-timeout", parameters: ["after": "600ms"])]) { lab, proxy, token in
+        // 1 s of silence: four times the ping interval, so pings delayed on a loaded machine still keep the
+        // lifetime probe alive, while the silent probe is cut well inside its 2.5 s.
+        try await withFront([FaultSpec(name: "idle-timeout", parameters: ["after": "1s"])]) { lab, proxy, token in
             var plan = try plan(front: proxy, direct: lab, token: token)
             plan.authChannelMatrix = false
-            plan.idleProbe = .milliseconds(1800)
-            plan.lifetimeProbe = .milliseconds(1800)
+            plan.idleProbe = .milliseconds(2500)
+            plan.lifetimeProbe = .milliseconds(2500)
             plan.trafficInterval = .milliseconds(250)
             let report = try await ProbeRunner(plan: plan).run()
             let m = try #require(report.measurements)
             let idle = try #require(m.idleTimeoutMs)
-            #expect(idle > 450 && idle < 1200, "idle probe ended after \(idle) ms")
+            #expect(idle > 850 && idle < 2000, "idle probe ended after \(idle) ms")
             #expect(m.lifetimeMs == nil)
             #expect(m.idleTranscript?.close.received == nil)  // a bare TCP end, no close frame
             #expect(report.verdict.cause == "infrastructure.idle-timeout", "\(report.verdict)")

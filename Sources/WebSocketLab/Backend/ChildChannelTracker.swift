@@ -1,0 +1,26 @@
+import NIOCore
+import Synchronization
+
+/// The lab's accepted connections, so that shutdown can close every one of them — including those that
+/// never upgraded, which NIO does not close when the listening socket closes.
+final class ChildChannelTracker: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func insert(_ channel: any Channel) {
+        channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+    }
+
+    func remove(_ channel: any Channel) {
+        _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    var count: Int { channels.withLock { $0.count } }
+
+    /// Closes every tracked connection and waits (bounded by each close) for them to finish closing.
+    func closeAll() async {
+        let open = channels.withLock { Array($0.values) }
+        for channel in open {
+            try? await channel.close()
+        }
+    }
+}
