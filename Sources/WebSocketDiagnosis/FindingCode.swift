@@ -44,6 +44,8 @@ public struct FindingCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let oversizedFrame: FindingCode = "frame.oversized"
     /// A reassembled message exceeded the bound.
     public static let oversizedMessage: FindingCode = "frame.oversized-message"
+    /// A message spanning more frames than the bound (a flood of tiny or empty fragments).
+    public static let tooManyFragments: FindingCode = "frame.too-many-fragments"
     /// Opcode 0x3–0x7 or 0xB–0xF (§5.2).
     public static let reservedOpcode: FindingCode = "frame.reserved-opcode"
     /// RSV bits set without a negotiated extension (§5.2).

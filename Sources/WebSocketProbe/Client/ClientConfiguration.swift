@@ -23,6 +23,8 @@ public struct ClientConfiguration: Sendable {
     public var maxFrameBytes: Int = 16 << 20
     /// The largest reassembled message accepted (default 64 MiB).
     public var maxMessageBytes: Int = 64 << 20
+    /// Most frames one message may span (default 10,000): a flood of empty fragments is a finding, not a hang.
+    public var maxFragmentsPerMessage: Int = 10_000
     /// The largest upgrade response head accepted (default 64 KiB).
     public var maxHandshakeHeadBytes: Int = 64 << 10
     /// Scrubs secrets from everything recorded (add tokens with `.adding(secrets:)`).

@@ -18,12 +18,17 @@ public struct MessageAssembler: Sendable {
 
     /// The largest reassembled message accepted.
     public var maxMessageBytes: Int
+    /// The most frames one message may span (empty fragments cost no bytes, so bytes alone do not bound them).
+    public var maxFragments: Int
     private var pendingOpcode: UInt8?
     private var pending: [UInt8] = []
+    private var fragments = 0
 
-    /// An assembler accepting messages up to `maxMessageBytes` (default 64 MiB).
-    public init(maxMessageBytes: Int = 64 << 20) {
+    /// An assembler accepting messages up to `maxMessageBytes` (default 64 MiB) spanning at most
+    /// `maxFragments` frames (default 10,000).
+    public init(maxMessageBytes: Int = 64 << 20, maxFragments: Int = 10_000) {
         self.maxMessageBytes = maxMessageBytes
+        self.maxFragments = max(1, maxFragments)
     }
 
     /// `true` while a fragmented message is being received.
@@ -43,8 +48,14 @@ public struct MessageAssembler: Sendable {
             }
             pendingOpcode = frame.opcode
             pending = []
+            fragments = 0
         default:
             return .violation(FrameViolation(code: .reservedOpcode, detail: "not a data frame", closeCode: 1002))
+        }
+        fragments += 1
+        guard fragments <= maxFragments else {
+            reset()
+            return .violation(FrameViolation(code: .tooManyFragments, detail: "message spans more than \(maxFragments) frames", closeCode: 1009))
         }
         guard pending.count + frame.payload.count <= maxMessageBytes else {
             let size = pending.count + frame.payload.count
@@ -83,5 +94,6 @@ public struct MessageAssembler: Sendable {
     private mutating func reset() {
         pendingOpcode = nil
         pending = []
+        fragments = 0
     }
 }

@@ -93,7 +93,7 @@ public actor WebSocketConnection {
         self.request = UpgradeRequest(configuration: configuration)
         self.responseParser = UpgradeResponseParser(maxHeadBytes: configuration.maxHandshakeHeadBytes)
         self.frameParser = FrameParser(maxFrameBytes: configuration.maxFrameBytes)
-        self.assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes)
+        self.assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes, maxFragments: configuration.maxFragmentsPerMessage)
         let url = configuration.url
         let redactor = configuration.redactor
         self.record = ConnectionTranscript(

@@ -6,8 +6,8 @@ import WebSocketProbe
 /// Floods that no per-frame or per-message bound catches: the frame log and the fragment count must still be bounded.
 @Suite("Hostile server floods beyond the per-frame bounds")
 struct HostileServerGapTests {
-    /// The frame log cap any fix should respect (the log is evidence, not a packet capture).
-    static let frameLogCap = 10_000
+    /// The client's frame log cap: 256 first frames + 12,288 latest (the log is evidence, not a packet capture).
+    static let frameLogCap = 256 + 12_288
 
     @Test("50,000 empty fragments that never finish a message leave a bounded frame log and a finding")
     func emptyFragmentFlood() async throws {
@@ -31,9 +31,9 @@ struct HostileServerGapTests {
         let transcript = await connection.transcript()
         await server.stop()
         #expect(transcript.close.transportEnd != .stillOpen)
-        withKnownIssue("the client records every frame (ConnectionTranscript.frames has no cap) and has no bound on fragments per message") {
-            #expect(transcript.frames.count <= Self.frameLogCap, "\(transcript.frames.count) frames recorded")
-            #expect(!transcript.findings.isEmpty, "no finding for 50,000 empty fragments")
-        }
+        #expect(transcript.frames.count <= Self.frameLogCap, "\(transcript.frames.count) frames recorded")
+        #expect(transcript.findings.contains { $0.code == .tooManyFragments },
+                "no too-many-fragments finding for 50,000 empty fragments: \(transcript.findings.map(\.code))")
+        #expect(transcript.close.sent?.code == 1009, "the client should close 1009 (message too big)")
     }
 }
