@@ -8,11 +8,12 @@ struct HAProxyProcess {
     let directory: URL
     let version: String
 
-    /// The configuration: `mode tcp`, a frontend on `port`, one backend server.
-    static func configuration(listenPort: Int, upstreamPort: Int) -> String {
+    /// The configuration: `mode tcp`, a frontend on `port`, one backend server; `nbthread threads`
+    /// when given (else HAProxy's default: one thread per CPU it may run on).
+    static func configuration(listenPort: Int, upstreamPort: Int, threads: Int? = nil) -> String {
         """
         global
-            maxconn 4096
+            maxconn 4096\(threads.map { "\n    nbthread \($0)" } ?? "")
         defaults
             mode tcp
             timeout connect 5s
@@ -29,12 +30,12 @@ struct HAProxyProcess {
 
     /// Writes the configuration to a temporary directory and starts `haproxy -f cfg -db`;
     /// returns once the frontend accepts connections (bounded: 10 s).
-    static func start(executable: String, upstreamPort: Int, group: any EventLoopGroup) async throws -> HAProxyProcess {
+    static func start(executable: String, upstreamPort: Int, group: any EventLoopGroup, threads: Int? = nil) async throws -> HAProxyProcess {
         let port = try await Loopback.freePort(group: group)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-bench-haproxy-\(getpid())-\(port)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cfg = directory.appendingPathComponent("haproxy.cfg")
-        try configuration(listenPort: port, upstreamPort: upstreamPort).write(to: cfg, atomically: true, encoding: .utf8)
+        try configuration(listenPort: port, upstreamPort: upstreamPort, threads: threads).write(to: cfg, atomically: true, encoding: .utf8)
         let versionProbe = try ChildProcess(executable, ["-v"])
         _ = await versionProbe.waitForExit(within: .seconds(5))
         let version = versionProbe.standardOutput.split(separator: "\n").first.map(String.init) ?? "HAProxy (version unknown)"

@@ -13,12 +13,23 @@ enum ProxyBenchmark {
         var ws1011ProxyMode: String?
         var haproxy: EchoLoadGenerator.Outcome?
         var haproxyVersion: String?
+        /// Event-loop threads of the ws1011 proxy and `nbthread` of HAProxy: the same for both.
+        var proxyThreads: Int?
         var generatorCheck: ClientEchoLoad.Outcome?
         var errors: [String: String] = [:]
     }
 
+    /// Threads given to each proxy (`BENCH_PROXY_THREADS`, 1…16, default 1). Both proxies get the same
+    /// count — the fair comparison. One is the default: on this 2-core machine the load generator and the
+    /// echo server already keep a thread each busy, and a proxy thread more than cores left only adds
+    /// wake-ups and cross-core hand-offs (HAProxy's own default would be one thread per CPU).
+    static var proxyThreads: Int {
+        ProcessInfo.processInfo.environment["BENCH_PROXY_THREADS"].flatMap { Int($0) }.map { min(max($0, 1), 16) } ?? 1
+    }
+
     static func run(_ settings: BenchSettings, log: (String) -> Void) async -> (rows: [BenchRow], report: Report) {
         var report = Report()
+        report.proxyThreads = proxyThreads
         let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loadGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         await measure(settings, report: &report, serverGroup: serverGroup, loadGroup: loadGroup, log: log)
@@ -38,30 +49,33 @@ enum ProxyBenchmark {
             report.errors["echo"] = "\(error)"
             return
         }
-        log("1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path in two halves (order A B C C B A)")
+        let threads = proxyThreads
+        log("1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path in two halves (order A B C C B A); \(threads) thread(s) per proxy")
         var paths: [(name: String, port: Int)] = [("direct", echo.port)]
         var cleanups: [@Sendable () async -> Void] = []
 
         // The ws1011 proxy: the release CLI as its own process (like HAProxy), else in-process.
         if FileManager.default.isExecutableFile(atPath: settings.ws1011Binary) {
             do {
-                let child = try ChildProcess(settings.ws1011Binary, ["proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)"])
+                let child = try ChildProcess(settings.ws1011Binary, [
+                    "proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)", "--threads", String(threads),
+                ])
                 cleanups.append { await child.stop() }
                 let line = try await child.waitForLine(containing: "listening on", within: .seconds(15))
                 guard let port = line.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) }) else {
                     throw LoadError("cannot read the proxy's port from '\(line)'")
                 }
-                report.ws1011ProxyMode = "separate process (\(settings.ws1011Binary) proxy, pid \(child.pid))"
+                report.ws1011ProxyMode = "separate process (\(settings.ws1011Binary) proxy --threads \(threads), pid \(child.pid))"
                 paths.append(("ws1011 proxy", port))
             } catch {
                 report.errors["ws1011 proxy"] = "\(error)"
             }
         } else {
-            let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+            let proxyGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
             do {
                 let proxy = try await FaultProxy.start(
                     ProxyConfiguration(upstreams: [ProxyUpstream(host: Loopback.host, port: echo.port)]), eventLoopGroup: proxyGroup)
-                report.ws1011ProxyMode = "in-process FaultProxy (\(System.coreCount) event loops; no release binary at \(settings.ws1011Binary))"
+                report.ws1011ProxyMode = "in-process FaultProxy (\(threads) event loop(s); no release binary at \(settings.ws1011Binary))"
                 paths.append(("ws1011 proxy", proxy.port))
                 cleanups.append { await proxy.shutdown() }
             } catch {
@@ -71,7 +85,7 @@ enum ProxyBenchmark {
         }
         if let haproxy = which(settings.haproxy) {
             do {
-                let process = try await HAProxyProcess.start(executable: haproxy, upstreamPort: echo.port, group: loadGroup)
+                let process = try await HAProxyProcess.start(executable: haproxy, upstreamPort: echo.port, group: loadGroup, threads: threads)
                 report.haproxyVersion = process.version
                 paths.append(("HAProxy", process.port))
                 cleanups.append { await process.stop() }

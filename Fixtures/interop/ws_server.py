@@ -9,6 +9,7 @@ Modes:
   keepalive       echo, with the library's keepalive: ping every 1 s, close 1011 when no pong within 1 s
   subprotocol     only supports the subprotocol `chat.v1` (an offer of anything else is rejected)
   policy          accept, then close 1008 "unauthorized" right away (an app's auth rejection after accept)
+  goodbye         echo the first message, then close 1000 "done" (a normal application close)
 """
 import asyncio
 import sys
@@ -30,6 +31,12 @@ async def policy(ws):
     await ws.close(1008, "unauthorized")
 
 
+async def goodbye(ws):
+    message = await ws.recv()
+    await ws.send(message)
+    await ws.close(1000, "done")
+
+
 async def main(mode):
     options = {"ping_interval": None}
     handler = echo
@@ -41,6 +48,8 @@ async def main(mode):
         options["subprotocols"] = ["chat.v1"]
     elif mode == "policy":
         handler = policy
+    elif mode == "goodbye":
+        handler = goodbye
     elif mode != "echo":
         print(f"unknown mode {mode!r}", file=sys.stderr)
         sys.exit(2)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOPosix
 import NIOSSL
 import WebSocketLab
 import WebSocketProbe
@@ -29,8 +30,14 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serve the admin API (faults at run time, /metrics) on HOST:PORT.", valueName: "HOST:PORT"))
     var admin: String?
 
+    @Option(help: ArgumentHelp(
+        "Event-loop threads (default 1: both sides of a connection always share one loop, and one loop batches more work per wake-up; raise it for many busy connections on idle cores).",
+        valueName: "N"))
+    var threads: Int = 1
+
     func run() async throws {
         let listenAddress = try HostPort(parsing: listen, option: "--listen")
+        guard (1...256).contains(threads) else { throw UsageError("--threads \(threads) is out of range: give 1 to 256 event-loop threads") }
         guard !upstreams.isEmpty else { throw UsageError("give at least one --upstream HOST:PORT") }
         let upstreamList = try upstreams.map { try HostPort(parsing: $0, option: "--upstream") }
             .map { ProxyUpstream(host: $0.host, port: $0.port) }
@@ -73,10 +80,18 @@ struct ProxyCommand: AsyncParsableCommand {
             configuration.adminHost = adminAddress.host
             configuration.adminPort = adminAddress.port
         }
-        let proxy = try await FaultProxy.start(configuration)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let proxy: FaultProxy
+        do {
+            proxy = try await FaultProxy.start(configuration, eventLoopGroup: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
         var lines = [
             "ws1011 proxy listening on \(proxy.url(path: "/"))",
             "  upstreams: " + upstreamList.map(\.description).joined(separator: ", "),
+            "  threads:   \(threads) event loop\(threads == 1 ? "" : "s")",
             "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
         ]
         if let caFile {
@@ -90,6 +105,7 @@ struct ProxyCommand: AsyncParsableCommand {
         let sig = await TerminationSignal.wait()
         Console.out("\nreceived signal \(sig), shutting down…\n")
         await proxy.shutdown()
+        try? await group.shutdownGracefully()
         Console.out("proxy stopped\n")
     }
 }

@@ -17,7 +17,8 @@ final class EchoWebSocketHandler: ChannelInboundHandler {
         }
         switch frame.opcode {
         case .text, .binary, .continuation:
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: frame.unmaskedData)), promise: nil)
+            let data = Self.unmasked(frame, allocator: context.channel.allocator)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: data)), promise: nil)
         case .ping:
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:

@@ -92,7 +92,8 @@ public struct WebSocketFrame: Sendable, Equatable {
     }
 
     /// XORs `source` with the 4-byte `key` into `target` (at least as long), a 64-bit word at a time.
-    static func mask(_ source: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer, key k: (UInt8, UInt8, UInt8, UInt8)) {
+    /// Masking and unmasking are the same operation (§5.3); `source` and `target` may be the same memory.
+    public static func mask(_ source: UnsafeRawBufferPointer, into target: UnsafeMutableRawBufferPointer, key k: (UInt8, UInt8, UInt8, UInt8)) {
         let n = source.count
         guard n > 0, let src = source.baseAddress, let dst = target.baseAddress else { return }
         // The key as it lies in memory, repeated twice: byte i of the word masks byte i of the chunk.

@@ -206,18 +206,28 @@ struct AppFaultTests {
     }
 
     @Test func restartSends1012ToEveryConnectionAnd503ToNewUpgrades() async throws {
-        try await withLab(try testConfiguration()) { lab in
+        // A 2 s downtime, wide enough that the refused upgrade lands inside it on a loaded machine; the token and
+        // client set-up are made before the restart.
+        var configuration = try testConfiguration()
+        let downtime: Duration = .seconds(2)
+        configuration.restartDowntime = downtime
+        try await withLab(configuration) { lab in
             let (a, _) = try await connectUser(lab)
             let (b, _) = try await connectUser(lab, email: TestUser.early.email)
             #expect(lab.openConnectionCount == 2)
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            let again = try clientConfiguration(lab, token: token)
+            let restarted = ContinuousClock.now
             await lab.restart()
+            let refused = await WebSocketConnection.connect(again)
+            let inside = ContinuousClock.now - restarted < downtime
+            #expect(inside, "the new upgrade must be tried inside the downtime")
+            if inside { #expect(await refused.transcript().handshake?.status == 503) }
             for connection in [a, b] {
                 let end = await connection.waitForEnd(timeout: .seconds(2))
                 #expect(end?.received?.code == 1012)
             }
-            let (refused, _) = try await connectUser(lab)
-            #expect(await refused.transcript().handshake?.status == 503)
-            try await Task.sleep(for: .milliseconds(350))
+            try await Task.sleep(until: restarted + downtime + .milliseconds(300))
             let (back, welcome) = try await connectUser(lab)
             #expect(welcome?.type == "connection_established")
             await back.close()
