@@ -289,11 +289,8 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             #expect(report.directTranscript?.handshake?.status == 101)
             #expect(report.directTranscript?.handshake?.subprotocol == "chat.v1", "direct, the offer reaches websockets")
             #expect(report.verdict.layer == .infrastructure, "only through the front: not the application; \(Probe.describe(report))")
-            // Known classifier gap: HandshakeStatusRule treats every 400 as gorilla's plain-HTTP answer
-            // (upgrade-not-forwarded) even when the body says "missing subprotocol" and we offered one.
-            withKnownIssue("a 400 'missing subprotocol' only through the front is classified upgrade-not-forwarded") {
-                #expect(report.verdict.cause == "infrastructure.header-stripped", Probe.describe(report))
-            }
+            // A 400 whose body names the subprotocol we offered, while direct accepts it: the header was stripped.
+            #expect(report.verdict.cause == "infrastructure.header-stripped", Probe.describe(report))
         }
     }
 
@@ -493,11 +490,8 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             #expect(report.steps.contains { $0.name == .messages && $0.status == .failed }, Probe.describe(report))
             #expect(report.directSteps?.contains { $0.name == .messages && $0.status == .passed } == true, "direct, the echo works")
             #expect(report.verdict.cause != "healthy", Probe.describe(report))
-            // Known classifier gap: a failed echo step with a healthy direct run ends as `inconclusive`
-            // (DirectComparison maps only missing agent events to messages-dropped).
-            withKnownIssue("an echo lost only through the front is classified inconclusive") {
-                #expect(report.verdict.cause == "infrastructure.messages-dropped", Probe.describe(report))
-            }
+            // The echo is lost only through the front while pings pass: the front drops messages.
+            #expect(report.verdict.cause == "infrastructure.messages-dropped", Probe.describe(report))
         }
     }
 

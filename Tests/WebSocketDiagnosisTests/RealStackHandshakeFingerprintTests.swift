@@ -37,4 +37,21 @@ struct RealStackHandshakeFingerprintTests {
         let body = "Failed to open a WebSocket connection: missing Upgrade header.\n\nYou cannot access a WebSocket server directly with a browser. You need a WebSocket client.\n"
         #expect(Fingerprints.saysUpgradeRequired(body: body))
     }
+
+    @Test func websockets400MissingSubprotocolOnlyThroughTheFrontIsAStrippedHeader() {
+        // What websockets answers when the front removed the Sec-WebSocket-Protocol we offered.
+        var t = Fixture.rejected(
+            400, "Bad Request", server: "Python/3.11 websockets/17.4",
+            body: "Failed to open a WebSocket connection: missing subprotocol.\n")
+        t.request?.offeredSubprotocols = ["chat.v1"]
+        let v = rule.evaluate(context(t, direct: Fixture.opened(offered: ["chat.v1"], selected: "chat.v1").asDirect))
+        #expect(v?.cause == .headerStripped, "\(v?.cause.rawValue ?? "nil")")
+    }
+
+    @Test func a400NamingASubprotocolWeNeverOfferedIsStillUpgradeNotForwarded() {
+        // No subprotocol offered: the body cannot be about a header we sent.
+        let t = Fixture.rejected(400, "Bad Request", body: "missing subprotocol")
+        let v = rule.evaluate(context(t, direct: Fixture.opened().asDirect))
+        #expect(v?.cause == .upgradeNotForwarded)
+    }
 }

@@ -34,6 +34,21 @@ enum DirectComparison {
                     evidence: front.evidence + [directLine, both])
             }
             return front.adding([directLine])
+        case .inconclusive:
+            // The probe's message or event step failed through the front with the connection up, and the same
+            // plan passes direct: the front loses application messages (it answers pings, so it is alive).
+            let lost = context.steps.first { $0.status == .failed && ($0.name == .messages || $0.name == .agentEvents) }
+            if direct.layer == .healthy, let lost, context.transcript.failure == nil {
+                return Verdict(
+                    cause: .messagesDropped, confidence: 0.7,
+                    summary:
+                        "Messages get no reply through the front but do direct: the front drops or holds application messages; check its message filtering, buffering and size limits",
+                    evidence: front.evidence + [
+                        Evidence(rule: RuleName.probeSteps, observation: "step \(lost.name.rawValue) failed through the front: \(lost.detail)"),
+                        directLine, onlyFront,
+                    ])
+            }
+            return front.adding([directLine])
         default:
             return front.adding([directLine])
         }

@@ -130,7 +130,7 @@ extension ProxyConnection {
     func emit(_ buffer: ByteBuffer, _ d: TunnelDirection) {
         guard let destination = d.destination else { return }
         if d.stages.isEmpty && d.queue.isEmpty {
-            destination.write(buffer, promise: nil)
+            if destinationHandler(d)?.writeDirect(buffer) != true { destination.write(buffer, promise: nil) }
             return
         }
         var chunks: [StreamChunk] = [.bytes(buffer, at: .now())]

@@ -101,9 +101,18 @@ final class ProxyConnection: @unchecked Sendable {
         }
     }
 
+    /// One flush per read batch (writes of the batch were queued without flushing).
     func readComplete(from side: ProxySideHandler.Side) {
-        let destination = side == .client ? server : client
-        destination?.flush()
+        if side == .client {
+            if serverHandler?.flushDirect() != true { server?.flush() }
+        } else {
+            if clientHandler?.flushDirect() != true { client?.flush() }
+        }
+    }
+
+    /// The handler facing the destination of `d` (nil before the upstream connects or after the end).
+    func destinationHandler(_ d: TunnelDirection) -> ProxySideHandler? {
+        d.direction == .upstream ? serverHandler : clientHandler
     }
 
     func sideClosed(_ side: ProxySideHandler.Side) {

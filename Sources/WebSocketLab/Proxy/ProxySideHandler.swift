@@ -59,6 +59,24 @@ final class ProxySideHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    // MARK: - Tunnel hot path
+
+    /// Writes `buffer` to this side's peer straight from this handler's context, skipping the
+    /// pipeline's tail (what `Channel.write` walks through); false once the handler left the pipeline.
+    /// Order is kept with `Channel.write`: this handler queues nothing, both reach the same next handler.
+    func writeDirect(_ buffer: ByteBuffer) -> Bool {
+        guard let context else { return false }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        return true
+    }
+
+    /// Flushes this side's channel from this handler's context; false once the handler left the pipeline.
+    func flushDirect() -> Bool {
+        guard let context else { return false }
+        context.flush()
+        return true
+    }
+
     /// Re-issues a read that was held back, if the connection now allows it.
     func resumeIfPossible() {
         guard pendingRead, let context, connection.mayRead(side) else { return }

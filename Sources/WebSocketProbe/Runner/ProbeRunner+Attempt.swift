@@ -183,9 +183,11 @@ extension ProbeRunner {
         let connection = session.connection
         let text: String
         if plan.profile == .reference {
-            let envelope = ProbeSession.jsonMessage(type: "user_message", payloadJSON: #"{"message":""}"#)
+            // A type of its own: the reference contract acknowledges unknown types, so the message starts no
+            // agent run whose events the agent-events step would then mistake for its own.
+            let envelope = ProbeSession.jsonMessage(type: "size_probe", payloadJSON: #"{"data":""}"#)
             let filler = String(repeating: "x", count: max(0, bytes - envelope.utf8.count))
-            text = ProbeSession.jsonMessage(type: "user_message", payloadJSON: #"{"message":""# + filler + #""}"#)
+            text = ProbeSession.jsonMessage(type: "size_probe", payloadJSON: #"{"data":""# + filler + #""}"#)
         } else {
             text = String(repeating: "x", count: bytes)
         }

@@ -92,6 +92,18 @@ enum CauseSamples {
                     directSteps: [ProbeStep(name: .agentEvents, status: .passed, detail: "5 events")], expectations: someEvents),
                 expected: .messagesDropped),
             .init(
+                name: "echo lost only through the front, pings pass",
+                input: .init(
+                    transcript: Fixture.opened(pings: [PingRecord(sentAtMs: 200, pongAtMs: 203)]),
+                    direct: directOK,
+                    steps: [
+                        ProbeStep(name: .ping, status: .passed, detail: "pong in 3 ms"),
+                        ProbeStep(name: .messages, status: .failed, detail: "no reply to the echo message within 10s"),
+                    ],
+                    directSteps: [ProbeStep(name: .messages, status: .passed, detail: "echo came back")],
+                    expectations: ProbeExpectations(profile: "echo")),
+                expected: .messagesDropped),
+            .init(
                 name: "corrupt frames only through the front", input: .init(transcript: corruptFrames, direct: directOK),
                 expected: .frontProtocolViolation),
             // Application

@@ -97,6 +97,13 @@ struct HandshakeStatusRule: ClassificationRule {
         status s: Int, h: HandshakeObservation, context: ClassificationContext, verdict: (CauseID, Double, String, [Evidence]) -> Verdict
     ) -> Verdict {
         switch s {
+        case 400 where Self.bodyNamesAStrippedHeader(h, offered: context.transcript.request):
+            // A 400 that complains about a header we sent (a missing subprotocol, a missing token) while the
+            // backend accepts the same request direct: the front removed that header.
+            return verdict(
+                .headerStripped, 0.8,
+                "The backend rejects the upgrade through the front because a header we sent did not arrive (\(Self.preview(h))); direct accepts it: forward Sec-WebSocket-Protocol/Authorization at the front",
+                [])
         case let s where Fingerprints.plainHTTPStatuses.contains(s):
             return verdict(
                 .upgradeNotForwarded, 0.9,
@@ -145,6 +152,21 @@ struct HandshakeStatusRule: ClassificationRule {
                 .upgradeRejected, 0.6,
                 "The front answers \(s) while the backend upgrades direct: check the front's routing and rules for this path", [])
         }
+    }
+
+    /// Whether a rejection body names a header the request carried (subprotocol, Authorization, token).
+    static func bodyNamesAStrippedHeader(_ h: HandshakeObservation, offered request: HandshakeRequest?) -> Bool {
+        guard let body = h.bodyPreview?.lowercased(), let request else { return false }
+        if !request.offeredSubprotocols.isEmpty, body.contains("subprotocol") || body.contains("sec-websocket-protocol") {
+            return true
+        }
+        let sentAuthorization = request.headers.first(named: "authorization") != nil
+        return sentAuthorization && (body.contains("authorization") || body.contains("missing token") || body.contains("no token"))
+    }
+
+    private static func preview(_ h: HandshakeObservation) -> String {
+        let body = (h.bodyPreview ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return "HTTP \(h.status ?? 0): " + (body.count > 80 ? String(body.prefix(80)) + "…" : body)
     }
 
     // MARK: - No direct run
