@@ -117,7 +117,8 @@ struct AppFaultTests {
     @Test func notReadyInHTTPModeRefusesTheUpgradeWith503() async throws {
         try await withLab(try testConfiguration(["not-ready:for=5s,mode=http"])) { lab in
             let (connection, _) = try await connectUser(lab)
-            #expect(await connection.transcript().handshake?.status == 503)
+            let t = await connection.transcript()
+            #expect(t.handshake?.status == 503, "\(t.failure.map { "\($0.stage.rawValue) \($0.kind): \($0.detail)" } ?? "no failure"); open \(t.timings.openAtMs.map { "\($0)" } ?? "never")")
         }
     }
 

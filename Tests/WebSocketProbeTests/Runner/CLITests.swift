@@ -17,8 +17,10 @@ struct CLITests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(".build/debug/ws1011")
 
-    /// Runs the binary with `arguments`, killing it after `timeout`.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> Result {
+    /// Runs the binary with `arguments`, killing it after `timeout`. Waits with `Task.sleep`, never by blocking a
+    /// thread: the test process has as many cooperative threads as cores (2 here), and a blocked one stalls every
+    /// other test running in parallel.
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("\(binary.path) is missing: run `swift build` before the tests")
             return Result(status: -1, stdout: "", stderr: "")
@@ -36,28 +38,33 @@ struct CLITests {
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
             Issue.record("ws1011 \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }
-        process.waitUntilExit()
+        // Bounded: a terminated process exits at once.
+        let exitDeadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < exitDeadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
-    @Test func malformedURLIsAUsageErrorNamingTheURL() throws {
-        let r = try Self.run(["diagnose", "http//not a url"])
+    @Test func malformedURLIsAUsageErrorNamingTheURL() async throws {
+        let r = try await Self.run(["diagnose", "http//not a url"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("http//not a url"))
         #expect(r.stderr.contains("ws://"))
         #expect(!r.stderr.contains("Fatal error"))
     }
 
-    @Test func httpSchemeIsRejectedWithAHint() throws {
-        let r = try Self.run(["diagnose", "http://127.0.0.1:1/ws"])
+    @Test func httpSchemeIsRejectedWithAHint() async throws {
+        let r = try await Self.run(["diagnose", "http://127.0.0.1:1/ws"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("http://127.0.0.1:1/ws"))
     }
@@ -72,20 +79,20 @@ struct CLITests {
         (["--keepalive", "5s:soon"], "--keepalive"),
         (["--message-size", "0"], "--message-size"),
     ])
-    func badOptionIsAUsageErrorSayingWhatToFix(_ extra: [String], _ mentioned: String) throws {
-        let r = try Self.run(["diagnose", "ws://127.0.0.1:1/ws"] + extra)
+    func badOptionIsAUsageErrorSayingWhatToFix(_ extra: [String], _ mentioned: String) async throws {
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:1/ws"] + extra)
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains(mentioned), "\(r.stderr)")
     }
 
-    @Test func unknownOptionIsExitCodeTwoNotSixtyFour() throws {
-        let r = try Self.run(["diagnose", "ws://127.0.0.1:1/ws", "--no-such-option"])
+    @Test func unknownOptionIsExitCodeTwoNotSixtyFour() async throws {
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:1/ws", "--no-such-option"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("--no-such-option"))
     }
 
-    @Test func closedPortIsADiagnosedFailureAndTheTokenNeverPrints() throws {
-        let port = try Self.closedPort()
+    @Test func closedPortIsADiagnosedFailureAndTheTokenNeverPrints() async throws {
+        let port = try await Self.closedPort()
         let secret = "cli-secret-token-\(UUID().uuidString)"
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).json")
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).xml")
@@ -93,7 +100,7 @@ struct CLITests {
             try? FileManager.default.removeItem(at: json)
             try? FileManager.default.removeItem(at: junit)
         }
-        let r = try Self.run(["diagnose", "ws://127.0.0.1:\(port)/ws?token=\(secret)", "--token", secret, "--connect-timeout", "2s",
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(port)/ws?token=\(secret)", "--token", secret, "--connect-timeout", "2s",
                               "--json", json.path, "--junit", junit.path])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("network.connection-refused"))
@@ -104,8 +111,8 @@ struct CLITests {
         for output in [r.stdout, r.stderr, jsonText, junitText] { #expect(!output.contains(secret)) }
     }
 
-    @Test func proxyWithAnUnknownFaultListsTheValidOnes() throws {
-        let r = try Self.run(["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--fault", "no-such-fault"])
+    @Test func proxyWithAnUnknownFaultListsTheValidOnes() async throws {
+        let r = try await Self.run(["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--fault", "no-such-fault"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("no-such-fault"))
         #expect(r.stderr.contains("idle-timeout"))
@@ -118,23 +125,23 @@ struct CLITests {
         (["proxy", "--listen", "nonsense", "--upstream", "127.0.0.1:1"], "nonsense"),
         (["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--preset", "heroku"], "heroku"),
     ])
-    func badLabOrProxyOptionIsAUsageError(_ arguments: [String], _ mentioned: String) throws {
-        let r = try Self.run(arguments, timeout: .seconds(10))
+    func badLabOrProxyOptionIsAUsageError(_ arguments: [String], _ mentioned: String) async throws {
+        let r = try await Self.run(arguments, timeout: .seconds(10))
         #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains(mentioned), "\(r.stderr)")
     }
 
-    @Test func diagnoseWithoutURLEndsHealthyAgainstTheEmbeddedLab() throws {
-        let r = try Self.run(["diagnose"], timeout: .seconds(60))
+    @Test func diagnoseWithoutURLEndsHealthyAgainstTheEmbeddedLab() async throws {
+        let r = try await Self.run(["diagnose"], timeout: .seconds(60))
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("Verdict: HEALTHY"))
         #expect(r.stdout.contains("✓ agent-events"))
     }
 
-    static func closedPort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
+    static func closedPort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0
-        try channel.close().wait()
+        try await channel.close()
         return port
     }
 }
