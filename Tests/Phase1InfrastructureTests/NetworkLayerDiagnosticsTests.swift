@@ -40,9 +40,7 @@ struct Phase1NetworkLayerDiagnosticsTests {
         // request-written instant is stamped after `await BoundedWait.race { writeAndFlush }` resumes on the
         // actor, while the response head is stamped when its bytes arrive; on a loaded machine the response can
         // arrive before the actor resumes, so written > head. Tracked, not hidden: the check stays.
-        withKnownIssue("requestWrittenAtMs is stamped late under load (client bug)", isIntermittent: true) {
-            #expect(written <= head && written <= open, "phases in order: request written → response head → open")
-        }
+        #expect(written <= head && written <= open, "phases in order: request written → response head → open")
         #expect(t.frames.contains { $0.direction == .inbound && $0.opcode == "text" }, "the welcome frame arrives after the open")
     }
 

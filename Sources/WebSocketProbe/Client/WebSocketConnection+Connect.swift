@@ -142,15 +142,21 @@ extension WebSocketConnection {
         let upgradeStart = ContinuousClock.now
         record.request = request.recorded(by: configuration.redactor)
         let bytes = request.bytes
+        // The instant the write completes is taken on the event loop, when the bytes leave for the socket —
+        // not when this task resumes, which under load can be after the response head has already arrived.
+        let writtenAt = LockedBox<ContinuousClock.Instant?>(nil)
         let written = await BoundedWait.race(timeout: configuration.timeouts.upgrade) {
             do {
-                try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                promise.futureResult.whenSuccess { writtenAt.withLock { $0 = ContinuousClock.now } }
+                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: promise)
+                try await promise.futureResult.get()
                 return true
             } catch {
                 return false
             }
         }
-        if written == true { record.timings.requestWrittenAtMs = nowMs() }
+        if written == true { record.timings.requestWrittenAtMs = ms(writtenAt.value ?? .now) }
         let remaining = configuration.timeouts.upgrade - (ContinuousClock.now - upgradeStart)
         let headDone = await wait(max(remaining, .zero)) { [self] in phase != .upgrading }
         if !headDone {
