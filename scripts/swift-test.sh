@@ -1,27 +1,56 @@
 #!/usr/bin/env bash
-# Runs `swift test` (optionally with --filter) and fails when no test ran:
-# `swift test --filter X` that matches nothing exits 0, which must not pass as green.
+# Runs the Swift tests and fails when no test ran (`swift test --filter X` that matches nothing exits 0,
+# which must not pass as green).
+#
+#   scripts/swift-test.sh ""        the whole suite, in three passes (see below)
+#   scripts/swift-test.sh FILTER    one pass with --filter FILTER
+#
+# The whole suite runs in three passes so that the load tests (hostile peers: floods, thousands of
+# connections) and the third-party peers (nginx, HAProxy, Python processes) do not share two cores with
+# the timing-sensitive tests: each pass is still parallel inside. The last line sums the passes.
 set -uo pipefail
 filter="${1:-}"
 shift || true
-log="$(mktemp -t ws1011-test.XXXXXX)"
+
 # The CLI tests run the built binaries (.build/debug/ws1011), which `swift test` alone does not build.
 echo "+ swift build"
 swift build "$@" || { echo "swift build failed" >&2; exit 1; }
-args=(test "$@")
-if [[ -n "$filter" ]]; then args+=(--filter "$filter"); fi
-echo "+ swift ${args[*]}"
-swift "${args[@]}" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-# Swift Testing: "Test run with N tests in M suites passed/failed after …"
-count=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
-rm -f "$log"
-if [[ $status -ne 0 ]]; then
-  echo "swift test failed (exit $status)${filter:+ for filter '$filter'}" >&2
-  exit "$status"
+echo "+ swift build --build-tests"
+swift build --build-tests "$@" || { echo "swift build --build-tests failed" >&2; exit 1; }
+
+heavy='Hostile'
+peers='InteropTests'
+if [[ -n "$filter" ]]; then
+  passes=("--filter|$filter")
+else
+  passes=("--filter|$heavy" "--filter|$peers" "--skip|$heavy|--skip|$peers")
 fi
-if [[ -z "$count" || "$count" -eq 0 ]]; then
-  echo "error: no test ran${filter:+ for filter '$filter'} — a filter that matches nothing is not a pass" >&2
+
+total=0
+failed_passes=0
+for pass in "${passes[@]}"; do
+  IFS='|' read -r -a selection <<<"$pass"
+  log="$(mktemp -t ws1011-test.XXXXXX)"
+  echo "+ swift test --skip-build ${selection[*]}"
+  swift test --skip-build "$@" "${selection[@]}" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  # Swift Testing: "Test run with N tests in M suites passed/failed after …"
+  count=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  rm -f "$log"
+  if [[ -z "$count" || "$count" -eq 0 ]]; then
+    echo "error: no test ran for ${selection[*]} — a selection that matches nothing is not a pass" >&2
+    failed_passes=$((failed_passes + 1))
+    continue
+  fi
+  total=$((total + count))
+  if [[ $status -ne 0 ]]; then
+    echo "swift test failed (exit $status) for ${selection[*]}" >&2
+    failed_passes=$((failed_passes + 1))
+  fi
+done
+
+if [[ $failed_passes -ne 0 ]]; then
+  echo "ws1011 tests: $total ran; $failed_passes of ${#passes[@]} passes failed" >&2
   exit 1
 fi
-echo "ran $count Swift Testing tests${filter:+ for '$filter'}"
+echo "ws1011 tests: $total ran in ${#passes[@]} pass(es), all passed"

@@ -202,12 +202,11 @@ struct WebSocketClientHandshakeTests {
     }
 
     @Test func refusedConnectionIsATCPFailure() async throws {
-        let server = try await ClientTestServer.start { _ in }
-        let url = try server.url()
-        await server.stop()
-        try await Task.sleep(for: .milliseconds(50))
+        let closed = try ClosedPort()
+        let url = try WebSocketURL(parsing: "ws://127.0.0.1:\(closed.port)/")
         let connection = await WebSocketConnection.connect(.forTest(url))
         let t = await connection.transcript()
+        withExtendedLifetime(closed) {}
         #expect(t.failure?.stage == .tcp)
         #expect(t.failure?.kind == "connection-refused")
         #expect(t.close.transportEnd == .notConnected)

@@ -92,7 +92,9 @@ struct CLITests {
     }
 
     @Test func closedPortIsADiagnosedFailureAndTheTokenNeverPrints() async throws {
-        let port = try await Self.closedPort()
+        let closed = try ClosedPort()  // bound, never listening: refuses, and no other test can take the port
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let secret = "cli-secret-token-\(UUID().uuidString)"
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).json")
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).xml")
@@ -138,10 +140,4 @@ struct CLITests {
         #expect(r.stdout.contains("✓ agent-events"))
     }
 
-    static func closedPort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
-    }
 }

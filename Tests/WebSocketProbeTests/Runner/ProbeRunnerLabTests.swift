@@ -74,7 +74,9 @@ struct ProbeRunnerLabTests {
     }
 
     @Test func closedPortIsDiagnosedAsConnectionRefused() async throws {
-        let port = try await Self.closedPort()
+        let closed = try ClosedPort()  // bound, never listening: refuses, and no other test can take the port
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:\(port)/ws"))
         plan.timeouts.connect = .seconds(2)
         let report = try await ProbeRunner(plan: plan).run()
@@ -215,13 +217,6 @@ struct ProbeRunnerLabTests {
     }
 
     /// A loopback port that nothing listens on (bound, read back, closed).
-    static func closedPort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
-    }
 }
 
 /// Collects progress updates from any task.
