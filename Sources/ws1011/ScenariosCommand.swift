@@ -5,7 +5,8 @@ import WebSocketLab
 /// `ws1011 scenarios`: lists the reproduction catalog (id, expected layer/cause, title).
 struct ScenariosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scenarios", abstract: "List the 1011 reproduction catalog (Fixtures/scenarios).")
+        commandName: "scenarios", abstract: "List the 1011 reproduction catalog (Fixtures/scenarios).",
+        discussion: "Exit codes: 0 the catalog loaded, 2 a scenario file is malformed (each error names the file and the field).")
 
     @Option(name: .long, help: "Catalog directory (default: $WS1011_SCENARIOS, else Fixtures/scenarios here or above).")
     var catalog: String?
@@ -26,6 +27,9 @@ struct ScenariosCommand: AsyncParsableCommand {
         }
         print("\(loaded.scenarios.count) scenario(s) in \(directory)")
         for error in loaded.errors { FileHandle.standardError.write(Data("error: \(error.description)\n".utf8)) }
-        if !loaded.errors.isEmpty { throw ExitCode(1) }
+        if !loaded.errors.isEmpty {
+            FileHandle.standardError.write(Data("\(loaded.errors.count) scenario file(s) could not be loaded: fix them (the message names the file and the field)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }

@@ -113,6 +113,18 @@ struct CLITests {
         for output in [r.stdout, r.stderr, jsonText, junitText] { #expect(!output.contains(secret)) }
     }
 
+    @Test func aMalformedScenarioFileIsAConfigurationErrorNamingTheFileAndTheField() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("broken-case.json")
+        try Data(#"{"id": "broken-case", "title": 3}"#.utf8).write(to: file)
+        let r = try await Self.run(["scenarios", "--catalog", dir.path])
+        #expect(r.status == 2, "stderr: \(r.stderr)")
+        #expect(r.stderr.contains("broken-case.json"), "the message names the file: \(r.stderr)")
+        #expect(r.stderr.contains("'title'"), "the message names the field: \(r.stderr)")
+    }
+
     @Test func proxyWithAnUnknownFaultListsTheValidOnes() async throws {
         let r = try await Self.run(["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--fault", "no-such-fault"])
         #expect(r.status == 2)
