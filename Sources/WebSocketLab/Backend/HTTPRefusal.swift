@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// An HTTP response that refuses a request (an upgrade, an auth call): status, content type and body.
 public struct HTTPRefusal: Sendable, Equatable {
     /// Status code (403, 429, 500, 503 …).
@@ -25,21 +27,8 @@ public struct HTTPRefusal: Sendable, Equatable {
 
     /// The standard reason phrase of `status`.
     public static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 413: "Payload Too Large"
-        case 426: "Upgrade Required"
-        case 429: "Too Many Requests"
-        case 431: "Request Header Fields Too Large"
-        case 500: "Internal Server Error"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        default: "Error"
-        }
+        // NIOHTTP1 knows every registered status; an unregistered one has an empty phrase.
+        let phrase = HTTPResponseStatus(statusCode: status).reasonPhrase
+        return phrase.isEmpty ? "Error" : phrase
     }
 }

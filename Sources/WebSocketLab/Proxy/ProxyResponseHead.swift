@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// An HTTP/1.1 response head as an upstream sent it (or as the proxy makes it), editable by faults.
 public struct ProxyResponseHead: Sendable, Equatable {
     /// `HTTP/1.1`.
@@ -46,24 +48,8 @@ public struct ProxyResponseHead: Sendable, Equatable {
 
     /// The standard reason phrase of `status`.
     public static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 101: "Switching Protocols"
-        case 200: "OK"
-        case 201: "Created"
-        case 204: "No Content"
-        case 400: "Bad Request"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 413: "Payload Too Large"
-        case 426: "Upgrade Required"
-        case 429: "Too Many Requests"
-        case 431: "Request Header Fields Too Large"
-        case 500: "Internal Server Error"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        case 504: "Gateway Timeout"
-        default: "Status \(status)"
-        }
+        // NIOHTTP1 knows every registered status; an unregistered one has an empty phrase.
+        let phrase = HTTPResponseStatus(statusCode: status).reasonPhrase
+        return phrase.isEmpty ? "Status \(status)" : phrase
     }
 }
