@@ -15,7 +15,7 @@ struct Phase2WebSocketErrorRecoveryTests {
     }
 
     @Test(
-        "After each kind of close the client reconnects with backoff and gets a working session", .realIO,
+        "After each kind of close a reconnect (with the plan's backoff between attempts) gets a working session", .realIO,
         arguments: [
             Case(fault: "internal-error:on=start_agent", expectedCode: 1011),
             Case(fault: "drop-on-error:on=start_agent", expectedCode: 1006),

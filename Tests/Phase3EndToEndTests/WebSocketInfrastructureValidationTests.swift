@@ -10,13 +10,11 @@ struct Phase3WebSocketInfrastructureValidationTests {
         let target = try await LabFixture.shared.target(.front)
         let connection = await TestConnections.connect(target.clientConfiguration(token: try await target.token(for: TestUsers.agentUser)))
         let t = await TestConnections.close(connection)
-        if target.isLab {
-            #expect(target.websocketURL.isSecure, "the lab's emulated front serves wss:// from the lab CA")
-        }
-        if target.websocketURL.isSecure {
-            #expect(t.tls?.verified == true, "TLS must verify: \(t.tls?.failureDetail ?? "")")
-            #expect(t.tls?.verificationDisabled == false)
-        }
+        // A front (the lab's emulation or staging) serves wss://: a plain ws:// front fails this test.
+        #expect(target.websocketURL.isSecure, "the front must serve wss://, got \(target.websocketURL)")
+        let tls = try #require(t.tls, "no TLS observation: the connection did not use TLS")
+        #expect(tls.verified, "TLS must verify: \(tls.failureDetail ?? "")")
+        #expect(!tls.verificationDisabled)
         #expect(t.handshake?.status == 101)
         #expect(t.handshake?.subprotocol == "jwt-auth")
     }

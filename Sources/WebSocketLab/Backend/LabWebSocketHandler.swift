@@ -197,7 +197,13 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             return
         }
         messageIndex += 1
-        typeCounts[type, default: 0] += 1
+        // Keyed by what the client sends: at most 64 distinct types are counted apart (faults trigger on a
+        // few known types), the rest share one counter so a client cannot grow this without bound.
+        if typeCounts[type] != nil || typeCounts.count < 64 {
+            typeCounts[type, default: 0] += 1
+        } else {
+            typeCounts["*", default: 0] += 1
+        }
         let faultContext = AppFaultMessageContext(type: type, index: messageIndex, typeIndex: typeCounts[type] ?? 1)
         for fault in state.activeFaults {
             guard let action = fault.onMessage(faultContext) else { continue }
@@ -260,8 +266,9 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             send(LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token"))
             return
         }
-        let requested = payload["chunks"]?.numberValue.map { Int($0) } ?? state.configuration.streamChunks
-        let chunks = min(max(requested, 1), 1000)
+        // Clamp while still a Double: Int(1e300) or Int(.nan) would trap on what a client sent.
+        let requested = payload["chunks"]?.numberValue.flatMap { $0.isFinite ? Int(min(max($0, 1), 1000)) : nil }
+        let chunks = requested ?? min(max(state.configuration.streamChunks, 1), 1000)
         let streamID = "stream_" + UUID().uuidString.lowercased().prefix(12)
         sendChunk(streamID: streamID, index: 0, total: chunks)
     }

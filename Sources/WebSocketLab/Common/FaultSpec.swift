@@ -45,8 +45,37 @@ public struct FaultSpec: Sendable, Equatable, Codable, CustomStringConvertible {
         self.parameters = parameters
     }
 
-    public var description: String {
+    /// Parameters whose values are secrets (`secret-mismatch:secret=…`): masked in ``description`` and in
+    /// every error message, kept in ``text``.
+    public static let secretParameters: Set<String> = ["secret", "token", "password"]
+
+    /// The spec as written, secrets included: for round trips (scenario files), never for printing.
+    public var text: String {
         parameters.isEmpty ? name : name + ":" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    }
+
+    /// The spec for people and logs, with secret parameter values masked.
+    public var description: String {
+        parameters.isEmpty
+            ? name
+            : name + ":" + parameters.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\(Self.secretParameters.contains($0.key.lowercased()) ? "<redacted>" : $0.value)"
+            }.joined(separator: ",")
+    }
+
+    /// `text` with the values of secret parameters masked, for specs that did not even parse.
+    static func redacting(_ text: String) -> String {
+        var out: [String] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let piece = String(part)
+            guard let eq = piece.firstIndex(of: "=") else {
+                out.append(piece)
+                continue
+            }
+            let key = piece[..<eq].split(separator: ":").last.map(String.init)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            out.append(secretParameters.contains(key) ? String(piece[...eq]) + "<redacted>" : piece)
+        }
+        return out.joined(separator: ",")
     }
 
     // MARK: - Typed access
@@ -128,8 +157,9 @@ public struct FaultSpec: Sendable, Equatable, Codable, CustomStringConvertible {
 public struct FaultSpecError: Error, CustomStringConvertible, Sendable, Equatable {
     public var spec: String
     public var message: String
+    /// `spec` is masked here (``FaultSpec/secretParameters``), so no error message can carry a secret.
     public init(spec: String, message: String) {
-        self.spec = spec
+        self.spec = FaultSpec.redacting(spec)
         self.message = message
     }
     public var description: String { "fault '\(spec)': \(message)" }

@@ -217,6 +217,8 @@ extension ProxyConnection {
         destination.writeAndFlush(destination.allocator.buffer(capacity: 0)).whenComplete { _ in
             destination.close(promise: nil)
         }
+        // A peer that stopped reading never lets that flush complete: close it anyway after a bound.
+        destination.eventLoop.scheduleTask(in: .seconds(5)) { destination.close(promise: nil) }
     }
 
     // MARK: - Injected close

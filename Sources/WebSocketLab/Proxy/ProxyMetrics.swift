@@ -63,8 +63,20 @@ final class ProxyMetrics: Sendable {
     func closeFrame(code: Int?, _ direction: FaultDirection) {
         Metrics.Counter(
             label: "ws1011_proxy_close_frames_total",
-            dimensions: [("direction", direction.rawValue), ("code", code.map(String.init) ?? "none")], factory: factory
+            dimensions: [("direction", direction.rawValue), ("code", Self.codeLabel(code))], factory: factory
         ).increment()
+    }
+
+    /// A bounded label for a close code a peer sent: the registered codes as themselves, the rest by range,
+    /// so a peer cannot create a metric series per arbitrary number.
+    static func codeLabel(_ code: Int?) -> String {
+        guard let code else { return "none" }
+        switch code {
+        case 1000...1015: return String(code)
+        case 3000..<4000: return "3xxx"
+        case 4000..<5000: return "4xxx"
+        default: return "invalid"
+        }
     }
 
     /// The Prometheus text exposition.

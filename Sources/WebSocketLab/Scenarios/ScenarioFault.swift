@@ -52,6 +52,6 @@ public struct ScenarioFault: Codable, Sendable, Equatable, CustomStringConvertib
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
-        try c.encode(spec.description)
+        try c.encode(spec.text)  // round trip: the file holds what its author wrote
     }
 }

@@ -39,6 +39,7 @@ struct FaultRegistryTests {
 
     @Test func everyStandardFaultHasADescriptorMatchingItsRegistryName() {
         #expect(FaultRegistry.standard.faultNames.count == 21)
+        #expect(FaultRegistry.standard.types.count == 21)
         for (name, type) in FaultRegistry.standard.types { #expect(type.descriptor.name == name) }
     }
 

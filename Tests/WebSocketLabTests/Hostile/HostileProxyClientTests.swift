@@ -105,7 +105,10 @@ struct HostileProxyClientTests {
         #expect(await client.wait(.seconds(2)) { bytes, _ in RawSocketClient.headEnd(bytes) != nil }, "no upgrade answer")
         try? await client.send(frame)
         // The lab answers (close or data); the proxy must pass it on and stay up.
-        _ = await client.wait(.seconds(2)) { bytes, closed in closed || RawSocketClient.closeCode(bytes) != nil }
+        let ended = await client.wait(.seconds(2)) { bytes, closed in closed || RawSocketClient.closeCode(bytes) != nil }
+        #expect(ended, "\(name): the malformed frame did not end the connection (no close frame, still open)")
+        let code = RawSocketClient.closeCode(client.received)
+        #expect(code == nil || code == 1002 || code == 1009, "\(name): close code \(code.map(String.init) ?? "none")")
         HostileLabClientTests.expectServed(try await Self.servedThroughProxy(lab, proxy))
         await client.close()
         await proxy.shutdown()
