@@ -93,7 +93,7 @@ public final class LabServer: Sendable {
         state: LabState, group: any EventLoopGroup, port: Int, tls: NIOSSLContext?, routes: LabHTTPHandler.Routes,
         children: ChildChannelTracker
     ) async throws -> any Channel {
-        let handshakeTimeout = TimeAmount.nanoseconds(Int64(state.configuration.handshakeTimeout.milliseconds * 1_000_000))
+        let handshakeTimeout = TimeAmount(state.configuration.handshakeTimeout)
         let configuration = state.configuration
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes

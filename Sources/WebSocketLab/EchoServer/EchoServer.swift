@@ -26,6 +26,7 @@ public final class EchoServer: Sendable {
     }
 
     private let channel: Channel
+    private let children: ChildChannelTracker
     /// The bound port.
     public let port: Int
     /// The bound host.
@@ -34,8 +35,9 @@ public final class EchoServer: Sendable {
     /// `ws://host:port/`.
     public var url: String { "ws://\(host.contains(":") ? "[\(host)]" : host):\(port)/" }
 
-    private init(channel: Channel, host: String, port: Int) {
+    private init(channel: Channel, host: String, port: Int, children: ChildChannelTracker) {
         self.channel = channel
+        self.children = children
         self.host = host
         self.port = port
     }
@@ -69,12 +71,14 @@ public final class EchoServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(EchoWebSocketHandler())
                 }
             })
+        let children = ChildChannelTracker()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                children.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     let http = EchoHTTPHandler(name: name)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
@@ -84,11 +88,12 @@ public final class EchoServer: Sendable {
                 }
             }
         let channel = try await bootstrap.bind(host: host, port: port).get()
-        return EchoServer(channel: channel, host: host, port: channel.localAddress?.port ?? port)
+        return EchoServer(channel: channel, host: host, port: channel.localAddress?.port ?? port, children: children)
     }
 
-    /// Stops listening (open connections end with the event loop group or their peers).
+    /// Stops listening and closes every accepted connection.
     public func shutdown() async {
         try? await channel.close()
+        await children.closeAll()
     }
 }

@@ -40,7 +40,7 @@ public struct SlicerFault: StreamFault {
                 let length = min(max(fault.size + spread, 1), input.readableBytes)
                 guard let slice = input.readSlice(length: length) else { break }
                 out.append(.bytes(slice, at: at))
-                at = at + .nanoseconds(Int64(fault.delay.milliseconds * 1e6))
+                at = at + TimeAmount(fault.delay)
             }
             last = at
             return out

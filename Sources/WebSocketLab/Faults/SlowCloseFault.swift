@@ -22,6 +22,6 @@ public struct SlowCloseFault: StreamFault {
         let delay: Duration
         init(delay: Duration) { self.delay = delay }
         func process(_ bytes: ByteBuffer, ready: NIODeadline) -> [StreamChunk] { [.bytes(bytes, at: ready)] }
-        func finish(ready: NIODeadline) -> NIODeadline { ready + .nanoseconds(Int64(delay.milliseconds * 1e6)) }
+        func finish(ready: NIODeadline) -> NIODeadline { ready + TimeAmount(delay) }
     }
 }

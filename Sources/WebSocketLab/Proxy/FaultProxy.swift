@@ -200,8 +200,7 @@ public final class FaultProxy: Sendable {
             let instance = fault.instance
             let mode = fault.drainMode
             if fault.drainAfter <= .zero { state.withLock { _ = $0.drainedInstances.insert(instance) } }
-            let nanos = Int64(fault.drainAfter.components.seconds) * 1_000_000_000 + fault.drainAfter.components.attoseconds / 1_000_000_000
-            let task = group.next().scheduleTask(in: .nanoseconds(nanos)) { [self] in
+            let task = group.next().scheduleTask(in: TimeAmount(max(fault.drainAfter, .zero))) { [self] in
                 _ = drainNow(instance: instance, mode: mode)
             }
             state.withLock { $0.drainTasks.append(task) }

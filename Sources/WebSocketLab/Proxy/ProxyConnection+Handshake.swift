@@ -63,10 +63,8 @@ extension ProxyConnection {
 
         let tlsContext = upstream.tls ? proxy.upstreamTLSContext : nil
         let hostForSNI: String? = upstream.host.contains(where: { $0.isLetter }) && !upstream.host.contains(":") ? upstream.host : nil
-        let nanos = Int64(proxy.configuration.upstreamConnectTimeout.components.seconds) * 1_000_000_000
-            + proxy.configuration.upstreamConnectTimeout.components.attoseconds / 1_000_000_000
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(.nanoseconds(nanos))
+            .connectTimeout(TimeAmount(proxy.configuration.upstreamConnectTimeout))
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {

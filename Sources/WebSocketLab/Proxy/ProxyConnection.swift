@@ -222,8 +222,7 @@ final class ProxyConnection: @unchecked Sendable {
     // MARK: - Timers
 
     func schedule(after duration: Duration, _ body: @escaping @Sendable (ProxyConnection) -> Void) {
-        let nanos = Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        let task = eventLoop.scheduleTask(in: .nanoseconds(max(nanos, 0))) { [self] in
+        let task = eventLoop.scheduleTask(in: TimeAmount(max(duration, .zero))) { [self] in
             guard phase != .closed else { return }
             body(self)
         }
@@ -247,8 +246,7 @@ final class ProxyConnection: @unchecked Sendable {
             case .downstream: down.lastActivity
             case .both: max(up.lastActivity, down.lastActivity)
             }
-        let nanos = Int64(timer.after.components.seconds) * 1_000_000_000 + timer.after.components.attoseconds / 1_000_000_000
-        let deadline = last + .nanoseconds(nanos)
+        let deadline = last + TimeAmount(timer.after)
         let now = NIODeadline.now()
         if deadline <= now {
             end(timer.action, by: .proxy)

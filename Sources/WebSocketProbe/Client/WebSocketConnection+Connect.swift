@@ -70,7 +70,7 @@ extension WebSocketConnection {
             let handlerSlot = LockedBox<WireEventHandler?>(nil)
             // The channel lives on this actor's loop: its events reach us without a hop.
             let bootstrap = ClientBootstrap(group: eventLoop)
-                .connectTimeout(.nanoseconds(Int64(remaining.milliseconds * 1_000_000)))
+                .connectTimeout(TimeAmount(remaining))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -63,7 +63,7 @@ public struct AuthTokenFetcher: Sendable {
         let promise = loop.makePromise(of: (HTTPResponseHead, [UInt8]).self)
         let serverName = tls.serverName ?? host
         let bootstrap = ClientBootstrap(group: loop)
-            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds * 1_000_000)))
+            .connectTimeout(TimeAmount(timeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
@@ -90,7 +90,7 @@ public struct AuthTokenFetcher: Sendable {
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let timeoutTask = loop.scheduleTask(in: .nanoseconds(Int64(timeout.milliseconds * 1_000_000))) {
+        let timeoutTask = loop.scheduleTask(in: TimeAmount(timeout)) {
             promise.fail(ChannelError.connectTimeout(.seconds(0)))
         }
         let result: (HTTPResponseHead, [UInt8])

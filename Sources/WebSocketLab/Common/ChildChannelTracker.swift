@@ -1,10 +1,16 @@
 import NIOCore
 import Synchronization
 
-/// The lab's accepted connections, so that shutdown can close every one of them — including those that
-/// never upgraded, which NIO does not close when the listening socket closes.
+/// A server's accepted connections, so that shutdown can close every one of them — NIO does not close
+/// accepted connections when the listening socket closes. Used by the lab and the echo server.
 final class ChildChannelTracker: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    /// Tracks `channel` until it closes.
+    func track(_ channel: any Channel) {
+        insert(channel)
+        channel.closeFuture.whenComplete { [self] _ in remove(channel) }
+    }
 
     func insert(_ channel: any Channel) {
         channels.withLock { $0[ObjectIdentifier(channel)] = channel }
