@@ -49,7 +49,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The test user's e-mail, for --secret or --auth-url.", valueName: "EMAIL"))
     var user: String?
 
-    @Option(name: .customLong("auth-url"), help: ArgumentHelp("An auth endpoint: POST {\"email\": USER} → access_token.", valueName: "URL"))
+    @Option(name: .customLong("auth-url"), help: ArgumentHelp("An auth endpoint: POST {\"email\": USER} → access_token. A bare base URL (https://auth.example.com) means its /auth/token.", valueName: "URL"))
     var authURL: String?
 
     @Option(help: ArgumentHelp("The backend's own URL: run the same plan without the front, side by side.", valueName: "URL"))

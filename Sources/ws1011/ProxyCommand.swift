@@ -18,7 +18,7 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: .customLong("upstream"), help: ArgumentHelp("An upstream instance HOST:PORT (repeatable; round-robin).", valueName: "HOST:PORT"))
     var upstreams: [String] = []
 
-    @Option(help: ArgumentHelp("Terminate TLS with the lab's CA: valid, expired, wrong-host, self-signed, no-intermediate.", valueName: "VARIANT"))
+    @Option(help: ArgumentHelp("Terminate TLS with the lab's CA: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
     var tls: String?
 
     @Option(name: .customLong("fault"), help: ArgumentHelp("A fault NAME[:k=v,…] (repeatable), e.g. idle-timeout:after=2s, reject-upgrade:status=503.", valueName: "SPEC"))

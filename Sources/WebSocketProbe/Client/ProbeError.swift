@@ -32,9 +32,13 @@ public struct ProbeError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// A header given on the command line is not `Name: value`.
+    /// Only the name part of the input is shown: a malformed header is often a credential missing its colon
+    /// (`Authorization Bearer …`), and its value must not reach a terminal or a CI log.
     public static func invalidHeader(_ input: String) -> ProbeError {
-        ProbeError(
-            description: "invalid header '\(Redactor().text(input))': write it as 'Name: value' (a token name, a colon, then the value; no line breaks)",
+        let name = input.prefix { $0 != ":" && !$0.isWhitespace }
+        let shown = name.count == input.count ? Redactor().text(input) : "\(name) <redacted>"
+        return ProbeError(
+            description: "invalid header '\(shown)': write it as 'Name: value' (a token name, a colon, then the value; no line breaks)",
             shortDescription: "invalid-header")
     }
 

@@ -309,7 +309,9 @@ extension WebSocketConnection {
         let redactor = configuration.redactor
         switch opcode {
         case WebSocketFrame.text, WebSocketFrame.continuation:
-            let text = String(decoding: payload.prefix(256), as: UTF8.self)
+            // Redact a generous prefix before cutting to the preview: a JWT or a known secret cut in the
+            // middle would no longer be recognised.
+            let text = String(decoding: payload.prefix(4096), as: UTF8.self)
             return String(redactor.text(text).prefix(64))
         case WebSocketFrame.close:
             let body = CloseFrameBody.parse(Array(payload))

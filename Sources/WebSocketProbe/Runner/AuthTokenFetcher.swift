@@ -32,10 +32,11 @@ public struct AuthTokenFetcher: Sendable {
         guard let url = URL(string: authURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty
         else {
-            throw ProbeError.invalidConfiguration("--auth-url '\(authURL)' is not an http:// or https:// URL; write it as http://host:port/auth/token")
+            throw ProbeError.invalidConfiguration("--auth-url '\(Redactor().url(authURL))' is not an http:// or https:// URL; write it as http://host:port/auth/token")
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
-        let path = url.path.isEmpty ? "/" : url.path + (url.query.map { "?" + $0 } ?? "")
+        // A bare base URL (`https://auth.example.com`) means the lab contract's endpoint, POST /auth/token.
+        let path = (url.path.isEmpty || url.path == "/" ? "/auth/token" : url.path) + (url.query.map { "?" + $0 } ?? "")
         let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")
         let body: Data
         do { body = try JSONSerialization.data(withJSONObject: ["email": email]) } catch {
@@ -80,7 +81,7 @@ public struct AuthTokenFetcher: Sendable {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             promise.fail(error)
-            throw ProbeError.invalidConfiguration("cannot reach the auth service at \(authURL): \(error). Check --auth-url")
+            throw ProbeError.invalidConfiguration("cannot reach the auth service at \(Redactor().url(authURL)): \(error). Check --auth-url")
         }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
         head.headers.add(name: "Host", value: hostHeader)
@@ -98,19 +99,19 @@ public struct AuthTokenFetcher: Sendable {
             result = try await promise.futureResult.get()
         } catch {
             channel.close(promise: nil)
-            throw ProbeError.invalidConfiguration("the auth service at \(authURL) did not answer within \(DurationText.format(timeout)): \(error)")
+            throw ProbeError.invalidConfiguration("the auth service at \(Redactor().url(authURL)) did not answer within \(DurationText.format(timeout)): \(error)")
         }
         timeoutTask.cancel()
         channel.close(promise: nil)
         let (response, bytes) = result
-        let text = String(decoding: bytes.prefix(300), as: UTF8.self)
+        let text = Redactor().text(String(decoding: bytes.prefix(300), as: UTF8.self))
         guard (200..<300).contains(Int(response.status.code)) else {
             throw ProbeError.invalidConfiguration("the auth service answered HTTP \(response.status.code) for user '\(email)': \(text). Check --user and --auth-url")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
             let token = object["access_token"] as? String, !token.isEmpty
         else {
-            throw ProbeError.invalidConfiguration("the auth service's answer has no access_token: \(Redactor().text(text))")
+            throw ProbeError.invalidConfiguration("the auth service's answer has no access_token: \(text)")
         }
         return token
     }

@@ -120,7 +120,8 @@ public struct ProbeRunner: Sendable {
     /// the plan's secrets and the credentials in its headers.
     public func redactor(token: String?) -> Redactor {
         var secrets = plan.token.secrets + plan.extraSecrets
-        if let token { secrets += [token, Self.base64url(token)] }
+        // Every form the token travels in: raw (header), base64url (subprotocol), percent-encoded (query).
+        if let token { secrets += [token, Self.base64url(token), Self.queryEncoded(token)] }
         for header in plan.headers where Redactor().secretHeaders.contains(header.name.lowercased()) {
             secrets.append(header.value)
             if let space = header.value.firstIndex(of: " ") {
@@ -128,6 +129,11 @@ public struct ProbeRunner: Sendable {
             }
         }
         return Redactor().adding(secrets: secrets)
+    }
+
+    /// The token as it is written in the `token=` query parameter.
+    static func queryEncoded(_ token: String) -> String {
+        token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? token
     }
 
     // MARK: - Configuration
@@ -156,7 +162,7 @@ public struct ProbeRunner: Sendable {
                 configuration.headers.removeAll { $0.name.lowercased() == "authorization" }
                 configuration.headers.append(HeaderField("Authorization", "Bearer \(token)"))
             case .query:
-                let encoded = token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? token
+                let encoded = Self.queryEncoded(token)
                 let separator = url.resource.contains("?") ? "&" : "?"
                 target = url.replacing(resource: url.resource + separator + "token=" + encoded)
             case .none:
