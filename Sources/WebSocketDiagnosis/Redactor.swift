@@ -25,22 +25,47 @@ public struct Redactor: Sendable {
     ) {
         self.secretHeaders = Set(secretHeaders.map { $0.lowercased() })
         self.secretQueryParameters = Set(secretQueryParameters.map { $0.lowercased() })
-        self.knownSecrets = knownSecrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        self.knownSecrets = Self.withEncodings(knownSecrets)
+    }
+
+    /// Each secret with the forms it travels in (percent-encoded, base64url), longest first.
+    static func withEncodings(_ secrets: [String]) -> [String] {
+        var all = Set<String>()
+        for secret in secrets where secret.count >= 4 {
+            all.insert(secret)
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret { all.insert(encoded) }
+            let b64url = Data(secret.utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            all.insert(b64url)
+        }
+        return all.sorted { $0.count > $1.count }
     }
 
     /// A copy that also scrubs `secrets`.
     public func adding(secrets: [String]) -> Redactor {
         var copy = self
-        copy.knownSecrets = (knownSecrets + secrets.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        copy.knownSecrets = Self.withEncodings(knownSecrets + secrets)
         return copy
     }
 
     // MARK: - Headers
 
+    /// Fragments that make a header or query-parameter name a secret's (`X-Access-Token`, `id_token`,
+    /// `X-Amz-Security-Token`, `api-key`, `authToken`): exact lists cannot keep up with real names.
+    static let secretNameFragments = ["token", "secret", "password", "passwd", "apikey", "api-key", "api_key", "signature", "credential", "session"]
+
+    static func nameLooksSecret(_ lowercasedName: String) -> Bool {
+        secretNameFragments.contains { lowercasedName.contains($0) }
+    }
+
+    /// Headers whose value is a URL: their query and userinfo are masked like any URL's.
+    static let urlHeaders: Set<String> = ["location", "content-location", "referer", "origin"]
+
     /// The value of header `name` as it may be recorded.
     public func header(name: String, value: String) -> String {
         let lower = name.lowercased()
-        if secretHeaders.contains(lower) {
+        if Self.urlHeaders.contains(lower) { return url(value) }
+        if secretHeaders.contains(lower) || Self.nameLooksSecret(lower) {
             // Keep the scheme word of Authorization so a reader sees *how* auth was sent.
             if lower.hasSuffix("authorization"), let space = value.firstIndex(of: " ") {
                 return String(value[..<space]) + " " + Self.mask
@@ -48,8 +73,14 @@ public struct Redactor: Sendable {
             return Self.mask
         }
         if lower == "sec-websocket-protocol" {
-            return value.split(separator: ",").map { subprotocol(String($0).trimmingCharacters(in: .whitespaces)) }
-                .joined(separator: ", ")
+            // Entries are redacted one by one; an entry that follows a marker (`access_token, <token>`,
+            // `Bearer, <token>`) is the token itself.
+            var afterMarker = false
+            return value.split(separator: ",").map { raw -> String in
+                let entry = String(raw).trimmingCharacters(in: .whitespaces)
+                defer { afterMarker = ["access_token", "bearer", "token", "authorization"].contains(entry.lowercased()) }
+                return afterMarker ? Self.mask : subprotocol(entry)
+            }.joined(separator: ", ")
         }
         return text(value)
     }
@@ -61,6 +92,10 @@ public struct Redactor: Sendable {
 
     /// One subprotocol entry: `jwt.<token>` becomes `jwt.<redacted>`, anything token-like is masked.
     public func subprotocol(_ entry: String) -> String {
+        // Kubernetes: `base64url.bearer.authorization.k8s.io.<base64url token>`.
+        if let k8s = entry.range(of: "bearer.authorization.k8s.io.", options: .caseInsensitive) {
+            return String(entry[..<k8s.upperBound]) + Self.mask
+        }
         if let dot = entry.firstIndex(of: "."), entry[..<dot].lowercased() == "jwt" || entry[..<dot].lowercased() == "token"
             || entry[..<dot].lowercased() == "bearer"
         {
@@ -73,23 +108,34 @@ public struct Redactor: Sendable {
 
     /// A URL or a path-with-query with secret query values masked.
     public func url(_ string: String) -> String {
-        guard let q = string.firstIndex(of: "?") else { return text(string) }
-        let head = String(string[..<q])
-        var query = String(string[string.index(after: q)...])
-        var fragment = ""
-        if let hash = query.firstIndex(of: "#") {
-            fragment = String(query[hash...])
-            query = String(query[..<hash])
+        var rest = Substring(string)
+        var fragment: Substring?
+        if let hash = rest.firstIndex(of: "#") {
+            fragment = rest[rest.index(after: hash)...]
+            rest = rest[..<hash]
         }
-        let parts = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+        var query: Substring?
+        if let q = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: q)...]
+            rest = rest[..<q]
+        }
+        // Userinfo (`wss://user:pass@host`) is a secret too, with or without a query.
+        var out = text(stripUserinfo(String(rest)))
+        if let query { out += "?" + text(maskParameters(query)) }
+        // Fragments carry tokens too (`#access_token=…` in implicit OAuth flows).
+        if let fragment { out += "#" + text(maskParameters(fragment)) }
+        return out
+    }
+
+    /// `a=1&token=x` → `a=1&token=<redacted>`, by exact name or a secret-looking name.
+    private func maskParameters(_ query: Substring) -> String {
+        query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
             let name = String(pair[..<eq])
-            let decoded = name.removingPercentEncoding ?? name
-            if secretQueryParameters.contains(decoded.lowercased()) { return name + "=" + Self.mask }
+            let decoded = (name.removingPercentEncoding ?? name).lowercased()
+            if secretQueryParameters.contains(decoded) || Self.nameLooksSecret(decoded) { return name + "=" + Self.mask }
             return String(pair)
-        }
-        // Userinfo (`wss://user:pass@host`) is a secret too.
-        return text(stripUserinfo(head)) + "?" + text(parts.joined(separator: "&")) + fragment
+        }.joined(separator: "&")
     }
 
     private func stripUserinfo(_ s: String) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WebSocketDiagnosis
 
@@ -68,5 +69,56 @@ struct RedactorTests {
         let text = "Bearer \(jwt) and again \(jwt)"
         #expect(redactor.text(text) == redactor.text(text))
         #expect(!redactor.text(text).contains("eyJ"))
+    }
+
+    // MARK: - Forms found in review: every one of these used to survive
+
+    @Test func userinfoIsMaskedEvenWithoutAQuery() {
+        let out = redactor.url("wss://alice:hunter2@example.com/ws")
+        #expect(!out.contains("hunter2") && !out.contains("alice"), "\(out)")
+        #expect(out.hasSuffix("@example.com/ws"), "\(out)")
+    }
+
+    @Test func fragmentTokensAreMasked() {
+        let out = redactor.url("wss://h/ws?x=1#access_token=opaqueSecret123")
+        #expect(!out.contains("opaqueSecret123"), "\(out)")
+        #expect(out.contains("x=1"), "\(out)")
+    }
+
+    @Test(arguments: ["id_token", "refresh_token", "X-Amz-Security-Token", "api-key", "authToken", "client_secret"])
+    func queryParametersNamedLikeSecretsAreMasked(name: String) {
+        let out = redactor.url("wss://h/ws?\(name)=opaqueValue42&page=2")
+        #expect(!out.contains("opaqueValue42"), "\(out)")
+        #expect(out.contains("page=2"), "ordinary parameters stay: \(out)")
+    }
+
+    @Test func locationHeadersAreRedactedAsURLs() {
+        let out = redactor.header(name: "Location", value: "https://h/login?token=opaqueLoc9")
+        #expect(!out.contains("opaqueLoc9"), "\(out)")
+    }
+
+    @Test func headersNamedLikeSecretsAreMasked() {
+        #expect(redactor.header(name: "X-Access-Token", value: "opaqueHdr7") == Redactor.mask)
+        #expect(redactor.header(name: "X-Request-Id", value: "abc-123") == "abc-123")
+        #expect(redactor.header(name: "Sec-WebSocket-Key", value: "dGhlIHNhbXBsZSBub25jZQ==") == "dGhlIHNhbXBsZSBub25jZQ==")
+    }
+
+    @Test func kubernetesBearerSubprotocolIsMasked() {
+        let out = redactor.header(name: "Sec-WebSocket-Protocol", value: "base64url.bearer.authorization.k8s.io.ZXlKaGJHY2lPaUpJVXpJMU5pSjk, v4.channel.k8s.io")
+        #expect(!out.contains("ZXlK"), "\(out)")
+        #expect(out.contains("v4.channel.k8s.io"), "\(out)")
+    }
+
+    @Test func theEntryAfterATokenMarkerIsMasked() {
+        let out = redactor.header(name: "Sec-WebSocket-Protocol", value: "access_token, opaqueProto5, chat")
+        #expect(!out.contains("opaqueProto5"), "\(out)")
+        #expect(out.hasSuffix(", chat"), "\(out)")
+    }
+
+    @Test func knownSecretsAreMaskedInTheirEncodedForms() {
+        let r = redactor.adding(secrets: ["ab+c/d=="])
+        #expect(!r.text("reflected: ab%2Bc%2Fd%3D%3D").contains("ab%2Bc"))
+        let b64 = Data("opaque-token-123".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        #expect(!redactor.adding(secrets: ["opaque-token-123"]).text("jwt.\(b64)").contains(b64))
     }
 }
