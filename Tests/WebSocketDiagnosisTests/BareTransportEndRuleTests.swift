@@ -89,6 +89,20 @@ struct BareTransportEndRuleTests {
         #expect(rule.evaluate(context(t, measurements: m))?.cause == .lifetimeCap)
     }
 
+    @Test func aLifetimeProbeClosedByADeployFrameDoesNotConfirmACap() {
+        // The same ages as the confirmed cap above, but the lifetime probe got a 1012: a deploy, not a cap.
+        let p = pingsEvery(250, from: 1000, to: 1950)
+        var t = Fixture.opened(openAt: 900, frames: p.frames, pings: p.pings).endingBare(at: 2000)
+        t.close.sinceLastInboundMs = 40
+        t.close.sinceLastOutboundMs = 45
+        t.frames.append(outbound("text", at: 1960))
+        let probe = Fixture.opened(openAt: 40).receivingClose(1012, "Service restart", at: 2000)
+        let m = Measurements(lifetimeMs: 1960, lifetimeProbeMs: 4000, lifetimeTranscript: probe)
+        let v = rule.evaluate(context(t, measurements: m))
+        #expect(!(v?.cause == .lifetimeCap && (v?.confidence ?? 0) >= 0.9), "\(v?.cause.rawValue ?? "nil") \(v?.confidence ?? 0)")
+        #expect(v?.evidenceText.contains("also ended after") != true, "the 1012-closed probe must not be cited as confirmation")
+    }
+
     @Test func anEndLongBeforeTheMeasuredCapIsNotConfirmedByIt() {
         // Opened fast (20 ms) and ended 800 ms after open: whatever its accept, it cannot be 2 s old.
         let p = pingsEvery(250, from: 100, to: 800)

@@ -54,4 +54,17 @@ struct RealStackHandshakeFingerprintTests {
         let v = rule.evaluate(context(t, direct: Fixture.opened().asDirect))
         #expect(v?.cause == .upgradeNotForwarded)
     }
+
+    @Test func nginxsOwn503PageIsNotAnApplicationReadinessGuard() {
+        let t = Fixture.rejected(
+            503, "Service Temporarily Unavailable", server: "nginx/1.22.1",
+            body: "<html><head><title>503 Service Temporarily Unavailable</title></head></html>")
+        let v = rule.evaluate(context(t))
+        #expect(v?.cause != .notReady, "\(v?.cause.rawValue ?? "nil")")
+    }
+
+    @Test func a1011WhoseReasonSaysSomethingIsUnavailableIsAnInternalError() {
+        let t = Fixture.opened().receivingClose(1011, "database unavailable", at: 900)
+        #expect(FailureClassifier.classify(ClassificationInput(transcript: t)).cause == .internalErrorClose)
+    }
 }

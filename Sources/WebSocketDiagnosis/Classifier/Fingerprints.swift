@@ -16,7 +16,9 @@ public struct Fingerprints: Sendable {
     ]
     /// Fragments of a readiness guard (`Service not ready`, `starting up`, `warming up`).
     public static let notReadyReasonFragments = [
-        "not ready", "not yet ready", "starting up", "warming up", "initializing", "initialising", "unavailable",
+        // Not "unavailable": nginx's and ALB's own 503 page says "Service Temporarily Unavailable", and an app's
+        // "database unavailable" 1011 is an internal error, not a readiness guard.
+        "not ready", "not yet ready", "starting up", "warming up", "initializing", "initialising",
     ]
     /// Fragments of an edge proxy restarting (`CloudFlare WebSocket proxy restarting`).
     public static let edgeRestartReasonFragments = [

@@ -53,7 +53,7 @@ struct BareTransportEndRule: ClassificationRule {
 
         // 2. Timeout discovery confirms.
         if let m = context.measurements {
-            if let cap = m.lifetimeMs, context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap) {
+            if let cap = m.bareLifetimeMs, context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap) {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
@@ -61,7 +61,7 @@ struct BareTransportEndRule: ClassificationRule {
                             "the lifetime probe (a ping every second) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
                 return lifetimeCap(lived, confidence: 0.9, evidence: evidence)
             }
-            if let idle = m.idleTimeoutMs, m.lifetimeMs == nil,
+            if let idle = m.bareIdleTimeoutMs, m.bareLifetimeMs == nil,
                 context.agree(idle, min(inSilence, outSilence)) || context.agree(idle, inSilence)
             {
                 evidence.append(

@@ -4,18 +4,20 @@
 /// A measured end counts only when that probe's connection ended with no close frame (a close frame
 /// is a WebSocket speaker's decision, not a timeout).
 struct TimeoutDiscoveryRule: ClassificationRule {
+    /// The direct run holds no idle or long-lived connection (measurements run through the front only), so
+    /// comparing with it would add confidence it cannot support.
+    var comparesPaths: Bool { true }
+
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let m = context.measurements else { return nil }
-        func endedBare(_ t: ConnectionTranscript?) -> Bool { t.map { $0.close.received == nil } ?? true }
-
-        if let cap = m.lifetimeMs, endedBare(m.lifetimeTranscript) {
+        if let cap = m.bareLifetimeMs {
             var evidence = [
                 Evidence(
                     rule: RuleName.timingLifetime,
                     observation: "the lifetime probe (a ping every second) ended after \(Describe.ms(cap)) with no close frame")
             ]
             var confidence = 0.8
-            if let idle = m.idleTimeoutMs, context.agree(idle, cap) {
+            if let idle = m.bareIdleTimeoutMs, context.agree(idle, cap) {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
@@ -28,7 +30,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                     "Connections are cut \(Describe.seconds(cap)) after open whatever the traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(cap))) or reconnect before it; pings do not keep this connection alive",
                 evidence: evidence)
         }
-        if let idle = m.idleTimeoutMs, m.lifetimeMs == nil, endedBare(m.idleTranscript) {
+        if let idle = m.bareIdleTimeoutMs, m.bareLifetimeMs == nil {
             var evidence = [
                 Evidence(
                     rule: RuleName.timingIdle,
