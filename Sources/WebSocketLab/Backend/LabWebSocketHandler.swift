@@ -227,11 +227,25 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private var tokenExpired: Bool { Int(Date().timeIntervalSince1970) >= claims.exp }
 
+    /// Agent runs and streams in flight on one connection; beyond it a request gets an error, so a client
+    /// cannot queue unbounded work (and unbounded outbound frames) on the server.
+    static let maxConcurrentWork = 16
+
+    /// `false` (after answering with an error) when this connection already has ``maxConcurrentWork`` in flight.
+    private func hasRoomForWork() -> Bool {
+        guard work.count >= Self.maxConcurrentWork else { return true }
+        send(LabEnvelope.error(
+            code: "too_many_runs",
+            message: "\(Self.maxConcurrentWork) agent runs or streams are already in flight on this connection: wait for one to complete"))
+        return false
+    }
+
     private func startAgentRun(payload: LabJSON) {
         if tokenExpired {
             send(LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token"))
             return
         }
+        guard hasRoomForWork() else { return }
         guard claims.has(TestUser.agentExecution) else {
             send(LabEnvelope.error(
                 code: "permission_denied",
@@ -266,6 +280,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             send(LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token"))
             return
         }
+        guard hasRoomForWork() else { return }
         // Clamp while still a Double: Int(1e300) or Int(.nan) would trap on what a client sent.
         let requested = payload["chunks"]?.numberValue.flatMap { $0.isFinite ? Int(min(max($0, 1), 1000)) : nil }
         let chunks = requested ?? min(max(state.configuration.streamChunks, 1), 1000)

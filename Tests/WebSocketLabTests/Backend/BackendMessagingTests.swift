@@ -76,6 +76,33 @@ struct BackendMessagingTests {
         }
     }
 
+    @Test func aHugeOrNonFiniteChunkCountIsClampedNotATrap() async throws {
+        try await withLab(try testConfiguration()) { lab in
+            let (connection, _) = try await connectUser(lab)
+            // 1e300 would trap an Int conversion: the lab clamps it (at most 1000 chunks).
+            await connection.send(text: #"{"type":"stream_request","payload":{"chunks":1e300}}"#)
+            let (messages, end) = await receiveUntil(connection, ["stream_complete"], timeout: .seconds(30))
+            #expect(end == nil, "the connection must stay up: \(String(describing: end))")
+            #expect(messages.last?["payload"]?["total_chunks"]?.numberValue == 1000)
+            await connection.close()
+        }
+    }
+
+    @Test func moreThanSixteenRunsInFlightOnOneConnectionAreRefusedWithAnError() async throws {
+        var configuration = try testConfiguration()
+        configuration.agentStepDelay = .milliseconds(300)  // keep the runs in flight while the next ones arrive
+        try await withLab(configuration) { lab in
+            let (connection, _) = try await connectUser(lab)
+            for _ in 0..<17 { await sendMessage(connection, "stream_request", ["chunks": 5]) }
+            let (messages, end) = await receiveUntil(connection, ["error_message"], timeout: .seconds(5))
+            #expect(end == nil)
+            let error = messages.last
+            #expect(error?.type == "error_message")
+            #expect(error?["code"]?.stringValue == "too_many_runs", "\(String(describing: error))")
+            await connection.close()
+        }
+    }
+
     @Test func pingUnknownAndMalformedMessagesGetAnswersAndTheConnectionStays() async throws {
         try await withLab(try testConfiguration()) { lab in
             let (connection, _) = try await connectUser(lab)
