@@ -1,15 +1,12 @@
 import Foundation
+import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
 
 /// Token helpers for tests.
 public enum TestTokens {
     /// Base64url without padding (the `jwt.<token>` subprotocol entry).
-    public static func base64url(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    public static func base64url(_ text: String) -> String { Redactor.base64url(text) }
 
     /// A token signed with a secret nobody trusts (for rejection tests).
     public static func forged(for user: TestUser) async throws -> String {

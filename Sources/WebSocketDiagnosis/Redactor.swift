@@ -28,15 +28,21 @@ public struct Redactor: Sendable {
         self.knownSecrets = Self.withEncodings(knownSecrets)
     }
 
+    /// Base64url without padding: the form a token takes in the `jwt.<token>` subprotocol entry. The one
+    /// implementation the probe, the redactor and the tests share, so the sent and the scrubbed forms match.
+    public static func base64url(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     /// Each secret with the forms it travels in (percent-encoded, base64url), longest first.
     static func withEncodings(_ secrets: [String]) -> [String] {
         var all = Set<String>()
         for secret in secrets where secret.count >= 4 {
             all.insert(secret)
             if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret { all.insert(encoded) }
-            let b64url = Data(secret.utf8).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            all.insert(b64url)
+            all.insert(base64url(secret))
         }
         return all.sorted { $0.count > $1.count }
     }

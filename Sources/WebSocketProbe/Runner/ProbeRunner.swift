@@ -179,11 +179,7 @@ public struct ProbeRunner: Sendable {
     }
 
     /// Base64url without padding (the `jwt.<token>` subprotocol entry).
-    static func base64url(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static func base64url(_ text: String) -> String { Redactor.base64url(text) }
 
     /// A final scrub of every free-text field a report carries (step details, verdict words).
     static func redacted(_ report: DiagnosisReport, with redactor: Redactor) -> DiagnosisReport {
