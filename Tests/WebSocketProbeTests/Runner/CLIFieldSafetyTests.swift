@@ -151,6 +151,15 @@ struct CLIFieldSafetyTests {
         #expect(!r.stderr.contains("tok-4711-secret") && !r.stdout.contains("tok-4711-secret"), "\(r.stderr)")
     }
 
+    @Test("A header with CR LF inside cannot inject a second header: exit 2")
+    func headerWithCRLFIsRefused() async throws {
+        let closed = try ClosedPort()
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "X-Trace: 1\r\nX-Injected: yes"])
+        #expect(r.status == 2, "exit \(r.status): \(r.stderr)")
+        #expect(r.stderr.contains("invalid header"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "it connected anyway:\n\(r.stdout)")
+    }
+
     @Test("--token-file - reads the token from standard input, never shown")
     func tokenFromStandardInput() async throws {
         let server = try await HostileServer.start { peer in
