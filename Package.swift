@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "WebSocketDiagnosis", targets: ["WebSocketDiagnosis"]),
         .library(name: "WebSocketProbe", targets: ["WebSocketProbe"]),
         .library(name: "WebSocketLab", targets: ["WebSocketLab"]),
+        // Phase tests, targets, users, traits and assertions for your own WebSocket application.
+        .library(name: "WebSocketTestFramework", targets: ["WebSocketTestFramework"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -62,8 +64,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ] + nio
+            ] + nio,
+            // The reproduction catalog (Fixtures/scenarios) compiled in: an installed binary carries it.
+            plugins: ["EmbedScenarios"]
         ),
+        // Writes files as Swift string literals (the tool of the EmbedScenarios plugin).
+        .executableTarget(name: "ws1011-embed"),
+        .plugin(name: "EmbedScenarios", capability: .buildTool(), dependencies: ["ws1011-embed"]),
         // The CLI: argument parsing into configuration structs, nothing else.
         .executableTarget(
             name: "ws1011",

@@ -14,7 +14,7 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write {\"scenarios\":[{id, matched, expected, observed}]} to this file.")
     var json: String?
 
-    @Option(name: .long, help: "Catalog directory (default: $WS1011_SCENARIOS, else Fixtures/scenarios here or above).")
+    @Option(name: .long, help: "A folder of your own scenario *.json files, run beside the built-in catalog (default: $WS1011_SCENARIOS when set).")
     var catalog: String?
 
     @Option(name: .long, help: "Scenarios run at once (default 4).")
@@ -24,7 +24,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         let loaded: ScenarioCatalog
         let selected: [Scenario]
         do {
-            loaded = ScenarioCatalog.load(directory: try ScenarioCatalog.locate(explicit: catalog))
+            loaded = try ScenarioCatalog.resolve(explicit: catalog)
             selected = try loaded.select(ids)
         } catch {
             Console.error("error: \(error.description)\n")

@@ -94,6 +94,8 @@ struct NginxInteropTests {
                 $0.headers = [HeaderField("Authorization", "Bearer \(token)")]
                 $0.token = .literal(token)
                 $0.direct = try WebSocketURL(parsing: lab.websocketURL)
+                // The lab's contract accepts the subprotocol too: name both channels for the matrix.
+                $0.authChannels = [.subprotocol, .header]
             }
             #expect(report.transcript.handshake?.status == 403, Probe.describe(report))
             #expect(report.directTranscript?.handshake?.status == 101, "the lab accepts the header direct")

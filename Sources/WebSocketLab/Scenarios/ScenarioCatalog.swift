@@ -19,6 +19,10 @@ public struct ScenarioCatalog: Sendable {
         self.errors = errors
     }
 
+    /// The catalog compiled into this binary (the `Fixtures/scenarios` of its source, embedded by the
+    /// EmbedScenarios build plugin): an installed `ws1011` runs it from any folder.
+    public static let builtIn: ScenarioCatalog = load(files: BuiltInScenarioFiles.all.map { ($0.name, Data($0.text.utf8)) }, directory: "built-in")
+
     /// Loads every `*.json` file of `directory`. A malformed file never stops the others: it is listed in
     /// ``errors``. Duplicate ids are errors too.
     public static func load(directory: String) -> ScenarioCatalog {
@@ -28,13 +32,30 @@ public struct ScenarioCatalog: Sendable {
                 directory: directory, scenarios: [],
                 errors: [ScenarioLoadError(path: directory, message: "cannot list the catalog directory; pass --catalog DIR or set \(environmentVariable)")])
         }
+        var files: [(String, Data)] = []
+        var errors: [ScenarioLoadError] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = fm.contents(atPath: path) else {
+                errors.append(ScenarioLoadError(path: path, message: "cannot be read; check its permissions"))
+                continue
+            }
+            files.append((name, data))
+        }
+        var catalog = load(files: files, directory: directory)
+        catalog.errors = errors + catalog.errors
+        return catalog
+    }
+
+    /// Loads scenario files given as (name, bytes); `directory` names where they came from in messages.
+    public static func load(files: [(name: String, data: Data)], directory: String) -> ScenarioCatalog {
         var scenarios: [Scenario] = []
         var errors: [ScenarioLoadError] = []
         var seen: [String: String] = [:]
-        for name in names.sorted() where name.hasSuffix(".json") {
+        for (name, data) in files {
             let path = (directory as NSString).appendingPathComponent(name)
             do {
-                let scenario = try ScenarioLoader.load(path: path)
+                let scenario = try ScenarioLoader.decode(data, path: path, expectedID: (name as NSString).deletingPathExtension)
                 if let other = seen[scenario.id] {
                     errors.append(ScenarioLoadError(path: path, field: "id", message: "'\(scenario.id)' is also the id of \(other); ids must be unique"))
                     continue
@@ -48,16 +69,44 @@ public struct ScenarioCatalog: Sendable {
         return ScenarioCatalog(directory: directory, scenarios: scenarios.sorted { $0.id < $1.id }, errors: errors)
     }
 
-    /// Finds the catalog directory: `explicit` (`--catalog DIR`), then `$WS1011_SCENARIOS`, then `Fixtures/scenarios`
-    /// in `currentDirectory` or one of its parents.
-    public static func locate(
-        explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        currentDirectory: String = FileManager.default.currentDirectoryPath
-    ) throws(ScenarioLoadError) -> String {
+    /// This catalog with the scenarios of `other` beside its own; an id already taken is an error of
+    /// `other`'s file, never a silent replacement.
+    public func adding(_ other: ScenarioCatalog) -> ScenarioCatalog {
+        var merged = self
+        merged.directory = directory + " + " + other.directory
+        merged.errors += other.errors
+        let taken = Set(scenarios.map(\.id))
+        for scenario in other.scenarios {
+            if taken.contains(scenario.id) {
+                merged.errors.append(ScenarioLoadError(
+                    path: (other.directory as NSString).appendingPathComponent(scenario.id + ".json"), field: "id",
+                    message: "'\(scenario.id)' is already the id of a \(directory) scenario; give your case an id of its own"))
+                continue
+            }
+            merged.scenarios.append(scenario)
+        }
+        merged.scenarios.sort { $0.id < $1.id }
+        return merged
+    }
+
+    /// The built-in catalog plus the user's own cases: the folder given (`--catalog DIR`), else
+    /// `$WS1011_SCENARIOS` when set.
+    /// - Throws: ``ScenarioLoadError`` when the folder given is not a directory.
+    public static func resolve(
+        explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ScenarioLoadError) -> ScenarioCatalog {
+        guard let directory = try userDirectory(explicit: explicit, environment: environment) else { return builtIn }
+        return builtIn.adding(load(directory: directory))
+    }
+
+    /// The folder of the user's own cases: `explicit` (`--catalog DIR`), then `$WS1011_SCENARIOS`; `nil` for neither.
+    public static func userDirectory(
+        explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ScenarioLoadError) -> String? {
         var isDir: ObjCBool = false
         if let explicit {
             guard FileManager.default.fileExists(atPath: explicit, isDirectory: &isDir), isDir.boolValue else {
-                throw ScenarioLoadError(path: explicit, message: "is not a directory; pass the folder holding the scenario *.json files")
+                throw ScenarioLoadError(path: explicit, message: "is not a directory; pass the folder holding your scenario *.json files")
             }
             return explicit
         }
@@ -67,17 +116,7 @@ public struct ScenarioCatalog: Sendable {
             }
             return env
         }
-        var dir = URL(fileURLWithPath: currentDirectory).standardizedFileURL
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("Fixtures/scenarios").path
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue { return candidate }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { break }
-            dir = parent
-        }
-        throw ScenarioLoadError(
-            path: currentDirectory,
-            message: "no Fixtures/scenarios here or in a parent directory; run from the ws1011 checkout, pass --catalog DIR, or set \(environmentVariable)")
+        return nil
     }
 
     /// The scenarios with the given ids, in the order given; an unknown id is an error listing the valid ones.

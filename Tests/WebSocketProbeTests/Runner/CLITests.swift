@@ -21,7 +21,7 @@ struct CLITests {
     /// thread: the test process has as many cooperative threads as cores (2 here), and a blocked one stalls every
     /// other test running in parallel.
     static func run(_ arguments: [String], timeout: Duration = .seconds(30), environment: [String: String] = [:],
-                    stdin: String? = nil) async throws -> Result {
+                    stdin: String? = nil, currentDirectory: URL? = nil) async throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("\(binary.path) is missing: run `swift build` before the tests")
             return Result(status: -1, stdout: "", stderr: "")
@@ -35,6 +35,7 @@ struct CLITests {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
