@@ -1,8 +1,10 @@
 import Foundation
 
-/// The staging deployment of the test plan: URLs and the plan's timeouts (`Fixtures/config/staging.json`).
+/// The staging deployment of the test plan: URLs and the plan's timeouts.
 ///
-/// Environment variables override each URL; a token or signing secret never lives in the file.
+/// Built in: ``placeholder`` (the plan's timeouts, `*.example.invalid` URLs that must be overridden).
+/// Your own: a JSON file named by `WS1011_STAGING_PROFILE` (ws1011's `Fixtures/config/staging.json` shows the
+/// shape). Environment variables override each URL; a token or signing secret never lives in the file.
 public struct StagingProfile: Codable, Sendable, Equatable {
     /// WebSocket URL through the front (`WS1011_STAGING_URL`).
     public var websocketURL: String
@@ -33,8 +35,22 @@ public struct StagingProfile: Codable, Sendable, Equatable {
         self.sustainedConnectionSeconds = sustainedConnectionSeconds
     }
 
-    /// Reads `Fixtures/config/staging.json`; `nil` when it is missing or malformed (the error is in `problem`).
-    public static func load(path: String = FixturePaths.stagingProfile) -> (profile: StagingProfile?, problem: String?) {
+    /// Environment variable naming your staging profile's JSON file.
+    public static let environmentVariable = "WS1011_STAGING_PROFILE"
+
+    /// The built-in profile: the plan's timeouts and clearly-marked placeholder URLs.
+    public static let placeholder = StagingProfile(
+        websocketURL: "wss://staging.example.invalid/ws", backendURL: "https://staging.example.invalid",
+        authURL: "https://auth.staging.example.invalid")
+
+    /// The profile of `$WS1011_STAGING_PROFILE` when set, else ``placeholder``.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> (profile: StagingProfile?, problem: String?) {
+        guard let path = environment[environmentVariable], !path.isEmpty else { return (placeholder, nil) }
+        return load(path: path)
+    }
+
+    /// Reads a profile file; `nil` when it is missing or malformed (the error is in `problem`).
+    public static func load(path: String) -> (profile: StagingProfile?, problem: String?) {
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, "staging profile \(path) is missing")
         }

@@ -4,7 +4,7 @@ import WebSocketProbe
 /// Which deployment the suites run against, read once from the environment (`WS1011_TARGET=lab|staging`).
 ///
 /// `lab` (default) starts the embedded lab. `staging` needs `WS1011_STAGING_URL`, `WS1011_BACKEND_URL`,
-/// `WS1011_AUTH_URL` (defaults from `Fixtures/config/staging.json`) and `WS1011_TOKEN` or `WS1011_JWT_SECRET`.
+/// `WS1011_AUTH_URL` (defaults from ``StagingProfile``) and `WS1011_TOKEN` or `WS1011_JWT_SECRET`.
 /// When staging is selected but incomplete, ``problems`` says what is missing and every test that needs a
 /// target fails with that message — nothing passes silently.
 public struct TestEnvironment: Sendable {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WebSocketTestFramework
 
@@ -45,5 +46,37 @@ struct Phase1TestTargetSelectionTests {
         #expect(lab.problems.isEmpty)
         let unknown = TestEnvironment.resolve(["WS1011_TARGET": "prod"], profile: profile)
         #expect(!unknown.problems.isEmpty, "an unknown target must not fall back to the lab silently")
+    }
+}
+
+/// The framework reads nothing from ws1011's checkout: its defaults are built in, a consumer's files come
+/// from the variables it sets.
+@Suite("Phase1 framework defaults and consumer files", .tags(.phase1))
+struct Phase1FrameworkDefaultsTests {
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    @Test("The built-in staging profile is the one documented in Fixtures/config/staging.json")
+    func builtInStagingProfileMatchesTheShippedFile() throws {
+        let file = try #require(StagingProfile.load(path: Self.fixtures.appendingPathComponent("config/staging.json").path).profile)
+        #expect(StagingProfile.load(environment: [:]).profile == file)
+    }
+
+    @Test("WS1011_STAGING_PROFILE and WS1011_TEST_USERS point the framework at the consumer's own files")
+    func consumerFilesAreRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-consumer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = StagingProfile(websocketURL: "wss://ws.corp.test/ws", backendURL: "https://api.corp.test", authURL: "https://auth.corp.test")
+        try JSONEncoder().encode(profile).write(to: dir.appendingPathComponent("staging.json"))
+        try Data(#"{"users":[{"email":"qa@corp.test","user_id":"qa-1","plan":"pro","permissions":["websocket_access"]}]}"#.utf8)
+            .write(to: dir.appendingPathComponent("users.json"))
+        #expect(StagingProfile.load(environment: ["WS1011_STAGING_PROFILE": dir.appendingPathComponent("staging.json").path]).profile == profile)
+        let users = TestUsers.load(["WS1011_TEST_USERS": dir.appendingPathComponent("users.json").path])
+        #expect(users.problem == nil)
+        #expect(users.users.map(\.email) == ["qa@corp.test"])
+        let missing = TestUsers.load(["WS1011_TEST_USERS": "/nonexistent/users.json"])
+        #expect(missing.problem?.contains("/nonexistent/users.json") == true)
+        #expect(TestUsers.load([:]).users.count == 2)
     }
 }
