@@ -13,6 +13,7 @@ public struct RealIOTrait: TestTrait, TestScoping {
     /// Requires at least `minimumBytes` bytes on the wire.
     public init(minimumBytes: Int = 1) { self.minimumBytes = minimumBytes }
 
+    /// Runs the test with a fresh ``WireByteCounter`` and fails it when fewer than ``minimumBytes`` crossed a socket.
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let counter = WireByteCounter()
         try await WireByteCounter.$current.withValue(counter) {

@@ -10,14 +10,19 @@ import WebSocketProbe
 public struct TestEnvironment: Sendable {
     /// The kind of target.
     public enum Target: String, Sendable, CaseIterable {
+        /// The embedded lab (reference backend, auth service, fault proxy), started by the tests.
         case lab
+        /// A real deployment named by the staging variables.
         case staging
     }
 
     /// Staging settings, complete or not.
     public struct Staging: Sendable {
+        /// The WebSocket URL through the front (`WS1011_STAGING_URL`).
         public var websocketURL: String?
+        /// The backend's HTTP base URL (`WS1011_BACKEND_URL`).
         public var backendURL: String?
+        /// The auth service's base URL (`WS1011_AUTH_URL`).
         public var authURL: String?
         /// A literal token (`WS1011_TOKEN`); never recorded.
         public var token: String?
@@ -25,7 +30,9 @@ public struct TestEnvironment: Sendable {
         public var jwtSecret: String?
     }
 
+    /// The kind of target selected (`WS1011_TARGET`, default `lab`).
     public var target: Target
+    /// The staging settings read from the environment and the staging profile.
     public var staging: Staging
     /// Why the selected target cannot be used; empty when it can.
     public var problems: [String]
