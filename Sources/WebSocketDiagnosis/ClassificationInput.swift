@@ -16,12 +16,15 @@ public struct ClassificationInput: Sendable, Equatable {
     public var authChannels: [AuthChannelResult]?
     /// What the plan asked for and what came back at the application level.
     public var expectations: ProbeExpectations
+    /// The same upgrade retried with an `Origin` header, when that ran (`--origin`).
+    public var originCheck: OriginCheck?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
         directSteps: [ProbeStep]? = nil, measurements: Measurements? = nil, authChannels: [AuthChannelResult]? = nil,
-        expectations: ProbeExpectations = ProbeExpectations()
+        expectations: ProbeExpectations = ProbeExpectations(), originCheck: OriginCheck? = nil
     ) {
+        self.originCheck = originCheck
         self.transcript = transcript
         self.direct = direct
         self.steps = steps
