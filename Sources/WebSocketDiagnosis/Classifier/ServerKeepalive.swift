@@ -35,11 +35,11 @@ struct ServerKeepalive: Sendable {
         // A kill that lands just after a ping is no keepalive: a server waits a while for the pong.
         let minimumWait = min(0.25 * interval, 1000)
         let window = context.thresholds.keepaliveStallWindow
-        let withinLearnedTimeout = since >= minimumWait && since <= 2 * interval + slack
+        let withinLearnedTimeout = since <= 2 * interval + slack
         let withinPythonDefaults =
             stall >= window.lowerBound.milliseconds && stall <= window.upperBound.milliseconds + 1000
             && since <= window.upperBound.milliseconds
-        guard withinLearnedTimeout || withinPythonDefaults else { return nil }
+        guard since >= minimumWait, withinLearnedTimeout || withinPythonDefaults else { return nil }
         firstUnansweredAtMs = first
         unanswered = f.unansweredServerPingsAtMs.count
         intervalMs = interval
