@@ -97,6 +97,15 @@ struct UnrequestedCloseRuleTests {
         #expect(v?.summary.contains("--idle-probe") == false, "the probes ran; the summary does not ask for them again")
     }
 
+    @Test func aShortDirectRunDoesNotTurnTheServersCapIntoAFrontOnlyFailure() {
+        let main = Fixture.opened(openAt: 100).receivingClose(1000, "", at: 10_130)
+        let m = Measurements(lifetimeMs: 10_000, lifetimeProbeMs: 20_000, lifetimeTranscript: probeClosed(1000, age: 10_000, pinged: true))
+        let direct = Fixture.opened().asDirect.sendingClose(1000, at: 900, answered: true)
+        let v = FailureClassifier.classify(ClassificationInput(transcript: main, direct: direct, measurements: m))
+        #expect(v.cause == .applicationConnectionCap)
+        #expect(v.evidenceText.contains("no comparison"))
+    }
+
     // MARK: Reasons and messages
 
     @Test(arguments: ["The WebSocket session [7] idle timeout expired", "Connection Idle Timeout"])

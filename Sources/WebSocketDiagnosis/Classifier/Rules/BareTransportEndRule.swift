@@ -1,5 +1,5 @@
 /// The transport ended with no close frame either way ("1006"): a timeout, a kill, a proxy, the network
-/// — or an app server that drops sockets on exceptions (FAILURE_SIGNATURES rules 1, 3, 6).
+/// — or an app server that drops sockets on exceptions (docs/FAILURE_SIGNATURES.md rules 1, 3, 6).
 ///
 /// Timing decides, in this order:
 /// 1. the server's pings went unanswered and the end came within the server's own ping timeout (its

@@ -17,7 +17,43 @@ import Foundation
 ///
 /// A 1001 or an un-fingerprinted 1011 with none of 1–4 is left to ``ReceivedCloseRule``.
 struct UnrequestedCloseRule: ClassificationRule {
+    /// The direct run usually ends (by our close) long before a server's cap or idle timeout: the generic
+    /// comparison would read "healthy direct" as "only through the front". This rule compares only when the
+    /// direct run lived as long (``comparedWithDirect(_:context:closeAgeMs:)``).
+    var comparesPaths: Bool { true }
+
     func evaluate(_ context: ClassificationContext) -> Verdict? {
+        guard let verdict = judge(context), let open = context.facts.openAtMs, let r = context.facts.received else { return nil }
+        return comparedWithDirect(verdict, context: context, closeAgeMs: r.atMs - open)
+    }
+
+    /// Adds what the direct run says, when it lived long enough to say anything.
+    func comparedWithDirect(_ verdict: Verdict, context: ClassificationContext, closeAgeMs: Double) -> Verdict {
+        guard let direct = context.direct, let directOpen = direct.timings.openAtMs else { return verdict }
+        let directEnd = direct.close.received?.atMs ?? direct.close.atMs ?? directOpen
+        let directAge = directEnd - directOpen
+        let serverClosedDirect = direct.close.order == .receivedFirst || direct.close.order == .receivedOnly
+        if serverClosedDirect, context.agree(directAge, closeAgeMs) || verdict.cause == .applicationKeepaliveTimeout {
+            return verdict.adjustingConfidence(by: 0.05).adding([
+                Evidence(rule: RuleName.directVersusFront, observation: "the server closed the direct run first too, \(Describe.ms(directAge)) after open: the backend itself")
+            ])
+        }
+        if directAge + context.ms(\.measurementTolerance) < closeAgeMs {
+            return verdict.adding([
+                Evidence(
+                    rule: RuleName.directVersusFront,
+                    observation: "the direct run ended after \(Describe.ms(directAge)), before this close's age: no comparison")
+            ])
+        }
+        return verdict.adjustingConfidence(by: -0.2).adding([
+            Evidence(
+                rule: RuleName.directVersusFront,
+                observation:
+                    "the direct run outlived this age (\(Describe.ms(directAge))) without a close from the server: the close happens only through the front, which may send it itself")
+        ])
+    }
+
+    private func judge(_ context: ClassificationContext) -> Verdict? {
         let f = context.facts
         let close = context.transcript.close
         guard f.opened, let r = f.received, let open = f.openAtMs, close.order == .receivedFirst || close.order == .receivedOnly
