@@ -108,7 +108,7 @@ struct UnrequestedCloseRuleTests {
 
     // MARK: Reasons and messages
 
-    @Test(arguments: ["The WebSocket session [7] idle timeout expired", "Connection Idle Timeout"])
+    @Test(arguments: ["The WebSocket session [7] idle timeout expired", "Idle timeout expired: 30000/30000 ms"])
     func tomcatAndJettyIdleTimeoutClosesAreTheApplicationsIdleTimeout(reason: String) {
         let t = Fixture.opened(openAt: 100, frames: [outbound("text", at: 500)]).receivingClose(1001, reason, at: 30_500)
         let v = rule.evaluate(context(t))

@@ -106,7 +106,7 @@ public struct Fingerprints: Sendable {
     /// Envoy's own 503 when it cannot reach or keep its upstream (also Istio and Cloud Run with HTTP/2 end to end).
     public static let envoyUpstreamFragments = ["upstream connect error", "disconnect/reset before headers", "no healthy upstream"]
     /// Close reasons and disconnect messages of an application's idle timeout: Tomcat (`… idle timeout
-    /// expired`), Jetty (`Connection Idle Timeout`), and similar.
+    /// expired`), Jetty 9.4 (1001 with `Idle timeout expired: …`), and similar.
     public static let idleReasonFragments = ["idle timeout", "idle for too long", "inactivity", "inactive", "idle"]
     /// TLS error texts of a plaintext peer answering a ClientHello (`wrong version number`).
     public static let plaintextPortTLSFragments = [

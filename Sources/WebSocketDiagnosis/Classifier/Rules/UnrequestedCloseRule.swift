@@ -11,7 +11,7 @@ import Foundation
 /// 3. the timeout probes explain it (``ServerCloseExplanation``): a restart (same instant as another
 ///    connection's end), the application's per-connection cap (same age as the pinged probe's close), its
 ///    idle timeout (same silence as the silent probe's close, the pinged probe lived);
-/// 4. the reason names an idle timeout (Tomcat `… idle timeout expired`, Jetty `Connection Idle Timeout`);
+/// 4. the reason names an idle timeout (Tomcat `… idle timeout expired`, Jetty 9.4 `Idle timeout expired: …`);
 /// 5. a 1000 or a close without status with none of these → the server's own close, unexplained: say so
 ///    and say which probes would explain it.
 ///
