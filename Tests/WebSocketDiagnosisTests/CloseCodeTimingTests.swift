@@ -15,7 +15,8 @@ struct CloseCodeTimingTests {
     }
 
     @Test func a1002NamingAFramingProblemIsAProtocolErrorWithThePathSuspected() {
-        let t = Fixture.opened(frames: [outbound("text", at: 400)]).receivingClose(1002, "Invalid WebSocket frame: RSV1 must be clear", at: 410)
+        let t = Fixture.opened(frames: [outbound("text", at: 400)]).receivingClose(
+            1002, "Invalid WebSocket frame: RSV1 must be clear", at: 410)
         let v = rule.evaluate(context(t))
         #expect(v?.cause == .protocolError)
         #expect(v?.summary.contains("--direct") == true)

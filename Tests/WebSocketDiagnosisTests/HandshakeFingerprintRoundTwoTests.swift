@@ -12,7 +12,8 @@ struct HandshakeRefusalDecisionTests {
 
     @Test func aCloudflareBlockPageOnlyThroughTheFrontIsTheWAF() {
         let body = "<title>Attention Required! | Cloudflare</title> Sorry, you have been blocked … Cloudflare Ray ID: 8a1b"
-        let v = rule.evaluate(context(Fixture.rejected(403, server: "cloudflare", body: body), direct: directOK, expectations: withCredential))
+        let v = rule.evaluate(
+            context(Fixture.rejected(403, server: "cloudflare", body: body), direct: directOK, expectations: withCredential))
         #expect(v?.cause == .upgradeRejected)
         #expect(v?.summary.contains("Cloudflare") == true)
     }
@@ -20,7 +21,9 @@ struct HandshakeRefusalDecisionTests {
     @Test func aPlain403BehindCloudflaresServerHeaderWithACredentialIsAStrippedCredential() {
         // Cloudflare and nginx put their own Server header on the application's answer: it proves nothing.
         let v = rule.evaluate(
-            context(Fixture.rejected(403, server: "cloudflare", body: #"{"error":"missing-token"}"#), direct: directOK, expectations: withCredential))
+            context(
+                Fixture.rejected(403, server: "cloudflare", body: #"{"error":"missing-token"}"#), direct: directOK,
+                expectations: withCredential))
         #expect(v?.cause == .headerStripped)
     }
 
@@ -31,10 +34,14 @@ struct HandshakeRefusalDecisionTests {
     }
 
     @Test func nginxsOwn403PageIsTheFrontsRefusal() {
-        let body = "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
-        #expect(rule.evaluate(context(Fixture.rejected(403, server: "nginx", body: body), expectations: withCredential))?.cause == .upgradeRejected)
+        let body =
+            "<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
         #expect(
-            rule.evaluate(context(Fixture.rejected(403, server: "nginx", body: body), direct: directOK, expectations: withCredential))?.cause
+            rule.evaluate(context(Fixture.rejected(403, server: "nginx", body: body), expectations: withCredential))?.cause
+                == .upgradeRejected)
+        #expect(
+            rule.evaluate(context(Fixture.rejected(403, server: "nginx", body: body), direct: directOK, expectations: withCredential))?
+                .cause
                 == .upgradeRejected)
     }
 
@@ -57,7 +64,8 @@ struct HandshakeRefusalDecisionTests {
     }
 
     @Test func aRetryWithAnOriginRefusedTooIsNoOriginEvidence() {
-        let input = ClassificationInput(transcript: Fixture.rejected(403), originCheck: OriginCheck(origin: "https://x.test", opened: false, status: 403))
+        let input = ClassificationInput(
+            transcript: Fixture.rejected(403), originCheck: OriginCheck(origin: "https://x.test", opened: false, status: 403))
         #expect(FailureClassifier.classify(input).cause == .authRejected)
     }
 
@@ -105,6 +113,15 @@ struct HandshakeRefusalDecisionTests {
         // Elsewhere, a redirect stays inconclusive.
         let other = Fixture.rejected(301, headers: [HeaderField("Location", "https://other.example.test/ws")], target: ws)
         #expect(rule.evaluate(context(other))?.cause == .inconclusive)
+    }
+
+    @Test func aPlainHTTPAnswerThroughCloudflareNamesTheTunnel() {
+        let body =
+            "Bad Request\nwebsocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"
+        let v = rule.evaluate(
+            context(Fixture.rejected(400, server: "cloudflare", body: body, headers: [HeaderField("CF-RAY", "8a1b-AMS")])))
+        #expect(v?.cause == .upgradeNotForwarded)
+        #expect(v?.evidenceText.contains("cloudflared") == true)
     }
 
     @Test func cloudflares52xCarryTheirDocumentedMeaning() {

@@ -69,7 +69,8 @@ struct ServerClosedProbeTests {
 
     @Test func onlyTheSilentProbeClosedByTheServerIsItsIdleTimeout() {
         let m = Measurements(
-            idleTimeoutMs: 4000, lifetimeMs: nil, idleProbeMs: 10_000, lifetimeProbeMs: 10_000, idleTranscript: closed(nil, age: 4000, pinged: false))
+            idleTimeoutMs: 4000, lifetimeMs: nil, idleProbeMs: 10_000, lifetimeProbeMs: 10_000,
+            idleTranscript: closed(nil, age: 4000, pinged: false))
         let v = FailureClassifier.classify(ClassificationInput(transcript: healthyMain, measurements: m))
         #expect(v.cause == .applicationIdleTimeout)
         #expect(v.summary.contains("4.0 s"))

@@ -25,20 +25,36 @@ public enum KnownLimits {
         // Idle (no data either way for N s).
         Limit(seconds: 55, kind: .idle, owner: "the Heroku router", source: "Heroku Dev Center, WebSockets: 55 s idle window"),
         Limit(seconds: 60, kind: .idle, owner: "nginx proxy_read_timeout (default)", source: "nginx ngx_http_proxy_module docs"),
-        Limit(seconds: 60, kind: .idle, owner: "the AWS Application Load Balancer idle timeout (default)", source: "AWS ELB docs, ALB attributes"),
+        Limit(
+            seconds: 60, kind: .idle, owner: "the AWS Application Load Balancer idle timeout (default)",
+            source: "AWS ELB docs, ALB attributes"),
         Limit(seconds: 100, kind: .idle, owner: "Cloudflare's proxy", source: "Cloudflare docs, connection limits (100 s)"),
-        Limit(seconds: 270, kind: .idle, owner: "Cloudflare Zero Trust (Gateway/Access)", source: "Cloudflare Zero Trust docs, TCP idle 270 s"),
+        Limit(
+            seconds: 270, kind: .idle, owner: "Cloudflare Zero Trust (Gateway/Access)", source: "Cloudflare Zero Trust docs, TCP idle 270 s"
+        ),
         Limit(seconds: 300, kind: .idle, owner: "Envoy/Istio stream_idle_timeout (default)", source: "Envoy docs, timeouts FAQ (5 min)"),
         Limit(seconds: 300, kind: .idle, owner: "Azure Front Door", source: "Azure Front Door docs (5 min)"),
-        Limit(seconds: 350, kind: .idle, owner: "the AWS Network Load Balancer (TCP idle)", source: "AWS NLB docs, connection idle timeout 350 s"),
-        Limit(seconds: 600, kind: .idle, owner: "AWS API Gateway WebSocket APIs", source: "AWS API Gateway quotas: idle connection timeout 10 min"),
+        Limit(
+            seconds: 350, kind: .idle, owner: "the AWS Network Load Balancer (TCP idle)",
+            source: "AWS NLB docs, connection idle timeout 350 s"),
+        Limit(
+            seconds: 600, kind: .idle, owner: "AWS API Gateway WebSocket APIs",
+            source: "AWS API Gateway quotas: idle connection timeout 10 min"),
         Limit(seconds: 900, kind: .idle, owner: "Railway's proxy", source: "Railway docs, public networking limits (15 min)"),
         // Lifetime (N s after connect, whatever the traffic).
-        Limit(seconds: 30, kind: .lifetime, owner: "the GCP external Application Load Balancer backend service timeout (default)", source: "GCP load balancing docs, backend service timeout"),
-        Limit(seconds: 300, kind: .lifetime, owner: "the Cloud Run request timeout (default)", source: "Cloud Run docs, request timeout; WebSockets"),
+        Limit(
+            seconds: 30, kind: .lifetime, owner: "the GCP external Application Load Balancer backend service timeout (default)",
+            source: "GCP load balancing docs, backend service timeout"),
+        Limit(
+            seconds: 300, kind: .lifetime, owner: "the Cloud Run request timeout (default)",
+            source: "Cloud Run docs, request timeout; WebSockets"),
         Limit(seconds: 3600, kind: .lifetime, owner: "the Cloud Run request timeout (maximum)", source: "Cloud Run docs, request timeout"),
-        Limit(seconds: 7200, kind: .lifetime, owner: "AWS API Gateway WebSocket APIs (connection duration)", source: "AWS API Gateway quotas: 2 h"),
-        Limit(seconds: 86400, kind: .lifetime, owner: "Daphne's websocket_timeout (default, closes 1000)", source: "daphne/server.py, websocket_timeout=86400"),
+        Limit(
+            seconds: 7200, kind: .lifetime, owner: "AWS API Gateway WebSocket APIs (connection duration)",
+            source: "AWS API Gateway quotas: 2 h"),
+        Limit(
+            seconds: 86400, kind: .lifetime, owner: "Daphne's websocket_timeout (default, closes 1000)",
+            source: "daphne/server.py, websocket_timeout=86400"),
     ]
 
     /// The documented limits of `kind` that a measured `ms` matches (within 1 s or 3 %).
@@ -55,6 +71,9 @@ public enum KnownLimits {
         let found = matching(ms, kind: kind)
         guard !found.isEmpty else { return [] }
         let names = found.map { "\($0.owner), \($0.seconds) s (\($0.source))" }.joined(separator: "; ")
-        return [Evidence(rule: RuleName.knownLimit, observation: "\(Describe.seconds(ms)) matches a documented \(kind.rawValue) limit: \(names)")]
+        return [
+            Evidence(
+                rule: RuleName.knownLimit, observation: "\(Describe.seconds(ms)) matches a documented \(kind.rawValue) limit: \(names)")
+        ]
     }
 }

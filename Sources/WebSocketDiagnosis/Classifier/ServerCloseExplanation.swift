@@ -81,7 +81,8 @@ enum ServerCloseExplanation {
             ]
             if let idle = serverClosedAge(m.idleTranscript), context.agree(idle.ageMs, capped.ageMs) {
                 evidence.append(
-                    Evidence(rule: RuleName.pingsVersusNoPings, observation: "the silent probe was closed at \(Describe.ms(idle.ageMs)) too"))
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings, observation: "the silent probe was closed at \(Describe.ms(idle.ageMs)) too"))
             }
             return (.connectionCap(ms: capped.ageMs), evidence)
         }

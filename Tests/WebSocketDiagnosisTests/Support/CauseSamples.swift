@@ -80,7 +80,8 @@ enum CauseSamples {
                 name: "drop after message, front only",
                 input: .init(
                     transcript: welcomeThenMessage.endingBare(at: 430),
-                    direct: welcomeThenMessage.asDirect.sendingClose(1000, at: 900, answered: true)), expected: .infrastructureConnectionDropped),
+                    direct: welcomeThenMessage.asDirect.sendingClose(1000, at: 900, answered: true)),
+                expected: .infrastructureConnectionDropped),
             .init(
                 name: "Cloudflare restart",
                 input: .init(transcript: Fixture.opened().receivingClose(1001, "CloudFlare WebSocket proxy restarting", at: 9000)),
@@ -155,7 +156,8 @@ enum CauseSamples {
                 name: "4001", input: .init(transcript: Fixture.opened().receivingClose(4001, "replaced", at: 300)),
                 expected: .applicationDefinedClose),
             .init(
-                name: "Engine.IO session unknown", input: .init(transcript: Fixture.rejected(400, body: #"{"code":1,"message":"Session ID unknown"}"#)),
+                name: "Engine.IO session unknown",
+                input: .init(transcript: Fixture.rejected(400, body: #"{"code":1,"message":"Session ID unknown"}"#)),
                 expected: .noSessionAffinity),
             .init(
                 name: "server closes 1000 at the pinged probe's age",
@@ -168,13 +170,16 @@ enum CauseSamples {
             .init(
                 name: "Tomcat idle timeout 1001",
                 input: .init(
-                    transcript: Fixture.opened(openAt: 100).receivingClose(1001, "The WebSocket session [3] idle timeout expired", at: 30_100)),
+                    transcript: Fixture.opened(openAt: 100).receivingClose(
+                        1001, "The WebSocket session [3] idle timeout expired", at: 30_100)),
                 expected: .applicationIdleTimeout),
             .init(
                 name: "Action Cable disconnect message",
                 input: .init(
-                    transcript: Fixture.opened(frames: [inbound("text", at: 4000, preview: #"{"type":"disconnect","reason":"kicked","reconnect":true}"#)])
-                        .receivingClose(1000, "", at: 4010)),
+                    transcript: Fixture.opened(frames: [
+                        inbound("text", at: 4000, preview: #"{"type":"disconnect","reason":"kicked","reconnect":true}"#)
+                    ])
+                    .receivingClose(1000, "", at: 4010)),
                 expected: .applicationDisconnect),
             .init(
                 name: "unexplained server 1000", input: .init(transcript: Fixture.opened().receivingClose(1000, "bye", at: 9000)),

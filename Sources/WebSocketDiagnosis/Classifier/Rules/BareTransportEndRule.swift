@@ -42,7 +42,9 @@ struct BareTransportEndRule: ClassificationRule {
 
         // 2. Timeout discovery confirms.
         if let m = context.measurements {
-            if let cap = m.bareLifetimeMs, context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap) {
+            if let cap = m.bareLifetimeMs,
+                context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap)
+            {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
@@ -167,7 +169,8 @@ struct BareTransportEndRule: ClassificationRule {
     /// accept — where a lifetime cap starts its timer. Each connection's age since the accept lies between its
     /// age since open and that plus its own time to open (the accept came after the transcript started); on a
     /// loaded host the two handshakes differ by hundreds of ms, so ages from open alone may disagree.
-    static func agreeSinceAccept(_ context: ClassificationContext, lived: Double, probe: ConnectionTranscript?, probeLived: Double) -> Bool {
+    static func agreeSinceAccept(_ context: ClassificationContext, lived: Double, probe: ConnectionTranscript?, probeLived: Double) -> Bool
+    {
         guard let probe, let probeOpen = probe.timings.openAtMs, let open = context.transcript.timings.openAtMs else { return false }
         let tolerance = context.ms(\.measurementTolerance)
         let main = lived...(lived + open)

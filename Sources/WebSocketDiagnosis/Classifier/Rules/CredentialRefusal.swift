@@ -26,7 +26,8 @@ struct CredentialRefusal {
 
         if let vendor = Fingerprints.firewallVendor(body: body) {
             let evidence = Evidence(
-                rule: RuleName.handshakeStatus, observation: "the \(status) body is \(vendor == "a WAF" ? "a" : vendor + "'s") block page, not the application's")
+                rule: RuleName.handshakeStatus,
+                observation: "the \(status) body is \(vendor == "a WAF" ? "a" : vendor + "'s") block page, not the application's")
             let confirmed = direct == .opened
             return (
                 .upgradeRejected, confirmed ? 0.8 : 0.6,
@@ -39,7 +40,8 @@ struct CredentialRefusal {
         case .status(let d) where [401, 403].contains(d):
             return (
                 .authRejected, 0.9,
-                "The backend rejects the upgrade (\(status)) direct too: check the credential (token validity, signing secret, audience)", []
+                "The backend rejects the upgrade (\(status)) direct too: check the credential (token validity, signing secret, audience)",
+                []
             )
         case .opened:
             if sentCredential, !Fingerprints.isProxyErrorPage(body: body) {
@@ -50,11 +52,14 @@ struct CredentialRefusal {
                         Evidence(
                             rule: RuleName.authChannel,
                             observation:
-                                "a credential was sent and the \(status) is no block page nor a proxy's own error page: the backend answered without the credential")
+                                "a credential was sent and the \(status) is no block page nor a proxy's own error page: the backend answered without the credential"
+                        )
                     ]
                 )
             }
-            let why = sentCredential ? "the body is the proxy's own error page" : "no credential was sent, and direct the backend accepts the same upgrade"
+            let why =
+                sentCredential
+                ? "the body is the proxy's own error page" : "no credential was sent, and direct the backend accepts the same upgrade"
             return (
                 .upgradeRejected, 0.75,
                 "The front refuses the upgrade (\(status)) while the backend accepts it direct: check the front's access rules for this path",
@@ -65,7 +70,11 @@ struct CredentialRefusal {
                 return (
                     .upgradeRejected, 0.55,
                     "A proxy refuses the upgrade (\(status), its own error page): check its access rules for this path — rerun with --direct to confirm",
-                    [Evidence(rule: RuleName.handshakeStatus, observation: "the \(status) body is a proxy's own error page, not the application's")]
+                    [
+                        Evidence(
+                            rule: RuleName.handshakeStatus,
+                            observation: "the \(status) body is a proxy's own error page, not the application's")
+                    ]
                 )
             }
             if sentCredential {
@@ -99,13 +108,19 @@ struct CredentialRefusal {
         }
         let allow: String
         if retryPassed, let retry {
-            allow = "the server accepts Origin \(retry.origin): clients must send an allowed Origin (browsers do); a CLI or server-side client should send it too"
+            allow =
+                "the server accepts Origin \(retry.origin): clients must send an allowed Origin (browsers do); a CLI or server-side client should send it too"
         } else if let sentOrigin {
-            allow = "allow \(sentOrigin) in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator/ALLOWED_HOSTS, Spring setAllowedOrigins, Socket.IO cors.origin)"
+            allow =
+                "allow \(sentOrigin) in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator/ALLOWED_HOSTS, Spring setAllowedOrigins, Socket.IO cors.origin)"
         } else {
-            allow = "the request had no Origin header: send the page's origin (--origin) or allow requests without one in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator, Spring setAllowedOrigins, Socket.IO cors.origin)"
+            allow =
+                "the request had no Origin header: send the page's origin (--origin) or allow requests without one in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator, Spring setAllowedOrigins, Socket.IO cors.origin)"
         }
         let confidence = retryPassed ? 0.9 : (retry != nil ? 0.6 : 0.8)
-        return (.originRejected, confidence, "The server's Origin check refused the upgrade (\(status)); a token will not help: \(allow)", evidence)
+        return (
+            .originRejected, confidence, "The server's Origin check refused the upgrade (\(status)); a token will not help: \(allow)",
+            evidence
+        )
     }
 }

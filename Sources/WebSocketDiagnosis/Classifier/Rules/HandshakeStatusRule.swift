@@ -29,7 +29,11 @@ struct HandshakeStatusRule: ClassificationRule {
                 return verdict(
                     .upgradeRejected, 0.7,
                     "The front serves WebSockets over TLS only: it redirects ws:// (\(status)) to \(tls); connect with wss:// (clients do not follow redirects)",
-                    [Evidence(rule: RuleName.handshakeStatus, observation: "a ws:// upgrade was redirected to the same host over TLS (\(tls))")])
+                    [
+                        Evidence(
+                            rule: RuleName.handshakeStatus, observation: "a ws:// upgrade was redirected to the same host over TLS (\(tls))"
+                        )
+                    ])
             }
             return verdict(
                 .inconclusive, 0.3,
@@ -40,7 +44,10 @@ struct HandshakeStatusRule: ClassificationRule {
             let what = s == 504 || s == 524 || s == 522 ? "timed out waiting for" : "could not get a valid answer from"
             let confidence: Double = direct == .opened ? 0.9 : 0.8
             let suffix = direct == .opened ? "; the backend upgrades fine direct" : ""
-            let edge = Self.cloudflareMeaning[s].map { [Evidence(rule: RuleName.handshakeStatus, observation: "Cloudflare documents \(s) as: \($0)")] } ?? []
+            let edge =
+                Self.cloudflareMeaning[s].map {
+                    [Evidence(rule: RuleName.handshakeStatus, observation: "Cloudflare documents \(s) as: \($0)")]
+                } ?? []
             return verdict(
                 .upgradeRejected, confidence,
                 "The front \(what) the backend (HTTP \(s))\(suffix): check the upstream address, health checks and the front's upstream timeout",
@@ -164,13 +171,16 @@ struct HandshakeStatusRule: ClassificationRule {
         guard !target.isSecure, let location = h.headers.first(named: "location") else { return nil }
         let l = location.lowercased()
         guard l.hasPrefix("https://") || l.hasPrefix("wss://") else { return nil }
-        let host = l.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map { String($0.split(separator: ":").first ?? $0) }
+        let host = l.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map {
+            String($0.split(separator: ":").first ?? $0)
+        }
         return host == target.host.lowercased() ? location : nil
     }
 
     private static let stickyEvidence = Evidence(
         rule: RuleName.handshakeStatus,
-        observation: "the body says the session the request names is unknown here (Engine.IO: \"Session ID unknown\"): another instance holds it")
+        observation:
+            "the body says the session the request names is unknown here (Engine.IO: \"Session ID unknown\"): another instance holds it")
 
     private static func stickySummary(_ s: Int) -> String {
         "The instance that answered (\(s)) does not know this Engine.IO/Socket.IO session: several instances without session affinity; enable sticky sessions at the balancer, or connect with the websocket transport only"
@@ -180,7 +190,8 @@ struct HandshakeStatusRule: ClassificationRule {
     static func bodySaysOtherwise(_ h: HandshakeObservation) -> Bool {
         guard let body = h.bodyPreview?.trimmingCharacters(in: .whitespacesAndNewlines), !body.isEmpty else { return false }
         if Fingerprints.saysUpgradeRequired(body: body) { return false }
-        return Fingerprints.isAuthFailure(reason: body) || Fingerprints.namesOriginRefusal(body) || Fingerprints.saysSessionUnknown(body: body)
+        return Fingerprints.isAuthFailure(reason: body) || Fingerprints.namesOriginRefusal(body)
+            || Fingerprints.saysSessionUnknown(body: body)
     }
 
     private static func isIIS(_ h: HandshakeObservation) -> Bool {
@@ -198,7 +209,11 @@ struct HandshakeStatusRule: ClassificationRule {
             ]
         }
         if isIIS(h) {
-            return [Evidence(rule: RuleName.handshakeStatus, observation: "the 503 comes from IIS (Azure App Service answers 503 when Web sockets are off)")]
+            return [
+                Evidence(
+                    rule: RuleName.handshakeStatus,
+                    observation: "the 503 comes from IIS (Azure App Service answers 503 when Web sockets are off)")
+            ]
         }
         return []
     }
@@ -238,6 +253,17 @@ struct HandshakeStatusRule: ClassificationRule {
                 Evidence(
                     rule: RuleName.handshakeStatus,
                     observation: "the answer says the request was not a WebSocket upgrade: a backend saw plain HTTP"))
+            if Fingerprints.isProxyServer(server),
+                server?.lowercased().contains("cloudflare") == true || h.headers.first(named: "cf-ray") != nil
+            {
+                // cloudflared over QUIC has dropped Upgrade on the way to the origin (cloudflare/cloudflared#1652).
+                fingerprint.append(
+                    Evidence(
+                        rule: RuleName.handshakeStatus,
+                        observation:
+                            "the answer came through Cloudflare: a Cloudflare Tunnel (cloudflared over QUIC) can drop Upgrade before the origin"
+                    ))
+            }
             return verdict(
                 .upgradeNotForwarded, 0.65,
                 "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection (confirm with --direct)",

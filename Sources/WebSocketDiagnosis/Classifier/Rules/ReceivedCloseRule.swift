@@ -118,7 +118,9 @@ struct ReceivedCloseRule: ClassificationRule {
     /// 1008: a policy decision. Auth when the reason says so or it comes at connect (many apps authenticate
     /// the first message); a policy violation when it comes right after one of our messages long after the
     /// open; the Origin check when the reason names it.
-    private func policyViolation(_ context: ClassificationContext, r: CloseFrameInfo, afterMessage: Evidence?, evidence: [Evidence]) -> Verdict {
+    private func policyViolation(_ context: ClassificationContext, r: CloseFrameInfo, afterMessage: Evidence?, evidence: [Evidence])
+        -> Verdict
+    {
         let reason = r.reason
         let quoted = reason.isEmpty ? "" : " \"\(reason)\""
         func fingerprint(_ what: String) -> Evidence {
@@ -147,7 +149,9 @@ struct ReceivedCloseRule: ClassificationRule {
         let atConnect = age <= 2 * context.ms(\.afterMessageWindow)
         let when = Evidence(
             rule: RuleName.timingAfterMessage,
-            observation: atConnect ? "the 1008 came \(Describe.ms(age)) after open: at connect" : "the 1008 came \(Describe.ms(age)) after open, long after connect")
+            observation: atConnect
+                ? "the 1008 came \(Describe.ms(age)) after open: at connect"
+                : "the 1008 came \(Describe.ms(age)) after open, long after connect")
         if afterMessage != nil, !atConnect {
             return Verdict(
                 cause: .policyViolation, confidence: 0.7,
@@ -169,11 +173,14 @@ struct ReceivedCloseRule: ClassificationRule {
     /// the timing say what broke: a reason naming a framing problem points at the path or the server's
     /// parser; right after our message with no such reason, an endpoint that threw (Tomcat closes with
     /// 1002 and the exception's message when an endpoint has no error handler).
-    private func protocolComplaint(_ context: ClassificationContext, r: CloseFrameInfo, afterMessage: Evidence?, evidence: [Evidence]) -> Verdict {
+    private func protocolComplaint(_ context: ClassificationContext, r: CloseFrameInfo, afterMessage: Evidence?, evidence: [Evidence])
+        -> Verdict
+    {
         let closeText = Describe.close(code: r.code, reason: r.reason)
         let ours = Evidence(
             rule: RuleName.peerProtocolViolation,
-            observation: "our frames were well formed (masked, valid opcodes and lengths, UTF-8 text); the peer's frames broke nothing either")
+            observation:
+                "our frames were well formed (masked, valid opcodes and lengths, UTF-8 text); the peer's frames broke nothing either")
         if Fingerprints.namesFramingProblem(r.reason) {
             return Verdict(
                 cause: .protocolError, confidence: 0.6,

@@ -68,7 +68,9 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                 summary:
                     "The server's keepalive ends connections whose pings go unanswered (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after the first, \(how)): keep the client answering pings, and make sure proxies forward pong frames",
                 evidence: [
-                    Evidence(rule: RuleName.timingKeepalive, observation: "the \(name) timeout probe ended (\(how)) after the server's pings went unanswered"),
+                    Evidence(
+                        rule: RuleName.timingKeepalive,
+                        observation: "the \(name) timeout probe ended (\(how)) after the server's pings went unanswered"),
                     keepalive.evidence,
                 ])
         }
@@ -89,10 +91,13 @@ struct TimeoutDiscoveryRule: ClassificationRule {
             var confidence = 0.75
             if let idle = ServerCloseExplanation.serverClosedAge(m.idleTranscript), context.agree(idle.ageMs, capped.ageMs) {
                 evidence.append(
-                    Evidence(rule: RuleName.pingsVersusNoPings, observation: "the silent probe was closed after \(Describe.ms(idle.ageMs)) too: traffic made no difference"))
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation: "the silent probe was closed after \(Describe.ms(idle.ageMs)) too: traffic made no difference"))
                 confidence = 0.85
             }
-            return UnrequestedCloseRule.verdict(.connectionCap(ms: capped.ageMs), close: capped.close, evidence: evidence, confidence: confidence)
+            return UnrequestedCloseRule.verdict(
+                .connectionCap(ms: capped.ageMs), close: capped.close, evidence: evidence, confidence: confidence)
         }
         if let idle = ServerCloseExplanation.serverClosedAge(m.idleTranscript), m.lifetimeMs == nil {
             var evidence = [
@@ -104,7 +109,9 @@ struct TimeoutDiscoveryRule: ClassificationRule {
             ]
             if let lived = m.lifetimeProbeMs {
                 evidence.append(
-                    Evidence(rule: RuleName.pingsVersusNoPings, observation: "the probe with a ping every second lived its full \(Describe.ms(lived)): traffic keeps it alive"))
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation: "the probe with a ping every second lived its full \(Describe.ms(lived)): traffic keeps it alive"))
             }
             return UnrequestedCloseRule.verdict(
                 .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence, confidence: m.lifetimeProbeMs != nil ? 0.8 : 0.6)

@@ -35,7 +35,9 @@ struct UnrequestedCloseRule: ClassificationRule {
         let serverClosedDirect = direct.close.order == .receivedFirst || direct.close.order == .receivedOnly
         if serverClosedDirect, context.agree(directAge, closeAgeMs) || verdict.cause == .applicationKeepaliveTimeout {
             return verdict.adjustingConfidence(by: 0.05).adding([
-                Evidence(rule: RuleName.directVersusFront, observation: "the server closed the direct run first too, \(Describe.ms(directAge)) after open: the backend itself")
+                Evidence(
+                    rule: RuleName.directVersusFront,
+                    observation: "the server closed the direct run first too, \(Describe.ms(directAge)) after open: the backend itself")
             ])
         }
         if directAge + context.ms(\.measurementTolerance) < closeAgeMs {
@@ -49,7 +51,8 @@ struct UnrequestedCloseRule: ClassificationRule {
             Evidence(
                 rule: RuleName.directVersusFront,
                 observation:
-                    "the direct run outlived this age (\(Describe.ms(directAge))) without a close from the server: the close happens only through the front, which may send it itself")
+                    "the direct run outlived this age (\(Describe.ms(directAge))) without a close from the server: the close happens only through the front, which may send it itself"
+            )
         ])
     }
 
@@ -62,7 +65,8 @@ struct UnrequestedCloseRule: ClassificationRule {
         switch r.code {
         case nil, 1000: break
         case 1001 where !Fingerprints.isEdgeRestart(reason: reason): break
-        case 1011 where !Fingerprints.isKeepaliveTimeout(reason: reason) && !Fingerprints.isNotReady(reason: reason)
+        case 1011
+        where !Fingerprints.isKeepaliveTimeout(reason: reason) && !Fingerprints.isNotReady(reason: reason)
             && !Fingerprints.isAuthFailure(reason: reason):
             break
         default: return nil
@@ -125,7 +129,9 @@ struct UnrequestedCloseRule: ClassificationRule {
             evidence.append(
                 Evidence(
                     rule: RuleName.reasonFingerprint,
-                    observation: "the reason \"\(reason)\" fingerprints an idle timeout; no message either way for \(Describe.ms(silence)) before it")
+                    observation:
+                        "the reason \"\(reason)\" fingerprints an idle timeout; no message either way for \(Describe.ms(silence)) before it"
+                )
             )
             return Self.verdict(.idleTimeout(ms: silence), close: r, evidence: evidence, confidence: 0.75)
         }
@@ -140,7 +146,9 @@ struct UnrequestedCloseRule: ClassificationRule {
                     afterMessage
                     ? "the close came right after our message at \(Describe.ms(f.lastMessage(before: r.atMs) ?? 0))"
                     : "no message either way for \(Describe.ms(silence)) before the close"))
-        let probes = context.measurements == nil ? "rerun with --idle-probe and --lifetime-probe to tell its idle timeout from a per-connection cap; " : ""
+        let probes =
+            context.measurements == nil
+            ? "rerun with --idle-probe and --lifetime-probe to tell its idle timeout from a per-connection cap; " : ""
         return Verdict(
             cause: .unrequestedClose, confidence: 0.45,
             summary:
@@ -149,7 +157,9 @@ struct UnrequestedCloseRule: ClassificationRule {
     }
 
     /// The verdict for an explanation from the timing.
-    static func verdict(_ kind: ServerCloseExplanation.Kind, close r: CloseFrameInfo, evidence: [Evidence], confidence: Double = 0.85) -> Verdict {
+    static func verdict(_ kind: ServerCloseExplanation.Kind, close r: CloseFrameInfo, evidence: [Evidence], confidence: Double = 0.85)
+        -> Verdict
+    {
         let closeText = Describe.close(code: r.code, reason: r.reason)
         switch kind {
         case .connectionCap(let ms):
