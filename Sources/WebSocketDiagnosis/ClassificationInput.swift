@@ -22,9 +22,8 @@ public struct ClassificationInput: Sendable, Equatable {
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
         directSteps: [ProbeStep]? = nil, measurements: Measurements? = nil, authChannels: [AuthChannelResult]? = nil,
-        expectations: ProbeExpectations = ProbeExpectations(), originCheck: OriginCheck? = nil
+        expectations: ProbeExpectations = ProbeExpectations()
     ) {
-        self.originCheck = originCheck
         self.transcript = transcript
         self.direct = direct
         self.steps = steps
@@ -32,6 +31,18 @@ public struct ClassificationInput: Sendable, Equatable {
         self.measurements = measurements
         self.authChannels = authChannels
         self.expectations = expectations
+    }
+
+    /// The same, with the upgrade retried with an `Origin` header (`--origin`).
+    public init(
+        transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
+        directSteps: [ProbeStep]? = nil, measurements: Measurements? = nil, authChannels: [AuthChannelResult]? = nil,
+        expectations: ProbeExpectations = ProbeExpectations(), originCheck: OriginCheck?
+    ) {
+        self.init(
+            transcript: transcript, direct: direct, steps: steps, directSteps: directSteps, measurements: measurements,
+            authChannels: authChannels, expectations: expectations)
+        self.originCheck = originCheck
     }
 }
 
