@@ -18,6 +18,8 @@ public struct ClassificationInput: Sendable, Equatable {
     public var expectations: ProbeExpectations
     /// Why the run ended before its plan was done (`--max-time`, a signal), when it did.
     public var interruption: Interruption?
+    /// The same upgrade retried with an `Origin` header, when that ran (`--origin`).
+    public var originCheck: OriginCheck?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
@@ -32,6 +34,18 @@ public struct ClassificationInput: Sendable, Equatable {
         self.measurements = measurements
         self.authChannels = authChannels
         self.expectations = expectations
+    }
+
+    /// The same, with the upgrade retried with an `Origin` header (`--origin`).
+    public init(
+        transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
+        directSteps: [ProbeStep]? = nil, measurements: Measurements? = nil, authChannels: [AuthChannelResult]? = nil,
+        expectations: ProbeExpectations = ProbeExpectations(), originCheck: OriginCheck?
+    ) {
+        self.init(
+            transcript: transcript, direct: direct, steps: steps, directSteps: directSteps, measurements: measurements,
+            authChannels: authChannels, expectations: expectations)
+        self.originCheck = originCheck
     }
 }
 

@@ -8,7 +8,7 @@ import WebSocketTestFramework
 /// Every `FaultProxy` fault and preset not covered by ``FaultProxyInteropTests``, in front of a server
 /// no one here wrote (Python `websockets`, `Fixtures/interop/ws_server.py`): what the client observes
 /// (status, close frame or its absence, transport end, timing) is the signature of the real-world
-/// counterpart in FAILURE_SIGNATURES.md, and the verdict names that cause.
+/// counterpart in docs/FAILURE_SIGNATURES.md, and the verdict names that cause.
 @Suite("Interop: every FaultProxy fault in front of Python websockets")
 struct EveryFaultAgainstPythonWebsocketsTests {
     // MARK: - Harness

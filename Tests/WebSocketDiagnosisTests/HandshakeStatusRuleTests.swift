@@ -30,7 +30,7 @@ struct HandshakeStatusRuleTests {
     }
 
     @Test func status400WithAnApplicationBodyIsNotUpgradeNotForwarded() {
-        let v = rule.evaluate(context(Fixture.rejected(400, body: "{\"code\":1,\"message\":\"Session ID unknown\"}")))
+        let v = rule.evaluate(context(Fixture.rejected(400, body: "{\"code\":3,\"message\":\"Bad request\"}")))
         #expect(v?.cause == .handshakeError)
     }
 
@@ -56,8 +56,8 @@ struct HandshakeStatusRuleTests {
         #expect((v?.confidence ?? 0) >= 0.85)
     }
 
-    @Test func status403OnlyThroughTheFrontIsTheFrontRefusingTheUpgrade() {
-        let v = rule.evaluate(context(Fixture.rejected(403, server: "cloudflare"), direct: directOK, expectations: withCredential))
+    @Test func status403OnlyThroughTheFrontWithoutACredentialIsTheFrontRefusingTheUpgrade() {
+        let v = rule.evaluate(context(Fixture.rejected(403, server: "cloudflare"), direct: directOK))
         #expect(v?.cause == .upgradeRejected)
     }
 

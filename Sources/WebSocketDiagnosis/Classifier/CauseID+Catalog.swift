@@ -51,6 +51,9 @@ extension CauseID {
     public static let messagesDropped: CauseID = "infrastructure.messages-dropped"
     /// Through the front only, the handshake or the frames break RFC 6455 (the front alters them).
     public static let frontProtocolViolation: CauseID = "infrastructure.protocol-violation"
+    /// Several instances behind a balancer without session affinity: the session the client names lives
+    /// on another instance (Engine.IO/Socket.IO 400 `Session ID unknown`).
+    public static let noSessionAffinity: CauseID = "infrastructure.no-session-affinity"
 
     // MARK: Application
 
@@ -84,6 +87,20 @@ extension CauseID {
     public static let rateLimited: CauseID = "application.rate-limited"
     /// The application closed with a library- or application-defined code (3000–4999).
     public static let applicationDefinedClose: CauseID = "application.custom-close"
+    /// The application closes every connection N s after open, whatever the traffic (its own cap,
+    /// with a close frame: Daphne's `websocket_timeout`, an app's session limit).
+    public static let applicationConnectionCap: CauseID = "application.connection-cap"
+    /// The application closes a connection after N s without messages (its own idle timeout, with a
+    /// close frame: Tomcat's and Jetty's session idle timeouts close 1001).
+    public static let applicationIdleTimeout: CauseID = "application.idle-timeout"
+    /// The application announced the end in its own protocol (a `disconnect` message with a reason), then closed.
+    public static let applicationDisconnect: CauseID = "application.disconnect-message"
+    /// The server closed the connection before the probe did, and nothing observed explains why.
+    public static let unrequestedClose: CauseID = "application.unrequested-close"
+    /// The application refused one of our messages by policy (1008 right after it, long after the open).
+    public static let policyViolation: CauseID = "application.policy-violation"
+    /// The server's Origin check refused the upgrade (gorilla `CheckOrigin`, Channels' origin validators, …).
+    public static let originRejected: CauseID = "application.origin-rejected"
 
     // MARK: Integration, client, outcome
 
@@ -104,10 +121,12 @@ extension CauseID {
         .dnsFailure, .connectionRefused, .connectTimeout, .networkReset, .connectFailure,
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
-        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation,
+        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity,
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,
+        .applicationConnectionCap, .applicationIdleTimeout, .applicationDisconnect, .unrequestedClose, .policyViolation,
+        .originRejected,
         .appFailureBehindFront, .clientKeepaliveTimeout, .healthy, .inconclusive, .interrupted,
     ]
 }

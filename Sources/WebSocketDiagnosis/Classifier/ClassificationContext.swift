@@ -13,6 +13,8 @@ struct ClassificationContext: Sendable {
     let measurements: Measurements?
     let authChannels: [AuthChannelResult]?
     let expectations: ProbeExpectations
+    /// The upgrade retried with an `Origin` header, when that ran.
+    let originCheck: OriginCheck?
     /// Whether `expectations.receivedEvents` describes this transcript (false for the direct run).
     let eventsObserved: Bool
     let thresholds: ClassifierThresholds
@@ -28,6 +30,7 @@ struct ClassificationContext: Sendable {
         measurements = input.measurements
         authChannels = input.authChannels
         expectations = input.expectations
+        originCheck = input.originCheck
         eventsObserved = true
         self.thresholds = thresholds
         interruption = input.interruption
@@ -42,8 +45,14 @@ struct ClassificationContext: Sendable {
         measurements = nil
         authChannels = nil
         self.expectations = expectations
+        originCheck = nil
         eventsObserved = false
         self.thresholds = thresholds
+    }
+
+    /// A context that judges one timeout probe's transcript on its own (its pings, its close).
+    static func probe(_ transcript: ConnectionTranscript, thresholds: ClassifierThresholds) -> ClassificationContext {
+        ClassificationContext(direct: transcript, steps: [], expectations: ProbeExpectations(), thresholds: thresholds)
     }
 
     /// A context that judges the direct run on its own (no comparison, no measurements, no matrix).

@@ -1,4 +1,4 @@
-/// The time windows the timing rules use (FAILURE_SIGNATURES rule 3).
+/// The time windows the timing rules use (docs/FAILURE_SIGNATURES.md rule 3).
 ///
 /// Defaults suit real deployments and loopback tests alike: the windows are relative to what the
 /// transcript shows (time since open, since the last frame), not to any particular product's timeout.
@@ -18,8 +18,9 @@ public struct ClassifierThresholds: Sendable, Equatable {
     /// How far a measured timeout may differ from a transcript's timing and still confirm it:
     /// the larger of this and 5 % of the value. Default 250 ms.
     public var measurementTolerance: Duration
-    /// The window after pongs stop in which a server keepalive typically fires
-    /// (Python `websockets`/uvicorn: ping every 20 s, timeout 20 s → 20–40 s). Default 15…45 s.
+    /// The window after pongs stop in which a server keepalive with Python `websockets`/uvicorn defaults fires
+    /// (ping every 20 s, timeout 20 s → 20–40 s). Default 15…45 s. A fallback only: ``ServerKeepalive`` first
+    /// learns the server's own interval from its pings.
     public var keepaliveStallWindow: ClosedRange<Duration>
 
     public init(

@@ -1,4 +1,4 @@
-/// FAILURE_SIGNATURES rule 4, applied to a verdict reached on the front transcript alone: compare
+/// docs/FAILURE_SIGNATURES.md rule 4, applied to a verdict reached on the front transcript alone: compare
 /// with the same rules' verdict on the direct run.
 ///
 /// - fails both ways the same → the application (or the backend host), more confidence;

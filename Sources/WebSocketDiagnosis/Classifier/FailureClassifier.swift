@@ -1,6 +1,6 @@
 /// Turns what a probe observed into a ``Verdict``: which layer, which cause, how sure, what to do, and why.
 ///
-/// Pure and deterministic: no I/O, no clock. Rules from FAILURE_SIGNATURES.md run in this priority
+/// Pure and deterministic: no I/O, no clock. Rules from docs/FAILURE_SIGNATURES.md run in this priority
 /// order — the first layer that failed wins, as in the probe itself — and the first verdict is taken:
 ///
 /// 0. ``InterruptionRule`` — the run was cut short (`--max-time`, a signal) before the main attempt finished.
@@ -12,13 +12,15 @@
 /// 6. ``HandshakeValidityRule`` — a 101 that breaks RFC 6455 §4.1, or no subprotocol echoed.
 /// 7. ``ClientKeepaliveRule`` — we sent 1011 after our pings got no pong, nothing came back.
 /// 8. ``PeerProtocolViolationRule`` — our findings of frame-level violations by the peer.
-/// 9. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
-/// 10. ``BareTransportEndRule`` — no close frame: keepalive, measured limit, after-message, mid-reply,
+/// 9. ``UnrequestedCloseRule`` — the server closed before the probe did (1000, 1001, no status, a bare
+///     1011): a disconnect message, its keepalive, its cap, its idle timeout, a restart — or unexplained.
+/// 10. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
+/// 11. ``BareTransportEndRule`` — no close frame: keepalive, measured limit, after-message, mid-reply,
 ///     idle, lifetime, dropped.
-/// 11. ``MissingEventsRule`` — the connection was fine but expected events did not arrive.
-/// 12. ``TimeoutDiscoveryRule`` — the idle/lifetime probes found a limit the main run did not hit.
-/// 13. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
-/// 14. ``HealthyRule`` — opened, nothing failed.
+/// 12. ``MissingEventsRule`` — the connection was fine but expected events did not arrive.
+/// 13. ``TimeoutDiscoveryRule`` — the idle/lifetime probes found a limit the main run did not hit.
+/// 14. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
+/// 15. ``HealthyRule`` — opened, nothing failed.
 ///
 /// When the input has a direct run and the winning rule did not already compare paths, the same rules
 /// judge the direct run alone and ``DirectComparison`` refines the verdict (rule 4: both ways →
@@ -32,7 +34,7 @@ public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
         InterruptionRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
-        HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), ReceivedCloseRule(),
+        HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), UnexplainedStepRule(), HealthyRule(),
     ]
 

@@ -20,4 +20,8 @@ enum RuleName {
     static let directVersusFront = "direct-vs-front"
     static let healthy = "healthy-path"
     static let interruption = "interruption"
+    static let knownLimit = "known-limit"
+    static let unrequestedClose = "unrequested-close"
+    static let disconnectMessage = "disconnect-message"
+    static let originCheck = "origin-check"
 }

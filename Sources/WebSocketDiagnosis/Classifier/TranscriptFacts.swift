@@ -23,6 +23,8 @@ struct TranscriptFacts: Sendable {
     let outboundMessagesAtMs: [Double]
     /// Offsets of inbound data frames.
     let inboundDataAtMs: [Double]
+    /// Offsets of every ping the server sent us, in order.
+    let serverPingsAtMs: [Double]
     /// Offsets of the server's pings that we never answered with a pong.
     let unansweredServerPingsAtMs: [Double]
     /// Offset of our last pong to the server, if any.
@@ -73,6 +75,7 @@ struct TranscriptFacts: Sendable {
         inboundDataAtMs = inbound.filter { data.contains($0.opcode) }.map(\.atMs).sorted()
 
         let serverPings = inbound.filter { $0.opcode == "ping" }.map(\.atMs).sorted()
+        serverPingsAtMs = serverPings
         let ourPongs = outbound.filter { $0.opcode == "pong" }.map(\.atMs).sorted()
         lastOutboundPongAtMs = ourPongs.last
         // A server ping is unanswered when no pong of ours follows it (pongs answer the latest ping).
@@ -97,6 +100,17 @@ struct TranscriptFacts: Sendable {
     /// The last application message we sent before `time`.
     func lastMessage(before time: Double) -> Double? {
         outboundMessagesAtMs.last { $0 <= time }
+    }
+
+    /// The server's own ping interval, learned from the pings it sent: the median gap between two
+    /// consecutive pings, or — with a single ping — the time from the open to it (servers start their
+    /// keepalive timer at the open). `nil` when the server sent no ping.
+    var serverPingIntervalMs: Double? {
+        guard let first = serverPingsAtMs.first else { return nil }
+        let gaps = zip(serverPingsAtMs.dropFirst(), serverPingsAtMs).map { $0 - $1 }.sorted()
+        if !gaps.isEmpty { return gaps[gaps.count / 2] }
+        guard let open = openAtMs, first > open else { return nil }
+        return first - open
     }
 
     /// Whether an inbound data frame arrived in (after, until].

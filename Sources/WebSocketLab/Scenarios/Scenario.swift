@@ -65,7 +65,7 @@ public struct Scenario: Codable, Sendable, Equatable {
 public struct ScenarioCause: Codable, Sendable, Equatable {
     /// The cause in words (`nginx proxy_read_timeout (default 60 s)`).
     public var description: String
-    /// The row of `FAILURE_SIGNATURES.md` it reproduces (`infrastructure: nginx proxy_read_timeout`).
+    /// The row of `docs/FAILURE_SIGNATURES.md` it reproduces (`infrastructure: nginx proxy_read_timeout`).
     public var reference: String
 
     /// Creates a cause description.

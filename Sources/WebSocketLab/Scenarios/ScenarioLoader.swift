@@ -107,7 +107,7 @@ public enum ScenarioLoader {
         }
         if s.title.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("title", "must not be empty: one line for humans") }
         if s.cause.reference.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw fail("cause.reference", "name the FAILURE_SIGNATURES.md row this reproduces (e.g. 'infrastructure: nginx proxy_read_timeout')")
+            throw fail("cause.reference", "name the docs/FAILURE_SIGNATURES.md row this reproduces (e.g. 'infrastructure: nginx proxy_read_timeout')")
         }
         if let tls = s.topology.tls, !tlsVariants.contains(tls) {
             throw fail("topology.tls", "unknown TLS variant '\(tls)'; valid: \(tlsVariants.sorted().joined(separator: ", ")) (or leave it out for ws://)")

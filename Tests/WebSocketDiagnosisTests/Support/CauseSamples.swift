@@ -80,7 +80,8 @@ enum CauseSamples {
                 name: "drop after message, front only",
                 input: .init(
                     transcript: welcomeThenMessage.endingBare(at: 430),
-                    direct: welcomeThenMessage.asDirect.receivingClose(1000, "", at: 900)), expected: .infrastructureConnectionDropped),
+                    direct: welcomeThenMessage.asDirect.sendingClose(1000, at: 900, answered: true)),
+                expected: .infrastructureConnectionDropped),
             .init(
                 name: "Cloudflare restart",
                 input: .init(transcript: Fixture.opened().receivingClose(1001, "CloudFlare WebSocket proxy restarting", at: 9000)),
@@ -154,6 +155,43 @@ enum CauseSamples {
             .init(
                 name: "4001", input: .init(transcript: Fixture.opened().receivingClose(4001, "replaced", at: 300)),
                 expected: .applicationDefinedClose),
+            .init(
+                name: "Engine.IO session unknown",
+                input: .init(transcript: Fixture.rejected(400, body: #"{"code":1,"message":"Session ID unknown"}"#)),
+                expected: .noSessionAffinity),
+            .init(
+                name: "server closes 1000 at the pinged probe's age",
+                input: .init(
+                    transcript: Fixture.opened(openAt: 100).receivingClose(1000, "", at: 10_100),
+                    measurements: Measurements(
+                        lifetimeMs: 10_000, lifetimeProbeMs: 20_000,
+                        lifetimeTranscript: Fixture.opened(openAt: 100).receivingClose(1000, "", at: 10_100))),
+                expected: .applicationConnectionCap),
+            .init(
+                name: "Tomcat idle timeout 1001",
+                input: .init(
+                    transcript: Fixture.opened(openAt: 100).receivingClose(
+                        1001, "The WebSocket session [3] idle timeout expired", at: 30_100)),
+                expected: .applicationIdleTimeout),
+            .init(
+                name: "Action Cable disconnect message",
+                input: .init(
+                    transcript: Fixture.opened(frames: [
+                        inbound("text", at: 4000, preview: #"{"type":"disconnect","reason":"kicked","reconnect":true}"#)
+                    ])
+                    .receivingClose(1000, "", at: 4010)),
+                expected: .applicationDisconnect),
+            .init(
+                name: "unexplained server 1000", input: .init(transcript: Fixture.opened().receivingClose(1000, "bye", at: 9000)),
+                expected: .unrequestedClose),
+            .init(
+                name: "1008 right after a message, long after open",
+                input: .init(transcript: Fixture.opened(frames: [outbound("text", at: 60_000)]).receivingClose(1008, "", at: 60_020)),
+                expected: .policyViolation),
+            .init(
+                name: "gorilla CheckOrigin 403",
+                input: .init(transcript: Fixture.rejected(403, body: "websocket: request origin not allowed by Upgrader.CheckOrigin")),
+                expected: .originRejected),
             // Integration, client, outcome
             .init(
                 name: "1011 only through the front",

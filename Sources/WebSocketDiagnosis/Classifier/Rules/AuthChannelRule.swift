@@ -1,4 +1,4 @@
-/// Which auth channel survives the front (FAILURE_SIGNATURES rule 5).
+/// Which auth channel survives the front (docs/FAILURE_SIGNATURES.md rule 5).
 ///
 /// A channel is stripped when the front rejects it while the backend accepts it direct and either
 /// another channel survives the front, or the front's answer with the credential equals the backend's

@@ -1,9 +1,10 @@
 /// The transport ended with no close frame either way ("1006"): a timeout, a kill, a proxy, the network
-/// — or an app server that drops sockets on exceptions (FAILURE_SIGNATURES rules 1, 3, 6).
+/// — or an app server that drops sockets on exceptions (docs/FAILURE_SIGNATURES.md rules 1, 3, 6).
 ///
 /// Timing decides, in this order:
-/// 1. the server's pings went unanswered and the end came inside the keepalive window → the server's
-///    keepalive (its 1011 lost);
+/// 1. the server's pings went unanswered and the end came within the server's own ping timeout (its
+///    interval learned from its pings, ``ServerKeepalive``) → the server's keepalive (its close lost, or
+///    none sent: autobahn/Daphne and aiohttp drop the socket);
 /// 2. the timeout-discovery measurements match this end → lifetime cap or idle timeout, confirmed;
 /// 3. right after one of our messages, unanswered → the application dropped the socket;
 /// 4. in the middle of a streamed reply to our last message (two or more frames, the last one just
@@ -29,31 +30,21 @@ struct BareTransportEndRule: ClassificationRule {
         )
         var evidence = [base]
 
-        // 1. Server keepalive whose close frame was lost.
-        let window = context.thresholds.keepaliveStallWindow
-        if let firstUnanswered = f.unansweredServerPingsAtMs.first {
-            let stall = end - (f.lastOutboundPongAtMs.map { max($0, open) } ?? open)
-            let sinceFirstPing = end - firstUnanswered
-            if stall >= window.lowerBound.milliseconds, stall <= window.upperBound.milliseconds + 1000,
-                sinceFirstPing <= window.upperBound.milliseconds
-            {
-                evidence.append(
-                    Evidence(
-                        rule: RuleName.timingKeepalive,
-                        observation:
-                            "\(f.unansweredServerPingsAtMs.count) server pings went unanswered, the first \(Describe.ms(sinceFirstPing)) before the end; \(Describe.ms(stall)) without a pong from us"
-                    ))
-                return Verdict(
-                    cause: .applicationKeepaliveTimeout, confidence: 0.6,
-                    summary:
-                        "The server's keepalive most likely gave up (\(Describe.seconds(stall)) after our pongs stopped) and its 1011 was lost: keep the client answering pings",
-                    evidence: evidence)
-            }
+        // 1. Server keepalive whose close frame was lost (or that ends bare by design: autobahn/Daphne, aiohttp).
+        if let keepalive = ServerKeepalive(context, endAtMs: end) {
+            evidence.append(keepalive.evidence)
+            return Verdict(
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? 0.8 : 0.65,
+                summary:
+                    "The server's keepalive gave up (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered ping; it pings every \(Describe.seconds(keepalive.intervalMs))) and ended the connection with no close frame: keep the client answering pings, and make sure proxies forward pong frames",
+                evidence: evidence)
         }
 
         // 2. Timeout discovery confirms.
         if let m = context.measurements {
-            if let cap = m.bareLifetimeMs, context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap) {
+            if let cap = m.bareLifetimeMs,
+                context.agree(cap, lived) || Self.agreeSinceAccept(context, lived: lived, probe: m.lifetimeTranscript, probeLived: cap)
+            {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
@@ -145,11 +136,14 @@ struct BareTransportEndRule: ClassificationRule {
             return dropped(lived, endKind: endKind, confidence: 0.5, evidence: evidence)
         }
         if lived >= context.ms(\.minimumLifetime), let whole = nearWholeSeconds(lived, context: context) {
+            // About a third of random kills land this close to a whole second: a hint, not a measurement.
             evidence.append(
                 Evidence(
                     rule: RuleName.timingLifetime,
-                    observation: "ended \(Describe.ms(lived)) after open, \(whole) — a configured timeout, not a random kill"))
-            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? 0.6 : 0.55, evidence: evidence)
+                    observation:
+                        "ended \(Describe.ms(lived)) after open, \(whole) — configured timeouts land there, but so do many random kills; only the lifetime probe can confirm a cap"
+                ))
+            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? 0.45 : 0.4, confirmed: false, evidence: evidence)
         }
         return dropped(lived, endKind: endKind, confidence: 0.45, evidence: evidence)
     }
@@ -175,7 +169,8 @@ struct BareTransportEndRule: ClassificationRule {
     /// accept — where a lifetime cap starts its timer. Each connection's age since the accept lies between its
     /// age since open and that plus its own time to open (the accept came after the transcript started); on a
     /// loaded host the two handshakes differ by hundreds of ms, so ages from open alone may disagree.
-    static func agreeSinceAccept(_ context: ClassificationContext, lived: Double, probe: ConnectionTranscript?, probeLived: Double) -> Bool {
+    static func agreeSinceAccept(_ context: ClassificationContext, lived: Double, probe: ConnectionTranscript?, probeLived: Double) -> Bool
+    {
         guard let probe, let probeOpen = probe.timings.openAtMs, let open = context.transcript.timings.openAtMs else { return false }
         let tolerance = context.ms(\.measurementTolerance)
         let main = lived...(lived + open)
@@ -203,14 +198,15 @@ struct BareTransportEndRule: ClassificationRule {
             readOnly
             ? "A proxy read timeout cut the connection after \(Describe.seconds(n)) with nothing from the backend (nginx proxy_read_timeout-style): raise it or have the server send pings/data more often"
             : "An idle timeout cut the connection after \(Describe.seconds(n)) of silence: send a ping every \(Describe.seconds(n / 2)) or less, or raise the proxy/load balancer idle timeout"
-        return Verdict(cause: .idleTimeout, confidence: confidence, summary: summary, evidence: evidence)
+        return Verdict(cause: .idleTimeout, confidence: confidence, summary: summary, evidence: evidence + KnownLimits.evidence(idleMs: n))
     }
 
-    private func lifetimeCap(_ n: Double, confidence: Double, evidence: [Evidence]) -> Verdict {
-        Verdict(
-            cause: .lifetimeCap, confidence: confidence,
-            summary:
-                "A cap on connection age ended it \(Describe.seconds(n)) after open despite traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(n))) or reconnect before it; pings do not keep this connection alive",
-            evidence: evidence)
+    private func lifetimeCap(_ n: Double, confidence: Double, confirmed: Bool = true, evidence: [Evidence]) -> Verdict {
+        let summary =
+            confirmed
+            ? "A cap on connection age ended it \(Describe.seconds(n)) after open despite traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(n))) or reconnect before it; pings do not keep this connection alive"
+            : "The connection ended under traffic \(Describe.seconds(n)) after open, close to a whole second: possibly a cap on connection age — rerun with --lifetime-probe to confirm before raising any timeout (a killed instance ends like this too)"
+        return Verdict(
+            cause: .lifetimeCap, confidence: confidence, summary: summary, evidence: evidence + KnownLimits.evidence(lifetimeMs: n))
     }
 }

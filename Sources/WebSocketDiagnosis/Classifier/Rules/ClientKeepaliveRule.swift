@@ -1,4 +1,4 @@
-/// We sent 1011 after our pings got no pong, and no close frame came back (FAILURE_SIGNATURES rule 2:
+/// We sent 1011 after our pings got no pong, and no close frame came back (docs/FAILURE_SIGNATURES.md rule 2:
 /// sent-only is our keepalive giving up; received 1011 would be the peer's decision).
 struct ClientKeepaliveRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {

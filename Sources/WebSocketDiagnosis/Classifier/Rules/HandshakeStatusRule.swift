@@ -1,4 +1,4 @@
-/// The upgrade was answered with a status other than 101: who answered, and why (FAILURE_SIGNATURES
+/// The upgrade was answered with a status other than 101: who answered, and why (docs/FAILURE_SIGNATURES.md,
 /// rules 4 and 7).
 ///
 /// With a direct run, the comparison decides the layer: the backend upgrades direct → the front
@@ -24,6 +24,17 @@ struct HandshakeStatusRule: ClassificationRule {
         // MARK: Redirects: the URL is not the endpoint.
         case (300..<400, _):
             let location = h.headers.first(named: "location").map { " to \($0)" } ?? ""
+            if let tls = Self.redirectsToTLS(h, target: context.transcript.target) {
+                // Render (and other TLS-only fronts) answer ws:// with a redirect to the TLS URL.
+                return verdict(
+                    .upgradeRejected, 0.7,
+                    "The front serves WebSockets over TLS only: it redirects ws:// (\(status)) to \(tls); connect with wss:// (clients do not follow redirects)",
+                    [
+                        Evidence(
+                            rule: RuleName.handshakeStatus, observation: "a ws:// upgrade was redirected to the same host over TLS (\(tls))"
+                        )
+                    ])
+            }
             return verdict(
                 .inconclusive, 0.3,
                 "The upgrade was redirected (\(status))\(location): WebSocket clients do not follow redirects; use the final URL")
@@ -33,13 +44,21 @@ struct HandshakeStatusRule: ClassificationRule {
             let what = s == 504 || s == 524 || s == 522 ? "timed out waiting for" : "could not get a valid answer from"
             let confidence: Double = direct == .opened ? 0.9 : 0.8
             let suffix = direct == .opened ? "; the backend upgrades fine direct" : ""
+            let edge =
+                Self.cloudflareMeaning[s].map {
+                    [Evidence(rule: RuleName.handshakeStatus, observation: "Cloudflare documents \(s) as: \($0)")]
+                } ?? []
             return verdict(
                 .upgradeRejected, confidence,
-                "The front \(what) the backend (HTTP \(s))\(suffix): check the upstream address, health checks and the front's upstream timeout"
-            )
+                "The front \(what) the backend (HTTP \(s))\(suffix): check the upstream address, health checks and the front's upstream timeout",
+                edge)
 
         // MARK: Direct shows the same status: the backend itself.
-        case (let s, .status(let d)) where d == s || (Set([401, 403]).contains(s) && Set([401, 403]).contains(d)):
+        case (let s, _) where s == 401 || s == 403:
+            let (cause, confidence, summary, more) = CredentialRefusal(status: s, handshake: h, context: context).judge()
+            return verdict(cause, confidence, summary, more)
+
+        case (let s, .status(let d)) where d == s:
             return sameAsDirect(status: s, h: h, verdict: verdict)
 
         // MARK: Direct upgrades: the front refused or changed the request.
@@ -62,11 +81,6 @@ struct HandshakeStatusRule: ClassificationRule {
     private func sameAsDirect(status s: Int, h: HandshakeObservation, verdict: (CauseID, Double, String, [Evidence]) -> Verdict) -> Verdict
     {
         switch s {
-        case 401, 403:
-            return verdict(
-                .authRejected, 0.9,
-                "The backend rejects the upgrade (\(s)) direct too: check the credential (token validity, signing secret, audience) and origin checks",
-                [])
         case 503:
             return verdict(
                 .notReady, 0.85,
@@ -97,6 +111,13 @@ struct HandshakeStatusRule: ClassificationRule {
         status s: Int, h: HandshakeObservation, context: ClassificationContext, verdict: (CauseID, Double, String, [Evidence]) -> Verdict
     ) -> Verdict {
         switch s {
+        case let s where Fingerprints.plainHTTPStatuses.contains(s) && Fingerprints.saysSessionUnknown(body: h.bodyPreview):
+            return verdict(.noSessionAffinity, 0.85, Self.stickySummary(s), [Self.stickyEvidence])
+        case let s where Fingerprints.plainHTTPStatuses.contains(s) && Fingerprints.namesOriginRefusal(h.bodyPreview):
+            return verdict(
+                .originRejected, 0.8,
+                "The server's Origin check refused the upgrade (\(s)) through the front; a token will not help: allow the origin the front presents (or the page's origin) in the server's allowed origins",
+                [Evidence(rule: RuleName.originCheck, observation: "the \(s) answer names an Origin check")])
         case 400 where Self.bodyNamesAStrippedHeader(h, offered: context.transcript.request):
             // A 400 that complains about a header we sent (a missing subprotocol, a missing token) while the
             // backend accepts the same request direct: the front removed that header.
@@ -106,31 +127,8 @@ struct HandshakeStatusRule: ClassificationRule {
                 [])
         case let s where Fingerprints.plainHTTPStatuses.contains(s):
             return verdict(
-                .upgradeNotForwarded, 0.9,
+                .upgradeNotForwarded, Self.bodySaysOtherwise(h) ? 0.6 : 0.9,
                 "The front does not forward the upgrade (the backend saw plain HTTP: \(s)); pass Upgrade/Connection through (nginx: proxy_http_version 1.1 and proxy_set_header Upgrade/Connection)",
-                [])
-        case 401, 403:
-            // The backend's own Server header on the rejection means the backend answered: it did not get the credential.
-            let frontServer = h.headers.first(named: "server")
-            let backendServer = context.direct?.handshake?.headers.first(named: "server")
-            if context.expectations.sentCredential, let frontServer, let backendServer, frontServer == backendServer,
-                !Fingerprints.isProxyServer(frontServer)
-            {
-                let more = [
-                    Evidence(
-                        rule: RuleName.authChannel,
-                        observation:
-                            "the \(s) carries the backend's own server header (\(frontServer)) although a credential was sent: the backend did not receive it"
-                    )
-                ]
-                return verdict(
-                    .headerStripped, 0.7,
-                    "The credential does not reach the backend through the front (direct accepts it): forward the Authorization/Sec-WebSocket-Protocol headers, or run the auth-channel matrix to see which survives",
-                    more)
-            }
-            return verdict(
-                .upgradeRejected, 0.75,
-                "The front refuses the upgrade (\(s)) while the backend accepts it direct: check the WAF/access rules and origin policy at the front",
                 [])
         case 429:
             return verdict(
@@ -141,7 +139,7 @@ struct HandshakeStatusRule: ClassificationRule {
             return verdict(
                 .upgradeRejected, 0.8,
                 "The front answers 503 while the backend upgrades direct: the front sees no healthy upstream; check its health checks and backend registration",
-                [])
+                Self.frontOf503(h))
         case 500:
             return verdict(
                 .appFailureBehindFront, 0.6,
@@ -152,6 +150,72 @@ struct HandshakeStatusRule: ClassificationRule {
                 .upgradeRejected, 0.6,
                 "The front answers \(s) while the backend upgrades direct: check the front's routing and rules for this path", [])
         }
+    }
+
+    // MARK: - Fingerprints of particular fronts
+
+    /// What Cloudflare documents for its 52x answers (Cloudflare docs, "5xx errors").
+    static let cloudflareMeaning: [Int: String] = [
+        520: "the origin returned an empty, unknown or unexpected response",
+        521: "the origin refused the connection",
+        522: "the TCP connection to the origin timed out",
+        523: "the origin is unreachable",
+        524: "the origin accepted the connection but did not answer within 100 s",
+        525: "the TLS handshake with the origin failed",
+        526: "the origin's certificate is invalid",
+        530: "an error in front of the origin (often a 1xxx error; with Cloudflare Tunnel, the tunnel is down)",
+    ]
+
+    /// The TLS URL a `ws://` upgrade was redirected to on the same host, if that is what happened.
+    static func redirectsToTLS(_ h: HandshakeObservation, target: TargetDescription) -> String? {
+        guard !target.isSecure, let location = h.headers.first(named: "location") else { return nil }
+        let l = location.lowercased()
+        guard l.hasPrefix("https://") || l.hasPrefix("wss://") else { return nil }
+        let host = l.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map {
+            String($0.split(separator: ":").first ?? $0)
+        }
+        return host == target.host.lowercased() ? location : nil
+    }
+
+    private static let stickyEvidence = Evidence(
+        rule: RuleName.handshakeStatus,
+        observation:
+            "the body says the session the request names is unknown here (Engine.IO: \"Session ID unknown\"): another instance holds it")
+
+    private static func stickySummary(_ s: Int) -> String {
+        "The instance that answered (\(s)) does not know this Engine.IO/Socket.IO session: several instances without session affinity; enable sticky sessions at the balancer, or connect with the websocket transport only"
+    }
+
+    /// Whether the body of a plain-HTTP-looking status speaks of something else than a missing upgrade.
+    static func bodySaysOtherwise(_ h: HandshakeObservation) -> Bool {
+        guard let body = h.bodyPreview?.trimmingCharacters(in: .whitespacesAndNewlines), !body.isEmpty else { return false }
+        if Fingerprints.saysUpgradeRequired(body: body) { return false }
+        return Fingerprints.isAuthFailure(reason: body) || Fingerprints.namesOriginRefusal(body)
+            || Fingerprints.saysSessionUnknown(body: body)
+    }
+
+    private static func isIIS(_ h: HandshakeObservation) -> Bool {
+        let server = (h.headers.first(named: "server") ?? "").lowercased()
+        return server.contains("microsoft-iis") || h.headers.first(named: "x-powered-by")?.lowercased().contains("asp.net") == true
+    }
+
+    /// Evidence naming the component that wrote a 503, when its body or headers say.
+    private static func frontOf503(_ h: HandshakeObservation) -> [Evidence] {
+        if Fingerprints.isEnvoyUpstreamFailure(body: h.bodyPreview) {
+            return [
+                Evidence(
+                    rule: RuleName.handshakeStatus,
+                    observation: "the body is Envoy's own upstream failure text (Envoy, Istio, Cloud Run's front)")
+            ]
+        }
+        if isIIS(h) {
+            return [
+                Evidence(
+                    rule: RuleName.handshakeStatus,
+                    observation: "the 503 comes from IIS (Azure App Service answers 503 when Web sockets are off)")
+            ]
+        }
+        return []
     }
 
     /// Whether a rejection body names a header the request carried (subprotocol, Authorization, token).
@@ -189,6 +253,17 @@ struct HandshakeStatusRule: ClassificationRule {
                 Evidence(
                     rule: RuleName.handshakeStatus,
                     observation: "the answer says the request was not a WebSocket upgrade: a backend saw plain HTTP"))
+            if Fingerprints.isProxyServer(server),
+                server?.lowercased().contains("cloudflare") == true || h.headers.first(named: "cf-ray") != nil
+            {
+                // cloudflared over QUIC has dropped Upgrade on the way to the origin (cloudflare/cloudflared#1652).
+                fingerprint.append(
+                    Evidence(
+                        rule: RuleName.handshakeStatus,
+                        observation:
+                            "the answer came through Cloudflare: a Cloudflare Tunnel (cloudflared over QUIC) can drop Upgrade before the origin"
+                    ))
+            }
             return verdict(
                 .upgradeNotForwarded, 0.65,
                 "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection (confirm with --direct)",
@@ -198,39 +273,33 @@ struct HandshakeStatusRule: ClassificationRule {
                 .inconclusive, 0.3,
                 "HTTP 404: either the path is wrong or a proxy dropped the upgrade headers (Starlette answers 404 to plain HTTP on a WebSocket route); rerun with --direct",
                 [])
+        case 400 where Fingerprints.saysSessionUnknown(body: body):
+            return verdict(.noSessionAffinity, 0.7, Self.stickySummary(s), [Self.stickyEvidence])
+        case 400 where Fingerprints.namesOriginRefusal(body):
+            return verdict(
+                .originRejected, 0.7,
+                "The server's Origin check refused the upgrade (400); a token will not help: send an allowed Origin (--origin) or allow this one in the server's allowed origins (Engine.IO/Socket.IO cors.origin)",
+                [Evidence(rule: RuleName.originCheck, observation: "the 400 answer names an Origin check")])
         case 400, 200:
             return verdict(
                 .handshakeError, 0.5,
                 "The server answered \(s) instead of upgrading: check the path and the headers it requires (rerun with --direct to rule out the front)",
                 [])
-        case 401, 403:
-            if Fingerprints.looksLikeFirewallBlock(body: body) || (proxyAnswered && context.expectations.sentCredential) {
-                fingerprint.append(
-                    Evidence(
-                        rule: RuleName.handshakeStatus,
-                        observation:
-                            "the \(s) looks like the front's (server: \(server ?? "none"); body \(Fingerprints.looksLikeFirewallBlock(body: body) ? "is a block page" : "is not the app's"))"
-                    ))
-                return verdict(
-                    .upgradeRejected, 0.55,
-                    "A front (WAF or access policy) seems to refuse the upgrade (\(s)); check its rules — rerun with --direct to confirm",
-                    fingerprint)
-            }
-            let credential =
-                context.expectations.sentCredential
-                ? "a credential was sent and refused" : "no credential was sent"
-            fingerprint.append(
-                Evidence(rule: RuleName.handshakeStatus, observation: "\(credential); nothing in the answer points at a proxy"))
-            let summary =
-                credential.hasPrefix("no")
-                ? "The server requires a credential (\(s) before the upgrade): send a token (e.g. --token)"
-                : "The upgrade was refused (\(s)) although a credential was sent: check the token, or a front stripping it (rerun with --direct)"
-            return verdict(.authRejected, credential.hasPrefix("no") ? 0.6 : 0.5, summary, fingerprint)
         case 429:
             return verdict(
                 .upgradeRejected, 0.65,
                 "Too many requests (429) at the upgrade: the front (or the service) is out of capacity; back off reconnects or raise its limits",
                 [])
+        case 503 where Fingerprints.isEnvoyUpstreamFailure(body: body):
+            return verdict(
+                .upgradeRejected, 0.7,
+                "Envoy (Istio, Cloud Run) could not reach or keep the upstream (503 \"upstream connect error…\"): check the backend's health and port; on Cloud Run with HTTP/2 end to end, the container must speak h2c (or turn HTTP/2 end-to-end off) — confirm with --direct",
+                Self.frontOf503(h))
+        case 503 where Self.isIIS(h):
+            return verdict(
+                .upgradeRejected, 0.5,
+                "IIS/Azure App Service answers the upgrade 503: on App Service, turn Web sockets on (Configuration → General settings); otherwise the site is stopped or starting — confirm with --direct",
+                Self.frontOf503(h))
         case 503:
             if proxyAnswered && !Fingerprints.isNotReady(reason: body ?? "") || (body ?? "").lowercased().contains("no healthy upstream") {
                 fingerprint.append(

@@ -1,4 +1,4 @@
-/// The peer sent a close frame: something that speaks WebSocket chose to close (FAILURE_SIGNATURES
+/// The peer sent a close frame: something that speaks WebSocket chose to close (docs/FAILURE_SIGNATURES.md,
 /// rule 1). The code names the kind of decision; the reason fingerprints the component (rule 7); the
 /// timing against our last message, the connect, or the stalled pongs backs it (rule 3).
 ///
@@ -52,17 +52,7 @@ struct ReceivedCloseRule: ClassificationRule {
                     "The application hit an error and closed with 1011 \(where_): find the exception in the backend log around \(Describe.ms(r.atMs))",
                 evidence: evidence)
         case 1008:
-            if Fingerprints.isValidationErrorList(reason: reason) {
-                return Verdict(
-                    cause: .validationError, confidence: 0.8,
-                    summary: "The application rejected a message as invalid (1008 with a validation error list): fix the message shape",
-                    evidence: evidence + [reasonEvidence("a validation error list")])
-            }
-            return Verdict(
-                cause: .authRejected, confidence: 0.8,
-                summary:
-                    "The application rejected the connection by policy (1008\(reason.isEmpty ? "" : " \"\(reason)\"")): check the credential, its claims and the origin",
-                evidence: evidence)
+            return policyViolation(context, r: r, afterMessage: afterMessage, evidence: evidence)
         case 1009:
             let size = f.largestOutboundFrame.map { " the \($0.length)-byte message" } ?? " a message"
             if let big = f.largestOutboundFrame {
@@ -76,11 +66,7 @@ struct ReceivedCloseRule: ClassificationRule {
                 summary: "The application refused\(size) as too big (1009): raise its max message size or send smaller messages",
                 evidence: evidence)
         case 1002, 1007:
-            return Verdict(
-                cause: .protocolError, confidence: 0.75,
-                summary:
-                    "The peer says our frames broke the protocol (\(closeText)): check the client's framing and any proxy that rewrites frames",
-                evidence: evidence)
+            return protocolComplaint(context, r: r, afterMessage: afterMessage, evidence: evidence)
         case 1003:
             let offered = context.transcript.request?.offeredSubprotocols ?? []
             if !offered.isEmpty, context.transcript.handshake?.subprotocol == nil {
@@ -127,6 +113,93 @@ struct ReceivedCloseRule: ClassificationRule {
                 cause: .inconclusive, confidence: 0.3,
                 summary: "The peer closed with \(closeText): not a known failure signature; read the server log", evidence: evidence)
         }
+    }
+
+    /// 1008: a policy decision. Auth when the reason says so or it comes at connect (many apps authenticate
+    /// the first message); a policy violation when it comes right after one of our messages long after the
+    /// open; the Origin check when the reason names it.
+    private func policyViolation(_ context: ClassificationContext, r: CloseFrameInfo, afterMessage: Evidence?, evidence: [Evidence])
+        -> Verdict
+    {
+        let reason = r.reason
+        let quoted = reason.isEmpty ? "" : " \"\(reason)\""
+        func fingerprint(_ what: String) -> Evidence {
+            Evidence(rule: RuleName.reasonFingerprint, observation: "the reason \"\(reason)\" fingerprints \(what)")
+        }
+        if Fingerprints.isValidationErrorList(reason: reason) {
+            return Verdict(
+                cause: .validationError, confidence: 0.8,
+                summary: "The application rejected a message as invalid (1008 with a validation error list): fix the message shape",
+                evidence: evidence + [fingerprint("a validation error list")])
+        }
+        if Fingerprints.namesOriginRefusal(reason) {
+            return Verdict(
+                cause: .originRejected, confidence: 0.8,
+                summary:
+                    "The application refused the connection's Origin (1008\(quoted)); a token will not help: allow the origin in its Origin check, or send an allowed one",
+                evidence: evidence + [fingerprint("an Origin check")])
+        }
+        if Fingerprints.isAuthFailure(reason: reason) {
+            return Verdict(
+                cause: .authRejected, confidence: 0.8,
+                summary: "The application rejected the credential (1008\(quoted)): check the token, its claims and its expiry",
+                evidence: evidence + [fingerprint("an authentication failure")])
+        }
+        let age = r.atMs - (context.facts.openAtMs ?? r.atMs)
+        let atConnect = age <= 2 * context.ms(\.afterMessageWindow)
+        let when = Evidence(
+            rule: RuleName.timingAfterMessage,
+            observation: atConnect
+                ? "the 1008 came \(Describe.ms(age)) after open: at connect"
+                : "the 1008 came \(Describe.ms(age)) after open, long after connect")
+        if afterMessage != nil, !atConnect {
+            return Verdict(
+                cause: .policyViolation, confidence: 0.7,
+                summary:
+                    "The application refused our message by policy (1008\(quoted)) right after it, long after the open: check the message against its rules (size, rate, content, permissions)",
+                evidence: evidence + [when])
+        }
+        return Verdict(
+            cause: .authRejected, confidence: atConnect ? 0.7 : 0.5,
+            summary:
+                atConnect
+                ? "The application rejected the connection by policy at connect (1008\(quoted)): check the credential, its claims and the origin"
+                : "The application closed by policy (1008\(quoted)) long after the open with no message of ours before it: often an expired credential; check the token's expiry and the server log",
+            evidence: evidence + [when])
+    }
+
+    /// 1002/1007: the peer says a frame broke the protocol. The probe's own frames are well formed (its
+    /// encoder follows RFC 6455, and findings of the peer's own violations win earlier), so the reason and
+    /// the timing say what broke: a reason naming a framing problem points at the path or the server's
+    /// parser; right after our message with no such reason, an endpoint that threw (Tomcat closes with
+    /// 1002 and the exception's message when an endpoint has no error handler).
+    private func protocolComplaint(_ context: ClassificationContext, r: CloseFrameInfo, afterMessage: Evidence?, evidence: [Evidence])
+        -> Verdict
+    {
+        let closeText = Describe.close(code: r.code, reason: r.reason)
+        let ours = Evidence(
+            rule: RuleName.peerProtocolViolation,
+            observation:
+                "our frames were well formed (masked, valid opcodes and lengths, UTF-8 text); the peer's frames broke nothing either")
+        if Fingerprints.namesFramingProblem(r.reason) {
+            return Verdict(
+                cause: .protocolError, confidence: 0.6,
+                summary:
+                    "The server says a frame broke RFC 6455 (\(closeText)) although the probe's frames are well formed: something on the path rewrites frames, or the server's parser is wrong — rerun with --direct",
+                evidence: evidence + [ours])
+        }
+        if afterMessage != nil {
+            return Verdict(
+                cause: .internalErrorClose, confidence: 0.65,
+                summary:
+                    "The server closed \(closeText) right after our well-formed message: its endpoint failed on it and reported a protocol error (Tomcat does so when an endpoint throws without @OnError); find the exception in the server log",
+                evidence: evidence + [ours])
+        }
+        return Verdict(
+            cause: .protocolError, confidence: 0.5,
+            summary:
+                "The server closed \(closeText) although the probe's frames are well formed: its reason and its log say what it objected to — a server error reported as a protocol error is common",
+            evidence: evidence + [ours])
     }
 
     /// Evidence that the close came right after one of our application messages, with no answer in between.

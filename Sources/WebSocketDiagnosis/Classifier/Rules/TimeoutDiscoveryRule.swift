@@ -1,8 +1,9 @@
 /// The timeout-discovery probes found a limit even though the main attempt did not hit it
-/// (FAILURE_SIGNATURES rule 6: an idle timeout goes away with pings, a lifetime cap does not).
+/// (docs/FAILURE_SIGNATURES.md rule 6: an idle timeout goes away with pings, a lifetime cap does not).
 ///
-/// A measured end counts only when that probe's connection ended with no close frame (a close frame
-/// is a WebSocket speaker's decision, not a timeout).
+/// A bare end of a probe is a front's timeout; a probe the server closed first with a close frame is the
+/// server's own limit (its per-connection cap, its idle timeout) — an observation, never a pass; a probe
+/// ended after the server's pings went unanswered is the server's keepalive (``ServerKeepalive``).
 struct TimeoutDiscoveryRule: ClassificationRule {
     /// The direct run holds no idle or long-lived connection (measurements run through the front only), so
     /// comparing with it would add confidence it cannot support.
@@ -10,6 +11,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let m = context.measurements else { return nil }
+        if let keepalive = keepalive(context, m) { return keepalive }
         if let cap = m.bareLifetimeMs {
             var evidence = [
                 Evidence(
@@ -24,6 +26,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         observation: "the silent probe ended after \(Describe.ms(idle)) too: pings made no difference"))
                 confidence = 0.9
             }
+            evidence += KnownLimits.evidence(lifetimeMs: cap)
             return Verdict(
                 cause: .lifetimeCap, confidence: confidence,
                 summary:
@@ -43,11 +46,75 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         rule: RuleName.pingsVersusNoPings,
                         observation: "the probe with a ping every second lived its full \(Describe.ms(probe)): pings keep it alive"))
             }
+            evidence += KnownLimits.evidence(idleMs: idle)
             return Verdict(
                 cause: .idleTimeout, confidence: pingsTested ? 0.9 : 0.65,
                 summary:
                     "Silent connections are cut after \(Describe.seconds(idle)): send a ping every \(Describe.seconds(idle / 2)) or less, or raise the idle timeout of the proxy/load balancer",
                 evidence: evidence)
+        }
+        return serverClosed(context, m)
+    }
+
+    /// A probe ended by the server's keepalive: its pings went unanswered (pongs withheld), then the end.
+    private func keepalive(_ context: ClassificationContext, _ m: Measurements) -> Verdict? {
+        for (name, probe) in [("silent", m.idleTranscript), ("pinged", m.lifetimeTranscript)] {
+            guard let probe, ServerCloseExplanation.endedByPeer(probe), let end = probe.close.received?.atMs ?? probe.close.atMs,
+                let keepalive = ServerKeepalive(.probe(probe, thresholds: context.thresholds), endAtMs: end)
+            else { continue }
+            let how = probe.close.received.map { Describe.close(code: $0.code, reason: $0.reason) } ?? "no close frame"
+            return Verdict(
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? 0.85 : 0.7,
+                summary:
+                    "The server's keepalive ends connections whose pings go unanswered (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after the first, \(how)): keep the client answering pings, and make sure proxies forward pong frames",
+                evidence: [
+                    Evidence(
+                        rule: RuleName.timingKeepalive,
+                        observation: "the \(name) timeout probe ended (\(how)) after the server's pings went unanswered"),
+                    keepalive.evidence,
+                ])
+        }
+        return nil
+    }
+
+    /// The server closed a probe first with a close frame: its own cap (the pinged probe closed) or its own
+    /// idle timeout (only the silent probe closed).
+    private func serverClosed(_ context: ClassificationContext, _ m: Measurements) -> Verdict? {
+        if let capped = ServerCloseExplanation.serverClosedAge(m.lifetimeTranscript) {
+            var evidence = [
+                Evidence(
+                    rule: RuleName.unrequestedClose,
+                    observation:
+                        "the lifetime probe (a ping every second) was closed by the server, \(Describe.close(code: capped.close.code, reason: capped.close.reason)), \(Describe.ms(capped.ageMs)) after open"
+                )
+            ]
+            var confidence = 0.75
+            if let idle = ServerCloseExplanation.serverClosedAge(m.idleTranscript), context.agree(idle.ageMs, capped.ageMs) {
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation: "the silent probe was closed after \(Describe.ms(idle.ageMs)) too: traffic made no difference"))
+                confidence = 0.85
+            }
+            return UnrequestedCloseRule.verdict(
+                .connectionCap(ms: capped.ageMs), close: capped.close, evidence: evidence, confidence: confidence)
+        }
+        if let idle = ServerCloseExplanation.serverClosedAge(m.idleTranscript), m.lifetimeMs == nil {
+            var evidence = [
+                Evidence(
+                    rule: RuleName.unrequestedClose,
+                    observation:
+                        "the silent probe was closed by the server, \(Describe.close(code: idle.close.code, reason: idle.close.reason)), \(Describe.ms(idle.ageMs)) after open"
+                )
+            ]
+            if let lived = m.lifetimeProbeMs {
+                evidence.append(
+                    Evidence(
+                        rule: RuleName.pingsVersusNoPings,
+                        observation: "the probe with a ping every second lived its full \(Describe.ms(lived)): traffic keeps it alive"))
+            }
+            return UnrequestedCloseRule.verdict(
+                .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence, confidence: m.lifetimeProbeMs != nil ? 0.8 : 0.6)
         }
         return nil
     }

@@ -1,0 +1,126 @@
+/// Who refused an upgrade with 401/403, and why: the one place that decides between a WAF at the front,
+/// an Origin check, a credential stripped on the way, and the application refusing the credential
+/// (docs/FAILURE_SIGNATURES.md, rules 4, 5 and 7).
+///
+/// The decision rests on what the answer's *body* says and on whether a credential was sent — never on
+/// the `Server` header alone: nginx and Cloudflare put their own name on every answer they relay, so an
+/// application's 403 behind them carries a proxy's `Server` header too.
+///
+/// 1. The body is a WAF/edge block page (vendor fingerprints) → the front's firewall refused it.
+/// 2. The body names an Origin check, or the same upgrade with an `Origin` passed → the Origin check.
+/// 3. The backend answers the same direct → the application refused the credential.
+/// 4. The backend upgrades direct: a credential was sent and the body is not a proxy's own error page →
+///    the credential did not reach the backend (stripped); otherwise the front's access rules refused it.
+/// 5. No direct run: a credential was sent → the credential was refused (or stripped: say how to tell);
+///    a proxy's own error page → the front refused it; no credential → the server requires one.
+struct CredentialRefusal {
+    let status: Int
+    let handshake: HandshakeObservation
+    let context: ClassificationContext
+
+    /// The verdict's cause, confidence, summary and extra evidence.
+    func judge() -> (CauseID, Double, String, [Evidence]) {
+        let body = handshake.bodyPreview
+        let direct = context.directOutcome
+        let sentCredential = context.expectations.sentCredential
+
+        if let vendor = Fingerprints.firewallVendor(body: body) {
+            let evidence = Evidence(
+                rule: RuleName.handshakeStatus,
+                observation: "the \(status) body is \(vendor == "a WAF" ? "a" : vendor + "'s") block page, not the application's")
+            let confirmed = direct == .opened
+            return (
+                .upgradeRejected, confirmed ? 0.8 : 0.6,
+                "A web application firewall at the front (\(vendor)) refuses the upgrade (\(status)): find the matching rule in its log and add an exception for this WebSocket path\(confirmed ? "; the backend upgrades fine direct" : " (rerun with --direct to confirm)")",
+                [evidence]
+            )
+        }
+        if let origin = originVerdict() { return origin }
+        switch direct {
+        case .status(let d) where [401, 403].contains(d):
+            return (
+                .authRejected, 0.9,
+                "The backend rejects the upgrade (\(status)) direct too: check the credential (token validity, signing secret, audience)",
+                []
+            )
+        case .opened:
+            if sentCredential, !Fingerprints.isProxyErrorPage(body: body) {
+                return (
+                    .headerStripped, 0.7,
+                    "The credential does not reach the backend through the front (direct accepts it): forward the Authorization/Sec-WebSocket-Protocol headers, or run the auth-channel matrix to see which survives",
+                    [
+                        Evidence(
+                            rule: RuleName.authChannel,
+                            observation:
+                                "a credential was sent and the \(status) is no block page nor a proxy's own error page: the backend answered without the credential"
+                        )
+                    ]
+                )
+            }
+            let why =
+                sentCredential
+                ? "the body is the proxy's own error page" : "no credential was sent, and direct the backend accepts the same upgrade"
+            return (
+                .upgradeRejected, 0.75,
+                "The front refuses the upgrade (\(status)) while the backend accepts it direct: check the front's access rules for this path",
+                [Evidence(rule: RuleName.handshakeStatus, observation: "the front wrote this \(status): \(why)")]
+            )
+        default:
+            if Fingerprints.isProxyErrorPage(body: body) {
+                return (
+                    .upgradeRejected, 0.55,
+                    "A proxy refuses the upgrade (\(status), its own error page): check its access rules for this path — rerun with --direct to confirm",
+                    [
+                        Evidence(
+                            rule: RuleName.handshakeStatus,
+                            observation: "the \(status) body is a proxy's own error page, not the application's")
+                    ]
+                )
+            }
+            if sentCredential {
+                return (
+                    .authRejected, 0.5,
+                    "The upgrade was refused (\(status)) although a credential was sent: check the token, or a front stripping it (rerun with --direct, or with the auth-channel matrix)",
+                    [Evidence(rule: RuleName.handshakeStatus, observation: "a credential was sent and refused; the body is no block page")]
+                )
+            }
+            return (
+                .authRejected, 0.6, "The server requires a credential (\(status) before the upgrade): send a token (e.g. --token)",
+                [Evidence(rule: RuleName.handshakeStatus, observation: "no credential was sent; the body is no block page")]
+            )
+        }
+    }
+
+    /// The Origin check, when the body names it or the retry with an `Origin` passed.
+    private func originVerdict() -> (CauseID, Double, String, [Evidence])? {
+        let sentOrigin = context.transcript.request?.headers.first(named: "origin")
+        let bodySays = Fingerprints.namesOriginRefusal(handshake.bodyPreview) || Fingerprints.namesOriginRefusal(handshake.reasonPhrase)
+        let retry = context.originCheck
+        let retryPassed = retry?.opened == true
+        guard bodySays || retryPassed else { return nil }
+        var evidence: [Evidence] = []
+        if bodySays {
+            evidence.append(Evidence(rule: RuleName.originCheck, observation: "the \(status) answer names an Origin check"))
+        }
+        if let retry {
+            let answer = retry.opened ? "was accepted (101)" : "was refused too\(retry.status.map { " (HTTP \($0))" } ?? "")"
+            evidence.append(Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(retry.origin) \(answer)"))
+        }
+        let allow: String
+        if retryPassed, let retry {
+            allow =
+                "the server accepts Origin \(retry.origin): clients must send an allowed Origin (browsers do); a CLI or server-side client should send it too"
+        } else if let sentOrigin {
+            allow =
+                "allow \(sentOrigin) in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator/ALLOWED_HOSTS, Spring setAllowedOrigins, Socket.IO cors.origin)"
+        } else {
+            allow =
+                "the request had no Origin header: send the page's origin (--origin) or allow requests without one in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator, Spring setAllowedOrigins, Socket.IO cors.origin)"
+        }
+        let confidence = retryPassed ? 0.9 : (retry != nil ? 0.6 : 0.8)
+        return (
+            .originRejected, confidence, "The server's Origin check refused the upgrade (\(status)); a token will not help: \(allow)",
+            evidence
+        )
+    }
+}
