@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all build deps interop interop-peers test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
+.PHONY: all build deps interop interop-peers example test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
 
 all: build
 
@@ -20,6 +20,10 @@ test: deps interop-peers
 
 interop-peers:
 	@scripts/interop-peers.sh
+
+## Build and test Examples/ConsumerPackage (a package that imports WebSocketTestFramework).
+example: deps
+	@scripts/consumer-example.sh
 
 ## Only the interop tests against third-party peers.
 interop: deps interop-peers

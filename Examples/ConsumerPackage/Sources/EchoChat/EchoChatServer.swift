@@ -27,8 +27,14 @@ public final class EchoChatServer: Sendable {
                         return channel.eventLoop.makeSucceededFuture(allowed ? HTTPHeaders() : nil)
                     },
                     upgradePipelineHandler: { channel, _ in channel.pipeline.addHandler(ChatHandler()) })
+                // A request that is not upgraded (wrong path, no token) gets 403; once upgraded, the
+                // refusal handler leaves the pipeline.
+                let refuse = RefuseHandler()
                 return channel.pipeline.configureHTTPServerPipeline(
-                    withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                    withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
+                        context.pipeline.syncOperations.removeHandler(refuse, promise: nil)
+                    })
+                ).flatMapThrowing { try channel.pipeline.syncOperations.addHandler(refuse) }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         return EchoChatServer(channel: channel)
@@ -67,12 +73,27 @@ final class ChatHandler: ChannelInboundHandler, Sendable {
                 context.writeAndFlush(wrapOutboundOut(close)).whenComplete { _ in context.close(promise: nil) }
                 return
             }
-            let said = text.replacingOccurrences(of: "\"say\"", with: "\"said\"")
+            let said = text.replacing("\"say\"", with: "\"said\"")
             let reply = WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: said))
             context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
         default:
             break
         }
         _ = frame
+    }
+}
+
+/// Answers 403 to any plain HTTP request (one that was not upgraded), then closes.
+final class RefuseHandler: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Length", value: "0")
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .forbidden, headers: headers))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
     }
 }
