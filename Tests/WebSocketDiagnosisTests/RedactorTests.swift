@@ -122,3 +122,60 @@ struct RedactorTests {
         #expect(!redactor.adding(secrets: ["opaque-token-123"]).text("jwt.\(b64)").contains(b64))
     }
 }
+
+/// Every form a secret can take, and the secrets a request carries, are known to the redactor.
+@Suite("Redactor secret forms")
+struct RedactorSecretFormTests {
+    let secret = "s3cr3T/tok+en=9~Z!q<&>"
+
+    @Test func everyWireAndEscapeFormIsScrubbed() {
+        let r = Redactor().adding(secrets: [secret])
+        let base64 = Data(secret.utf8).base64EncodedString()
+        let forms = [
+            secret, secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+            secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                .replacing(/%[0-9A-F]{2}/) { $0.output.lowercased() },  // lower-case escapes
+            Redactor.queryEncoded(secret), base64, base64.replacingOccurrences(of: "=", with: ""), Redactor.base64url(secret),
+            #"s3cr3T\/tok+en=9~Z!q<&>"#,  // JSON with escaped slashes
+            "s3cr3T/tok+en=9~Z!q&lt;&amp;&gt;",
+        ]
+        for form in forms {
+            #expect(r.text("before \(form) after") == "before <redacted> after", "form '\(form)' was not scrubbed")
+        }
+    }
+
+    @Test func theSecretsOfAURLAreFoundInTheQueryTheFragmentAndTheUserinfo() {
+        let r = Redactor()
+        #expect(Set(r.secrets(inURL: "wss://h.example/ws?room=1&access_token=abc%2Fdef#id_token=xyz123")).isSuperset(of: ["abc%2Fdef", "abc/def", "xyz123"]))
+        #expect(r.secrets(inURL: "wss://h.example/ws?room=12345").isEmpty)
+        #expect(Set(r.secrets(inURL: "wss://probe:hunter22@h.example/ws")).isSuperset(of: ["probe:hunter22", "hunter22"]))
+        // A password typed with a raw '/' still counts as userinfo.
+        #expect(r.secrets(inURL: "wss://probe:hun/ter22@h.example/ws").contains("hun/ter22"))
+    }
+
+    @Test func theSecretsOfHeadersAndSubprotocolsAreFound() {
+        let r = Redactor()
+        #expect(Set(r.secrets(inHeader: "Authorization", value: "Basic dXNlcjpwYXNzd29yZA==")).isSuperset(of: ["user:password", "password"]))
+        #expect(r.secrets(inHeader: "X-Request-Id", value: "abc-123").isEmpty)
+        let entry = "jwt." + Redactor.base64url("opaque-token-42")
+        #expect(Set(r.secrets(inSubprotocol: entry)).isSuperset(of: [Redactor.base64url("opaque-token-42"), "opaque-token-42"]))
+        let scrubbing = Redactor().adding(url: "wss://h/ws?api_key=k-998877", headers: [HeaderField("Cookie", "session=sess-445566; theme=dark")],
+                                          subprotocols: ["access_token", "tok-112233"])
+        #expect(scrubbing.text("echo k-998877 sess-445566 tok-112233") == "echo <redacted> <redacted> <redacted>")
+    }
+
+    @Test func aTranscriptLeavesTheBoundaryScrubbedInEveryTextField() {
+        let r = Redactor().adding(secrets: ["opaque-token-42"])
+        var t = ConnectionTranscript(target: TargetDescription(url: "ws://h/ws", scheme: "ws", host: "h", port: 80, resource: "/ws"))
+        t.handshake = HandshakeObservation(status: 401, reasonPhrase: "bad opaque-token-42", httpVersion: "HTTP/1.1",
+                                           headers: [HeaderField("X-Echo", "opaque-token-42")], bodyPreview: "token opaque-token-42",
+                                           subprotocol: "x-opaque-token-42", extensions: ["opaque-token-42"])
+        t.frames = [FrameRecord(direction: .inbound, opcode: "text", length: 30, atMs: 1, preview: "opaque-token-42")]
+        t.findings = [Finding(.unexpectedStatus, "opaque-token-42")]
+        t.close = CloseObservation(received: CloseFrameInfo(code: 1008, reason: "invalid opaque-token-42", atMs: 2), transportEnd: .eof)
+        t.failure = ProbeFailure(stage: .upgrade, kind: "upgrade-rejected", detail: "opaque-token-42")
+        t.tls = TLSObservation(failureDetail: "opaque-token-42")
+        let json = String(decoding: try! JSONEncoder().encode(t.redacted(by: r)), as: UTF8.self)
+        #expect(!json.contains("opaque-token-42"), "\(json)")
+    }
+}
