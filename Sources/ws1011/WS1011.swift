@@ -11,7 +11,7 @@ struct WS1011: AsyncParsableCommand {
         commandName: "ws1011",
         abstract: "Reproduce and isolate WebSocket failures (1011 and look-alikes) and prove which layer they come from.",
         discussion: "Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.",
-        subcommands: [DiagnoseCommand.self, LabCommand.self, ProxyCommand.self, ReproduceCommand.self, ScenariosCommand.self],
+        subcommands: [DiagnoseCommand.self, LabCommand.self, ProxyCommand.self, ExporterCommand.self, ReproduceCommand.self, ScenariosCommand.self],
         defaultSubcommand: nil)
 
     /// Parses, runs, and maps every error to the documented exit codes (ArgumentParser's own

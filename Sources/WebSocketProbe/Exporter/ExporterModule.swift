@@ -1,0 +1,171 @@
+import Foundation
+import WebSocketDiagnosis
+
+/// One probe recipe of `ws1011 exporter`, selected by `/probe?module=NAME` (the blackbox_exporter pattern).
+///
+/// Credentials never live in the file: a module names a file or an environment variable that holds
+/// them. Timeout discovery and the auth-channel matrix are off by default: a scrape must be short.
+public struct ExporterModule: Codable, Sendable, Equatable {
+    /// What to exercise after the upgrade (`plain`, `echo`, `reference`; default `plain`).
+    public var profile: String?
+    /// Subprotocols to offer, in order.
+    public var subprotocols: [String]?
+    /// Extra request headers (`{"X-Env": "prod"}`); secret-named ones are redacted like any other.
+    public var headers: [String: String]?
+    /// A file holding the token (sent as `Authorization: Bearer`, or by the profile's channel).
+    public var tokenFile: String?
+    /// An environment variable holding the token.
+    public var tokenEnv: String?
+    /// A file holding an HS256 signing secret: a token is minted for ``user``.
+    public var secretFile: String?
+    /// An environment variable holding an HS256 signing secret.
+    public var secretEnv: String?
+    /// The user to mint a token for (with ``secretFile`` or ``secretEnv``).
+    public var user: String?
+    /// A PEM file of extra trust roots.
+    public var caFile: String?
+    /// Turn TLS verification off (reported in every probe's debug output).
+    public var insecure: Bool?
+    /// The whole probe's bound (default 10 s), lowered to the scrape timeout Prometheus announces.
+    public var timeout: String?
+    /// Hold a silent connection this long to measure an idle timeout (off by default).
+    public var idleProbe: String?
+    /// Hold a pinged connection this long to measure a lifetime cap (off by default).
+    public var lifetimeProbe: String?
+    /// Run the auth-channel matrix (off by default).
+    public var authMatrix: Bool?
+
+    /// A module with every setting at its default (the plain profile, no credential).
+    public init(profile: String? = nil) {
+        self.profile = profile
+    }
+
+    /// The default bound of one probe.
+    public static let defaultTimeout: Duration = .seconds(10)
+
+    /// The module's probe bound.
+    public func probeTimeout() throws(ProbeError) -> Duration {
+        guard let timeout else { return Self.defaultTimeout }
+        guard let d = DurationText.parse(timeout), d > .zero else {
+            throw ProbeError.invalidConfiguration(DurationText.syntaxHelp(timeout, option: "timeout"))
+        }
+        return d
+    }
+
+    /// The plan for one probe of `target`, bounded by `bound` (the module's timeout, or less when the
+    /// scrape timeout is shorter). Reads the credential files and variables now, so a rotated token is
+    /// picked up by the next scrape.
+    public func plan(target: WebSocketURL, bound: Duration, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ProbeError) -> ProbePlan
+    {
+        var plan = ProbePlan(target: target)
+        let profileName = profile ?? "plain"
+        guard let p = ProbeProfile(rawValue: profileName) else {
+            throw ProbeError.invalidConfiguration("unknown profile '\(profileName)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        plan.profile = p
+        plan.subprotocols = subprotocols ?? []
+        plan.headers = (headers ?? [:]).sorted { $0.key < $1.key }.map { HeaderField($0.key, $0.value) }
+        plan.tls.caFile = caFile
+        plan.tls.insecure = insecure ?? false
+        // Every wait fits inside the bound; the whole run too (--max-time).
+        let wait = min(bound, .seconds(10))
+        plan.timeouts.connect = wait
+        plan.timeouts.tlsHandshake = wait
+        plan.timeouts.upgrade = wait
+        plan.timeouts.message = wait
+        plan.timeouts.close = min(bound, .seconds(2))
+        plan.maxTime = bound
+        plan.authChannelMatrix = authMatrix ?? false
+        for (name, value) in [("idleProbe", idleProbe), ("lifetimeProbe", lifetimeProbe)] {
+            guard let value else { continue }
+            guard let d = DurationText.parse(value), d > .zero else {
+                throw ProbeError.invalidConfiguration(DurationText.syntaxHelp(value, option: name))
+            }
+            if name == "idleProbe" { plan.idleProbe = d } else { plan.lifetimeProbe = d }
+        }
+        let token = try secret(file: tokenFile, env: tokenEnv, what: "token", environment: environment)
+        let signing = try secret(file: secretFile, env: secretEnv, what: "secret", environment: environment)
+        switch (token, signing) {
+        case (nil, nil):
+            plan.token = .none
+        case (let token?, nil):
+            plan.token = .literal(token)
+        case (nil, let signing?):
+            guard let user, !user.isEmpty else { throw ProbeError.invalidConfiguration("secretFile/secretEnv needs user: the user a token is minted for") }
+            plan.token = .mint(secret: signing, email: user)
+        case (.some, .some):
+            throw ProbeError.invalidConfiguration("give a token (tokenFile/tokenEnv) or a signing secret (secretFile/secretEnv), not both")
+        }
+        try plan.validate()
+        return plan
+    }
+
+    private func secret(file: String?, env: String?, what: String, environment: [String: String]) throws(ProbeError) -> String? {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ProbeError.invalidConfiguration("\(what)File '\(file)' cannot be read; check the path and its permissions")
+            }
+            return try SecretText.parse(data, source: "\(what)File '\(file)'")
+        }
+        if let env {
+            guard let value = environment[env], !value.isEmpty else {
+                throw ProbeError.invalidConfiguration("\(what)Env names $\(env), which is not set in the exporter's environment")
+            }
+            try SecretText.check(value, source: "$\(env)")
+            return value
+        }
+        return nil
+    }
+}
+
+/// The exporter's configuration file: `{"modules": {"NAME": {…}}}`.
+public struct ExporterConfiguration: Codable, Sendable, Equatable {
+    /// The modules by name.
+    public var modules: [String: ExporterModule]
+
+    /// A configuration with `modules`.
+    public init(modules: [String: ExporterModule]) {
+        self.modules = modules
+    }
+
+    /// Without a file: one module per built-in profile, named after it (`/probe?module=echo`).
+    public static let builtIn = ExporterConfiguration(
+        modules: Dictionary(uniqueKeysWithValues: ProbeProfile.allCases.map { ($0.rawValue, ExporterModule(profile: $0.rawValue)) }))
+
+    /// Reads and checks a configuration file.
+    /// - Throws: ``ProbeError`` naming the file and what is wrong in it.
+    public static func load(path: String) throws(ProbeError) -> ExporterConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ProbeError.invalidConfiguration("exporter config '\(path)' cannot be read; check the path and its permissions")
+        }
+        let configuration: ExporterConfiguration
+        do {
+            configuration = try JSONDecoder().decode(ExporterConfiguration.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw ProbeError.invalidConfiguration("exporter config '\(path)': missing '\(key.stringValue)'; write {\"modules\": {\"NAME\": {\"profile\": \"plain\"}}}")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ProbeError.invalidConfiguration("exporter config '\(path)': '\(field)' has the wrong type (\(context.debugDescription))")
+        } catch {
+            throw ProbeError.invalidConfiguration("exporter config '\(path)' is not valid JSON: \(error.localizedDescription)")
+        }
+        guard !configuration.modules.isEmpty else {
+            throw ProbeError.invalidConfiguration("exporter config '\(path)' has no modules; add at least one under \"modules\"")
+        }
+        for (name, module) in configuration.modules {
+            guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw ProbeError.invalidConfiguration("exporter config '\(path)': module name '\(name)' may use only letters, digits, '-', '_' and '.'")
+            }
+            do throws(ProbeError) {
+                _ = try module.probeTimeout()
+                if let profile = module.profile, ProbeProfile(rawValue: profile) == nil {
+                    throw ProbeError.invalidConfiguration("unknown profile '\(profile)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            } catch {
+                throw ProbeError.invalidConfiguration("exporter config '\(path)', module '\(name)': \(error.description)")
+            }
+        }
+        return configuration
+    }
+}
