@@ -49,6 +49,11 @@ public struct FindingCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     /// More pings a second than any keepalive sends: the client answered only the latest of each burst
     /// (RFC 6455 §5.5.3 allows it), so its bounds and its CPU held.
     public static let pingFlood: FindingCode = "frame.ping-flood"
+    /// Messages arrived faster than the probe read them; the oldest unread ones were dropped to keep the
+    /// client's memory bounded.
+    public static let unreadMessagesDropped: FindingCode = "frame.unread-messages-dropped"
+    /// More findings of one code than are listed; the rest were counted, not kept.
+    public static let findingsTruncated: FindingCode = "client.findings-truncated"
     /// Opcode 0x3–0x7 or 0xB–0xF (§5.2).
     public static let reservedOpcode: FindingCode = "frame.reserved-opcode"
     /// RSV bits set without a negotiated extension (§5.2).

@@ -23,7 +23,10 @@ public struct Redactor: Sendable {
     ///     characters are ignored so that a one-letter secret cannot blank a report).
     public init(
         secretHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"],
-        secretQueryParameters: Set<String> = ["token", "access_token", "jwt", "auth", "key", "api_key", "apikey", "secret", "password", "signature", "sig"],
+        secretQueryParameters: Set<String> = [
+            "token", "access_token", "jwt", "auth", "key", "api_key", "apikey", "secret", "password", "signature", "sig",
+            "code", "ticket", "subscription-key", "sas",
+        ],
         knownSecrets: [String] = []
     ) {
         self.secretHeaders = Set(secretHeaders.map { $0.lowercased() })
@@ -210,8 +213,13 @@ public struct Redactor: Sendable {
             }
         }
         if lower == "cookie" {
+            // Session cookies are long random values; short ones (`consent=true`) are not worth scrubbing
+            // from every text, where they would mangle ordinary words.
             for part in value.split(separator: ";") {
-                if let eq = part.firstIndex(of: "=") { found.append(String(part[part.index(after: eq)...])) }
+                guard let eq = part.firstIndex(of: "=") else { continue }
+                let name = part[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+                let cookie = String(part[part.index(after: eq)...])
+                if cookie.count >= 8 || Self.nameLooksSecret(name) { found.append(cookie) }
             }
         }
         return found
@@ -258,7 +266,10 @@ public struct Redactor: Sendable {
     public func adding(url: String? = nil, headers: [HeaderField] = [], subprotocols: [String] = []) -> Redactor {
         var found: [String] = []
         if let url { found += secrets(inURL: url) }
-        for h in headers { found += secrets(inHeader: h.name, value: h.value) }
+        for h in headers {
+            found += secrets(inHeader: h.name, value: h.value)
+            if !Self.harmlessHeaders.contains(h.name.lowercased()), h.value.count >= 8 { found.append(h.value) }
+        }
         for entry in subprotocols { found += secrets(inSubprotocol: entry) }
         found += afterMarkerEntries(subprotocols.joined(separator: ","))
         return adding(secrets: found)
@@ -268,10 +279,24 @@ public struct Redactor: Sendable {
 
     /// Fragments that make a header or query-parameter name a secret's (`X-Access-Token`, `id_token`,
     /// `X-Amz-Security-Token`, `api-key`, `authToken`): exact lists cannot keep up with real names.
-    static let secretNameFragments = ["token", "secret", "password", "passwd", "apikey", "api-key", "api_key", "signature", "credential", "session"]
+    static let secretNameFragments = [
+        "token", "secret", "password", "passwd", "apikey", "api-key", "api_key", "signature", "credential", "session",
+        // `Ocp-Apim-Subscription-Key`, `x-functions-key`, `X-Auth-User`, `subscription-key`.
+        "-key", "_key", "auth", "subscription",
+    ]
+
+    /// Request headers whose values are not credentials; every other header a user gives is treated as
+    /// one (a custom header is how many APIs take a key), when its value is long enough to be one.
+    static let harmlessHeaders: Set<String> = [
+        "host", "origin", "user-agent", "accept", "accept-language", "accept-encoding", "cache-control", "pragma",
+        "content-type", "traceparent", "tracestate", "x-request-id", "x-correlation-id", "sec-websocket-extensions",
+        "sec-websocket-version", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "referer",
+    ]
 
     static func nameLooksSecret(_ lowercasedName: String) -> Bool {
-        secretNameFragments.contains { lowercasedName.contains($0) }
+        // The handshake's own key and accept values are nonces, not credentials.
+        if lowercasedName == "sec-websocket-key" || lowercasedName == "sec-websocket-accept" { return false }
+        return secretNameFragments.contains { lowercasedName.contains($0) }
     }
 
     /// Headers whose value is a URL: their query and userinfo are masked like any URL's.
@@ -371,7 +396,38 @@ public struct Redactor: Sendable {
         for secret in knownSecrets where out.contains(secret) {
             out = out.replacingOccurrences(of: secret, with: Self.mask)
         }
+        out = maskCutSecrets(in: out)
         return Self.maskJWTs(in: out)
+    }
+
+    /// The shortest piece of a secret, at a text's start or end, that is masked as part of it.
+    static let partialSecretMinimum = 8
+
+    /// Masks the start or end of `text` when it is a piece of a known secret: what is left of a secret
+    /// after a cut (a 64-character preview, a 4 KiB body preview, a close reason the peer truncated).
+    func maskCutSecrets(in text: String) -> String {
+        let n = Self.partialSecretMinimum
+        guard text.count >= n else { return text }
+        var out = text
+        for form in knownSecrets where form.count > n {
+            // The text ends with the first k characters of the form.
+            let tail = String(out.suffix(n))
+            if let r = form.range(of: tail) {
+                let piece = form[..<r.upperBound]
+                if piece.count >= n, piece.count < form.count, out.hasSuffix(piece) {
+                    out = String(out.dropLast(piece.count)) + Self.mask
+                }
+            }
+            // The text starts with the last k characters of the form.
+            let head = String(out.prefix(n))
+            if let r = form.range(of: head, options: .backwards) {
+                let piece = form[r.lowerBound...]
+                if piece.count >= n, piece.count < form.count, out.hasPrefix(piece) {
+                    out = Self.mask + String(out.dropFirst(piece.count))
+                }
+            }
+        }
+        return out
     }
 
     /// Masks every run that looks like a compact JWS (three base64url segments, the first starting `eyJ`).
@@ -390,7 +446,8 @@ public struct Redactor: Sendable {
                 idx = rest.index(after: idx)
                 end = idx
             }
-            if dots >= 2 {
+            // Three segments, or two long ones: a token cut after its header or its payload is still a token.
+            if dots >= 2 || (dots == 1 && rest.distance(from: start.lowerBound, to: end) >= 40) {
                 result += mask
             } else {
                 result += rest[start.lowerBound..<end]

@@ -33,6 +33,31 @@ enum Console {
         state.withLock { $0.redactor = $0.redactor.adding(url: url, headers: headers, subprotocols: subprotocols) }
     }
 
+    /// Registers the secrets a raw command line may carry, before it is parsed: the values of the
+    /// credential options, the word after `Bearer`/`Basic`, every header value, and URL secrets.
+    static func register(arguments: [String]) {
+        let credentialOptions: Set<String> = ["--token", "--secret", "--header", "--subprotocol", "--auth-url", "--direct"]
+        var found: [String] = []
+        var urls: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            let previous = index > 0 ? arguments[index - 1] : ""
+            if credentialOptions.contains(previous) || previous.lowercased() == "bearer" || previous.lowercased() == "basic" {
+                found.append(argument)
+            }
+            if let eq = argument.firstIndex(of: "="), credentialOptions.contains(String(argument[..<eq])) {
+                found.append(String(argument[argument.index(after: eq)...]))
+            }
+            if argument.contains("://") { urls.append(argument) }
+            if let colon = argument.firstIndex(of: ":"), previous == "--header" {
+                found.append(argument[argument.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        state.withLock { s in
+            s.redactor = s.redactor.adding(secrets: found.flatMap { value in [value] + value.split(separator: " ").map(String.init).filter { $0.count >= 8 } })
+            for url in urls { s.redactor = s.redactor.adding(url: url) }
+        }
+    }
+
     /// The redactor with every secret registered so far.
     static var redactor: Redactor { state.withLock { $0.redactor } }
 

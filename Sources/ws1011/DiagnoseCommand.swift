@@ -134,6 +134,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
             await lab?.shutdown()
             throw error
         }
+        // Read once, as the run ended: a signal during shutdown or rendering does not change what the report says.
+        let stopReason = outcome.report.interruption != nil ? runner.stop.reason : nil
         await lab?.shutdown()
         let report = outcome.report
         Console.register(secrets: outcome.redactor.knownSecrets)
@@ -141,7 +143,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         Console.out(TextReportRenderer.render(report, redactor: redactor))
         if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
         if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
-        if case .signal(let sig)? = runner.stop.reason { throw ExitCode(128 + sig) }
+        if case .signal(let sig)? = stopReason { throw ExitCode(128 + sig) }
         if report.verdict.layer != .healthy { throw ExitCode(1) }
     }
 
@@ -235,7 +237,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
             return token
         }
         if let tokenFile { return try registered(SecretInput.read(path: tokenFile, option: "--token-file")) }
-        if secret == nil, secretFile == nil, authURL == nil { return try SecretInput.environment("WS1011_TOKEN").map(registered) }
+        if secret == nil, secretFile == nil, authURL == nil, let token = try SecretInput.environment("WS1011_TOKEN") {
+            // Said, because the variable may have been set for another endpoint than this one.
+            Console.error("ws1011: sending the token in $WS1011_TOKEN")
+            return registered(token)
+        }
         return nil
     }
 
@@ -247,7 +253,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
             return secret
         }
         if let secretFile { return try registered(SecretInput.read(path: secretFile, option: "--secret-file")) }
-        if token == nil, tokenFile == nil, authURL == nil, user != nil { return try SecretInput.environment("WS1011_JWT_SECRET").map(registered) }
+        if token == nil, tokenFile == nil, authURL == nil, user != nil, let secret = try SecretInput.environment("WS1011_JWT_SECRET") {
+            Console.error("ws1011: minting a token with the signing secret in $WS1011_JWT_SECRET")
+            return registered(secret)
+        }
         return nil
     }
 
@@ -268,7 +277,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     private func write(_ text: String, to path: String, what: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            // Atomically: a second Ctrl-C while it is written leaves the old file or the new one, never half.
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw UsageError("cannot write the \(what) report to '\(path)': \(error.localizedDescription). Give a writable path")
         }

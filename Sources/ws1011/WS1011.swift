@@ -18,6 +18,9 @@ struct WS1011: AsyncParsableCommand {
     /// usage errors become 2, not 64).
     static func main() async {
         Console.prepare()
+        // Before parsing: ArgumentParser's own errors quote arguments (an unquoted
+        // `--header Authorization: Bearer TOKEN` is "unexpected arguments: 'TOKEN'").
+        Console.register(arguments: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -29,6 +29,11 @@ public struct ClientConfiguration: Sendable {
     /// seconds). Past it the finding `frame.ping-flood` is recorded once; pongs are always coalesced to
     /// the latest ping of each read (RFC 6455 §5.5.3), so a flood costs one pong per read, not per ping.
     public var maxPingsPerSecond: Int = 100
+    /// Unread messages kept for ``WebSocketConnection/receive(timeout:)`` (default 1,024, and at most
+    /// ``maxMessageBytes`` of them in all); past either, the oldest are dropped with a finding.
+    public var maxUnreadMessages: Int = 1024
+    /// Findings of one code listed in the transcript (default 16); the rest are counted in one finding.
+    public var maxFindingsPerCode: Int = 16
     /// The largest upgrade response head accepted (default 64 KiB).
     public var maxHandshakeHeadBytes: Int = 64 << 10
     /// Scrubs secrets from everything recorded (add tokens with `.adding(secrets:)`).

@@ -44,9 +44,16 @@ public struct UpgradeRequest: Sendable, Equatable {
     /// The request bytes.
     public var bytes: [UInt8] {
         var text = "GET \(resource) HTTP/1.1\r\n"
-        for h in headers { text += "\(h.name): \(h.value)\r\n" }
+        // The last line of defence against request splitting: a field with a line break or another control
+        // character is never written (plans are validated before any connection; this holds for library users).
+        for h in headers where !Self.hasControl(h.name) && !Self.hasControl(h.value) { text += "\(h.name): \(h.value)\r\n" }
         text += "\r\n"
         return Array(text.utf8)
+    }
+
+    /// Whether `text` holds a control character other than HTAB (scalars: `"\r\n"` is one Character).
+    static func hasControl(_ text: String) -> Bool {
+        text.unicodeScalars.contains { ($0.value < 0x20 && $0.value != 0x09) || $0.value == 0x7F }
     }
 
     /// The request as recorded (secrets redacted).

@@ -236,7 +236,7 @@ extension WebSocketConnection {
             case .fragmentBuffered:
                 break
             case .message(let message):
-                messages.append(message)
+                enqueue(message, at: t)
             case .violation(let violation):
                 failConnection(violation, at: t)
             }

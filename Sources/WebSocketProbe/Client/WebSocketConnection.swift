@@ -50,6 +50,11 @@ public actor WebSocketConnection {
     var deflateNegotiated = false
     var compressedMessage = false
     var messages = CircularBuffer<MessageAssembler.Message>(initialCapacity: 4)
+    /// Payload bytes of the unread ``messages``.
+    var unreadBytes = 0
+    var unreadDropped = 0
+    /// Findings recorded per code, listed or not.
+    var findingCounts: [FindingCode: Int] = [:]
     /// Frames in and out (bounded: the first and the most recent, with totals).
     var frameLog = FrameLog()
     /// Channel events that arrived while we were calling into the channel; handled right after, in order.
@@ -266,7 +271,35 @@ public actor WebSocketConnection {
     // MARK: - Recording helpers
 
     func addFinding(_ code: FindingCode, _ detail: String, at t: Double?) {
-        record.findings.append(Finding(code, configuration.redactor.text(detail), atMs: t))
+        let count = findingCounts[code, default: 0] + 1
+        findingCounts[code] = count
+        if count <= configuration.maxFindingsPerCode {
+            record.findings.append(Finding(code, configuration.redactor.text(detail), atMs: t))
+        } else if count == configuration.maxFindingsPerCode + 1 {
+            // A peer that repeats one fault (unsolicited pongs for a minute) must not grow the transcript.
+            record.findings.append(Finding(.findingsTruncated, "more than \(configuration.maxFindingsPerCode) \(code.rawValue) findings: the rest are not listed", atMs: t))
+        }
+    }
+
+    /// Queues a complete message for ``receive(timeout:)``, dropping the oldest unread ones past the bounds.
+    func enqueue(_ message: MessageAssembler.Message, at t: Double) {
+        messages.append(message)
+        unreadBytes += Self.size(of: message)
+        while messages.count > configuration.maxUnreadMessages || (unreadBytes > configuration.maxMessageBytes && messages.count > 1) {
+            guard let dropped = messages.popFirst() else { break }
+            unreadBytes -= Self.size(of: dropped)
+            unreadDropped += 1
+            if unreadDropped == 1 {
+                addFinding(.unreadMessagesDropped, "messages arrived faster than they were read: the oldest unread ones are dropped (at most \(configuration.maxUnreadMessages) kept)", at: t)
+            }
+        }
+    }
+
+    static func size(of message: MessageAssembler.Message) -> Int {
+        switch message {
+        case .text(let text): text.utf8.count
+        case .binary(let bytes): bytes.count
+        }
     }
 
     func setFailure(_ stage: ProbeStage, _ kind: String, _ detail: String, at t: Double?) {
@@ -291,6 +324,7 @@ public actor WebSocketConnection {
 
     private func popMessage() -> InboundMessage? {
         guard let message = messages.popFirst() else { return nil }
+        unreadBytes -= Self.size(of: message)
         switch message {
         case .text(let text): return .text(text)
         case .binary(let bytes): return .binary(bytes)

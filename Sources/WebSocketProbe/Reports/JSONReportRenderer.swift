@@ -7,8 +7,10 @@ public enum JSONReportRenderer {
     /// The JSON text of `report`, with every known secret and JWT-shaped string masked by `redactor`
     /// (default: JWT-shaped strings only).
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) throws -> String {
-        let data = try makeEncoder().encode(report)
-        return redactor.text(String(decoding: data, as: UTF8.self)) + "\n"
+        // String values are scrubbed field by field, never the serialised document: a secret that happens
+        // to read like a number, `true` or a key must not turn the report into invalid JSON.
+        let data = try makeEncoder().encode(report.redacted(by: redactor))
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// Decodes a report written by ``render(_:redactor:)``.

@@ -115,7 +115,11 @@ public struct AuthTokenFetcher: Sendable {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
             let token = object["access_token"] as? String, !token.isEmpty
         else {
-            throw ProbeError.invalidConfiguration("the auth service's answer has no access_token: \(text)")
+            // Only the keys: the values of an answer without access_token may be other credentials
+            // (`idToken`, `refreshToken`, a nested token) that nothing here knows to scrub.
+            let keys = ((try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]).map { $0.keys.sorted() }
+            let shape = keys.map { "its keys are \($0.isEmpty ? "none" : $0.prefix(20).joined(separator: ", "))" } ?? "it is not a JSON object"
+            throw ProbeError.invalidConfiguration("the auth service's answer has no access_token (\(redactor.text(shape))). Point --auth-url at an endpoint that answers {\"access_token\": …}")
         }
         return token
     }

@@ -27,6 +27,17 @@ extension ProbePlan {
                     path: caFile, reason: "a certificate in it is not valid PEM (\(error)); export the CA again as PEM (`openssl x509 -in CA -out ca.pem`)")
             }
         }
+        // A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 9110 §5.6.2): anything else could split the request.
+        let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        for (index, entry) in subprotocols.enumerated() {
+            guard !entry.isEmpty, entry.unicodeScalars.allSatisfy({ tchar.contains($0) }) else {
+                throw ProbeError.invalidConfiguration(
+                    "--subprotocol #\(index + 1) is not an HTTP token (the value is not shown): use letters, digits and !#$%&'*+-.^_`|~ only, no spaces, commas or line breaks")
+            }
+        }
+        for header in headers where UpgradeRequest.hasControl(header.name) || UpgradeRequest.hasControl(header.value) {
+            throw ProbeError.invalidHeader(header.name + ": " + header.value)
+        }
         for (name, value) in [("--idle-probe", idleProbe), ("--lifetime-probe", lifetimeProbe), ("--sustain", sustain)] {
             if let value, value <= .zero { throw ProbeError.invalidConfiguration("\(name) must be longer than zero") }
         }

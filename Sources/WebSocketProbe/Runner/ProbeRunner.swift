@@ -61,6 +61,10 @@ public struct ProbeRunner: Sendable {
     }
 
     /// Runs the whole plan and returns the report with the run's redactor.
+    ///
+    /// When the run's ``stop`` fires (`--max-time`, a signal), every connection is aborted and the run
+    /// ends within ``stopGrace``, even in a phase that cannot be cut (a TCP connect, the token fetch): the
+    /// report is then assembled from what had finished.
     /// - Throws: ``ProbeError`` when the token cannot be obtained (bad `--auth-url`, unusable secret).
     public func execute() async throws(ProbeError) -> Outcome {
         // One bound on the whole run: when it passes, the stop aborts every connection of the run.
@@ -74,45 +78,98 @@ public struct ProbeRunner: Sendable {
         }
         defer { maxTimeTask?.cancel() }
 
+        let progress = RunProgress()
+        let race = FirstResult<Result<Outcome, ProbeError>>()
+        let runner = self
+        let planTask = Task {
+            do throws(ProbeError) {
+                try await runner.runPlan(progress)
+                race.offer(.success(runner.assemble(progress)))
+            } catch {
+                race.offer(.failure(error))
+            }
+        }
+        let watchTask = Task {
+            while !stop.isStopped && !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+            guard !Task.isCancelled else { return }
+            try? await Task.sleep(for: Self.stopGrace)
+            guard !Task.isCancelled else { return }
+            // The plan is stuck where an abort cannot reach (connecting, fetching the token): report what finished.
+            race.offer(.success(runner.assemble(progress)))
+        }
+        let result = await race.value
+        watchTask.cancel()
+        _ = planTask  // left to end on its own bounds; its connections were aborted by the stop
+        return try result.get()
+    }
+
+    /// How long a stopped run may take to wind down before its report is assembled from what finished.
+    public static let stopGrace: Duration = .seconds(2)
+
+    /// Runs every part of the plan, recording each result in `progress` as it finishes.
+    func runPlan(_ progress: RunProgress) async throws(ProbeError) {
+        stop.enter("token")
         let token = try await resolveToken()
         let redactor = self.redactor(token: token)
+        progress.update { $0.redactor = redactor }
 
         async let frontAttempt = attempt(url: plan.target, token: token, redactor: redactor, path: "front")
-        let directAttempt: Attempt?
         if let direct = plan.direct {
-            directAttempt = await attempt(url: direct, token: token, redactor: redactor, path: "direct")
-        } else {
-            directAttempt = nil
+            let directAttempt = await attempt(url: direct, token: token, redactor: redactor, path: "direct")
+            progress.update { $0.direct = directAttempt }
         }
         let front = await frontAttempt
-        let mainInterrupted = stop.isStopped
+        progress.update {
+            $0.front = front
+            $0.mainInterrupted = stop.isStopped
+        }
 
         stop.enter("auth-channels")
         let authChannels: [AuthChannelResult]? = stop.isStopped ? nil : await authChannelMatrix(token: token, redactor: redactor)
+        progress.update { $0.authChannels = authChannels }
         stop.enter("timeout-discovery")
-        var measurements = stop.isStopped ? nil : await discoverTimeouts(token: token, redactor: redactor)
+        let measurements = stop.isStopped ? nil : await discoverTimeouts(token: token, redactor: redactor)
+        progress.update { $0.measurements = measurements }
+    }
+
+    /// The report of what `progress` holds: the whole run, or the part that finished before a stop.
+    func assemble(_ progress: RunProgress) -> Outcome {
+        let done = progress.snapshot
+        let redactor = done.redactor ?? self.redactor(token: nil)
+        let front = done.front ?? Self.unfinishedAttempt(plan.target, redactor: redactor, stop: stop, profile: plan.profile)
+        var measurements = done.measurements
         if let sustain = plan.sustain {
             var m = measurements ?? Measurements()
             m.sustainRequestedMs = sustain.milliseconds
             m.sustainedMs = front.sustainedMs
             measurements = m
         }
-
         var input = ClassificationInput(
-            transcript: front.transcript, direct: directAttempt?.transcript, steps: front.steps,
-            directSteps: directAttempt?.steps, measurements: measurements, authChannels: authChannels,
+            transcript: front.transcript, direct: done.direct?.transcript, steps: front.steps,
+            directSteps: done.direct?.steps, measurements: measurements, authChannels: done.authChannels,
             expectations: front.expectations)
         let interruption = stop.reason.map {
-            Interruption(by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: mainInterrupted)
+            Interruption(by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: done.front == nil || done.mainInterrupted)
         }
         input.interruption = interruption
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
-            transcript: front.transcript, directTranscript: directAttempt?.transcript,
-            measurements: measurements, authChannels: authChannels, directSteps: directAttempt?.steps)
+            transcript: front.transcript, directTranscript: done.direct?.transcript,
+            measurements: measurements, authChannels: done.authChannels, directSteps: done.direct?.steps)
         report.interruption = interruption
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
+    }
+
+    /// The main attempt of a run stopped before it finished (stuck connecting or fetching the token):
+    /// every step not run, the one in progress marked interrupted.
+    static func unfinishedAttempt(_ target: WebSocketURL, redactor: Redactor, stop: RunStop, profile: ProbeProfile) -> Attempt {
+        var ledger = StepLedger()
+        ledger.interrupt(stop.reason?.phrase ?? "stopped")
+        let transcript = ConnectionTranscript(target: TargetDescription(
+            url: redactor.url(target.description), scheme: target.scheme, host: target.host, port: target.port,
+            resource: redactor.url(target.resource)))
+        return Attempt(transcript: transcript, steps: ledger.steps, expectations: ProbeExpectations(profile: profile.rawValue), sustainedMs: nil)
     }
 
     /// Opens a connection registered with the run's stop, so that a stop ends every wait on it.

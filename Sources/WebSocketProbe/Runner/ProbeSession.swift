@@ -51,8 +51,11 @@ final class ProbeSession {
                 if wanted == nil { return .matched(type: type, text: text) }
                 if let type, wanted?.contains(type) == true { return .matched(type: type, text: text) }
                 if let type, type == "error" || type == "error_message" {
-                    errorMessages.append(text)
-                    return .applicationError(text)
+                    // Scrubbed whole, before any caller cuts it for a step detail: a secret cut in half
+                    // would no longer be recognised.
+                    let scrubbed = connection.configuration.redactor.text(text)
+                    errorMessages.append(scrubbed)
+                    return .applicationError(scrubbed)
                 }
             }
         }
