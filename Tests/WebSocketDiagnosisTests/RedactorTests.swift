@@ -179,3 +179,21 @@ struct RedactorSecretFormTests {
         #expect(!json.contains("opaque-token-42"), "\(json)")
     }
 }
+
+@Suite("Redactor cut secrets")
+struct RedactorCutSecretTests {
+    let token = "opaque-token-0123456789abcdefghij"
+
+    @Test func aSecretCutAtTheEndOrTheStartOfATextIsStillMasked() {
+        let r = Redactor().adding(secrets: [token])
+        #expect(r.text("invalid token: " + token.prefix(20)) == "invalid token: <redacted>")
+        #expect(r.text(token.suffix(15) + " was rejected") == "<redacted> was rejected")
+        // A short accidental overlap is left alone.
+        #expect(r.text("see opaque") == "see opaque")
+    }
+
+    @Test func aJWTCutAfterItsPayloadIsStillMasked() {
+        let cut = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE3NjcyMjU2MDB9"
+        #expect(Redactor().text("bad \(cut)") == "bad <redacted>")
+    }
+}

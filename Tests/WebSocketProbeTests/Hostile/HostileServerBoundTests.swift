@@ -44,3 +44,74 @@ struct HostileServerBoundTests {
         #expect(ContinuousClock.now - closeStarted < .seconds(6), "close took \(ContinuousClock.now - closeStarted) under a flood (bound 1 s + 2 s)")
     }
 }
+
+/// A peer cannot grow the client's memory: repeated faults are counted, unread messages bounded.
+@Suite("Hostile servers cannot grow the client's memory")
+struct HostileServerMemoryTests {
+    @Test("5,000 unsolicited pongs leave at most 16 findings of that code and one that says the rest were counted")
+    func unsolicitedPongFloodIsBounded() async throws {
+        let server = try await HostileServer.start { peer in
+            try await peer.acceptUpgrade()
+            try await peer.write([UInt8]((0..<5000).flatMap { _ in HostileFrame.frame(0xA, [1, 2]) }) + HostileFrame.close(1000))
+            await peer.drain()
+        }
+        defer { Task { await server.stop() } }
+        let connection = await WebSocketConnection.connect(try HostileServerTests.configuration(port: server.port, secure: false))
+        _ = await connection.waitForEnd(timeout: .seconds(5))
+        let transcript = await connection.transcript()
+        let pongs = transcript.findings.filter { $0.code == .unsolicitedPong }.count
+        #expect(pongs == 16, "\(pongs) unsolicited-pong findings")
+        #expect(transcript.findings.contains { $0.code == .findingsTruncated })
+        #expect(transcript.findings.count < 40)
+    }
+
+    @Test("5,000 messages nobody reads keep at most 1,024 queued, with a finding")
+    func unreadMessagesAreBounded() async throws {
+        let server = try await HostileServer.start { peer in
+            try await peer.acceptUpgrade()
+            try await peer.write([UInt8]((0..<5000).flatMap { i in HostileFrame.frame(0x1, Array("message \(i)".utf8)) }))
+            await peer.drain()
+        }
+        defer { Task { await server.stop() } }
+        let connection = await WebSocketConnection.connect(try HostileServerTests.configuration(port: server.port, secure: false))
+        let started = ContinuousClock.now
+        var transcript = await connection.transcript()
+        while transcript.wire.bytesIn < 60_000 && ContinuousClock.now - started < .seconds(5) {
+            try await Task.sleep(for: .milliseconds(50))
+            transcript = await connection.transcript()
+        }
+        #expect(transcript.findings.contains { $0.code == .unreadMessagesDropped }, "\(transcript.findings.map(\.code))")
+        // The newest are kept: the first message read is not message 0.
+        if case .text(let first) = await connection.receive(timeout: .seconds(1)) {
+            #expect(first != "message 0", "the oldest unread messages should have been dropped")
+        } else {
+            Issue.record("no message could be read")
+        }
+        await connection.close()
+    }
+
+    @Test("A ping flood from a server that reads our pongs still gets them coalesced")
+    func pingFloodFromAReadingServer() async throws {
+        let server = try await HostileServer.start(scriptBound: .seconds(8)) { peer in
+            try await peer.acceptUpgrade()
+            let reader = Task { await peer.drain() }
+            defer { reader.cancel() }
+            let burst = [UInt8]((0..<512).flatMap { _ in HostileFrame.frame(0x9, [7]) })
+            for _ in 0..<40 { try await peer.write(burst) }
+            try await peer.write(HostileFrame.close(1000))
+            try await Task.sleep(for: .seconds(2))
+        }
+        defer { Task { await server.stop() } }
+        let connection = await WebSocketConnection.connect(try HostileServerTests.configuration(port: server.port, secure: false))
+        _ = await connection.waitForEnd(timeout: .seconds(6))
+        let transcript = await connection.transcript()
+        let count: (Direction, String) -> Int = { direction, opcode in
+            transcript.frameTotals?.first { $0.direction == direction && $0.opcode == opcode }?.count
+                ?? transcript.frames.filter { $0.direction == direction && $0.opcode == opcode }.count
+        }
+        let pings = count(.inbound, "ping"), pongs = count(.outbound, "pong")
+        #expect(pings == 20_480, "\(pings) pings arrived")
+        #expect(pongs >= 1 && pongs * 10 < pings, "\(pongs) pongs for \(pings) pings: not coalesced")
+        #expect(transcript.findings.contains { $0.code == .pingFlood })
+    }
+}

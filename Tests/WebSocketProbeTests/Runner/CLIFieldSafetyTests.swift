@@ -160,6 +160,62 @@ struct CLIFieldSafetyTests {
         #expect(r.stdout.isEmpty, "it connected anyway:\n\(r.stdout)")
     }
 
+    @Test("A subprotocol with CR LF inside cannot inject a header: exit 2, the value not shown", arguments: [
+        "chat\r\nX-Injected: yes", "jwt.abc\r\nX-Injected: yes", "two words",
+    ])
+    func subprotocolThatIsNotATokenIsRefused(_ entry: String) async throws {
+        let closed = try ClosedPort()
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--subprotocol", entry])
+        #expect(r.status == 2, "exit \(r.status): \(r.stderr)")
+        #expect(r.stderr.contains("--subprotocol"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Injected") && r.stdout.isEmpty, "\(r.stdout)\(r.stderr)")
+    }
+
+    @Test("A cookie like consent=true or step=upgrade leaves the JSON report valid and decodable")
+    func shortCookieValuesDoNotCorruptTheJSON() async throws {
+        let closed = try ClosedPort()
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-cookie-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Cookie: consent=true; step=upgrade", "--json", json])
+        #expect(r.status == 1, "\(r.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: json))
+        #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "the JSON report does not parse")
+        let report = try JSONReportRenderer.decode(data)
+        #expect(report.steps.contains { $0.name == .upgrade })
+    }
+
+    @Test("A key in a custom header (Ocp-Apim-Subscription-Key) and an unquoted Bearer argument are never printed")
+    func customKeyHeadersAndArgumentErrorsAreScrubbed() async throws {
+        let closed = try ClosedPort()
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-key-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Ocp-Apim-Subscription-Key: apim-0123456789abcdef",
+                                        "--header", "X-Tenant-Secretish: tenantkey-777888999", "--json", json])
+        let text = r.stdout + r.stderr + ((try? String(contentsOfFile: json, encoding: .utf8)) ?? "")
+        #expect(!text.contains("apim-0123456789abcdef") && !text.contains("tenantkey-777888999"), "\(text)")
+        // The shell split an unquoted header: ArgumentParser's own error would quote the token.
+        let split = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Authorization:", "Bearer", "unquotedTOKEN998877"])
+        #expect(split.status == 2, "\(split.stderr)")
+        #expect(!split.stderr.contains("unquotedTOKEN998877") && !split.stdout.contains("unquotedTOKEN998877"), "\(split.stderr)")
+    }
+
+    @Test("--max-time holds while the token fetch hangs: the partial report names the stop")
+    func maxTimeHoldsDuringATokenFetch() async throws {
+        // An auth service that accepts and never answers.
+        let auth = try await HostileServer.start(scriptBound: .seconds(60)) { peer in await peer.drain() }
+        defer { Task { await auth.stop() } }
+        let closed = try ClosedPort()
+        let started = ContinuousClock.now
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
+                                        "--user", "u@example.com", "--connect-timeout", "20s", "--message-timeout", "20s", "--max-time", "2s"],
+                                       timeout: .seconds(60))
+        let took = ContinuousClock.now - started
+        // Configured 2 s plus the 2 s grace; without the race the fetch would wait its 40 s bound.
+        #expect(took < .seconds(15), "a 2 s --max-time run took \(took)")
+        #expect(r.status == 1, "exit \(r.status): \(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("inconclusive.interrupted") && r.stdout.contains("token"), "\(r.stdout)")
+    }
+
     @Test("--token-file - reads the token from standard input, never shown")
     func tokenFromStandardInput() async throws {
         let server = try await HostileServer.start { peer in
