@@ -85,12 +85,14 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         }
         let items = proxy.faultSpecs.map { Item(name: $0.name, parameters: $0.parameters, spec: $0.description) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(items)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
     private static func error(_ message: String) -> String {
-        let encoded = (try? JSONEncoder().encode(["error": message])).map { String(decoding: $0, as: UTF8.self) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let encoded = (try? encoder.encode(["error": message])).map { String(decoding: $0, as: UTF8.self) }
         return encoded ?? "{\"error\":\"error\"}"
     }
 
