@@ -15,6 +15,8 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
     public var authChannels: [AuthChannelResult]?
     /// The layered steps of the direct run (`--direct`), in order; `nil` without one.
     public var directSteps: [ProbeStep]?
+    /// Why the run ended before its plan was done (`--max-time`, a signal); `nil` when it ran to the end.
+    public var interruption: Interruption?
 
     public init(
         target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,
@@ -98,5 +100,25 @@ public struct AuthChannelResult: Codable, Sendable, Equatable {
         self.status = status
         self.closeCode = closeCode
         self.detail = detail
+    }
+}
+
+/// A run that ended before its plan was done: what stopped it and what it was doing.
+public struct Interruption: Codable, Sendable, Equatable {
+    /// `max-time`, `SIGINT`, `SIGTERM`.
+    public var by: String
+    /// In words: "--max-time 30s passed", "interrupted by SIGINT (Ctrl-C)".
+    public var detail: String
+    /// What the run was doing (`ping`, `sustain`, `auth-channels`, `idle-probe`, …).
+    public var during: String
+    /// Whether the main attempt was cut short (then the verdict is `inconclusive.interrupted`); `false`
+    /// when only later probes (auth channels, timeout discovery) were.
+    public var mainAttemptInterrupted: Bool
+
+    public init(by: String, detail: String, during: String, mainAttemptInterrupted: Bool) {
+        self.by = by
+        self.detail = detail
+        self.during = during
+        self.mainAttemptInterrupted = mainAttemptInterrupted
     }
 }

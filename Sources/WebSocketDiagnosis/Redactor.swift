@@ -12,8 +12,11 @@ public struct Redactor: Sendable {
     public var secretHeaders: Set<String>
     /// Query parameter names whose value is a secret (compared case-insensitively).
     public var secretQueryParameters: Set<String>
-    /// Literal secrets to scrub wherever they appear (tokens and signing secrets given by the user).
-    public var knownSecrets: [String]
+    /// Literal secrets to scrub wherever they appear (tokens and signing secrets given by the user), in
+    /// every form of ``forms(of:)``, longest first.
+    public private(set) var knownSecrets: [String]
+    /// The secrets as registered, before their forms were added.
+    private var registered: [String]
 
     /// - Parameters:
     ///   - knownSecrets: literal strings to scrub anywhere (default none; values shorter than 4
@@ -25,6 +28,7 @@ public struct Redactor: Sendable {
     ) {
         self.secretHeaders = Set(secretHeaders.map { $0.lowercased() })
         self.secretQueryParameters = Set(secretQueryParameters.map { $0.lowercased() })
+        self.registered = knownSecrets
         self.knownSecrets = Self.withEncodings(knownSecrets)
     }
 
@@ -36,22 +40,220 @@ public struct Redactor: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Each secret with the forms it travels in (percent-encoded, base64url), longest first.
-    static func withEncodings(_ secrets: [String]) -> [String] {
-        var all = Set<String>()
-        for secret in secrets where secret.count >= 4 {
-            all.insert(secret)
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret { all.insert(encoded) }
-            all.insert(base64url(secret))
-        }
-        return all.sorted { $0.count > $1.count }
+    /// A value as ws1011 writes it into a URL query parameter (`?token=…`). The one implementation the
+    /// probe uses to send and the redactor uses to scrub, so the two forms cannot drift apart.
+    public static func queryEncoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? value
     }
 
-    /// A copy that also scrubs `secrets`.
+    // MARK: - Secret forms
+
+    /// Every form a secret can take on the wire (raw, percent-encoded as ws1011 and as common clients
+    /// and servers write it, base64 and base64url) and every form an output or a peer's page may escape
+    /// one of those into (JSON, XML and HTML escapes), longest first. Forms shorter than 4 characters
+    /// are left out so that a tiny value cannot blank a report.
+    public static func forms(of secret: String) -> [String] {
+        guard secret.count >= 4 else { return [] }
+        var wire: Set<String> = [secret]
+        let percentSets: [CharacterSet] = [
+            .alphanumerics, .urlQueryAllowed, .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#")),
+            CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"),
+        ]
+        for set in percentSets {
+            guard let encoded = secret.addingPercentEncoding(withAllowedCharacters: set), encoded != secret else { continue }
+            wire.insert(encoded)
+            wire.insert(lowercasedPercentEscapes(encoded))
+            wire.insert(encoded.replacingOccurrences(of: "%20", with: "+"))
+        }
+        let base64 = Data(secret.utf8).base64EncodedString()
+        wire.insert(base64)
+        wire.insert(base64.replacingOccurrences(of: "=", with: ""))
+        wire.insert(base64url(secret))
+        var all = wire
+        for form in wire {
+            all.insert(jsonEscaped(form))
+            all.insert(jsonEscaped(form, slashes: false))
+            for variant in xmlEscapedVariants(form) { all.insert(variant) }
+        }
+        return all.filter { $0.count >= 4 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// Each secret with every form of ``forms(of:)``, longest first.
+    static func withEncodings(_ secrets: [String]) -> [String] {
+        var all = Set<String>()
+        for secret in secrets { all.formUnion(forms(of: secret)) }
+        return all.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// `%2F` → `%2f`: servers and clients disagree on the case of percent escapes.
+    static func lowercasedPercentEscapes(_ s: String) -> String {
+        var out = ""
+        var pending = 0
+        for c in s {
+            if c == "%" { pending = 2; out.append(c); continue }
+            if pending > 0 { pending -= 1; out += c.lowercased(); continue }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The text as a JSON string literal's contents: `"`, `\`, control characters and (by default) `/`
+    /// escaped, non-ASCII as `\uXXXX` (what JSONEncoder and many servers' serialisers write).
+    static func jsonEscaped(_ s: String, slashes: Bool = true) -> String {
+        var out = ""
+        for unit in s.utf16 {
+            switch unit {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x2F where slashes: out += "\\/"
+            case 0x20..<0x7F: out.append(Character(UnicodeScalar(unit)!))
+            default: out += String(format: "\\u%04x", unit)
+            }
+        }
+        return out
+    }
+
+    /// The text with XML/HTML escapes, in the spellings servers' templates use.
+    static func xmlEscapedVariants(_ s: String) -> [String] {
+        guard s.contains(where: { "&<>\"'/".contains($0) }) else { return [] }
+        func esc(_ quote: String, _ apos: String, _ slash: String?) -> String {
+            var out = ""
+            for c in s {
+                switch c {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += quote
+                case "'": out += apos
+                case "/": out += slash ?? "/"
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+        return [esc("&quot;", "&apos;", nil), esc("&#34;", "&#39;", nil), esc("&quot;", "&#x27;", "&#x2F;"), esc("&quot;", "&#39;", "&#x2F;")]
+    }
+
+    /// A copy that also scrubs `secrets` (in every form of ``forms(of:)``).
     public func adding(secrets: [String]) -> Redactor {
+        let new = secrets.filter { $0.count >= 4 && !registered.contains($0) }
+        guard !new.isEmpty else { return self }
         var copy = self
-        copy.knownSecrets = Self.withEncodings(knownSecrets + secrets)
+        copy.registered += new
+        copy.knownSecrets = Self.withEncodings(copy.registered)
         return copy
+    }
+
+    // MARK: - Finding the secrets in what the user gave
+
+    /// The secrets a URL carries: the values of secret-named query and fragment parameters (raw and
+    /// decoded) and the userinfo (whole, and the password alone).
+    public func secrets(inURL string: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(string)
+        if let scheme = rest.range(of: "://") {
+            let afterScheme = rest[scheme.upperBound...]
+            let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+            if let at = afterScheme[..<authorityEnd].lastIndex(of: "@") {
+                let userinfo = String(afterScheme[..<at])
+                found.append(userinfo)
+                if let colon = userinfo.firstIndex(of: ":") { found.append(String(userinfo[userinfo.index(after: colon)...])) }
+            }
+            rest = afterScheme
+        }
+        for separator: Character in ["?", "#"] {
+            guard let start = rest.firstIndex(of: separator) else { continue }
+            var part = rest[rest.index(after: start)...]
+            if separator == "?", let hash = part.firstIndex(of: "#") { part = part[..<hash] }
+            for pair in part.split(separator: "&") {
+                guard let eq = pair.firstIndex(of: "=") else { continue }
+                let name = String(pair[..<eq])
+                let decodedName = (name.removingPercentEncoding ?? name).lowercased()
+                guard secretQueryParameters.contains(decodedName) || Self.nameLooksSecret(decodedName) else { continue }
+                let value = String(pair[pair.index(after: eq)...])
+                found.append(value)
+                if let decoded = value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding { found.append(decoded) }
+            }
+        }
+        return found.flatMap { value -> [String] in
+            guard let decoded = value.removingPercentEncoding, decoded != value else { return [value] }
+            return [value, decoded]
+        }
+    }
+
+    /// The secrets a request header carries: for a secret header its value, the credential after the
+    /// scheme word, and for `Basic` the decoded `user:password` and the password.
+    public func secrets(inHeader name: String, value: String) -> [String] {
+        let lower = name.lowercased()
+        if lower == "sec-websocket-protocol" {
+            return value.split(separator: ",").flatMap { secrets(inSubprotocol: $0.trimmingCharacters(in: .whitespaces)) }
+                + afterMarkerEntries(value)
+        }
+        if Self.urlHeaders.contains(lower) { return secrets(inURL: value) }
+        guard secretHeaders.contains(lower) || Self.nameLooksSecret(lower) else { return [] }
+        var found = [value]
+        if let space = value.firstIndex(of: " ") {
+            let scheme = value[..<space].lowercased()
+            let credential = value[value.index(after: space)...].trimmingCharacters(in: .whitespaces)
+            found.append(credential)
+            if scheme == "basic", let data = Data(base64Encoded: credential), let decoded = String(data: data, encoding: .utf8) {
+                found.append(decoded)
+                if let colon = decoded.firstIndex(of: ":") { found.append(String(decoded[decoded.index(after: colon)...])) }
+            }
+        }
+        if lower == "cookie" {
+            for part in value.split(separator: ";") {
+                if let eq = part.firstIndex(of: "=") { found.append(String(part[part.index(after: eq)...])) }
+            }
+        }
+        return found
+    }
+
+    /// The secret a subprotocol entry carries (`jwt.<token>`, `bearer.<token>`, the Kubernetes form),
+    /// and its base64url-decoded form, which a server may echo after decoding it.
+    public func secrets(inSubprotocol entry: String) -> [String] {
+        var token: String?
+        if let k8s = entry.range(of: "bearer.authorization.k8s.io.", options: .caseInsensitive) {
+            token = String(entry[k8s.upperBound...])
+        } else if let dot = entry.firstIndex(of: "."), ["jwt", "token", "bearer"].contains(entry[..<dot].lowercased()) {
+            token = String(entry[entry.index(after: dot)...])
+        }
+        guard let token, !token.isEmpty else { return [] }
+        var found = [token]
+        if let decoded = Self.base64urlDecoded(token), decoded.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) {
+            found.append(decoded)
+        }
+        return found
+    }
+
+    /// Entries that follow a marker (`access_token, <token>`): the token itself.
+    private func afterMarkerEntries(_ value: String) -> [String] {
+        var found: [String] = []
+        var afterMarker = false
+        for raw in value.split(separator: ",") {
+            let entry = raw.trimmingCharacters(in: .whitespaces)
+            if afterMarker { found.append(entry) }
+            afterMarker = ["access_token", "bearer", "token", "authorization"].contains(entry.lowercased())
+        }
+        return found
+    }
+
+    static func base64urlDecoded(_ s: String) -> String? {
+        var b = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b.count % 4 != 0 { b += "=" }
+        guard let data = Data(base64Encoded: b) else { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+
+    /// A copy that also scrubs every secret of a request: its URL's secret parameters and userinfo, its
+    /// secret headers and its token-bearing subprotocol entries.
+    public func adding(url: String? = nil, headers: [HeaderField] = [], subprotocols: [String] = []) -> Redactor {
+        var found: [String] = []
+        if let url { found += secrets(inURL: url) }
+        for h in headers { found += secrets(inHeader: h.name, value: h.value) }
+        for entry in subprotocols { found += secrets(inSubprotocol: entry) }
+        found += afterMarkerEntries(subprotocols.joined(separator: ","))
+        return adding(secrets: found)
     }
 
     // MARK: - Headers

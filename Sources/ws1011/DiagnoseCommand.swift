@@ -13,7 +13,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
             Walks DNS → TCP → TLS → upgrade → subprotocol → auth → ping/pong → messages → sustained \
             connection → agent events → close and stops at the first failing layer.
             Without a URL, starts the embedded lab and diagnoses it with the reference profile.
-            Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.
+            Secrets: give a token or signing secret without argv (where ps, shell history and CI logs see it) \
+            with --token-file/--secret-file (a path, or - for standard input) or WS1011_TOKEN/WS1011_JWT_SECRET. \
+            Every secret is scrubbed from every output, also when the server echoes it back.
+            Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error, \
+            130 interrupted by SIGINT (143 SIGTERM): the partial report is still written.
             """)
 
     @Argument(help: "The ws:// or wss:// URL to probe. Omit it to diagnose the embedded lab.")
@@ -40,11 +44,23 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Bound of each wait for a message, pong or event, e.g. 10s.", valueName: "D"))
     var messageTimeout = "10s"
 
-    @Option(help: ArgumentHelp("A token to send (redacted in every output).", valueName: "T"))
+    @Option(help: ArgumentHelp("A token to send (redacted in every output). Prefer --token-file or WS1011_TOKEN: argv is visible to ps and shell history.", valueName: "T"))
     var token: String?
 
-    @Option(help: ArgumentHelp("An HS256 signing secret: mint a token for --user locally (redacted in every output).", valueName: "S"))
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("Read the token from PATH (- for standard input); one trailing newline is ignored.", valueName: "PATH"))
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp("An HS256 signing secret: mint a token for --user locally (redacted in every output). Prefer --secret-file or WS1011_JWT_SECRET.", valueName: "S"))
     var secret: String?
+
+    @Option(name: .customLong("secret-file"), help: ArgumentHelp("Read the signing secret from PATH (- for standard input).", valueName: "PATH"))
+    var secretFile: String?
+
+    @Option(name: .customLong("auth-channels"), help: ArgumentHelp("The channels the auth-channel matrix may carry the credential by, comma-separated: subprotocol, header, query. Default: the channels you already chose (reference profile: subprotocol,header; otherwise the header). query puts the credential in the URL, which fronts and load balancers log: it is only tried when named.", valueName: "LIST"))
+    var authChannels: String?
+
+    @Option(name: .customLong("max-time"), help: ArgumentHelp("One bound on the whole run, timeout probes included (like curl -m), e.g. 2m. When it passes the run stops and the report says what was cut short.", valueName: "D"))
+    var maxTime: String?
 
     @Option(help: ArgumentHelp("The test user's e-mail, for --secret or --auth-url.", valueName: "EMAIL"))
     var user: String?
@@ -85,13 +101,18 @@ struct DiagnoseCommand: AsyncParsableCommand {
     // MARK: - Run
 
     func run() async throws {
+        // Every secret on the command line is known to the output layer before anything is printed.
+        Console.register(secrets: [token, secret].compactMap { $0 })
+        Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)
+        Console.register(url: direct)
+        Console.register(url: authURL)
         var lab: LabServer?
         var plan: ProbePlan
         if let url {
             plan = try makePlan(target: try WebSocketURL(parsing: url), defaultProfile: .plain)
         } else {
-            guard token == nil, secret == nil, authURL == nil, direct == nil else {
-                throw UsageError("--token, --secret, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab")
+            guard token == nil, secret == nil, tokenFile == nil, secretFile == nil, authURL == nil, direct == nil else {
+                throw UsageError("--token, --token-file, --secret, --secret-file, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab")
             }
             let started = try await LabServer.start(LabConfiguration())
             lab = started
@@ -101,7 +122,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
             if let pem = started.rootCertificatePEM { plan.tls.trustRootsPEM.append(pem) }
             Console.out("Started the embedded lab at \(started.websocketURL) (user \(email)).\n\n")
         }
-        let runner = ProbeRunner(plan: plan, progress: TerminalProgress.sinkIfTerminal(redactor: Redactor().adding(secrets: plan.token.secrets)))
+        Console.register(secrets: plan.token.secrets)
+        let runner = ProbeRunner(plan: plan, progress: TerminalProgress.sinkIfTerminal(redactor: Console.redactor.adding(secrets: plan.token.secrets)))
+        // The first SIGINT/SIGTERM stops the probes and the partial report is written; a second exits at once.
+        let signals = SignalStop.install { runner.stop.stop(.signal($0)) }
+        defer { signals.cancel() }
         let outcome: ProbeRunner.Outcome
         do {
             outcome = try await runner.execute()
@@ -111,10 +136,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         await lab?.shutdown()
         let report = outcome.report
-        let redactor = outcome.redactor.adding(secrets: secretsGiven(plan))
+        Console.register(secrets: outcome.redactor.knownSecrets)
+        let redactor = Console.redactor.adding(secrets: secretsGiven(plan))
         Console.out(TextReportRenderer.render(report, redactor: redactor))
         if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
         if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
+        if case .signal(let sig)? = runner.stop.reason { throw ExitCode(128 + sig) }
         if report.verdict.layer != .healthy { throw ExitCode(1) }
     }
 
@@ -155,17 +182,39 @@ struct DiagnoseCommand: AsyncParsableCommand {
             guard messageSize >= 1 else { throw UsageError("--message-size must be at least 1 byte (got \(messageSize))") }
             plan.messageSize = messageSize
         }
+        plan.maxTime = try maxTime.map { try duration($0, "--max-time") }
         plan.authChannelMatrix = !noAuthMatrix
+        if let authChannels {
+            guard !noAuthMatrix else { throw UsageError("--auth-channels and --no-auth-matrix contradict each other: give one") }
+            plan.authChannels = try Self.parseChannels(authChannels)
+        }
         plan.token = try tokenSource()
         try plan.validate()
         return plan
     }
 
+    /// `subprotocol,header,query` → the channels, in order, each once.
+    static func parseChannels(_ text: String) throws -> [AuthChannel] {
+        var channels: [AuthChannel] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let channel = AuthChannel(rawValue: name), channel != .none else {
+                throw UsageError("--auth-channels: unknown channel '\(name)'; use a comma-separated list of subprotocol, header, query")
+            }
+            if !channels.contains(channel) { channels.append(channel) }
+        }
+        return channels
+    }
+
     private func tokenSource() throws -> TokenSource {
-        let sources = [token != nil, secret != nil, authURL != nil].filter { $0 }.count
-        guard sources <= 1 else { throw UsageError("give only one of --token, --secret (with --user) or --auth-url (with --user)") }
-        if let token { return .literal(token) }
-        if let secret {
+        let givenToken = try tokenGiven()
+        let givenSecret = try secretGiven()
+        let sources = [givenToken != nil, givenSecret != nil, authURL != nil].filter { $0 }.count
+        guard sources <= 1 else {
+            throw UsageError("give only one of --token/--token-file/WS1011_TOKEN, --secret/--secret-file/WS1011_JWT_SECRET (with --user) or --auth-url (with --user)")
+        }
+        if let token = givenToken { return .literal(token) }
+        if let secret = givenSecret {
             guard let user else { throw UsageError("--secret needs --user EMAIL: the user the token is minted for") }
             return .mint(secret: secret, email: user)
         }
@@ -175,6 +224,37 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         if user != nil { throw UsageError("--user needs --secret or --auth-url") }
         return .none
+    }
+
+    /// The token from --token, --token-file or (when neither is given) WS1011_TOKEN; checked for
+    /// control characters, which would be silently altered or split the request.
+    private func tokenGiven() throws -> String? {
+        guard token == nil || tokenFile == nil else { throw UsageError("give --token or --token-file, not both") }
+        if let token {
+            try SecretInput.check(token, option: "--token")
+            return token
+        }
+        if let tokenFile { return try registered(SecretInput.read(path: tokenFile, option: "--token-file")) }
+        if secret == nil, secretFile == nil, authURL == nil { return try SecretInput.environment("WS1011_TOKEN").map(registered) }
+        return nil
+    }
+
+    /// The signing secret from --secret, --secret-file or (when neither is given) WS1011_JWT_SECRET.
+    private func secretGiven() throws -> String? {
+        guard secret == nil || secretFile == nil else { throw UsageError("give --secret or --secret-file, not both") }
+        if let secret {
+            try SecretInput.check(secret, option: "--secret")
+            return secret
+        }
+        if let secretFile { return try registered(SecretInput.read(path: secretFile, option: "--secret-file")) }
+        if token == nil, tokenFile == nil, authURL == nil, user != nil { return try SecretInput.environment("WS1011_JWT_SECRET").map(registered) }
+        return nil
+    }
+
+    /// Registers a secret read from a file or the environment with the output layer, then returns it.
+    private func registered(_ secret: String) -> String {
+        Console.register(secrets: [secret])
+        return secret
     }
 
     private func duration(_ text: String, _ option: String) throws -> Duration {

@@ -108,14 +108,20 @@ struct LabCommand: AsyncParsableCommand {
         Console.out("lab stopped\n")
     }
 
-    /// The secret from --secret-file, --secret or WS1011_JWT_SECRET (at most one of the options), or nil for the default.
+    /// The secret from --secret-file, --secret or WS1011_JWT_SECRET (at most one of the options), or nil for the
+    /// default; registered with the console so that no output can show it.
     private func signingSecret() throws -> String? {
         if secret != nil, secretFile != nil { throw UsageError("give only one of --secret and --secret-file") }
-        if let secretFile { return try SecretInput.read(path: secretFile) }
-        if let secret { return try SecretInput.validate(secret, source: "--secret") }
-        if let value = ProcessInfo.processInfo.environment["WS1011_JWT_SECRET"] {
-            return try SecretInput.validate(value, source: "WS1011_JWT_SECRET")
+        let given: String?
+        if let secretFile {
+            given = try SecretInput.read(path: secretFile, option: "--secret-file")
+        } else if let secret {
+            try SecretInput.check(secret, option: "--secret")
+            given = secret
+        } else {
+            given = try SecretInput.environment("WS1011_JWT_SECRET")
         }
-        return nil
+        if let given { Console.register(secrets: [given]) }
+        return given
     }
 }

@@ -162,19 +162,21 @@ struct ProxyCommand: AsyncParsableCommand {
         Console.out("proxy stopped\n")
     }
 
-    /// The admin token from --admin-token-file or WS1011_ADMIN_TOKEN, or nil.
+    /// The admin token from --admin-token-file or WS1011_ADMIN_TOKEN, or nil; registered with the console so that
+    /// no output can show it.
     private func adminToken() throws -> String? {
         let token: String
         if let adminTokenFile {
-            token = try SecretInput.read(path: adminTokenFile)
-        } else if let value = ProcessInfo.processInfo.environment["WS1011_ADMIN_TOKEN"] {
-            token = try SecretInput.validate(value, source: "WS1011_ADMIN_TOKEN")
+            token = try SecretInput.read(path: adminTokenFile, option: "--admin-token-file")
+        } else if let value = try SecretInput.environment("WS1011_ADMIN_TOKEN") {
+            token = value
         } else {
             return nil
         }
         guard !token.contains(" ") else {
             throw UsageError("the admin token contains a space: a bearer token is one word (letters, digits, -._~+/=)")
         }
+        Console.register(secrets: [token])
         return token
     }
 }

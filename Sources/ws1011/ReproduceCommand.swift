@@ -27,20 +27,20 @@ struct ReproduceCommand: AsyncParsableCommand {
             loaded = ScenarioCatalog.load(directory: try ScenarioCatalog.locate(explicit: catalog))
             selected = try loaded.select(ids)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Console.error("error: \(error.description)\n")
             throw ExitCode(2)
         }
-        for error in loaded.errors { FileHandle.standardError.write(Data("error: \(error.description)\n".utf8)) }
+        for error in loaded.errors { Console.error("error: \(error.description)\n") }
         guard parallel >= 1 else {
-            FileHandle.standardError.write(Data("error: --parallel must be at least 1\n".utf8))
+            Console.error("error: --parallel must be at least 1\n")
             throw ExitCode(2)
         }
         let results = await ScenarioRunner(maxConcurrent: parallel).run(selected)
-        print(Self.table(results))
+        Console.out(Self.table(results) + "\n")
         let matched = results.filter(\.matched).count
-        print("\(matched)/\(results.count) scenario(s) matched")
+        Console.out("\(matched)/\(results.count) scenario(s) matched" + "\n")
         for r in results where !r.matched {
-            print("✗ \(r.id): " + (r.error ?? r.mismatches.joined(separator: "; ")))
+            Console.out("✗ \(r.id): " + (r.error ?? r.mismatches.joined(separator: "; ")) + "\n")
         }
         if let json {
             let encoder = JSONEncoder()
@@ -48,7 +48,7 @@ struct ReproduceCommand: AsyncParsableCommand {
             do {
                 try encoder.encode(ScenarioReport(scenarios: results)).write(to: URL(fileURLWithPath: json))
             } catch {
-                FileHandle.standardError.write(Data("error: cannot write \(json): \(error.localizedDescription)\n".utf8))
+                Console.error("error: cannot write \(json): \(error.localizedDescription)\n")
                 throw ExitCode(2)
             }
         }

@@ -14,21 +14,21 @@ struct ScenariosCommand: AsyncParsableCommand {
     func run() async throws {
         let directory: String
         do { directory = try ScenarioCatalog.locate(explicit: catalog) } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Console.error("error: \(error.description)\n")
             throw ExitCode(2)
         }
         let loaded = ScenarioCatalog.load(directory: directory)
         let idWidth = max(2, loaded.scenarios.map(\.id.count).max() ?? 0)
         let verdictWidth = max(8, loaded.scenarios.map { $0.expected.verdict.cause.rawValue.count }.max() ?? 0)
-        print("ID".padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  " + "EXPECTED".padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  TITLE")
+        Console.out("ID".padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  " + "EXPECTED".padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  TITLE" + "\n")
         for s in loaded.scenarios {
-            print(s.id.padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  "
-                + s.expected.verdict.cause.rawValue.padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  " + s.title)
+            Console.out(s.id.padding(toLength: idWidth, withPad: " ", startingAt: 0) + "  "
+                + s.expected.verdict.cause.rawValue.padding(toLength: verdictWidth, withPad: " ", startingAt: 0) + "  " + s.title + "\n")
         }
-        print("\(loaded.scenarios.count) scenario(s) in \(directory)")
-        for error in loaded.errors { FileHandle.standardError.write(Data("error: \(error.description)\n".utf8)) }
+        Console.out("\(loaded.scenarios.count) scenario(s) in \(directory)" + "\n")
+        for error in loaded.errors { Console.error("error: \(error.description)\n") }
         if !loaded.errors.isEmpty {
-            FileHandle.standardError.write(Data("\(loaded.errors.count) scenario file(s) could not be loaded: fix them (the message names the file and the field)\n".utf8))
+            Console.error("\(loaded.errors.count) scenario file(s) could not be loaded: fix them (the message names the file and the field)\n")
             throw ExitCode(2)
         }
     }

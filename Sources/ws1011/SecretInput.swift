@@ -1,90 +1,52 @@
 import Foundation
 
-/// Secrets given without argv (where `ps`, shell history and CI logs would see them): from a file, from
-/// standard input (`-`), or from an environment variable.
-///
-/// The rules are the same for every source: one trailing newline (`\n` or `\r\n`, what editors and
-/// `echo` add) is dropped; an empty secret, or one with a line break or another control character
-/// inside, is a usage error that names the source and the problem, never the secret. Files are read
-/// up to ``maxBytes``, so `/dev/zero` or an endless pipe is an error, not a hang on memory.
+/// Reads a secret (a token, a signing secret) from somewhere argv does not show: a file, standard
+/// input (`-`), or an environment variable — so that `ps`, shell history and CI logs never see it.
 enum SecretInput {
-    /// The largest secret accepted from a file or standard input: 64 KiB.
-    static let maxBytes = 64 * 1024
+    /// The largest secret file read (a token or a key is far smaller; a bigger file is a mistake).
+    static let maxBytes = 64 << 10
 
-    /// Reads the secret in the file at `path`, or standard input when `path` is `-`.
-    ///
-    /// - Throws: ``UsageError`` when the file cannot be read, is larger than ``maxBytes``, or holds an
-    ///   empty secret or one with control characters.
-    static func read(path: String) throws -> String {
-        let source = path == "-" ? "standard input" : "'\(path)'"
-        let handle: FileHandle
+    /// The secret in `path` (`-` for standard input), with one trailing newline (`\n` or `\r\n`) removed.
+    /// - Throws: ``UsageError`` naming `option` and the problem (unreadable, empty, too large, control
+    ///   characters inside), never the secret itself.
+    static func read(path: String, option: String) throws -> String {
+        let data: Data
         if path == "-" {
-            handle = FileHandle.standardInput
+            data = FileHandle.standardInput.readData(ofLength: maxBytes + 1)
         } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw UsageError("cannot read the secret file \(source): no such file")
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw UsageError("\(option) '\(path)': no such file. Give the path of a file that holds only the secret, or - for standard input")
             }
-            guard !isDirectory.boolValue else { throw UsageError("cannot read the secret file \(source): it is a directory") }
-            guard let opened = FileHandle(forReadingAtPath: path) else {
-                throw UsageError("cannot read the secret file \(source): permission denied or not a readable file")
+            guard let read = FileManager.default.contents(atPath: path) else {
+                throw UsageError("\(option) '\(path)': the file is not readable. Check its permissions")
             }
-            handle = opened
+            data = read
         }
-        defer { if path != "-" { try? handle.close() } }
-        var bytes: [UInt8] = []
-        do {
-            while bytes.count <= maxBytes {
-                guard let chunk = try handle.read(upToCount: maxBytes + 1 - bytes.count), !chunk.isEmpty else { break }
-                bytes += chunk
-            }
-        } catch {
-            throw UsageError("cannot read the secret from \(source): \(error.localizedDescription)")
+        guard data.count <= maxBytes else {
+            throw UsageError("\(option) '\(path)': more than \(maxBytes >> 10) KiB; the file must hold only the secret")
         }
-        guard bytes.count <= maxBytes else {
-            throw UsageError("the secret from \(source) is larger than \(maxBytes / 1024) KiB: give a file that holds only the secret")
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw UsageError("\(option) '\(path)': not UTF-8 text; the file must hold only the secret")
         }
-        guard let text = String(bytes: bytes, encoding: .utf8) else {
-            throw UsageError("the secret from \(source) is not UTF-8 text")
-        }
-        return try validate(dropOneNewline(text), source: source)
-    }
-
-    /// Checks a secret given inline (an option or an environment variable named by `source`).
-    ///
-    /// - Throws: ``UsageError`` for an empty secret or one with a line break or control character.
-    static func validate(_ secret: String, source: String) throws -> String {
-        guard !secret.isEmpty else {
-            throw UsageError("the secret from \(source) is empty: put the secret itself there (one line, no quotes)")
-        }
-        if let index = secret.unicodeScalars.firstIndex(where: isControl) {
-            let position = secret.unicodeScalars.distance(from: secret.unicodeScalars.startIndex, to: index)
-            let scalar = secret.unicodeScalars[index]
-            let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
-            throw UsageError(
-                "the secret from \(source) contains \(what) (\(escaped(scalar)) at character \(position + 1)): "
-                    + "a secret must be one line of printable text (one trailing newline is ignored)")
-        }
-        return secret
-    }
-
-    /// `text` without one trailing `\n` or `\r\n`.
-    static func dropOneNewline(_ text: String) -> String {
-        if text.hasSuffix("\r\n") { return String(text.unicodeScalars.dropLast(2)) }
-        if text.hasSuffix("\n") { return String(text.unicodeScalars.dropLast()) }
+        if text.hasSuffix("\r\n") { text.removeLast(1) } else if text.hasSuffix("\n") { text.removeLast() }
+        try check(text, option: option)
         return text
     }
 
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+    /// The secret in environment variable `name`, or `nil` when it is unset or empty.
+    static func environment(_ name: String) throws -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        try check(value, option: "$" + name)
+        return value
     }
 
-    private static func escaped(_ scalar: Unicode.Scalar) -> String {
-        switch scalar {
-        case "\n": "\\n"
-        case "\r": "\\r"
-        case "\t": "\\t"
-        default: "\\u{" + String(scalar.value, radix: 16) + "}"
+    /// Refuses an empty secret and one with control characters (CR, LF, NUL, ESC…): sent in a header it
+    /// would split the request; changed silently it would not be the user's secret.
+    static func check(_ secret: String, option: String) throws {
+        guard !secret.isEmpty else { throw UsageError("\(option) is empty: give the secret itself") }
+        if let bad = secret.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            let name = bad.value == 0x0A ? "a line feed" : bad.value == 0x0D ? "a carriage return" : String(format: "control character 0x%02X", bad.value)
+            throw UsageError("\(option) contains \(name) (the value is not shown): a secret is one line of printable characters. Remove it (a file may end with one newline)")
         }
     }
 }

@@ -17,6 +17,7 @@ struct WS1011: AsyncParsableCommand {
     /// Parses, runs, and maps every error to the documented exit codes (ArgumentParser's own
     /// usage errors become 2, not 64).
     static func main() async {
+        Console.prepare()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -44,7 +45,7 @@ struct WS1011: AsyncParsableCommand {
             let exitCode = exitCode(for: error)
             let message = fullMessage(for: error)
             if exitCode == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { Console.out(message + "\n") }
                 return 0
             }
             if exitCode == .validationFailure || String(describing: type(of: error)).contains("CommandError")
@@ -65,14 +66,4 @@ struct UsageError: Error, CustomStringConvertible {
     var message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
-}
-
-/// Writes to stdout / stderr.
-enum Console {
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-    }
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
 }

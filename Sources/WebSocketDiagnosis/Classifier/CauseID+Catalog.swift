@@ -95,6 +95,9 @@ extension CauseID {
     public static let healthy: CauseID = "healthy"
     /// The evidence does not fit any rule well enough to name a cause.
     public static let inconclusive: CauseID = "inconclusive"
+    /// The run was stopped (`--max-time`, SIGINT, SIGTERM) before the main attempt finished: the steps
+    /// done are reported, and no cause is named from a connection we cut ourselves.
+    public static let interrupted: CauseID = "inconclusive.interrupted"
 
     /// Every cause id the classifier can produce, in catalog order.
     public static let allKnown: [CauseID] = [
@@ -105,6 +108,6 @@ extension CauseID {
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,
-        .appFailureBehindFront, .clientKeepaliveTimeout, .healthy, .inconclusive,
+        .appFailureBehindFront, .clientKeepaliveTimeout, .healthy, .inconclusive, .interrupted,
     ]
 }

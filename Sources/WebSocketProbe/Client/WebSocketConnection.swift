@@ -108,9 +108,14 @@ public actor WebSocketConnection {
     /// Resolves, connects, does TLS and the upgrade, all recorded. Always returns; check ``isOpen``.
     ///
     /// - Parameter eventLoopGroup: the group to run on (default `MultiThreadedEventLoopGroup.singleton`).
-    public static func connect(_ configuration: ClientConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil) async -> WebSocketConnection {
+    /// - Parameter stop: a run's stop to register with, so that stopping the run aborts this connection
+    ///   (default none).
+    public static func connect(_ configuration: ClientConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, stop: RunStop? = nil) async -> WebSocketConnection {
         let connection = WebSocketConnection(configuration: configuration, group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
+        stop?.register(connection)
         await connection.establish()
+        // A stop that came while connecting found nothing to cut yet.
+        if stop?.isStopped == true { await connection.abort() }
         return connection
     }
 
@@ -199,7 +204,9 @@ public actor WebSocketConnection {
         answerPings = answer
     }
 
-    /// A snapshot of everything recorded so far (an open connection shows transportEnd `still-open`).
+    /// A snapshot of everything recorded so far (an open connection shows transportEnd `still-open`),
+    /// with every text field scrubbed by the configuration's redactor: the one way a transcript leaves
+    /// the connection, so nothing a peer echoed back can carry a secret the run knows.
     public func transcript() async -> ConnectionTranscript {
         var snapshot = record
         frameLog.fill(&snapshot)
@@ -208,7 +215,7 @@ public actor WebSocketConnection {
         if phase != .ended {
             snapshot.close = channel == nil ? closeObservation(end: .notConnected, atMs: nil) : closeObservation(end: .stillOpen, atMs: nowMs())
         }
-        return snapshot
+        return snapshot.redacted(by: configuration.redactor)
     }
 
     // MARK: - Time

@@ -7,11 +7,11 @@ import WebSocketDiagnosis
 public enum TextReportRenderer {
     /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings).
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
-        var out = "ws1011 diagnose \(report.target)\n\n"
+        var out = "ws1011 diagnose \(safe(report.target))\n\n"
         if report.directTranscript != nil { out += "through the front:\n" }
         out += waterfall(report.transcript)
         if let direct = report.directTranscript {
-            out += "\ndirect (\(direct.target.url)):\n"
+            out += "\ndirect (\(safe(direct.target.url))):\n"
             out += waterfall(direct)
         }
         out += "\n" + steps(report.steps)
@@ -21,7 +21,9 @@ public enum TextReportRenderer {
         out += "\n" + verdict(report.verdict)
         let warnings = self.warnings(report)
         if !warnings.isEmpty { out += "\n" + warnings.map { "⚠ " + $0 }.joined(separator: "\n") + "\n" }
-        return redactor.text(out)
+        // Peer text was made safe field by field (line breaks folded); this pass keeps our own line
+        // structure and makes any control character that is left visible.
+        return TerminalText.block(redactor.text(out))
     }
 
     // MARK: - Waterfall
@@ -62,10 +64,10 @@ public enum TextReportRenderer {
         }
         var text = names + "\n" + cells + "\n"
         if !cumulative.isEmpty { text += "  " + cumulative.joined(separator: "  ") + "\n" }
-        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(f.kind) — \(f.detail)\n" }
+        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(safe(f.kind)) — \(safe(f.detail))\n" }
         if let h = t.handshake, let status = h.status {
-            text += "  HTTP \(status)\(h.reasonPhrase.map { " " + $0 } ?? "")"
-            if let sp = h.subprotocol { text += ", subprotocol \(sp)" }
+            text += "  HTTP \(status)\(h.reasonPhrase.map { " " + safe($0) } ?? "")"
+            if let sp = h.subprotocol { text += ", subprotocol \(safe(sp))" }
             text += "\n"
         }
         return text
@@ -85,14 +87,14 @@ public enum TextReportRenderer {
             }
             let name = step.name.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let duration = (step.durationMs.map { fmt($0) } ?? "").padding(toLength: 9, withPad: " ", startingAt: 0)
-            text += "  \(symbol) \(name)  \(duration) \(step.detail)\n"
+            text += "  \(symbol) \(name)  \(duration) \(safe(step.detail))\n"
         }
         return text
     }
 
     /// How the connection ended, in words.
     static func connectionEnd(_ t: ConnectionTranscript) -> String {
-        var text = "Connection end: \(t.close.probeSummary)"
+        var text = "Connection end: \(safe(t.close.probeSummary))"
         if let code = t.close.effectiveCode { text += " — a browser would report \(code)" }
         text += "\n"
         if !t.pings.isEmpty {
@@ -102,7 +104,7 @@ public enum TextReportRenderer {
             text += "\n"
         }
         text += "  frames: \(t.frames.filter { $0.direction == .inbound }.count) in, \(t.frames.filter { $0.direction == .outbound }.count) out; bytes on the wire: \(t.wire.bytesIn) in, \(t.wire.bytesOut) out\n"
-        for finding in t.findings.prefix(8) { text += "  finding \(finding.code.rawValue): \(finding.detail)\n" }
+        for finding in t.findings.prefix(8) { text += "  finding \(finding.code.rawValue): \(safe(finding.detail))\n" }
         return text
     }
 
@@ -121,12 +123,14 @@ public enum TextReportRenderer {
     }
 
     static func authChannels(_ channels: [AuthChannelResult]) -> String {
-        var text = "Auth channels\n"
+        var tried: [String] = []
+        for c in channels where c.channel != .none && !tried.contains(c.channel.rawValue) { tried.append(c.channel.rawValue) }
+        var text = "Auth channels (tried: \(tried.joined(separator: ", ")); the URL query is tried only when named in --auth-channels)\n"
         for c in channels {
             let mark = c.accepted ? "✓" : "✗"
             let status = c.status.map { "HTTP \($0)" } ?? "no HTTP answer"
             let close = c.closeCode.map { ", close \($0)" } ?? ""
-            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.path.padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(c.detail)\n"
+            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(safe(c.path).padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
         }
         return text
     }
@@ -136,10 +140,10 @@ public enum TextReportRenderer {
     /// The verdict: layer, cause, confidence, summary, then each piece of evidence with its rule.
     public static func verdict(_ v: Verdict) -> String {
         var text = "Verdict: \(v.layer.rawValue.uppercased())  cause \(v.cause.rawValue)  confidence \(Int((v.confidence * 100).rounded()))%\n"
-        text += "  \(v.summary)\n"
+        text += "  \(safe(v.summary))\n"
         if !v.evidence.isEmpty {
             text += "  Evidence:\n"
-            for e in v.evidence { text += "    • [\(e.rule)] \(e.observation)\n" }
+            for e in v.evidence { text += "    • [\(safe(e.rule))] \(safe(e.observation))\n" }
         }
         return text
     }
@@ -147,11 +151,18 @@ public enum TextReportRenderer {
     /// Warnings a reader must not miss.
     public static func warnings(_ report: DiagnosisReport) -> [String] {
         var out: [String] = []
+        if let i = report.interruption {
+            out.append("The run was cut short: \(safe(i.detail)) during \(safe(i.during)). "
+                + (i.mainAttemptInterrupted ? "The steps above stop where it was cut." : "The main probe had finished; only later probes were cut short."))
+        }
         for t in [report.transcript] + (report.directTranscript.map { [$0] } ?? []) where t.tls?.verificationDisabled == true {
-            out.append("TLS certificate verification was OFF (--insecure) for \(t.target.url): this run proves nothing about the certificate.")
+            out.append("TLS certificate verification was OFF (--insecure) for \(safe(t.target.url)): this run proves nothing about the certificate.")
         }
         return out
     }
+
+    /// A field that may carry peer text, as one terminal-safe line.
+    static func safe(_ s: String) -> String { TerminalText.line(s) }
 
     static func fmt(_ ms: Double) -> String {
         if ms < 10 { return String(format: "%.1fms", ms) }

@@ -29,10 +29,13 @@ public struct AuthTokenFetcher: Sendable {
 
     /// Fetches the token.
     public func fetch(eventLoopGroup: (any EventLoopGroup)? = nil) async throws(ProbeError) -> String {
+        // Every message below may quote the URL, the service's answer or a library error that echoes
+        // the request: all of it is scrubbed of the URL's own secrets (`?client_secret=…`, userinfo).
+        let redactor = Redactor().adding(url: authURL)
         guard let url = URL(string: authURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty
         else {
-            throw ProbeError.invalidConfiguration("--auth-url '\(Redactor().url(authURL))' is not an http:// or https:// URL; write it as http://host:port/auth/token")
+            throw ProbeError.invalidConfiguration("--auth-url '\(redactor.url(authURL))' is not an http:// or https:// URL; write it as http://host:port/auth/token")
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         // A bare base URL (`https://auth.example.com`) means the lab contract's endpoint, POST /auth/token.
@@ -54,7 +57,7 @@ public struct AuthTokenFetcher: Sendable {
                 if tls.insecure { configuration.certificateVerification = .none }
                 sslContext = try NIOSSLContext(configuration: configuration)
             } catch {
-                throw ProbeError.invalidConfiguration("cannot set up TLS for --auth-url: \(error)")
+                throw ProbeError.invalidConfiguration("cannot set up TLS for --auth-url: \(redactor.text(String(describing: error)))")
             }
         }
 
@@ -81,7 +84,7 @@ public struct AuthTokenFetcher: Sendable {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             promise.fail(error)
-            throw ProbeError.invalidConfiguration("cannot reach the auth service at \(Redactor().url(authURL)): \(error). Check --auth-url")
+            throw ProbeError.invalidConfiguration("cannot reach the auth service at \(redactor.url(authURL)): \(redactor.text(String(describing: error))). Check --auth-url")
         }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
         head.headers.add(name: "Host", value: hostHeader)
@@ -99,14 +102,15 @@ public struct AuthTokenFetcher: Sendable {
             result = try await promise.futureResult.get()
         } catch {
             channel.close(promise: nil)
-            throw ProbeError.invalidConfiguration("the auth service at \(Redactor().url(authURL)) did not answer within \(DurationText.format(timeout)): \(error)")
+            throw ProbeError.invalidConfiguration("the auth service at \(redactor.url(authURL)) did not answer within \(DurationText.format(timeout)): \(redactor.text(String(describing: error)))")
         }
         timeoutTask.cancel()
         channel.close(promise: nil)
         let (response, bytes) = result
-        let text = Redactor().text(String(decoding: bytes.prefix(300), as: UTF8.self))
+        // Scrubbed before it is cut, so a secret split by the cut is still recognised.
+        let text = String(redactor.text(String(decoding: bytes.prefix(4096), as: UTF8.self)).prefix(300))
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw ProbeError.invalidConfiguration("the auth service answered HTTP \(response.status.code) for user '\(email)': \(text). Check --user and --auth-url")
+            throw ProbeError.invalidConfiguration("the auth service answered HTTP \(response.status.code) for user '\(redactor.text(email))': \(text). Check --user and --auth-url")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
             let token = object["access_token"] as? String, !token.isEmpty

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 extension ProbePlan {
     /// Checks what can be checked before any connection: the CA file is readable and holds PEM
@@ -14,6 +15,17 @@ extension ProbePlan {
             else {
                 throw ProbeError.unreadableCAFile(path: caFile, reason: "it holds no PEM certificate")
             }
+            // Parsed now, so a damaged file is a clear error before any connection instead of a TLS
+            // set-up failure in the middle of the run.
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMBytes(Array(data))
+                if certificates.isEmpty { throw ProbeError.unreadableCAFile(path: caFile, reason: "it holds no PEM certificate") }
+            } catch let error as ProbeError {
+                throw error
+            } catch {
+                throw ProbeError.unreadableCAFile(
+                    path: caFile, reason: "a certificate in it is not valid PEM (\(error)); export the CA again as PEM (`openssl x509 -in CA -out ca.pem`)")
+            }
         }
         for (name, value) in [("--idle-probe", idleProbe), ("--lifetime-probe", lifetimeProbe), ("--sustain", sustain)] {
             if let value, value <= .zero { throw ProbeError.invalidConfiguration("\(name) must be longer than zero") }
@@ -23,6 +35,12 @@ extension ProbePlan {
         }
         if let messageSize, messageSize < 1 {
             throw ProbeError.invalidConfiguration("--message-size must be at least 1 byte")
+        }
+        // The message is built in memory and a reply of the same size must fit the client's own bound.
+        let messageLimit = ClientConfiguration(url: target).maxMessageBytes
+        if let messageSize, messageSize > messageLimit {
+            throw ProbeError.invalidConfiguration(
+                "--message-size \(messageSize) is larger than the client's message limit of \(messageLimit) bytes (\(messageLimit >> 20) MiB); give at most \(messageLimit)")
         }
         guard trafficInterval > .zero else { throw ProbeError.invalidConfiguration("the traffic interval must be longer than zero") }
         guard let data = agentPayloadJSON.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {

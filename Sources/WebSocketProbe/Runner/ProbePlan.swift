@@ -43,6 +43,14 @@ public struct ProbePlan: Sendable {
     /// (up to the message bound) for the connection's reaction: a size limit answers with 1009 or a drop
     /// (default none).
     public var messageSize: Int? = nil
+    /// One bound on the whole run, timeout probes included (`--max-time`, like curl's `-m`); when it
+    /// passes, the run stops and the report says what was cut short (default none).
+    public var maxTime: Duration? = nil
+    /// Which auth channels the auth-channel matrix may carry the credential by (`--auth-channels`).
+    /// `nil` (the default) means the channels the user already chose: the one the credential was given
+    /// in (a header), or the profile's own (`reference`: subprotocol and header). The URL query is never
+    /// used unless named here: fronts, load balancers and Cloud Run log full URLs.
+    public var authChannels: [AuthChannel]? = nil
     /// Secrets to scrub from everything recorded, beyond the token itself (signing secrets, header values).
     public var extraSecrets: [String] = []
 

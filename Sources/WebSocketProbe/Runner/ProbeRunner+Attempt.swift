@@ -15,7 +15,8 @@ extension ProbeRunner {
             profile: plan.profile.rawValue, sentCredential: sentCredential,
             expectedEvents: plan.profile == .reference ? Self.criticalAgentEvents : [])
 
-        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        stop.enter(path == "front" ? "connect" : "connect (direct)")
+        let connection = await open(configuration)
         let isOpen = await connection.isOpen
         var ledger = StepLedger()
         ledger.recordHandshake(await connection.transcript(), isOpen: isOpen,
@@ -27,6 +28,9 @@ extension ProbeRunner {
         }
         // A step failed on an open connection (no pong, no event): keep the evidence as it was
         // (`still-open`), then drop the transport without inventing a close of ours.
+        // Cut short by --max-time or a signal: what failed because we cut the connection is reported as
+        // interrupted, never as the peer's failure.
+        if let reason = stop.reason { ledger.interrupt(reason.phrase) }
         var transcript = await connection.transcript()
         if await connection.isOpen { await connection.abort() }
         transcript.target.url = redactor.url(transcript.target.url)
@@ -46,6 +50,7 @@ extension ProbeRunner {
         let connection = session.connection
 
         // Auth
+        stop.enter(suffixed("auth", path))
         var start = clock.now()
         if plan.profile == .reference {
             switch await session.waitFor(["connection_established"], within: messageBound) {
@@ -67,6 +72,7 @@ extension ProbeRunner {
         guard !ledger.hasFailed else { return nil }
 
         // Ping / pong
+        stop.enter(suffixed("ping", path))
         start = clock.now()
         if let rtt = await connection.ping(timeout: messageBound) {
             ledger.pass(.ping, durationMs: ms(since: start), detail: "pong in \(Self.format(ms: rtt))")
@@ -78,6 +84,7 @@ extension ProbeRunner {
         guard !ledger.hasFailed else { return nil }
 
         // Message flow
+        stop.enter(suffixed("messages", path))
         start = clock.now()
         switch plan.profile {
         case .plain:
@@ -106,6 +113,7 @@ extension ProbeRunner {
         }
 
         // Sustained connection
+        stop.enter(suffixed("sustain", path))
         var sustainedMs: Double?
         if let sustain = plan.sustain {
             sustainedMs = await sustainConnection(session, for: sustain, ledger: &ledger, path: path)
@@ -115,6 +123,7 @@ extension ProbeRunner {
         guard !ledger.hasFailed else { return sustainedMs }
 
         // Agent events
+        stop.enter(suffixed("agent-events", path))
         if plan.profile == .reference {
             await agentRun(session, ledger: &ledger, path: path)
         } else {
@@ -283,6 +292,9 @@ extension ProbeRunner {
     }
 
     // MARK: - Helpers
+
+    /// `step`, or `step (direct)` for the direct run.
+    func suffixed(_ step: String, _ path: String) -> String { path == "front" ? step : "\(step) (\(path))" }
 
     func ms(since start: Duration) -> Double { (clock.now() - start).milliseconds }
 

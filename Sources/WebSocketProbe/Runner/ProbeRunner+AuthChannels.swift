@@ -4,8 +4,20 @@ extension ProbeRunner {
     /// Whether the plan runs the auth-channel matrix: it is on, there is a token, and the profile is
     /// `reference` or an `Authorization` header was given.
     public func runsAuthChannelMatrix(token: String?) -> Bool {
-        plan.authChannelMatrix && matrixToken(token) != nil
-            && (plan.profile == .reference || plan.headers.first(named: "Authorization") != nil)
+        guard plan.authChannelMatrix, matrixToken(token) != nil else { return false }
+        if plan.authChannels != nil { return true }
+        guard plan.profile == .reference || plan.headers.first(named: "Authorization") != nil else { return false }
+        // One channel through the front alone would only repeat the main attempt.
+        return matrixChannels(token: token).count > 1 || plan.direct != nil
+    }
+
+    /// The channels the matrix carries the credential by: those named by ``ProbePlan/authChannels``, or
+    /// else the ones the user already chose — the profile's own for `reference` (subprotocol, header),
+    /// otherwise the header the credential travels in. Never the URL query unless named: fronts log URLs.
+    public func matrixChannels(token: String?) -> [AuthChannel] {
+        if let chosen = plan.authChannels { return chosen.filter { $0 != .none } }
+        if plan.profile == .reference && token != nil { return [.subprotocol, .header] }
+        return [.header]
     }
 
     /// The token the matrix sends: the plan's token, or the credential of a given `Authorization` header.
@@ -29,7 +41,7 @@ extension ProbeRunner {
         var results: [AuthChannelResult] = []
         let start = clock.now()
         for (path, url) in paths {
-            for channel in [AuthChannel.subprotocol, .header, .query] {
+            for channel in matrixChannels(token: token) {
                 report("auth-channels", "token by \(channel.rawValue) (\(path))", elapsed: clock.now() - start, total: nil)
                 results.append(await authAttempt(channel: channel, path: path, url: url, token: credential, redactor: redactor))
             }
@@ -46,7 +58,7 @@ extension ProbeRunner {
     /// reference profile) the welcome arrives, or (otherwise) it is still open after a short wait.
     func authAttempt(channel: AuthChannel, path: String, url: WebSocketURL, token: String?, redactor: Redactor) async -> AuthChannelResult {
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor, dropGivenAuthorization: true)
-        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        let connection = await open(configuration)
         guard await connection.isOpen else {
             let transcript = await connection.transcript()
             let status = transcript.handshake?.status

@@ -6,12 +6,15 @@ extension ProbeRunner {
     /// `nil` when neither was asked for.
     public func discoverTimeouts(token: String?, redactor: Redactor) async -> Measurements? {
         guard plan.idleProbe != nil || plan.lifetimeProbe != nil else { return nil }
+        stop.enter(plan.idleProbe != nil && plan.lifetimeProbe != nil ? "idle-probe and lifetime-probe" : plan.idleProbe != nil ? "idle-probe" : "lifetime-probe")
         async let idle = holdConnection(for: plan.idleProbe, withPings: false, token: token, redactor: redactor)
         async let lifetime = holdConnection(for: plan.lifetimeProbe, withPings: true, token: token, redactor: redactor)
         let (i, l) = await (idle, lifetime)
+        // A probe cut short by the run's stop held its connection only as long as it ran: that is the
+        // probe length reported, with no limit measured (the connection outlived what was tried).
         return Measurements(
             idleTimeoutMs: i?.endedAfterMs, lifetimeMs: l?.endedAfterMs,
-            idleProbeMs: plan.idleProbe?.milliseconds, lifetimeProbeMs: plan.lifetimeProbe?.milliseconds,
+            idleProbeMs: i?.heldMs ?? plan.idleProbe?.milliseconds, lifetimeProbeMs: l?.heldMs ?? plan.lifetimeProbe?.milliseconds,
             idleTranscript: i?.transcript, lifetimeTranscript: l?.transcript)
     }
 
@@ -20,6 +23,8 @@ extension ProbeRunner {
         /// Time from open to the end of the connection; `nil` when it outlived the probe (or never opened).
         var endedAfterMs: Double?
         var transcript: ConnectionTranscript
+        /// How long the connection was held when the run's stop cut the probe short; `nil` otherwise.
+        var heldMs: Double? = nil
     }
 
     /// Holds one connection open up to `duration`, silent or with pings, and measures when it ended.
@@ -28,7 +33,7 @@ extension ProbeRunner {
         let activity = withPings ? "lifetime-probe" : "idle-probe"
         let waitingFor = withPings ? "connection up with a ping every \(DurationText.format(plan.trafficInterval))" : "silent connection up"
         let configuration = clientConfiguration(url: plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
-        let connection = await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup)
+        let connection = await open(configuration)
         guard await connection.isOpen else {
             var transcript = await connection.transcript()
             transcript.target.url = redactor.url(transcript.target.url)
@@ -56,6 +61,10 @@ extension ProbeRunner {
         if ended == nil { await connection.close(code: 1000, reason: "ws1011 \(activity) done") }
         var transcript = await connection.transcript()
         transcript.target.url = redactor.url(transcript.target.url)
+        if stop.isStopped {
+            // The end, if any, is our own abort: not a limit of the path.
+            return HoldResult(endedAfterMs: nil, transcript: transcript, heldMs: (clock.now() - start).milliseconds)
+        }
         var endedAfter: Double?
         if let ended, let at = ended.atMs {
             endedAfter = max(0, at - (transcript.timings.openAtMs ?? 0))

@@ -19,6 +19,9 @@ public struct ProbeRunner: Sendable {
     public var clock: ProbeClock
     /// Event loops for every connection (default `MultiThreadedEventLoopGroup.singleton`).
     public var eventLoopGroup: (any EventLoopGroup)?
+    /// Ends the run early (`--max-time`, a signal): call ``RunStop/stop(_:)`` from anywhere; the run
+    /// returns a report of what it did (default a fresh stop of its own).
+    public var stop: RunStop = RunStop()
 
     /// A runner for `plan`.
     public init(plan: ProbePlan, progress: ProbeProgressSink? = nil, clock: ProbeClock = .continuous, eventLoopGroup: (any EventLoopGroup)? = nil) {
@@ -60,6 +63,17 @@ public struct ProbeRunner: Sendable {
     /// Runs the whole plan and returns the report with the run's redactor.
     /// - Throws: ``ProbeError`` when the token cannot be obtained (bad `--auth-url`, unusable secret).
     public func execute() async throws(ProbeError) -> Outcome {
+        // One bound on the whole run: when it passes, the stop aborts every connection of the run.
+        let stop = self.stop
+        let clock = self.clock
+        let maxTimeTask = plan.maxTime.map { bound in
+            Task {
+                try? await clock.sleep(bound)
+                if !Task.isCancelled { stop.stop(.maxTime(bound)) }
+            }
+        }
+        defer { maxTimeTask?.cancel() }
+
         let token = try await resolveToken()
         let redactor = self.redactor(token: token)
 
@@ -71,9 +85,12 @@ public struct ProbeRunner: Sendable {
             directAttempt = nil
         }
         let front = await frontAttempt
+        let mainInterrupted = stop.isStopped
 
-        let authChannels: [AuthChannelResult]? = await authChannelMatrix(token: token, redactor: redactor)
-        var measurements = await discoverTimeouts(token: token, redactor: redactor)
+        stop.enter("auth-channels")
+        let authChannels: [AuthChannelResult]? = stop.isStopped ? nil : await authChannelMatrix(token: token, redactor: redactor)
+        stop.enter("timeout-discovery")
+        var measurements = stop.isStopped ? nil : await discoverTimeouts(token: token, redactor: redactor)
         if let sustain = plan.sustain {
             var m = measurements ?? Measurements()
             m.sustainRequestedMs = sustain.milliseconds
@@ -85,12 +102,39 @@ public struct ProbeRunner: Sendable {
             transcript: front.transcript, direct: directAttempt?.transcript, steps: front.steps,
             directSteps: directAttempt?.steps, measurements: measurements, authChannels: authChannels,
             expectations: front.expectations)
-        let verdict = FailureClassifier.classify(input)
-        let report = DiagnosisReport(
+        var verdict = FailureClassifier.classify(input)
+        var interruption: Interruption?
+        if let reason = stop.reason {
+            interruption = Interruption(by: reason.name, detail: reason.phrase, during: stop.activity, mainAttemptInterrupted: mainInterrupted)
+            if mainInterrupted { verdict = Self.interruptedVerdict(reason, during: stop.activity, steps: front.steps) }
+        }
+        var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
             transcript: front.transcript, directTranscript: directAttempt?.transcript,
             measurements: measurements, authChannels: authChannels, directSteps: directAttempt?.steps)
+        report.interruption = interruption
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
+    }
+
+    /// The verdict of a run whose main attempt was cut short: no cause is named from a connection we
+    /// cut ourselves; the evidence lists what was done.
+    static func interruptedVerdict(_ reason: RunStop.Reason, during activity: String, steps: [ProbeStep]) -> Verdict {
+        let done = steps.filter { $0.status != .skipped }.map { "\($0.name.rawValue) \($0.status.rawValue)" }
+        var evidence = [Evidence(rule: "interruption", observation: "\(reason.phrase) during \(activity)")]
+        evidence.append(Evidence(rule: "interruption", observation: done.isEmpty ? "no step finished before the stop" : "finished before the stop: " + done.joined(separator: ", ")))
+        let advice: String = switch reason {
+        case .maxTime: "give a longer --max-time, or shorten the probes (--idle-probe, --lifetime-probe, --sustain)"
+        case .signal: "run again and let it finish"
+        }
+        return Verdict(
+            layer: .inconclusive, cause: .interrupted, confidence: 0,
+            summary: "The run was cut short (\(reason.phrase)) during \(activity), before the main probe finished: no cause can be named. To finish it, \(advice).",
+            evidence: evidence)
+    }
+
+    /// Opens a connection registered with the run's stop, so that a stop ends every wait on it.
+    func open(_ configuration: ClientConfiguration) async -> WebSocketConnection {
+        await WebSocketConnection.connect(configuration, eventLoopGroup: eventLoopGroup, stop: stop)
     }
 
     /// The token the plan uses, obtained from its ``TokenSource`` (literal, minted, fetched), or `nil`.
@@ -116,25 +160,21 @@ public struct ProbeRunner: Sendable {
         }
     }
 
-    /// The redactor for everything this run records: the defaults plus the token (raw and base64url),
-    /// the plan's secrets and the credentials in its headers.
+    /// The redactor for everything this run records: the defaults plus the token in every form it
+    /// travels in, the plan's secrets, and every secret the plan's request carries (secret-named query
+    /// parameters and userinfo of the target and direct URLs, secret headers, token-bearing subprotocols).
     public func redactor(token: String?) -> Redactor {
         var secrets = plan.token.secrets + plan.extraSecrets
-        // Every form the token travels in: raw (header), base64url (subprotocol), percent-encoded (query).
-        if let token { secrets += [token, Self.base64url(token), Self.queryEncoded(token)] }
-        for header in plan.headers where Redactor().secretHeaders.contains(header.name.lowercased()) {
-            secrets.append(header.value)
-            if let space = header.value.firstIndex(of: " ") {
-                secrets.append(String(header.value[header.value.index(after: space)...]).trimmingCharacters(in: .whitespaces))
-            }
-        }
-        return Redactor().adding(secrets: secrets)
+        if let token { secrets.append(token) }
+        if case .fetch(let authURL, _) = plan.token { secrets += Redactor().secrets(inURL: authURL) }
+        return Redactor()
+            .adding(url: plan.target.description, headers: plan.headers, subprotocols: plan.subprotocols)
+            .adding(url: plan.direct?.description)
+            .adding(secrets: secrets)
     }
 
     /// The token as it is written in the `token=` query parameter.
-    static func queryEncoded(_ token: String) -> String {
-        token.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))) ?? token
-    }
+    static func queryEncoded(_ token: String) -> String { Redactor.queryEncoded(token) }
 
     // MARK: - Configuration
 
@@ -181,15 +221,9 @@ public struct ProbeRunner: Sendable {
     /// Base64url without padding (the `jwt.<token>` subprotocol entry).
     static func base64url(_ text: String) -> String { Redactor.base64url(text) }
 
-    /// A final scrub of every free-text field a report carries (step details, verdict words).
+    /// A final scrub of every text field a report carries (steps, verdict, transcripts, auth channels).
     static func redacted(_ report: DiagnosisReport, with redactor: Redactor) -> DiagnosisReport {
-        var r = report
-        r.steps = r.steps.map { var s = $0; s.detail = redactor.text(s.detail); return s }
-        r.directSteps = r.directSteps?.map { var s = $0; s.detail = redactor.text(s.detail); return s }
-        r.verdict.summary = redactor.text(r.verdict.summary)
-        r.verdict.evidence = r.verdict.evidence.map { Evidence(rule: $0.rule, observation: redactor.text($0.observation)) }
-        r.authChannels = r.authChannels?.map { var a = $0; a.detail = redactor.text(a.detail); return a }
-        return r
+        report.redacted(by: redactor)
     }
 
     func report(_ activity: String, _ waitingFor: String, elapsed: Duration, total: Duration?, finished: Bool = false) {

@@ -9,9 +9,12 @@ public enum TerminalProgress {
     public static func sinkIfTerminal(redactor: Redactor = Redactor()) -> ProbeProgressSink? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         return { progress in
-            let text = redactor.text(progress.line)
+            // The line may quote a peer (an event name): scrubbed, and made unable to drive the terminal.
+            let text = TerminalText.line(redactor.text(progress.line))
             let out = progress.finished ? "\r\u{1B}[K" : "\r\u{1B}[K" + text
-            FileHandle.standardOutput.write(Data(out.utf8))
+            // A plain write: an error (a closed terminal) loses a progress line, never the run.
+            let bytes = Array(out.utf8)
+            _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
         }
     }
 }
