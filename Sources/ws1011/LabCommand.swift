@@ -13,8 +13,8 @@ struct LabCommand: AsyncParsableCommand {
             Prints the URLs, the CA file (with --tls) and a ready-to-run diagnose line.
 
             The auth service signs HS256 tokens with the lab's secret: --secret-file PATH (- reads standard input), \
-            the WS1011_JWT_SECRET environment variable, or --secret S (visible to ps and shell history), in that \
-            order of preference. Without one the lab uses its built-in secret, which is public: fine on loopback, \
+            or --secret S (visible to ps and shell history), or else the WS1011_JWT_SECRET environment variable. \
+            Without one the lab uses its built-in secret, which is public: fine on loopback, \
             refused on any other --host (give a secret of at least 32 bytes there). A secret shorter than 32 bytes \
             works on loopback, with a warning. Tokens are checked for signature (HS256 only), exp, nbf and iat \
             (60 s leeway for clocks that differ), issuer, audience (a string, or an array containing it) and type.

@@ -2,9 +2,9 @@ import Foundation
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A listen address as the lab and the proxy are told it: who can reach it, and how to write it in a URL

@@ -46,8 +46,10 @@ public enum AdminCommand: Sendable, Equatable {
         case ("GET", "/metrics"):
             return .success(.metrics)
         case (_, "/faults"), (_, "/reset"), (_, "/metrics"):
-            return .failure(AdminRefusal(
-                status: 405, message: "method \(AdminRefusal.quoted(method, limit: 16)) not allowed on \(shown): see ws1011 proxy --help"))
+            return .failure(
+                AdminRefusal(
+                    status: 405,
+                    message: "method \(AdminRefusal.quoted(method, limit: 16)) not allowed on \(shown): see ws1011 proxy --help"))
         default:
             return .failure(AdminRefusal(status: 404, message: "unknown path \(shown): use /faults, /faults/NAME, /reset or /metrics"))
         }
@@ -57,7 +59,8 @@ public enum AdminCommand: Sendable, Equatable {
     static func spec(from body: [UInt8]) throws(FaultSpecError) -> FaultSpec {
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
-            throw FaultSpecError(spec: "", message: "empty body: send {\"name\":…,\"parameters\":{…}} or a JSON string such as \"idle-timeout:after=2s\"")
+            throw FaultSpecError(
+                spec: "", message: "empty body: send {\"name\":…,\"parameters\":{…}} or a JSON string such as \"idle-timeout:after=2s\"")
         }
         if text.hasPrefix("{") {
             struct Body: Decodable {

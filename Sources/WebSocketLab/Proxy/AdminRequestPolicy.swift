@@ -49,9 +49,11 @@ public struct AdminRequestPolicy: Sendable {
         // 1. Host
         let hosts = values("Host")
         guard let host = hosts.first, hosts.count == 1 else {
-            return AdminRefusal(status: 400, message: hosts.isEmpty
-                ? "the request has no Host header: send Host: \(ownAuthority) (curl and browsers do)"
-                : "the request has \(hosts.count) Host headers: send exactly one")
+            return AdminRefusal(
+                status: 400,
+                message: hosts.isEmpty
+                    ? "the request has no Host header: send Host: \(ownAuthority) (curl and browsers do)"
+                    : "the request has \(hosts.count) Host headers: send exactly one")
         }
         guard accepts(host: host) else {
             return AdminRefusal(
@@ -81,7 +83,8 @@ public struct AdminRequestPolicy: Sendable {
             }
             let given = authorization[0].dropFirst(7).trimmingCharacters(in: .whitespaces)
             guard Self.constantTimeEqual(given, token) else {
-                return AdminRefusal(status: 401, message: "the bearer token is not the admin token: check --admin-token-file or WS1011_ADMIN_TOKEN")
+                return AdminRefusal(
+                    status: 401, message: "the bearer token is not the admin token: check --admin-token-file or WS1011_ADMIN_TOKEN")
             }
             return nil
         }
@@ -91,8 +94,10 @@ public struct AdminRequestPolicy: Sendable {
         guard types.count == 1, media == "application/json" else {
             return AdminRefusal(
                 status: 415,
-                message: "changes need Content-Type: application/json (got \(types.isEmpty ? "none" : AdminRefusal.quoted(types.joined(separator: ", "), limit: 60))): "
-                    + "send e.g. curl -H 'Content-Type: application/json' -d '{\"name\":\"idle-timeout\",\"parameters\":{\"after\":\"2s\"}}'")
+                message:
+                    "changes need Content-Type: application/json (got \(types.isEmpty ? "none" : AdminRefusal.quoted(types.joined(separator: ", "), limit: 60))): "
+                    + "send e.g. curl -H 'Content-Type: application/json' -d '{\"name\":\"idle-timeout\",\"parameters\":{\"after\":\"2s\"}}'"
+            )
         }
         return nil
     }

@@ -23,7 +23,9 @@ struct LabSecretTests {
         #expect(text.contains("WS1011_JWT_SECRET"), "\(text)")
         #expect(text.contains("127.0.0.1"), "\(text)")
         // LabServer.start refuses before it binds anything.
-        await #expect(throws: LabError.self) { _ = try await LabServer.start(configuration(host: host, secret: LabConfiguration.defaultSecret)) }
+        await #expect(throws: LabError.self) {
+            _ = try await LabServer.start(configuration(host: host, secret: LabConfiguration.defaultSecret))
+        }
         let short = #expect(throws: LabError.self) { try configuration(host: host, secret: "short-staging-secret").checkSecret() }
         #expect(short?.description.contains("20 bytes") == true, "\(short?.description ?? "")")
         #expect(short?.description.contains("at least 32") == true)
@@ -47,7 +49,8 @@ struct LabSecretTests {
             await connection.close(code: 1000)
             // And a token minted elsewhere with the same 7-byte secret (ws1011 diagnose --secret) is accepted too.
             let outside = try await TokenMinter.mint(secret: "staging", user: TestUser.enterprise.email)
-            let validate = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate", body: #"{"token": "\#(outside)"}"#)
+            let validate = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/validate", body: #"{"token": "\#(outside)"}"#)
             #expect(validate.status == 200, "\(validate.body)")
         }
     }
@@ -65,8 +68,9 @@ struct LabSecretTests {
             future.nbf = nil
             future.audiences = ["another-api", LabClaims.defaultAudience]
             let arrayAudience = try await TokenMinter.sign(future, secret: LabConfiguration.defaultSecret)
-            let accepted = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate",
-                                                     headers: [("Authorization", "Bearer \(arrayAudience)")], body: "{}")
+            let accepted = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/validate",
+                headers: [("Authorization", "Bearer \(arrayAudience)")], body: "{}")
             #expect(accepted.status == 200, "\(accepted.body)")
             let body = String(decoding: try JSONEncoder().encode(future), as: UTF8.self)
             let none = TokenVerifierInteropTests.jws(header: #"{"alg":"none"}"#, payload: body, hmac: nil, secret: "")

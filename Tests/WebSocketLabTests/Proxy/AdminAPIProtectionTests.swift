@@ -12,7 +12,8 @@ struct AdminAPIProtectionTests {
         let h = try await ProxyHarness.start { $0.adminPort = 0 }
         let admin = try #require(h.proxy.adminPort)
         // What an HTML form or fetch(…, {mode: "no-cors"}) sends without a preflight.
-        let plain = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: "blackhole", headers: ["Content-Type": "text/plain"])
+        let plain = try await ProxyTestHTTP.request(
+            port: admin, "POST", "/faults", body: "blackhole", headers: ["Content-Type": "text/plain"])
         #expect(plain.status == 415, "\(plain)")
         #expect(plain.body.contains("Content-Type: application/json"), "\(plain.body)")
         let none = try await ProxyTestHTTP.request(port: admin, "POST", "/reset")
@@ -75,7 +76,8 @@ struct AdminAPIProtectionTests {
             $0.adminToken = token
         }
         let admin = try #require(h.proxy.adminPort)
-        let without = try await ProxyTestHTTP.requestWithHead(port: admin, "POST", "/faults", body: #"{"name":"blackhole"}"#, headers: ProxyTestHTTP.json)
+        let without = try await ProxyTestHTTP.requestWithHead(
+            port: admin, "POST", "/faults", body: #"{"name":"blackhole"}"#, headers: ProxyTestHTTP.json)
         #expect(without.status == 401, "\(without)")
         #expect(without.head.lowercased().contains("www-authenticate: bearer"), "\(without.head)")
         #expect(without.body.contains("Authorization: Bearer"))

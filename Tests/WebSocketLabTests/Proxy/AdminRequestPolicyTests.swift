@@ -13,8 +13,10 @@ struct AdminRequestPolicyTests {
     @Test func aLoopbackListenerAcceptsItsLoopbackNamesOnItsPortOnly() {
         let policy = AdminRequestPolicy(listenHost: "127.0.0.1", port: 9090, machineName: "buildbox")
         for host in ["127.0.0.1:9090", "localhost:9090", "[::1]:9090", "Localhost:9090"] { #expect(policy.accepts(host: host), "\(host)") }
-        for host in ["buildbox:9090", "192.168.1.20:9090", "evil.example:9090", "127.0.0.1:9091", "127.0.0.1:09090", "127.0.0.1",
-                     "127.0.0.1:", "localhost.:9090", "[::1]9090", "::1:9090", "127.0.0.1:9090 ", "127.0.0.1:99999"] {
+        for host in [
+            "buildbox:9090", "192.168.1.20:9090", "evil.example:9090", "127.0.0.1:9091", "127.0.0.1:09090", "127.0.0.1",
+            "127.0.0.1:", "localhost.:9090", "[::1]9090", "::1:9090", "127.0.0.1:9090 ", "127.0.0.1:99999",
+        ] {
             #expect(!policy.accepts(host: host), "\(host)")
         }
         let v6 = AdminRequestPolicy(listenHost: "::1", port: 9090, machineName: nil)
@@ -60,7 +62,8 @@ struct AdminRequestPolicyTests {
         #expect(check(locked, "POST", [host, ("Authorization", "Basic s3cret-token")]) == 401)
         #expect(check(locked, "POST", [host, ("Authorization", "Bearer s3cret-token")]) == nil)
         #expect(check(locked, "POST", [host, ("Authorization", "bearer  s3cret-token ")]) == nil)
-        let refusal = locked.check(method: "POST", headers: [(name: "Host", value: "127.0.0.1:9090"), (name: "Authorization", value: "Bearer x")])
+        let refusal = locked.check(
+            method: "POST", headers: [(name: "Host", value: "127.0.0.1:9090"), (name: "Authorization", value: "Bearer x")])
         #expect(refusal?.message.contains("s3cret-token") == false)
     }
 
@@ -78,10 +81,12 @@ struct AdminRequestPolicyTests {
 
     @Test func commandsParseFromMethodPathAndBody() {
         #expect(AdminCommand.parse(method: "GET", uri: "/faults?x=1", body: []) == .success(.listFaults))
-        #expect(AdminCommand.parse(method: "POST", uri: "/faults", body: Array(#"{"name":"latency","parameters":{"delay":"5ms"}}"#.utf8))
-            == .success(.addFault(FaultSpec(name: "latency", parameters: ["delay": "5ms"]))))
-        #expect(AdminCommand.parse(method: "POST", uri: "/faults", body: Array(#""idle-timeout:after=2s""#.utf8))
-            == .success(.addFault(FaultSpec(name: "idle-timeout", parameters: ["after": "2s"]))))
+        #expect(
+            AdminCommand.parse(method: "POST", uri: "/faults", body: Array(#"{"name":"latency","parameters":{"delay":"5ms"}}"#.utf8))
+                == .success(.addFault(FaultSpec(name: "latency", parameters: ["delay": "5ms"]))))
+        #expect(
+            AdminCommand.parse(method: "POST", uri: "/faults", body: Array(#""idle-timeout:after=2s""#.utf8))
+                == .success(.addFault(FaultSpec(name: "idle-timeout", parameters: ["after": "2s"]))))
         #expect(AdminCommand.parse(method: "DELETE", uri: "/faults/drop%2Dpongs", body: []) == .success(.removeFault("drop-pongs")))
         #expect(AdminCommand.parse(method: "POST", uri: "/reset", body: []) == .success(.reset))
         #expect(AdminCommand.parse(method: "GET", uri: "/metrics", body: []) == .success(.metrics))

@@ -16,7 +16,9 @@ struct CLIExposureTests {
 
         /// Starts `arguments` with `environment` added (and WS1011_JWT_SECRET / WS1011_ADMIN_TOKEN removed unless
         /// given), `stdin` written to its standard input, then waits (bounded) until it prints "Ctrl-C to stop." or exits.
-        init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, startTimeout: Duration = .seconds(30)) async throws {
+        init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, startTimeout: Duration = .seconds(30))
+            async throws
+        {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             out = dir.appendingPathComponent("out")
@@ -73,7 +75,9 @@ struct CLIExposureTests {
     }
 
     /// One HTTP/1.1 request to 127.0.0.1:`port` with `Connection: close`; the status and body (bounded by 5 s).
-    static func http(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = "") async throws -> (Int, String) {
+    static func http(port: Int, _ method: String, _ path: String, headers: [String: String] = [:], body: String = "") async throws -> (
+        Int, String
+    ) {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n" + body
@@ -186,9 +190,11 @@ struct CLIExposureTests {
     @Test func proxyHelpDocumentsTheAdminAPIAndItsProtection() async throws {
         let r = try await CLITests.run(["proxy", "--help"], timeout: .seconds(15))
         #expect(r.status == 0)
-        for text in ["GET    /faults", "POST   /faults", "DELETE /faults/NAME", "POST   /reset", "GET    /metrics",
-                     "Host", "DNS-rebinding", "Origin", "Content-Type: application/json", "--admin-token-file", "WS1011_ADMIN_TOKEN",
-                     "Authorization: Bearer"] {
+        for text in [
+            "GET    /faults", "POST   /faults", "DELETE /faults/NAME", "POST   /reset", "GET    /metrics",
+            "Host", "DNS-rebinding", "Origin", "Content-Type: application/json", "--admin-token-file", "WS1011_ADMIN_TOKEN",
+            "Authorization: Bearer",
+        ] {
             #expect(r.stdout.contains(text), "--help lacks \(text)")
         }
     }
@@ -198,14 +204,16 @@ struct CLIExposureTests {
     @Test func theAdminAPIOnEveryInterfaceWarnsAndNeedsItsToken() async throws {
         let token = "admin-\(UUID().uuidString)"
         let proxy = try await Running(
-            ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--admin", "0.0.0.0:0"], environment: ["WS1011_ADMIN_TOKEN": token])
+            ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--admin", "0.0.0.0:0"],
+            environment: ["WS1011_ADMIN_TOKEN": token])
         #expect(proxy.isRunning, "\(proxy.stdout)\n\(proxy.stderr)")
         #expect(proxy.stderr.contains("WARNING"), "\(proxy.stderr)")
         #expect(proxy.stderr.contains("admin API"), "\(proxy.stderr)")
         let admin = try #require(Self.url(after: "admin:", in: proxy.stdout), "\(proxy.stdout)")
         #expect(admin.hasPrefix("http://127.0.0.1:"), "\(admin)")
         let port = try #require(Self.port(of: admin))
-        let refused = try await Self.http(port: port, "POST", "/faults", headers: ["Content-Type": "application/json"], body: #"{"name":"blackhole"}"#)
+        let refused = try await Self.http(
+            port: port, "POST", "/faults", headers: ["Content-Type": "application/json"], body: #"{"name":"blackhole"}"#)
         #expect(refused.0 == 401, "\(refused)")
         let accepted = try await Self.http(
             port: port, "POST", "/faults", headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"],
