@@ -16,12 +16,15 @@ public struct ClassificationInput: Sendable, Equatable {
     public var authChannels: [AuthChannelResult]?
     /// What the plan asked for and what came back at the application level.
     public var expectations: ProbeExpectations
+    /// Why the run ended before its plan was done (`--max-time`, a signal), when it did.
+    public var interruption: Interruption?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
         directSteps: [ProbeStep]? = nil, measurements: Measurements? = nil, authChannels: [AuthChannelResult]? = nil,
-        expectations: ProbeExpectations = ProbeExpectations()
+        expectations: ProbeExpectations = ProbeExpectations(), interruption: Interruption? = nil
     ) {
+        self.interruption = interruption
         self.transcript = transcript
         self.direct = direct
         self.steps = steps

@@ -46,6 +46,9 @@ public struct FindingCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let oversizedMessage: FindingCode = "frame.oversized-message"
     /// A message spanning more frames than the bound (a flood of tiny or empty fragments).
     public static let tooManyFragments: FindingCode = "frame.too-many-fragments"
+    /// More pings a second than any keepalive sends: the client answered only the latest of each burst
+    /// (RFC 6455 §5.5.3 allows it), so its bounds and its CPU held.
+    public static let pingFlood: FindingCode = "frame.ping-flood"
     /// Opcode 0x3–0x7 or 0xB–0xF (§5.2).
     public static let reservedOpcode: FindingCode = "frame.reserved-opcode"
     /// RSV bits set without a negotiated extension (§5.2).

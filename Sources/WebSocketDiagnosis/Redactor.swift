@@ -153,7 +153,15 @@ public struct Redactor: Sendable {
         var rest = Substring(string)
         if let scheme = rest.range(of: "://") {
             let afterScheme = rest[scheme.upperBound...]
-            let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+            var authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+            // A password typed with a raw `/` (`ws://user:pa/ss@host`) ends the authority early; the user
+            // meant it as userinfo all the same, and a secret is better over-registered than printed.
+            let beforeQuery = afterScheme.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+            let authority = afterScheme[..<authorityEnd]
+            let portText = authority.hasPrefix("[") ? "" : authority.split(separator: ":", maxSplits: 1).dropFirst().first ?? ""
+            if !portText.isEmpty, !portText.allSatisfy { $0.isNumber }, afterScheme[..<beforeQuery].contains("@") {
+                authorityEnd = beforeQuery
+            }
             if let at = afterScheme[..<authorityEnd].lastIndex(of: "@") {
                 let userinfo = String(afterScheme[..<at])
                 found.append(userinfo)

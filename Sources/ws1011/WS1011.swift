@@ -33,11 +33,12 @@ struct WS1011: AsyncParsableCommand {
     /// Prints the message for `error` and returns the exit code.
     static func code(for error: any Error) -> Int32 {
         switch error {
+        // One line each: a message may quote a server's answer, whose line breaks must not draw lines of their own.
         case let e as ProbeError:
-            Console.error("ws1011: error: \(e.description)")
+            Console.error("ws1011: error: \(TerminalText.line(e.description))")
             return 2
         case let e as UsageError:
-            Console.error("ws1011: error: \(e.message)")
+            Console.error("ws1011: error: \(TerminalText.line(e.message))")
             return 2
         case let e as ExitCode:
             return e.rawValue

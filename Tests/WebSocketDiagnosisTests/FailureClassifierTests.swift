@@ -23,7 +23,7 @@ struct FailureClassifierTests {
 
     @Test func everyCauseIdNamesALayer() {
         for cause in CauseID.allKnown {
-            #expect(cause.layer != .inconclusive || cause == .inconclusive, "\(cause)")
+            #expect(cause.layer != .inconclusive || cause.rawValue.split(separator: ".").first == "inconclusive", "\(cause)")
         }
     }
 

@@ -16,6 +16,8 @@ struct ClassificationContext: Sendable {
     /// Whether `expectations.receivedEvents` describes this transcript (false for the direct run).
     let eventsObserved: Bool
     let thresholds: ClassifierThresholds
+    /// Why the run was cut short, when it was (never set for the direct run judged alone).
+    var interruption: Interruption? = nil
 
     init(input: ClassificationInput, thresholds: ClassifierThresholds) {
         transcript = input.transcript
@@ -28,6 +30,7 @@ struct ClassificationContext: Sendable {
         expectations = input.expectations
         eventsObserved = true
         self.thresholds = thresholds
+        interruption = input.interruption
     }
 
     private init(direct: ConnectionTranscript, steps: [ProbeStep], expectations: ProbeExpectations, thresholds: ClassifierThresholds) {

@@ -3,6 +3,7 @@
 /// Pure and deterministic: no I/O, no clock. Rules from FAILURE_SIGNATURES.md run in this priority
 /// order — the first layer that failed wins, as in the probe itself — and the first verdict is taken:
 ///
+/// 0. ``InterruptionRule`` — the run was cut short (`--max-time`, a signal) before the main attempt finished.
 /// 1. ``NetworkFailureRule`` — DNS, refused, connect timeout, reset before any answer.
 /// 2. ``TLSFailureRule`` — plaintext port, untrusted chain, expired, hostname mismatch, other.
 /// 3. ``UpgradeTimeoutRule`` — no HTTP answer to the upgrade (compares with the direct run).
@@ -30,7 +31,7 @@
 public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
-        NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
+        InterruptionRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
         HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), UnexplainedStepRule(), HealthyRule(),
     ]

@@ -19,4 +19,5 @@ enum RuleName {
     static let probeSteps = "probe-steps"
     static let directVersusFront = "direct-vs-front"
     static let healthy = "healthy-path"
+    static let interruption = "interruption"
 }

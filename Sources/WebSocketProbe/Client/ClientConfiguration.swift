@@ -25,6 +25,10 @@ public struct ClientConfiguration: Sendable {
     public var maxMessageBytes: Int = 64 << 20
     /// Most frames one message may span (default 10,000): a flood of empty fragments is a finding, not a hang.
     public var maxFragmentsPerMessage: Int = 10_000
+    /// Inbound pings a second beyond which the peer is flooding (default 100: keepalives ping every few
+    /// seconds). Past it the finding `frame.ping-flood` is recorded once; pongs are always coalesced to
+    /// the latest ping of each read (RFC 6455 §5.5.3), so a flood costs one pong per read, not per ping.
+    public var maxPingsPerSecond: Int = 100
     /// The largest upgrade response head accepted (default 64 KiB).
     public var maxHandshakeHeadBytes: Int = 64 << 10
     /// Scrubs secrets from everything recorded (add tokens with `.adding(secrets:)`).

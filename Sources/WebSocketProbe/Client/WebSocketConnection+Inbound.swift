@@ -172,6 +172,7 @@ extension WebSocketConnection {
 
     private func handleFrameBytes(_ bytes: ByteBuffer, at t: Double) {
         frameParser.append(buffer: bytes)
+        defer { answerDuePing() }
         while phase == .open || phase == .closing, let event = frameParser.next() {
             switch event {
             case .frame(let frame):
@@ -200,7 +201,9 @@ extension WebSocketConnection {
         }
         switch frame.opcode {
         case WebSocketFrame.ping:
-            if answerPings && record.close.sent == nil { _ = sendFrame(opcode: WebSocketFrame.pong, payload: frame.payload) }
+            countPing(at: t)
+            // Answered after the read's other frames, once for the latest ping (RFC 6455 §5.5.3).
+            if answerPings && record.close.sent == nil { pongDue = Array(frame.payload) }
         case WebSocketFrame.pong:
             if let index = pendingPings.removeValue(forKey: frame.payload) {
                 record.pings[index].pongAtMs = t
@@ -237,6 +240,28 @@ extension WebSocketConnection {
             case .violation(let violation):
                 failConnection(violation, at: t)
             }
+        }
+    }
+
+    /// Sends the one pong a read owes: for its latest ping, unless the transport cannot take more
+    /// (a peer that floods pings and reads nothing must not fill our memory with pongs).
+    private func answerDuePing() {
+        guard let payload = pongDue else { return }
+        pongDue = nil
+        guard answerPings, record.close.sent == nil, phase == .open, let channel, channel.isWritable else { return }
+        _ = sendFrame(opcode: WebSocketFrame.pong, payload: payload)
+    }
+
+    /// Counts inbound pings per second; past ``ClientConfiguration/maxPingsPerSecond`` the flood is a finding (once).
+    private func countPing(at t: Double) {
+        if t - pingWindowStartMs >= 1000 {
+            pingWindowStartMs = t
+            pingsInWindow = 0
+        }
+        pingsInWindow += 1
+        if pingsInWindow > configuration.maxPingsPerSecond && !pingFloodReported {
+            pingFloodReported = true
+            addFinding(.pingFlood, "more than \(configuration.maxPingsPerSecond) pings within one second from the peer: answered only the latest ping of each read (RFC 6455 §5.5.3)", at: t)
         }
     }
 

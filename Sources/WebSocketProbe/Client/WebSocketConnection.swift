@@ -53,7 +53,7 @@ public actor WebSocketConnection {
     /// Frames in and out (bounded: the first and the most recent, with totals).
     var frameLog = FrameLog()
     /// Channel events that arrived while we were calling into the channel; handled right after, in order.
-    var deferredEvents: [WireEvent] = []
+    var deferredEvents = CircularBuffer<WireEvent>(initialCapacity: 4)
     var drainScheduled = false
     var handlingEvent = false
     var channelCallDepth = 0
@@ -62,6 +62,12 @@ public actor WebSocketConnection {
     var lastInboundAtMs: Double?
     var lastOutboundAtMs: Double?
     var pendingPings: [[UInt8]: Int] = [:]
+    /// The latest inbound ping of the current read, answered once the read's frames are handled.
+    var pongDue: [UInt8]?
+    /// Start of the current one-second window of inbound pings, and the pings seen in it.
+    var pingWindowStartMs: Double = 0
+    var pingsInWindow = 0
+    var pingFloodReported = false
     var pingCounter: UInt32 = 0
     var answerPings: Bool
     var localEnd: TransportEnd?

@@ -40,7 +40,12 @@ public struct WebSocketURL: Sendable, Equatable, CustomStringConvertible {
         let authority = rest[..<authorityEnd]
         var resource = String(rest[authorityEnd...])
         if resource.isEmpty { resource = "/" } else if resource.hasPrefix("?") { resource = "/" + resource }
-        guard !authority.contains("@") else {
+        // Credentials are refused before the port is parsed, so no part of a password is quoted back
+        // (`ws://user:pa/ss@host`: the raw `/` would end the authority inside the password).
+        let beforeQuery = rest.firstIndex(where: { $0 == "?" }) ?? rest.endIndex
+        let afterColon = authority.hasPrefix("[") ? "" : authority.split(separator: ":", maxSplits: 1).dropFirst().first ?? ""
+        let passwordLike = !afterColon.isEmpty && !afterColon.allSatisfy { $0.isNumber } && rest[..<beforeQuery].contains("@")
+        guard !authority.contains("@"), !passwordLike else {
             throw fail("credentials in the URL are not supported; send them as a header instead")
         }
         var host: Substring

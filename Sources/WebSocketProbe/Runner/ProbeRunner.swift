@@ -98,38 +98,21 @@ public struct ProbeRunner: Sendable {
             measurements = m
         }
 
-        let input = ClassificationInput(
+        var input = ClassificationInput(
             transcript: front.transcript, direct: directAttempt?.transcript, steps: front.steps,
             directSteps: directAttempt?.steps, measurements: measurements, authChannels: authChannels,
             expectations: front.expectations)
-        var verdict = FailureClassifier.classify(input)
-        var interruption: Interruption?
-        if let reason = stop.reason {
-            interruption = Interruption(by: reason.name, detail: reason.phrase, during: stop.activity, mainAttemptInterrupted: mainInterrupted)
-            if mainInterrupted { verdict = Self.interruptedVerdict(reason, during: stop.activity, steps: front.steps) }
+        let interruption = stop.reason.map {
+            Interruption(by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: mainInterrupted)
         }
+        input.interruption = interruption
+        let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
             transcript: front.transcript, directTranscript: directAttempt?.transcript,
             measurements: measurements, authChannels: authChannels, directSteps: directAttempt?.steps)
         report.interruption = interruption
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
-    }
-
-    /// The verdict of a run whose main attempt was cut short: no cause is named from a connection we
-    /// cut ourselves; the evidence lists what was done.
-    static func interruptedVerdict(_ reason: RunStop.Reason, during activity: String, steps: [ProbeStep]) -> Verdict {
-        let done = steps.filter { $0.status != .skipped }.map { "\($0.name.rawValue) \($0.status.rawValue)" }
-        var evidence = [Evidence(rule: "interruption", observation: "\(reason.phrase) during \(activity)")]
-        evidence.append(Evidence(rule: "interruption", observation: done.isEmpty ? "no step finished before the stop" : "finished before the stop: " + done.joined(separator: ", ")))
-        let advice: String = switch reason {
-        case .maxTime: "give a longer --max-time, or shorten the probes (--idle-probe, --lifetime-probe, --sustain)"
-        case .signal: "run again and let it finish"
-        }
-        return Verdict(
-            layer: .inconclusive, cause: .interrupted, confidence: 0,
-            summary: "The run was cut short (\(reason.phrase)) during \(activity), before the main probe finished: no cause can be named. To finish it, \(advice).",
-            evidence: evidence)
     }
 
     /// Opens a connection registered with the run's stop, so that a stop ends every wait on it.

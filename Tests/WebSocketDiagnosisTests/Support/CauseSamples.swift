@@ -165,6 +165,14 @@ enum CauseSamples {
                 input: .init(transcript: Fixture.opened().sendingClose(1000, at: 900, answered: true), expectations: allEvents),
                 expected: .healthy),
             .init(
+                name: "SIGINT during the ping step",
+                input: .init(
+                    transcript: Fixture.opened(),
+                    steps: [ProbeStep(name: .upgrade, status: .passed, detail: "101"),
+                            ProbeStep(name: .ping, status: .skipped, detail: "interrupted: interrupted by SIGINT (Ctrl-C) during this step")],
+                    interruption: Interruption(by: "SIGINT", detail: "interrupted by SIGINT (Ctrl-C)", during: "ping", mainAttemptInterrupted: true)),
+                expected: .interrupted),
+            .init(
                 name: "redirect",
                 input: .init(transcript: Fixture.rejected(301, headers: [HeaderField("Location", "https://other.example.test/ws")])),
                 expected: .inconclusive),

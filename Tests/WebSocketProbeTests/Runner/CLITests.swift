@@ -20,7 +20,8 @@ struct CLITests {
     /// Runs the binary with `arguments`, killing it after `timeout`. Waits with `Task.sleep`, never by blocking a
     /// thread: the test process has as many cooperative threads as cores (2 here), and a blocked one stalls every
     /// other test running in parallel.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result {
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30), environment: [String: String] = [:],
+                    stdin: String? = nil) async throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("\(binary.path) is missing: run `swift build` before the tests")
             return Result(status: -1, stdout: "", stderr: "")
@@ -34,6 +35,16 @@ struct CLITests {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
+        if let stdin {
+            let input = dir.appendingPathComponent("in")
+            FileManager.default.createFile(atPath: input.path, contents: Data(stdin.utf8))
+            process.standardInput = try FileHandle(forReadingFrom: input)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()

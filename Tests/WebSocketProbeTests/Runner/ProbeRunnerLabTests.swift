@@ -35,9 +35,22 @@ struct ProbeRunnerLabTests {
             #expect(agent.detail.hasPrefix("all five critical events in order"))
             #expect(report.transcript.frames.filter { $0.direction == .inbound && $0.opcode == "text" }.count >= 9)
             #expect(report.transcript.wire.bytesIn > 0 && report.transcript.wire.bytesOut > 0)
-            // The auth-channel matrix ran through the front: the lab accepts all three channels.
+            // The auth-channel matrix ran through the front with the profile's own channels; the URL
+            // query, which fronts log, is not used unless named.
             let channels = try #require(report.authChannels)
-            #expect(Set(channels.map(\.channel)) == [.subprotocol, .header, .query])
+            #expect(Set(channels.map(\.channel)) == [.subprotocol, .header])
+            #expect(channels.allSatisfy { $0.accepted }, "\(channels)")
+        }
+    }
+
+    @Test func theQueryChannelIsTriedOnlyWhenNamedAndTheLabAcceptsAllThree() async throws {
+        try await Self.withLab { lab in
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            var plan = try referencePlan(lab, token: token)
+            plan.authChannels = [.subprotocol, .header, .query]
+            let report = try await ProbeRunner(plan: plan).run()
+            let channels = try #require(report.authChannels)
+            #expect(channels.map(\.channel) == [.subprotocol, .header, .query])
             #expect(channels.allSatisfy { $0.accepted }, "\(channels)")
         }
     }

@@ -42,7 +42,9 @@ struct ProbeRunnerProxyTests {
 
     @Test func authChannelMatrixShowsTheFrontStrippingAuthorization() async throws {
         try await withFront([FaultSpec(name: "strip-header", parameters: ["name": "Authorization"])]) { lab, proxy, token in
-            let report = try await ProbeRunner(plan: try plan(front: proxy, direct: lab, token: token)).run()
+            var plan = try plan(front: proxy, direct: lab, token: token)
+            plan.authChannels = [.subprotocol, .header, .query]
+            let report = try await ProbeRunner(plan: plan).run()
             let channels = try #require(report.authChannels)
             func result(_ channel: AuthChannel, _ path: String) -> AuthChannelResult? {
                 channels.first { $0.channel == channel && $0.path == path }
