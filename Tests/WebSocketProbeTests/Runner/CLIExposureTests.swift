@@ -133,7 +133,7 @@ struct CLIExposureTests {
         ("line one\nline two\n", "line feed"),
         ("", "empty"),
         ("\n", "empty"),
-        ("tab\tinside", "control character"),
+        ("tab\tinside", "a tab"),
     ])
     func aSecretFileWithAnEmptyOrMultiLineSecretIsAUsageError(_ contents: String, _ problem: String) async throws {
         let file = try temporaryFile(contents)
