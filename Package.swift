@@ -111,7 +111,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WebSocketLabTests",
-            dependencies: ["WebSocketLab", "WebSocketTestFramework"] + nio
+            dependencies: [
+                "WebSocketLab", "WebSocketTestFramework",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ] + nio
         ),
         // Against peers no one here wrote: Python websockets, uvicorn/Starlette, nginx, HAProxy, openssl s_server.
         .testTarget(

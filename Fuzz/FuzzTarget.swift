@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
@@ -20,6 +21,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case scenario
     /// `UpgradeCredentials` (token extraction from an upgrade request) + `TokenVerifier` (JWT parsing).
     case token
+    /// `AdminRequestPolicy` (Host, Origin, token or content type) + `AdminCommand` (route and body) of the proxy's admin API.
+    case adminRequest = "admin-request"
 
     /// Runs one input through this entry point.
     func run(_ bytes: [UInt8]) {
@@ -28,6 +31,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .inboundFrames: Self.inboundFrames(bytes)
         case .scenario: Self.scenario(bytes)
         case .token: Self.token(bytes)
+        case .adminRequest: Self.adminRequest(bytes)
         }
     }
 
@@ -218,6 +222,116 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         let result = blocking { await verifier.verify(token, expecting: control & 0x4 != 0 ? .refresh : .access) }
         if case .failure(let rejection) = result, rejection.code.isEmpty || rejection.message.isEmpty {
             FuzzInvariant.fail("token", "a rejection without a code or message")
+        }
+    }
+
+    // MARK: - Admin requests
+
+    /// The admin token of the fuzzed policies (when byte 0 asks for one).
+    static let adminToken = "fuzz-admin-token-7f3a"
+    /// The machine name of the fuzzed policies.
+    static let adminMachineName = "fuzz-host"
+
+    /// The policy byte 0 picks: bits 0–1 the listen address, bit 2 a token.
+    static func adminPolicy(_ control: UInt8) -> AdminRequestPolicy {
+        let hosts = ["127.0.0.1", "0.0.0.0", "::1", "192.0.2.7"]
+        return AdminRequestPolicy(
+            listenHost: hosts[Int(control & 0x3)], port: 9090, token: control & 0x4 != 0 ? adminToken : nil,
+            machineName: adminMachineName)
+    }
+
+    /// Byte 0 picks the policy and the read size; the rest is a request (head and body) as a client sends it.
+    static func adminRequest(_ input: [UInt8]) {
+        guard let control = input.first else { return }
+        let bytes = Array(input.dropFirst())
+        let policy = adminPolicy(control)
+        let chunk = 1 + Int((control >> 3) & 0x7)
+
+        // The head as the proxy's parser collects it, whole and split: the same head either way.
+        var whole = HTTPHeadParser(maxBytes: 4096)
+        let wholeOutcome = whole.feed(ByteBuffer(bytes: bytes))
+        var split = HTTPHeadParser(maxBytes: 4096)
+        var splitOutcome = HTTPHeadParser.Outcome.needMore
+        var index = 0
+        while index < bytes.count, case .needMore = splitOutcome {
+            let end = min(bytes.count, index + chunk)
+            splitOutcome = split.feed(ByteBuffer(bytes: bytes[index..<end]))
+            index = end
+        }
+        guard case .complete(let lines, var rest) = wholeOutcome else { return }
+        guard case .complete(let splitLines, _) = splitOutcome, splitLines == lines else {
+            FuzzInvariant.fail("admin-request", "whole and split (\(chunk)-byte reads) input give different heads")
+        }
+        let requestLine = (lines.first ?? "").split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard requestLine.count == 3 else { return }
+        var headers: [(name: String, value: String)] = []
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { return }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+        let method = requestLine[0], uri = requestLine[1]
+        let body = rest.readBytes(length: rest.readableBytes) ?? []
+        let requestText = String(decoding: bytes, as: UTF8.self)
+
+        func values(_ name: String) -> [String] {
+            headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        }
+        if let refusal = policy.check(method: method, headers: headers) {
+            guard (400..<500).contains(refusal.status), !refusal.message.isEmpty else {
+                FuzzInvariant.fail("admin-request", "refusal \(refusal.status) with message '\(refusal.message)'")
+            }
+            if policy.token != nil, !requestText.contains(adminToken), refusal.message.contains(adminToken) {
+                FuzzInvariant.fail("admin-request", "a refusal names the admin token")
+            }
+            return
+        }
+        // Allowed: exactly one Host naming this listener on port 9090 (80 when none is given) …
+        let hosts = values("Host")
+        guard hosts.count == 1 else { FuzzInvariant.fail("admin-request", "allowed with \(hosts.count) Host headers") }
+        let host = hosts[0].lowercased()
+        guard host.hasSuffix(":9090") else { FuzzInvariant.fail("admin-request", "allowed Host '\(host)' without the admin port") }
+        let name = String(host.dropLast(":9090".count)).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let listen = policy.listenHost
+        let named: Bool
+        if listen.isWildcard {
+            named = ListenHost.isIPLiteral(name) || name == "localhost" || name == adminMachineName
+        } else if listen.isLoopback {
+            named = ["127.0.0.1", "localhost", "::1"].contains(name) || ListenHost.addressBytes(name) == ListenHost.addressBytes(listen.host)
+        } else {
+            named = ListenHost.addressBytes(name) == ListenHost.addressBytes(listen.host)
+        }
+        guard named else { FuzzInvariant.fail("admin-request", "allowed Host '\(host)' for a listener on \(listen.host)") }
+        // … no foreign Origin …
+        let origins = values("Origin")
+        guard origins.isEmpty || (origins.count == 1 && origins[0].lowercased() == "http://" + host) else {
+            FuzzInvariant.fail("admin-request", "allowed a request from Origin \(origins)")
+        }
+        // … and a change carries the token, or (without one) a JSON content type.
+        if AdminRequestPolicy.isChange(method) {
+            if let token = policy.token {
+                let authorization = values("Authorization")
+                guard authorization.count == 1, authorization[0].lowercased().hasPrefix("bearer "),
+                    authorization[0].dropFirst(7).trimmingCharacters(in: .whitespaces) == token
+                else { FuzzInvariant.fail("admin-request", "allowed a change without the admin token") }
+            } else {
+                let types = values("Content-Type")
+                guard types.count == 1, types[0].lowercased().hasPrefix("application/json") else {
+                    FuzzInvariant.fail("admin-request", "allowed a change with content type \(types)")
+                }
+            }
+        }
+        switch AdminCommand.parse(method: method, uri: uri, body: body) {
+        case .failure(let refusal):
+            guard (400..<500).contains(refusal.status), !refusal.message.isEmpty else {
+                FuzzInvariant.fail("admin-request", "command refusal \(refusal.status) with message '\(refusal.message)'")
+            }
+        case .success(let command):
+            if AdminRequestPolicy.isChange(method) {
+                if command == .listFaults || command == .metrics { FuzzInvariant.fail("admin-request", "\(method) parsed as a read") }
+            } else if command != .listFaults && command != .metrics {
+                FuzzInvariant.fail("admin-request", "\(method) parsed as a change")
+            }
+            if case .addFault(let spec) = command, spec.name.isEmpty { FuzzInvariant.fail("admin-request", "a fault without a name") }
         }
     }
 

@@ -9,13 +9,31 @@ struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Run the reference backend and auth service until Ctrl-C (SIGINT) or SIGTERM.",
-        discussion: "Prints the URLs, the CA file (with --tls) and a ready-to-run diagnose line.")
+        discussion: """
+            Prints the URLs, the CA file (with --tls) and a ready-to-run diagnose line.
+
+            The auth service signs HS256 tokens with the lab's secret: --secret-file PATH (- reads standard input), \
+            or --secret S (visible to ps and shell history), or else the WS1011_JWT_SECRET environment variable. \
+            Without one the lab uses its built-in secret, which is public: fine on loopback, \
+            refused on any other --host (give a secret of at least 32 bytes there). A secret shorter than 32 bytes \
+            works on loopback, with a warning. Tokens are checked for signature (HS256 only), exp, nbf and iat \
+            (60 s leeway for clocks that differ), issuer, audience (a string, or an array containing it) and type.
+
+            --host other than 127.0.0.1 (0.0.0.0, a LAN address) lets other machines connect and get tokens for \
+            the test users: the lab starts with a warning, and its printed URLs use 127.0.0.1 for 0.0.0.0.
+            """)
 
     @Option(help: "Port to listen on (0 picks a free one).")
     var port: Int = 0
 
-    @Option(help: "Address to listen on.")
+    @Option(help: "Address to listen on (default loopback; anything else warns, and needs a secret of your own).")
     var host: String = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The HS256 signing secret (visible to ps and shell history: prefer --secret-file or WS1011_JWT_SECRET).", valueName: "S"))
+    var secret: String?
+
+    @Option(help: ArgumentHelp("Read the HS256 signing secret from PATH, or standard input with - (one trailing newline is ignored).", valueName: "PATH"))
+    var secretFile: String?
 
     @Option(help: ArgumentHelp("Serve wss:// with this certificate: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
     var tls: String?
@@ -28,6 +46,15 @@ struct LabCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw UsageError("--port must be between 0 and 65535, got \(port)") }
         configuration.port = port
         configuration.host = host
+        if let given = try signingSecret() { configuration.jwtSecret = given }
+        do {
+            try configuration.checkSecret()
+        } catch {
+            throw UsageError(error.description)
+        }
+        if let weak = TokenMinter.shortSecretWarning(configuration.jwtSecret) {
+            Console.error("ws1011: warning: \(weak)")
+        }
         do {
             configuration.appFaults = try appFaults.map { text throws(FaultSpecError) in try FaultSpec(parsing: text) }
             _ = try AppFaultRegistry.make(configuration.appFaults)
@@ -41,6 +68,12 @@ struct LabCommand: AsyncParsableCommand {
             configuration.tls = variant
         }
         let lab = try await LabServer.start(configuration)
+        if let warning = ExposureNotice.warning(
+            "the lab", host: host, port: lab.port,
+            consequence: "anyone who can reach this machine can open WebSockets to it and get tokens for the test users from /auth/token.")
+        {
+            Console.error(warning)
+        }
         var lines = [
             "ws1011 lab running",
             "  WebSocket:     \(lab.websocketURL)",
@@ -53,6 +86,9 @@ struct LabCommand: AsyncParsableCommand {
             try Data(pem.utf8).write(to: URL(fileURLWithPath: path))
             lines.append("  CA file:       \(path)\(lab.tlsVariant.map { "  (serving the \($0.rawValue) certificate)" } ?? "")")
             caArgument = " --ca-file \(path)"
+        }
+        if let note = ExposureNotice.addressNote(host: host, port: lab.port) {
+            lines.append("  \(note)")
         }
         if !configuration.appFaults.isEmpty {
             lines.append("  app faults:    " + configuration.appFaults.map(\.description).joined(separator: " "))
@@ -70,5 +106,22 @@ struct LabCommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(atPath: String(caArgument.dropFirst(" --ca-file ".count)))
         }
         Console.out("lab stopped\n")
+    }
+
+    /// The secret from --secret-file, --secret or WS1011_JWT_SECRET (at most one of the options), or nil for the
+    /// default; registered with the console so that no output can show it.
+    private func signingSecret() throws -> String? {
+        if secret != nil, secretFile != nil { throw UsageError("give only one of --secret and --secret-file") }
+        let given: String?
+        if let secretFile {
+            given = try SecretInput.read(path: secretFile, option: "--secret-file")
+        } else if let secret {
+            try SecretInput.check(secret, option: "--secret")
+            given = secret
+        } else {
+            given = try SecretInput.environment("WS1011_JWT_SECRET")
+        }
+        if let given { Console.register(secrets: [given]) }
+        return given
     }
 }

@@ -10,7 +10,27 @@ struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "Run the WebSocket-aware fault proxy until Ctrl-C (SIGINT) or SIGTERM.",
-        discussion: "Faults: " + FaultRegistry.standard.catalog.joined(separator: "\n  "))
+        discussion: "Faults: " + FaultRegistry.standard.catalog.joined(separator: "\n  ") + "\n\n" + adminHelp)
+
+    /// The admin API's endpoints and protection, for --help.
+    static let adminHelp = """
+        Admin API (--admin HOST:PORT, default none; JSON over HTTP): change faults while the proxy runs.
+          GET    /faults        the installed faults: [{"name","parameters","spec"}]
+          POST   /faults        install one: {"name":"idle-timeout","parameters":{"after":"2s"}} or "idle-timeout:after=2s" (201)
+          DELETE /faults/NAME   remove it (204; 404 when none is installed)
+          POST   /reset         remove every fault (204)
+          GET    /metrics       Prometheus text (connections, upgrades, frames, closes, bytes)
+        Protection (a web page in your browser can reach 127.0.0.1 too):
+          - Host must name the admin address (127.0.0.1:PORT, localhost:PORT; any of this machine's addresses or its \
+        name on 0.0.0.0), else 403: a DNS-rebinding page sends its own name.
+          - A request with an Origin header (a browser) must come from the admin origin itself, else 403.
+          - Changes (POST, DELETE) need Content-Type: application/json (a browser cannot send that cross-origin \
+        without a preflight, which is refused), else 415; with an admin token set (--admin-token-file PATH, - for \
+        standard input, or WS1011_ADMIN_TOKEN) they need Authorization: Bearer TOKEN instead, else 401. The token \
+        is never printed. Reads (GET) need no token, so /metrics can be scraped.
+          - --admin off loopback (0.0.0.0) starts with a warning: set a token there.
+          curl -H 'Content-Type: application/json' -d '{"name":"blackhole"}' http://127.0.0.1:9090/faults
+        """
 
     @Option(help: ArgumentHelp("Where to listen, HOST:PORT (port 0 picks a free one).", valueName: "HOST:PORT"))
     var listen: String
@@ -27,8 +47,13 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: .customLong("preset"), help: ArgumentHelp("A named front NAME[:k=v] (repeatable): " + FaultPreset.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "NAME"))
     var presets: [String] = []
 
-    @Option(help: ArgumentHelp("Serve the admin API (faults at run time, /metrics) on HOST:PORT.", valueName: "HOST:PORT"))
+    @Option(help: ArgumentHelp("Serve the admin API (faults at run time, /metrics) on HOST:PORT; see below for its endpoints and protection.", valueName: "HOST:PORT"))
     var admin: String?
+
+    @Option(help: ArgumentHelp(
+        "Read the admin API's bearer token from PATH (- for standard input); changes then need Authorization: Bearer TOKEN. Or set WS1011_ADMIN_TOKEN.",
+        valueName: "PATH"))
+    var adminTokenFile: String?
 
     @Option(help: ArgumentHelp(
         "Event-loop threads (default 1: both sides of a connection always share one loop, and one loop batches more work per wake-up; raise it for many busy connections on idle cores).",
@@ -79,6 +104,9 @@ struct ProxyCommand: AsyncParsableCommand {
             let adminAddress = try HostPort(parsing: admin, option: "--admin")
             configuration.adminHost = adminAddress.host
             configuration.adminPort = adminAddress.port
+            configuration.adminToken = try adminToken()
+        } else if adminTokenFile != nil {
+            throw UsageError("--admin-token-file needs --admin HOST:PORT: the token protects the admin API")
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let proxy: FaultProxy
@@ -87,6 +115,22 @@ struct ProxyCommand: AsyncParsableCommand {
         } catch {
             try? await group.shutdownGracefully()
             throw error
+        }
+        if let warning = ExposureNotice.warning(
+            "the proxy", host: listenAddress.host, port: proxy.port,
+            consequence: "anyone who can reach this machine can connect through it to the upstreams.")
+        {
+            Console.error(warning)
+        }
+        if let adminPort = proxy.adminPort,
+            let warning = ExposureNotice.warning(
+                "the admin API", host: configuration.adminHost, port: adminPort,
+                consequence: "anyone who can reach this machine can install faults (blackhole, strip-header, …) and read /metrics. "
+                    + (configuration.adminToken == nil
+                        ? "Set an admin token (--admin-token-file PATH or WS1011_ADMIN_TOKEN): without one, changes need only a JSON content type."
+                        : "Changes need the admin token."))
+        {
+            Console.error(warning)
         }
         var lines = [
             "ws1011 proxy listening on \(proxy.url(path: "/"))",
@@ -97,8 +141,17 @@ struct ProxyCommand: AsyncParsableCommand {
         if let caFile {
             lines.append("  CA file:   \(caFile)  (diagnose with --ca-file \(caFile))")
         }
-        if let adminPort = proxy.adminPort {
-            lines.append("  admin:     http://\(configuration.adminHost):\(adminPort)  (GET /faults, /metrics)")
+        if let note = ExposureNotice.addressNote(host: listenAddress.host, port: proxy.port) {
+            lines.append("  \(note)")
+        }
+        if let adminURL = proxy.adminURL, let adminPort = proxy.adminPort {
+            let protection = configuration.adminToken == nil
+                ? "changes need Content-Type: application/json"
+                : "changes need the admin token (Authorization: Bearer)"
+            lines.append("  admin:     \(adminURL)  (GET /faults, /metrics; \(protection); see --help)")
+            if let note = ExposureNotice.addressNote(host: configuration.adminHost, port: adminPort) {
+                lines.append("  \(note)")
+            }
         }
         lines.append("Ctrl-C to stop.")
         Console.out(lines.joined(separator: "\n") + "\n")
@@ -107,5 +160,23 @@ struct ProxyCommand: AsyncParsableCommand {
         await proxy.shutdown()
         try? await group.shutdownGracefully()
         Console.out("proxy stopped\n")
+    }
+
+    /// The admin token from --admin-token-file or WS1011_ADMIN_TOKEN, or nil; registered with the console so that
+    /// no output can show it.
+    private func adminToken() throws -> String? {
+        let token: String
+        if let adminTokenFile {
+            token = try SecretInput.read(path: adminTokenFile, option: "--admin-token-file")
+        } else if let value = try SecretInput.environment("WS1011_ADMIN_TOKEN") {
+            token = value
+        } else {
+            return nil
+        }
+        guard !token.contains(" ") else {
+            throw UsageError("the admin token contains a space: a bearer token is one word (letters, digits, -._~+/=)")
+        }
+        Console.register(secrets: [token])
+        return token
     }
 }

@@ -11,7 +11,8 @@ public struct LabConfiguration: Sendable {
     /// Serve `wss://` (and `https://`) presenting this certificate variant of a fresh ``LabCertificateAuthority``;
     /// `nil` (default) serves plain `ws://`.
     public var tls: TLSVariant? = nil
-    /// HS256 secret of the auth service (and of the backend unless the `secret-mismatch` fault is on).
+    /// HS256 secret of the auth service (and of the backend unless the `secret-mismatch` fault is on); default
+    /// the public ``defaultSecret``, which ``checkSecret()`` refuses off loopback.
     public var jwtSecret: String = LabConfiguration.defaultSecret
     /// `iss` of minted tokens, checked by the backend.
     public var issuer: String = LabClaims.defaultIssuer
@@ -48,10 +49,37 @@ public struct LabConfiguration: Sendable {
     /// half-sent request head, an idle HTTP keep-alive) before the lab closes it; default 10 s.
     public var handshakeTimeout: Duration = .seconds(10)
 
-    /// The lab's built-in signing secret (48 bytes; for loopback labs only).
+    /// The lab's built-in signing secret (48 bytes; public, in the source: for loopback labs only).
     public static let defaultSecret = "ws1011-lab-signing-secret-not-for-production-use"
+    /// The fewest bytes of signing secret a lab reachable from other machines accepts: 32 (RFC 7518 §3.2).
+    public static let minimumExposedSecretBytes = 32
 
     public init() {}
+
+    /// Checks the signing secret against the bind address (``LabServer/start(_:eventLoopGroup:)`` calls it).
+    ///
+    /// An empty secret is always refused. On loopback any other secret is accepted (a short one signs as any
+    /// HS256 implementation does; ``TokenMinter/shortSecretWarning(_:)`` says it is weak). Off loopback
+    /// (`0.0.0.0`, a LAN address, a host name) anyone who can reach the lab could mint tokens with the public
+    /// ``defaultSecret``, so it is refused, and so is a secret shorter than ``minimumExposedSecretBytes``.
+    public func checkSecret() throws(LabError) {
+        let fix = "ws1011 lab: --secret-file PATH (or - for standard input), WS1011_JWT_SECRET or --secret"
+        guard !jwtSecret.isEmpty else { throw .configuration("the signing secret is empty: set one (\(fix))") }
+        let bind = ListenHost(host)
+        guard !bind.isLoopback else { return }
+        guard jwtSecret != Self.defaultSecret else {
+            throw .configuration(
+                "the lab listens on \(host), which other machines can reach, and its built-in signing secret is public "
+                    + "(anyone could mint tokens for it): set your own secret of at least \(Self.minimumExposedSecretBytes) bytes "
+                    + "(\(fix)), or listen on 127.0.0.1")
+        }
+        let count = jwtSecret.utf8.count
+        guard count >= Self.minimumExposedSecretBytes else {
+            throw .configuration(
+                "the signing secret is \(count) bytes; a lab listening on \(host), which other machines can reach, needs at "
+                    + "least \(Self.minimumExposedSecretBytes) (RFC 7518 §3.2): give a longer one (\(fix)), or listen on 127.0.0.1")
+        }
+    }
 
     /// Server keepalive settings.
     public struct Heartbeat: Sendable, Equatable {

@@ -51,6 +51,7 @@ public final class LabServer: Sendable {
     ///   - eventLoopGroup: default `MultiThreadedEventLoopGroup.singleton`.
     public static func start(_ configuration: LabConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil) async throws -> LabServer {
         let faults = try AppFaultRegistry.make(configuration.appFaults)
+        try configuration.checkSecret()
         guard configuration.maxMessageBytes > 0, configuration.maxFrameBytes > 0, configuration.maxHeaderBytes >= 1024 else {
             throw LabError.configuration("maxMessageBytes and maxFrameBytes must be above 0, maxHeaderBytes at least 1024")
         }
@@ -181,11 +182,12 @@ public final class LabServer: Sendable {
 
     // MARK: - URLs
 
-    private var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
+    /// A wildcard bind (`0.0.0.0`, `::`) is written as loopback: it is no address a client can connect to.
+    private var hostForURL: String { ListenHost(host).urlHost }
 
     private var isSecure: Bool { authority != nil }
 
-    /// `ws://HOST:PORT/ws`, or `wss://` with TLS.
+    /// `ws://HOST:PORT/ws`, or `wss://` with TLS (HOST is `127.0.0.1` when the lab listens on `0.0.0.0`).
     public var websocketURL: String { "\(isSecure ? "wss" : "ws")://\(hostForURL):\(port)/ws" }
     /// `http://HOST:PORT` (or `https://`) of the backend (`/health`).
     public var httpBaseURL: String { "\(isSecure ? "https" : "http")://\(hostForURL):\(port)" }

@@ -2,19 +2,25 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Serves one admin request at a time on a connection; bodies are bounded (64 KiB).
+/// Serves one admin request at a time on a connection: checks it with ``AdminRequestPolicy`` (Host, Origin,
+/// token or JSON content type for changes), parses it into an ``AdminCommand`` and carries that out.
+/// Bodies are bounded (64 KiB).
 final class AdminHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    static let maxBody = 64 * 1024
+    static let maxBody = AdminCommand.maxBodyBytes
 
     let proxy: FaultProxy
+    let policy: AdminRequestPolicy
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var tooLarge = false
 
-    init(proxy: FaultProxy) { self.proxy = proxy }
+    init(proxy: FaultProxy, policy: AdminRequestPolicy) {
+        self.proxy = proxy
+        self.policy = policy
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -31,66 +37,44 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            let (status, contentType, text) =
-                tooLarge ? (HTTPResponseStatus.payloadTooLarge, "application/json", Self.error("body larger than 64 KiB")) : route(head)
+            let (status, contentType, text) = answer(head)
             respond(context: context, status: status, contentType: contentType, body: text, keepAlive: head.isKeepAlive)
         }
     }
 
     // MARK: - Routes
 
-    private func route(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        switch (head.method, path) {
-        case (.GET, "/faults"):
+    private func answer(_ head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {
+        let headers = head.headers.map { (name: $0.name, value: $0.value) }
+        if let refusal = policy.check(method: head.method.rawValue, headers: headers) { return Self.refused(refusal) }
+        if tooLarge { return Self.refused(AdminRefusal(status: 413, message: "body larger than \(Self.maxBody / 1024) KiB")) }
+        switch AdminCommand.parse(method: head.method.rawValue, uri: head.uri, body: body) {
+        case .failure(let refusal):
+            return Self.refused(refusal)
+        case .success(.listFaults):
             return (.ok, "application/json", listJSON())
-        case (.POST, "/faults"):
+        case .success(.addFault(let spec)):
             do {
-                let spec = try parseSpec()
                 try proxy.addFault(spec)
                 return (.created, "application/json", listJSON())
-            } catch let error as FaultSpecError {
-                return (.badRequest, "application/json", Self.error(error.description))
             } catch {
-                return (.badRequest, "application/json", Self.error("\(error)"))
+                return Self.refused(AdminRefusal(status: 400, message: error.description))
             }
-        case (.DELETE, _) where path.hasPrefix("/faults/"):
-            let name = String(path.dropFirst("/faults/".count)).removingPercentEncoding ?? ""
+        case .success(.removeFault(let name)):
             return proxy.removeFault(named: name)
                 ? (.noContent, "application/json", "")
-                : (.notFound, "application/json", Self.error("no fault named '\(name)' is installed; GET /faults lists them"))
-        case (.POST, "/reset"):
+                : Self.refused(AdminRefusal(
+                    status: 404, message: "no fault named \(AdminRefusal.quoted(name, limit: 80)) is installed; GET /faults lists them"))
+        case .success(.reset):
             proxy.resetFaults()
             return (.noContent, "application/json", "")
-        case (.GET, "/metrics"):
+        case .success(.metrics):
             return (.ok, "text/plain; version=0.0.4; charset=utf-8", proxy.metricsText())
-        case (_, "/faults"), (_, "/reset"), (_, "/metrics"):
-            return (.methodNotAllowed, "application/json", Self.error("method \(head.method) not allowed on \(path)"))
-        default:
-            return (.notFound, "application/json", Self.error("unknown path \(path): use /faults, /faults/NAME, /reset or /metrics"))
         }
     }
 
-    /// A body is a spec string, a JSON string, or a JSON object `{"name": …, "parameters": {…}}`.
-    private func parseSpec() throws -> FaultSpec {
-        let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else {
-            throw FaultSpecError(spec: "", message: "empty body: send a spec such as idle-timeout:after=2s or {\"name\":…,\"parameters\":{…}}")
-        }
-        if text.hasPrefix("{") {
-            struct Body: Decodable {
-                var name: String
-                var parameters: [String: String]?
-            }
-            guard let decoded = try? JSONDecoder().decode(Body.self, from: Data(text.utf8)) else {
-                throw FaultSpecError(spec: text, message: "JSON body must be {\"name\": string, \"parameters\": {string: string}}")
-            }
-            return FaultSpec(name: decoded.name, parameters: decoded.parameters ?? [:])
-        }
-        if text.hasPrefix("\""), let decoded = try? JSONDecoder().decode(String.self, from: Data(text.utf8)) {
-            return try FaultSpec(parsing: decoded)
-        }
-        return try FaultSpec(parsing: text)
+    private static func refused(_ refusal: AdminRefusal) -> (HTTPResponseStatus, String, String) {
+        (HTTPResponseStatus(statusCode: refusal.status), "application/json", error(refusal.message))
     }
 
     private func listJSON() -> String {
@@ -101,12 +85,14 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         }
         let items = proxy.faultSpecs.map { Item(name: $0.name, parameters: $0.parameters, spec: $0.description) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(items)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
     private static func error(_ message: String) -> String {
-        let encoded = (try? JSONEncoder().encode(["error": message])).map { String(decoding: $0, as: UTF8.self) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let encoded = (try? encoder.encode(["error": message])).map { String(decoding: $0, as: UTF8.self) }
         return encoded ?? "{\"error\":\"error\"}"
     }
 
@@ -114,6 +100,7 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         let bytes = Array(body.utf8)
         if !bytes.isEmpty { headers.add(name: "Content-Type", value: contentType) }
+        if status == .unauthorized { headers.add(name: "WWW-Authenticate", value: "Bearer realm=\"ws1011-admin\"") }
         headers.add(name: "Content-Length", value: String(bytes.count))
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)

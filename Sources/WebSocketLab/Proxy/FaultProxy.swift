@@ -40,9 +40,12 @@ public final class FaultProxy: Sendable {
     /// The port of the admin API, when one runs.
     public var adminPort: Int? { channels.withLock { $0.admin?.localAddress?.port } }
 
-    /// `ws://` (or `wss://` with TLS termination) URL of the proxy with `path`.
+    /// `http://HOST:PORT` of the admin API, when one runs (`127.0.0.1` for a `0.0.0.0` listener).
+    public var adminURL: String? { adminPort.map { "http://\(ListenHost(configuration.adminHost).urlHost):\($0)" } }
+
+    /// `ws://` (or `wss://` with TLS termination) URL of the proxy with `path` (`127.0.0.1` for a `0.0.0.0` listener).
     public func url(path: String = "/") -> String {
-        "\(configuration.tls == nil ? "ws" : "wss")://\(configuration.listenHost.contains(":") ? "[\(configuration.listenHost)]" : configuration.listenHost):\(port)\(path)"
+        "\(configuration.tls == nil ? "ws" : "wss")://\(ListenHost(configuration.listenHost).urlHost):\(port)\(path)"
     }
 
     private init(configuration: ProxyConfiguration, registry: FaultRegistry, group: any EventLoopGroup, upstreamTLSContext: NIOSSLContext?, port: Int) {
@@ -84,7 +87,8 @@ public final class FaultProxy: Sendable {
         proxy.install(faults)
         if let adminPort = configuration.adminPort {
             do {
-                let admin = try await AdminServer.bind(host: configuration.adminHost, port: adminPort, proxy: proxy, group: group)
+                let admin = try await AdminServer.bind(
+                    host: configuration.adminHost, port: adminPort, token: configuration.adminToken, proxy: proxy, group: group)
                 proxy.channels.withLock { $0.admin = admin }
             } catch {
                 await proxy.shutdown()

@@ -20,6 +20,9 @@ public struct ProxyConfiguration: Sendable {
     public var adminHost: String = "127.0.0.1"
     /// Port of the admin API; nil (default) runs none, 0 picks a free one.
     public var adminPort: Int?
+    /// Bearer token the admin API requires for changes (`Authorization: Bearer TOKEN`); nil (default): changes
+    /// need `Content-Type: application/json` instead. See ``AdminRequestPolicy``. Never printed.
+    public var adminToken: String?
     /// Largest request or response head accepted; default 32 KiB (bigger heads get 431 / 502).
     public var maxHeadBytes: Int = 32 * 1024
     /// Bound on connecting to an upstream; default 5 s (then 502).

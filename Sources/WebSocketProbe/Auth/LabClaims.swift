@@ -20,40 +20,81 @@ public struct LabClaims: JWTPayload, Equatable {
     public var iat: Int
     /// Expires at, integer seconds since 1970.
     public var exp: Int
+    /// Not before, integer seconds since 1970; the lab mints none (`nil`) but checks one it is given.
+    public var nbf: Int?
     /// Issuer.
     public var iss: String
-    /// Audience.
-    public var aud: String
+    /// Every audience the token names: one for the lab's own tokens (encoded as a string), several when a token
+    /// carries an RFC 7519 §4.1.3 array (encoded as an array).
+    public var audiences: [String]
+    /// The audience (the first one when the token names several).
+    public var aud: String { audiences.first ?? "" }
     /// Unique token id.
     public var jti: String
     /// Access or refresh.
     public var type: LabTokenType
 
-    /// Creates claims; every field is given explicitly.
+    /// Creates claims; every field is given explicitly (`nbf`: default none).
     public init(
         sub: String, email: String, permissions: [String], iat: Int, exp: Int,
-        iss: String, aud: String, jti: String, type: LabTokenType
+        iss: String, aud: String, jti: String, type: LabTokenType, nbf: Int? = nil
     ) {
         self.sub = sub
         self.email = email
         self.permissions = permissions
         self.iat = iat
         self.exp = exp
+        self.nbf = nbf
         self.iss = iss
-        self.aud = aud
+        self.audiences = [aud]
         self.jti = jti
         self.type = type
+    }
+
+    // MARK: - Coding
+
+    private enum CodingKeys: String, CodingKey {
+        case sub, email, permissions, iat, exp, nbf, iss, aud, jti, type
+    }
+
+    /// Decodes the claims; `aud` may be a string or an array of strings (RFC 7519 §4.1.3).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sub = try c.decode(String.self, forKey: .sub)
+        email = try c.decode(String.self, forKey: .email)
+        permissions = try c.decode([String].self, forKey: .permissions)
+        iat = try c.decode(Int.self, forKey: .iat)
+        exp = try c.decode(Int.self, forKey: .exp)
+        nbf = try c.decodeIfPresent(Int.self, forKey: .nbf)
+        iss = try c.decode(String.self, forKey: .iss)
+        if let single = try? c.decode(String.self, forKey: .aud) {
+            audiences = [single]
+        } else {
+            audiences = try c.decode([String].self, forKey: .aud)
+        }
+        jti = try c.decode(String.self, forKey: .jti)
+        type = try c.decode(LabTokenType.self, forKey: .type)
+    }
+
+    /// Encodes the claims; one audience is a string, several an array.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sub, forKey: .sub)
+        try c.encode(email, forKey: .email)
+        try c.encode(permissions, forKey: .permissions)
+        try c.encode(iat, forKey: .iat)
+        try c.encode(exp, forKey: .exp)
+        try c.encodeIfPresent(nbf, forKey: .nbf)
+        try c.encode(iss, forKey: .iss)
+        if audiences.count == 1 { try c.encode(audiences[0], forKey: .aud) } else { try c.encode(audiences, forKey: .aud) }
+        try c.encode(jti, forKey: .jti)
+        try c.encode(type, forKey: .type)
     }
 
     /// Whether the claims grant `permission`.
     public func has(_ permission: String) -> Bool { permissions.contains(permission) }
 
-    /// Rejects an expired token (jwt-kit calls this after the signature checked out).
-    /// Issuer, audience and type are checked by ``TokenVerifier``, which knows what to expect.
-    public func verify(using algorithm: some JWTAlgorithm) async throws {
-        let now = Int(Date().timeIntervalSince1970)
-        guard now < exp else {
-            throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "expired")
-        }
-    }
+    /// Nothing to check here: jwt-kit calls this after the signature checked out, and ``TokenVerifier`` checks
+    /// the times (`exp`, `nbf`, `iat`, against its own clock and leeway), issuer, audience and type itself.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

@@ -9,7 +9,8 @@ public enum TokenMinter {
     /// Mints a signed token for `user` (an e-mail address, or a bare user id).
     ///
     /// - Parameters:
-    ///   - secret: the HS256 signing secret (the lab's default is 32+ bytes; shorter secrets work but are weak).
+    ///   - secret: the HS256 signing secret, any length (the lab's default is 48 bytes; shorter secrets work but
+    ///     are weak, see ``shortSecretWarning(_:)``).
     ///   - user: the e-mail address (becomes `email`; `sub` is `userID` or the e-mail).
     ///   - userID: the `sub` claim; default the part of `user` before `@`, or `user` itself.
     ///   - permissions: default ``defaultPermissions``.
@@ -40,8 +41,19 @@ public enum TokenMinter {
     /// Signs arbitrary claims with `secret` (HS256).
     public static func sign(_ claims: LabClaims, secret: String) async throws -> String {
         let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        await keys.add(hmac: .hs256(secret: secret), digestAlgorithm: .sha256)
         return try await keys.sign(claims)
+    }
+
+    /// A warning for a signing secret shorter than 32 bytes (it works, but is weak), or nil.
+    ///
+    /// A short secret is never refused here: staging secrets often are short, and tokens minted with one match
+    /// what any HS256 implementation computes (see ``JWTKit/HMACKey/hs256(secret:)``).
+    public static func shortSecretWarning(_ secret: String) -> String? {
+        let count = secret.utf8.count
+        guard count < HMACKey.hs256PreferredBytes else { return nil }
+        return "the HS256 signing secret is \(count) byte\(count == 1 ? "" : "s"); RFC 7518 §3.2 asks for at least "
+            + "\(HMACKey.hs256PreferredBytes). It is used as given (signatures match any HS256 implementation), but it is weak."
     }
 
     /// `sub` for an e-mail address: the local part (`websocket-test-1`), or the input when it has no `@`.

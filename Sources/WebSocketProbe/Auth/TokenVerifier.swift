@@ -1,32 +1,61 @@
 import Foundation
 import JWTKit
 
-/// Verifies lab tokens: HS256 signature, expiry, issuer, audience and token type, each with its own rejection.
+/// Verifies lab tokens: algorithm, HS256 signature, times, issuer, audience and token type, each with its own rejection.
+///
+/// Times are checked against ``now`` (injectable, so tests drive the clock): `exp` must be in the future; `nbf`
+/// and `iat` may be at most ``leeway`` ahead of the clock (default 60 s, the usual allowance for hosts whose
+/// clocks differ by a little — a token "issued" further in the future comes from a wrong clock or is forged).
+/// `exp` gets no leeway: an expired token is refused at once, so a client learns to refresh in time.
 public struct TokenVerifier: Sendable {
+    /// The only algorithm the lab signs with and accepts.
+    public static let algorithm = "HS256"
+    /// The default allowance for `nbf` and `iat` ahead of this service's clock: 60 seconds.
+    public static let defaultLeeway: Duration = .seconds(60)
+
     private let keys: JWTKeyCollection
     /// The `iss` that is accepted.
     public let issuer: String
-    /// The `aud` that is accepted.
+    /// The `aud` that is accepted (a token's array of audiences must contain it).
     public let audience: String
+    /// How far `nbf` and `iat` may be ahead of ``now``.
+    public let leeway: Duration
+    /// The clock the times are checked against; default the system clock.
+    public let now: @Sendable () -> Date
 
     /// - Parameters:
-    ///   - secret: the HS256 secret the tokens must be signed with.
+    ///   - secret: the HS256 secret the tokens must be signed with (any length, see ``JWTKit/HMACKey/hs256(secret:)``).
     ///   - issuer: default ``LabClaims/defaultIssuer``.
     ///   - audience: default ``LabClaims/defaultAudience``.
-    public init(secret: String, issuer: String = LabClaims.defaultIssuer, audience: String = LabClaims.defaultAudience) async {
+    ///   - leeway: default ``defaultLeeway`` (60 s).
+    ///   - now: default the system clock.
+    public init(
+        secret: String, issuer: String = LabClaims.defaultIssuer, audience: String = LabClaims.defaultAudience,
+        leeway: Duration = TokenVerifier.defaultLeeway, now: @escaping @Sendable () -> Date = { Date() }
+    ) async {
         let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        await keys.add(hmac: .hs256(secret: secret), digestAlgorithm: .sha256)
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
+        self.leeway = leeway
+        self.now = now
     }
 
     /// Verifies `token` and returns its claims, or the precise reason it is refused.
     public func verify(_ token: String, expecting type: LabTokenType = .access) async -> Result<LabClaims, TokenRejection> {
         let token = token.trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty else { return .failure(.missingToken) }
-        guard token.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
             return .failure(.malformed("expected three dot-separated parts"))
+        }
+        // The algorithm first: a token signed with another algorithm (even with the right secret) is not a
+        // "wrong secret" — say what the lab supports instead.
+        switch Self.headerAlgorithm(parts[0]) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let alg) where alg != Self.algorithm: return .failure(.unsupportedAlgorithm(alg))
+        case .success: break
         }
         let claims: LabClaims
         do {
@@ -34,15 +63,34 @@ public struct TokenVerifier: Sendable {
         } catch let error as JWTError {
             switch error.errorType {
             case .signatureVerificationFailed: return .failure(.invalidSignature)
-            case .claimVerificationFailure: return .failure(.expired)
             default: return .failure(.malformed(error.reason ?? "\(error.errorType)"))
             }
         } catch {
             return .failure(.malformed("claims could not be decoded"))
         }
+        let now = Int(self.now().timeIntervalSince1970.rounded(.down))
+        let allowance = Int(leeway.components.seconds)
+        guard now < claims.exp else { return .failure(.expired) }
+        if let nbf = claims.nbf, nbf > now + allowance { return .failure(.notYetValid(secondsAhead: nbf - now, leeway: allowance)) }
+        guard claims.iat <= now + allowance else { return .failure(.issuedInTheFuture(secondsAhead: claims.iat - now, leeway: allowance)) }
         guard claims.iss == issuer else { return .failure(.wrongIssuer(got: claims.iss, expected: issuer)) }
-        guard claims.aud == audience else { return .failure(.wrongAudience(got: claims.aud, expected: audience)) }
+        guard claims.audiences.contains(audience) else {
+            return .failure(.wrongAudience(got: claims.audiences.joined(separator: ", "), expected: audience))
+        }
         guard claims.type == type else { return .failure(.wrongType(got: claims.type, expected: type)) }
         return .success(claims)
+    }
+
+    /// The `alg` of a compact JWS header (base64url JSON), or why it cannot be read.
+    static func headerAlgorithm(_ encoded: Substring) -> Result<String, TokenRejection> {
+        var b64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        guard let data = Data(base64Encoded: b64) else { return .failure(.malformed("the header is not base64url")) }
+        struct Header: Decodable { var alg: String? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            return .failure(.malformed("the header is not a JSON object with a string 'alg'"))
+        }
+        guard let alg = header.alg else { return .failure(.malformed("the header names no algorithm ('alg')")) }
+        return .success(alg)
     }
 }

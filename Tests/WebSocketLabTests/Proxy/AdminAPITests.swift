@@ -10,21 +10,22 @@ struct AdminAPITests {
         let admin = try #require(h.proxy.adminPort)
         #expect(try await ProxyTestHTTP.request(port: admin, "GET", "/faults").body == "[]")
 
-        let added = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: "idle-timeout:after=2s")
+        let added = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #""idle-timeout:after=2s""#, headers: ProxyTestHTTP.json)
         #expect(added.status == 201)
         #expect(added.body.contains("\"name\":\"idle-timeout\""))
-        let json = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #"{"name":"drop-pongs","parameters":{"direction":"downstream"}}"#)
+        let json = try await ProxyTestHTTP.request(
+            port: admin, "POST", "/faults", body: #"{"name":"drop-pongs","parameters":{"direction":"downstream"}}"#, headers: ProxyTestHTTP.json)
         #expect(json.status == 201)
         #expect(h.proxy.faultSpecs.map(\.name) == ["idle-timeout", "drop-pongs"])
 
-        let bad = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: "no-such-fault")
+        let bad = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #""no-such-fault""#, headers: ProxyTestHTTP.json)
         #expect(bad.status == 400)
         #expect(bad.body.contains("valid faults"))
 
-        #expect(try await ProxyTestHTTP.request(port: admin, "DELETE", "/faults/idle-timeout").status == 204)
-        #expect(try await ProxyTestHTTP.request(port: admin, "DELETE", "/faults/idle-timeout").status == 404)
+        #expect(try await ProxyTestHTTP.request(port: admin, "DELETE", "/faults/idle-timeout", headers: ProxyTestHTTP.json).status == 204)
+        #expect(try await ProxyTestHTTP.request(port: admin, "DELETE", "/faults/idle-timeout", headers: ProxyTestHTTP.json).status == 404)
         #expect(h.proxy.faultSpecs.map(\.name) == ["drop-pongs"])
-        #expect(try await ProxyTestHTTP.request(port: admin, "POST", "/reset").status == 204)
+        #expect(try await ProxyTestHTTP.request(port: admin, "POST", "/reset", headers: ProxyTestHTTP.json).status == 204)
         #expect(h.proxy.faultSpecs.isEmpty)
         await h.stop()
     }
@@ -34,7 +35,7 @@ struct AdminAPITests {
         let admin = try #require(h.proxy.adminPort)
         let client = try await h.connect()
         #expect(await client.ping(timeout: .seconds(1)) != nil)
-        _ = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: "drop-pongs")
+        #expect(try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #"{"name":"drop-pongs"}"#, headers: ProxyTestHTTP.json).status == 201)
         #expect(await client.ping(timeout: .milliseconds(400)) == nil)
         await client.abort()
         await h.stop()

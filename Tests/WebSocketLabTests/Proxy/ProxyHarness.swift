@@ -86,14 +86,30 @@ enum ProxyTestHTTP {
         return collector.text
     }
 
-    /// `METHOD path` with an optional body, `Connection: close`.
-    static func request(port: Int, _ method: String, _ path: String, body: String = "") async throws -> (status: Int, body: String) {
-        let text = try await exchange(
-            port: port, "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
-        let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
-        let responseBody = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+    /// `METHOD path` with an optional body, `Connection: close`, `Host: 127.0.0.1:PORT` (unless `headers` has a
+    /// Host; `nil` as a value leaves that header out) and the other `headers`.
+    static func request(
+        port: Int, _ method: String, _ path: String, body: String = "", headers: KeyValuePairs<String, String?> = [:]
+    ) async throws -> (status: Int, body: String) {
+        let (status, _, responseBody) = try await requestWithHead(port: port, method, path, body: body, headers: headers)
         return (status, responseBody)
     }
+
+    /// ``request(port:_:_:body:headers:)`` that also returns the response head.
+    static func requestWithHead(
+        port: Int, _ method: String, _ path: String, body: String = "", headers: KeyValuePairs<String, String?> = [:]
+    ) async throws -> (status: Int, head: String, body: String) {
+        var head = "\(method) \(path) HTTP/1.1\r\n"
+        if !headers.contains(where: { $0.key.lowercased() == "host" }) { head += "Host: 127.0.0.1:\(port)\r\n" }
+        for (name, value) in headers { if let value { head += "\(name): \(value)\r\n" } }
+        let text = try await exchange(port: port, head + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        return (status, parts.first ?? "", parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    /// Headers of a change the admin API accepts without a token.
+    static let json: KeyValuePairs<String, String?> = ["Content-Type": "application/json"]
 
     final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WebSocketLab
 import WebSocketProbe
 
 /// Replays the committed fuzz corpus (`Fixtures/fuzz-corpus/<target>/`) through the libFuzzer entry points
@@ -35,6 +36,31 @@ struct HostileFuzzCorpusReplayTests {
         let verifier = await TokenVerifier(secret: FuzzTarget.tokenSecret)
         let result = await verifier.verify(token)
         #expect((try? result.get())?.sub == "user-1", "\(result)")
+    }
+
+    @Test("The admin-request seeds reach every refusal of the policy and an allowed change")
+    func adminSeedsReachEveryRefusal() throws {
+        var statuses = Set<Int>()
+        var allowedChange = false
+        for file in try Self.inputs(.adminRequest) {
+            let bytes = Array(try Data(contentsOf: file))
+            guard let control = bytes.first else { continue }
+            let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+            guard let headEnd = text.range(of: "\r\n\r\n") else { continue }
+            let lines = text[..<headEnd.lowerBound].components(separatedBy: "\r\n")
+            let method = String(lines[0].split(separator: " ").first ?? "")
+            let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+            if let refusal = FuzzTarget.adminPolicy(control).check(method: method, headers: headers) {
+                statuses.insert(refusal.status)
+            } else if AdminRequestPolicy.isChange(method) {
+                allowedChange = true
+            }
+        }
+        #expect(statuses.isSuperset(of: [400, 401, 403, 415]), "\(statuses.sorted())")
+        #expect(allowedChange)
     }
 
     @Test("The frame seeds reach every violation the parser knows")
