@@ -137,6 +137,9 @@ public struct Redactor: Sendable {
         return [esc("&quot;", "&apos;", nil), esc("&#34;", "&#39;", nil), esc("&quot;", "&#x27;", "&#x2F;"), esc("&quot;", "&#39;", "&#x2F;")]
     }
 
+    /// The secrets as registered, before their forms were added (to merge two redactors).
+    public var knownSecretsAsRegistered: [String] { registered }
+
     /// A copy that also scrubs `secrets` (in every form of ``forms(of:)``).
     public func adding(secrets: [String]) -> Redactor {
         let new = secrets.filter { $0.count >= 4 && !registered.contains($0) }

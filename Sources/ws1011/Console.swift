@@ -36,25 +36,37 @@ enum Console {
     /// Registers the secrets a raw command line may carry, before it is parsed: the values of the
     /// credential options, the word after `Bearer`/`Basic`, every header value, and URL secrets.
     static func register(arguments: [String]) {
-        let credentialOptions: Set<String> = ["--token", "--secret", "--header", "--subprotocol", "--auth-url", "--direct"]
         var found: [String] = []
-        var urls: [String] = []
+        var redactor = Redactor()
         for (index, argument) in arguments.enumerated() {
             let previous = index > 0 ? arguments[index - 1] : ""
-            if credentialOptions.contains(previous) || previous.lowercased() == "bearer" || previous.lowercased() == "basic" {
-                found.append(argument)
+            // `--option=value` and `--option value`.
+            var option = previous
+            var value = argument
+            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+                option = String(argument[..<eq])
+                value = String(argument[argument.index(after: eq)...])
             }
-            if let eq = argument.firstIndex(of: "="), credentialOptions.contains(String(argument[..<eq])) {
-                found.append(String(argument[argument.index(after: eq)...]))
+            switch option {
+            case "--token", "--secret":
+                found.append(value)
+            case "--header":
+                // The value of any header but the harmless ones; a header without a colon is shown as given.
+                if let colon = value.firstIndex(of: ":") {
+                    let field = HeaderField(String(value[..<colon]), value[value.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    redactor = redactor.adding(headers: [field])
+                }
+            case "--subprotocol":
+                redactor = redactor.adding(subprotocols: [value])
+            default:
+                break
             }
-            if argument.contains("://") { urls.append(argument) }
-            if let colon = argument.firstIndex(of: ":"), previous == "--header" {
-                found.append(argument[argument.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-            }
+            // An unquoted `Authorization: Bearer TOKEN` splits into words: the one after the scheme is the token.
+            if ["bearer", "basic"].contains(previous.lowercased()) { found.append(argument) }
+            if argument.contains("://") { redactor = redactor.adding(url: argument) }
         }
         state.withLock { s in
-            s.redactor = s.redactor.adding(secrets: found.flatMap { value in [value] + value.split(separator: " ").map(String.init).filter { $0.count >= 8 } })
-            for url in urls { s.redactor = s.redactor.adding(url: url) }
+            s.redactor = s.redactor.adding(secrets: found + redactor.knownSecretsAsRegistered)
         }
     }
 

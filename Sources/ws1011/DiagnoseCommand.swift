@@ -218,6 +218,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if let token = givenToken { return .literal(token) }
         if let secret = givenSecret {
             guard let user else { throw UsageError("--secret needs --user EMAIL: the user the token is minted for") }
+            if let warning = TokenMinter.shortSecretWarning(secret) { Console.error("ws1011: warning: \(warning)") }
             return .mint(secret: secret, email: user)
         }
         if let authURL {
