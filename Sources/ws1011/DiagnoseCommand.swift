@@ -98,6 +98,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per step) to PATH.", valueName: "PATH"))
     var junit: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (verdict, phases, a timeline of every connection) to PATH.", valueName: "PATH"))
+    var html: String?
+
     // MARK: - Run
 
     func run() async throws {
@@ -141,6 +144,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         Console.out(TextReportRenderer.render(report, redactor: redactor))
         if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
         if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
+        if let html { try write(HTMLReportRenderer.render(report, redactor: redactor), to: html, what: "--html") }
         if case .signal(let sig)? = runner.stop.reason { throw ExitCode(128 + sig) }
         if report.verdict.layer != .healthy { throw ExitCode(1) }
     }

@@ -2,13 +2,24 @@ import Foundation
 import WebSocketDiagnosis
 
 /// Renders a ``DiagnosisReport`` as the `ws1011.report/1` JSON contract: sorted keys, ISO-8601
-/// dates, pretty-printed, secrets redacted.
+/// dates, pretty-printed, secrets redacted, numbers rounded to what they mean. The contract is checked
+/// in as a JSON Schema: `schemas/ws1011.report-1.schema.json`.
 public enum JSONReportRenderer {
     /// The JSON text of `report`, with every known secret and JWT-shaped string masked by `redactor`
-    /// (default: JWT-shaped strings only).
+    /// (default: JWT-shaped strings only). Milliseconds are written to 0.1 ms, the confidence to 0.01.
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) throws -> String {
-        let data = try makeEncoder().encode(report)
+        let encoder = makeEncoder()
+        let tree = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(report))
+        let data = try encoder.encode(tree.rounded(roundingStep))
         return redactor.text(String(decoding: data, as: UTF8.self)) + "\n"
+    }
+
+    /// What a number under `key` means, as the step it is rounded to: milliseconds (`…Ms`) to 0.1 ms
+    /// (the clock's useful precision on a loaded machine), the confidence to 0.01 (the text report's percent).
+    static func roundingStep(_ key: String) -> Double? {
+        if key.hasSuffix("Ms") { return 0.1 }
+        if key == "confidence" { return 0.01 }
+        return nil
     }
 
     /// Decodes a report written by ``render(_:redactor:)``.
