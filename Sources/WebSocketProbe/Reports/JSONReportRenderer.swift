@@ -8,10 +8,15 @@ public enum JSONReportRenderer {
     /// The JSON text of `report`, with every known secret and JWT-shaped string masked by `redactor`
     /// (default: JWT-shaped strings only). Milliseconds are written to 0.1 ms, the confidence to 0.01.
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) throws -> String {
+        redactor.text(try encodeRounded(report)) + "\n"
+    }
+
+    /// Any document of the ws1011 contracts (`ws1011.report/1`, `ws1011.reproduce/1`) as JSON text with the
+    /// contract's encoder and its numbers rounded to what they mean (see ``roundingStep(_:)``); not redacted.
+    public static func encodeRounded(_ value: some Encodable) throws -> String {
         let encoder = makeEncoder()
-        let tree = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(report))
-        let data = try encoder.encode(tree.rounded(roundingStep))
-        return redactor.text(String(decoding: data, as: UTF8.self)) + "\n"
+        let tree = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(value))
+        return String(decoding: try encoder.encode(tree.rounded(roundingStep)), as: UTF8.self)
     }
 
     /// What a number under `key` means, as the step it is rounded to: milliseconds (`…Ms`) to 0.1 ms

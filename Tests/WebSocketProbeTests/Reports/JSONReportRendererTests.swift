@@ -55,7 +55,7 @@ struct JSONReportRendererTests {
         #expect(json.contains(#""dnsMs" : 0.1,"#))
         #expect(json.contains(#""confidence" : 0.85,"#))
         #expect(json.contains(#""rttMs" : 0.4"#))
-        #expect(json.contains(#""sentAtMs" : 13,"#))
+        #expect(json.contains(#""sentAtMs" : 13"# + "\n"))
         #expect(json.contains(#""pongAtMs" : 13.5,"#))
         #expect(!json.contains("0000000"), "\(json)")
         // Counts and sizes stay integers, strings stay strings.

@@ -52,7 +52,8 @@ struct JUnitReportRendererTests {
 
     @Test func failureCarriesTheStepDetailAndVerdict() {
         let xml = JUnitReportRenderer.render(ReportFixtures.rejected())
-        let failure = xml.components(separatedBy: "<failure ").dropFirst().first ?? ""
+        let upgrade = xml.components(separatedBy: #"<testcase classname="ws1011.upgrade""#).dropFirst().first ?? ""
+        let failure = upgrade.components(separatedBy: "<failure ").dropFirst().first ?? ""
         #expect(failure.contains("HTTP 403 Forbidden"))
         #expect(failure.contains("application.auth-rejected"))
     }
