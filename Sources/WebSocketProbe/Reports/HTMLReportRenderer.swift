@@ -118,7 +118,8 @@ public enum HTMLReportRenderer {
 
     /// The connections of the run that exist: main, direct, idle probe, lifetime probe.
     static func lanes(_ report: DiagnosisReport) -> [Lane] {
-        var lanes = [Lane(id: "main", title: report.directTranscript == nil ? "main run" : "main run (through the front)", transcript: report.transcript)]
+        // Titles fit the timeline's label column (170 px of 11 px monospace: 24 characters).
+        var lanes = [Lane(id: "main", title: report.directTranscript == nil ? "main run" : "main run (front)", transcript: report.transcript)]
         if let direct = report.directTranscript { lanes.append(Lane(id: "direct", title: "direct run", transcript: direct)) }
         if let idle = report.measurements?.idleTranscript { lanes.append(Lane(id: "idle", title: "idle probe (silent)", transcript: idle)) }
         if let lifetime = report.measurements?.lifetimeTranscript { lanes.append(Lane(id: "lifetime", title: "lifetime probe (pings)", transcript: lifetime)) }
