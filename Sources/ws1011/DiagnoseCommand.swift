@@ -141,7 +141,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let report = outcome.report
         Console.register(secrets: outcome.redactor.knownSecrets)
         let redactor = Console.redactor.adding(secrets: secretsGiven(plan))
-        Console.out(TextReportRenderer.render(report, redactor: redactor))
+        Console.out(TextReportRenderer.render(report, redactor: redactor, layout: .current(environment: ProcessInfo.processInfo.environment)))
         if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
         if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
         if let html { try write(HTMLReportRenderer.render(report, redactor: redactor), to: html, what: "--html") }

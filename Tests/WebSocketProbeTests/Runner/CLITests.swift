@@ -165,6 +165,17 @@ struct CLITests {
         #expect(r.stderr.contains(mentioned), "\(r.stderr)")
     }
 
+    @Test func inTheCLocaleTheReportUsesASCIIGlyphs() async throws {
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--connect-timeout", "2s"],
+                                   environment: ["LC_ALL": "", "LC_CTYPE": "", "LANG": "C"])
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("  x connect"), "\(r.stdout)")
+        #expect(r.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "\(r.stdout)")
+        #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(r.stdout)")
+    }
+
     @Test func diagnoseWithoutURLEndsHealthyAgainstTheEmbeddedLab() async throws {
         let r = try await Self.run(["diagnose"], timeout: .seconds(60))
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
