@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
+
 @testable import WebSocketProbe
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The reports of real runs, handed to the programs that consume them: the JSON to Python's `jsonschema`
@@ -62,7 +63,9 @@ struct ReportConsumersInteropTests {
             try await run("interrupted", cut)
             // Timeout probes and a direct run through a front that cuts silent connections after 1 s.
             let idleFront = try await FaultProxy.start(
-                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: [FaultSpec(name: "idle-timeout", parameters: ["after": "1s"])]))
+                ProxyConfiguration(
+                    upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)],
+                    faults: [FaultSpec(name: "idle-timeout", parameters: ["after": "1s"])]))
             do {
                 var probes = try plan(idleFront.url(path: "/ws"))
                 probes.direct = try WebSocketURL(parsing: lab.websocketURL)
@@ -78,7 +81,9 @@ struct ReportConsumersInteropTests {
             await idleFront.shutdown()
             // The auth channels through a front that strips Authorization, with the direct comparison.
             let stripFront = try await FaultProxy.start(
-                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: [FaultSpec(name: "strip-header", parameters: ["name": "Authorization"])]))
+                ProxyConfiguration(
+                    upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)],
+                    faults: [FaultSpec(name: "strip-header", parameters: ["name": "Authorization"])]))
             do {
                 var auth = try plan(stripFront.url(path: "/ws"))
                 auth.direct = try WebSocketURL(parsing: lab.websocketURL)
@@ -128,16 +133,23 @@ struct ReportConsumersInteropTests {
         #expect(runs.contains { $0.report.transcript.failure != nil })
         // A report missing its verdict and one with an unrounded time must fail: the validator is live.
         let broken = dir.appendingPathComponent("broken.json")
-        try #"{"schema":"ws1011.report/1","target":"ws://x","steps":[],"transcript":{}}"#.write(to: broken, atomically: true, encoding: .utf8)
+        try #"{"schema":"ws1011.report/1","target":"ws://x","steps":[],"transcript":{}}"#.write(
+            to: broken, atomically: true, encoding: .utf8)
         let unrounded = dir.appendingPathComponent("unrounded.json")
         let healthy = try JSONReportRenderer.render(runs[0].report, redactor: runs[0].redactor)
         let unroundedText = healthy.replacingOccurrences(of: #""dnsMs" : "#, with: #""dnsMs" : 0.123456, "x" : "#)
         try unroundedText.write(to: unrounded, atomically: true, encoding: .utf8)
 
-        let good = try await PeerProcess.runToEnd(executable: try Self.python(), arguments: [Self.readers, "json", Self.root.appendingPathComponent("schemas").path] + files, within: .seconds(60))
+        let good = try await PeerProcess.runToEnd(
+            executable: try Self.python(), arguments: [Self.readers, "json", Self.root.appendingPathComponent("schemas").path] + files,
+            within: .seconds(60))
         #expect(good.status == 0, "\(good.output)")
-        #expect(good.output.components(separatedBy: "\nok ").count + (good.output.hasPrefix("ok ") ? 0 : -1) == runs.count, "\(good.output)")
-        let bad = try await PeerProcess.runToEnd(executable: try Self.python(), arguments: [Self.readers, "json", Self.root.appendingPathComponent("schemas").path, broken.path, unrounded.path], within: .seconds(60))
+        #expect(
+            good.output.components(separatedBy: "\nok ").count + (good.output.hasPrefix("ok ") ? 0 : -1) == runs.count, "\(good.output)")
+        let bad = try await PeerProcess.runToEnd(
+            executable: try Self.python(),
+            arguments: [Self.readers, "json", Self.root.appendingPathComponent("schemas").path, broken.path, unrounded.path],
+            within: .seconds(60))
         #expect(bad.status == 1)
         #expect(bad.output.contains("'verdict' is a required property"), "\(bad.output)")
         #expect(bad.output.contains("not rounded to 0.1 ms"), "\(bad.output)")
@@ -161,7 +173,9 @@ struct ReportConsumersInteropTests {
         try JSONReportRenderer.encodeRounded(ScenarioReport(scenarios: results)).write(to: file, atomically: true, encoding: .utf8)
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
         #expect(object?["schema"] as? String == "ws1011.reproduce/1")
-        let r = try await PeerProcess.runToEnd(executable: try Self.python(), arguments: [Self.readers, "json", Self.root.appendingPathComponent("schemas").path, file.path], within: .seconds(60))
+        let r = try await PeerProcess.runToEnd(
+            executable: try Self.python(), arguments: [Self.readers, "json", Self.root.appendingPathComponent("schemas").path, file.path],
+            within: .seconds(60))
         #expect(r.status == 0, "\(r.output)")
     }
 
@@ -169,7 +183,8 @@ struct ReportConsumersInteropTests {
 
     @Test(
         "every JUnit report validates against the Jenkins junit-10.xsd and junitparser reads the verdict, probes and channels",
-        .enabled(if: InteropPeer.shouldRun(.xmllint, .pythonReportReaders), InteropPeer.reason(.xmllint, .pythonReportReaders)), .timeLimit(.minutes(3)))
+        .enabled(if: InteropPeer.shouldRun(.xmllint, .pythonReportReaders), InteropPeer.reason(.xmllint, .pythonReportReaders)),
+        .timeLimit(.minutes(3)))
     func junitValidatesAndReadsInJunitparser() async throws {
         let runs = try await Self.runs.value
         let dir = try Self.directory("junit")
@@ -182,17 +197,21 @@ struct ReportConsumersInteropTests {
         }
         let xsd = Self.root.appendingPathComponent("Fixtures/schemas/junit-10.xsd").path
         let xmllint = try InteropPeer.xmllint.require()
-        let valid = try await PeerProcess.runToEnd(executable: xmllint, arguments: ["--noout", "--schema", xsd] + files, within: .seconds(60))
+        let valid = try await PeerProcess.runToEnd(
+            executable: xmllint, arguments: ["--noout", "--schema", xsd] + files, within: .seconds(60))
         #expect(valid.status == 0, "\(valid.output)")
         #expect(valid.output.components(separatedBy: " validates").count - 1 == runs.count, "\(valid.output)")
         // What the renderer wrote before: `skipped` on <testsuites> is not in the schema, and xmllint says so.
         let old = dir.appendingPathComponent("old.xml")
-        try #"<?xml version="1.0"?><testsuites name="ws1011" tests="1" failures="0" errors="0" skipped="1"><testsuite name="s" tests="1" failures="0" errors="0"><testcase name="c"/></testsuite></testsuites>"#
+        try
+            #"<?xml version="1.0"?><testsuites name="ws1011" tests="1" failures="0" errors="0" skipped="1"><testsuite name="s" tests="1" failures="0" errors="0"><testcase name="c"/></testsuite></testsuites>"#
             .write(to: old, atomically: true, encoding: .utf8)
-        let invalid = try await PeerProcess.runToEnd(executable: xmllint, arguments: ["--noout", "--schema", xsd, old.path], within: .seconds(60))
+        let invalid = try await PeerProcess.runToEnd(
+            executable: xmllint, arguments: ["--noout", "--schema", xsd, old.path], within: .seconds(60))
         #expect(invalid.status != 0 && invalid.output.contains("skipped"), "\(invalid.output)")
 
-        let read = try await PeerProcess.runToEnd(executable: try Self.python(), arguments: [Self.readers, "junit"] + files, within: .seconds(60))
+        let read = try await PeerProcess.runToEnd(
+            executable: try Self.python(), arguments: [Self.readers, "junit"] + files, within: .seconds(60))
         #expect(read.status == 0, "\(read.output)")
         let documents = read.output.split(separator: "\n").compactMap { line -> [String: Any]? in
             try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -245,7 +264,8 @@ struct ReportConsumersInteropTests {
 
     @Test(
         "HTML reports of a healthy run and three failure kinds render in headless Chromium with the verdict and the timeline, fetching nothing",
-        .enabled(if: InteropPeer.shouldRun(.chromium, .pythonReportReaders), InteropPeer.reason(.chromium, .pythonReportReaders)), .timeLimit(.minutes(4)))
+        .enabled(if: InteropPeer.shouldRun(.chromium, .pythonReportReaders), InteropPeer.reason(.chromium, .pythonReportReaders)),
+        .timeLimit(.minutes(4)))
     func htmlRendersInHeadlessChromium() async throws {
         let runs = try await Self.runs.value.filter { ["healthy", "refused", "interrupted", "idle-timeout"].contains($0.name) }
         #expect(runs.count == 4)
@@ -264,24 +284,36 @@ struct ReportConsumersInteropTests {
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
                 "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile-\(run.name)").path)",
             ]
-            let dom = try await PeerProcess.runToEnd(executable: chromium, arguments: common + ["--dump-dom", file.absoluteString], within: .seconds(60))
+            let dom = try await PeerProcess.runToEnd(
+                executable: chromium, arguments: common + ["--dump-dom", file.absoluteString], within: .seconds(60))
             #expect(dom.status == 0, "\(run.name): \(dom.output.suffix(2000))")
             // Chromium logs a blocked load, a CSP violation or a script error as a console message.
-            #expect(!dom.output.contains("CONSOLE"), "\(run.name): console output: \(dom.output.split(separator: "\n").filter { $0.contains("CONSOLE") })")
+            #expect(
+                !dom.output.contains("CONSOLE"),
+                "\(run.name): console output: \(dom.output.split(separator: "\n").filter { $0.contains("CONSOLE") })")
             let layer = run.report.verdict.layer.rawValue.uppercased()
-            #expect(dom.output.contains(#"<section id="verdict" class="verdict layer-\#(run.report.verdict.layer.rawValue)">"#), "\(run.name)")
+            #expect(
+                dom.output.contains(#"<section id="verdict" class="verdict layer-\#(run.report.verdict.layer.rawValue)">"#), "\(run.name)")
             #expect(dom.output.contains(#"Verdict: <span class="layer">\#(layer)</span>"#), "\(run.name)")
             #expect(dom.output.contains(HTMLReportRenderer.escape(run.redactor.text(run.report.verdict.summary))), "\(run.name)")
             #expect(dom.output.contains(#"<g class="lane" data-lane="main">"#), "\(run.name)")
             #expect(dom.output.contains(#"<svg id="timeline-svg""#), "\(run.name)")
             let t = run.report.transcript
             let framesDrawn = dom.output.components(separatedBy: #"data-event="frame""#).count - 1
-            #expect(framesDrawn == min(HTMLReportRenderer.maxFramesDrawn, t.frames.prefix(HTMLReportRenderer.maxFramesDrawn).filter { $0.opcode != "close" }.count)
-                + (run.report.directTranscript.map { $0.frames.filter { $0.opcode != "close" }.count } ?? 0)
-                + (run.report.measurements.map { m in [m.idleTranscript, m.lifetimeTranscript].compactMap { $0 }.map { $0.frames.filter { $0.opcode != "close" }.count }.reduce(0, +) } ?? 0),
+            #expect(
+                framesDrawn == min(
+                    HTMLReportRenderer.maxFramesDrawn,
+                    t.frames.prefix(HTMLReportRenderer.maxFramesDrawn).filter { $0.opcode != "close" }.count)
+                    + (run.report.directTranscript.map { $0.frames.filter { $0.opcode != "close" }.count } ?? 0)
+                    + (run.report.measurements.map { m in
+                        [m.idleTranscript, m.lifetimeTranscript].compactMap { $0 }.map { $0.frames.filter { $0.opcode != "close" }.count }
+                            .reduce(0, +)
+                    } ?? 0),
                 "\(run.name)")
             if run.name == "idle-timeout" {
-                #expect(dom.output.contains(#"data-lane="idle""#) && dom.output.contains(#"data-lane="lifetime""#) && dom.output.contains(#"data-lane="direct""#))
+                #expect(
+                    dom.output.contains(#"data-lane="idle""#) && dom.output.contains(#"data-lane="lifetime""#)
+                        && dom.output.contains(#"data-lane="direct""#))
                 #expect(dom.output.contains(#"data-event="ping""#))
                 #expect(dom.output.contains(#"data-event="transport-end""#))
             }
@@ -289,10 +321,13 @@ struct ReportConsumersInteropTests {
             // of the timeline (a colour nothing else on the page uses).
             let png = dir.appendingPathComponent("\(run.name).png")
             let shot = try await PeerProcess.runToEnd(
-                executable: chromium, arguments: common + ["--screenshot=\(png.path)", "--window-size=1200,1400", "--hide-scrollbars", file.absoluteString], within: .seconds(60))
+                executable: chromium,
+                arguments: common + ["--screenshot=\(png.path)", "--window-size=1200,1400", "--hide-scrollbars", file.absoluteString],
+                within: .seconds(60))
             #expect(shot.status == 0 && FileManager.default.fileExists(atPath: png.path), "\(run.name): \(shot.output.suffix(2000))")
             let banner = run.report.verdict.layer == .healthy ? "1a7f37" : run.report.verdict.layer == .inconclusive ? "9a6700" : "cf222e"
-            let colours = try await PeerProcess.runToEnd(executable: try Self.python(), arguments: [Self.readers, "png-colors", png.path, banner, "8c959f"], within: .seconds(120))
+            let colours = try await PeerProcess.runToEnd(
+                executable: try Self.python(), arguments: [Self.readers, "png-colors", png.path, banner, "8c959f"], within: .seconds(120))
             #expect(colours.output.contains("\(banner) present"), "\(run.name): \(colours.output)")
             #expect(colours.output.contains("8c959f \(t.timings.openAtMs == nil ? "absent" : "present")"), "\(run.name): \(colours.output)")
         }
@@ -333,17 +368,22 @@ struct ReportConsumersInteropTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("metrics.txt")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        for family in ["ws1011_proxy_connections_open", "ws1011_proxy_connections_total", "ws1011_proxy_bytes_total", "ws1011_proxy_frames_total",
-                       "ws1011_proxy_upgrades_total", "ws1011_proxy_close_frames_total", "ws1011_proxy_connection_ends_total"] {
+        for family in [
+            "ws1011_proxy_connections_open", "ws1011_proxy_connections_total", "ws1011_proxy_bytes_total", "ws1011_proxy_frames_total",
+            "ws1011_proxy_upgrades_total", "ws1011_proxy_close_frames_total", "ws1011_proxy_connection_ends_total",
+        ] {
             #expect(text.contains("# HELP \(family) "), "\(family) has no HELP:\n\(text)")
             #expect(text.contains("# TYPE \(family) "), "\(family) has no TYPE:\n\(text)")
         }
-        let check = try await PeerProcess.runToEnd(executable: "/bin/sh", arguments: ["-c", #""$0" check metrics < "$1""#, promtool, file.path], within: .seconds(30))
+        let check = try await PeerProcess.runToEnd(
+            executable: "/bin/sh", arguments: ["-c", #""$0" check metrics < "$1""#, promtool, file.path], within: .seconds(30))
         #expect(check.status == 0 && check.output.isEmpty, "promtool: \(check.output)\n\(text)")
         // promtool is strict: the same exposition without its HELP lines is refused.
         let bare = dir.appendingPathComponent("bare.txt")
-        try text.split(separator: "\n").filter { !$0.hasPrefix("# HELP") }.joined(separator: "\n").appending("\n").write(to: bare, atomically: true, encoding: .utf8)
-        let refused = try await PeerProcess.runToEnd(executable: "/bin/sh", arguments: ["-c", #""$0" check metrics < "$1""#, promtool, bare.path], within: .seconds(30))
+        try text.split(separator: "\n").filter { !$0.hasPrefix("# HELP") }.joined(separator: "\n").appending("\n").write(
+            to: bare, atomically: true, encoding: .utf8)
+        let refused = try await PeerProcess.runToEnd(
+            executable: "/bin/sh", arguments: ["-c", #""$0" check metrics < "$1""#, promtool, bare.path], within: .seconds(30))
         #expect(refused.output.contains("no help text"), "promtool: \(refused.output)")
     }
 }

@@ -37,7 +37,8 @@ final class ProxyMetrics: Sendable {
         func frameCounters(_ direction: FaultDirection) -> [Counter] {
             (0..<16).map { opcode in
                 let name = FrameHeader(opcode: UInt8(opcode), payloadLength: 0).opcodeName
-                return registry.makeCounter(name: "ws1011_proxy_frames_total", labels: [("direction", direction.rawValue), ("opcode", name)], help: Help.frames)
+                return registry.makeCounter(
+                    name: "ws1011_proxy_frames_total", labels: [("direction", direction.rawValue), ("opcode", name)], help: Help.frames)
             }
         }
         bytesUp = bytesCounter(.upstream)

@@ -83,21 +83,25 @@ public enum HTMLReportRenderer {
         for (name, value) in [("DNS lookup", t.dnsMs), ("TCP connect", t.tcpMs), ("TLS handshake", t.tlsMs), ("Upgrade", t.upgradeMs)] {
             if let value { phases.append((name, max(0, value))) }
         }
-        if let first = t.firstFrameAtMs, let open = t.openAtMs ?? t.responseHeadAtMs { phases.append(("First frame", max(0, first - open))) }
+        if let first = t.firstFrameAtMs, let open = t.openAtMs ?? t.responseHeadAtMs {
+            phases.append(("First frame", max(0, first - open)))
+        }
         var html = "<div class=\"waterfall\" data-run=\"\(lane.id)\">\n<h3>\(h(lane.title))</h3>\n"
         guard !phases.isEmpty else {
             return html + "<p>No phase completed.</p>\n" + failureLine(lane.transcript, h: h) + "</div>\n"
         }
         let total = max(phases.map(\.ms).reduce(0, +), 0.001)
         let width = 600.0, label = 130.0, row = 22.0
-        html += "<svg class=\"phases\" width=\"\(Int(label + width + 90))\" height=\"\(Int(row * Double(phases.count) + 4))\" role=\"img\" aria-label=\"phase waterfall\">\n"
+        html +=
+            "<svg class=\"phases\" width=\"\(Int(label + width + 90))\" height=\"\(Int(row * Double(phases.count) + 4))\" role=\"img\" aria-label=\"phase waterfall\">\n"
         var start = 0.0
         for (index, phase) in phases.enumerated() {
             let y = Double(index) * row + 2
             let x = label + start / total * width
             let w = max(1, phase.ms / total * width)
             html += "<text x=\"0\" y=\"\(num(y + 14))\">\(h(phase.name))</text>"
-            html += "<rect class=\"phase phase-\(index)\" x=\"\(num(x))\" y=\"\(num(y + 3))\" width=\"\(num(w))\" height=\"14\"><title>\(h(phase.name)) \(fmt(phase.ms))</title></rect>"
+            html +=
+                "<rect class=\"phase phase-\(index)\" x=\"\(num(x))\" y=\"\(num(y + 3))\" width=\"\(num(w))\" height=\"14\"><title>\(h(phase.name)) \(fmt(phase.ms))</title></rect>"
             html += "<text x=\"\(num(x + w + 4))\" y=\"\(num(y + 14))\">\(fmt(phase.ms))</text>\n"
             start += phase.ms
         }
@@ -109,7 +113,8 @@ public enum HTMLReportRenderer {
         var html = ""
         if let f = t.failure { html += "<p class=\"failure\">stopped at \(h(f.stage.rawValue)): \(h(f.kind)) — \(h(f.detail))</p>\n" }
         if let hs = t.handshake, let status = hs.status {
-            html += "<p>HTTP \(status)\(hs.reasonPhrase.map { " " + h($0) } ?? "")\(hs.subprotocol.map { ", subprotocol " + h($0) } ?? "")</p>\n"
+            html +=
+                "<p>HTTP \(status)\(hs.reasonPhrase.map { " " + h($0) } ?? "")\(hs.subprotocol.map { ", subprotocol " + h($0) } ?? "")</p>\n"
         }
         return html
     }
@@ -119,16 +124,21 @@ public enum HTMLReportRenderer {
     /// The connections of the run that exist: main, direct, idle probe, lifetime probe.
     static func lanes(_ report: DiagnosisReport) -> [Lane] {
         // Titles fit the timeline's label column (170 px of 11 px monospace: 24 characters).
-        var lanes = [Lane(id: "main", title: report.directTranscript == nil ? "main run" : "main run (front)", transcript: report.transcript)]
+        var lanes = [
+            Lane(id: "main", title: report.directTranscript == nil ? "main run" : "main run (front)", transcript: report.transcript)
+        ]
         if let direct = report.directTranscript { lanes.append(Lane(id: "direct", title: "direct run", transcript: direct)) }
         if let idle = report.measurements?.idleTranscript { lanes.append(Lane(id: "idle", title: "idle probe (silent)", transcript: idle)) }
-        if let lifetime = report.measurements?.lifetimeTranscript { lanes.append(Lane(id: "lifetime", title: "lifetime probe (pings)", transcript: lifetime)) }
+        if let lifetime = report.measurements?.lifetimeTranscript {
+            lanes.append(Lane(id: "lifetime", title: "lifetime probe (pings)", transcript: lifetime))
+        }
         return lanes
     }
 
     /// The last moment a transcript shows.
     static func endMs(_ t: ConnectionTranscript) -> Double {
-        var end = [t.close.atMs, t.close.received?.atMs, t.close.sent?.atMs, t.failure?.atMs, t.timings.openAtMs, t.timings.responseHeadAtMs]
+        var end =
+            [t.close.atMs, t.close.received?.atMs, t.close.sent?.atMs, t.failure?.atMs, t.timings.openAtMs, t.timings.responseHeadAtMs]
             .compactMap { $0 }.max() ?? 0
         if let last = t.frames.last?.atMs { end = max(end, last) }
         for p in t.pings { end = max(end, p.pongAtMs ?? p.sentAtMs) }
@@ -140,7 +150,8 @@ public enum HTMLReportRenderer {
         let label = 170.0, width = 860.0, laneHeight = 64.0, top = 24.0
         let height = top + laneHeight * Double(lanes.count) + 8
         func x(_ ms: Double) -> String { num(label + min(max(ms, 0), axisEnd) / axisEnd * width) }
-        var svg = "<svg id=\"timeline-svg\" width=\"\(Int(label + width + 20))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"connection timeline\">\n"
+        var svg =
+            "<svg id=\"timeline-svg\" width=\"\(Int(label + width + 20))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"connection timeline\">\n"
         // Axis.
         let step = niceStep(axisEnd / 8)
         var tick = 0.0
@@ -159,51 +170,64 @@ public enum HTMLReportRenderer {
             let open = t.timings.openAtMs
             let end = t.close.atMs ?? endMs(t)
             let connectEnd = open ?? end
-            svg += "<rect class=\"connecting\" data-event=\"connecting\" x=\"\(x(0))\" y=\"\(num(mid - 4))\" width=\"\(num(max(1, connectEnd / axisEnd * width)))\" height=\"8\"><title>connecting and upgrading: \(fmt(connectEnd))</title></rect>"
+            svg +=
+                "<rect class=\"connecting\" data-event=\"connecting\" x=\"\(x(0))\" y=\"\(num(mid - 4))\" width=\"\(num(max(1, connectEnd / axisEnd * width)))\" height=\"8\"><title>connecting and upgrading: \(fmt(connectEnd))</title></rect>"
             if let open {
-                svg += "<rect class=\"open\" data-event=\"open\" x=\"\(x(open))\" y=\"\(num(mid - 4))\" width=\"\(num(max(1, (end - open) / axisEnd * width)))\" height=\"8\"><title>open from \(fmt(open)) to \(fmt(end))</title></rect>\n"
+                svg +=
+                    "<rect class=\"open\" data-event=\"open\" x=\"\(x(open))\" y=\"\(num(mid - 4))\" width=\"\(num(max(1, (end - open) / axisEnd * width)))\" height=\"8\"><title>open from \(fmt(open)) to \(fmt(end))</title></rect>\n"
             }
             for frame in t.frames.prefix(maxFramesDrawn) where frame.opcode != "close" {
                 let inbound = frame.direction == .inbound
                 let (ya, yb) = inbound ? (y0 + 6, mid - 6) : (mid + 6, y0 + laneHeight - 6)
                 let preview = frame.preview.map { ": " + $0 } ?? ""
-                svg += "<line class=\"frame \(inbound ? "in" : "out")\" data-event=\"frame\" x1=\"\(x(frame.atMs))\" y1=\"\(num(ya))\" x2=\"\(x(frame.atMs))\" y2=\"\(num(yb))\">"
-                svg += "<title>\(inbound ? "in" : "out") \(h(frame.opcode)) \(frame.length) B at \(fmt(frame.atMs))\(h(preview))</title></line>\n"
+                svg +=
+                    "<line class=\"frame \(inbound ? "in" : "out")\" data-event=\"frame\" x1=\"\(x(frame.atMs))\" y1=\"\(num(ya))\" x2=\"\(x(frame.atMs))\" y2=\"\(num(yb))\">"
+                svg +=
+                    "<title>\(inbound ? "in" : "out") \(h(frame.opcode)) \(frame.length) B at \(fmt(frame.atMs))\(h(preview))</title></line>\n"
             }
             for ping in t.pings {
                 if let pong = ping.pongAtMs {
-                    svg += "<line class=\"rtt\" x1=\"\(x(ping.sentAtMs))\" y1=\"\(num(mid + 10))\" x2=\"\(x(pong))\" y2=\"\(num(mid + 10))\"/>"
+                    svg +=
+                        "<line class=\"rtt\" x1=\"\(x(ping.sentAtMs))\" y1=\"\(num(mid + 10))\" x2=\"\(x(pong))\" y2=\"\(num(mid + 10))\"/>"
                 }
                 let rtt = ping.rttMs.map { "rtt \(fmt($0))" } ?? "no pong"
-                svg += "<circle class=\"ping\(ping.pongAtMs == nil ? " lost" : "")\" data-event=\"ping\" cx=\"\(x(ping.sentAtMs))\" cy=\"\(num(mid + 10))\" r=\"3\"><title>our ping at \(fmt(ping.sentAtMs)), \(rtt)</title></circle>\n"
+                svg +=
+                    "<circle class=\"ping\(ping.pongAtMs == nil ? " lost" : "")\" data-event=\"ping\" cx=\"\(x(ping.sentAtMs))\" cy=\"\(num(mid + 10))\" r=\"3\"><title>our ping at \(fmt(ping.sentAtMs)), \(rtt)</title></circle>\n"
             }
             for (close, kind) in [(t.close.received, "received"), (t.close.sent, "sent")] {
                 guard let close else { continue }
                 let cx = Double(x(close.atMs)) ?? 0
                 let code = close.code.map(String.init) ?? "no status"
-                let points = kind == "received"
+                let points =
+                    kind == "received"
                     ? "\(num(cx)),\(num(mid - 6)) \(num(cx - 6)),\(num(y0 + 4)) \(num(cx + 6)),\(num(y0 + 4))"
                     : "\(num(cx)),\(num(mid + 6)) \(num(cx - 6)),\(num(y0 + laneHeight - 4)) \(num(cx + 6)),\(num(y0 + laneHeight - 4))"
-                svg += "<polygon class=\"close \(kind)\" data-event=\"close-\(kind)\" points=\"\(points)\"><title>close frame \(kind) at \(fmt(close.atMs)): \(code)\(close.reason.isEmpty ? "" : " " + h(close.reason))</title></polygon>"
-                svg += "<text class=\"close-label\" x=\"\(num(cx + 8))\" y=\"\(num(kind == "received" ? y0 + 12 : y0 + laneHeight - 6))\">\(h(code))</text>\n"
+                svg +=
+                    "<polygon class=\"close \(kind)\" data-event=\"close-\(kind)\" points=\"\(points)\"><title>close frame \(kind) at \(fmt(close.atMs)): \(code)\(close.reason.isEmpty ? "" : " " + h(close.reason))</title></polygon>"
+                svg +=
+                    "<text class=\"close-label\" x=\"\(num(cx + 8))\" y=\"\(num(kind == "received" ? y0 + 12 : y0 + laneHeight - 6))\">\(h(code))</text>\n"
             }
             if let failure = t.failure, let at = failure.atMs {
-                svg += "<circle class=\"failure\" data-event=\"failure\" cx=\"\(x(at))\" cy=\"\(num(mid))\" r=\"5\"><title>\(h(failure.kind)): \(h(failure.detail))</title></circle>\n"
+                svg +=
+                    "<circle class=\"failure\" data-event=\"failure\" cx=\"\(x(at))\" cy=\"\(num(mid))\" r=\"5\"><title>\(h(failure.kind)): \(h(failure.detail))</title></circle>\n"
             }
             if let at = t.close.atMs, t.close.transportEnd != .notConnected {
                 let still = t.close.transportEnd == .stillOpen
-                svg += "<line class=\"transport-end\(still ? " still-open" : "")\" data-event=\"transport-end\" x1=\"\(x(at))\" y1=\"\(num(y0 + 2))\" x2=\"\(x(at))\" y2=\"\(num(y0 + laneHeight - 2))\"><title>\(h(endText(t)))</title></line>"
+                svg +=
+                    "<line class=\"transport-end\(still ? " still-open" : "")\" data-event=\"transport-end\" x1=\"\(x(at))\" y1=\"\(num(y0 + 2))\" x2=\"\(x(at))\" y2=\"\(num(y0 + laneHeight - 2))\"><title>\(h(endText(t)))</title></line>"
                 // The short form beside the end: what ended it and how long the connection had been quiet.
                 var short = still ? "still open" : t.close.transportEnd.rawValue
                 if !still, let quiet = t.close.sinceLastInboundMs { short += " · quiet \(fmt(quiet))" }
                 let nearRight = at / axisEnd > 0.7
-                svg += "<text class=\"lane-end\" text-anchor=\"\(nearRight ? "end" : "start")\" x=\"\(num((Double(x(at)) ?? 0) + (nearRight ? -6 : 6)))\" y=\"\(num(mid - 8))\">\(h(short))</text>\n"
+                svg +=
+                    "<text class=\"lane-end\" text-anchor=\"\(nearRight ? "end" : "start")\" x=\"\(num((Double(x(at)) ?? 0) + (nearRight ? -6 : 6)))\" y=\"\(num(mid - 8))\">\(h(short))</text>\n"
             }
             svg += "</g>\n"
         }
         svg += "</svg>\n"
         var html = "<section id=\"timeline\">\n<h2>Timeline</h2>\n"
-        html += "<p class=\"legend\"><span class=\"key in\">▮</span> frame in <span class=\"key out\">▮</span> frame out <span class=\"key ping\">●</span> our ping (line: round trip) "
+        html +=
+            "<p class=\"legend\"><span class=\"key in\">▮</span> frame in <span class=\"key out\">▮</span> frame out <span class=\"key ping\">●</span> our ping (line: round trip) "
         html += "<span class=\"key close\">▼</span> close frame <span class=\"key end\">|</span> transport end</p>\n"
         html += svg
         html += "<ul class=\"lane-ends\">\n"
@@ -239,12 +263,14 @@ public enum HTMLReportRenderer {
         for (title, steps) in [("main run", report.steps), ("direct run", report.directSteps ?? [])] where !steps.isEmpty {
             html += "<table class=\"steps\"><caption>\(title)</caption>\n<tr><th></th><th>step</th><th>time</th><th>detail</th></tr>\n"
             for step in steps {
-                let mark = switch step.status {
-                case .passed: "✓"
-                case .failed: "✗"
-                case .skipped: "–"
-                }
-                html += "<tr class=\"\(step.status.rawValue)\"><td>\(mark)</td><td>\(h(step.name.rawValue))</td><td>\(step.durationMs.map(fmt) ?? "")</td><td>\(h(step.detail))</td></tr>\n"
+                let mark =
+                    switch step.status {
+                    case .passed: "✓"
+                    case .failed: "✗"
+                    case .skipped: "–"
+                    }
+                html +=
+                    "<tr class=\"\(step.status.rawValue)\"><td>\(mark)</td><td>\(h(step.name.rawValue))</td><td>\(step.durationMs.map(fmt) ?? "")</td><td>\(h(step.detail))</td></tr>\n"
             }
             html += "</table>\n"
         }
@@ -254,10 +280,14 @@ public enum HTMLReportRenderer {
     static func measurementsSection(_ m: Measurements) -> String {
         var html = "<section id=\"measurements\">\n<h2>Timeout discovery</h2>\n<ul>\n"
         if let probe = m.idleProbeMs {
-            html += "<li>idle (silent) connection: " + (m.idleTimeoutMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe") + "</li>\n"
+            html +=
+                "<li>idle (silent) connection: " + (m.idleTimeoutMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe")
+                + "</li>\n"
         }
         if let probe = m.lifetimeProbeMs {
-            html += "<li>connection with pings: " + (m.lifetimeMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe") + "</li>\n"
+            html +=
+                "<li>connection with pings: " + (m.lifetimeMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe")
+                + "</li>\n"
         }
         if let requested = m.sustainRequestedMs {
             html += "<li>sustained with traffic: \(m.sustainedMs.map(fmt) ?? "—") of \(fmt(requested))</li>\n"
@@ -266,10 +296,12 @@ public enum HTMLReportRenderer {
     }
 
     static func authSection(_ channels: [AuthChannelResult], h: (String) -> String) -> String {
-        var html = "<section id=\"auth-channels\">\n<h2>Auth channels</h2>\n<table>\n<tr><th></th><th>channel</th><th>path</th><th>answer</th><th>detail</th></tr>\n"
+        var html =
+            "<section id=\"auth-channels\">\n<h2>Auth channels</h2>\n<table>\n<tr><th></th><th>channel</th><th>path</th><th>answer</th><th>detail</th></tr>\n"
         for c in channels {
             let answer = (c.status.map { "HTTP \($0)" } ?? "no HTTP answer") + (c.closeCode.map { ", close \($0)" } ?? "")
-            html += "<tr class=\"\(c.accepted ? "passed" : "failed")\"><td>\(c.accepted ? "✓" : "✗")</td><td>\(h(c.channel.rawValue))</td><td>\(h(c.path))</td><td>\(answer)</td><td>\(h(c.detail))</td></tr>\n"
+            html +=
+                "<tr class=\"\(c.accepted ? "passed" : "failed")\"><td>\(c.accepted ? "✓" : "✗")</td><td>\(h(c.channel.rawValue))</td><td>\(h(c.path))</td><td>\(answer)</td><td>\(h(c.detail))</td></tr>\n"
         }
         return html + "</table>\n</section>\n"
     }
@@ -279,7 +311,8 @@ public enum HTMLReportRenderer {
         guard !all.isEmpty else { return "" }
         var html = "<section id=\"findings\">\n<h2>Findings</h2>\n<ul>\n"
         for (lane, finding) in all.prefix(50) {
-            html += "<li>\(h(lane)): <code>\(h(finding.code.rawValue))</code> \(h(finding.detail))\(finding.atMs.map { " at " + fmt($0) } ?? "")</li>\n"
+            html +=
+                "<li>\(h(lane)): <code>\(h(finding.code.rawValue))</code> \(h(finding.detail))\(finding.atMs.map { " at " + fmt($0) } ?? "")</li>\n"
         }
         return html + "</ul>\n</section>\n"
     }

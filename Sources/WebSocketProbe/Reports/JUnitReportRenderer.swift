@@ -29,7 +29,10 @@ public enum JUnitReportRenderer {
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
         func esc(_ s: String) -> String { xmlEscape(redactor.text(s)) }
         var suites: [(name: String, cases: [Case])] = [
-            ("ws1011 diagnose \(report.target)", [verdictCase(report)] + report.steps.map { stepCase($0, classPrefix: "ws1011", report: report) })
+            (
+                "ws1011 diagnose \(report.target)",
+                [verdictCase(report)] + report.steps.map { stepCase($0, classPrefix: "ws1011", report: report) }
+            )
         ]
         if let direct = report.directSteps {
             let target = report.directTranscript.map { redactor.url($0.target.url) } ?? "the backend"
@@ -45,12 +48,15 @@ public enum JUnitReportRenderer {
         let timestamp = report.transcript.startedAt.map { #" timestamp="\#(isoTimestamp($0))""# } ?? ""
         for (index, suite) in suites.enumerated() {
             let skipped = suite.cases.filter { if case .skipped = $0.outcome { true } else { false } }.count
-            xml += #"  <testsuite name="\#(esc(suite.name))" tests="\#(suite.cases.count)" failures="\#(failures(suite.cases))" errors="0" skipped="\#(skipped)" time="\#(time(suite.cases))"\#(timestamp)>"# + "\n"
+            xml +=
+                #"  <testsuite name="\#(esc(suite.name))" tests="\#(suite.cases.count)" failures="\#(failures(suite.cases))" errors="0" skipped="\#(skipped)" time="\#(time(suite.cases))"\#(timestamp)>"#
+                + "\n"
             if index == 0 {
                 xml += "    <properties>\n"
                 var properties: [(String, String)] = [
                     ("schema", report.schema), ("target", report.target), ("verdict.layer", report.verdict.layer.rawValue),
-                    ("verdict.cause", report.verdict.cause.rawValue), ("verdict.confidence", String(format: "%.2f", report.verdict.confidence)),
+                    ("verdict.cause", report.verdict.cause.rawValue),
+                    ("verdict.confidence", String(format: "%.2f", report.verdict.confidence)),
                     ("verdict.summary", report.verdict.summary),
                 ]
                 if let interruption = report.interruption { properties.append(("interruption", interruption.detail)) }
@@ -74,8 +80,11 @@ public enum JUnitReportRenderer {
         var body = "\(v.layer.rawValue) / \(v.cause.rawValue), confidence \(Int((v.confidence * 100).rounded()))%\n\(v.summary)"
         if !v.evidence.isEmpty { body += "\n\nEvidence:" }
         for evidence in v.evidence { body += "\n- [\(evidence.rule)] \(evidence.observation)" }
-        if let interruption = report.interruption { body += "\n\nThe run was cut short: \(interruption.detail) during \(interruption.during)." }
-        let outcome: Case.Outcome = v.layer == .healthy ? .passed(output: body) : .failed(message: v.summary, type: v.cause.rawValue, body: body)
+        if let interruption = report.interruption {
+            body += "\n\nThe run was cut short: \(interruption.detail) during \(interruption.during)."
+        }
+        let outcome: Case.Outcome =
+            v.layer == .healthy ? .passed(output: body) : .failed(message: v.summary, type: v.cause.rawValue, body: body)
         return Case(classname: "ws1011", name: "verdict", durationMs: nil, outcome: outcome)
     }
 
@@ -86,13 +95,15 @@ public enum JUnitReportRenderer {
         case .passed:
             outcome = .passed(output: step.detail)
         case .failed:
-            var body = step.detail + "\n\nverdict: \(report.verdict.layer.rawValue) / \(report.verdict.cause.rawValue) — \(report.verdict.summary)"
+            var body =
+                step.detail + "\n\nverdict: \(report.verdict.layer.rawValue) / \(report.verdict.cause.rawValue) — \(report.verdict.summary)"
             for evidence in report.verdict.evidence { body += "\n- [\(evidence.rule)] \(evidence.observation)" }
             outcome = .failed(message: "\(step.name.rawValue) failed: \(step.detail)", type: report.verdict.cause.rawValue, body: body)
         case .skipped:
             outcome = .skipped(message: step.detail)
         }
-        return Case(classname: "\(classPrefix).\(step.name.rawValue)", name: step.name.rawValue, durationMs: step.durationMs, outcome: outcome)
+        return Case(
+            classname: "\(classPrefix).\(step.name.rawValue)", name: step.name.rawValue, durationMs: step.durationMs, outcome: outcome)
     }
 
     /// The timeout probes, the direct run as a whole and each auth-channel attempt.
@@ -100,15 +111,19 @@ public enum JUnitReportRenderer {
         var cases: [Case] = []
         if let m = report.measurements {
             if let probe = m.idleProbeMs {
-                cases.append(limitCase(name: "idle", ended: m.idleTimeoutMs, probeMs: probe, what: "a silent connection (no data, no pings)"))
+                cases.append(
+                    limitCase(name: "idle", ended: m.idleTimeoutMs, probeMs: probe, what: "a silent connection (no data, no pings)"))
             }
             if let probe = m.lifetimeProbeMs {
-                cases.append(limitCase(name: "lifetime", ended: m.lifetimeMs, probeMs: probe, what: "a connection with a ping every second"))
+                cases.append(
+                    limitCase(name: "lifetime", ended: m.lifetimeMs, probeMs: probe, what: "a connection with a ping every second"))
             }
             if let requested = m.sustainRequestedMs {
                 let held = m.sustainedMs ?? 0
-                let text = "a connection with traffic held \(TextReportRenderer.fmt(held)) of the \(TextReportRenderer.fmt(requested)) requested"
-                let outcome: Case.Outcome = held >= requested ? .passed(output: text) : .failed(message: text, type: "probe.sustain", body: text)
+                let text =
+                    "a connection with traffic held \(TextReportRenderer.fmt(held)) of the \(TextReportRenderer.fmt(requested)) requested"
+                let outcome: Case.Outcome =
+                    held >= requested ? .passed(output: text) : .failed(message: text, type: "probe.sustain", body: text)
                 cases.append(Case(classname: "ws1011.probe", name: "sustain", durationMs: m.sustainedMs, outcome: outcome))
             }
         }
@@ -121,7 +136,8 @@ public enum JUnitReportRenderer {
             } else {
                 outcome = .passed(output: "the direct run to \(target) passed every step it ran")
             }
-            cases.append(Case(classname: "ws1011.probe", name: "direct", durationMs: steps.compactMap(\.durationMs).reduce(0, +), outcome: outcome))
+            cases.append(
+                Case(classname: "ws1011.probe", name: "direct", durationMs: steps.compactMap(\.durationMs).reduce(0, +), outcome: outcome))
         }
         for channel in report.authChannels ?? [] { cases.append(authCase(channel)) }
         return cases
@@ -161,7 +177,8 @@ public enum JUnitReportRenderer {
 
     /// One `<testcase>` element.
     private static func render(_ c: Case, esc: (String) -> String) -> String {
-        var xml = #"    <testcase classname="\#(esc(c.classname))" name="\#(esc(c.name))" time="\#(time((c.durationMs ?? 0) / 1000))">"# + "\n"
+        var xml =
+            #"    <testcase classname="\#(esc(c.classname))" name="\#(esc(c.name))" time="\#(time((c.durationMs ?? 0) / 1000))">"# + "\n"
         switch c.outcome {
         case .passed(let output):
             xml += "      <system-out>\(esc(output))</system-out>\n"

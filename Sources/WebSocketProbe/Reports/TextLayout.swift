@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How the text report is laid out: the width it wraps to and whether it may use Unicode glyphs.
@@ -47,9 +47,9 @@ public struct TextLayout: Sendable, Equatable {
         if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
         var size = winsize()
         #if canImport(Glibc)
-        let request = UInt(TIOCGWINSZ)
+            let request = UInt(TIOCGWINSZ)
         #else
-        let request = TIOCGWINSZ
+            let request = TIOCGWINSZ
         #endif
         guard ioctl(STDOUT_FILENO, request, &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
 
 @Suite("HTML report renderer")
@@ -36,7 +37,8 @@ struct HTMLReportRendererTests {
         var lifetime = ReportFixtures.transcript()
         lifetime.pings = (1...9).map { PingRecord(sentAtMs: Double($0) * 1000, pongAtMs: Double($0) * 1000 + 0.5) }
         lifetime.close = CloseObservation(transportEnd: .stillOpen, atMs: 10_000)
-        report.measurements = Measurements(idleTimeoutMs: 3000, idleProbeMs: 10_000, lifetimeProbeMs: 10_000, idleTranscript: idle, lifetimeTranscript: lifetime)
+        report.measurements = Measurements(
+            idleTimeoutMs: 3000, idleProbeMs: 10_000, lifetimeProbeMs: 10_000, idleTranscript: idle, lifetimeTranscript: lifetime)
         let html = HTMLReportRenderer.render(report)
         for lane in ["main", "idle", "lifetime"] { #expect(html.contains(#"<g class="lane" data-lane="\#(lane)">"#)) }
         #expect(html.components(separatedBy: #"data-event="ping""#).count - 1 == 1 + 9)

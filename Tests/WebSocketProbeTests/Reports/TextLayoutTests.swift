@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
 
 @Suite("Text report layout")
@@ -9,8 +10,12 @@ struct TextLayoutTests {
     static func longReport() -> DiagnosisReport {
         var report = ReportFixtures.rejected()
         report.verdict.summary = String(repeating: "The front cut the connection after the upgrade and before the welcome. ", count: 3)
-        report.verdict.evidence.append(Evidence(rule: "timing-idle-timeout", observation: String(repeating: "the silent probe ended after 3000 ms with no close frame; ", count: 3)))
-        report.verdict.evidence.append(Evidence(rule: "long-token", observation: "wss://" + String(repeating: "a", count: 150) + ".example.com/ws"))
+        report.verdict.evidence.append(
+            Evidence(
+                rule: "timing-idle-timeout",
+                observation: String(repeating: "the silent probe ended after 3000 ms with no close frame; ", count: 3)))
+        report.verdict.evidence.append(
+            Evidence(rule: "long-token", observation: "wss://" + String(repeating: "a", count: 150) + ".example.com/ws"))
         return report
     }
 
