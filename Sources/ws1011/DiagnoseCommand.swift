@@ -104,6 +104,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     // MARK: - Run
 
     func run() async throws {
+        try OutputPath.check([("--json", json), ("--junit", junit), ("--html", html)])
         // Every secret on the command line is known to the output layer before anything is printed.
         Console.register(secrets: [token, secret].compactMap { $0 })
         Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)

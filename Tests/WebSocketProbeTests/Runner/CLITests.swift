@@ -165,6 +165,27 @@ struct CLITests {
         #expect(r.stderr.contains(mentioned), "\(r.stderr)")
     }
 
+    @Test func versionNamesTheReleaseAndTheReportContracts() async throws {
+        let r = try await Self.run(["--version"], timeout: .seconds(10))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("ws1011 "), "\(r.stdout)")
+        #expect(r.stdout.contains("ws1011.report/1"), "\(r.stdout)")
+    }
+
+    @Test(arguments: ["--json", "--junit", "--html"])
+    func anOutputPathThatCannotBeWrittenIsAUsageErrorBeforeTheRun(_ option: String) async throws {
+        let listener = try ClosedPort()
+        defer { withExtendedLifetime(listener) {} }
+        let missing = "/nonexistent-\(UUID().uuidString)/report.out"
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(listener.port)/ws", option, missing], timeout: .seconds(10))
+        #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains(option) && r.stderr.contains(missing) && r.stderr.contains("does not exist"), "\(r.stderr)")
+        #expect(!r.stdout.contains("Verdict"), "the run must not start: \(r.stdout)")
+        let folder = try #require(FileManager.default.temporaryDirectory.path.isEmpty ? nil : FileManager.default.temporaryDirectory.path)
+        let asFolder = try await Self.run(["diagnose", "ws://127.0.0.1:\(listener.port)/ws", option, folder], timeout: .seconds(10))
+        #expect(asFolder.status == 2 && asFolder.stderr.contains("is a folder"), "\(asFolder.stderr)")
+    }
+
     @Test func inTheCLocaleTheReportUsesASCIIGlyphs() async throws {
         let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
