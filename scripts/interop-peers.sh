@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the third-party peers that Tests/InteropTests talks to, when they are missing:
-#   Debian: nginx (nginx-light where it exists), haproxy, openssl
-#   Python: a venv at .build/interop-venv with websockets, uvicorn, starlette
+#   Debian: nginx (nginx-light where it exists), haproxy, openssl; and the report consumers the report
+#           tests hand their output to: xmllint (libxml2-utils), promtool (prometheus), chromium
+#   Python: a venv at .build/interop-venv with websockets, uvicorn, starlette, and the report readers
+#           junitparser and jsonschema
 # Idempotent and quick when everything is already there. Prints what it did; exits non-zero with a
 # message that says what could not be installed.
 set -uo pipefail
@@ -44,10 +46,13 @@ apt_install() { # $1 = command to look for, rest = candidate packages (first tha
 apt_install nginx nginx-light nginx
 apt_install haproxy haproxy
 apt_install openssl openssl
+apt_install xmllint libxml2-utils
+apt_install promtool prometheus
+apt_install chromium chromium
 
 # MARK: Python venv
-py_mods=(websockets uvicorn starlette)
-if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c 'import websockets, uvicorn, starlette' >/dev/null 2>&1; then
+py_mods=(websockets uvicorn starlette junitparser jsonschema)
+if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c 'import websockets, uvicorn, starlette, junitparser, jsonschema' >/dev/null 2>&1; then
   echo "interop-peers: venv $venv already has ${py_mods[*]}"
 else
   python=$(command -v python3 || true)
@@ -88,3 +93,4 @@ fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
 echo "interop-peers: ready — $("$nginx_bin" -v 2>&1 | head -1); $("$haproxy_bin" -v 2>&1 | head -1); $(openssl version); $("$venv/bin/python" -c 'import websockets, uvicorn, starlette; print("websockets", websockets.__version__, "uvicorn", uvicorn.__version__, "starlette", starlette.__version__)')"
+echo "interop-peers: report consumers — $(xmllint --version 2>&1 | head -1); $(promtool --version 2>&1 | head -1); $(chromium --version 2>/dev/null | head -1); $("$venv/bin/python" -c 'import importlib.metadata as m; print("junitparser", m.version("junitparser"), "jsonschema", m.version("jsonschema"))')"

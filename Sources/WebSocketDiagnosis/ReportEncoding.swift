@@ -92,3 +92,17 @@ extension TLSObservation {
         try c.encodeIfPresent(protocolVersion, forKey: .protocolVersion)
     }
 }
+
+extension CloseFrameInfo {
+    private enum Keys: String, CodingKey {
+        case code, reason, atMs
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        // `null`: the close frame had no status (a browser reports 1005).
+        try c.encode(code, forKey: .code)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(atMs, forKey: .atMs)
+    }
+}

@@ -98,9 +98,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per step) to PATH.", valueName: "PATH"))
     var junit: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (verdict, phases, a timeline of every connection) to PATH.", valueName: "PATH"))
+    var html: String?
+
     // MARK: - Run
 
     func run() async throws {
+        try OutputPath.check([("--json", json), ("--junit", junit), ("--html", html)])
         // Every secret on the command line is known to the output layer before anything is printed.
         Console.register(secrets: [token, secret].compactMap { $0 })
         Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)
@@ -140,9 +144,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let report = outcome.report
         Console.register(secrets: outcome.redactor.knownSecrets)
         let redactor = Console.redactor.adding(secrets: secretsGiven(plan))
-        Console.out(TextReportRenderer.render(report, redactor: redactor))
+        Console.out(TextReportRenderer.render(report, redactor: redactor, layout: .current(environment: ProcessInfo.processInfo.environment)))
         if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
         if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
+        if let html { try write(HTMLReportRenderer.render(report, redactor: redactor), to: html, what: "--html") }
         if case .signal(let sig)? = stopReason { throw ExitCode(128 + sig) }
         if report.verdict.layer != .healthy { throw ExitCode(1) }
     }

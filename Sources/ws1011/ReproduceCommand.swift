@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WebSocketLab
+import WebSocketProbe
 
 /// `ws1011 reproduce [ID…] [--json PATH]`: runs catalog scenarios on loopback and prints the table.
 struct ReproduceCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Argument(help: "Scenario ids (default: all; see `ws1011 scenarios`).")
     var ids: [String] = []
 
-    @Option(name: .long, help: "Write {\"scenarios\":[{id, matched, expected, observed}]} to this file.")
+    @Option(name: .long, help: "Write {\"schema\":\"ws1011.reproduce/1\",\"scenarios\":[{id, matched, expected, observed}]} to this file (schemas/ws1011.reproduce-1.schema.json).")
     var json: String?
 
     @Option(name: .long, help: "A folder of your own scenario *.json files, run beside the built-in catalog (default: $WS1011_SCENARIOS when set).")
@@ -43,10 +44,8 @@ struct ReproduceCommand: AsyncParsableCommand {
             Console.out("✗ \(r.id): " + (r.error ?? r.mismatches.joined(separator: "; ")) + "\n")
         }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             do {
-                try encoder.encode(ScenarioReport(scenarios: results)).write(to: URL(fileURLWithPath: json))
+                try Data((JSONReportRenderer.encodeRounded(ScenarioReport(scenarios: results)) + "\n").utf8).write(to: URL(fileURLWithPath: json))
             } catch {
                 Console.error("error: cannot write \(json): \(error.localizedDescription)\n")
                 throw ExitCode(2)

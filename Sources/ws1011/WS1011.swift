@@ -11,8 +11,12 @@ struct WS1011: AsyncParsableCommand {
         commandName: "ws1011",
         abstract: "Reproduce and isolate WebSocket failures (1011 and look-alikes) and prove which layer they come from.",
         discussion: "Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.",
+        version: version,
         subcommands: [DiagnoseCommand.self, LabCommand.self, ProxyCommand.self, ExporterCommand.self, ReproduceCommand.self, ScenariosCommand.self],
         defaultSubcommand: nil)
+
+    /// What `ws1011 --version` prints: the release and the report contracts it writes.
+    static let version = "ws1011 0.1.0 (reports: ws1011.report/1, ws1011.reproduce/1)"
 
     /// Parses, runs, and maps every error to the documented exit codes (ArgumentParser's own
     /// usage errors become 2, not 64).

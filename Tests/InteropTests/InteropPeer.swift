@@ -15,6 +15,14 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case pythonWebsockets = "python websockets"
     /// Python with `uvicorn` and `starlette` (the venv's interpreter).
     case uvicorn = "python uvicorn+starlette"
+    /// libxml2's `xmllint` (Debian `libxml2-utils`): validates JUnit against the Jenkins XSD.
+    case xmllint
+    /// Prometheus' `promtool` (Debian `prometheus`): checks the text exposition.
+    case promtool
+    /// Headless Chromium (Debian `chromium`): renders the HTML report.
+    case chromium
+    /// Python with `junitparser` and `jsonschema` (the venv's interpreter): read the JUnit, validate the JSON.
+    case pythonReportReaders = "python junitparser+jsonschema"
 
     // MARK: - Locating
 
@@ -42,12 +50,14 @@ enum InteropPeer: String, Sendable, CaseIterable {
 
     private func locate() -> String? {
         switch self {
-        case .nginx, .haproxy, .openssl:
+        case .nginx, .haproxy, .openssl, .xmllint, .promtool, .chromium:
             return Self.which(rawValue)
         case .pythonWebsockets:
             return Self.pythonHaving(modules: ["websockets"])
         case .uvicorn:
             return Self.pythonHaving(modules: ["websockets", "uvicorn", "starlette"])
+        case .pythonReportReaders:
+            return Self.pythonHaving(modules: ["junitparser", "jsonschema"])
         }
     }
 

@@ -1,35 +1,44 @@
-import Metrics
 import Prometheus
 
 /// The proxy's counters, in a Prometheus registry owned by one proxy (the global
-/// `MetricsSystem` is left alone).
+/// `MetricsSystem` is left alone). Every family carries `# HELP` and `# TYPE`, so `promtool check metrics`
+/// accepts the exposition.
 final class ProxyMetrics: Sendable {
+    /// The `# HELP` text of each family (one text per name: the registry requires it).
+    enum Help {
+        static let open = "WebSocket connections open through the proxy now."
+        static let total = "WebSocket connections the proxy accepted."
+        static let ends = "Connections ended, by who ended them (client, upstream, proxy)."
+        static let upgrades = "Upgrade responses relayed to clients, by HTTP status."
+        static let bytes = "Bytes relayed, by direction (upstream: client to backend; downstream: backend to client)."
+        static let frames = "WebSocket frames relayed, by direction and opcode."
+        static let closeFrames = "Close frames relayed, by direction and close code (registered codes as themselves, others by range)."
+    }
+
     /// Who ended a connection.
     enum EndedBy: String { case client, upstream, proxy }
 
     let registry: PrometheusCollectorRegistry
-    private let factory: PrometheusMetricsFactory
-    private let open: Metrics.Meter
-    private let total: Metrics.Counter
-    private let bytesUp: Metrics.Counter
-    private let bytesDown: Metrics.Counter
-    private let framesUp: [Metrics.Counter]
-    private let framesDown: [Metrics.Counter]
+    private let open: Gauge
+    private let total: Counter
+    private let bytesUp: Counter
+    private let bytesDown: Counter
+    private let framesUp: [Counter]
+    private let framesDown: [Counter]
 
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        let factory = PrometheusMetricsFactory(registry: registry)
-        self.factory = factory
-        open = Meter(label: "ws1011_proxy_connections_open", factory: factory)
-        total = Metrics.Counter(label: "ws1011_proxy_connections_total", factory: factory)
-        func bytesCounter(_ direction: FaultDirection) -> Metrics.Counter {
-            Metrics.Counter(label: "ws1011_proxy_bytes_total", dimensions: [("direction", direction.rawValue)], factory: factory)
+        open = registry.makeGauge(name: "ws1011_proxy_connections_open", labels: [], help: Help.open)
+        total = registry.makeCounter(name: "ws1011_proxy_connections_total", labels: [], help: Help.total)
+        func bytesCounter(_ direction: FaultDirection) -> Counter {
+            registry.makeCounter(name: "ws1011_proxy_bytes_total", labels: [("direction", direction.rawValue)], help: Help.bytes)
         }
-        func frameCounters(_ direction: FaultDirection) -> [Metrics.Counter] {
+        func frameCounters(_ direction: FaultDirection) -> [Counter] {
             (0..<16).map { opcode in
                 let name = FrameHeader(opcode: UInt8(opcode), payloadLength: 0).opcodeName
-                return Metrics.Counter(label: "ws1011_proxy_frames_total", dimensions: [("direction", direction.rawValue), ("opcode", name)], factory: factory)
+                return registry.makeCounter(
+                    name: "ws1011_proxy_frames_total", labels: [("direction", direction.rawValue), ("opcode", name)], help: Help.frames)
             }
         }
         bytesUp = bytesCounter(.upstream)
@@ -45,11 +54,11 @@ final class ProxyMetrics: Sendable {
 
     func connectionClosed(by: EndedBy) {
         open.decrement()
-        Metrics.Counter(label: "ws1011_proxy_connection_ends_total", dimensions: [("by", by.rawValue)], factory: factory).increment()
+        registry.makeCounter(name: "ws1011_proxy_connection_ends_total", labels: [("by", by.rawValue)], help: Help.ends).increment()
     }
 
     func upgrade(status: Int) {
-        Metrics.Counter(label: "ws1011_proxy_upgrades_total", dimensions: [("status", String(status))], factory: factory).increment()
+        registry.makeCounter(name: "ws1011_proxy_upgrades_total", labels: [("status", String(status))], help: Help.upgrades).increment()
     }
 
     func bytes(_ count: Int, _ direction: FaultDirection) {
@@ -61,9 +70,9 @@ final class ProxyMetrics: Sendable {
     }
 
     func closeFrame(code: Int?, _ direction: FaultDirection) {
-        Metrics.Counter(
-            label: "ws1011_proxy_close_frames_total",
-            dimensions: [("direction", direction.rawValue), ("code", Self.codeLabel(code))], factory: factory
+        registry.makeCounter(
+            name: "ws1011_proxy_close_frames_total",
+            labels: [("direction", direction.rawValue), ("code", Self.codeLabel(code))], help: Help.closeFrames
         ).increment()
     }
 

@@ -2,15 +2,31 @@ import Foundation
 import WebSocketDiagnosis
 
 /// Renders a ``DiagnosisReport`` as the `ws1011.report/1` JSON contract: sorted keys, ISO-8601
-/// dates, pretty-printed, secrets redacted.
+/// dates, pretty-printed, secrets redacted, numbers rounded to what they mean. The contract is checked
+/// in as a JSON Schema: `schemas/ws1011.report-1.schema.json`.
 public enum JSONReportRenderer {
     /// The JSON text of `report`, with every known secret and JWT-shaped string masked by `redactor`
-    /// (default: JWT-shaped strings only).
+    /// (default: JWT-shaped strings only). Milliseconds are written to 0.1 ms, the confidence to 0.01.
     public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) throws -> String {
         // String values are scrubbed field by field, never the serialised document: a secret that happens
         // to read like a number, `true` or a key must not turn the report into invalid JSON.
-        let data = try makeEncoder().encode(report.redacted(by: redactor))
-        return String(decoding: data, as: UTF8.self) + "\n"
+        try encodeRounded(report.redacted(by: redactor)) + "\n"
+    }
+
+    /// Any document of the ws1011 contracts (`ws1011.report/1`, `ws1011.reproduce/1`) as JSON text with the
+    /// contract's encoder and its numbers rounded to what they mean (see ``roundingStep(_:)``); not redacted.
+    public static func encodeRounded(_ value: some Encodable) throws -> String {
+        let encoder = makeEncoder()
+        let tree = try JSONDecoder().decode(JSONValue.self, from: try encoder.encode(value))
+        return String(decoding: try encoder.encode(tree.rounded(roundingStep)), as: UTF8.self)
+    }
+
+    /// What a number under `key` means, as the step it is rounded to: milliseconds (`…Ms`) to 0.1 ms
+    /// (the clock's useful precision on a loaded machine), the confidence to 0.01 (the text report's percent).
+    static func roundingStep(_ key: String) -> Double? {
+        if key.hasSuffix("Ms") { return 0.1 }
+        if key == "confidence" { return 0.01 }
+        return nil
     }
 
     /// Decodes a report written by ``render(_:redactor:)``.

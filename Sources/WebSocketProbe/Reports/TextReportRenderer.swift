@@ -5,8 +5,9 @@ import WebSocketDiagnosis
 /// with ✓ / ✗ / –, the end of the connection, the verdict with its evidence, and warnings
 /// (TLS verification off).
 public enum TextReportRenderer {
-    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings).
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
+    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings) and
+    /// laid out by `layout` (default: 80 columns, UTF-8 glyphs).
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), layout: TextLayout = .standard) -> String {
         var out = "ws1011 diagnose \(safe(report.target))\n\n"
         if report.directTranscript != nil { out += "through the front:\n" }
         out += waterfall(report.transcript)
@@ -23,7 +24,7 @@ public enum TextReportRenderer {
         if !warnings.isEmpty { out += "\n" + warnings.map { "⚠ " + $0 }.joined(separator: "\n") + "\n" }
         // Peer text was made safe field by field (line breaks folded); this pass keeps our own line
         // structure and makes any control character that is left visible.
-        return TerminalText.block(redactor.text(out))
+        return layout.apply(TerminalText.block(redactor.text(out)))
     }
 
     // MARK: - Waterfall
@@ -42,7 +43,8 @@ public enum TextReportRenderer {
             ("Upgrade", timings.upgradeMs, true),
             ("First Frame", firstFrame, true),
         ]
-        let width = 16
+        // Five cells of 14 and their borders: 76 columns, inside an 80-column terminal.
+        let width = 14
         func center(_ s: String) -> String {
             let pad = max(0, width - s.count)
             return String(repeating: " ", count: pad / 2) + s + String(repeating: " ", count: pad - pad / 2)

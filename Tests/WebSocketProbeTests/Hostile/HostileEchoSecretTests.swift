@@ -165,17 +165,22 @@ struct HostileEchoSecretTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("report.json").path, junit = dir.appendingPathComponent("report.xml").path
+        let html = dir.appendingPathComponent("report.html").path
         let arguments = ["diagnose"] + channel.arguments(server.port, auth.port, path)
-            + ["--message-timeout", "1s", "--connect-timeout", "3s", "--json", json, "--junit", junit]
+            + ["--message-timeout", "1s", "--connect-timeout", "3s", "--json", json, "--junit", junit, "--html", html]
         let r = try await CLITests.run(arguments, environment: channel.environment)
         // Refused before any connection: credentials in the URL, and a token service that answers 401.
         let refusedEarly = channel.name.hasPrefix("userinfo") || channel.name.hasPrefix("--auth-url")
         #expect(r.status == (refusedEarly ? 2 : 1), "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         let outputs = [("stdout", r.stdout), ("stderr", r.stderr),
                        ("--json", (try? String(contentsOfFile: json, encoding: .utf8)) ?? ""),
-                       ("--junit", (try? String(contentsOfFile: junit, encoding: .utf8)) ?? "")]
+                       ("--junit", (try? String(contentsOfFile: junit, encoding: .utf8)) ?? ""),
+                       ("--html", (try? String(contentsOfFile: html, encoding: .utf8)) ?? "")]
         // The run reached the server and reported (unless the credential was refused before any connection).
-        if r.status == 1 { #expect(outputs[2].1.contains("ws1011.report/1"), "no JSON report written") }
+        if r.status == 1 {
+            #expect(outputs[2].1.contains("ws1011.report/1"), "no JSON report written")
+            #expect(outputs[4].1.contains(#"<section id="verdict""#), "no HTML report written")
+        }
         for (name, text) in outputs {
             for form in Self.forms where text.contains(form) {
                 Issue.record("\(name) carries the credential as '\(form)':\n\(text)")

@@ -44,4 +44,48 @@ struct JSONReportRendererTests {
         #expect(json.contains(Redactor.mask))
         _ = try JSONReportRenderer.decode(Data(json.utf8))  // still valid JSON after redaction
     }
+
+    @Test func millisecondsAreWrittenToATenthAndTheConfidenceToAHundredth() throws {
+        var report = ReportFixtures.healthy()
+        report.verdict.confidence = 0.8500000001
+        report.transcript.timings.dnsMs = 0.123456
+        report.transcript.pings = [PingRecord(sentAtMs: 13.04, pongAtMs: 13.46)]  // rtt 0.42000000000000171
+        report.transcript.close.atMs = 41.0
+        let json = try JSONReportRenderer.render(report)
+        #expect(json.contains(#""dnsMs" : 0.1,"#))
+        #expect(json.contains(#""confidence" : 0.85,"#))
+        #expect(json.contains(#""rttMs" : 0.4"#))
+        #expect(json.contains(#""sentAtMs" : 13"# + "\n"))
+        #expect(json.contains(#""pongAtMs" : 13.5,"#))
+        #expect(!json.contains("0000000"), "\(json)")
+        // Counts and sizes stay integers, strings stay strings.
+        #expect(json.contains(#""bytesIn" : 0"#))
+        #expect(json.contains(#""schema" : "ws1011.report/1""#))
+    }
+
+    @Test func aCloseFrameWithoutStatusWritesItsCodeAsNull() throws {
+        var report = ReportFixtures.healthy()
+        report.transcript.close.received = CloseFrameInfo(code: nil, atMs: 40)
+        let json = try JSONReportRenderer.render(report)
+        #expect(json.contains(#""code" : null"#))
+        #expect(try JSONReportRenderer.decode(Data(json.utf8)).transcript.close.received?.code == nil)
+    }
+
+    @Test func theCheckedInSchemaPatternAcceptsEveryKnownCause() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("schemas/ws1011.report-1.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let defs = try #require(schema["$defs"] as? [String: Any])
+        let pattern = try #require((defs["causeID"] as? [String: Any])?["pattern"] as? String)
+        let regex = try NSRegularExpression(pattern: pattern)
+        func matches(_ s: String) -> Bool { regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil }
+        for cause in CauseID.allKnown { #expect(matches(cause.rawValue), "\(cause) does not match the schema's cause pattern") }
+        #expect(!matches("Healthy"))
+        #expect(!matches("made-up-layer.cause"))
+        // The layer enum is the Layer type's cases.
+        let layers = try #require((defs["layer"] as? [String: Any])?["enum"] as? [String])
+        #expect(Set(layers) == Set(Layer.allCases.map(\.rawValue)))
+        let steps = try #require(((defs["step"] as? [String: Any])?["properties"] as? [String: Any])?["name"] as? [String: Any])
+        #expect(Set(steps["enum"] as? [String] ?? []) == Set(StepName.allCases.map(\.rawValue)))
+    }
 }

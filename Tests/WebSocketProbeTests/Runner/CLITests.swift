@@ -110,19 +110,27 @@ struct CLITests {
         let secret = "cli-secret-token-\(UUID().uuidString)"
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).json")
         let junit = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).xml")
+        let html = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-\(UUID().uuidString).html")
         defer {
             try? FileManager.default.removeItem(at: json)
             try? FileManager.default.removeItem(at: junit)
+            try? FileManager.default.removeItem(at: html)
         }
         let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(port)/ws?token=\(secret)", "--token", secret, "--connect-timeout", "2s",
-                              "--json", json.path, "--junit", junit.path])
+                              "--json", json.path, "--junit", junit.path, "--html", html.path])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("network.connection-refused"))
         let jsonText = try String(contentsOf: json, encoding: .utf8)
         let junitText = try String(contentsOf: junit, encoding: .utf8)
         #expect(jsonText.contains("\"ws1011.report/1\""))
         #expect(junitText.contains("<testcase"))
-        for output in [r.stdout, r.stderr, jsonText, junitText] { #expect(!output.contains(secret)) }
+        // The run exits 1, so the JUnit's verdict case fails with the summary.
+        #expect(junitText.contains(#"<testcase classname="ws1011" name="verdict" time="0.000">"# + "\n" + #"      <failure message=""#))
+        let htmlText = try String(contentsOf: html, encoding: .utf8)
+        #expect(htmlText.contains(#"<section id="verdict" class="verdict layer-network">"#))
+        #expect(htmlText.contains("network.connection-refused"))
+        #expect(htmlText.contains(#"<g class="lane" data-lane="main">"#))
+        for output in [r.stdout, r.stderr, jsonText, junitText, htmlText] { #expect(!output.contains(secret)) }
     }
 
     @Test func aMalformedScenarioFileIsAConfigurationErrorNamingTheFileAndTheField() async throws {
@@ -155,6 +163,38 @@ struct CLITests {
         let r = try await Self.run(arguments, timeout: .seconds(10))
         #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stderr.contains(mentioned), "\(r.stderr)")
+    }
+
+    @Test func versionNamesTheReleaseAndTheReportContracts() async throws {
+        let r = try await Self.run(["--version"], timeout: .seconds(10))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("ws1011 "), "\(r.stdout)")
+        #expect(r.stdout.contains("ws1011.report/1"), "\(r.stdout)")
+    }
+
+    @Test(arguments: ["--json", "--junit", "--html"])
+    func anOutputPathThatCannotBeWrittenIsAUsageErrorBeforeTheRun(_ option: String) async throws {
+        let listener = try ClosedPort()
+        defer { withExtendedLifetime(listener) {} }
+        let missing = "/nonexistent-\(UUID().uuidString)/report.out"
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(listener.port)/ws", option, missing], timeout: .seconds(10))
+        #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains(option) && r.stderr.contains(missing) && r.stderr.contains("does not exist"), "\(r.stderr)")
+        #expect(!r.stdout.contains("Verdict"), "the run must not start: \(r.stdout)")
+        let folder = try #require(FileManager.default.temporaryDirectory.path.isEmpty ? nil : FileManager.default.temporaryDirectory.path)
+        let asFolder = try await Self.run(["diagnose", "ws://127.0.0.1:\(listener.port)/ws", option, folder], timeout: .seconds(10))
+        #expect(asFolder.status == 2 && asFolder.stderr.contains("is a folder"), "\(asFolder.stderr)")
+    }
+
+    @Test func inTheCLocaleTheReportUsesASCIIGlyphs() async throws {
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--connect-timeout", "2s"],
+                                   environment: ["LC_ALL": "", "LC_CTYPE": "", "LANG": "C"])
+        #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("  x connect"), "\(r.stdout)")
+        #expect(r.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "\(r.stdout)")
+        #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(r.stdout)")
     }
 
     @Test func diagnoseWithoutURLEndsHealthyAgainstTheEmbeddedLab() async throws {

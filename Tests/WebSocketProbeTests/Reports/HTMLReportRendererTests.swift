@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import WebSocketDiagnosis
+
+@testable import WebSocketProbe
+
+@Suite("HTML report renderer")
+struct HTMLReportRendererTests {
+    @Test func theVerdictAndItsEvidenceComeFirst() throws {
+        let html = HTMLReportRenderer.render(ReportFixtures.rejected(), redactor: Redactor().adding(secrets: [ReportFixtures.token]))
+        let verdict = try #require(html.range(of: #"<section id="verdict" class="verdict layer-application">"#))
+        let timeline = try #require(html.range(of: #"<section id="timeline">"#))
+        let waterfall = try #require(html.range(of: #"<section id="waterfall">"#))
+        #expect(verdict.lowerBound < waterfall.lowerBound && waterfall.lowerBound < timeline.lowerBound)
+        #expect(html.contains("Verdict: <span class=\"layer\">APPLICATION</span>"))
+        #expect(html.contains("<code>handshake-status</code> HTTP 403 with Authorization: Bearer &lt;redacted&gt;"))
+    }
+
+    @Test func peerTextIsEscapedAndSecretsAreRedacted() {
+        var report = ReportFixtures.rejected()
+        report.transcript.handshake?.reasonPhrase = "<script>alert(1)</script>\u{202E}"
+        let html = HTMLReportRenderer.render(report, redactor: Redactor().adding(secrets: [ReportFixtures.token]))
+        #expect(!html.contains("<script"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains("\u{202E}"))  // a bidirectional override is shown, not obeyed
+        #expect(!html.contains(ReportFixtures.token))
+        #expect(!html.contains(ReportFixtures.jwt))
+        #expect(html.contains("&lt;b&gt;bad token&lt;/b&gt; &amp; &quot;quotes&quot; &#39;apos&#39;"))
+    }
+
+    @Test func theTimelineDrawsEveryConnectionOnOneAxis() {
+        var report = ReportFixtures.healthy()
+        var idle = ReportFixtures.transcript()
+        idle.frames = []
+        idle.pings = []
+        idle.close = CloseObservation(transportEnd: .eof, atMs: 3011, sinceLastInboundMs: 3000, sinceLastOutboundMs: 3000)
+        var lifetime = ReportFixtures.transcript()
+        lifetime.pings = (1...9).map { PingRecord(sentAtMs: Double($0) * 1000, pongAtMs: Double($0) * 1000 + 0.5) }
+        lifetime.close = CloseObservation(transportEnd: .stillOpen, atMs: 10_000)
+        report.measurements = Measurements(
+            idleTimeoutMs: 3000, idleProbeMs: 10_000, lifetimeProbeMs: 10_000, idleTranscript: idle, lifetimeTranscript: lifetime)
+        let html = HTMLReportRenderer.render(report)
+        for lane in ["main", "idle", "lifetime"] { #expect(html.contains(#"<g class="lane" data-lane="\#(lane)">"#)) }
+        #expect(html.components(separatedBy: #"data-event="ping""#).count - 1 == 1 + 9)
+        #expect(html.contains("our ping at 5000ms, rtt 0.5ms"))
+        #expect(html.contains("eof · quiet 3000ms"))
+        #expect(html.contains("still open at 10.0s (observation over)"))
+        #expect(html.contains(#"data-event="close-received""#) && html.contains(#"data-event="close-sent""#))
+        // One axis: the main run's end at 41 ms sits near the left, the lifetime probe's at 10 s near the right.
+        #expect(html.contains(#"<text class="tick" x="170.0""#))
+    }
+
+    @Test func thePageLoadsNothing() {
+        let html = HTMLReportRenderer.render(ReportFixtures.healthy(secure: true))
+        #expect(html.contains(#"content="default-src 'none'; style-src 'unsafe-inline'""#))
+        for reference in ["src=", "href=", "url(", "@import", "<script", "<link"] { #expect(!html.contains(reference), "\(reference)") }
+    }
+}
