@@ -86,6 +86,7 @@ public struct ProbeRunner: Sendable {
         }
         let front = await frontAttempt
         let mainInterrupted = stop.isStopped
+        let originCheck = stop.isStopped ? nil : await self.originCheck(front: front, token: token, redactor: redactor)
 
         stop.enter("auth-channels")
         let authChannels: [AuthChannelResult]? = stop.isStopped ? nil : await authChannelMatrix(token: token, redactor: redactor)
@@ -106,6 +107,7 @@ public struct ProbeRunner: Sendable {
             Interruption(by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: mainInterrupted)
         }
         input.interruption = interruption
+        input.originCheck = originCheck
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
@@ -177,6 +179,9 @@ public struct ProbeRunner: Sendable {
         var configuration = ClientConfiguration(url: url)
         configuration.headers = dropGivenAuthorization ? plan.headers.filter { $0.name.lowercased() != "authorization" } : plan.headers
         configuration.subprotocols = plan.subprotocols
+        if let origin = plan.origin, configuration.headers.first(named: "Origin") == nil {
+            configuration.headers.append(HeaderField("Origin", origin))
+        }
         if let token, let channel {
             switch channel {
             case .subprotocol:
