@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+import WebSocketLab
 import WebSocketProbe
 import WebSocketTestFramework
 
@@ -88,6 +89,67 @@ struct GorillaInteropTests {
             #expect(report.verdict.summary.contains("https://evil.example.test"), "the summary names the origin to allow: \(report.verdict.summary)")
             #expect(report.verdict.evidence.contains { $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted") },
                     Probe.describe(report))
+        }
+    }
+
+    // MARK: - Timeout discovery on both paths
+
+    /// Runs `body` with a lab fault proxy carrying `faults` in front of the gorilla server.
+    static func behindProxy(_ flags: [String], faults: [String], _ body: (FaultProxy, PeerProcess) async throws -> Void) async throws {
+        try await InteropPeers.gorilla(flags).run { server in
+            let proxy = try await FaultProxy.start(
+                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: server.port)], faults: try faults.map { try FaultSpec(parsing: $0) }))
+            do {
+                try await body(proxy, server)
+                await proxy.shutdown()
+            } catch {
+                await proxy.shutdown()
+                throw error
+            }
+        }
+    }
+
+    @Test(
+        "a read deadline in the handler cuts the silent probe after 2 s through the front and direct alike: application idle-timeout, not the front's",
+        .enabled(if: enabled, reason), .realIO)
+    func applicationIdleTimeoutOnBothPaths() async throws {
+        try await Self.behindProxy(["-idle", "2s"], faults: []) { proxy, server in
+            let report = try await Probe.diagnose(proxy.url(path: "/idle")) {
+                $0.direct = try WebSocketURL(parsing: "ws://127.0.0.1:\(server.port)/idle")
+                $0.idleProbe = .seconds(4)
+                $0.lifetimeProbe = .seconds(4)
+                $0.trafficInterval = .milliseconds(500)
+            }
+            let m = try #require(report.measurements)
+            let front = try #require(m.idleTimeoutMs, Probe.describe(report))
+            let direct = try #require(m.directIdleTimeoutMs, "the direct silent probe was cut too: \(Probe.describe(report))")
+            #expect(front > 1700 && front < 3500 && direct > 1700 && direct < 3500, "front \(front) ms, direct \(direct) ms; the deadline is 2 s")
+            #expect(m.idleTranscript?.close.received == nil && m.directIdleTranscript?.close.received == nil, "a read deadline sends no close frame")
+            #expect(m.lifetimeMs == nil && m.directLifetimeMs == nil, "pings renew the deadline on both paths: \(Probe.describe(report))")
+            #expect(report.verdict.cause == "application.idle-timeout", Probe.describe(report))
+            #expect(report.verdict.layer == .application)
+            #expect(report.verdict.evidence.contains { $0.rule == "direct-vs-front" }, Probe.describe(report))
+        }
+    }
+
+    @Test(
+        "the lab proxy's idle-timeout cuts the silent probe through the front while direct it lives: infrastructure idle-timeout",
+        .enabled(if: enabled, reason), .realIO)
+    func frontIdleTimeoutOnlyThroughTheFront() async throws {
+        try await Self.behindProxy([], faults: ["idle-timeout:after=2s"]) { proxy, server in
+            let report = try await Probe.diagnose(proxy.url(path: "/echo")) {
+                $0.direct = try WebSocketURL(parsing: "ws://127.0.0.1:\(server.port)/echo")
+                $0.idleProbe = .seconds(4)
+                $0.lifetimeProbe = .seconds(4)
+                $0.trafficInterval = .milliseconds(500)
+            }
+            let m = try #require(report.measurements)
+            let front = try #require(m.idleTimeoutMs, Probe.describe(report))
+            #expect(front > 1700 && front < 3500, "front cut after \(front) ms; the proxy's idle timeout is 2 s")
+            #expect(m.directIdleTranscript != nil && m.directIdleTimeoutMs == nil, "direct the silent probe outlived the probe: \(Probe.describe(report))")
+            #expect(report.verdict.cause == "infrastructure.idle-timeout", Probe.describe(report))
+            #expect(report.verdict.layer == .infrastructure)
+            #expect(report.verdict.evidence.contains { $0.rule == "direct-vs-front" && $0.observation.contains("lived its full") }, Probe.describe(report))
         }
     }
 }
