@@ -8,6 +8,7 @@ on 127.0.0.1:<port> with the options given (e.g. `--websocket_timeout 2`, `--pin
 Routes (a `URLRouter`):
   /echo/     a WebsocketConsumer that echoes text
   /raise/    a WebsocketConsumer whose receive() raises after accept (Daphne's handle_exception decides)
+  /raise-connect/  a WebsocketConsumer whose connect() raises before accepting
   /guarded/  the echo consumer behind AllowedHostsOriginValidator, ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 """
 import os
@@ -48,10 +49,16 @@ class Raise(WebsocketConsumer):
         raise RuntimeError("interop: consumer failed after accept")
 
 
+class RaiseOnConnect(WebsocketConsumer):
+    def connect(self):
+        raise RuntimeError("interop: consumer failed before accept")
+
+
 application = ProtocolTypeRouter({
     "websocket": URLRouter([
         path("echo/", Echo.as_asgi()),
         path("raise/", Raise.as_asgi()),
+        path("raise-connect/", RaiseOnConnect.as_asgi()),
         path("guarded/", AllowedHostsOriginValidator(Echo.as_asgi())),
     ]),
 })

@@ -29,6 +29,16 @@ struct DaphneInteropTests {
         }
     }
 
+    @Test("a consumer that raises in connect(), before accepting, makes Daphne answer HTTP 500: application handshake-error", .enabled(if: enabled, reason), .realIO)
+    func consumerRaisesBeforeAccept() async throws {
+        try await InteropPeers.daphne().run { server in
+            let report = try await Probe.diagnose("ws://127.0.0.1:\(server.port)/raise-connect/")
+            #expect(report.transcript.handshake?.status == 500, Probe.describe(report))
+            #expect(report.verdict.cause == "application.handshake-error", Probe.describe(report))
+            #expect(report.verdict.layer == .application)
+        }
+    }
+
     @Test(
         "withheld pongs end the connection at Daphne's ping timeout (--ping-interval 1 --ping-timeout 2, a bare end): application keepalive-timeout",
         .enabled(if: enabled, reason), .realIO)
