@@ -6,7 +6,9 @@ import WebSocketTestFramework
 
 /// The client and the classifier against Django Channels served by Daphne (PyPI, a stack no one here
 /// wrote): `Fixtures/interop/channels_app.py`, configured through Daphne's own command-line options.
-@Suite("Interop: Django Channels + Daphne")
+/// Serialized: each test starts its own Daphne (Django and Twisted imported anew), which would otherwise
+/// crowd the timing tests that run beside them.
+@Suite("Interop: Django Channels + Daphne", .serialized)
 struct DaphneInteropTests {
     static let enabled = InteropPeer.shouldRun(.daphne)
     static let reason = InteropPeer.reason(.daphne)
@@ -19,7 +21,9 @@ struct DaphneInteropTests {
         }
     }
 
-    @Test("a consumer that raises after accept makes Daphne close 1011: application internal-error-close", .enabled(if: enabled, reason), .realIO)
+    @Test(
+        "a consumer that raises after accept makes Daphne close 1011: application internal-error-close", .enabled(if: enabled, reason),
+        .realIO)
     func consumerRaises() async throws {
         try await InteropPeers.daphne().run { server in
             let report = try await Probe.diagnose("ws://127.0.0.1:\(server.port)/raise/") { $0.profile = .echo }
@@ -29,7 +33,9 @@ struct DaphneInteropTests {
         }
     }
 
-    @Test("a consumer that raises in connect(), before accepting, makes Daphne answer HTTP 500: application handshake-error", .enabled(if: enabled, reason), .realIO)
+    @Test(
+        "a consumer that raises in connect(), before accepting, makes Daphne answer HTTP 500: application handshake-error",
+        .enabled(if: enabled, reason), .realIO)
     func consumerRaisesBeforeAccept() async throws {
         try await InteropPeers.daphne().run { server in
             let report = try await Probe.diagnose("ws://127.0.0.1:\(server.port)/raise-connect/")
@@ -89,8 +95,11 @@ struct DaphneInteropTests {
             #expect(report.transcript.request?.headers.first(named: "Origin") == nil, "a CLI sends no Origin")
             #expect(report.verdict.cause == "application.origin-rejected", Probe.describe(report))
             #expect(report.verdict.layer == .application)
-            #expect(report.verdict.evidence.contains { $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted") },
-                    Probe.describe(report))
+            #expect(
+                report.verdict.evidence.contains {
+                    $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted")
+                },
+                Probe.describe(report))
         }
     }
 

@@ -12,7 +12,9 @@ struct GorillaInteropTests {
     static let enabled = InteropPeer.shouldRun(.gorilla)
     static let reason = InteropPeer.reason(.gorilla)
 
-    @Test("an echo route with gorilla's defaults is healthy (no Origin sent: the default CheckOrigin lets it pass)", .enabled(if: enabled, reason), .realIO)
+    @Test(
+        "an echo route with gorilla's defaults is healthy (no Origin sent: the default CheckOrigin lets it pass)",
+        .enabled(if: enabled, reason), .realIO)
     func healthyEcho() async throws {
         try await InteropPeers.gorilla().run { server in
             let report = try await Probe.diagnose("ws://127.0.0.1:\(server.port)/echo") { $0.profile = .echo }
@@ -22,7 +24,9 @@ struct GorillaInteropTests {
         }
     }
 
-    @Test("a handler that panics after the first message drops the socket (defer conn.Close): application connection-dropped", .enabled(if: enabled, reason), .realIO)
+    @Test(
+        "a handler that panics after the first message drops the socket (defer conn.Close): application connection-dropped",
+        .enabled(if: enabled, reason), .realIO)
     func panicDropsTheSocket() async throws {
         try await InteropPeers.gorilla().run { server in
             let report = try await Probe.diagnose("ws://127.0.0.1:\(server.port)/panic") { $0.profile = .echo }
@@ -86,9 +90,14 @@ struct GorillaInteropTests {
             #expect(report.transcript.request?.headers.first(named: "Origin") == "https://evil.example.test")
             #expect(report.verdict.cause == "application.origin-rejected", Probe.describe(report))
             #expect(report.verdict.layer == .application)
-            #expect(report.verdict.summary.contains("https://evil.example.test"), "the summary names the origin to allow: \(report.verdict.summary)")
-            #expect(report.verdict.evidence.contains { $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted") },
-                    Probe.describe(report))
+            #expect(
+                report.verdict.summary.contains("https://evil.example.test"),
+                "the summary names the origin to allow: \(report.verdict.summary)")
+            #expect(
+                report.verdict.evidence.contains {
+                    $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted")
+                },
+                Probe.describe(report))
         }
     }
 
@@ -98,7 +107,9 @@ struct GorillaInteropTests {
     static func behindProxy(_ flags: [String], faults: [String], _ body: (FaultProxy, PeerProcess) async throws -> Void) async throws {
         try await InteropPeers.gorilla(flags).run { server in
             let proxy = try await FaultProxy.start(
-                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: server.port)], faults: try faults.map { try FaultSpec(parsing: $0) }))
+                ProxyConfiguration(
+                    upstreams: [ProxyUpstream(host: "127.0.0.1", port: server.port)], faults: try faults.map { try FaultSpec(parsing: $0) })
+            )
             do {
                 try await body(proxy, server)
                 await proxy.shutdown()
@@ -123,8 +134,12 @@ struct GorillaInteropTests {
             let m = try #require(report.measurements)
             let front = try #require(m.idleTimeoutMs, Probe.describe(report))
             let direct = try #require(m.directIdleTimeoutMs, "the direct silent probe was cut too: \(Probe.describe(report))")
-            #expect(front > 1700 && front < 3500 && direct > 1700 && direct < 3500, "front \(front) ms, direct \(direct) ms; the deadline is 2 s")
-            #expect(m.idleTranscript?.close.received == nil && m.directIdleTranscript?.close.received == nil, "a read deadline sends no close frame")
+            #expect(
+                front > 1700 && front < 3500 && direct > 1700 && direct < 3500,
+                "front \(front) ms, direct \(direct) ms; the deadline is 2 s")
+            #expect(
+                m.idleTranscript?.close.received == nil && m.directIdleTranscript?.close.received == nil,
+                "a read deadline sends no close frame")
             #expect(m.lifetimeMs == nil && m.directLifetimeMs == nil, "pings renew the deadline on both paths: \(Probe.describe(report))")
             #expect(report.verdict.cause == "application.idle-timeout", Probe.describe(report))
             #expect(report.verdict.layer == .application)
@@ -146,10 +161,14 @@ struct GorillaInteropTests {
             let m = try #require(report.measurements)
             let front = try #require(m.idleTimeoutMs, Probe.describe(report))
             #expect(front > 1700 && front < 3500, "front cut after \(front) ms; the proxy's idle timeout is 2 s")
-            #expect(m.directIdleTranscript != nil && m.directIdleTimeoutMs == nil, "direct the silent probe outlived the probe: \(Probe.describe(report))")
+            #expect(
+                m.directIdleTranscript != nil && m.directIdleTimeoutMs == nil,
+                "direct the silent probe outlived the probe: \(Probe.describe(report))")
             #expect(report.verdict.cause == "infrastructure.idle-timeout", Probe.describe(report))
             #expect(report.verdict.layer == .infrastructure)
-            #expect(report.verdict.evidence.contains { $0.rule == "direct-vs-front" && $0.observation.contains("lived its full") }, Probe.describe(report))
+            #expect(
+                report.verdict.evidence.contains { $0.rule == "direct-vs-front" && $0.observation.contains("lived its full") },
+                Probe.describe(report))
         }
     }
 }

@@ -36,10 +36,15 @@ enum InteropPeers {
     /// after `idleTimeout`.
     static func tomcat(idleTimeout: Duration = .seconds(2)) async throws -> PeerProcess {
         let java = try InteropPeer.tomcat.require()
-        guard let classPath = InteropPeer.tomcatClassPath else { throw InteropError("the Tomcat endpoints are not compiled: run scripts/interop-peers.sh") }
+        guard let classPath = InteropPeer.tomcatClassPath else {
+            throw InteropError("the Tomcat endpoints are not compiled: run scripts/interop-peers.sh")
+        }
         return try await PeerProcess.startPrintingPort(
             name: "embedded Tomcat", executable: java,
-            arguments: ["-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath, "InteropServer", String(Int(idleTimeout.milliseconds))],
+            arguments: [
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", classPath, "InteropServer", String(Int(idleTimeout.milliseconds)),
+            ],
             readyWithin: .seconds(60))
     }
 

@@ -6,7 +6,9 @@ import WebSocketTestFramework
 
 /// The client and the classifier against Jakarta WebSocket (JSR-356) endpoints in an embedded Tomcat 10
 /// (Debian's jars, a servlet container no one here wrote): `Fixtures/interop/tomcat/InteropServer.java`.
-@Suite("Interop: Tomcat 10 (Jakarta WebSocket)")
+/// Serialized: each test starts its own JVM, and two starting at once take both cores from the timing tests
+/// that run beside them.
+@Suite("Interop: Tomcat 10 (Jakarta WebSocket)", .serialized)
 struct TomcatInteropTests {
     static let enabled = InteropPeer.shouldRun(.tomcat)
     static let reason = InteropPeer.reason(.tomcat)
@@ -64,8 +66,11 @@ struct TomcatInteropTests {
             #expect(report.transcript.handshake?.status == 403, Probe.describe(report))
             #expect(report.verdict.cause == "application.origin-rejected", Probe.describe(report))
             #expect(report.verdict.layer == .application)
-            #expect(report.verdict.evidence.contains { $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted") },
-                    Probe.describe(report))
+            #expect(
+                report.verdict.evidence.contains {
+                    $0.observation.contains("Origin: http://127.0.0.1:\(server.port)") && $0.observation.contains("accepted")
+                },
+                Probe.describe(report))
         }
     }
 }

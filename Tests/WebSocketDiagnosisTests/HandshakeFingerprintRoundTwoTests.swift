@@ -76,7 +76,9 @@ struct HandshakeRefusalDecisionTests {
 
     @Test func a400WhoseRetryWithAnOriginPassesIsTheOriginCheck() {
         let v = FailureClassifier.classify(
-            ClassificationInput(transcript: Fixture.rejected(400, body: "Bad Request"), originCheck: OriginCheck(origin: "https://app.example.test", opened: true, status: 101)))
+            ClassificationInput(
+                transcript: Fixture.rejected(400, body: "Bad Request"),
+                originCheck: OriginCheck(origin: "https://app.example.test", opened: true, status: 101)))
         #expect(v.cause == .originRejected, "\(v.summary)")
         let without = FailureClassifier.classify(ClassificationInput(transcript: Fixture.rejected(400, body: "Bad Request")))
         #expect(without.cause != .originRejected)

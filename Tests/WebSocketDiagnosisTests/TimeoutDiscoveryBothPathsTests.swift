@@ -64,7 +64,8 @@ struct TimeoutDiscoveryBothPathsTests {
     @Test func theSamePingedCutDirectIsTheApplicationsOwnCapNotTheLoadBalancers() {
         let pinged = pingsEvery(1000, from: 1100, to: 2900)
         let front = Fixture.opened(openAt: 100, frames: pinged.frames, pings: pinged.pings).endingBare(at: 3100)
-        let direct = Fixture.opened(openAt: 100, frames: pinged.frames, pings: pinged.pings, target: Fixture.directTarget).endingBare(at: 3090)
+        let direct = Fixture.opened(openAt: 100, frames: pinged.frames, pings: pinged.pings, target: Fixture.directTarget).endingBare(
+            at: 3090)
         var m = Measurements(
             idleTimeoutMs: 3000, lifetimeMs: 3000, idleProbeMs: 10_000, lifetimeProbeMs: 10_000, idleTranscript: silentCut(after: 3000),
             lifetimeTranscript: front)
@@ -85,7 +86,9 @@ struct TimeoutDiscoveryBothPathsTests {
     }
 
     @Test func theDirectProbesAreInTheJSONOnlyWhenTheyRan() throws {
-        let without = try JSONSerialization.jsonObject(with: JSONEncoder().encode(Measurements(idleTimeoutMs: 2000, idleProbeMs: 4000))) as? [String: Any]
+        let without =
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(Measurements(idleTimeoutMs: 2000, idleProbeMs: 4000)))
+            as? [String: Any]
         #expect(without?.keys.contains("directIdleTimeoutMs") == false)
         var m = Measurements(idleTimeoutMs: 2000, idleProbeMs: 4000)
         m.directIdleTranscript = outlived(pinged: false)

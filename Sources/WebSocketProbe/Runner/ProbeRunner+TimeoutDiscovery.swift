@@ -8,12 +8,15 @@ extension ProbeRunner {
     /// `nil` when neither was asked for.
     public func discoverTimeouts(token: String?, redactor: Redactor) async -> Measurements? {
         guard plan.idleProbe != nil || plan.lifetimeProbe != nil else { return nil }
-        let probes = plan.idleProbe != nil && plan.lifetimeProbe != nil ? "idle-probe and lifetime-probe" : plan.idleProbe != nil ? "idle-probe" : "lifetime-probe"
+        let probes =
+            plan.idleProbe != nil && plan.lifetimeProbe != nil
+            ? "idle-probe and lifetime-probe" : plan.idleProbe != nil ? "idle-probe" : "lifetime-probe"
         stop.enter(plan.direct == nil ? probes : probes + " (front and direct)")
         let direct = plan.direct
         async let idle = holdConnection(for: plan.idleProbe, withPings: false, token: token, redactor: redactor)
         async let lifetime = holdConnection(for: plan.lifetimeProbe, withPings: true, token: token, redactor: redactor)
-        async let directIdle = holdConnection(for: direct == nil ? nil : plan.idleProbe, withPings: false, token: token, redactor: redactor, url: direct)
+        async let directIdle = holdConnection(
+            for: direct == nil ? nil : plan.idleProbe, withPings: false, token: token, redactor: redactor, url: direct)
         async let directLifetime = holdConnection(
             for: direct == nil ? nil : plan.lifetimeProbe, withPings: true, token: token, redactor: redactor, url: direct)
         let (i, l, di, dl) = await (idle, lifetime, directIdle, directLifetime)
@@ -47,11 +50,14 @@ extension ProbeRunner {
 
     /// Holds one connection to `url` (default the target) open up to `duration`, silent or with pings,
     /// and measures when it ended.
-    func holdConnection(for duration: Duration?, withPings: Bool, token: String?, redactor: Redactor, url: WebSocketURL? = nil) async -> HoldResult? {
+    func holdConnection(
+        for duration: Duration?, withPings: Bool, token: String?, redactor: Redactor, url: WebSocketURL? = nil
+    ) async -> HoldResult? {
         guard let duration else { return nil }
         let activity = (withPings ? "lifetime-probe" : "idle-probe") + (url == nil ? "" : " (direct)")
         let waitingFor = withPings ? "connection up with a ping every \(DurationText.format(plan.trafficInterval))" : "silent connection up"
-        let configuration = clientConfiguration(url: url ?? plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
+        let configuration = clientConfiguration(
+            url: url ?? plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
         let connection = await open(configuration)
         guard await connection.isOpen else {
             var transcript = await connection.transcript()

@@ -28,7 +28,9 @@ struct ProbeHelpersTests {
         try plan.validate()
     }
 
-    @Test(arguments: ["app.example.com", "https://app.example.com/page", "https://", "https://a b.test", "https://app.test\r\nX: 1", "https://user@app.test"])
+    @Test(arguments: [
+        "app.example.com", "https://app.example.com/page", "https://", "https://a b.test", "https://app.test\r\nX: 1", "https://user@app.test",
+    ])
     func anythingElseGivenAsOriginIsAConfigurationError(_ origin: String) throws {
         var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:1/"))
         plan.origin = origin

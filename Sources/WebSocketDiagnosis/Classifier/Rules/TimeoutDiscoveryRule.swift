@@ -30,7 +30,10 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         observation: "the silent probe ended after \(Describe.ms(idle)) too: pings made no difference"))
                 confidence = 0.9
             }
-            switch Self.direct(context, frontMs: cap, directBareMs: m.directBareLifetimeMs, outlived: m.directLifetimeOutlived, probeMs: m.lifetimeProbeMs, probe: "pinged") {
+            switch Self.direct(
+                context, frontMs: cap, directBareMs: m.directBareLifetimeMs, outlived: m.directLifetimeOutlived, probeMs: m.lifetimeProbeMs,
+                probe: "pinged")
+            {
             case .sameCut(let line):
                 return Verdict(
                     cause: .applicationConnectionCap, confidence: confidence,
@@ -66,7 +69,10 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         observation: "the probe with a ping every second lived its full \(Describe.ms(probe)): pings keep it alive"))
             }
             var confidence = pingsTested ? 0.9 : 0.65
-            switch Self.direct(context, frontMs: idle, directBareMs: m.directBareIdleTimeoutMs, outlived: m.directIdleOutlived, probeMs: m.idleProbeMs, probe: "silent") {
+            switch Self.direct(
+                context, frontMs: idle, directBareMs: m.directBareIdleTimeoutMs, outlived: m.directIdleOutlived, probeMs: m.idleProbeMs,
+                probe: "silent")
+            {
             case .sameCut(let line):
                 return Verdict(
                     cause: .applicationIdleTimeout, confidence: pingsTested ? 0.85 : 0.7,
@@ -111,20 +117,23 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                     Evidence(
                         rule: RuleName.directVersusFront,
                         observation:
-                            "direct to the backend the \(probe) probe was cut after \(Describe.ms(d)) too, with no close frame: the same limit without the front"))
+                            "direct to the backend the \(probe) probe was cut after \(Describe.ms(d)) too, with no close frame: the same limit without the front"
+                    ))
             }
             return .other(
                 Evidence(
                     rule: RuleName.directVersusFront,
                     observation:
-                        "direct to the backend the \(probe) probe was cut after \(Describe.ms(d)) (through the front \(Describe.ms(frontMs))): the shorter limit is the one users hit"))
+                        "direct to the backend the \(probe) probe was cut after \(Describe.ms(d)) (through the front \(Describe.ms(frontMs))): the shorter limit is the one users hit"
+                ))
         }
         if outlived {
             let length = probeMs.map { " \(Describe.ms($0))" } ?? ""
             return .frontOnly(
                 Evidence(
                     rule: RuleName.directVersusFront,
-                    observation: "direct to the backend the \(probe) probe lived its full\(length): only the path through the front cuts it"))
+                    observation: "direct to the backend the \(probe) probe lived its full\(length): only the path through the front cuts it"
+                ))
         }
         return nil
     }
