@@ -51,12 +51,27 @@ public struct Measurements: Codable, Sendable, Equatable {
     /// The transcripts of the timeout probes, for the classifier.
     public var idleTranscript: ConnectionTranscript?
     public var lifetimeTranscript: ConnectionTranscript?
+    /// How long the silent connection direct to the backend lived (`--direct`); `nil` when it outlived the
+    /// probe, or when no direct probe ran (then ``directIdleTranscript`` is `nil` too).
+    public var directIdleTimeoutMs: Double?
+    /// How long the pinged connection direct to the backend lived (`--direct`); `nil` when it outlived the
+    /// probe, or when no direct probe ran (then ``directLifetimeTranscript`` is `nil` too).
+    public var directLifetimeMs: Double?
+    /// The transcripts of the timeout probes direct to the backend, for the classifier.
+    public var directIdleTranscript: ConnectionTranscript?
+    public var directLifetimeTranscript: ConnectionTranscript?
 
     public init(
         idleTimeoutMs: Double? = nil, lifetimeMs: Double? = nil, idleProbeMs: Double? = nil,
         lifetimeProbeMs: Double? = nil, sustainedMs: Double? = nil, sustainRequestedMs: Double? = nil,
-        idleTranscript: ConnectionTranscript? = nil, lifetimeTranscript: ConnectionTranscript? = nil
+        idleTranscript: ConnectionTranscript? = nil, lifetimeTranscript: ConnectionTranscript? = nil,
+        directIdleTimeoutMs: Double? = nil, directLifetimeMs: Double? = nil,
+        directIdleTranscript: ConnectionTranscript? = nil, directLifetimeTranscript: ConnectionTranscript? = nil
     ) {
+        self.directIdleTimeoutMs = directIdleTimeoutMs
+        self.directLifetimeMs = directLifetimeMs
+        self.directIdleTranscript = directIdleTranscript
+        self.directLifetimeTranscript = directLifetimeTranscript
         self.idleTimeoutMs = idleTimeoutMs
         self.lifetimeMs = lifetimeMs
         self.idleProbeMs = idleProbeMs

@@ -89,6 +89,8 @@ extension DiagnosisReport {
         if var m = r.measurements {
             m.idleTranscript = m.idleTranscript?.redacted(by: redactor)
             m.lifetimeTranscript = m.lifetimeTranscript?.redacted(by: redactor)
+            m.directIdleTranscript = m.directIdleTranscript?.redacted(by: redactor)
+            m.directLifetimeTranscript = m.directLifetimeTranscript?.redacted(by: redactor)
             r.measurements = m
         }
         r.authChannels = r.authChannels?.map { a in

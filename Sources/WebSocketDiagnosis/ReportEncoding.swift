@@ -42,6 +42,7 @@ extension CloseObservation {
 extension Measurements {
     private enum Keys: String, CodingKey {
         case idleTimeoutMs, lifetimeMs, idleProbeMs, lifetimeProbeMs, sustainedMs, sustainRequestedMs, idleTranscript, lifetimeTranscript
+        case directIdleTimeoutMs, directLifetimeMs, directIdleTranscript, directLifetimeTranscript
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -55,6 +56,11 @@ extension Measurements {
         try c.encodeIfPresent(sustainRequestedMs, forKey: .sustainRequestedMs)
         try c.encodeIfPresent(idleTranscript, forKey: .idleTranscript)
         try c.encodeIfPresent(lifetimeTranscript, forKey: .lifetimeTranscript)
+        // The direct probes (`--direct`) only when they ran; then `null` means the connection outlived the probe.
+        if directIdleTranscript != nil { try c.encode(directIdleTimeoutMs, forKey: .directIdleTimeoutMs) }
+        if directLifetimeTranscript != nil { try c.encode(directLifetimeMs, forKey: .directLifetimeMs) }
+        try c.encodeIfPresent(directIdleTranscript, forKey: .directIdleTranscript)
+        try c.encodeIfPresent(directLifetimeTranscript, forKey: .directLifetimeTranscript)
     }
 }
 

@@ -89,6 +89,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .customLong("message-size"), help: ArgumentHelp("After the message flow, send one message of BYTES bytes and check the connection survives it (a size limit closes 1009).", valueName: "BYTES"))
     var messageSize: Int?
 
+    @Option(help: ArgumentHelp("Send this Origin on every upgrade, as a browser on that page would, e.g. https://app.example.com. Without it, an upgrade refused with 403/400 is retried once with the target's own origin to test the server's Origin check.", valueName: "ORIGIN"))
+    var origin: String?
+
     @Flag(name: .customLong("no-auth-matrix"), help: "Skip the auth-channel matrix (subprotocol / header / query).")
     var noAuthMatrix = false
 
@@ -190,6 +193,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             plan.messageSize = messageSize
         }
         plan.maxTime = try maxTime.map { try duration($0, "--max-time") }
+        plan.origin = origin
         plan.authChannelMatrix = !noAuthMatrix
         if let authChannels {
             guard !noAuthMatrix else { throw UsageError("--auth-channels and --no-auth-matrix contradict each other: give one") }

@@ -23,6 +23,12 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case chromium
     /// Python with `junitparser` and `jsonschema` (the venv's interpreter): read the JUnit, validate the JSON.
     case pythonReportReaders = "python junitparser+jsonschema"
+    /// Python with Django Channels and Daphne (the venv's interpreter).
+    case daphne = "python channels+daphne"
+    /// The gorilla/websocket server built from `Fixtures/interop/gorilla` (`.build/interop-peers/gorilla-server`).
+    case gorilla = "go gorilla/websocket server"
+    /// `java`, with the Tomcat endpoints compiled from `Fixtures/interop/tomcat` (`.build/interop-peers/tomcat`).
+    case tomcat = "java + embedded Tomcat 10"
 
     // MARK: - Locating
 
@@ -32,6 +38,21 @@ enum InteropPeer: String, Sendable, CaseIterable {
 
     /// The venv the install script creates.
     static var venvPython: String { packageRoot.appendingPathComponent(".build/interop-venv/bin/python").path }
+
+    /// What `scripts/interop-peers.sh` builds from the fixtures (`.build/interop-peers`).
+    static var builtPeers: URL { packageRoot.appendingPathComponent(".build/interop-peers") }
+
+    /// The class path of the embedded Tomcat: the compiled endpoints, then Debian's Tomcat jars as the
+    /// install script recorded them; `nil` when either is missing.
+    static var tomcatClassPath: String? {
+        let classes = builtPeers.appendingPathComponent("tomcat")
+        guard FileManager.default.fileExists(atPath: classes.appendingPathComponent("InteropServer.class").path),
+            let jars = try? String(contentsOf: builtPeers.appendingPathComponent("tomcat.classpath"), encoding: .utf8)
+        else { return nil }
+        let trimmed = jars.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.split(separator: ":").allSatisfy({ FileManager.default.fileExists(atPath: String($0)) }) else { return nil }
+        return classes.path + ":" + trimmed
+    }
 
     /// A fixture under `Fixtures/interop/`.
     static func fixture(_ name: String) -> String { packageRoot.appendingPathComponent("Fixtures/interop/\(name)").path }
@@ -58,6 +79,13 @@ enum InteropPeer: String, Sendable, CaseIterable {
             return Self.pythonHaving(modules: ["websockets", "uvicorn", "starlette"])
         case .pythonReportReaders:
             return Self.pythonHaving(modules: ["junitparser", "jsonschema"])
+        case .daphne:
+            return Self.pythonHaving(modules: ["channels", "daphne", "django"])
+        case .gorilla:
+            let path = Self.builtPeers.appendingPathComponent("gorilla-server").path
+            return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+        case .tomcat:
+            return Self.tomcatClassPath == nil ? nil : Self.which("java")
         }
     }
 

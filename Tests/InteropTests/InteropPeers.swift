@@ -16,6 +16,38 @@ enum InteropPeers {
         return try await PeerProcess.startPrintingPort(name: "uvicorn+starlette", executable: python, arguments: [InteropPeer.fixture("asgi_app.py")])
     }
 
+    /// Django Channels under Daphne (`Fixtures/interop/channels_app.py`) on a free port, with Daphne's own
+    /// command-line `options` (`--websocket_timeout 2`, `--ping-interval 1`, …).
+    static func daphne(_ options: [String] = []) async throws -> PeerProcess {
+        let python = try InteropPeer.daphne.require()
+        let port = try PeerProcess.freePort()
+        return try await PeerProcess.startListening(name: "channels+daphne", executable: python, port: port) { _ in
+            [InteropPeer.fixture("channels_app.py"), String(port)] + options
+        }
+    }
+
+    /// The gorilla/websocket server (`Fixtures/interop/gorilla/main.go`) with its flags (`-idle 2s`, …).
+    static func gorilla(_ flags: [String] = []) async throws -> PeerProcess {
+        let server = try InteropPeer.gorilla.require()
+        return try await PeerProcess.startPrintingPort(name: "gorilla/websocket server", executable: server, arguments: flags)
+    }
+
+    /// The embedded Tomcat 10 (`Fixtures/interop/tomcat/InteropServer.java`); `/idle` sessions time out
+    /// after `idleTimeout`.
+    static func tomcat(idleTimeout: Duration = .seconds(2)) async throws -> PeerProcess {
+        let java = try InteropPeer.tomcat.require()
+        guard let classPath = InteropPeer.tomcatClassPath else {
+            throw InteropError("the Tomcat endpoints are not compiled: run scripts/interop-peers.sh")
+        }
+        return try await PeerProcess.startPrintingPort(
+            name: "embedded Tomcat", executable: java,
+            arguments: [
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", classPath, "InteropServer", String(Int(idleTimeout.milliseconds)),
+            ],
+            readyWithin: .seconds(60))
+    }
+
     /// A TCP server that accepts, reads, and hangs up without answering (`Fixtures/interop/hangup_server.py`).
     static func hangupServer() async throws -> PeerProcess {
         let python = try InteropPeer.pythonWebsockets.require()

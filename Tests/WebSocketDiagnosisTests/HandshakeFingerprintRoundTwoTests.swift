@@ -63,6 +63,27 @@ struct HandshakeRefusalDecisionTests {
         #expect(v.summary.contains("https://app.example.test"))
     }
 
+    @Test func aForeignOriginRefusedWhileTheTargetsOwnPassesSaysWhichOriginToAllow() {
+        // gorilla's default CheckOrigin: 403 with the body "Forbidden" (http.StatusText), the reason only in its log.
+        var t = Fixture.rejected(403, body: "Forbidden\n")
+        t.request?.headers.append(HeaderField("Origin", "https://app.example.test"))
+        let v = FailureClassifier.classify(
+            ClassificationInput(transcript: t, originCheck: OriginCheck(origin: "https://api.example.test", opened: true, status: 101)))
+        #expect(v.cause == .originRejected)
+        #expect(v.summary.contains("refuses Origin https://app.example.test"), "\(v.summary)")
+        #expect(v.summary.contains("--token") == false)
+    }
+
+    @Test func a400WhoseRetryWithAnOriginPassesIsTheOriginCheck() {
+        let v = FailureClassifier.classify(
+            ClassificationInput(
+                transcript: Fixture.rejected(400, body: "Bad Request"),
+                originCheck: OriginCheck(origin: "https://app.example.test", opened: true, status: 101)))
+        #expect(v.cause == .originRejected, "\(v.summary)")
+        let without = FailureClassifier.classify(ClassificationInput(transcript: Fixture.rejected(400, body: "Bad Request")))
+        #expect(without.cause != .originRejected)
+    }
+
     @Test func aRetryWithAnOriginRefusedTooIsNoOriginEvidence() {
         let input = ClassificationInput(
             transcript: Fixture.rejected(403), originCheck: OriginCheck(origin: "https://x.test", opened: false, status: 403))

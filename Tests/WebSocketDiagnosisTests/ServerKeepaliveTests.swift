@@ -31,6 +31,15 @@ struct ServerKeepaliveTests {
         #expect(bare.evaluate(context(t))?.cause != .applicationKeepaliveTimeout)
     }
 
+    @Test func aKeepaliveWhoseTimerFiresEarlyIsStillTheKeepalive() {
+        // Daphne --ping-interval 1 --ping-timeout 1, pongs withheld: its ping at 1.97 s, and autobahn's batched
+        // timer (deadlines floored to a whole second) drops the socket 190 ms later.
+        let idle = Fixture.opened(openAt: 8, frames: [inbound("ping", at: 1969, length: 20)]).endingBare(at: 2158)
+        let m = Measurements(idleTimeoutMs: 2150, lifetimeMs: nil, idleProbeMs: 6000, idleTranscript: idle)
+        let v = discovery.evaluate(context(Fixture.opened().sendingClose(1000, at: 900, answered: true), measurements: m))
+        #expect(v?.cause == .applicationKeepaliveTimeout, "\(v?.summary ?? "")")
+    }
+
     @Test func anEndLongAfterTheLearnedTimeoutIsNoKeepalive() {
         // Pings every second, the first unanswered at 1.1 s; the end 9 s later is far beyond a 1 s server's timeout.
         let frames = [inbound("ping", at: 1100, length: 4)]

@@ -53,9 +53,26 @@ extension ProbePlan {
             throw ProbeError.invalidConfiguration(
                 "--message-size \(messageSize) is larger than the client's message limit of \(messageLimit) bytes (\(messageLimit >> 20) MiB); give at most \(messageLimit)")
         }
+        if let origin { try Self.validateOrigin(origin) }
         guard trafficInterval > .zero else { throw ProbeError.invalidConfiguration("the traffic interval must be longer than zero") }
         guard let data = agentPayloadJSON.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
             throw ProbeError.invalidConfiguration("the agent payload must be a JSON object, e.g. {\"message\":\"hello\"}")
+        }
+    }
+
+    /// An `Origin` is `scheme://host[:port]` (RFC 6454 §6.1) or `null`: no path, no spaces, no control characters.
+    static func validateOrigin(_ origin: String) throws(ProbeError) {
+        if origin == "null" { return }
+        let fix = "give scheme://host[:port], e.g. --origin https://app.example.com"
+        guard origin.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ProbeError.invalidConfiguration("--origin must be plain ASCII without spaces or control characters: \(fix)")
+        }
+        guard let separator = origin.range(of: "://"), !origin[..<separator.lowerBound].isEmpty else {
+            throw ProbeError.invalidConfiguration("--origin '\(origin)' has no scheme: \(fix)")
+        }
+        let rest = origin[separator.upperBound...]
+        guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@") else {
+            throw ProbeError.invalidConfiguration("--origin '\(origin)' is not an origin (no host, or a path, query or userinfo): \(fix)")
         }
     }
 }

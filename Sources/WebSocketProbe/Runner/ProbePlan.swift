@@ -53,6 +53,10 @@ public struct ProbePlan: Sendable {
     public var authChannels: [AuthChannel]? = nil
     /// Secrets to scrub from everything recorded, beyond the token itself (signing secrets, header values).
     public var extraSecrets: [String] = []
+    /// The `Origin` header every upgrade of the run sends (`--origin`, e.g. `https://app.example.com`); a
+    /// browser always sends one, a CLI none (default none). Without it, an upgrade refused with 403/400 is
+    /// retried once with the target's own origin to test the server's Origin check (``ProbeRunner/originCheck(front:token:redactor:)``).
+    public var origin: String? = nil
 
     /// A plan for `target` with every other setting at its default.
     public init(target: WebSocketURL) {

@@ -3,19 +3,40 @@ import WebSocketDiagnosis
 extension ProbeRunner {
     /// Runs the idle probe (a silent connection held up to ``ProbePlan/idleProbe``) and the lifetime
     /// probe (a ping every ``ProbePlan/trafficInterval`` up to ``ProbePlan/lifetimeProbe``) concurrently.
+    /// With ``ProbePlan/direct`` the same two probes run direct to the backend at the same time, so the
+    /// classifier can tell an application's own timeout (the same cut direct) from the front's (front only).
     /// `nil` when neither was asked for.
     public func discoverTimeouts(token: String?, redactor: Redactor) async -> Measurements? {
         guard plan.idleProbe != nil || plan.lifetimeProbe != nil else { return nil }
-        stop.enter(plan.idleProbe != nil && plan.lifetimeProbe != nil ? "idle-probe and lifetime-probe" : plan.idleProbe != nil ? "idle-probe" : "lifetime-probe")
+        let probes =
+            plan.idleProbe != nil && plan.lifetimeProbe != nil
+            ? "idle-probe and lifetime-probe" : plan.idleProbe != nil ? "idle-probe" : "lifetime-probe"
+        stop.enter(plan.direct == nil ? probes : probes + " (front and direct)")
+        let direct = plan.direct
         async let idle = holdConnection(for: plan.idleProbe, withPings: false, token: token, redactor: redactor)
         async let lifetime = holdConnection(for: plan.lifetimeProbe, withPings: true, token: token, redactor: redactor)
-        let (i, l) = await (idle, lifetime)
+        async let directIdle = holdConnection(
+            for: direct == nil ? nil : plan.idleProbe, withPings: false, token: token, redactor: redactor, url: direct)
+        async let directLifetime = holdConnection(
+            for: direct == nil ? nil : plan.lifetimeProbe, withPings: true, token: token, redactor: redactor, url: direct)
+        let (i, l, di, dl) = await (idle, lifetime, directIdle, directLifetime)
         // A probe cut short by the run's stop held its connection only as long as it ran: that is the
         // probe length reported, with no limit measured (the connection outlived what was tried).
-        return Measurements(
+        var m = Measurements(
             idleTimeoutMs: i?.endedAfterMs, lifetimeMs: l?.endedAfterMs,
             idleProbeMs: i?.heldMs ?? plan.idleProbe?.milliseconds, lifetimeProbeMs: l?.heldMs ?? plan.lifetimeProbe?.milliseconds,
             idleTranscript: i?.transcript, lifetimeTranscript: l?.transcript)
+        // A direct probe cut short proves nothing either way: it is left out. Its transcript is scrubbed here
+        // with the run's redactor, like everything else the run records.
+        if let di, di.heldMs == nil {
+            m.directIdleTimeoutMs = di.endedAfterMs
+            m.directIdleTranscript = di.transcript.redacted(by: redactor)
+        }
+        if let dl, dl.heldMs == nil {
+            m.directLifetimeMs = dl.endedAfterMs
+            m.directLifetimeTranscript = dl.transcript.redacted(by: redactor)
+        }
+        return m
     }
 
     /// What one timeout probe saw.
@@ -27,12 +48,16 @@ extension ProbeRunner {
         var heldMs: Double? = nil
     }
 
-    /// Holds one connection open up to `duration`, silent or with pings, and measures when it ended.
-    func holdConnection(for duration: Duration?, withPings: Bool, token: String?, redactor: Redactor) async -> HoldResult? {
+    /// Holds one connection to `url` (default the target) open up to `duration`, silent or with pings,
+    /// and measures when it ended.
+    func holdConnection(
+        for duration: Duration?, withPings: Bool, token: String?, redactor: Redactor, url: WebSocketURL? = nil
+    ) async -> HoldResult? {
         guard let duration else { return nil }
-        let activity = withPings ? "lifetime-probe" : "idle-probe"
+        let activity = (withPings ? "lifetime-probe" : "idle-probe") + (url == nil ? "" : " (direct)")
         let waitingFor = withPings ? "connection up with a ping every \(DurationText.format(plan.trafficInterval))" : "silent connection up"
-        let configuration = clientConfiguration(url: plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
+        let configuration = clientConfiguration(
+            url: url ?? plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
         let connection = await open(configuration)
         guard await connection.isOpen else {
             var transcript = await connection.transcript()

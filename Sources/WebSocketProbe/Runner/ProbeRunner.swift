@@ -123,6 +123,9 @@ public struct ProbeRunner: Sendable {
             $0.front = front
             $0.mainInterrupted = stop.isStopped
         }
+        stop.enter("origin-check")
+        let originCheck = stop.isStopped ? nil : await self.originCheck(front: front, token: token, redactor: redactor)
+        progress.update { $0.originCheck = originCheck }
 
         stop.enter("auth-channels")
         let authChannels: [AuthChannelResult]? = stop.isStopped ? nil : await authChannelMatrix(token: token, redactor: redactor)
@@ -152,6 +155,7 @@ public struct ProbeRunner: Sendable {
             Interruption(by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: done.front == nil || done.mainInterrupted)
         }
         input.interruption = interruption
+        input.originCheck = done.originCheck
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
@@ -234,6 +238,9 @@ public struct ProbeRunner: Sendable {
         var configuration = ClientConfiguration(url: url)
         configuration.headers = dropGivenAuthorization ? plan.headers.filter { $0.name.lowercased() != "authorization" } : plan.headers
         configuration.subprotocols = plan.subprotocols
+        if let origin = plan.origin, configuration.headers.first(named: "Origin") == nil {
+            configuration.headers.append(HeaderField("Origin", origin))
+        }
         if let token, let channel {
             switch channel {
             case .subprotocol:

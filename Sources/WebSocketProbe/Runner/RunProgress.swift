@@ -8,6 +8,7 @@ final class RunProgress: Sendable {
         var front: ProbeRunner.Attempt?
         var direct: ProbeRunner.Attempt?
         var mainInterrupted = false
+        var originCheck: OriginCheck?
         var authChannels: [AuthChannelResult]?
         var measurements: Measurements?
     }

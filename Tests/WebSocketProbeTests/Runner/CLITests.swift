@@ -90,6 +90,9 @@ struct CLITests {
         (["--keepalive", "5s"], "INTERVAL:TIMEOUT"),
         (["--keepalive", "5s:soon"], "--keepalive"),
         (["--message-size", "0"], "--message-size"),
+        (["--origin", "app.example.com"], "--origin"),
+        (["--origin", "https://app.example.com/page"], "--origin"),
+        (["--origin", "https://app.example.com\r\nX-Injected: 1"], "--origin"),
     ])
     func badOptionIsAUsageErrorSayingWhatToFix(_ extra: [String], _ mentioned: String) async throws {
         let r = try await Self.run(["diagnose", "ws://127.0.0.1:1/ws"] + extra)

@@ -15,6 +15,39 @@ struct ProbeHelpersTests {
         #expect(throws: ProbeError.self) { try HeaderFieldText.parse(text) }
     }
 
+    @Test func theTargetsOwnOriginIsTheSchemeOfItsPagesWithTheHostAndAnyNonDefaultPort() throws {
+        #expect(ProbeRunner.ownOrigin(of: try WebSocketURL(parsing: "wss://api.example.com/ws")) == "https://api.example.com")
+        #expect(ProbeRunner.ownOrigin(of: try WebSocketURL(parsing: "ws://127.0.0.1:8080/ws?x=1")) == "http://127.0.0.1:8080")
+        #expect(ProbeRunner.ownOrigin(of: try WebSocketURL(parsing: "wss://api.example.com:8443/")) == "https://api.example.com:8443")
+    }
+
+    @Test(arguments: ["https://app.example.com", "http://localhost:3000", "null"])
+    func anOriginIsSchemeHostAndPort(_ origin: String) throws {
+        var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:1/"))
+        plan.origin = origin
+        try plan.validate()
+    }
+
+    @Test(arguments: [
+        "app.example.com", "https://app.example.com/page", "https://", "https://a b.test", "https://app.test\r\nX: 1", "https://user@app.test",
+    ])
+    func anythingElseGivenAsOriginIsAConfigurationError(_ origin: String) throws {
+        var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:1/"))
+        plan.origin = origin
+        #expect(throws: ProbeError.self) { try plan.validate() }
+    }
+
+    @Test func theOriginTravelsOnTheUpgradeAndAGivenHeaderWins() throws {
+        var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:1/"))
+        plan.origin = "https://app.example.com"
+        let runner = ProbeRunner(plan: plan)
+        let configuration = runner.clientConfiguration(url: plan.target, channel: nil, token: nil, redactor: Redactor())
+        #expect(configuration.headers.first(named: "Origin") == "https://app.example.com")
+        plan.headers = [HeaderField("Origin", "https://other.example.com")]
+        let given = ProbeRunner(plan: plan).clientConfiguration(url: plan.target, channel: nil, token: nil, redactor: Redactor())
+        #expect(given.headers.filter { $0.name.lowercased() == "origin" }.map(\.value) == ["https://other.example.com"])
+    }
+
     @Test func progressLineShowsElapsedTotalAndWhat() {
         let p = ProbeProgress(activity: "idle-probe", waitingFor: "silent connection up", elapsed: .seconds(12), total: .seconds(60))
         #expect(p.line == "idle-probe  12s / 1m  silent connection up")

@@ -107,7 +107,10 @@ struct CredentialRefusal {
             evidence.append(Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(retry.origin) \(answer)"))
         }
         let allow: String
-        if retryPassed, let retry {
+        if retryPassed, let retry, let sentOrigin, sentOrigin.lowercased() != retry.origin.lowercased() {
+            allow =
+                "it refuses Origin \(sentOrigin) and accepts \(retry.origin): if pages on \(sentOrigin) should connect, allow that origin in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator/ALLOWED_HOSTS, Jakarta checkOrigin, Spring setAllowedOrigins, Socket.IO cors.origin)"
+        } else if retryPassed, let retry {
             allow =
                 "the server accepts Origin \(retry.origin): clients must send an allowed Origin (browsers do); a CLI or server-side client should send it too"
         } else if let sentOrigin {

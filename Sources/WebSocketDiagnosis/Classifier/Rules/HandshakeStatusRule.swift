@@ -275,6 +275,13 @@ struct HandshakeStatusRule: ClassificationRule {
                 [])
         case 400 where Fingerprints.saysSessionUnknown(body: body):
             return verdict(.noSessionAffinity, 0.7, Self.stickySummary(s), [Self.stickyEvidence])
+        case 400 where context.originCheck?.opened == true:
+            // python-engineio answers a refused Origin with 400; the retry with an Origin passed.
+            let origin = context.originCheck?.origin ?? "an Origin"
+            return verdict(
+                .originRejected, 0.85,
+                "The server's Origin check refused the upgrade (400) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; --origin here), or allow requests without one in the server's allowed origins",
+                [Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(origin) was accepted (101)")])
         case 400 where Fingerprints.namesOriginRefusal(body):
             return verdict(
                 .originRejected, 0.7,

@@ -4,9 +4,13 @@
 /// A bare end of a probe is a front's timeout; a probe the server closed first with a close frame is the
 /// server's own limit (its per-connection cap, its idle timeout) — an observation, never a pass; a probe
 /// ended after the server's pings went unanswered is the server's keepalive (``ServerKeepalive``).
+///
+/// With `--direct` the probes also run direct to the backend (rule 4): a bare cut at the same age direct
+/// is the application's own timeout (a read deadline, a receive or request timeout of its server) and not
+/// the front's; a cut through the front while the direct probe lives its full length is the front's.
 struct TimeoutDiscoveryRule: ClassificationRule {
-    /// The direct run holds no idle or long-lived connection (measurements run through the front only), so
-    /// comparing with it would add confidence it cannot support.
+    /// The comparison with the direct path is made here, probe against probe (the direct main attempt
+    /// holds no idle or long-lived connection, so comparing with it would add confidence it cannot support).
     var comparesPaths: Bool { true }
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
@@ -25,6 +29,24 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         rule: RuleName.pingsVersusNoPings,
                         observation: "the silent probe ended after \(Describe.ms(idle)) too: pings made no difference"))
                 confidence = 0.9
+            }
+            switch Self.direct(
+                context, frontMs: cap, directBareMs: m.directBareLifetimeMs, outlived: m.directLifetimeOutlived, probeMs: m.lifetimeProbeMs,
+                probe: "pinged")
+            {
+            case .sameCut(let line):
+                return Verdict(
+                    cause: .applicationConnectionCap, confidence: confidence,
+                    summary:
+                        "The application cuts connections \(Describe.seconds(cap)) after open whatever the traffic, direct to it too (no close frame): its own per-connection limit or its server's request/worker timeout, not the front; raise it or reconnect before it",
+                    evidence: evidence + [line])
+            case .frontOnly(let line):
+                evidence.append(line)
+                confidence = min(0.95, confidence + 0.05)
+            case .other(let line):
+                evidence.append(line)
+            case .none:
+                break
             }
             evidence += KnownLimits.evidence(lifetimeMs: cap)
             return Verdict(
@@ -46,14 +68,74 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         rule: RuleName.pingsVersusNoPings,
                         observation: "the probe with a ping every second lived its full \(Describe.ms(probe)): pings keep it alive"))
             }
+            var confidence = pingsTested ? 0.9 : 0.65
+            switch Self.direct(
+                context, frontMs: idle, directBareMs: m.directBareIdleTimeoutMs, outlived: m.directIdleOutlived, probeMs: m.idleProbeMs,
+                probe: "silent")
+            {
+            case .sameCut(let line):
+                return Verdict(
+                    cause: .applicationIdleTimeout, confidence: pingsTested ? 0.85 : 0.7,
+                    summary:
+                        "The application cuts silent connections after \(Describe.seconds(idle)), direct to it too (no close frame): its own idle or receive timeout (a read deadline in the handler), not the front; send a message or ping every \(Describe.seconds(idle / 2)) or less, or raise that timeout",
+                    evidence: evidence + [line])
+            case .frontOnly(let line):
+                evidence.append(line)
+                confidence = min(0.95, confidence + 0.05)
+            case .other(let line):
+                evidence.append(line)
+            case .none:
+                break
+            }
             evidence += KnownLimits.evidence(idleMs: idle)
             return Verdict(
-                cause: .idleTimeout, confidence: pingsTested ? 0.9 : 0.65,
+                cause: .idleTimeout, confidence: confidence,
                 summary:
                     "Silent connections are cut after \(Describe.seconds(idle)): send a ping every \(Describe.seconds(idle / 2)) or less, or raise the idle timeout of the proxy/load balancer",
                 evidence: evidence)
         }
         return serverClosed(context, m)
+    }
+
+    /// What the same probe direct to the backend says about a cut seen through the front.
+    enum DirectProbe {
+        /// Direct, the probe was cut bare at the same age: the application's own limit.
+        case sameCut(Evidence)
+        /// Direct, the probe lived its full length: only the front cuts.
+        case frontOnly(Evidence)
+        /// Direct, it ended otherwise (another age, a close frame): worth saying, not decisive.
+        case other(Evidence)
+    }
+
+    /// Compares a front probe cut after `frontMs` with the same probe direct (`nil` when none ran direct).
+    static func direct(
+        _ context: ClassificationContext, frontMs: Double, directBareMs: Double?, outlived: Bool, probeMs: Double?, probe: String
+    ) -> DirectProbe? {
+        if let d = directBareMs {
+            if context.agree(d, frontMs) {
+                return .sameCut(
+                    Evidence(
+                        rule: RuleName.directVersusFront,
+                        observation:
+                            "direct to the backend the \(probe) probe was cut after \(Describe.ms(d)) too, with no close frame: the same limit without the front"
+                    ))
+            }
+            return .other(
+                Evidence(
+                    rule: RuleName.directVersusFront,
+                    observation:
+                        "direct to the backend the \(probe) probe was cut after \(Describe.ms(d)) (through the front \(Describe.ms(frontMs))): the shorter limit is the one users hit"
+                ))
+        }
+        if outlived {
+            let length = probeMs.map { " \(Describe.ms($0))" } ?? ""
+            return .frontOnly(
+                Evidence(
+                    rule: RuleName.directVersusFront,
+                    observation: "direct to the backend the \(probe) probe lived its full\(length): only the path through the front cuts it"
+                ))
+        }
+        return nil
     }
 
     /// A probe ended by the server's keepalive: its pings went unanswered (pongs withheld), then the end.
