@@ -23,6 +23,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case token
     /// `AdminRequestPolicy` (Host, Origin, token or content type) + `AdminCommand` (route and body) of the proxy's admin API.
     case adminRequest = "admin-request"
+    /// `SecretText.parse` (a token or secret file, `--token-file`) and the redactor it feeds.
+    case secretText = "secret-text"
 
     /// Runs one input through this entry point.
     func run(_ bytes: [UInt8]) {
@@ -32,6 +34,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .scenario: Self.scenario(bytes)
         case .token: Self.token(bytes)
         case .adminRequest: Self.adminRequest(bytes)
+        case .secretText: Self.secretText(bytes)
         }
     }
 
@@ -347,4 +350,34 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         guard let value = box.value else { FuzzInvariant.fail("blocking", "async work finished without a value") }
         return value
     }
+
+    // MARK: - Secret files
+
+    /// A secret file's bytes: either refused with a message that does not quote the secret, or accepted
+    /// as one line of printable characters that the redactor then scrubs from any text, in every form.
+    static func secretText(_ input: [UInt8]) {
+        let source = "--token-file 'fuzz'"
+        let parsed: String
+        do {
+            parsed = try SecretText.parse(Data(input), source: source)
+        } catch {
+            // The message names the source and the problem; it never quotes the secret (when long enough to matter).
+            let text = String(decoding: input, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.count >= 12, error.description.contains(text) {
+                FuzzInvariant.fail("secret-text", "the error message quotes the refused secret")
+            }
+            return
+        }
+        if parsed.isEmpty || parsed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            FuzzInvariant.fail("secret-text", "an accepted secret is empty or holds a control character")
+        }
+        guard parsed.count >= 4 else { return }
+        let redactor = Redactor().adding(secrets: [parsed])
+        for form in [parsed, Redactor.base64url(parsed), Redactor.queryEncoded(parsed), Data(parsed.utf8).base64EncodedString()] {
+            if !Redactor.mask.contains(form), redactor.text("echo: " + form + " :end").contains(form) {
+                FuzzInvariant.fail("secret-text", "a form of an accepted secret survives the redactor")
+            }
+        }
+    }
 }
+

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-${FUZZ_SECONDS:-30}}"
 shift || true
 targets=("$@")
-if [[ ${#targets[@]} -eq 0 ]]; then targets=(upgrade-response inbound-frames scenario token admin-request); fi
+if [[ ${#targets[@]} -eq 0 ]]; then targets=(upgrade-response inbound-frames scenario token admin-request secret-text); fi
 scratch=.build-fuzz
 
 echo "+ building ws1011-fuzz with -sanitize=fuzzer into $scratch"
