@@ -19,6 +19,8 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case xmllint
     /// Prometheus' `promtool` (Debian `prometheus`): checks the text exposition.
     case promtool
+    /// The Prometheus server (Debian `prometheus`): scrapes `ws1011 exporter`.
+    case prometheus
     /// Headless Chromium (Debian `chromium`): renders the HTML report.
     case chromium
     /// Python with `junitparser` and `jsonschema` (the venv's interpreter): read the JUnit, validate the JSON.
@@ -71,7 +73,7 @@ enum InteropPeer: String, Sendable, CaseIterable {
 
     private func locate() -> String? {
         switch self {
-        case .nginx, .haproxy, .openssl, .xmllint, .promtool, .chromium:
+        case .nginx, .haproxy, .openssl, .xmllint, .promtool, .chromium, .prometheus:
             return Self.which(rawValue)
         case .pythonWebsockets:
             return Self.pythonHaving(modules: ["websockets"])
