@@ -40,6 +40,9 @@ enum TerminationSignal {
             sources = []
             lock.unlock()
             for s in all { s.cancel() }
+            // The default actions come back: a second Ctrl-C during a shutdown that hangs ends the process.
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
             c?.resume(returning: sig)
         }
     }
