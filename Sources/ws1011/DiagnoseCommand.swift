@@ -26,17 +26,23 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(help: "What to exercise after the upgrade: plain (open, ping, close), echo (also a text message and its reply), reference (the lab's contract: jwt-auth subprotocol, welcome, JSON ping, streaming, an agent run with the five critical events). Default: plain with a URL, reference without.")
     var profile: String?
 
-    @Option(name: .customLong("subprotocol"), help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
+    @Option(name: [.customShort("s"), .customLong("subprotocol")], help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
     var subprotocols: [String] = []
 
-    @Option(name: .customLong("header"), help: ArgumentHelp("An extra request header 'Name: value' (repeatable). An Authorization header also turns on the auth-channel matrix.", valueName: "N: V"))
+    @Option(name: [.customShort("H"), .customLong("header")], help: ArgumentHelp("An extra request header 'Name: value' (repeatable). An Authorization header also turns on the auth-channel matrix.", valueName: "N: V"))
     var headers: [String] = []
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("A PEM file of extra trust roots (a private CA).", valueName: "PEM"))
+    @Option(name: [.customLong("ca-file"), .customLong("cacert")], help: ArgumentHelp("A PEM file of extra trust roots (a private CA); --cacert is the same, as in curl.", valueName: "PEM"))
     var caFile: String?
 
-    @Flag(help: "Turn TLS certificate verification off (the report says so).")
+    @Flag(name: [.customShort("k"), .long], help: "Turn TLS certificate verification off (the report says so), as curl -k.")
     var insecure = false
+
+    @Flag(name: [.customShort("v"), .long], help: "Print a live trace of every frame to stderr: connection, direction, opcode, length, time, scrubbed preview.")
+    var verbose = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Print nothing on stdout (no progress, no text report); the exit code, --json/--junit/--html files and errors still say what happened.")
+    var quiet = false
 
     @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Bound of DNS + TCP, of the TLS handshake and of the upgrade, e.g. 10s, 500ms.", valueName: "D"))
     var connectTimeout = "10s"
@@ -95,7 +101,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-auth-matrix"), help: "Skip the auth-channel matrix (subprotocol / header / query).")
     var noAuthMatrix = false
 
-    @Option(help: ArgumentHelp("Write the ws1011.report/1 JSON report to PATH.", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Write the ws1011.report/1 JSON report to PATH; - writes it to stdout, and nothing else goes there.", valueName: "PATH"))
     var json: String?
 
     @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per step) to PATH.", valueName: "PATH"))
@@ -107,7 +113,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
     // MARK: - Run
 
     func run() async throws {
-        try OutputPath.check([("--json", json), ("--junit", junit), ("--html", html)])
+        try OutputPath.check([("--json", json == "-" ? nil : json), ("--junit", junit), ("--html", html)])
+        // Machine output on stdout (`--json -`) or none (`-q`): everything for a person goes elsewhere or nowhere.
+        let jsonToStdout = json == "-"
+        let textToStdout = !quiet && !jsonToStdout
         // Every secret on the command line is known to the output layer before anything is printed.
         Console.register(secrets: [token, secret].compactMap { $0 })
         Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)
@@ -127,10 +136,20 @@ struct DiagnoseCommand: AsyncParsableCommand {
             plan = try makePlan(target: try WebSocketURL(parsing: started.websocketURL), defaultProfile: .reference)
             plan.token = .literal(try await started.mintToken(email: email))
             if let pem = started.rootCertificatePEM { plan.tls.trustRootsPEM.append(pem) }
-            Console.out("Started the embedded lab at \(started.websocketURL) (user \(email)).\n\n")
+            if textToStdout { Console.out("Started the embedded lab at \(started.websocketURL) (user \(email)).\n\n") }
         }
         Console.register(secrets: plan.token.secrets)
-        let runner = ProbeRunner(plan: plan, progress: TerminalProgress.sinkIfTerminal(redactor: Console.redactor.adding(secrets: plan.token.secrets)))
+        if verbose {
+            let start = ContinuousClock.now
+            plan.frameObserver = { name, frame in
+                let arrow = frame.direction == .inbound ? "<-" : "->"
+                let preview = frame.preview.map { " " + $0 } ?? ""
+                let t = String(format: "%8.1fms", (ContinuousClock.now - start).milliseconds)
+                Console.error("\(t) \(name) \(arrow) \(frame.opcode) \(frame.length)B\(frame.fin ? "" : " (not fin)")\(preview)")
+            }
+        }
+        let progress = quiet ? nil : TerminalProgress.sinkIfTerminal(redactor: Console.redactor.adding(secrets: plan.token.secrets))
+        let runner = ProbeRunner(plan: plan, progress: progress)
         // The first SIGINT/SIGTERM stops the probes and the partial report is written; a second exits at once.
         let signals = SignalStop.install { runner.stop.stop(.signal($0)) }
         defer { signals.cancel() }
@@ -147,8 +166,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let report = outcome.report
         Console.register(secrets: outcome.redactor.knownSecrets)
         let redactor = Console.redactor.adding(secrets: secretsGiven(plan))
-        Console.out(TextReportRenderer.render(report, redactor: redactor, layout: .current(environment: ProcessInfo.processInfo.environment)))
-        if let json { try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json") }
+        if textToStdout {
+            Console.out(TextReportRenderer.render(report, redactor: redactor, layout: .current(environment: ProcessInfo.processInfo.environment)))
+        }
+        if jsonToStdout {
+            Console.out(try JSONReportRenderer.render(report, redactor: redactor))
+        } else if let json {
+            try write(try JSONReportRenderer.render(report, redactor: redactor), to: json, what: "--json")
+        }
         if let junit { try write(JUnitReportRenderer.render(report, redactor: redactor), to: junit, what: "--junit") }
         if let html { try write(HTMLReportRenderer.render(report, redactor: redactor), to: html, what: "--html") }
         if case .signal(let sig)? = stopReason { throw ExitCode(128 + sig) }

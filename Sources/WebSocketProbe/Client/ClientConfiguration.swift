@@ -36,6 +36,9 @@ public struct ClientConfiguration: Sendable {
     public var maxFindingsPerCode: Int = 16
     /// The largest upgrade response head accepted (default 64 KiB).
     public var maxHandshakeHeadBytes: Int = 64 << 10
+    /// Called with every frame as it is recorded (its preview already scrubbed), on the connection's event
+    /// loop: `ws1011 diagnose -v` prints a live trace with it (default none).
+    public var frameObserver: (@Sendable (FrameRecord) -> Void)? = nil
     /// Scrubs secrets from everything recorded (add tokens with `.adding(secrets:)`).
     public var redactor: Redactor = Redactor()
 

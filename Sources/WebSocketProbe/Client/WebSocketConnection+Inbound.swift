@@ -179,7 +179,7 @@ extension WebSocketConnection {
                 handleFrame(frame, at: t)
             case .violation(let violation):
                 if let header = violation.header {
-                    frameLog.append(FrameRecord(
+                    recordFrame(FrameRecord(
                         direction: .inbound, opcode: WebSocketFrame.name(of: header.opcode), fin: header.fin, rsv: Int(header.rsv),
                         length: header.length > UInt64(Int.max) ? Int.max : Int(header.length), atMs: t), opcode: header.opcode)
                     lastInboundAtMs = t
@@ -190,7 +190,7 @@ extension WebSocketConnection {
     }
 
     private func handleFrame(_ frame: WebSocketFrame, at t: Double) {
-        frameLog.append(FrameRecord(
+        recordFrame(FrameRecord(
             direction: .inbound, opcode: WebSocketFrame.name(of: frame.opcode), fin: frame.fin, rsv: Int(frame.rsv),
             length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
@@ -293,7 +293,7 @@ extension WebSocketConnection {
         var buffer = channel.allocator.buffer(capacity: payload.count + 14)
         WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: WebSocketFrame.randomMaskKey(), into: &buffer)
         let t = nowMs()
-        frameLog.append(FrameRecord(
+        recordFrame(FrameRecord(
             direction: .outbound, opcode: WebSocketFrame.name(of: opcode), fin: fin, rsv: 0, length: payload.count, atMs: t,
             preview: preview(opcode: opcode, payload: payload)), opcode: opcode)
         lastOutboundAtMs = t

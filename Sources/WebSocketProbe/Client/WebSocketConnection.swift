@@ -281,6 +281,12 @@ public actor WebSocketConnection {
         }
     }
 
+    /// Records a frame in the bounded log and shows it to the configuration's observer (`-v`).
+    func recordFrame(_ frame: FrameRecord, opcode: UInt8) {
+        frameLog.append(frame, opcode: opcode)
+        configuration.frameObserver?(frame)
+    }
+
     /// Queues a complete message for ``receive(timeout:)``, dropping the oldest unread ones past the bounds.
     func enqueue(_ message: MessageAssembler.Message, at t: Double) {
         messages.append(message)

@@ -51,6 +51,9 @@ public struct ProbePlan: Sendable {
     /// in (a header), or the profile's own (`reference`: subprotocol and header). The URL query is never
     /// used unless named here: fronts, load balancers and Cloud Run log full URLs.
     public var authChannels: [AuthChannel]? = nil
+    /// Called with every frame of every connection of the run and the connection's name (`front`, `direct`,
+    /// `auth-channels`, `idle-probe`, …), previews scrubbed (`-v`); default none.
+    public var frameObserver: (@Sendable (String, FrameRecord) -> Void)? = nil
     /// Secrets to scrub from everything recorded, beyond the token itself (signing secrets, header values).
     public var extraSecrets: [String] = []
     /// The `Origin` header every upgrade of the run sends (`--origin`, e.g. `https://app.example.com`); a

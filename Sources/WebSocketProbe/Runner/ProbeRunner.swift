@@ -236,6 +236,12 @@ public struct ProbeRunner: Sendable {
                              dropGivenAuthorization: Bool = false) -> ClientConfiguration {
         var target = url
         var configuration = ClientConfiguration(url: url)
+        if let observer = plan.frameObserver {
+            let activity = stop.activity
+            let name = (activity == "token" || activity.hasPrefix("connect") ? "main" : activity)
+                + (url.description == plan.target.description ? "" : " (direct)")
+            configuration.frameObserver = { observer(name, $0) }
+        }
         configuration.headers = dropGivenAuthorization ? plan.headers.filter { $0.name.lowercased() != "authorization" } : plan.headers
         configuration.subprotocols = plan.subprotocols
         if let origin = plan.origin, configuration.headers.first(named: "Origin") == nil {
