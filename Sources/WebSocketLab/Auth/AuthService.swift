@@ -20,7 +20,7 @@ public struct AuthService: Sendable {
     /// Builds the service for `configuration` (its secret, issuer, audience, users, lifetimes).
     public init(configuration: LabConfiguration) async {
         self.configuration = configuration
-        self.verifier = await TokenVerifier(
+        self.verifier = TokenVerifier(
             secret: configuration.jwtSecret, issuer: configuration.issuer, audience: configuration.audience)
     }
 
@@ -69,7 +69,7 @@ public struct AuthService: Sendable {
         guard let token = json["refresh_token"]?.stringValue else {
             return Reply(status: 400, body: ["error": "missing_refresh_token", "message": "send {\"refresh_token\": \"…\"}"])
         }
-        switch await verifier.verify(token, expecting: .refresh) {
+        switch verifier.verify(token, expecting: .refresh) {
         case .failure(let rejection):
             return Reply(status: 401, body: ["error": .string(rejection.code), "message": .string(rejection.message)])
         case .success(let claims):
@@ -85,7 +85,7 @@ public struct AuthService: Sendable {
         guard let token else {
             return Reply(status: 400, body: ["valid": false, "error": "missing_token", "message": "send {\"token\": \"…\"} or Authorization: Bearer"])
         }
-        switch await verifier.verify(token, expecting: .access) {
+        switch verifier.verify(token, expecting: .access) {
         case .failure(let rejection):
             return Reply(status: 401, body: ["valid": false, "error": .string(rejection.code), "message": .string(rejection.message)])
         case .success(let claims):

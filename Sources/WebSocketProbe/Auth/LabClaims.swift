@@ -51,9 +51,11 @@ public struct LabClaims: JWTPayload, Equatable {
     /// Rejects an expired token (jwt-kit calls this after the signature checked out).
     /// Issuer, audience and type are checked by ``TokenVerifier``, which knows what to expect.
     public func verify(using algorithm: some JWTAlgorithm) async throws {
-        let now = Int(Date().timeIntervalSince1970)
-        guard now < exp else {
+        guard !isExpired(at: Date()) else {
             throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "expired")
         }
     }
+
+    /// Whether `exp` is at or before `now` (whole seconds).
+    public func isExpired(at now: Date) -> Bool { Int(now.timeIntervalSince1970) >= exp }
 }

@@ -10,7 +10,7 @@ struct TokenVerifierTests {
     @Test func mintedTokenVerifiesWithAllClaims() async throws {
         let token = try await TokenMinter.mint(secret: secret, user: TestUser.enterprise.email, userID: "websocket-test-1",
                                                permissions: TestUser.enterprise.permissions, expiresIn: .seconds(600))
-        let claims = try await TokenVerifier(secret: secret).verify(token).get()
+        let claims = try TokenVerifier(secret: secret).verify(token).get()
         #expect(claims.sub == "websocket-test-1")
         #expect(claims.email == TestUser.enterprise.email)
         #expect(claims.permissions == ["websocket_access", "agent_execution"])
@@ -35,30 +35,30 @@ struct TokenVerifierTests {
 
     @Test func expiredTokenIsRejectedAsExpired() async throws {
         let token = try await TokenMinter.mint(secret: secret, user: "a@example.com", expiresIn: .seconds(-10))
-        #expect(await TokenVerifier(secret: secret).verify(token) == .failure(.expired))
+        #expect(TokenVerifier(secret: secret).verify(token) == .failure(.expired))
     }
 
     @Test func tokenSignedWithAnotherSecretIsRejectedAsInvalidSignature() async throws {
         let token = try await TokenMinter.mint(secret: "another-secret-that-is-at-least-32-bytes", user: "a@example.com")
-        #expect(await TokenVerifier(secret: secret).verify(token) == .failure(.invalidSignature))
+        #expect(TokenVerifier(secret: secret).verify(token) == .failure(.invalidSignature))
     }
 
     @Test func wrongAudienceAndIssuerAndTypeAreRejectedPrecisely() async throws {
-        let verifier = await TokenVerifier(secret: secret)
+        let verifier = TokenVerifier(secret: secret)
         let aud = try await TokenMinter.mint(secret: secret, user: "a@example.com", audience: "someone-else")
-        #expect(await verifier.verify(aud).failureCode == "wrong-audience")
+        #expect(verifier.verify(aud).failureCode == "wrong-audience")
         let iss = try await TokenMinter.mint(secret: secret, user: "a@example.com", issuer: "evil")
-        #expect(await verifier.verify(iss).failureCode == "wrong-issuer")
+        #expect(verifier.verify(iss).failureCode == "wrong-issuer")
         let refresh = try await TokenMinter.mint(secret: secret, user: "a@example.com", type: .refresh)
-        #expect(await verifier.verify(refresh).failureCode == "wrong-token-type")
-        #expect(await verifier.verify(refresh, expecting: .refresh).failureCode == nil)
+        #expect(verifier.verify(refresh).failureCode == "wrong-token-type")
+        #expect(verifier.verify(refresh, expecting: .refresh).failureCode == nil)
     }
 
     @Test func garbageIsRejectedAsMalformed() async throws {
-        let verifier = await TokenVerifier(secret: secret)
-        #expect(await verifier.verify("not-a-token").failureCode == "malformed-token")
-        #expect(await verifier.verify("a.b.c").failureCode == "malformed-token")
-        #expect(await verifier.verify("").failureCode == "missing-token")
+        let verifier = TokenVerifier(secret: secret)
+        #expect(verifier.verify("not-a-token").failureCode == "malformed-token")
+        #expect(verifier.verify("a.b.c").failureCode == "malformed-token")
+        #expect(verifier.verify("").failureCode == "missing-token")
     }
 }
 
