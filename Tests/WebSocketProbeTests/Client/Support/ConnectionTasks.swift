@@ -53,10 +53,10 @@ final class ConnectionTasks: Sendable {
         let ended = NIOLockedValueBox(false)
         let waiter = Task {
             for entry in entries { await entry.task.value }
-            ended.withLock { $0 = true }
+            ended.withLockedValue { $0 = true }
         }
         let deadline = ContinuousClock.now + bound
-        while !ended.withLock({ $0 }), ContinuousClock.now < deadline {
+        while !ended.withLockedValue({ $0 }), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         waiter.cancel()
