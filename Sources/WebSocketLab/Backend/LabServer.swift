@@ -200,7 +200,7 @@ public final class LabServer: Sendable {
     public func mintToken(email: String, expiresIn: Duration = .seconds(3600)) async throws -> String {
         let configuration = state.configuration
         let user = configuration.users.first { $0.email.lowercased() == email.lowercased() }
-        return try await TokenMinter.mint(
+        return try TokenMinter.mint(
             secret: configuration.jwtSecret, user: email, userID: user?.userID,
             permissions: user?.permissions ?? TokenMinter.defaultPermissions,
             issuer: configuration.issuer, audience: configuration.audience, type: .access, expiresIn: expiresIn)

@@ -58,7 +58,7 @@ struct AuthServiceTests {
             #expect(valid.status == 200)
             #expect(valid.json?["valid"] == .bool(true))
             #expect(valid.json?["user_id"]?.stringValue == "websocket-test-1")
-            let foreign = try await TokenMinter.mint(secret: "a-completely-different-secret-0123456789", user: "x@example.com")
+            let foreign = try TokenMinter.mint(secret: "a-completely-different-secret-0123456789", user: "x@example.com")
             let invalid = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate",
                                                     body: LabJSON.object(["token": .string(foreign)]).text)
             #expect(invalid.status == 401)

@@ -8,7 +8,7 @@ struct TokenVerifierTests {
     let secret = LabConfiguration.defaultSecret
 
     @Test func mintedTokenVerifiesWithAllClaims() async throws {
-        let token = try await TokenMinter.mint(secret: secret, user: TestUser.enterprise.email, userID: "websocket-test-1",
+        let token = try TokenMinter.mint(secret: secret, user: TestUser.enterprise.email, userID: "websocket-test-1",
                                                permissions: TestUser.enterprise.permissions, expiresIn: .seconds(600))
         let claims = try TokenVerifier(secret: secret).verify(token).get()
         #expect(claims.sub == "websocket-test-1")
@@ -22,7 +22,7 @@ struct TokenVerifierTests {
     }
 
     @Test func expAndIatAreIntegerSecondsOnTheWire() async throws {
-        let token = try await TokenMinter.mint(secret: secret, user: "a@example.com")
+        let token = try TokenMinter.mint(secret: secret, user: "a@example.com")
         let payload = String(token.split(separator: ".")[1])
         var b64 = payload.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
@@ -34,22 +34,22 @@ struct TokenVerifierTests {
     }
 
     @Test func expiredTokenIsRejectedAsExpired() async throws {
-        let token = try await TokenMinter.mint(secret: secret, user: "a@example.com", expiresIn: .seconds(-10))
+        let token = try TokenMinter.mint(secret: secret, user: "a@example.com", expiresIn: .seconds(-10))
         #expect(TokenVerifier(secret: secret).verify(token) == .failure(.expired))
     }
 
     @Test func tokenSignedWithAnotherSecretIsRejectedAsInvalidSignature() async throws {
-        let token = try await TokenMinter.mint(secret: "another-secret-that-is-at-least-32-bytes", user: "a@example.com")
+        let token = try TokenMinter.mint(secret: "another-secret-that-is-at-least-32-bytes", user: "a@example.com")
         #expect(TokenVerifier(secret: secret).verify(token) == .failure(.invalidSignature))
     }
 
     @Test func wrongAudienceAndIssuerAndTypeAreRejectedPrecisely() async throws {
         let verifier = TokenVerifier(secret: secret)
-        let aud = try await TokenMinter.mint(secret: secret, user: "a@example.com", audience: "someone-else")
+        let aud = try TokenMinter.mint(secret: secret, user: "a@example.com", audience: "someone-else")
         #expect(verifier.verify(aud).failureCode == "wrong-audience")
-        let iss = try await TokenMinter.mint(secret: secret, user: "a@example.com", issuer: "evil")
+        let iss = try TokenMinter.mint(secret: secret, user: "a@example.com", issuer: "evil")
         #expect(verifier.verify(iss).failureCode == "wrong-issuer")
-        let refresh = try await TokenMinter.mint(secret: secret, user: "a@example.com", type: .refresh)
+        let refresh = try TokenMinter.mint(secret: secret, user: "a@example.com", type: .refresh)
         #expect(verifier.verify(refresh).failureCode == "wrong-token-type")
         #expect(verifier.verify(refresh, expecting: .refresh).failureCode == nil)
     }

@@ -46,7 +46,7 @@ struct BackendUpgradeTests {
 
     @Test func tokenFromAnotherSecretIsRefusedWith403InvalidSignature() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let token = try await TokenMinter.mint(secret: "some-other-secret-of-at-least-32-bytes!", user: TestUser.enterprise.email)
+            let token = try TokenMinter.mint(secret: "some-other-secret-of-at-least-32-bytes!", user: TestUser.enterprise.email)
             let connection = await WebSocketConnection.connect(try clientConfiguration(lab, token: token))
             let transcript = await connection.transcript()
             #expect(transcript.handshake?.status == 403)
@@ -56,7 +56,7 @@ struct BackendUpgradeTests {
 
     @Test func tokenForAnotherAudienceIsRefusedWith403WrongAudience() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let token = try await TokenMinter.mint(secret: LabConfiguration.defaultSecret, user: TestUser.enterprise.email,
+            let token = try TokenMinter.mint(secret: LabConfiguration.defaultSecret, user: TestUser.enterprise.email,
                                                    audience: "some-other-api")
             let raw = try await RawHTTP.upgrade(port: lab.port, headers: [("Sec-WebSocket-Protocol", "jwt-auth, jwt.\(token)")])
             #expect(raw.status == 403)
