@@ -140,9 +140,10 @@ func clientConfiguration(_ lab: LabServer, token: String?, via channel: TokenCha
     var url = lab.websocketURL
     if channel == .query, let token { url += "?token=\(token)" }
     var configuration = ClientConfiguration(url: try WebSocketURL(parsing: url))
-    configuration.timeouts.connect = .seconds(3)
-    configuration.timeouts.upgrade = .seconds(3)
-    configuration.timeouts.message = .seconds(3)
+    // Guards against a hang, hence generous: on a busy machine a loopback handshake can take seconds.
+    configuration.timeouts.connect = .seconds(10)
+    configuration.timeouts.upgrade = .seconds(10)
+    configuration.timeouts.message = .seconds(10)
     configuration.timeouts.close = .seconds(2)
     switch (channel, token) {
     case (.subprotocol, let token?): configuration.subprotocols = ["jwt-auth", "jwt.\(token)"]
@@ -168,8 +169,8 @@ func connectUser(_ lab: LabServer, email: String = TestUser.enterprise.email, vi
     return (connection, await receiveJSON(connection))
 }
 
-/// The next text message as JSON (`nil` on timeout, close or non-JSON).
-func receiveJSON(_ connection: WebSocketConnection, timeout: Duration = .seconds(3)) async -> LabJSON? {
+/// The next text message as JSON (`nil` on timeout, close or non-JSON). The default bound guards against a hang.
+func receiveJSON(_ connection: WebSocketConnection, timeout: Duration = .seconds(10)) async -> LabJSON? {
     if case .text(let text) = await connection.receive(timeout: timeout) { return LabJSON.parse(text) }
     return nil
 }
@@ -180,7 +181,7 @@ func sendMessage(_ connection: WebSocketConnection, _ type: String, _ payload: L
 }
 
 /// Receives messages until one of `types` arrives (included), the connection ends or `timeout` passes.
-func receiveUntil(_ connection: WebSocketConnection, _ types: Set<String>, timeout: Duration = .seconds(3))
+func receiveUntil(_ connection: WebSocketConnection, _ types: Set<String>, timeout: Duration = .seconds(10))
     async -> (messages: [LabJSON], end: CloseObservation?)
 {
     let deadline = ContinuousClock.now + timeout
