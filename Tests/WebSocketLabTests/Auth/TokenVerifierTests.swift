@@ -1,5 +1,7 @@
 import Foundation
+import JWTKit
 import Testing
+import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
 
@@ -52,6 +54,28 @@ struct TokenVerifierTests {
         let refresh = try TokenMinter.mint(secret: secret, user: "a@example.com", type: .refresh)
         #expect(verifier.verify(refresh).failureCode == "wrong-token-type")
         #expect(verifier.verify(refresh, expecting: .refresh).failureCode == nil)
+    }
+
+    @Test func tokensInteroperateWithJWTKitBothWays() async throws {
+        // The minter and the verifier are synchronous (HMAC-SHA256 by hand): jwt-kit must agree with them.
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        let ours = try TokenMinter.mint(secret: secret, user: "a@example.com", expiresIn: .seconds(600))
+        let claims = try await keys.verify(ours, as: LabClaims.self)
+        #expect(claims.email == "a@example.com")
+        let theirs = try await keys.sign(claims)
+        #expect(TokenVerifier(secret: secret).verify(theirs) == .success(claims))
+        var b64 = String(ours.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        let header = try #require(Data(base64Encoded: b64))
+        #expect(LabJSON.parse(String(decoding: header, as: UTF8.self))?["alg"]?.stringValue == "HS256")
+    }
+
+    @Test func aTamperedPayloadIsAnInvalidSignature() throws {
+        let token = try TokenMinter.mint(secret: secret, user: "a@example.com")
+        let parts = token.split(separator: ".").map(String.init)
+        let forged = Redactor.base64url(#"{"sub":"admin"}"#)
+        #expect(TokenVerifier(secret: secret).verify([parts[0], forged, parts[2]].joined(separator: ".")) == .failure(.invalidSignature))
     }
 
     @Test func garbageIsRejectedAsMalformed() async throws {
