@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all build deps interop interop-peers example test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
+.PHONY: all build deps interop interop-peers example test busy-test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
 
 all: build
 
@@ -17,6 +17,11 @@ build: deps
 ## Fails if no test ran.
 test: deps interop-peers
 	@WS1011_INTEROP=required scripts/swift-test.sh ""
+
+## The whole suite as above, with two busy loops holding the CPU (a shared CI runner); the loops are
+## always killed on exit.
+busy-test: deps interop-peers
+	@WS1011_INTEROP=required scripts/busy-test.sh ""
 
 interop-peers:
 	@scripts/interop-peers.sh

@@ -11,6 +11,13 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
 ]
 
+// `scripts/fuzz.sh` builds with WS1011_FUZZ=1: libFuzzer's instrumentation (-sanitize=fuzzer) goes to the
+// project's own modules only, and every dependency keeps the flags of the plain debug build, so the fuzz build
+// shares the scratch path (.build) and reuses the dependencies already built there instead of compiling them
+// all a second time. A plain `swift build` afterwards recompiles only the project's modules.
+let fuzzing = Context.environment["WS1011_FUZZ"] == "1"
+let fuzzSwiftSettings: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer"])] : []
+
 let package = Package(
     name: "ws1011",
     platforms: [.macOS(.v15)],
@@ -37,7 +44,7 @@ let package = Package(
     ],
     targets: [
         // Sans-I/O core: observations, transcript, verdict, classifier. Foundation only.
-        .target(name: "WebSocketDiagnosis"),
+        .target(name: "WebSocketDiagnosis", swiftSettings: fuzzSwiftSettings),
         // The instrumented client, the layered probe runner, JWT minting, reports.
         .target(
             name: "WebSocketProbe",
@@ -49,7 +56,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-            ] + nio
+            ] + nio,
+            swiftSettings: fuzzSwiftSettings
         ),
         // Reference backend, auth service, fault proxy, certificate authority, scenarios.
         .target(
@@ -65,6 +73,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ] + nio,
+            swiftSettings: fuzzSwiftSettings,
             // The reproduction catalog (Fixtures/scenarios) compiled in: an installed binary carries it.
             plugins: ["EmbedScenarios"]
         ),
@@ -94,10 +103,13 @@ let package = Package(
             path: "Benchmarks"
         ),
         // `make fuzz`: libFuzzer entry points (built with -sanitize=fuzzer); a plain build replays the corpus.
+        // `LLVMFuzzerRunDriver` is found with dlsym, hence --export-dynamic (see Fuzz/LibFuzzerDriver.swift).
         .executableTarget(
             name: "ws1011-fuzz",
             dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
-            path: "Fuzz"
+            path: "Fuzz",
+            swiftSettings: fuzzing ? fuzzSwiftSettings + [.define("WS1011_FUZZ")] : [],
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-Xlinker", "--export-dynamic"])] : []
         ),
         .testTarget(name: "WebSocketDiagnosisTests", dependencies: ["WebSocketDiagnosis"]),
         .testTarget(

@@ -136,7 +136,7 @@ enum LabScaleBenchmark {
         out.reserveCapacity(count)
         for i in 0..<count {
             let email = "\(prefix)-\(i)@load.example"
-            let token = try await TokenMinter.mint(secret: LabConfiguration.defaultSecret, user: email)
+            let token = try TokenMinter.mint(secret: LabConfiguration.defaultSecret, user: email)
             out.append((TokenMinter.defaultUserID(for: email), token))
         }
         return out

@@ -201,8 +201,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// The secret of the verifier the token corpus is signed with.
     static let tokenSecret = "ws1011-fuzz-signing-secret-0123456789abcdef"
 
-    /// Built once: the verifier's key set is an actor; each input verifies against it.
-    static let verifier: TokenVerifier = blocking { await TokenVerifier(secret: tokenSecret) }
+    /// Built once; each input verifies against it (synchronously: no thread waits on the cooperative pool).
+    static let verifier = TokenVerifier(secret: tokenSecret)
 
     /// Byte 0 picks where the token travels (subprotocol, raw or base64url; Authorization; query); the rest is text.
     static func token(_ input: [UInt8]) {
@@ -222,7 +222,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         guard let token = credentials.token else { return }
         guard credentials.source != nil else { FuzzInvariant.fail("token", "a token without a source") }
         let verifier = Self.verifier
-        let result = blocking { await verifier.verify(token, expecting: control & 0x4 != 0 ? .refresh : .access) }
+        let result = verifier.verify(token, expecting: control & 0x4 != 0 ? .refresh : .access)
         if case .failure(let rejection) = result, rejection.code.isEmpty || rejection.message.isEmpty {
             FuzzInvariant.fail("token", "a rejection without a code or message")
         }
@@ -338,18 +338,6 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    /// Runs async work to completion from synchronous code (libFuzzer calls us synchronously).
-    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let box = BlockingBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            box.value = await work()
-            done.signal()
-        }
-        done.wait()
-        guard let value = box.value else { FuzzInvariant.fail("blocking", "async work finished without a value") }
-        return value
-    }
 
     // MARK: - Secret files
 

@@ -3,9 +3,9 @@ import Foundation
 // `ws1011-fuzz` — see scripts/fuzz.sh.
 //
 // Plain build:  swift run ws1011-fuzz [--corpus DIR] [TARGET...]   replays Fixtures/fuzz-corpus/<target>/*.
-// Fuzz build:   swift build -c debug --scratch-path .build-fuzz --product ws1011-fuzz \
-//                 -Xswiftc -sanitize=fuzzer -Xswiftc -DWS1011_FUZZ -Xlinker --export-dynamic
-//               WS1011_FUZZ_TARGET=inbound-frames .build-fuzz/debug/ws1011-fuzz [libFuzzer flags] [CORPUS...]
+// Fuzz build:   WS1011_FUZZ=1 swift build --product ws1011-fuzz   (Package.swift adds -sanitize=fuzzer,
+//                 -DWS1011_FUZZ and -Xlinker --export-dynamic for the project's own modules only)
+//               WS1011_FUZZ_TARGET=inbound-frames .build/debug/ws1011-fuzz [libFuzzer flags] [CORPUS...]
 
 #if WS1011_FUZZ
 exit(LibFuzzerDriver.run())

@@ -53,7 +53,7 @@ public struct TestTarget: Sendable {
         case .lab(let lab): return try await lab.mintToken(email: user.email, expiresIn: expiresIn)
         case .literal(let token): return token
         case .secret(let secret):
-            return try await TokenMinter.mint(secret: secret, user: user.email, userID: user.userID, permissions: user.permissions, expiresIn: expiresIn)
+            return try TokenMinter.mint(secret: secret, user: user.email, userID: user.userID, permissions: user.permissions, expiresIn: expiresIn)
         }
     }
 

@@ -10,7 +10,7 @@ public enum TestTokens {
 
     /// A token signed with a secret nobody trusts (for rejection tests).
     public static func forged(for user: TestUser) async throws -> String {
-        try await TokenMinter.mint(secret: "not-the-lab-secret-\(UUID().uuidString)", user: user.email, userID: user.userID, permissions: user.permissions)
+        try TokenMinter.mint(secret: "not-the-lab-secret-\(UUID().uuidString)", user: user.email, userID: user.userID, permissions: user.permissions)
     }
 
     /// Fetches a token from the auth service over HTTP (`POST {authBaseURL}/auth/token`).

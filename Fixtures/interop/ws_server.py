@@ -7,6 +7,7 @@ Modes:
   echo            echo every message back
   raise           accept, then raise in the handler on the first message (websockets sends close 1011)
   keepalive       echo, with the library's keepalive: ping every 1 s, close 1011 when no pong within 1 s
+  keepalive-slack echo, ping every 0.5 s, close 1011 when no pong within 2 s (answered pings on a busy machine)
   subprotocol     only supports the subprotocol `chat.v1` (an offer of anything else is rejected)
   policy          accept, then close 1008 "unauthorized" right away (an app's auth rejection after accept)
   goodbye         echo the first message, then close 1000 "done" (a normal application close)
@@ -44,6 +45,8 @@ async def main(mode):
         handler = raise_after_accept
     elif mode == "keepalive":
         options = {"ping_interval": 1, "ping_timeout": 1}
+    elif mode == "keepalive-slack":
+        options = {"ping_interval": 0.5, "ping_timeout": 2}
     elif mode == "subprotocol":
         options["subprotocols"] = ["chat.v1"]
     elif mode == "policy":

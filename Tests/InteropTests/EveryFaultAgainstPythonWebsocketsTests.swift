@@ -182,8 +182,14 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             #expect(close.received == nil, "a reset carries no close frame: \(Probe.describe(close))")
             #expect(close.transportEnd == .reset, Probe.describe(close))
             #expect(close.effectiveCode == 1006)
-            let lived = (close.atMs ?? 0) - (report.transcript.timings.openAtMs ?? 0)
-            #expect(lived > 350 && lived < 1800, "reset \(lived) ms after open; expected ≈ 500 ms")
+            // The proxy starts its 500 ms when it forwards the 101: after our request left, before we read the
+            // 101 — on a busy machine that read can come a few hundred ms later. So the reset comes at least
+            // 500 ms after the request (the configured time, less 5 ms of timer rounding), and soon after the open.
+            let timings = report.transcript.timings
+            let sinceRequest = (close.atMs ?? 0) - (timings.requestWrittenAtMs ?? 0)
+            let lived = (close.atMs ?? 0) - (timings.openAtMs ?? 0)
+            #expect(sinceRequest >= 495, "reset \(sinceRequest) ms after the upgrade request; configured 500 ms")
+            #expect(lived < 1800, "reset \(lived) ms after open; expected ≈ 500 ms")
             #expect(report.directTranscript?.close.transportEnd != .reset, "direct, websockets never resets")
             #expect(report.verdict.cause == "infrastructure.connection-dropped", Probe.describe(report))
         }
@@ -318,8 +324,10 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             let slow = try await Probe.diagnose(proxy.url()) { $0.direct = try Self.directURL(backends[0]) }
             let upgrade = try #require(slow.transcript.timings.upgradeMs, Probe.describe(slow))
             #expect(upgrade >= 950 && upgrade < 3000, "upgrade took \(upgrade) ms through a 1 s cold start")
+            // The latency is the front's: the direct upgrade (same backend, same machine, same load) is at least
+            // half the cold start shorter.
             let directUpgrade = try #require(slow.directTranscript?.timings.upgradeMs)
-            #expect(directUpgrade < 600, "direct upgrade \(directUpgrade) ms")
+            #expect(directUpgrade < upgrade - 500, "direct upgrade \(directUpgrade) ms, through the front \(upgrade) ms")
             #expect(slow.verdict.cause == "healthy", "a slow but successful upgrade is no failure: \(Probe.describe(slow))")
 
             let cut = try await Probe.diagnose(proxy.url()) {

@@ -74,13 +74,15 @@ struct PythonWebsocketsInteropTests {
         "answered pings keep the websockets keepalive happy (the near miss of the keepalive test)",
         .enabled(if: InteropPeer.shouldRun(.pythonWebsockets), InteropPeer.reason(.pythonWebsockets)), .realIO)
     func keepaliveAnswered() async throws {
-        try await InteropPeers.websocketsServer("keepalive").run { server in
+        // A ping every 0.5 s, 2 s for each pong: an unanswered ping ends the connection at about 2.5 s, inside
+        // the 4 s watched here, while an answer has 2 s to cross a busy machine (both processes are loaded).
+        try await InteropPeers.websocketsServer("keepalive-slack").run { server in
             let connection = await TestConnections.connect(try Probe.configuration("ws://127.0.0.1:\(server.port)/"))
             #expect(await connection.isOpen)
-            let end = await connection.waitForEnd(timeout: .milliseconds(3500))
+            let end = await connection.waitForEnd(timeout: .seconds(4))
             #expect(end == nil, "the server closed although we answered its pings: \(end.map(Probe.describe) ?? "")")
             let t = await TestConnections.close(connection)
-            #expect(t.frames.contains { $0.direction == .outbound && $0.opcode == "pong" }, "we answered the server's pings")
+            #expect(t.frames.filter { $0.direction == .outbound && $0.opcode == "pong" }.count >= 2, "we answered the server's pings")
         }
     }
 

@@ -20,15 +20,16 @@ public struct AuthService: Sendable {
     /// Builds the service for `configuration` (its secret, issuer, audience, users, lifetimes).
     public init(configuration: LabConfiguration) async {
         self.configuration = configuration
-        self.verifier = await TokenVerifier(
+        self.verifier = TokenVerifier(
             secret: configuration.jwtSecret, issuer: configuration.issuer, audience: configuration.audience)
     }
 
     /// Whether `path` is one of this service's routes.
     public static func handles(path: String) -> Bool { path.hasPrefix("/auth/") }
 
-    /// Answers one request. `authorization` is the `Authorization` header value, if any.
-    public func handle(method: String, path: String, authorization: String?, body: [UInt8]) async -> Reply {
+    /// Answers one request. `authorization` is the `Authorization` header value, if any. Synchronous: the lab
+    /// answers on its event loop, without waiting for the cooperative pool.
+    public func handle(method: String, path: String, authorization: String?, body: [UInt8]) -> Reply {
         guard ["/auth/token", "/auth/refresh", "/auth/validate"].contains(path) else {
             return Reply(status: 404, body: ["error": "not_found", "message": "no route \(path); use /auth/token, /auth/refresh or /auth/validate"])
         }
@@ -44,15 +45,15 @@ public struct AuthService: Sendable {
             return Reply(status: 400, body: ["error": "invalid_json", "message": "the body must be a JSON object"])
         }
         switch path {
-        case "/auth/token": return await token(json)
-        case "/auth/refresh": return await refresh(json)
-        default: return await validate(json, authorization: authorization)
+        case "/auth/token": return token(json)
+        case "/auth/refresh": return refresh(json)
+        default: return validate(json, authorization: authorization)
         }
     }
 
     // MARK: - Routes
 
-    private func token(_ json: LabJSON) async -> Reply {
+    private func token(_ json: LabJSON) -> Reply {
         guard let email = json["email"]?.stringValue, !email.isEmpty else {
             return Reply(status: 400, body: ["error": "missing_email", "message": "send {\"email\": \"<test user>\"}"])
         }
@@ -62,22 +63,22 @@ public struct AuthService: Sendable {
                 "message": "no test user '\(email)'; known: \(configuration.users.map(\.email).joined(separator: ", "))",
             ])
         }
-        return await tokens(for: user.email, userID: user.userID, permissions: user.permissions)
+        return tokens(for: user.email, userID: user.userID, permissions: user.permissions)
     }
 
-    private func refresh(_ json: LabJSON) async -> Reply {
+    private func refresh(_ json: LabJSON) -> Reply {
         guard let token = json["refresh_token"]?.stringValue else {
             return Reply(status: 400, body: ["error": "missing_refresh_token", "message": "send {\"refresh_token\": \"…\"}"])
         }
-        switch await verifier.verify(token, expecting: .refresh) {
+        switch verifier.verify(token, expecting: .refresh) {
         case .failure(let rejection):
             return Reply(status: 401, body: ["error": .string(rejection.code), "message": .string(rejection.message)])
         case .success(let claims):
-            return await tokens(for: claims.email, userID: claims.sub, permissions: claims.permissions)
+            return tokens(for: claims.email, userID: claims.sub, permissions: claims.permissions)
         }
     }
 
-    private func validate(_ json: LabJSON, authorization: String?) async -> Reply {
+    private func validate(_ json: LabJSON, authorization: String?) -> Reply {
         var token = json["token"]?.stringValue ?? json["access_token"]?.stringValue
         if token == nil, let authorization, authorization.lowercased().hasPrefix("bearer ") {
             token = String(authorization.dropFirst(7))
@@ -85,7 +86,7 @@ public struct AuthService: Sendable {
         guard let token else {
             return Reply(status: 400, body: ["valid": false, "error": "missing_token", "message": "send {\"token\": \"…\"} or Authorization: Bearer"])
         }
-        switch await verifier.verify(token, expecting: .access) {
+        switch verifier.verify(token, expecting: .access) {
         case .failure(let rejection):
             return Reply(status: 401, body: ["valid": false, "error": .string(rejection.code), "message": .string(rejection.message)])
         case .success(let claims):
@@ -96,11 +97,11 @@ public struct AuthService: Sendable {
         }
     }
 
-    private func tokens(for email: String, userID: String, permissions: [String]) async -> Reply {
+    private func tokens(for email: String, userID: String, permissions: [String]) -> Reply {
         do {
-            let access = try await mint(email: email, userID: userID, permissions: permissions, type: .access,
+            let access = try mint(email: email, userID: userID, permissions: permissions, type: .access,
                                         expiresIn: configuration.accessTokenLifetime)
-            let refresh = try await mint(email: email, userID: userID, permissions: permissions, type: .refresh,
+            let refresh = try mint(email: email, userID: userID, permissions: permissions, type: .refresh,
                                          expiresIn: configuration.refreshTokenLifetime)
             return Reply(status: 200, body: [
                 "access_token": .string(access), "refresh_token": .string(refresh), "token_type": "bearer",
@@ -112,8 +113,8 @@ public struct AuthService: Sendable {
     }
 
     /// Mints a token with this service's secret, issuer and audience.
-    func mint(email: String, userID: String, permissions: [String], type: LabTokenType, expiresIn: Duration) async throws -> String {
-        try await TokenMinter.mint(
+    func mint(email: String, userID: String, permissions: [String], type: LabTokenType, expiresIn: Duration) throws -> String {
+        try TokenMinter.mint(
             secret: configuration.jwtSecret, user: email, userID: userID, permissions: permissions,
             issuer: configuration.issuer, audience: configuration.audience, type: type, expiresIn: expiresIn)
     }

@@ -69,14 +69,10 @@ final class LabHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if routes.auth, AuthService.handles(path: path) {
-            let auth = state.auth
-            let method = head.method.rawValue
-            let authorization = head.headers.first(name: "authorization")
-            let promise = context.eventLoop.makePromise(of: AuthService.Reply.self)
-            promise.completeWithTask { await auth.handle(method: method, path: path, authorization: authorization, body: body) }
-            promise.futureResult.assumeIsolated().whenSuccess { reply in
-                self.write(context: context, head: head, refusal: .json(status: reply.status, reply.body), keepAlive: keepAlive)
-            }
+            // Answered here, on the event loop: the auth route never waits for the cooperative pool.
+            let reply = state.auth.handle(
+                method: head.method.rawValue, path: path, authorization: head.headers.first(name: "authorization"), body: body)
+            write(context: context, head: head, refusal: .json(status: reply.status, reply.body), keepAlive: keepAlive)
             return
         }
         if routes.backend {

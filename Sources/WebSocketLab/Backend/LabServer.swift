@@ -123,17 +123,13 @@ public final class LabServer: Sendable {
                         guard routes.backend else { return channel.eventLoop.makeSucceededFuture(nil) }
                         let path = String(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
                         let headers = head.headers.map { (name: $0.name, value: $0.value) }
-                        let uri = head.uri
-                        let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
-                        promise.completeWithTask {
-                            let decision = await state.decideUpgrade(path: path, headers: headers, uri: uri)
-                            slot.set(decision)
-                            guard case .accept(_, let subprotocol) = decision else { return nil }
-                            var extra = HTTPHeaders()
-                            if let subprotocol { extra.add(name: "Sec-WebSocket-Protocol", value: subprotocol) }
-                            return extra
-                        }
-                        return promise.futureResult
+                        // Decided here, on the event loop: the handshake never waits for the cooperative pool.
+                        let decision = state.decideUpgrade(path: path, headers: headers, uri: head.uri)
+                        slot.set(decision)
+                        guard case .accept(_, let subprotocol) = decision else { return channel.eventLoop.makeSucceededFuture(nil) }
+                        var extra = HTTPHeaders()
+                        if let subprotocol { extra.add(name: "Sec-WebSocket-Protocol", value: subprotocol) }
+                        return channel.eventLoop.makeSucceededFuture(extra)
                     },
                     upgradePipelineHandler: { channel, _ in
                         guard case .accept(let claims, _)? = slot.take() else {
@@ -206,7 +202,7 @@ public final class LabServer: Sendable {
     public func mintToken(email: String, expiresIn: Duration = .seconds(3600)) async throws -> String {
         let configuration = state.configuration
         let user = configuration.users.first { $0.email.lowercased() == email.lowercased() }
-        return try await TokenMinter.mint(
+        return try TokenMinter.mint(
             secret: configuration.jwtSecret, user: email, userID: user?.userID,
             permissions: user?.permissions ?? TokenMinter.defaultPermissions,
             issuer: configuration.issuer, audience: configuration.audience, type: .access, expiresIn: expiresIn)

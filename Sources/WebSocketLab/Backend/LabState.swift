@@ -65,11 +65,14 @@ final class LabState: Sendable {
     // MARK: - Tokens
 
     /// The verifier the backend uses now (the auth service's secret unless `secret-mismatch` is on).
-    func backendVerifier() async -> TokenVerifier {
+    /// Synchronous, so the event loop decides an upgrade without waiting for the cooperative pool.
+    func backendVerifier() -> TokenVerifier {
         let secret = activeFaults.compactMap(\.verificationSecret).first ?? configuration.jwtSecret
-        if let cached = verifiers.withLock({ $0[secret] }) { return cached }
-        let verifier = await TokenVerifier(secret: secret, issuer: configuration.issuer, audience: configuration.audience)
-        verifiers.withLock { $0[secret] = verifier }
-        return verifier
+        return verifiers.withLock { cache in
+            if let cached = cache[secret] { return cached }
+            let verifier = TokenVerifier(secret: secret, issuer: configuration.issuer, audience: configuration.audience)
+            cache[secret] = verifier
+            return verifier
+        }
     }
 }

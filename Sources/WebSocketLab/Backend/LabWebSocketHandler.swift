@@ -307,30 +307,22 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     }
 
     private func refresh(payload: LabJSON) {
-        guard let context,
-            let token = payload["token"]?.stringValue ?? payload["access_token"]?.stringValue
-        else {
+        guard let token = payload["token"]?.stringValue ?? payload["access_token"]?.stringValue else {
             send(LabEnvelope.error(code: "missing_token", message: "refresh_token needs {\"payload\": {\"token\": \"<new access token>\"}}"))
             return
         }
-        let state = self.state
-        let promise = context.eventLoop.makePromise(of: Result<LabClaims, TokenRejection>.self)
-        promise.completeWithTask { await state.backendVerifier().verify(token, expecting: .access) }
-        promise.futureResult.assumeIsolated().whenSuccess { result in
-            guard self.phase == .open else { return }
-            switch result {
-            case .failure(let rejection):
-                self.send(LabEnvelope.error(code: "token_refresh_failed", message: rejection.message,
-                                            extra: ["reason": .string(rejection.code)]))
-            case .success(let new) where new.sub != self.claims.sub:
-                self.send(LabEnvelope.error(code: "token_refresh_failed", message: "the new token belongs to another user",
-                                            extra: ["reason": "user-mismatch"]))
-            case .success(let new):
-                self.claims = new
-                self.send(LabEnvelope.message("token_refreshed", [
-                    "user_id": .string(new.sub), "expires_at": .number(Double(new.exp)), "connection_id": .string(self.connectionID),
-                ]))
-            }
+        // Verified on the event loop, like the upgrade: nothing here waits for the cooperative pool.
+        switch state.backendVerifier().verify(token, expecting: .access) {
+        case .failure(let rejection):
+            send(LabEnvelope.error(code: "token_refresh_failed", message: rejection.message, extra: ["reason": .string(rejection.code)]))
+        case .success(let new) where new.sub != claims.sub:
+            send(LabEnvelope.error(code: "token_refresh_failed", message: "the new token belongs to another user",
+                                   extra: ["reason": "user-mismatch"]))
+        case .success(let new):
+            claims = new
+            send(LabEnvelope.message("token_refreshed", [
+                "user_id": .string(new.sub), "expires_at": .number(Double(new.exp)), "connection_id": .string(connectionID),
+            ]))
         }
     }
 

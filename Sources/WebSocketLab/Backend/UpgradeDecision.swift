@@ -10,7 +10,10 @@ enum UpgradeDecision: Sendable {
 
 extension LabState {
     /// Decides an upgrade request for `path`: faults, restart window, token, permission — in that order.
-    func decideUpgrade(path: String, headers: [(name: String, value: String)], uri: String) async -> UpgradeDecision {
+    ///
+    /// Synchronous: the upgrader calls it on the connection's event loop, so a handshake never waits behind
+    /// work queued on Swift's cooperative thread pool (on a busy 2-core machine that wait is seconds).
+    func decideUpgrade(path: String, headers: [(name: String, value: String)], uri: String) -> UpgradeDecision {
         guard path == "/ws" else {
             return .refuse(.json(status: 404, ["error": "not_found", "message": "no WebSocket endpoint at \(path); use /ws"]))
         }
@@ -23,7 +26,7 @@ extension LabState {
         }
         let credentials = UpgradeCredentials(headers: headers, uri: uri)
         guard let token = credentials.token else { return .refuse(Self.forbidden(.missingToken)) }
-        switch await backendVerifier().verify(token, expecting: .access) {
+        switch backendVerifier().verify(token, expecting: .access) {
         case .failure(let rejection):
             return .refuse(Self.forbidden(rejection))
         case .success(let claims):

@@ -19,6 +19,11 @@ public struct ObservedSignature: Codable, Sendable, Equatable, CustomStringConve
     public var transportEnd: String
     /// When the connection ended, in ms after it opened.
     public var endAfterOpenMs: Double?
+    /// When the connection ended, in ms after the connection attempt began (before the TCP connect). A server's
+    /// timer starts between that instant and the open — at the accept, at the 101 — so a configured duration
+    /// bounds this figure from below whatever the handshake took, and ``endAfterOpenMs`` from above (give or
+    /// take the delivery of the end).
+    public var endAfterStartMs: Double?
     /// Bytes that crossed the socket (both ways).
     public var wireBytes: Int
 
@@ -49,6 +54,7 @@ public struct ObservedSignature: Codable, Sendable, Equatable, CustomStringConve
         if let open = t.timings.openAtMs, t.close.received != nil || (t.close.transportEnd != .stillOpen && t.close.transportEnd != .notConnected) {
             let end = t.close.received?.atMs ?? t.close.atMs
             endAfterOpenMs = end.map { max(0, $0 - open) }
+            endAfterStartMs = end
         }
         wireBytes = t.wire.bytesIn + t.wire.bytesOut
     }

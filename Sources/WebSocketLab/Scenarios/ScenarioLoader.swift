@@ -82,8 +82,11 @@ public enum ScenarioLoader {
                 }
             }
         }
-        for list in ["proxyFaults", "appFaults"] {
-            guard let array = object[list] as? [Any] else { continue }
+        let timelineLists = ((object["timeline"] as? [Any]) ?? []).enumerated().flatMap { i, step in
+            ["proxyFaults", "appFaults"].map { ("timeline[\(i)].\($0)", (step as? [String: Any])?[$0]) }
+        }
+        for (list, value) in [("proxyFaults", object["proxyFaults"]), ("appFaults", object["appFaults"])] + timelineLists {
+            guard let array = value as? [Any] else { continue }
             for (i, item) in array.enumerated() {
                 guard let dict = item as? [String: Any] else { continue }
                 for key in dict.keys.sorted() where !["name", "parameters"].contains(key) {
@@ -126,8 +129,17 @@ public enum ScenarioLoader {
             do { _ = try AppFaultRegistry.make(fault.spec) } catch { throw fail("appFaults[\(i)]", error.description) }
         }
         for (i, step) in s.timeline.enumerated() {
-            for (j, fault) in step.appFaults.enumerated() {
+            if step.appFaults == nil, step.proxyFaults == nil {
+                throw fail("timeline[\(i)]", "a step changes something: give 'appFaults' and/or 'proxyFaults' (an empty list removes them all)")
+            }
+            for (j, fault) in (step.appFaults ?? []).enumerated() {
                 do { _ = try AppFaultRegistry.make(fault.spec) } catch { throw fail("timeline[\(i)].appFaults[\(j)]", error.description) }
+            }
+            if step.proxyFaults != nil, s.topology.path == .direct {
+                throw fail("timeline[\(i)].proxyFaults", "proxy faults need the proxy: set topology.path to \"proxy\"")
+            }
+            for (j, fault) in (step.proxyFaults ?? []).enumerated() {
+                do { _ = try FaultRegistry.standard.make(fault.spec) } catch { throw fail("timeline[\(i)].proxyFaults[\(j)]", error.description) }
             }
             if step.after.duration > longestDuration {
                 throw fail("timeline[\(i)].after", "at most \(DurationText.format(longestDuration)) (scenarios stay short)")

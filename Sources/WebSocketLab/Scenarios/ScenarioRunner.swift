@@ -79,14 +79,18 @@ public struct ScenarioRunner: Sendable {
         let token = try await topology.primary.mintToken(email: email)
         let target = try WebSocketURL(parsing: topology.clientURL)
 
-        // Changes during the run, timed from the moment the probe's first connection is open on a backend
-        // instance (bounded): on a loaded machine the handshake alone can outlast a short `after`, and a change
-        // meant for a live connection would then hit the upgrade instead.
+        // Changes during the run, timed from the moment the probe's connections are open on the backend
+        // instances — the front's and, with `direct`, the direct one (bounded): on a loaded machine the handshake
+        // alone can outlast a short `after`, and a change meant for a live connection would then hit the
+        // upgrade instead.
         let openBound = (options.handshakeTimeout?.duration ?? .seconds(3)) * 2
+        let openConnections = options.direct ? 2 : 1
         let timeline = Task {
             if !scenario.timeline.isEmpty {
                 let deadline = ContinuousClock.now + openBound
-                while !topology.labs.contains(where: { $0.openConnectionCount > 0 }), ContinuousClock.now < deadline, !Task.isCancelled {
+                while topology.labs.reduce(0, { $0 + $1.openConnectionCount }) < openConnections, ContinuousClock.now < deadline,
+                    !Task.isCancelled
+                {
                     try? await Task.sleep(for: .milliseconds(5))
                 }
             }
@@ -96,7 +100,8 @@ public struct ScenarioRunner: Sendable {
                 if wait > .zero { try? await Task.sleep(for: wait) }
                 elapsed = step.after.duration
                 guard !Task.isCancelled else { return }
-                try? topology.setAppFaults(step.appFaults.map(\.spec))
+                if let faults = step.appFaults { try? topology.setAppFaults(faults.map(\.spec)) }
+                if let faults = step.proxyFaults { try? topology.setProxyFaults(faults.map(\.spec)) }
             }
         }
         defer { timeline.cancel() }

@@ -12,11 +12,17 @@ final class ScenarioTopologyInstance: Sendable {
     /// Extra trust roots for `wss://` (the lab CA's root).
     let trustRootsPEM: [String]
     private let stopFront: @Sendable () async -> Void
+    /// The fault proxy in front (`topology.path` `proxy`).
+    private let proxy: FaultProxy?
 
     var primary: LabServer { labs[0] }
 
-    private init(labs: [LabServer], clientURL: String, directURL: String, trustRootsPEM: [String], stopFront: @escaping @Sendable () async -> Void) {
+    private init(
+        labs: [LabServer], clientURL: String, directURL: String, trustRootsPEM: [String], proxy: FaultProxy? = nil,
+        stopFront: @escaping @Sendable () async -> Void
+    ) {
         self.labs = labs
+        self.proxy = proxy
         self.clientURL = clientURL
         self.directURL = directURL
         self.trustRootsPEM = trustRootsPEM
@@ -68,7 +74,8 @@ final class ScenarioTopologyInstance: Sendable {
             }
             let front = proxy.url(path: "/ws")
             let client = topology.wssToPlaintext ? front.replacingOccurrences(of: "ws://", with: "wss://") : front
-            return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: roots, stopFront: { await proxy.shutdown() })
+            return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: roots, proxy: proxy,
+                                             stopFront: { await proxy.shutdown() })
         }
         let client = topology.wssToPlaintext ? direct.replacingOccurrences(of: "ws://", with: "wss://") : direct
         return ScenarioTopologyInstance(
@@ -78,6 +85,11 @@ final class ScenarioTopologyInstance: Sendable {
     /// Switches every backend instance's application faults.
     func setAppFaults(_ specs: [FaultSpec]) throws {
         for lab in labs { try lab.setAppFaults(specs) }
+    }
+
+    /// Replaces the proxy's faults (no proxy: nothing to change; the loader refuses such a scenario).
+    func setProxyFaults(_ specs: [FaultSpec]) throws {
+        try proxy?.setFaults(specs)
     }
 
     /// Stops everything (bounded by the servers' own shutdown).

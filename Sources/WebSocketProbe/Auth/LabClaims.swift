@@ -97,4 +97,7 @@ public struct LabClaims: JWTPayload, Equatable {
     /// Nothing to check here: jwt-kit calls this after the signature checked out, and ``TokenVerifier`` checks
     /// the times (`exp`, `nbf`, `iat`, against its own clock and leeway), issuer, audience and type itself.
     public func verify(using algorithm: some JWTAlgorithm) async throws {}
+
+    /// Whether `exp` is at or before `now` (whole seconds).
+    public func isExpired(at now: Date) -> Bool { Int(now.timeIntervalSince1970) >= exp }
 }

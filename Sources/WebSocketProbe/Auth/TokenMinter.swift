@@ -1,7 +1,11 @@
+import Crypto
 import Foundation
 import JWTKit
 
 /// Mints HS256 lab tokens (the auth service and `ws1011 --secret --user` use the same code).
+///
+/// Synchronous (JSON, base64url and one HMAC), so the auth service answers on its event loop without waiting
+/// for Swift's cooperative thread pool.
 public enum TokenMinter {
     /// The permissions a token gets when none are given: everything the reference backend knows.
     public static let defaultPermissions = ["websocket_access", "agent_execution"]
@@ -29,20 +33,31 @@ public enum TokenMinter {
         type: LabTokenType = .access,
         expiresIn: Duration = .seconds(3600),
         issuedAt: Date = Date()
-    ) async throws -> String {
+    ) throws -> String {
         let iat = Int(issuedAt.timeIntervalSince1970)
         let claims = LabClaims(
             sub: userID ?? defaultUserID(for: user), email: user, permissions: permissions,
             iat: iat, exp: iat + Int(expiresIn.components.seconds), iss: issuer, aud: audience,
             jti: UUID().uuidString.lowercased(), type: type)
-        return try await sign(claims, secret: secret)
+        return try sign(claims, secret: secret)
     }
 
-    /// Signs arbitrary claims with `secret` (HS256).
-    public static func sign(_ claims: LabClaims, secret: String) async throws -> String {
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: .hs256(secret: secret), digestAlgorithm: .sha256)
-        return try await keys.sign(claims)
+    /// Signs arbitrary claims with `secret` (HS256): the compact JWS jwt-kit writes (header `alg` `HS256`,
+    /// `typ` `JWT`, both parts JSON-encoded by jwt-kit's encoder), which ``TokenVerifier`` and jwt-kit accept.
+    public static func sign(_ claims: LabClaims, secret: String) throws -> String {
+        var header = JWTHeader()
+        header.alg = "HS256"
+        header.typ = "JWT"
+        let encoder = DefaultJWTSerializer().jsonEncoder
+        let signingInput = base64url(try encoder.encode(header)) + "." + base64url(try encoder.encode(claims))
+        let signature = HMAC<SHA256>.authenticationCode(for: Array(signingInput.utf8), using: SymmetricKey(data: Array(secret.utf8)))
+        return signingInput + "." + base64url(Data(signature))
+    }
+
+    /// Unpadded base64url (RFC 7515 §2).
+    static func base64url(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 
     /// A warning for a signing secret shorter than 32 bytes (it works, but is weak), or nil.

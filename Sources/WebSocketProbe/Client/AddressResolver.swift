@@ -24,16 +24,23 @@ enum AddressResolver {
     }
 
     /// Resolves `host` with `getaddrinfo` on NIO's thread pool, giving up after `timeout`.
-    static func resolve(host: String, port: Int, timeout: Duration) async -> Outcome {
-        await BoundedWait.race(timeout: timeout) {
-            do {
-                return try await NIOThreadPool.singleton.runIfActive { () -> Outcome in
-                    lookup(host: host, port: port)
+    ///
+    /// The lookup's result and the timeout both arrive on `eventLoop` (the connection's), so an awaiting caller
+    /// isolated to that loop resumes there: nothing waits for Swift's cooperative pool, which a busy process
+    /// can hold for seconds.
+    static func resolve(host: String, port: Int, timeout: Duration, on eventLoop: any EventLoop) async -> Outcome {
+        let promise = eventLoop.makePromise(of: Outcome.self)
+        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { promise.succeed(.timedOut) }
+        NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { lookup(host: host, port: port) }
+            .whenComplete { result in
+                timer.cancel()
+                switch result {
+                case .success(let outcome): promise.succeed(outcome)
+                case .failure(let error): promise.succeed(.failed("resolver unavailable: \(error)"))
                 }
-            } catch {
-                return .failed("resolver unavailable: \(error)")
             }
-        } ?? .timedOut
+        // Both completions run on `eventLoop`: the later one finds the promise fulfilled and is ignored.
+        return (try? await promise.futureResult.get()) ?? .timedOut
     }
 
     private static func lookup(host: String, port: Int) -> Outcome {

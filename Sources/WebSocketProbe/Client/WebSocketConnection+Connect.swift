@@ -39,7 +39,7 @@ extension WebSocketConnection {
             addresses = [literal]
             record.timings.dnsMs = 0
         } else {
-            let outcome = await AddressResolver.resolve(host: url.host, port: url.port, timeout: configuration.timeouts.connect)
+            let outcome = await AddressResolver.resolve(host: url.host, port: url.port, timeout: configuration.timeouts.connect, on: eventLoop)
             record.timings.dnsMs = (ContinuousClock.now - connectStart).milliseconds
             switch outcome {
             case .resolved(let resolved):
@@ -142,23 +142,17 @@ extension WebSocketConnection {
         let upgradeStart = ContinuousClock.now
         record.request = request.recorded(by: configuration.redactor)
         let bytes = request.bytes
-        // The instant the write completes is taken on the event loop, when the bytes leave for the socket —
-        // not when this task resumes, which under load can be after the response head has already arrived.
+        // Written from here, on the event loop this actor runs on, with no task in between: on a busy machine
+        // a task waits its turn on Swift's cooperative pool behind every other task of the process, and the
+        // request would leave seconds late. The instant the write completes is taken on the loop, when the
+        // bytes leave for the socket.
         let writtenAt = LockedBox<ContinuousClock.Instant?>(nil)
-        let written = await BoundedWait.race(timeout: configuration.timeouts.upgrade) {
-            do {
-                let promise = channel.eventLoop.makePromise(of: Void.self)
-                promise.futureResult.whenSuccess { writtenAt.withLock { $0 = ContinuousClock.now } }
-                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: promise)
-                try await promise.futureResult.get()
-                return true
-            } catch {
-                return false
-            }
-        }
-        if written == true { record.timings.requestWrittenAtMs = ms(writtenAt.value ?? .now) }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenSuccess { writtenAt.withLock { $0 = ContinuousClock.now } }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: promise)
         let remaining = configuration.timeouts.upgrade - (ContinuousClock.now - upgradeStart)
         let headDone = await wait(max(remaining, .zero)) { [self] in phase != .upgrading }
+        if let at = writtenAt.value { record.timings.requestWrittenAtMs = ms(at) }
         if !headDone {
             let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
             addFinding(.timeout, detail, at: nowMs())
@@ -191,7 +185,8 @@ extension WebSocketConnection {
     // MARK: - Keepalive
 
     private func startKeepalive(_ keepalive: ClientConfiguration.Keepalive) {
-        keepaliveTask = Task { [weak self] in
+        // On the connection's loop, not the cooperative pool (see EventLoopTaskExecutor).
+        keepaliveTask = Task(executorPreference: EventLoopTaskExecutor(eventLoop)) { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: keepalive.interval)
                 guard let self, !Task.isCancelled else { return }

@@ -194,7 +194,7 @@ public struct ProbeRunner: Sendable {
                 throw ProbeError.invalidConfiguration("--secret and --user must both be non-empty to mint a token")
             }
             do {
-                return try await TokenMinter.mint(secret: secret, user: email)
+                return try TokenMinter.mint(secret: secret, user: email)
             } catch {
                 throw ProbeError.invalidConfiguration("cannot mint a token for '\(email)': \(Redactor().adding(secrets: [secret]).text(String(describing: error)))")
             }

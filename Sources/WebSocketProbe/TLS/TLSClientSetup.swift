@@ -72,7 +72,8 @@ struct TLSClientSetup: Sendable {
         let insecure = self.insecure
         return try NIOSSLClientHandler(context: context, serverHostname: sniName) { certificates, promise in
             let ders = certificates.compactMap { try? $0.toDERBytes() }
-            Task {
+            // On the connection's loop, not the cooperative pool (see EventLoopTaskExecutor).
+            Task(executorPreference: EventLoopTaskExecutor(promise.futureResult.eventLoop)) {
                 let state = await TLSChainVerifier.verify(presented: ders, serverName: serverName, roots: roots, insecure: insecure)
                 recorder.withLock { $0 = state }
                 promise.succeed(state.verified || insecure ? .certificateVerified : .failed)

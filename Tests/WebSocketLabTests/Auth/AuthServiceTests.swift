@@ -15,11 +15,11 @@ struct AuthServiceTests {
             #expect(json["expires_in"]?.numberValue == 3600)
             let access = try #require(json["access_token"]?.stringValue)
             let refresh = try #require(json["refresh_token"]?.stringValue)
-            let verifier = await TokenVerifier(secret: LabConfiguration.defaultSecret)
-            let claims = try await verifier.verify(access).get()
+            let verifier = TokenVerifier(secret: LabConfiguration.defaultSecret)
+            let claims = try verifier.verify(access).get()
             #expect(claims.sub == "websocket-test-2")
             #expect(claims.permissions == ["websocket_access"])
-            #expect(try await verifier.verify(refresh, expecting: .refresh).get().type == .refresh)
+            #expect(try verifier.verify(refresh, expecting: .refresh).get().type == .refresh)
         }
     }
 
@@ -58,7 +58,7 @@ struct AuthServiceTests {
             #expect(valid.status == 200)
             #expect(valid.json?["valid"] == .bool(true))
             #expect(valid.json?["user_id"]?.stringValue == "websocket-test-1")
-            let foreign = try await TokenMinter.mint(secret: "a-completely-different-secret-0123456789", user: "x@example.com")
+            let foreign = try TokenMinter.mint(secret: "a-completely-different-secret-0123456789", user: "x@example.com")
             let invalid = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate",
                                                     body: LabJSON.object(["token": .string(foreign)]).text)
             #expect(invalid.status == 401)

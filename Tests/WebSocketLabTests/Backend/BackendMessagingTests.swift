@@ -29,7 +29,7 @@ struct BackendMessagingTests {
                 #expect(event["run_id"] == event["payload"]?["run_id"])
             }
             let thinking = events.filter { $0.type == "agent_thinking" }
-            #expect(thinking.map { $0["payload"]?["step"]?.numberValue } == (1...thinking.count).map { Double($0) })
+            #expect(thinking.map { $0["payload"]?["step"]?.numberValue } == thinking.indices.map { Double($0 + 1) })
             #expect(thinking.last?["payload"]?["progress"]?.numberValue == 100)
             #expect(thinking.allSatisfy { $0.payloadString("partial_result") != nil })
             await connection.close()

@@ -36,6 +36,8 @@ private final class ByteCollector: ChannelInboundHandler {
         }
     }
     func channelInactive(context: ChannelHandlerContext) { complete() }
+    // A channel whose connect failed is torn down without ever going inactive: the promise is settled here too.
+    func handlerRemoved(context: ChannelHandlerContext) { complete() }
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
     private func complete() {
         guard !done else { return }
@@ -47,26 +49,37 @@ private final class ByteCollector: ChannelInboundHandler {
 enum RawHTTP {
     struct Failure: Error { var message: String }
 
-    /// Sends one request with `Connection: close` and reads the response to EOF (bounded by 5 s).
+    /// Sends one request with `Connection: close` and reads the response to EOF.
+    ///
+    /// The bounds guard against a hang (a lab that never answers), not a timing: 10 s to connect, 15 s for the
+    /// response, both far above what loopback needs even on a busy machine.
     static func request(
         port: Int, method: String = "GET", path: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> RawHTTPResponse {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let promise = group.next().makePromise(of: [UInt8].self)
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(2))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteCollector(promise: promise))
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let promise = loop.makePromise(of: [UInt8].self)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(.seconds(10))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteCollector(promise: promise))
+                    }
                 }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
+                .connect(host: "127.0.0.1", port: port).get()
+        } catch {
+            // Settled on every path: an unfulfilled promise is a crash in debug builds.
+            promise.fail(error)
+            throw error
+        }
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if let body { text += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
         text += "\r\n" + (body ?? "")
-        try await channel.writeAndFlush(ByteBuffer(string: text))
-        let timeout = channel.eventLoop.scheduleTask(in: .seconds(5)) { channel.close(promise: nil) }
+        let timeout = channel.eventLoop.scheduleTask(in: .seconds(15)) { channel.close(promise: nil) }
+        // A failed write closes the channel, which settles the promise with what arrived (nothing).
+        channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
         let bytes = try await promise.futureResult.get()
         timeout.cancel()
         try? await channel.close()
@@ -127,9 +140,10 @@ func clientConfiguration(_ lab: LabServer, token: String?, via channel: TokenCha
     var url = lab.websocketURL
     if channel == .query, let token { url += "?token=\(token)" }
     var configuration = ClientConfiguration(url: try WebSocketURL(parsing: url))
-    configuration.timeouts.connect = .seconds(3)
-    configuration.timeouts.upgrade = .seconds(3)
-    configuration.timeouts.message = .seconds(3)
+    // Guards against a hang, hence generous: on a busy machine a loopback handshake can take seconds.
+    configuration.timeouts.connect = .seconds(10)
+    configuration.timeouts.upgrade = .seconds(10)
+    configuration.timeouts.message = .seconds(10)
     configuration.timeouts.close = .seconds(2)
     switch (channel, token) {
     case (.subprotocol, let token?): configuration.subprotocols = ["jwt-auth", "jwt.\(token)"]
@@ -155,8 +169,8 @@ func connectUser(_ lab: LabServer, email: String = TestUser.enterprise.email, vi
     return (connection, await receiveJSON(connection))
 }
 
-/// The next text message as JSON (`nil` on timeout, close or non-JSON).
-func receiveJSON(_ connection: WebSocketConnection, timeout: Duration = .seconds(3)) async -> LabJSON? {
+/// The next text message as JSON (`nil` on timeout, close or non-JSON). The default bound guards against a hang.
+func receiveJSON(_ connection: WebSocketConnection, timeout: Duration = .seconds(10)) async -> LabJSON? {
     if case .text(let text) = await connection.receive(timeout: timeout) { return LabJSON.parse(text) }
     return nil
 }
@@ -167,7 +181,7 @@ func sendMessage(_ connection: WebSocketConnection, _ type: String, _ payload: L
 }
 
 /// Receives messages until one of `types` arrives (included), the connection ends or `timeout` passes.
-func receiveUntil(_ connection: WebSocketConnection, _ types: Set<String>, timeout: Duration = .seconds(3))
+func receiveUntil(_ connection: WebSocketConnection, _ types: Set<String>, timeout: Duration = .seconds(10))
     async -> (messages: [LabJSON], end: CloseObservation?)
 {
     let deadline = ContinuousClock.now + timeout

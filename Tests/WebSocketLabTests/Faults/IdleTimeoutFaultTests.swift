@@ -9,7 +9,9 @@ struct IdleTimeoutFaultTests {
     @Test func silentConnectionEndsWithoutACloseFrameAfterTheIdleTime() async throws {
         let h = try await ProxyHarness.start(faults: ["idle-timeout:after=500ms"])
         let client = try await h.connect()
-        #expect(await client.isOpen)
+        // It opened (asked of the transcript: by the time this task resumes on a busy machine, the fault may
+        // already have ended the connection — that end is what the test checks).
+        #expect(await client.transcript().timings.openAtMs != nil)
         let observed = try #require(await client.waitForEnd(timeout: .seconds(3)))
         let timing = try #require(await endTiming(client))
         #expect(observed.received == nil)

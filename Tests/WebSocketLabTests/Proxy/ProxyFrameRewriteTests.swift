@@ -18,7 +18,7 @@ struct ProxyFrameRewriteTests {
         let upgrade = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         try await channel.writeAndFlush(channel.allocator.buffer(string: upgrade))
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(10)  // a hang guard: the loop ends as soon as the bytes are there
         while !collector.text.contains("\r\n\r\n"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         return (channel, collector)
     }
@@ -58,7 +58,7 @@ struct ProxyFrameRewriteTests {
             try await channel.writeAndFlush(channel.allocator.buffer(bytes: wire[start..<min(start + 5, wire.count)]))
             try await Task.sleep(for: .milliseconds(1))
         }
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(10)  // a hang guard: the loop ends as soon as the bytes are there
         while frames(in: collector).isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(200))
         let got = frames(in: collector)
@@ -77,7 +77,7 @@ struct ProxyFrameRewriteTests {
         wire += FrameHeader.frameBytes(fin: false, opcode: FrameHeader.text, payload: Array("part-1 ".utf8), maskKey: key)
         wire += FrameHeader.frameBytes(fin: true, opcode: FrameHeader.continuation, payload: Array("part-2".utf8), maskKey: key)
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: wire))
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(10)  // a hang guard: the loop ends as soon as the bytes are there
         while frames(in: collector).count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let got = frames(in: collector)
         #expect(got.map(\.0) == [FrameHeader.text, FrameHeader.continuation])

@@ -27,9 +27,10 @@ struct ProxyHarness {
     func clientConfiguration(path: String = "/", direct: Bool = false) throws -> ClientConfiguration {
         let port = direct ? echoes[0].port : proxy.port
         var configuration = ClientConfiguration(url: try WebSocketURL(parsing: "ws://127.0.0.1:\(port)\(path)"))
-        configuration.timeouts.connect = .seconds(3)
-        configuration.timeouts.upgrade = .seconds(3)
-        configuration.timeouts.message = .seconds(3)
+        // Guards against a hang, hence generous (a busy machine); a test about a timeout sets its own.
+        configuration.timeouts.connect = .seconds(10)
+        configuration.timeouts.upgrade = .seconds(10)
+        configuration.timeouts.message = .seconds(10)
         configuration.timeouts.close = .seconds(3)
         return configuration
     }

@@ -33,8 +33,8 @@ struct HostileFuzzCorpusReplayTests {
     func validTokenSeedVerifies() async throws {
         let seed = try Data(contentsOf: Self.corpusRoot.appendingPathComponent("token/valid-bearer"))
         let token = String(decoding: seed.dropFirst(), as: UTF8.self)
-        let verifier = await TokenVerifier(secret: FuzzTarget.tokenSecret)
-        let result = await verifier.verify(token)
+        let verifier = TokenVerifier(secret: FuzzTarget.tokenSecret)
+        let result = verifier.verify(token)
         #expect((try? result.get())?.sub == "user-1", "\(result)")
     }
 

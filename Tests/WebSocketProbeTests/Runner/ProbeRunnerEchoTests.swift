@@ -10,9 +10,10 @@ struct ProbeRunnerEchoTests {
     private func plan(_ server: EchoServer, _ profile: ProbeProfile) throws -> ProbePlan {
         var plan = ProbePlan(target: try WebSocketURL(parsing: server.url))
         plan.profile = profile
-        plan.timeouts.connect = .seconds(2)
-        plan.timeouts.upgrade = .seconds(2)
-        plan.timeouts.message = .seconds(2)
+        // Bounds that guard against a hang: generous, a busy machine can take seconds on loopback.
+        plan.timeouts.connect = .seconds(10)
+        plan.timeouts.upgrade = .seconds(10)
+        plan.timeouts.message = .seconds(10)
         plan.timeouts.close = .seconds(2)
         return plan
     }

@@ -13,10 +13,11 @@ struct ProbeRunnerLabTests {
         var plan = ProbePlan(target: try WebSocketURL(parsing: lab.websocketURL))
         plan.profile = .reference
         plan.token = token.map { .literal($0) } ?? .none
-        plan.timeouts.connect = .seconds(2)
-        plan.timeouts.tlsHandshake = .seconds(2)
-        plan.timeouts.upgrade = .seconds(2)
-        plan.timeouts.message = .seconds(2)
+        // Bounds that guard against a hang: generous, a busy machine can take seconds on loopback.
+        plan.timeouts.connect = .seconds(10)
+        plan.timeouts.tlsHandshake = .seconds(10)
+        plan.timeouts.upgrade = .seconds(10)
+        plan.timeouts.message = .seconds(10)
         plan.timeouts.close = .seconds(2)
         return plan
     }

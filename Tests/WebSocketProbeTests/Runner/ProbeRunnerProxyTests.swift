@@ -33,9 +33,10 @@ struct ProbeRunnerProxyTests {
         plan.direct = try WebSocketURL(parsing: lab.websocketURL)
         plan.profile = .reference
         plan.token = .literal(token)
-        plan.timeouts.connect = .seconds(2)
-        plan.timeouts.upgrade = .seconds(2)
-        plan.timeouts.message = .seconds(2)
+        // Bounds that guard against a hang: generous, a busy machine can take seconds on loopback.
+        plan.timeouts.connect = .seconds(10)
+        plan.timeouts.upgrade = .seconds(10)
+        plan.timeouts.message = .seconds(10)
         plan.timeouts.close = .seconds(2)
         return plan
     }

@@ -12,52 +12,39 @@ final class ClientTestServer: Sendable {
     let port: Int
     let host: String
     private let serverChannel: any Channel
-    private let acceptTask: Task<Void, Never>
+    private let connections: ConnectionTasks
 
     /// Starts listening on `host` (default 127.0.0.1), port 0; wraps accepted connections in TLS when `tls` is given.
+    ///
+    /// Each accepted connection runs `script` in its own task, started as it is accepted (see ``ConnectionTasks``),
+    /// and is closed after 15 s whatever the script does — a guard against a hang, not a timing.
     static func start(host: String = "127.0.0.1", tls: NIOSSLContext? = nil, script: @escaping Script) async throws -> ClientTestServer {
+        let connections = ConnectionTasks()
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: 0) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let port = server.channel.localAddress?.port ?? 0
-        let serverChannel = server.channel
-        let task = Task {
-            _ = try? await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask {
-                            // Bound every script: the connection is closed after 15 s whatever the script does.
-                            let channel = connection.channel
-                            let guardTask = Task {
-                                try? await Task.sleep(for: .seconds(15))
-                                channel.close(promise: nil)
-                            }
-                            _ = try? await connection.executeThenClose { input, output in
-                                let peer = ClientTestPeer(channel: channel, input: input, output: output)
-                                try? await script(peer)
-                            }
-                            guardTask.cancel()
-                        }
+                    let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    let bound = channel.eventLoop.scheduleTask(in: .seconds(15)) { channel.close(promise: nil) }
+                    channel.closeFuture.whenComplete { _ in bound.cancel() }
+                    connections.start(connection) { input, output in
+                        let peer = ClientTestPeer(channel: channel, input: input, output: output)
+                        try? await script(peer)
                     }
                 }
             }
-        }
-        _ = serverChannel
-        return ClientTestServer(port: port, host: host, serverChannel: server.channel, acceptTask: task)
+            .bind(host: host, port: 0).get()
+        return ClientTestServer(port: server.localAddress?.port ?? 0, host: host, serverChannel: server, connections: connections)
     }
 
-    private init(port: Int, host: String, serverChannel: any Channel, acceptTask: Task<Void, Never>) {
+    private init(port: Int, host: String, serverChannel: any Channel, connections: ConnectionTasks) {
         self.port = port
         self.host = host
         self.serverChannel = serverChannel
-        self.acceptTask = acceptTask
+        self.connections = connections
     }
 
     /// `ws://127.0.0.1:PORT/path`.
@@ -66,10 +53,10 @@ final class ClientTestServer: Sendable {
         return try WebSocketURL(parsing: "\(scheme)://\(h):\(port)\(path)")
     }
 
-    /// Stops listening.
+    /// Stops listening, cancels every script and closes its connection.
     func stop() async {
         try? await serverChannel.close()
-        acceptTask.cancel()
+        await connections.stopAll()
     }
 }
 
