@@ -39,8 +39,10 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
 public struct Measurements: Codable, Sendable, Equatable {
     /// How long a silent connection lived; `nil` when it outlived the probe.
     public var idleTimeoutMs: Double?
-    /// How long a connection with pings every second lived; `nil` when it outlived the probe.
+    /// How long a connection with a ping every ``pingIntervalMs`` lived; `nil` when it outlived the probe.
     public var lifetimeMs: Double?
+    /// The interval of the lifetime probe's pings (the plan's traffic interval), as it was run.
+    public var pingIntervalMs: Double? = nil
     /// How long the idle probe waited at most.
     public var idleProbeMs: Double?
     /// How long the lifetime probe waited at most.

@@ -42,7 +42,7 @@ extension CloseObservation {
 extension Measurements {
     private enum Keys: String, CodingKey {
         case idleTimeoutMs, lifetimeMs, idleProbeMs, lifetimeProbeMs, sustainedMs, sustainRequestedMs, idleTranscript, lifetimeTranscript
-        case directIdleTimeoutMs, directLifetimeMs, directIdleTranscript, directLifetimeTranscript
+        case directIdleTimeoutMs, directLifetimeMs, directIdleTranscript, directLifetimeTranscript, pingIntervalMs
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -52,6 +52,7 @@ extension Measurements {
         try c.encode(lifetimeMs, forKey: .lifetimeMs)
         try c.encodeIfPresent(idleProbeMs, forKey: .idleProbeMs)
         try c.encodeIfPresent(lifetimeProbeMs, forKey: .lifetimeProbeMs)
+        try c.encodeIfPresent(pingIntervalMs, forKey: .pingIntervalMs)
         try c.encodeIfPresent(sustainedMs, forKey: .sustainedMs)
         try c.encodeIfPresent(sustainRequestedMs, forKey: .sustainRequestedMs)
         try c.encodeIfPresent(idleTranscript, forKey: .idleTranscript)

@@ -133,3 +133,18 @@ struct FailureClassifierTests {
         #expect(t.minimumSilence.milliseconds == 2000)
     }
 }
+
+/// Evidence states what was done: the lifetime probe's real ping interval, not an assumed one.
+@Suite("Evidence names the ping interval that ran")
+struct EvidencePingIntervalTests {
+    @Test func theLifetimeProbesIntervalIsTheOneThatRan() {
+        let lifetime = Fixture.opened().endingBare(at: 3000)
+        var m = Measurements(idleTimeoutMs: 1000, lifetimeMs: 2900, idleProbeMs: 5000, lifetimeProbeMs: 5000, lifetimeTranscript: lifetime)
+        m.pingIntervalMs = 250
+        let verdict = FailureClassifier.classify(ClassificationInput(transcript: Fixture.opened().sendingClose(1000, at: 500, answered: true), measurements: m))
+        let text = verdict.evidence.map(\.observation).joined(separator: " | ")
+        #expect(!text.contains("a ping every second"), "\(text)")
+        if text.contains("a ping every") { #expect(text.contains("a ping every 250 ms"), "\(text)") }
+        #expect(text.contains("a ping every"), "the evidence should say how the lifetime probe pinged: \(text)")
+    }
+}

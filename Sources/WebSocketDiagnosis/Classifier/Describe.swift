@@ -2,6 +2,12 @@ import Foundation
 
 /// Formatting of numbers and strings inside evidence and summaries, so every rule words them alike.
 enum Describe {
+    /// How the lifetime probe pinged, as it was run: "a ping every second", "a ping every 250 ms".
+    static func pings(_ m: Measurements?) -> String {
+        guard let interval = m?.pingIntervalMs, interval != 1000 else { return "a ping every second" }
+        return interval.truncatingRemainder(dividingBy: 1000) == 0 ? "a ping every \(Int(interval / 1000)) s" : "a ping every \(ms(interval))"
+    }
+
     /// `30012.4` → `"30012 ms"`.
     static func ms(_ value: Double) -> String { "\(Int(value.rounded())) ms" }
 

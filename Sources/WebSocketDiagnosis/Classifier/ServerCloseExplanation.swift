@@ -96,7 +96,7 @@ enum ServerCloseExplanation {
                         Evidence(
                             rule: RuleName.pingsVersusNoPings,
                             observation:
-                                "the silent probe was closed by the server, \(Describe.close(code: idle.close.code, reason: idle.close.reason)), after \(Describe.ms(idle.ageMs)); the probe with a ping every second lived its full \(Describe.ms(lived)); this connection had no message for \(Describe.ms(silence)) before the close"
+                                "the silent probe was closed by the server, \(Describe.close(code: idle.close.code, reason: idle.close.reason)), after \(Describe.ms(idle.ageMs)); the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(lived)); this connection had no message for \(Describe.ms(silence)) before the close"
                         )
                     ]
                 )

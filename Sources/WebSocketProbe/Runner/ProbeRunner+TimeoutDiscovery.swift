@@ -26,6 +26,8 @@ extension ProbeRunner {
             idleTimeoutMs: i?.endedAfterMs, lifetimeMs: l?.endedAfterMs,
             idleProbeMs: i?.heldMs ?? plan.idleProbe?.milliseconds, lifetimeProbeMs: l?.heldMs ?? plan.lifetimeProbe?.milliseconds,
             idleTranscript: i?.transcript, lifetimeTranscript: l?.transcript)
+        // The evidence says how the lifetime probe pinged, as it ran (the scenario runner pings every 250 ms).
+        if plan.lifetimeProbe != nil { m.pingIntervalMs = plan.trafficInterval.milliseconds }
         // A direct probe cut short proves nothing either way: it is left out. Its transcript is scrubbed here
         // with the run's redactor, like everything else the run records.
         if let di, di.heldMs == nil {

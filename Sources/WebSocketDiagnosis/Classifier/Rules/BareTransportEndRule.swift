@@ -49,7 +49,7 @@ struct BareTransportEndRule: ClassificationRule {
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
                         observation:
-                            "the lifetime probe (a ping every second) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
+                            "the lifetime probe (\(Describe.pings(context.measurements))) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
                 return lifetimeCap(lived, confidence: 0.9, evidence: evidence)
             }
             if let idle = m.bareIdleTimeoutMs, m.bareLifetimeMs == nil,

@@ -20,7 +20,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
             var evidence = [
                 Evidence(
                     rule: RuleName.timingLifetime,
-                    observation: "the lifetime probe (a ping every second) ended after \(Describe.ms(cap)) with no close frame")
+                    observation: "the lifetime probe (\(Describe.pings(context.measurements))) ended after \(Describe.ms(cap)) with no close frame")
             ]
             var confidence = 0.8
             if let idle = m.bareIdleTimeoutMs, context.agree(idle, cap) {
@@ -66,7 +66,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
-                        observation: "the probe with a ping every second lived its full \(Describe.ms(probe)): pings keep it alive"))
+                        observation: "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(probe)): pings keep it alive"))
             }
             var confidence = pingsTested ? 0.9 : 0.65
             switch Self.direct(
@@ -167,7 +167,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                 Evidence(
                     rule: RuleName.unrequestedClose,
                     observation:
-                        "the lifetime probe (a ping every second) was closed by the server, \(Describe.close(code: capped.close.code, reason: capped.close.reason)), \(Describe.ms(capped.ageMs)) after open"
+                        "the lifetime probe (\(Describe.pings(context.measurements))) was closed by the server, \(Describe.close(code: capped.close.code, reason: capped.close.reason)), \(Describe.ms(capped.ageMs)) after open"
                 )
             ]
             var confidence = 0.75
@@ -193,7 +193,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
-                        observation: "the probe with a ping every second lived its full \(Describe.ms(lived)): traffic keeps it alive"))
+                        observation: "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(lived)): traffic keeps it alive"))
             }
             return UnrequestedCloseRule.verdict(
                 .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence, confidence: m.lifetimeProbeMs != nil ? 0.8 : 0.6)
