@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import WebSocketDiagnosis
+import WebSocketLab
+import WebSocketProbe
+import WebSocketTestFramework
+
+/// The `h2` step (WebSockets over HTTP/2, RFC 8441) against servers no one here wrote: hypercorn, which
+/// offers ALPN h2 and advertises `SETTINGS_ENABLE_CONNECT_PROTOCOL`, and `openssl s_server`, which speaks
+/// HTTP/1.1 only.
+@Suite("Interop: WebSockets over HTTP/2 (hypercorn, openssl s_server)")
+struct HTTP2InteropTests {
+    @Test(
+        "hypercorn advertises the extended CONNECT and a WebSocket over HTTP/2 opens and answers a ping",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func hypercornWebSocketOverHTTP2Works() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.hypercorn(authority: authority).run { server in
+            let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/echo") {
+                $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+                $0.subprotocols = ["chat.v2"]
+            }
+            let h2 = try #require(report.http2, Probe.describe(report))
+            #expect(h2.outcome == .works, "\(h2.detail)")
+            #expect(h2.alpn == "h2")
+            #expect(h2.extendedConnect)
+            #expect(h2.settings?.contains { $0.id == 8 && $0.name == "SETTINGS_ENABLE_CONNECT_PROTOCOL" && $0.value == 1 } == true, "\(h2.settings ?? [])")
+            #expect(h2.status == 200)
+            #expect(h2.subprotocol == "chat.v2", "the same subprotocols went over the extended CONNECT")
+            #expect(h2.pingRttMs != nil, "the ping over the stream was answered")
+            let step = try #require(report.steps.first { $0.name == .h2 })
+            #expect(step.status == .passed, "\(step.detail)")
+            #expect(report.transcript.handshake?.status == 101, "HTTP/1.1 works too")
+            #expect(report.verdict.cause == .healthy, Probe.describe(report))
+        }
+    }
+
+    @Test(
+        "a hypercorn route that accepts over HTTP/1.1 and refuses over HTTP/2 is the browser-only failure",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func hypercornRefusingHTTP2IsBrowserOnlyFailure() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.hypercorn(authority: authority).run { server in
+            let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/h1-only") {
+                $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+            }
+            #expect(report.transcript.handshake?.status == 101, "HTTP/1.1 opens: \(Probe.describe(report))")
+            let h2 = try #require(report.http2, Probe.describe(report))
+            #expect(h2.outcome == .fails, "\(h2.detail)")
+            #expect(h2.extendedConnect)
+            #expect(h2.status == 403, "hypercorn answers a close before accept with 403: \(h2.detail)")
+            #expect(h2.failedAtMs != nil)
+            #expect(report.steps.first { $0.name == .h2 }?.status == .failed)
+            #expect(report.verdict.cause == .http2WebSocketBroken, Probe.describe(report))
+            #expect(report.verdict.layer == .infrastructure)
+            #expect(report.verdict.summary.contains("1006") && report.verdict.summary.contains("SETTINGS_ENABLE_CONNECT_PROTOCOL"))
+        }
+    }
+
+    @Test(
+        "with the check turned off (--no-h2) no HTTP/2 connection is made and the step says so",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func checkTurnedOff() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.hypercorn(authority: authority).run { server in
+            let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/h1-only") {
+                $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+                $0.http2Check = false
+            }
+            #expect(report.http2 == nil)
+            let step = try #require(report.steps.first { $0.name == .h2 })
+            #expect(step.status == .skipped && step.detail.contains("--no-h2"), "\(step.detail)")
+            #expect(report.verdict.cause == .healthy, Probe.describe(report))
+        }
+    }
+
+    @Test(
+        "openssl s_server speaks HTTP/1.1 only: h2 is not offered, whether it selects no protocol or http/1.1",
+        .enabled(if: InteropPeer.shouldRun(.openssl), InteropPeer.reason(.openssl)), .realIO,
+        arguments: [[String](), ["-alpn", "http/1.1"]])
+    func opensslDoesNotOfferHTTP2(_ alpn: [String]) async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.opensslServer(authority: authority, variant: .valid, www: true, extra: alpn).run { server in
+            let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/") {
+                $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+            }
+            let h2 = try #require(report.http2, Probe.describe(report))
+            #expect(h2.outcome == .notOffered, "\(h2.detail)")
+            #expect(h2.alpn == (alpn.isEmpty ? nil : "http/1.1"))
+            #expect(h2.settings == nil && !h2.extendedConnect)
+            #expect(report.steps.first { $0.name == .h2 }?.status == .passed)
+            #expect(report.verdict.cause != .http2WebSocketBroken, Probe.describe(report))
+        }
+    }
+}
