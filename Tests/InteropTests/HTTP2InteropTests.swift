@@ -92,4 +92,84 @@ struct HTTP2InteropTests {
             #expect(report.verdict.cause != .http2WebSocketBroken, Probe.describe(report))
         }
     }
+
+    /// A run against `url` trusting `authority` (a subprotocol and a header credential, no auth matrix),
+    /// with the interop suite's short bounds changed by `configure`; its HTTP/2 observation.
+    static func check(_ url: String, authority: LabCertificateAuthority, _ configure: (inout ProbePlan) -> Void = { _ in })
+        async throws -> HTTP2Observation
+    {
+        let report = try await Probe.diagnose(url) {
+            $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+            $0.subprotocols = ["chat"]
+            $0.headers = [HeaderField("Authorization", "Bearer h2-interop-token")]
+            $0.authChannelMatrix = false
+            configure(&$0)
+        }
+        return try #require(report.http2, Probe.describe(report))
+    }
+
+    @Test(
+        "python-hyper h2 advertising the setting and resetting the CONNECT stream: fails with RST_STREAM CONNECT_ERROR",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func resetStreamIsRecorded() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.h2RefusingServer(authority: authority, mode: "reset").run { server in
+            let h2 = try await Self.check("wss://127.0.0.1:\(server.port)/socket?room=1", authority: authority)
+            #expect(h2.outcome == .fails, "\(h2.detail)")
+            #expect(h2.extendedConnect)
+            #expect(h2.resetCode == "CONNECT_ERROR", "\(h2.detail)")
+            #expect(h2.status == nil)
+            #expect(h2.failedAtMs != nil && h2.detail.contains("RST_STREAM CONNECT_ERROR"))
+            // The server saw the extended CONNECT with the path and query.
+            let deadline = ContinuousClock.now + .seconds(3)
+            while !server.stdoutText.contains("request"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(server.stdoutText.contains("request CONNECT websocket /socket?room=1"), "\(server.stdoutText)")
+        }
+    }
+
+    @Test(
+        "python-hyper h2 answering the CONNECT with GOAWAY PROTOCOL_ERROR: fails with the GOAWAY code",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func goAwayIsRecorded() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.h2RefusingServer(authority: authority, mode: "goaway").run { server in
+            let h2 = try await Self.check("wss://127.0.0.1:\(server.port)/", authority: authority)
+            #expect(h2.outcome == .fails, "\(h2.detail)")
+            #expect(h2.goAwayCode == "PROTOCOL_ERROR", "\(h2.detail)")
+        }
+    }
+
+    @Test(
+        "python-hyper h2 that never answers the CONNECT: fails when the upgrade bound passes, not before and not much after",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func silenceIsBoundedByTheUpgradeTimeout() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.h2RefusingServer(authority: authority, mode: "silent").run { server in
+            let h2 = try await Self.check("wss://127.0.0.1:\(server.port)/", authority: authority) { $0.timeouts.upgrade = .seconds(1) }
+            let took = Duration.milliseconds(h2.durationMs ?? 0)
+            #expect(h2.outcome == .fails, "\(h2.detail)")
+            #expect(h2.detail.contains("no answer to the extended CONNECT"), "\(h2.detail)")
+            #expect(took >= .seconds(1), "the bound was waited out: \(took)")
+            #expect(took < .seconds(8), "bounded: \(took)")
+        }
+    }
+
+    @Test(
+        "a stop (--max-time) during the HTTP/2 check ends it at once: the report says the run was interrupted in h2",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func stopEndsTheCheck() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.h2RefusingServer(authority: authority, mode: "silent").run { server in
+            let started = ContinuousClock.now
+            let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/") {
+                $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+                $0.timeouts.upgrade = .seconds(30)
+                $0.maxTime = .seconds(3)
+            }
+            let took = ContinuousClock.now - started
+            #expect(took < .seconds(15), "the 30 s answer bound did not hold the run: \(took)")
+            #expect(report.interruption?.during == "h2", Probe.describe(report))
+            #expect(report.http2 == nil, "a check cut short is not reported as an outcome")
+        }
+    }
 }

@@ -41,6 +41,21 @@ enum InteropPeers {
         }
     }
 
+    /// `Fixtures/interop/h2_refusing_server.py`: python-hyper's `h2` stack over TLS (ALPN h2 only) advertising
+    /// `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`, answering the extended CONNECT by `mode` (`reset`, `goaway`, `silent`).
+    static func h2RefusingServer(authority: LabCertificateAuthority, mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.hypercorn.require()
+        let port = try PeerProcess.freePort()
+        let identity = authority.serverIdentity(.valid)
+        return try await PeerProcess.startListening(name: "h2 refusing server (\(mode))", executable: python, port: port) { directory in
+            let cert = directory.appendingPathComponent("chain.pem")
+            let key = directory.appendingPathComponent("key.pem")
+            try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
+            try identity.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+            return [InteropPeer.fixture("h2_refusing_server.py"), String(port), cert.path, key.path, mode]
+        }
+    }
+
     /// The gorilla/websocket server (`Fixtures/interop/gorilla/main.go`) with its flags (`-idle 2s`, …).
     static func gorilla(_ flags: [String] = []) async throws -> PeerProcess {
         let server = try InteropPeer.gorilla.require()

@@ -136,6 +136,7 @@ public struct HTTP2WebSocketCheck: Sendable {
             if !moved {
                 let at = (ContinuousClock.now - start).milliseconds
                 _ = exchange.withLock { $0.event(.timedOut(what, at: at)) }
+                channel.close(promise: nil)  // nothing to say to a peer that stopped answering
             }
         }
         // Let the handler's close frame and GOAWAY go out before the connection closes (bounded).
