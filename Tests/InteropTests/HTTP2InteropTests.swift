@@ -172,4 +172,31 @@ struct HTTP2InteropTests {
             #expect(report.http2 == nil, "a check cut short is not reported as an outcome")
         }
     }
+
+    @Test(
+        "the JSON reports of a working and a broken WebSocket over HTTP/2 validate against the checked-in schema",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn, .pythonReportReaders), InteropPeer.reason(.hypercorn, .pythonReportReaders)), .realIO)
+    func reportsWithTheHTTP2BlockValidate() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.hypercorn(authority: authority).run { server in
+            let directory = try PeerProcess.makeDirectory("h2-reports")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var files: [String] = []
+            for path in ["echo", "h1-only"] {
+                let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/\(path)") {
+                    $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
+                }
+                #expect(report.http2?.settings?.isEmpty == false, Probe.describe(report))
+                let file = directory.appendingPathComponent("\(path).json")
+                try JSONReportRenderer.render(report).write(to: file, atomically: true, encoding: .utf8)
+                files.append(file.path)
+            }
+            let check = try await PeerProcess.runToEnd(
+                executable: try InteropPeer.pythonReportReaders.require(),
+                arguments: [InteropPeer.fixture("report_readers.py"), "json", InteropPeer.packageRoot.appendingPathComponent("schemas").path] + files,
+                within: .seconds(60))
+            #expect(check.status == 0, "\(check.output)")
+            #expect(check.output.components(separatedBy: "ok ").count - 1 == 2, "\(check.output)")
+        }
+    }
 }
