@@ -24,7 +24,9 @@ struct HTTP2InteropTests {
             #expect(h2.outcome == .works, "\(h2.detail)")
             #expect(h2.alpn == "h2")
             #expect(h2.extendedConnect)
-            #expect(h2.settings?.contains { $0.id == 8 && $0.name == "SETTINGS_ENABLE_CONNECT_PROTOCOL" && $0.value == 1 } == true, "\(h2.settings ?? [])")
+            #expect(
+                h2.settings?.contains { $0.id == 8 && $0.name == "SETTINGS_ENABLE_CONNECT_PROTOCOL" && $0.value == 1 } == true,
+                "\(h2.settings ?? [])")
             #expect(h2.status == 200)
             #expect(h2.subprotocol == "chat.v2", "the same subprotocols went over the extended CONNECT")
             #expect(h2.pingRttMs != nil, "the ping over the stream was answered")
@@ -175,7 +177,8 @@ struct HTTP2InteropTests {
 
     @Test(
         "the JSON reports of a working and a broken WebSocket over HTTP/2 validate against the checked-in schema",
-        .enabled(if: InteropPeer.shouldRun(.hypercorn, .pythonReportReaders), InteropPeer.reason(.hypercorn, .pythonReportReaders)), .realIO)
+        .enabled(if: InteropPeer.shouldRun(.hypercorn, .pythonReportReaders), InteropPeer.reason(.hypercorn, .pythonReportReaders)), .realIO
+    )
     func reportsWithTheHTTP2BlockValidate() async throws {
         let authority = try LabCertificateAuthority.generate()
         try await InteropPeers.hypercorn(authority: authority).run { server in
@@ -193,7 +196,9 @@ struct HTTP2InteropTests {
             }
             let check = try await PeerProcess.runToEnd(
                 executable: try InteropPeer.pythonReportReaders.require(),
-                arguments: [InteropPeer.fixture("report_readers.py"), "json", InteropPeer.packageRoot.appendingPathComponent("schemas").path] + files,
+                arguments: [
+                    InteropPeer.fixture("report_readers.py"), "json", InteropPeer.packageRoot.appendingPathComponent("schemas").path,
+                ] + files,
                 within: .seconds(60))
             #expect(check.status == 0, "\(check.output)")
             #expect(check.output.components(separatedBy: "ok ").count - 1 == 2, "\(check.output)")

@@ -30,7 +30,8 @@ struct HTTP2ExtendedConnectRuleTests {
 
     @Test func workingOrAbsentHTTP2WebSocketsAreHealthy() {
         for outcome in [HTTP2Observation.Outcome.works, .notOffered, .noExtendedConnect, .unchecked] {
-            let v = FailureClassifier.classify(Self.input(Fixture.opened(), Self.observation(outcome, status: outcome == .works ? 200 : nil)))
+            let v = FailureClassifier.classify(
+                Self.input(Fixture.opened(), Self.observation(outcome, status: outcome == .works ? 200 : nil)))
             #expect(v.cause == .healthy, "\(outcome): \(v.summary)")
         }
     }
@@ -46,7 +47,9 @@ struct HTTP2ExtendedConnectRuleTests {
     @Test func aFailedHTTP1StepKeepsTheRuleOut() {
         let failed = ProbeStep(name: .messages, status: .failed, detail: "no echo within 5 s")
         let v = HTTP2ExtendedConnectRule().evaluate(
-            ClassificationContext(input: Self.input(Fixture.opened(), Self.observation(.fails, status: 501), steps: [failed]), thresholds: ClassifierThresholds()))
+            ClassificationContext(
+                input: Self.input(Fixture.opened(), Self.observation(.fails, status: 501), steps: [failed]),
+                thresholds: ClassifierThresholds()))
         #expect(v == nil)
     }
 
@@ -55,7 +58,9 @@ struct HTTP2ExtendedConnectRuleTests {
         o.headers = [HeaderField("www-authenticate", "Bearer error=\"invalid_token\" token=s3cr3t-t0ken-value")]
         o.detail = "answered 401 for s3cr3t-t0ken-value"
         o.subprotocol = "jwt.s3cr3t-t0ken-value"
-        var report = DiagnosisReport(target: "wss://x.test/", verdict: FailureClassifier.classify(Self.input(Fixture.opened(), o)), steps: [], transcript: Fixture.opened())
+        var report = DiagnosisReport(
+            target: "wss://x.test/", verdict: FailureClassifier.classify(Self.input(Fixture.opened(), o)), steps: [],
+            transcript: Fixture.opened())
         report.http2 = o
         let scrubbed = report.redacted(by: Redactor().adding(secrets: ["s3cr3t-t0ken-value"])).http2
         #expect(scrubbed?.detail.contains("s3cr3t") == false)

@@ -24,8 +24,10 @@ final class HTTP2ALPNHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let request: HTTP2CheckHandler.Request
     private let start: ContinuousClock.Instant
 
-    init(state: LockedBox<State>, exchange: LockedBox<HTTP2ExtendedConnectExchange>, request: HTTP2CheckHandler.Request,
-         start: ContinuousClock.Instant) {
+    init(
+        state: LockedBox<State>, exchange: LockedBox<HTTP2ExtendedConnectExchange>, request: HTTP2CheckHandler.Request,
+        start: ContinuousClock.Instant
+    ) {
         self.state = state
         self.exchange = exchange
         self.request = request

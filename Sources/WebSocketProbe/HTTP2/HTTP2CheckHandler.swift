@@ -44,8 +44,10 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
         ]
         if !request.subprotocols.isEmpty { fields.append(("sec-websocket-protocol", request.subprotocols.joined(separator: ", "))) }
         // Connection-specific fields are not allowed in HTTP/2 (RFC 9113 §8.2.2); Host is `:authority`.
-        let dropped: Set<String> = ["host", "connection", "upgrade", "keep-alive", "proxy-connection", "transfer-encoding", "te",
-                                    "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol"]
+        let dropped: Set<String> = [
+            "host", "connection", "upgrade", "keep-alive", "proxy-connection", "transfer-encoding", "te",
+            "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
+        ]
         for field in request.headers where !dropped.contains(field.name.lowercased()) {
             fields.append((field.name.lowercased(), field.value))
         }
@@ -101,7 +103,8 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
             let headers = HTTP2Frame.FramePayload.Headers(headers: Self.headers(for: request), endStream: false)
             context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .headers(headers))), promise: nil)
         case .sendPing(let payload):
-            let bytes = WebSocketFrame(opcode: WebSocketFrame.ping, masked: true, payload: payload).encoded(maskKey: WebSocketFrame.randomMaskKey())
+            let bytes = WebSocketFrame(opcode: WebSocketFrame.ping, masked: true, payload: payload).encoded(
+                maskKey: WebSocketFrame.randomMaskKey())
             let promise = context.eventLoop.makePromise(of: Void.self)
             let exchange = self.exchange
             let start = self.start
@@ -116,7 +119,8 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: close)), endStream: true)
                 context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: nil)
             }
-            let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .rootStream, errorCode: .noError, opaqueData: nil))
+            let goAway = HTTP2Frame(
+                streamID: .rootStream, payload: .goAway(lastStreamID: .rootStream, errorCode: .noError, opaqueData: nil))
             context.writeAndFlush(wrapOutboundOut(goAway)).whenComplete { _ in context.close(promise: nil) }
         }
     }

@@ -110,10 +110,14 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                 switch next {
                 case .frame(let frame) where frame.opcode == WebSocketFrame.pong && frame.payload == pingPayload:
                     observation.pingRttMs = pingSentAtMs.map { max(at - $0, 0) }
-                    return decide(.works, at: nil, "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered")
+                    return decide(
+                        .works, at: nil,
+                        "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered")
                 case .frame(let frame) where frame.opcode == WebSocketFrame.close:
                     let code = frame.payload.count >= 2 ? "\(Int(frame.payload[0]) << 8 | Int(frame.payload[1]))" : "no status"
-                    return decide(.fails, at: at, "the stream opened (200) but the server closed the WebSocket (\(code)) at \(Self.ms(at)) before answering the ping")
+                    return decide(
+                        .fails, at: at,
+                        "the stream opened (200) but the server closed the WebSocket (\(code)) at \(Self.ms(at)) before answering the ping")
                 case .violation(let violation):
                     return decide(.fails, at: at, "the stream opened (200) but carried no valid WebSocket frame: \(violation.detail)")
                 case .frame:
@@ -121,7 +125,9 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                 }
             }
             if endStream {
-                return decide(.fails, at: at, "the stream opened (200) but the server ended it (END_STREAM) at \(Self.ms(at)) before answering the ping")
+                return decide(
+                    .fails, at: at,
+                    "the stream opened (200) but the server ended it (END_STREAM) at \(Self.ms(at)) before answering the ping")
             }
             return .none
 
@@ -149,7 +155,8 @@ struct HTTP2ExtendedConnectExchange: Sendable {
             if phase == .awaitingSettings {
                 return decide(.unchecked, at: at, "no SETTINGS frame within the bound (\(what)) although ALPN selected h2")
             }
-            return decide(.fails, at: at, "no \(phase == .awaitingAnswer ? "answer to the extended CONNECT" : "pong over the stream") within \(what)")
+            return decide(
+                .fails, at: at, "no \(phase == .awaitingAnswer ? "answer to the extended CONNECT" : "pong over the stream") within \(what)")
         }
     }
 

@@ -89,7 +89,8 @@ public struct HTTP2WebSocketCheck: Sendable {
             }
         }
         guard let channel else {
-            let why = stop?.isStopped == true ? "the run was stopped" : lastError.map { String(describing: $0) } ?? "no address to connect to"
+            let why =
+                stop?.isStopped == true ? "the run was stopped" : lastError.map { String(describing: $0) } ?? "no address to connect to"
             return HTTP2Observation(outcome: .unchecked, detail: "not checked: the TCP connection failed (\(why))")
         }
         defer { channel.close(promise: nil) }
@@ -102,7 +103,10 @@ public struct HTTP2WebSocketCheck: Sendable {
         let selected: String?
         switch alpn.value {
         case .waiting:
-            let why = stop?.isStopped == true ? "the run was stopped" : tlsDone ? "the connection ended" : "no TLS handshake within \(DurationText.format(timeouts.tlsHandshake))"
+            let why =
+                stop?.isStopped == true
+                ? "the run was stopped"
+                : tlsDone ? "the connection ended" : "no TLS handshake within \(DurationText.format(timeouts.tlsHandshake))"
             return HTTP2Observation(outcome: .unchecked, detail: "not checked: \(why)")
         case .failed(let why):
             let verification = tlsState.value.detail.map { " (\($0))" } ?? ""
@@ -113,7 +117,8 @@ public struct HTTP2WebSocketCheck: Sendable {
         guard selected == "h2" else {
             return HTTP2Observation(
                 outcome: .notOffered, alpn: selected,
-                detail: "ALPN selected \(selected ?? "no protocol") to an offer of h2 and http/1.1: browsers use WebSockets over HTTP/1.1 here")
+                detail:
+                    "ALPN selected \(selected ?? "no protocol") to an offer of h2 and http/1.1: browsers use WebSockets over HTTP/1.1 here")
         }
 
         // SETTINGS, the answer to the extended CONNECT, the pong: each phase has its own bound.

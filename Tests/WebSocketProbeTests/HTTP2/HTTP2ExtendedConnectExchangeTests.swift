@@ -35,7 +35,9 @@ struct HTTP2ExtendedConnectExchangeTests {
     @Test func advertisedThen200ThenPongWorks() {
         var x = HTTP2ExtendedConnectExchange()
         #expect(x.event(.settings(Self.advertised, at: 5)) == .sendConnect)
-        #expect(x.event(.answer(status: 200, headers: [HeaderField("sec-websocket-protocol", "chat")], endStream: false, at: 9)) == .sendPing(x.pingPayload))
+        #expect(
+            x.event(.answer(status: 200, headers: [HeaderField("sec-websocket-protocol", "chat")], endStream: false, at: 9))
+                == .sendPing(x.pingPayload))
         x.pingWritten(at: 10)
         // A welcome message first, then the pong, split across two DATA frames.
         let welcome = WebSocketFrame(opcode: WebSocketFrame.text, payload: Array("hi".utf8)).encoded(maskKey: nil)
@@ -74,7 +76,8 @@ struct HTTP2ExtendedConnectExchangeTests {
         _ = x.event(.reset("CONNECT_ERROR", at: 20))
         #expect(x.observation.outcome == .fails)
         #expect(x.observation.resetCode == "CONNECT_ERROR")
-        #expect(x.observation.detail.contains("RST_STREAM CONNECT_ERROR") && x.observation.detail.contains("in answer to the extended CONNECT"))
+        #expect(
+            x.observation.detail.contains("RST_STREAM CONNECT_ERROR") && x.observation.detail.contains("in answer to the extended CONNECT"))
     }
 
     @Test func aResetAfterThe200IsAFailureBeforeThePong() {

@@ -18,7 +18,7 @@ struct HTTP2ExtendedConnectRule: ClassificationRule {
             Evidence(
                 rule: RuleName.http2ExtendedConnect,
                 observation: "ALPN selected \(h2.alpn ?? "nothing") and the server's SETTINGS carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1"),
-            Evidence(rule: RuleName.http2ExtendedConnect, observation: "the extended CONNECT (:protocol websocket) failed: \(h2.detail)"),
+            Evidence(rule: RuleName.http2ExtendedConnect, observation: "over HTTP/2 (:protocol websocket): \(h2.detail)"),
         ]
         if let open = context.facts.openAtMs {
             evidence.append(
