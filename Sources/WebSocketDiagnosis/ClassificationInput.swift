@@ -20,6 +20,8 @@ public struct ClassificationInput: Sendable, Equatable {
     public var interruption: Interruption?
     /// The same upgrade retried with an `Origin` header, when that ran (`--origin`).
     public var originCheck: OriginCheck?
+    /// The WebSockets-over-HTTP/2 check (RFC 8441), when it ran.
+    public var http2: HTTP2Observation?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],

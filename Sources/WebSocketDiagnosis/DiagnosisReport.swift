@@ -17,6 +17,8 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
     public var directSteps: [ProbeStep]?
     /// Why the run ended before its plan was done (`--max-time`, a signal); `nil` when it ran to the end.
     public var interruption: Interruption?
+    /// The WebSockets-over-HTTP/2 check of a `wss://` target (RFC 8441); `nil` when it did not run.
+    public var http2: HTTP2Observation?
 
     public init(
         target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,

@@ -75,8 +75,8 @@ extension CloseObservation {
 
 extension DiagnosisReport {
     /// A copy with every text field scrubbed by `redactor`: the target, the verdict's summary and
-    /// evidence, every step, every transcript (main, direct, idle and lifetime probes) and every
-    /// auth-channel result.
+    /// evidence, every step, every transcript (main, direct, idle and lifetime probes), every
+    /// auth-channel result and the HTTP/2 check.
     public func redacted(by redactor: Redactor) -> DiagnosisReport {
         var r = self
         r.target = redactor.url(r.target)
@@ -93,6 +93,7 @@ extension DiagnosisReport {
             m.directLifetimeTranscript = m.directLifetimeTranscript?.redacted(by: redactor)
             r.measurements = m
         }
+        r.http2 = r.http2?.redacted(by: redactor)
         r.authChannels = r.authChannels?.map { a in
             var a = a
             a.detail = redactor.text(a.detail)
@@ -109,5 +110,21 @@ extension ProbeStep {
         var s = self
         s.detail = redactor.text(s.detail)
         return s
+    }
+}
+
+extension HTTP2Observation {
+    /// A copy with every text field scrubbed by `redactor`: the ALPN name, setting names, the answer's
+    /// headers and subprotocol, the error codes and the detail.
+    public func redacted(by redactor: Redactor) -> HTTP2Observation {
+        var o = self
+        o.alpn = o.alpn.map(redactor.text)
+        o.settings = o.settings?.map { Setting(id: $0.id, name: redactor.text($0.name), value: $0.value) }
+        o.headers = o.headers.map(redactor.headers)
+        o.subprotocol = o.subprotocol.map(redactor.subprotocol)
+        o.resetCode = o.resetCode.map(redactor.text)
+        o.goAwayCode = o.goAwayCode.map(redactor.text)
+        o.detail = redactor.text(o.detail)
+        return o
     }
 }

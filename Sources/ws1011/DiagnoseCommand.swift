@@ -101,6 +101,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-auth-matrix"), help: "Skip the auth-channel matrix (subprotocol / header / query).")
     var noAuthMatrix = false
 
+    @Flag(name: .customLong("no-h2"), help: "For wss://, skip the WebSockets-over-HTTP/2 check (ALPN h2, RFC 8441 extended CONNECT) that shows what Chrome and Firefox would do.")
+    var noH2 = false
+
     @Option(help: ArgumentHelp("Write the ws1011.report/1 JSON report to PATH; - writes it to stdout, and nothing else goes there.", valueName: "PATH"))
     var json: String?
 
@@ -220,6 +223,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         plan.maxTime = try maxTime.map { try duration($0, "--max-time") }
         plan.origin = origin
         plan.authChannelMatrix = !noAuthMatrix
+        plan.http2Check = !noH2
         if let authChannels {
             guard !noAuthMatrix else { throw UsageError("--auth-channels and --no-auth-matrix contradict each other: give one") }
             plan.authChannels = try Self.parseChannels(authChannels)

@@ -31,6 +31,8 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case gorilla = "go gorilla/websocket server"
     /// `java`, with the Tomcat endpoints compiled from `Fixtures/interop/tomcat` (`.build/interop-peers/tomcat`).
     case tomcat = "java + embedded Tomcat 10"
+    /// Python with `hypercorn` (the venv's interpreter): ASGI over TLS with HTTP/2 and RFC 8441.
+    case hypercorn = "python hypercorn"
 
     // MARK: - Locating
 
@@ -83,6 +85,8 @@ enum InteropPeer: String, Sendable, CaseIterable {
             return Self.pythonHaving(modules: ["junitparser", "jsonschema"])
         case .daphne:
             return Self.pythonHaving(modules: ["channels", "daphne", "django"])
+        case .hypercorn:
+            return Self.pythonHaving(modules: ["hypercorn", "h2"])
         case .gorilla:
             let path = Self.builtPeers.appendingPathComponent("gorilla-server").path
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil

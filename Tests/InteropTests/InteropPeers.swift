@@ -26,6 +26,36 @@ enum InteropPeers {
         }
     }
 
+    /// Hypercorn serving `Fixtures/interop/h2_asgi_app.py` over TLS (ALPN h2 and http/1.1, RFC 8441 over h2)
+    /// with the lab CA's `variant` certificate, on a free port.
+    static func hypercorn(authority: LabCertificateAuthority, variant: TLSVariant = .valid) async throws -> PeerProcess {
+        let python = try InteropPeer.hypercorn.require()
+        let port = try PeerProcess.freePort()
+        let identity = authority.serverIdentity(variant)
+        return try await PeerProcess.startListening(name: "hypercorn (h2)", executable: python, port: port) { directory in
+            let cert = directory.appendingPathComponent("chain.pem")
+            let key = directory.appendingPathComponent("key.pem")
+            try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
+            try identity.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+            return [InteropPeer.fixture("h2_asgi_app.py"), String(port), cert.path, key.path]
+        }
+    }
+
+    /// `Fixtures/interop/h2_refusing_server.py`: python-hyper's `h2` stack over TLS (ALPN h2 only) advertising
+    /// `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`, answering the extended CONNECT by `mode` (`reset`, `goaway`, `silent`).
+    static func h2RefusingServer(authority: LabCertificateAuthority, mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.hypercorn.require()
+        let port = try PeerProcess.freePort()
+        let identity = authority.serverIdentity(.valid)
+        return try await PeerProcess.startListening(name: "h2 refusing server (\(mode))", executable: python, port: port) { directory in
+            let cert = directory.appendingPathComponent("chain.pem")
+            let key = directory.appendingPathComponent("key.pem")
+            try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
+            try identity.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+            return [InteropPeer.fixture("h2_refusing_server.py"), String(port), cert.path, key.path, mode]
+        }
+    }
+
     /// The gorilla/websocket server (`Fixtures/interop/gorilla/main.go`) with its flags (`-idle 2s`, …).
     static func gorilla(_ flags: [String] = []) async throws -> PeerProcess {
         let server = try InteropPeer.gorilla.require()
@@ -119,7 +149,7 @@ enum InteropPeers {
 
     /// `openssl s_server` presenting the lab CA's `variant` certificate; `www` answers HTTP requests
     /// with its status page, otherwise it is a raw TLS endpoint that hangs up on the first line (`-naccept`).
-    static func opensslServer(authority: LabCertificateAuthority, variant: TLSVariant, www: Bool) async throws -> PeerProcess {
+    static func opensslServer(authority: LabCertificateAuthority, variant: TLSVariant, www: Bool, extra: [String] = []) async throws -> PeerProcess {
         let openssl = try InteropPeer.openssl.require()
         let port = try PeerProcess.freePort()
         let identity = authority.serverIdentity(variant)
@@ -135,7 +165,7 @@ enum InteropPeers {
                 arguments += ["-cert_chain", chain.path]
             }
             arguments += www ? ["-www"] : ["-rev"]
-            return arguments
+            return arguments + extra
         }
     }
 }

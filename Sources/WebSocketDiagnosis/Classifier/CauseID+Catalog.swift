@@ -54,6 +54,9 @@ extension CauseID {
     /// Several instances behind a balancer without session affinity: the session the client names lives
     /// on another instance (Engine.IO/Socket.IO 400 `Session ID unknown`).
     public static let noSessionAffinity: CauseID = "infrastructure.no-session-affinity"
+    /// WebSockets over HTTP/2 (RFC 8441) are advertised (`SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`) but the
+    /// extended CONNECT fails while HTTP/1.1 works: browsers fail with 1006, CLI clients do not.
+    public static let http2WebSocketBroken: CauseID = "infrastructure.h2-websocket-broken"
 
     // MARK: Application
 
@@ -121,7 +124,7 @@ extension CauseID {
         .dnsFailure, .connectionRefused, .connectTimeout, .networkReset, .connectFailure,
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
-        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity,
+        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity, .http2WebSocketBroken,
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,

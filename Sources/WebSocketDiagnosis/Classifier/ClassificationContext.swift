@@ -15,6 +15,8 @@ struct ClassificationContext: Sendable {
     let expectations: ProbeExpectations
     /// The upgrade retried with an `Origin` header, when that ran.
     let originCheck: OriginCheck?
+    /// The WebSockets-over-HTTP/2 check, when it ran (never set for the direct run judged alone).
+    var http2: HTTP2Observation? = nil
     /// Whether `expectations.receivedEvents` describes this transcript (false for the direct run).
     let eventsObserved: Bool
     let thresholds: ClassifierThresholds
@@ -31,6 +33,7 @@ struct ClassificationContext: Sendable {
         authChannels = input.authChannels
         expectations = input.expectations
         originCheck = input.originCheck
+        http2 = input.http2
         eventsObserved = true
         self.thresholds = thresholds
         interruption = input.interruption

@@ -19,8 +19,10 @@
 ///     idle, lifetime, dropped.
 /// 12. ``MissingEventsRule`` — the connection was fine but expected events did not arrive.
 /// 13. ``TimeoutDiscoveryRule`` — the idle/lifetime probes found a limit the main run did not hit.
-/// 14. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
-/// 15. ``HealthyRule`` — opened, nothing failed.
+/// 14. ``HTTP2ExtendedConnectRule`` — HTTP/1.1 works, but WebSockets over HTTP/2 are advertised and fail
+///     (the failure only browsers see).
+/// 15. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
+/// 16. ``HealthyRule`` — opened, nothing failed.
 ///
 /// When the input has a direct run and the winning rule did not already compare paths, the same rules
 /// judge the direct run alone and ``DirectComparison`` refines the verdict (rule 4: both ways →
@@ -35,7 +37,7 @@ public enum FailureClassifier {
     static let rules: [any ClassificationRule] = [
         InterruptionRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
         HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
-        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), UnexplainedStepRule(), HealthyRule(),
+        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), UnexplainedStepRule(), HealthyRule(),
     ]
 
     /// Classifies one probe's observations with the default thresholds.

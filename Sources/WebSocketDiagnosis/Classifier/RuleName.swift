@@ -24,4 +24,5 @@ enum RuleName {
     static let unrequestedClose = "unrequested-close"
     static let disconnectMessage = "disconnect-message"
     static let originCheck = "origin-check"
+    static let http2ExtendedConnect = "http2-extended-connect"
 }

@@ -60,6 +60,9 @@ public struct ProbePlan: Sendable {
     /// browser always sends one, a CLI none (default none). Without it, an upgrade refused with 403/400 is
     /// retried once with the target's own origin to test the server's Origin check (``ProbeRunner/originCheck(front:token:redactor:)``).
     public var origin: String? = nil
+    /// Whether a `wss://` run also checks WebSockets over HTTP/2 (RFC 8441) on a connection of its own, as
+    /// Chrome and Firefox would open them (``HTTP2WebSocketCheck``; default on, `--no-h2` turns it off).
+    public var http2Check: Bool = true
 
     /// A plan for `target` with every other setting at its default.
     public init(target: WebSocketURL) {

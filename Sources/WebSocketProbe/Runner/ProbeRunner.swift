@@ -123,6 +123,8 @@ public struct ProbeRunner: Sendable {
             $0.front = front
             $0.mainInterrupted = stop.isStopped
         }
+        let http2 = await http2Check(front: front, token: token, redactor: redactor)
+        progress.update { $0.http2 = http2 }
         stop.enter("origin-check")
         let originCheck = stop.isStopped ? nil : await self.originCheck(front: front, token: token, redactor: redactor)
         progress.update { $0.originCheck = originCheck }
@@ -139,7 +141,8 @@ public struct ProbeRunner: Sendable {
     func assemble(_ progress: RunProgress) -> Outcome {
         let done = progress.snapshot
         let redactor = done.redactor ?? self.redactor(token: nil)
-        let front = done.front ?? Self.unfinishedAttempt(plan.target, redactor: redactor, stop: stop, profile: plan.profile)
+        let front = withHTTP2Step(
+            done.front ?? Self.unfinishedAttempt(plan.target, redactor: redactor, stop: stop, profile: plan.profile), done.http2)
         var measurements = done.measurements
         if let sustain = plan.sustain {
             var m = measurements ?? Measurements()
@@ -156,12 +159,14 @@ public struct ProbeRunner: Sendable {
         }
         input.interruption = interruption
         input.originCheck = done.originCheck
+        input.http2 = done.http2
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
             transcript: front.transcript, directTranscript: done.direct?.transcript,
             measurements: measurements, authChannels: done.authChannels, directSteps: done.direct?.steps)
         report.interruption = interruption
+        report.http2 = done.http2
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
     }
 

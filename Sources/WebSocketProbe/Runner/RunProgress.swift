@@ -9,6 +9,7 @@ final class RunProgress: Sendable {
         var direct: ProbeRunner.Attempt?
         var mainInterrupted = false
         var originCheck: OriginCheck?
+        var http2: HTTP2Observation?
         var authChannels: [AuthChannelResult]?
         var measurements: Measurements?
     }

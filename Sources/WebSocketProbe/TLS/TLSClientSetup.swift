@@ -18,8 +18,10 @@ struct TLSClientSetup: Sendable {
     let insecure: Bool
     let roots: CertificateStore
 
-    /// Builds the setup for `settings` and `host`.
-    static func make(_ settings: ClientConfiguration.TLSSettings, host: String) throws(ProbeError) -> TLSClientSetup {
+    /// Builds the setup for `settings` and `host`, offering `applicationProtocols` by ALPN (default `http/1.1`).
+    static func make(_ settings: ClientConfiguration.TLSSettings, host: String, applicationProtocols: [String] = ["http/1.1"]) throws(ProbeError)
+        -> TLSClientSetup
+    {
         var extra: [Certificate] = []
         if let path = settings.caFile {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -52,7 +54,7 @@ struct TLSClientSetup: Sendable {
         var configuration = TLSConfiguration.makeClientConfiguration()
         // Our callback does chain and name verification; NIOSSL must not repeat the name check with its own rules.
         configuration.certificateVerification = .noHostnameVerification
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = applicationProtocols
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: configuration)

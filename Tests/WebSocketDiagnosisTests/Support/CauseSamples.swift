@@ -39,6 +39,10 @@ enum CauseSamples {
         let someEvents = ProbeExpectations(
             profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: ["agent_started"])
         let corruptFrames = Fixture.opened().finding(.reservedBits, "RSV2 set", atMs: 300)
+        var http2Broken = ClassificationInput(transcript: Fixture.opened())
+        http2Broken.http2 = HTTP2Observation(
+            outcome: .fails, alpn: "h2", settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
+            extendedConnect: true, resetCode: "CONNECT_ERROR", failedAtMs: 42, detail: "RST_STREAM CONNECT_ERROR at 42 ms")
         let samples: [CauseSample] = [
             // Network
             .init(name: "NXDOMAIN", input: .init(transcript: Fixture.failed(.dns, "dns-failure", "NXDOMAIN")), expected: .dnsFailure),
@@ -159,6 +163,7 @@ enum CauseSamples {
                 name: "Engine.IO session unknown",
                 input: .init(transcript: Fixture.rejected(400, body: #"{"code":1,"message":"Session ID unknown"}"#)),
                 expected: .noSessionAffinity),
+            .init(name: "h2 extended CONNECT advertised, stream reset", input: http2Broken, expected: .http2WebSocketBroken),
             .init(
                 name: "server closes 1000 at the pinged probe's age",
                 input: .init(

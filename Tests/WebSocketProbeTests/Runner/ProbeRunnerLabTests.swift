@@ -82,8 +82,9 @@ struct ProbeRunnerLabTests {
             let upgrade = try #require(report.steps.first { $0.name == .upgrade })
             #expect(upgrade.status == .failed)
             #expect(upgrade.detail.contains("403"))
-            #expect(report.steps.last?.status == .skipped)
-            #expect(report.steps.last?.detail == "not run: the upgrade step failed")
+            let close = try #require(report.steps.first { $0.name == .close })
+            #expect(close.status == .skipped)
+            #expect(close.detail == "not run: the upgrade step failed")
         }
     }
 

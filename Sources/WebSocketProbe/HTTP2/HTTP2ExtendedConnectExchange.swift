@@ -1,0 +1,180 @@
+import WebSocketDiagnosis
+
+/// The RFC 8441 exchange on one HTTP/2 connection, as a state machine without I/O: the server's SETTINGS,
+/// the extended CONNECT (`:method CONNECT`, `:protocol websocket`), its answer, one WebSocket ping over the
+/// stream and its pong.
+///
+/// ``HTTP2CheckHandler`` feeds it the frames it reads and carries out the returned ``Action``; the driver
+/// (``HTTP2WebSocketCheck``) feeds it the end of a bound (``Event/timedOut(_:at:)``). Every outcome is
+/// recorded as an ``HTTP2Observation`` (``observation``).
+struct HTTP2ExtendedConnectExchange: Sendable {
+    /// Where the exchange is.
+    enum Phase: Sendable, Equatable {
+        /// HTTP/2 negotiated; the server's first SETTINGS frame has not come.
+        case awaitingSettings
+        /// The extended CONNECT was sent; its answer has not come.
+        case awaitingAnswer
+        /// Answered 200; our ping went out over the stream, its pong has not come.
+        case awaitingPong
+        /// Decided: see ``observation``.
+        case done
+    }
+
+    /// Something that happened on the connection (times are ms since the start of the check).
+    enum Event: Sendable, Equatable {
+        /// The server's SETTINGS frame (not an ACK).
+        case settings([HTTP2Observation.Setting], at: Double)
+        /// A HEADERS frame on the CONNECT stream: `:status` (when present and numeric) and the other fields.
+        case answer(status: Int?, headers: [HeaderField], endStream: Bool, at: Double)
+        /// Bytes of a DATA frame on the CONNECT stream.
+        case data([UInt8], endStream: Bool, at: Double)
+        /// `RST_STREAM` on the CONNECT stream, with the error code's name.
+        case reset(String, at: Double)
+        /// `GOAWAY` from the server, with the error code's name and the last stream id it will process.
+        case goAway(String, lastStreamID: Int, at: Double)
+        /// The connection ended (TCP end or a connection error), with what is known about why.
+        case ended(String, at: Double)
+        /// A bound of the current phase passed (its name: "the SETTINGS frame", "the answer", "the pong").
+        case timedOut(String, at: Double)
+    }
+
+    /// What the handler must do.
+    enum Action: Sendable, Equatable {
+        case none
+        /// Send the extended CONNECT on a new stream.
+        case sendConnect
+        /// Send this WebSocket ping payload, as a masked frame in a DATA frame on the stream.
+        case sendPing([UInt8])
+        /// The exchange is decided: end the stream (a close frame when it opened) and the connection.
+        case finish(closeStream: Bool)
+    }
+
+    private(set) var phase: Phase = .awaitingSettings
+    /// What was found; ``HTTP2Observation/outcome`` is `.unchecked` until the exchange is decided.
+    private(set) var observation: HTTP2Observation
+    /// The WebSocket ping payload sent over the stream.
+    let pingPayload: [UInt8]
+    private var pingSentAtMs: Double?
+    private var parser = FrameParser(maxFrameBytes: 1 << 20)
+
+    /// An exchange on a connection whose ALPN selected `h2`; `pingPayload` is the payload of the ping sent
+    /// once the CONNECT is answered 200 (default `ws1011-h2`).
+    init(pingPayload: [UInt8] = Array("ws1011-h2".utf8)) {
+        self.pingPayload = pingPayload
+        observation = HTTP2Observation(outcome: .unchecked, alpn: "h2", detail: "no SETTINGS frame yet")
+    }
+
+    /// Records the ping as written at `at` (ms since the start).
+    mutating func pingWritten(at: Double) {
+        if pingSentAtMs == nil { pingSentAtMs = at }
+    }
+
+    /// Takes one event and says what to do.
+    mutating func event(_ event: Event) -> Action {
+        guard phase != .done else { return .none }
+        switch event {
+        case .settings(let settings, let at):
+            guard phase == .awaitingSettings else { return .none }  // later SETTINGS change nothing here
+            observation.settings = settings
+            observation.settingsAtMs = at
+            let advertised = settings.last { $0.id == Self.enableConnectProtocol }?.value == 1
+            observation.extendedConnect = advertised
+            guard advertised else {
+                return decide(
+                    .noExtendedConnect, at: nil,
+                    "HTTP/2 without SETTINGS_ENABLE_CONNECT_PROTOCOL: browsers open WebSockets over HTTP/1.1 here")
+            }
+            phase = .awaitingAnswer
+            return .sendConnect
+
+        case .answer(let status, let headers, let endStream, let at):
+            guard phase == .awaitingAnswer else { return .none }  // trailers or a second block: nothing to learn
+            observation.status = status
+            observation.headers = headers
+            observation.answerAtMs = at
+            observation.subprotocol = headers.first(named: "sec-websocket-protocol")
+            guard let status, (200..<300).contains(status) else {
+                let code = status.map(String.init) ?? "no :status"
+                return decide(.fails, at: at, "the extended CONNECT was answered \(code) at \(Self.ms(at))")
+            }
+            guard !endStream else {
+                return decide(.fails, at: at, "the extended CONNECT was answered \(status) with END_STREAM at \(Self.ms(at)): no tunnel")
+            }
+            phase = .awaitingPong
+            return .sendPing(pingPayload)
+
+        case .data(let bytes, let endStream, let at):
+            guard phase == .awaitingPong else { return .none }
+            parser.append(bytes)
+            while let next = parser.next() {
+                switch next {
+                case .frame(let frame) where frame.opcode == WebSocketFrame.pong && frame.payload == pingPayload:
+                    observation.pingRttMs = pingSentAtMs.map { max(at - $0, 0) }
+                    return decide(
+                        .works, at: nil,
+                        "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered")
+                case .frame(let frame) where frame.opcode == WebSocketFrame.close:
+                    let code = frame.payload.count >= 2 ? "\(Int(frame.payload[0]) << 8 | Int(frame.payload[1]))" : "no status"
+                    return decide(
+                        .fails, at: at,
+                        "the stream opened (200) but the server closed the WebSocket (\(code)) at \(Self.ms(at)) before answering the ping")
+                case .violation(let violation):
+                    return decide(.fails, at: at, "the stream opened (200) but carried no valid WebSocket frame: \(violation.detail)")
+                case .frame:
+                    continue  // a welcome message, the server's own ping: wait for the pong
+                }
+            }
+            if endStream {
+                return decide(
+                    .fails, at: at,
+                    "the stream opened (200) but the server ended it (END_STREAM) at \(Self.ms(at)) before answering the ping")
+            }
+            return .none
+
+        case .reset(let code, let at):
+            observation.resetCode = code
+            let when = phase == .awaitingPong ? "after the 200, before the pong" : "in answer to the extended CONNECT"
+            return decide(.fails, at: at, "RST_STREAM \(code) at \(Self.ms(at)) \(when)")
+
+        case .goAway(let code, let lastStreamID, let at):
+            observation.goAwayCode = code
+            guard phase != .awaitingSettings else {
+                return decide(.unchecked, at: at, "GOAWAY \(code) at \(Self.ms(at)) before any SETTINGS frame")
+            }
+            // A graceful GOAWAY that still covers our stream (1) lets the stream finish: keep waiting.
+            if code == "NO_ERROR" && lastStreamID >= 1 { return .none }
+            return decide(.fails, at: at, "GOAWAY \(code) (last stream \(lastStreamID)) at \(Self.ms(at)) \(stage)")
+
+        case .ended(let why, let at):
+            if phase == .awaitingSettings {
+                return decide(.unchecked, at: at, "the connection ended at \(Self.ms(at)) before any SETTINGS frame (\(why))")
+            }
+            return decide(.fails, at: at, "the connection ended at \(Self.ms(at)) \(stage) (\(why))")
+
+        case .timedOut(let what, let at):
+            if phase == .awaitingSettings {
+                return decide(.unchecked, at: at, "no SETTINGS frame within the bound (\(what)) although ALPN selected h2")
+            }
+            return decide(
+                .fails, at: at, "no \(phase == .awaitingAnswer ? "answer to the extended CONNECT" : "pong over the stream") within \(what)")
+        }
+    }
+
+    /// `SETTINGS_ENABLE_CONNECT_PROTOCOL` (RFC 8441 §3).
+    static let enableConnectProtocol = 8
+
+    private var stage: String {
+        phase == .awaitingPong ? "after the 200, before the pong" : "before the extended CONNECT was answered"
+    }
+
+    private mutating func decide(_ outcome: HTTP2Observation.Outcome, at: Double?, _ detail: String) -> Action {
+        let opened = phase == .awaitingPong
+        observation.outcome = outcome
+        observation.failedAtMs = outcome == .fails ? at : nil
+        observation.detail = detail
+        phase = .done
+        return .finish(closeStream: opened)
+    }
+
+    static func ms(_ value: Double) -> String { "\(Int(value.rounded())) ms" }
+}

@@ -1,0 +1,126 @@
+import Testing
+import WebSocketDiagnosis
+
+@testable import WebSocketProbe
+
+/// The RFC 8441 exchange as a state machine: no socket, no clock.
+@Suite("HTTP/2 extended CONNECT exchange (sans-I/O)")
+struct HTTP2ExtendedConnectExchangeTests {
+    static let advertised = [
+        HTTP2Observation.Setting(id: 3, name: "SETTINGS_MAX_CONCURRENT_STREAMS", value: 100),
+        HTTP2Observation.Setting(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1),
+    ]
+
+    /// The masked-or-not pong frame a server sends for `payload`.
+    static func pong(_ payload: [UInt8]) -> [UInt8] {
+        WebSocketFrame(opcode: WebSocketFrame.pong, payload: payload).encoded(maskKey: nil)
+    }
+
+    @Test func settingsWithoutEnableConnectProtocolMeanBrowsersUseHTTP1() {
+        var x = HTTP2ExtendedConnectExchange()
+        let action = x.event(.settings([.init(id: 3, name: "SETTINGS_MAX_CONCURRENT_STREAMS", value: 100)], at: 5))
+        #expect(action == .finish(closeStream: false))
+        #expect(x.observation.outcome == .noExtendedConnect)
+        #expect(x.observation.extendedConnect == false)
+        #expect(x.observation.settingsAtMs == 5)
+        #expect(x.observation.step.status == .passed)
+    }
+
+    @Test func enableConnectProtocolZeroIsNotAnAdvertisement() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings([.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 0)], at: 5))
+        #expect(x.observation.outcome == .noExtendedConnect)
+    }
+
+    @Test func advertisedThen200ThenPongWorks() {
+        var x = HTTP2ExtendedConnectExchange()
+        #expect(x.event(.settings(Self.advertised, at: 5)) == .sendConnect)
+        #expect(
+            x.event(.answer(status: 200, headers: [HeaderField("sec-websocket-protocol", "chat")], endStream: false, at: 9))
+                == .sendPing(x.pingPayload))
+        x.pingWritten(at: 10)
+        // A welcome message first, then the pong, split across two DATA frames.
+        let welcome = WebSocketFrame(opcode: WebSocketFrame.text, payload: Array("hi".utf8)).encoded(maskKey: nil)
+        let pong = Self.pong(x.pingPayload)
+        #expect(x.event(.data(welcome + pong.prefix(3), endStream: false, at: 11)) == .none)
+        #expect(x.event(.data(Array(pong.dropFirst(3)), endStream: false, at: 14)) == .finish(closeStream: true))
+        #expect(x.observation.outcome == .works)
+        #expect(x.observation.pingRttMs == 4)
+        #expect(x.observation.subprotocol == "chat")
+        #expect(x.observation.failedAtMs == nil)
+    }
+
+    @Test func aPongWithAnotherPayloadIsNotOurs() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        _ = x.event(.answer(status: 200, headers: [], endStream: false, at: 9))
+        #expect(x.event(.data(Self.pong(Array("other".utf8)), endStream: false, at: 12)) == .none)
+        #expect(x.phase == .awaitingPong)
+    }
+
+    @Test(arguments: [403, 404, 501, 400])
+    func aRefusalStatusFailsWithTheStatusAndTime(_ status: Int) {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        #expect(x.event(.answer(status: status, headers: [], endStream: true, at: 31)) == .finish(closeStream: false))
+        #expect(x.observation.outcome == .fails)
+        #expect(x.observation.status == status)
+        #expect(x.observation.failedAtMs == 31)
+        #expect(x.observation.detail.contains("\(status)"))
+        #expect(x.observation.step.status == .failed)
+    }
+
+    @Test func aResetStreamFailsWithItsCode() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        _ = x.event(.reset("CONNECT_ERROR", at: 20))
+        #expect(x.observation.outcome == .fails)
+        #expect(x.observation.resetCode == "CONNECT_ERROR")
+        #expect(
+            x.observation.detail.contains("RST_STREAM CONNECT_ERROR") && x.observation.detail.contains("in answer to the extended CONNECT"))
+    }
+
+    @Test func aResetAfterThe200IsAFailureBeforeThePong() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        _ = x.event(.answer(status: 200, headers: [], endStream: false, at: 9))
+        #expect(x.event(.reset("CANCEL", at: 40)) == .finish(closeStream: true))
+        #expect(x.observation.outcome == .fails)
+        #expect(x.observation.detail.contains("after the 200"))
+    }
+
+    @Test func aGracefulGoAwayCoveringOurStreamKeepsWaitingAnErrorOneFails() {
+        var graceful = HTTP2ExtendedConnectExchange()
+        _ = graceful.event(.settings(Self.advertised, at: 5))
+        #expect(graceful.event(.goAway("NO_ERROR", lastStreamID: 1, at: 8)) == .none)
+        #expect(graceful.phase == .awaitingAnswer)
+        var broken = HTTP2ExtendedConnectExchange()
+        _ = broken.event(.settings(Self.advertised, at: 5))
+        _ = broken.event(.goAway("PROTOCOL_ERROR", lastStreamID: 0, at: 8))
+        #expect(broken.observation.outcome == .fails)
+        #expect(broken.observation.goAwayCode == "PROTOCOL_ERROR")
+    }
+
+    @Test func noAnswerWithinTheBoundFails() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        _ = x.event(.timedOut("5s (--upgrade-timeout)", at: 5005))
+        #expect(x.observation.outcome == .fails)
+        #expect(x.observation.detail.contains("no answer to the extended CONNECT"))
+    }
+
+    @Test func anEndBeforeAnySettingsIsUncheckedNotAFailure() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.ended("TCP end", at: 3))
+        #expect(x.observation.outcome == .unchecked)
+        #expect(x.observation.step.status == .skipped)
+    }
+
+    @Test func eventsAfterTheDecisionChangeNothing() {
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        _ = x.event(.answer(status: 501, headers: [], endStream: true, at: 9))
+        #expect(x.event(.ended("TCP end", at: 12)) == .none)
+        #expect(x.observation.status == 501 && x.observation.failedAtMs == 9)
+    }
+}
