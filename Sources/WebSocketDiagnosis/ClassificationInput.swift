@@ -20,6 +20,8 @@ public struct ClassificationInput: Sendable, Equatable {
     public var interruption: Interruption?
     /// The same upgrade retried with an `Origin` header, when that ran (`--origin`).
     public var originCheck: OriginCheck?
+    /// The fleet of connections held in parallel, when `--connections` ran.
+    public var fleet: FleetObservation?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],

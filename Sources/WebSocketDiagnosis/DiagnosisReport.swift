@@ -17,6 +17,8 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
     public var directSteps: [ProbeStep]?
     /// Why the run ended before its plan was done (`--max-time`, a signal); `nil` when it ran to the end.
     public var interruption: Interruption?
+    /// The fleet of connections held in parallel (`--connections N`); `nil` without one.
+    public var fleet: FleetObservation?
 
     public init(
         target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,

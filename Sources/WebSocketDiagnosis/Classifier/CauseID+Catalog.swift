@@ -54,6 +54,12 @@ extension CauseID {
     /// Several instances behind a balancer without session affinity: the session the client names lives
     /// on another instance (Engine.IO/Socket.IO 400 `Session ID unknown`).
     public static let noSessionAffinity: CauseID = "infrastructure.no-session-affinity"
+    /// Many connections cut at once with no close frame while new ones open: a proxy reload or drain
+    /// (ingress-nginx `worker-shutdown-timeout`, Envoy/Istio config pushes, Traefik, Caddy), seen by a fleet.
+    public static let reloadDrain: CauseID = "infrastructure.reload-drain"
+    /// A stable part of a fleet fails one same way while the rest stays healthy: one bad instance behind the
+    /// balancer.
+    public static let badInstance: CauseID = "infrastructure.bad-instance"
 
     // MARK: Application
 
@@ -122,6 +128,7 @@ extension CauseID {
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
         .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity,
+        .reloadDrain, .badInstance,
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,

@@ -15,6 +15,8 @@ struct ClassificationContext: Sendable {
     let expectations: ProbeExpectations
     /// The upgrade retried with an `Origin` header, when that ran.
     let originCheck: OriginCheck?
+    /// The fleet held in parallel, when one ran (never set for the direct run judged alone).
+    var fleet: FleetObservation? = nil
     /// Whether `expectations.receivedEvents` describes this transcript (false for the direct run).
     let eventsObserved: Bool
     let thresholds: ClassifierThresholds
@@ -34,6 +36,7 @@ struct ClassificationContext: Sendable {
         eventsObserved = true
         self.thresholds = thresholds
         interruption = input.interruption
+        fleet = input.fleet
     }
 
     private init(direct: ConnectionTranscript, steps: [ProbeStep], expectations: ProbeExpectations, thresholds: ClassifierThresholds) {

@@ -24,4 +24,6 @@ enum RuleName {
     static let unrequestedClose = "unrequested-close"
     static let disconnectMessage = "disconnect-message"
     static let originCheck = "origin-check"
+    static let clusteredEnds = "clustered-ends"
+    static let fleetFraction = "fleet-fraction"
 }

@@ -57,6 +57,15 @@ public struct ProbePlan: Sendable {
     /// browser always sends one, a CLI none (default none). Without it, an upgrade refused with 403/400 is
     /// retried once with the target's own origin to test the server's Origin check (``ProbeRunner/originCheck(front:token:redactor:)``).
     public var origin: String? = nil
+    /// After the main attempt, hold this many connections in parallel (`--connections N`, 1…``maximumConnections``),
+    /// each with a ping every ``trafficInterval``, to see many connections end at once (a reload, a deploy) or
+    /// a part of them fail one way (one bad instance) (default none).
+    public var connections: Int? = nil
+    /// How long the fleet of ``connections`` is held from its start (`--hold`, default 10 s); bounded by ``maxTime``.
+    public var fleetHold: Duration = .seconds(10)
+
+    /// The most connections one fleet may hold.
+    public static let maximumConnections = 1000
 
     /// A plan for `target` with every other setting at its default.
     public init(target: WebSocketURL) {

@@ -133,6 +133,8 @@ public struct ProbeRunner: Sendable {
         stop.enter("timeout-discovery")
         let measurements = stop.isStopped ? nil : await discoverTimeouts(token: token, redactor: redactor)
         progress.update { $0.measurements = measurements }
+        let fleet = stop.isStopped ? nil : await holdFleet(token: token, redactor: redactor)
+        progress.update { $0.fleet = fleet }
     }
 
     /// The report of what `progress` holds: the whole run, or the part that finished before a stop.
@@ -156,12 +158,14 @@ public struct ProbeRunner: Sendable {
         }
         input.interruption = interruption
         input.originCheck = done.originCheck
+        input.fleet = done.fleet
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
             transcript: front.transcript, directTranscript: done.direct?.transcript,
             measurements: measurements, authChannels: done.authChannels, directSteps: done.direct?.steps)
         report.interruption = interruption
+        report.fleet = done.fleet
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
     }
 

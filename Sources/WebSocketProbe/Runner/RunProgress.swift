@@ -11,6 +11,7 @@ final class RunProgress: Sendable {
         var originCheck: OriginCheck?
         var authChannels: [AuthChannelResult]?
         var measurements: Measurements?
+        var fleet: FleetObservation?
     }
 
     private let box = NIOLockedValueBox(Done())

@@ -1,0 +1,78 @@
+import Foundation
+import Synchronization
+import Testing
+import WebSocketDiagnosis
+import WebSocketLab
+
+@testable import WebSocketProbe
+
+/// End-to-end: `--connections N` through the fault proxy in front of the lab, with the fault installed once
+/// the fleet starts (the main attempt runs first, unharmed).
+@Suite("Probe runner fleet through the fault proxy")
+struct ProbeRunnerFleetTests {
+    /// Runs a fleet of `n` held `hold` through a proxy in front of the lab; `fault` is installed when the fleet starts.
+    private func fleetRun(_ n: Int, hold: Duration, fault: String) async throws -> DiagnosisReport {
+        let lab = try await LabServer.start(LabConfiguration())
+        let proxy: FaultProxy
+        do {
+            proxy = try await FaultProxy.start(ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)]))
+        } catch {
+            await lab.shutdown()
+            throw error
+        }
+        do {
+            let token = try await lab.mintToken(email: TestUser.enterprise.email)
+            var plan = ProbePlan(target: try WebSocketURL(parsing: proxy.url(path: "/ws")))
+            plan.profile = .reference
+            plan.token = .literal(token)
+            plan.authChannelMatrix = false
+            plan.connections = n
+            plan.fleetHold = hold
+            plan.maxTime = .seconds(60)
+            let spec = try FaultSpec(parsing: fault)
+            let installed = Mutex(false)
+            let sink: ProbeProgressSink = { progress in
+                guard progress.activity == "fleet" else { return }
+                let first = installed.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { try? proxy.addFault(spec) }
+            }
+            let report = try await ProbeRunner(plan: plan, progress: sink).run()
+            #expect(installed.withLock { $0 }, "the fleet started")
+            await proxy.shutdown()
+            await lab.shutdown()
+            return report
+        } catch {
+            await proxy.shutdown()
+            await lab.shutdown()
+            throw error
+        }
+    }
+
+    @Test func aReloadCuttingTheWholeFleetAtOnceIsTheReloadWithItsWindowAndCount() async throws {
+        // A 4 s hold spreads the opens over 2 s; the reload cuts them 2.6 s into the fleet, at ages 0.6–2.6 s.
+        let report = try await fleetRun(6, hold: .seconds(4), fault: "reload:after=2600ms")
+        let fleet = try #require(report.fleet)
+        #expect(fleet.opened == 6)
+        #expect(fleet.ended == 6, "\(fleet.connections.map(\.signature))")
+        #expect(fleet.clusters.first?.count == 6)
+        #expect(fleet.clusters.first?.signature == "bare end")
+        #expect(fleet.connections.allSatisfy { $0.reopenStatus == 101 }, "the reloaded proxy serves new connections")
+        #expect(fleet.examples.count == FleetObservation.maximumExamples)
+        #expect(report.verdict.cause == .reloadDrain, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))")
+        #expect(report.verdict.evidence.contains { $0.observation.contains("6 of 6 open connections ended within") })
+        // The report's fleet block is in the JSON and reads back.
+        let json = try JSONReportRenderer.render(report)
+        #expect(try JSONReportRenderer.decode(Data(json.utf8)).fleet == report.fleet)
+        #expect(TextReportRenderer.render(report).contains("Fleet (6 connections held 4.0s"))
+    }
+
+    @Test func theSameFleetUnderALifetimeCapIsTheCapNotAReload() async throws {
+        let report = try await fleetRun(6, hold: .seconds(4), fault: "lifetime-cap:after=1200ms")
+        let fleet = try #require(report.fleet)
+        #expect(fleet.ended == 6, "\(fleet.connections.map(\.signature))")
+        #expect(report.verdict.cause == .lifetimeCap, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))")
+    }
+}
