@@ -46,7 +46,7 @@ struct FleetRuleTests {
     }
 
     @Test func twoConnectionsCutTogetherAreAnEventWhenTheyAreTheWholeFleet() {
-        #expect(classify(FleetFixture.allEnded(2, at: 3000, spacing: 1000, reopen: 101)).cause == .reloadDrain)
+        #expect(classify(FleetFixture.allEnded(2, at: 3000, reopen: 101, spacing: 1000)).cause == .reloadDrain)
     }
 
     // MARK: Near misses
