@@ -65,8 +65,11 @@ struct ProbeRunnerFleetTests {
         #expect(report.verdict.evidence.contains { $0.observation.contains("6 of 6 open connections ended within") })
         // The report's fleet block is in the JSON and reads back.
         let json = try JSONReportRenderer.render(report)
-        #expect(try JSONReportRenderer.decode(Data(json.utf8)).fleet == report.fleet)
-        #expect(TextReportRenderer.render(report).contains("Fleet (6 connections held 4.0s"))
+        let decoded = try #require(try JSONReportRenderer.decode(Data(json.utf8)).fleet)
+        #expect(decoded.ended == 6 && decoded.clusters.first?.count == 6 && decoded.connections.count == 6)
+        let text = TextReportRenderer.render(report)
+        #expect(text.contains("Fleet (6 connections held 4000ms, a ping every 1000ms)"), "\(text)")
+        #expect(text.contains("new upgrades right after an end: 6 of 6 opened"))
     }
 
     @Test func theSameFleetUnderALifetimeCapIsTheCapNotAReload() async throws {
