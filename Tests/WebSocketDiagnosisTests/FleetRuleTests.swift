@@ -61,7 +61,10 @@ struct FleetRuleTests {
         #expect(!fleet.clusters.isEmpty, "the ends are within the window")
         let v = classify(fleet)
         #expect(v.cause == .lifetimeCap, "\(v.summary)\n\(v.evidenceText)")
-        #expect(v.evidenceText.contains("8 of 8 connections ended the same way (bare end) at the same age, 3000 ms–3000 ms after their open, spread over 1400 ms"), "\(v.evidenceText)")
+        #expect(
+            v.evidenceText.contains(
+                "8 of 8 connections ended the same way (bare end) at the same age, 3000 ms–3000 ms after their open, spread over 1400 ms"),
+            "\(v.evidenceText)")
     }
 
     @Test func closeFramesAtTheSameAgeAreTheApplicationsCap() {
@@ -91,11 +94,13 @@ struct FleetRuleTests {
 
     @Test func aQuarterOfTheFleetFailingOneWayWhileTheRestHoldsIsOneBadInstance() {
         let connections = (0..<8).map {
-            $0 % 4 == 1 ? FleetFixture.ended(FleetFixture.connection($0), at: 900 + Double($0) * 700, code: 1011) : FleetFixture.connection($0)
+            $0 % 4 == 1
+                ? FleetFixture.ended(FleetFixture.connection($0), at: 900 + Double($0) * 700, code: 1011) : FleetFixture.connection($0)
         }
         let v = classify(FleetObservation(requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000, connections: connections))
         #expect(v.cause == .badInstance, "\(v.summary)\n\(v.evidenceText)")
-        #expect(v.evidenceText.contains("2 of 8 connections (25 %) failed the same way: close 1011; the other 6 lived"), "\(v.evidenceText)")
+        #expect(
+            v.evidenceText.contains("2 of 8 connections (25 %) failed the same way: close 1011; the other 6 lived"), "\(v.evidenceText)")
     }
 
     @Test func handshakesRefusedByOneInstanceAreOneBadInstanceToo() {
@@ -114,11 +119,17 @@ struct FleetRuleTests {
         var mixed = (0..<8).map { FleetFixture.connection($0) }
         mixed[1] = FleetFixture.ended(mixed[1], at: 1500, code: 1011)
         mixed[6] = FleetFixture.ended(mixed[6], at: 6000)
-        #expect(FleetRule().evaluate(CauseSamples.fleetContext(
-            FleetObservation(requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000, connections: mixed))) == nil)
-        let most = (0..<6).map { $0 < 4 ? FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 2000, code: 1011) : FleetFixture.connection($0) }
-        #expect(FleetRule().evaluate(CauseSamples.fleetContext(
-            FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: most))) == nil)
+        #expect(
+            FleetRule().evaluate(
+                CauseSamples.fleetContext(
+                    FleetObservation(requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000, connections: mixed))) == nil)
+        let most = (0..<6).map {
+            $0 < 4 ? FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 2000, code: 1011) : FleetFixture.connection($0)
+        }
+        #expect(
+            FleetRule().evaluate(
+                CauseSamples.fleetContext(
+                    FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: most))) == nil)
     }
 
     // MARK: Clusters

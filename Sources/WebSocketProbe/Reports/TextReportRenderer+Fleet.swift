@@ -13,11 +13,14 @@ extension TextReportRenderer {
         var ways: [String: Int] = [:]
         for c in f.connections where c.outcome == .ended || c.outcome == .notOpened { ways[c.signature, default: 0] += 1 }
         if !ways.isEmpty {
-            text += "  how they failed: " + ways.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
+            text +=
+                "  how they failed: "
+                + ways.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
                 .map { "\($0.value) × \(safe($0.key))" }.joined(separator: ", ") + "\n"
         }
         for c in f.clusters.prefix(3) {
-            text += "  cluster: \(c.count) ended within \(fmt(c.endSpreadMs)) at \(fmt(c.fromMs)) (ages \(fmt(c.youngestAgeMs))–\(fmt(c.oldestAgeMs))), \(c.signatureCount) × \(safe(c.signature))\n"
+            text +=
+                "  cluster: \(c.count) ended within \(fmt(c.endSpreadMs)) at \(fmt(c.fromMs)) (ages \(fmt(c.youngestAgeMs))–\(fmt(c.oldestAgeMs))), \(c.signatureCount) × \(safe(c.signature))\n"
         }
         let reopens = f.connections.filter { $0.reopenStatus != nil || $0.reopenFailure != nil }
         if !reopens.isEmpty {

@@ -4,11 +4,15 @@
 enum FleetFixture {
     /// A connection opened 50 ms after it started, at `index × spacing`.
     static func connection(_ index: Int, spacing: Double = 200) -> FleetConnection {
-        FleetConnection(index: index, outcome: .held, startedAtMs: Double(index) * spacing, openedAtMs: Double(index) * spacing + 50, transportEnd: .localClose)
+        FleetConnection(
+            index: index, outcome: .held, startedAtMs: Double(index) * spacing, openedAtMs: Double(index) * spacing + 50,
+            transportEnd: .localClose)
     }
 
     /// `c` ended at `at` with a close frame `code` (or a bare end when `code` is `nil`).
-    static func ended(_ c: FleetConnection, at: Double, code: Int? = nil, reopen: Int? = nil, reopenFailure: String? = nil) -> FleetConnection {
+    static func ended(_ c: FleetConnection, at: Double, code: Int? = nil, reopen: Int? = nil, reopenFailure: String? = nil)
+        -> FleetConnection
+    {
         var c = c
         c.outcome = .ended
         c.endedAtMs = at

@@ -11,7 +11,7 @@ import WebSocketLab
 @Suite("Probe runner fleet through the fault proxy")
 struct ProbeRunnerFleetTests {
     /// Runs a fleet of `n` held `hold` through a proxy in front of the lab; `fault` is installed when the fleet starts.
-    private func fleetRun(_ n: Int, hold: Duration, fault: String) async throws -> DiagnosisReport {
+    private func fleetRun(_ n: Int, hold: Duration, fault: String?, maxTime: Duration = .seconds(60)) async throws -> DiagnosisReport {
         let lab = try await LabServer.start(LabConfiguration())
         let proxy: FaultProxy
         do {
@@ -28,8 +28,8 @@ struct ProbeRunnerFleetTests {
             plan.authChannelMatrix = false
             plan.connections = n
             plan.fleetHold = hold
-            plan.maxTime = .seconds(60)
-            let spec = try FaultSpec(parsing: fault)
+            plan.maxTime = maxTime
+            let spec = try fault.map { try FaultSpec(parsing: $0) }
             let installed = Mutex(false)
             let sink: ProbeProgressSink = { progress in
                 guard progress.activity == "fleet" else { return }
@@ -37,7 +37,7 @@ struct ProbeRunnerFleetTests {
                     defer { done = true }
                     return !done
                 }
-                if first { try? proxy.addFault(spec) }
+                if first, let spec { try? proxy.addFault(spec) }
             }
             let report = try await ProbeRunner(plan: plan, progress: sink).run()
             #expect(installed.withLock { $0 }, "the fleet started")
@@ -77,5 +77,18 @@ struct ProbeRunnerFleetTests {
         let fleet = try #require(report.fleet)
         #expect(fleet.ended == 6, "\(fleet.connections.map(\.signature))")
         #expect(report.verdict.cause == .lifetimeCap, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))")
+    }
+
+    @Test func maxTimeEndsAHeldFleetPromptlyAndItsConnectionsAreMarkedCut() async throws {
+        let started = ContinuousClock.now
+        let report = try await fleetRun(4, hold: .seconds(60), fault: nil, maxTime: .seconds(3))
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(20), "the 60 s hold is bounded by --max-time 3s: \(elapsed)")
+        #expect(report.interruption?.during == "fleet")
+        let fleet = try #require(report.fleet)
+        #expect(fleet.connections.count == 4)
+        #expect(fleet.connections.allSatisfy { $0.outcome == .cut }, "\(fleet.connections.map(\.outcome))")
+        #expect(fleet.ended == 0 && fleet.clusters.isEmpty, "ends we caused are not events")
+        #expect(report.verdict.cause != .reloadDrain)
     }
 }

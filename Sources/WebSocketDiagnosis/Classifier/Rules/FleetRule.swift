@@ -55,21 +55,25 @@ struct FleetRule: ClassificationRule {
             Evidence(
                 rule: RuleName.clusteredEnds,
                 observation:
-                    "\(ended.count) of \(fleet.opened) connections ended the same way (\(signature)) at the same age, \(Describe.ms(ages.min()!))–\(Describe.ms(ages.max()!)) after their open, spread over \(Describe.ms(endSpread)): a cap on age, not one event"),
+                    "\(ended.count) of \(fleet.opened) connections ended the same way (\(signature)) at the same age, \(Describe.ms(ages.min()!))–\(Describe.ms(ages.max()!)) after their open, spread over \(Describe.ms(endSpread)): a cap on age, not one event"
+            ),
             Evidence(
                 rule: RuleName.pingsVersusNoPings,
-                observation: fleet.pingIntervalMs.map { "every connection carried a ping every \(Describe.ms($0))" } ?? "the connections were silent"),
+                observation: fleet.pingIntervalMs.map { "every connection carried a ping every \(Describe.ms($0))" }
+                    ?? "the connections were silent"),
         ]
         if signature == "bare end", fleet.pingIntervalMs != nil {
             return Verdict(
                 cause: .lifetimeCap, confidence: 0.8,
-                summary: "Every connection is cut with no close frame \(Describe.seconds(median)) after its open, pings or not: a cap on connection age in the front — raise it, or reconnect before it",
+                summary:
+                    "Every connection is cut with no close frame \(Describe.seconds(median)) after its open, pings or not: a cap on connection age in the front — raise it, or reconnect before it",
                 evidence: evidence)
         }
         guard signature.hasPrefix("close ") else { return nil }
         return Verdict(
             cause: .applicationConnectionCap, confidence: 0.75,
-            summary: "The server closes every connection (\(signature)) \(Describe.seconds(median)) after its open: its own cap on connection age — raise it, or reconnect before it",
+            summary:
+                "The server closes every connection (\(signature)) \(Describe.seconds(median)) after its open: its own cap on connection age — raise it, or reconnect before it",
             evidence: evidence)
     }
 
@@ -93,7 +97,8 @@ struct FleetRule: ClassificationRule {
         let ages = Evidence(
             rule: RuleName.clusteredEnds,
             observation:
-                "their ages at the end ranged from \(Describe.ms(c.youngestAgeMs)) to \(Describe.ms(c.oldestAgeMs)): the same instant at different ages is one event, not a cap on age")
+                "their ages at the end ranged from \(Describe.ms(c.youngestAgeMs)) to \(Describe.ms(c.oldestAgeMs)): the same instant at different ages is one event, not a cap on age"
+        )
         let pings = Evidence(
             rule: RuleName.pingsVersusNoPings,
             observation: fleet.pingIntervalMs.map { "every connection carried a ping every \(Describe.ms($0)): traffic did not keep them" }
@@ -104,11 +109,14 @@ struct FleetRule: ClassificationRule {
             let tried = reopened + refused.count
             guard tried > 0 else { return nil }
             var answers: [String: Int] = [:]
-            for m in refused { answers[m.reopenStatus.map { "HTTP \($0)" } ?? "no answer (\(m.reopenFailure ?? "unknown"))", default: 0] += 1 }
+            for m in refused {
+                answers[m.reopenStatus.map { "HTTP \($0)" } ?? "no answer (\(m.reopenFailure ?? "unknown"))", default: 0] += 1
+            }
             let refusedText = answers.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
             return Evidence(
                 rule: RuleName.clusteredEnds,
-                observation: "new upgrades right after the ends: \(reopened) of \(tried) opened" + (refused.isEmpty ? "" : "; refused: \(refusedText)"))
+                observation: "new upgrades right after the ends: \(reopened) of \(tried) opened"
+                    + (refused.isEmpty ? "" : "; refused: \(refusedText)"))
         }()
         let gracefulCodes: Set<String> = ["close 1001", "close 1012"]
         var evidence = [window, ages, pings]
@@ -149,12 +157,16 @@ struct FleetRule: ClassificationRule {
         var evidence = [
             Evidence(
                 rule: RuleName.fleetFraction,
-                observation: "\(failed.count) of \(total) connections (\(percent) %) failed the same way: \(signature); the other \(healthy.count) lived the whole hold of \(Describe.seconds(fleet.holdMs))")
+                observation:
+                    "\(failed.count) of \(total) connections (\(percent) %) failed the same way: \(signature); the other \(healthy.count) lived the whole hold of \(Describe.seconds(fleet.holdMs))"
+            )
         ]
         let ages = failed.compactMap(\.ageMs)
         if let low = ages.min(), let high = ages.max() {
             evidence.append(
-                Evidence(rule: RuleName.fleetFraction, observation: "the failed connections were \(Describe.ms(low))–\(Describe.ms(high)) old when they ended"))
+                Evidence(
+                    rule: RuleName.fleetFraction,
+                    observation: "the failed connections were \(Describe.ms(low))–\(Describe.ms(high)) old when they ended"))
         }
         return Verdict(
             cause: .badInstance, confidence: 0.65,
