@@ -89,10 +89,12 @@ struct FleetRule: ClassificationRule {
         let members = fleet.connections.filter {
             $0.outcome == .ended && ($0.endedAtMs ?? -1) >= c.fromMs && ($0.endedAtMs ?? .infinity) <= c.toMs
         }
+        let from = Describe.seconds(c.fromMs), to = Describe.seconds(c.toMs)
+        let when = from == to ? "at \(from)" : "at \(from)–\(to)"
         let window = Evidence(
             rule: RuleName.clusteredEnds,
             observation:
-                "\(c.count) of \(fleet.opened) open connections ended within \(Describe.ms(c.endSpreadMs)) (at \(Describe.seconds(c.fromMs))–\(Describe.seconds(c.toMs)) into the fleet), \(c.signatureCount) of them the same way: \(c.signature)"
+                "\(c.count) of \(fleet.opened) open connections ended within \(Describe.ms(c.endSpreadMs)) (\(when) into the fleet), \(c.signatureCount) of them the same way: \(c.signature)"
         )
         let ages = Evidence(
             rule: RuleName.clusteredEnds,
