@@ -11,11 +11,18 @@ import WebSocketLab
 @Suite("Probe runner fleet through the fault proxy")
 struct ProbeRunnerFleetTests {
     /// Runs a fleet of `n` held `hold` through a proxy in front of the lab; `fault` is installed when the fleet starts.
-    private func fleetRun(_ n: Int, hold: Duration, fault: String?, maxTime: Duration = .seconds(60)) async throws -> DiagnosisReport {
+    /// With `deadInstance`, the proxy balances round-robin over the lab, a port that refuses, and the lab again.
+    private func fleetRun(
+        _ n: Int, hold: Duration, fault: String?, maxTime: Duration = .seconds(60), deadInstance: Bool = false
+    ) async throws -> DiagnosisReport {
         let lab = try await LabServer.start(LabConfiguration())
+        let closed = try ClosedPort()  // bound, never listening: refuses
+        defer { withExtendedLifetime(closed) {} }
+        let good = ProxyUpstream(host: "127.0.0.1", port: lab.port)
+        let upstreams = deadInstance ? [good, ProxyUpstream(host: "127.0.0.1", port: closed.port), good] : [good]
         let proxy: FaultProxy
         do {
-            proxy = try await FaultProxy.start(ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)]))
+            proxy = try await FaultProxy.start(ProxyConfiguration(upstreams: upstreams))
         } catch {
             await lab.shutdown()
             throw error
@@ -90,5 +97,15 @@ struct ProbeRunnerFleetTests {
         #expect(fleet.connections.allSatisfy { $0.outcome == .cut }, "\(fleet.connections.map(\.outcome))")
         #expect(fleet.ended == 0 && fleet.clusters.isEmpty, "ends we caused are not events")
         #expect(report.verdict.cause != .reloadDrain)
+    }
+
+    @Test func oneDeadInstanceOfThreeIsOneBadInstanceNotTheWholePath() async throws {
+        // The main attempt goes to instance 0; the fleet's opens go round-robin, one in three to the dead one (502).
+        let report = try await fleetRun(6, hold: .seconds(3), fault: nil, deadInstance: true)
+        let fleet = try #require(report.fleet)
+        #expect(fleet.connections.filter { $0.outcome == .notOpened }.map(\.signature) == ["HTTP 502", "HTTP 502"], "\(fleet.connections.map(\.signature))")
+        #expect(fleet.connections.filter { $0.outcome == .held }.count == 4)
+        #expect(report.verdict.cause == .badInstance, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))")
+        #expect(report.verdict.evidence.contains { $0.observation.contains("2 of 6 connections (33 %) failed the same way: HTTP 502") })
     }
 }
