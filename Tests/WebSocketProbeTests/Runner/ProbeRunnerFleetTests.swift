@@ -48,6 +48,10 @@ struct ProbeRunnerFleetTests {
             }
             let report = try await ProbeRunner(plan: plan, progress: sink).run()
             #expect(installed.withLock { $0 }, "the fleet started")
+            // The fleet's example transcripts carry the upgrade request: the token never shows, in any form.
+            let json = try JSONReportRenderer.render(report)
+            #expect(!json.contains(token) && !json.contains(Redactor.base64url(token)), "the token leaked into the fleet block")
+            if let fleet = report.fleet, fleet.ended > 0 { #expect(!fleet.examples.isEmpty) }
             await proxy.shutdown()
             await lab.shutdown()
             return report
