@@ -34,6 +34,6 @@ enum FleetFixture {
         return FleetObservation(requested: n, holdMs: 10_000, rampMs: Double(n) * spacing, pingIntervalMs: 1000, connections: connections)
     }
 
-    /// A ingress-nginx style reload: 8 connections, every one cut at 4 s with no close frame, reconnecting fine.
+    /// An ingress-nginx style reload: 8 connections, every one cut at 4 s with no close frame, reconnecting fine.
     static let reload = allEnded(8, at: 4000, reopen: 101)
 }

@@ -31,8 +31,9 @@ struct FleetRule: ClassificationRule {
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let fleet = context.fleet, fleet.opened >= 2 else { return nil }
-        if let cluster = fleet.clusters.first(where: { isEvent($0, fleet: fleet) }) {
-            return clustered(cluster, fleet: fleet)
+        // A cluster of another kind (1011s at one instant) is not claimed here: the other readings still apply.
+        if let cluster = fleet.clusters.first(where: { isEvent($0, fleet: fleet) }), let verdict = clustered(cluster, fleet: fleet) {
+            return verdict
         }
         return sameAge(fleet) ?? badInstance(fleet)
     }
