@@ -22,6 +22,8 @@ public struct ClassificationInput: Sendable, Equatable {
     public var originCheck: OriginCheck?
     /// The WebSockets-over-HTTP/2 check (RFC 8441), when it ran.
     public var http2: HTTP2Observation?
+    /// The fleet of connections held in parallel, when `--connections` ran.
+    public var fleet: FleetObservation?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],

@@ -19,6 +19,8 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
     public var interruption: Interruption?
     /// The WebSockets-over-HTTP/2 check of a `wss://` target (RFC 8441); `nil` when it did not run.
     public var http2: HTTP2Observation?
+    /// The fleet of connections held in parallel (`--connections N`); `nil` without one.
+    public var fleet: FleetObservation?
 
     public init(
         target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,

@@ -94,6 +94,7 @@ extension DiagnosisReport {
             r.measurements = m
         }
         r.http2 = r.http2?.redacted(by: redactor)
+        r.fleet = r.fleet?.redacted(by: redactor)
         r.authChannels = r.authChannels?.map { a in
             var a = a
             a.detail = redactor.text(a.detail)

@@ -95,6 +95,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .customLong("message-size"), help: ArgumentHelp("After the message flow, send one message of BYTES bytes and check the connection survives it (a size limit closes 1009).", valueName: "BYTES"))
     var messageSize: Int?
 
+    @Option(help: ArgumentHelp("After the main probe, hold N connections (1-1000) in parallel with a ping each every second, to see a reload, a deploy or one bad instance.", valueName: "N"))
+    var connections: Int?
+
+    @Option(help: ArgumentHelp("How long the --connections fleet is held, e.g. 30s (default 10s; --max-time still bounds it).", valueName: "D"))
+    var hold: String?
+
     @Option(help: ArgumentHelp("Send this Origin on every upgrade, as a browser on that page would, e.g. https://app.example.com. Without it, an upgrade refused with 403/400 is retried once with the target's own origin to test the server's Origin check.", valueName: "ORIGIN"))
     var origin: String?
 
@@ -219,6 +225,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if let messageSize {
             guard messageSize >= 1 else { throw UsageError("--message-size must be at least 1 byte (got \(messageSize))") }
             plan.messageSize = messageSize
+        }
+        if let connections {
+            guard (1...ProbePlan.maximumConnections).contains(connections) else {
+                throw UsageError("--connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
+            }
+            plan.connections = connections
+        }
+        if let hold {
+            guard connections != nil else { throw UsageError("--hold applies to the --connections fleet: give --connections N too") }
+            plan.fleetHold = try duration(hold, "--hold")
         }
         plan.maxTime = try maxTime.map { try duration($0, "--max-time") }
         plan.origin = origin

@@ -85,8 +85,10 @@ enum InteropPeers {
     }
 
     /// nginx in the foreground, unprivileged: `-p <tmpdir> -c <conf>`, every path in the tmpdir,
-    /// `location` is the body of `location / { … }` in front of `upstreamPort`.
-    static func nginx(upstreamPort: Int, location: String) async throws -> PeerProcess {
+    /// `location` is the body of `location / { … }` in front of `upstreamPort`. With `reloadable` (directives of
+    /// the main context, e.g. `worker_shutdown_timeout 1s;`) nginx runs its master process, so that
+    /// `nginx -s reload` (``nginxReload(_:)``) starts new workers and drains the old ones.
+    static func nginx(upstreamPort: Int, location: String, reloadable: String? = nil) async throws -> PeerProcess {
         let nginx = try InteropPeer.nginx.require()
         let port = try PeerProcess.freePort()
         return try await PeerProcess.startListening(name: "nginx", executable: nginx, port: port) { directory in
@@ -96,7 +98,7 @@ enum InteropPeers {
             let d = directory.path
             let conf = """
                 daemon off;
-                master_process off;
+                \(reloadable.map { "master_process on;\n" + $0 } ?? "master_process off;")
                 worker_processes 1;
                 pid \(d)/nginx.pid;
                 error_log \(d)/logs/error.log info;
@@ -120,6 +122,16 @@ enum InteropPeers {
             try conf.write(to: directory.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
             return ["-e", "\(d)/logs/error.log", "-p", d + "/", "-c", "\(d)/nginx.conf"]
         }
+    }
+
+    /// `nginx -s reload` for an nginx started by ``nginx(upstreamPort:location:reloadable:)`` (bounded: 10 s).
+    static func nginxReload(_ peer: PeerProcess) async throws {
+        let nginx = try InteropPeer.nginx.require()
+        let d = peer.directory.path
+        let (status, output) = try await PeerProcess.runToEnd(
+            executable: nginx, arguments: ["-e", "\(d)/logs/error.log", "-p", d + "/", "-c", "\(d)/nginx.conf", "-s", "reload"],
+            within: .seconds(10))
+        guard status == 0 else { throw InteropError("nginx -s reload exited \(status): \(output)") }
     }
 
     /// HAProxy in the foreground (`-db`) in `mode` (`http` or `tcp`) in front of `upstreamPort`,

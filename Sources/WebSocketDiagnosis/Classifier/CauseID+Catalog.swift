@@ -57,6 +57,12 @@ extension CauseID {
     /// WebSockets over HTTP/2 (RFC 8441) are advertised (`SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`) but the
     /// extended CONNECT fails while HTTP/1.1 works: browsers fail with 1006, CLI clients do not.
     public static let http2WebSocketBroken: CauseID = "infrastructure.h2-websocket-broken"
+    /// Many connections cut at once with no close frame while new ones open: a proxy reload or drain
+    /// (ingress-nginx `worker-shutdown-timeout`, Envoy/Istio config pushes, Traefik, Caddy), seen by a fleet.
+    public static let reloadDrain: CauseID = "infrastructure.reload-drain"
+    /// A stable part of a fleet fails one same way while the rest stays healthy: one bad instance behind the
+    /// balancer.
+    public static let badInstance: CauseID = "infrastructure.bad-instance"
 
     // MARK: Application
 
@@ -125,6 +131,7 @@ extension CauseID {
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
         .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity, .http2WebSocketBroken,
+        .reloadDrain, .badInstance,
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,

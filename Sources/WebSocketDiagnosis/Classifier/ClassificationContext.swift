@@ -17,6 +17,8 @@ struct ClassificationContext: Sendable {
     let originCheck: OriginCheck?
     /// The WebSockets-over-HTTP/2 check, when it ran (never set for the direct run judged alone).
     var http2: HTTP2Observation? = nil
+    /// The fleet held in parallel, when one ran (never set for the direct run judged alone).
+    var fleet: FleetObservation? = nil
     /// Whether `expectations.receivedEvents` describes this transcript (false for the direct run).
     let eventsObserved: Bool
     let thresholds: ClassifierThresholds
@@ -37,6 +39,7 @@ struct ClassificationContext: Sendable {
         eventsObserved = true
         self.thresholds = thresholds
         interruption = input.interruption
+        fleet = input.fleet
     }
 
     private init(direct: ConnectionTranscript, steps: [ProbeStep], expectations: ProbeExpectations, thresholds: ClassifierThresholds) {

@@ -12,6 +12,8 @@
 /// 6. ``HandshakeValidityRule`` — a 101 that breaks RFC 6455 §4.1, or no subprotocol echoed.
 /// 7. ``ClientKeepaliveRule`` — we sent 1011 after our pings got no pong, nothing came back.
 /// 8. ``PeerProtocolViolationRule`` — our findings of frame-level violations by the peer.
+/// 8a. ``FleetRule`` — a fleet (`--connections N`): many ends at one instant (a reload or drain, a deploy),
+///     or a part of the fleet failing one way while the rest is healthy (one bad instance).
 /// 9. ``UnrequestedCloseRule`` — the server closed before the probe did (1000, 1001, no status, a bare
 ///     1011): a disconnect message, its keepalive, its cap, its idle timeout, a restart — or unexplained.
 /// 10. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
@@ -36,7 +38,7 @@ public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
         InterruptionRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
-        HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
+        HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), UnexplainedStepRule(), HealthyRule(),
     ]
 

@@ -25,4 +25,6 @@ enum RuleName {
     static let disconnectMessage = "disconnect-message"
     static let originCheck = "origin-check"
     static let http2ExtendedConnect = "http2-extended-connect"
+    static let clusteredEnds = "clustered-ends"
+    static let fleetFraction = "fleet-fraction"
 }

@@ -14,6 +14,7 @@ public struct FaultRegistry: Sendable {
         StripUpgradeFault.self, StripHeaderFault.self, RejectUpgradeFault.self, DelayUpgradeFault.self,
         InjectCloseFault.self, RewriteCloseFault.self, DropPongsFault.self, DropPingsFault.self,
         CorruptFrameFault.self, DropMessagesFault.self, DrainInstanceFault.self, CapacityFault.self,
+        ReloadFault.self,
     ])
 
     /// Creates a registry from fault types.

@@ -200,6 +200,12 @@ public final class FaultProxy: Sendable {
         state.withLock { $0.faults += faults }
         generation.add(1, ordering: .releasing)
         for configured in faults {
+            if let reload = configured.fault as? ReloadFault {
+                let mode = reload.mode
+                let task = group.next().scheduleTask(in: TimeAmount(max(reload.after, .zero))) { [self] in reloadNow(mode: mode) }
+                state.withLock { $0.drainTasks.append(task) }
+                continue
+            }
             guard let fault = configured.fault as? any InstanceFault else { continue }
             let instance = fault.instance
             let mode = fault.drainMode
@@ -221,6 +227,20 @@ public final class FaultProxy: Sendable {
             let open = state.withLock { s in s.connections.keys.contains { connections.contains($0) } }
             if !open { return }
             try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// A reload (`reload` fault): ends every open connection at once, whatever its instance, and keeps serving
+    /// new ones.
+    private func reloadNow(mode: DrainMode) {
+        let open = state.withLock { Array($0.connections.values) }
+        for connection in open {
+            connection.eventLoop.execute {
+                switch mode {
+                case .fin: connection.end(.closeTransport, by: .proxy)
+                case .goingAway: connection.end(.injectClose(code: 1001, reason: "going away", direction: .downstream), by: .proxy)
+                }
+            }
         }
     }
 

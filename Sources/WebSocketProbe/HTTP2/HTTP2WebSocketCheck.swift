@@ -53,7 +53,7 @@ public struct HTTP2WebSocketCheck: Sendable {
         if let literal = AddressResolver.literal(url.host, port: url.port) {
             addresses = [literal]
         } else {
-            switch await AddressResolver.resolve(host: url.host, port: url.port, timeout: timeouts.connect) {
+            switch await AddressResolver.resolve(host: url.host, port: url.port, timeout: timeouts.connect, on: eventLoopGroup.next()) {
             case .resolved(let resolved): addresses = resolved
             case .failed(let message): return HTTP2Observation(outcome: .unchecked, detail: "not checked: \(message)")
             case .timedOut: return HTTP2Observation(outcome: .unchecked, detail: "not checked: DNS resolution timed out")

@@ -51,6 +51,7 @@ public enum HTMLReportRenderer {
         html += stepsSection(report, h: h)
         if let m = report.measurements { html += measurementsSection(m) }
         if let channels = report.authChannels, !channels.isEmpty { html += authSection(channels, h: h) }
+        if let fleet = report.fleet { html += "<section id=\"fleet\">\n<h2>Fleet</h2>\n<pre>\(TextReportRenderer.fleet(fleet).split(separator: "\n").map { h(String($0)) }.joined(separator: "\n"))</pre>\n</section>\n" }
         html += findingsSection(lanes, h: h)
         html += "<footer>ws1011 report \(h(report.schema)) · \(h(report.target))</footer>\n</body>\n</html>\n"
         return html

@@ -139,8 +139,23 @@ public enum JUnitReportRenderer {
             cases.append(
                 Case(classname: "ws1011.probe", name: "direct", durationMs: steps.compactMap(\.durationMs).reduce(0, +), outcome: outcome))
         }
+        if let fleet = report.fleet { cases.append(fleetCase(fleet)) }
         for channel in report.authChannels ?? [] { cases.append(authCase(channel)) }
         return cases
+    }
+
+    /// The fleet (`--connections N`): failed when a connection ended during the hold or never opened.
+    private static func fleetCase(_ fleet: FleetObservation) -> Case {
+        let failed = fleet.connections.filter { $0.outcome == .ended || $0.outcome == .notOpened }
+        let held = fleet.connections.filter { $0.outcome == .held }.count
+        let outcome: Case.Outcome
+        if failed.isEmpty {
+            outcome = .passed(output: "\(held) of \(fleet.requested) connections held \(TextReportRenderer.fmt(fleet.holdMs))")
+        } else {
+            let message = "\(failed.count) of \(fleet.requested) fleet connections ended or never opened; \(held) held"
+            outcome = .failed(message: message, type: "probe.fleet", body: TextReportRenderer.fleet(fleet))
+        }
+        return Case(classname: "ws1011.probe", name: "fleet", durationMs: fleet.holdMs, outcome: outcome)
     }
 
     /// A timeout probe: failed when the connection ended before the probe did (a limit was found).

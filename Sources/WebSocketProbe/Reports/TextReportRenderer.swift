@@ -19,6 +19,7 @@ public enum TextReportRenderer {
         out += "\n" + connectionEnd(report.transcript)
         if let measurements = report.measurements { out += "\n" + self.measurements(measurements) }
         if let channels = report.authChannels, !channels.isEmpty { out += "\n" + authChannels(channels) }
+        if let fleet = report.fleet { out += "\n" + self.fleet(fleet) }
         out += "\n" + verdict(report.verdict)
         let warnings = self.warnings(report)
         if !warnings.isEmpty { out += "\n" + warnings.map { "⚠ " + $0 }.joined(separator: "\n") + "\n" }

@@ -54,6 +54,11 @@ extension ProbePlan {
                 "--message-size \(messageSize) is larger than the client's message limit of \(messageLimit) bytes (\(messageLimit >> 20) MiB); give at most \(messageLimit)")
         }
         if let origin { try Self.validateOrigin(origin) }
+        if let connections, !(1...Self.maximumConnections).contains(connections) {
+            throw ProbeError.invalidConfiguration(
+                "--connections \(connections) is out of range: give 1 to \(Self.maximumConnections) connections to hold in parallel")
+        }
+        if fleetHold <= .zero { throw ProbeError.invalidConfiguration("--hold must be longer than zero, e.g. 10s") }
         guard trafficInterval > .zero else { throw ProbeError.invalidConfiguration("the traffic interval must be longer than zero") }
         guard let data = agentPayloadJSON.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
             throw ProbeError.invalidConfiguration("the agent payload must be a JSON object, e.g. {\"message\":\"hello\"}")

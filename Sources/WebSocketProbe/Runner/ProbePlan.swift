@@ -63,6 +63,15 @@ public struct ProbePlan: Sendable {
     /// Whether a `wss://` run also checks WebSockets over HTTP/2 (RFC 8441) on a connection of its own, as
     /// Chrome and Firefox would open them (``HTTP2WebSocketCheck``; default on, `--no-h2` turns it off).
     public var http2Check: Bool = true
+    /// After the main attempt, hold this many connections in parallel (`--connections N`, 1…``maximumConnections``),
+    /// each with a ping every ``trafficInterval``, to see many connections end at once (a reload, a deploy) or
+    /// a part of them fail one way (one bad instance) (default none).
+    public var connections: Int? = nil
+    /// How long the fleet of ``connections`` is held from its start (`--hold`, default 10 s); bounded by ``maxTime``.
+    public var fleetHold: Duration = .seconds(10)
+
+    /// The most connections one fleet may hold.
+    public static let maximumConnections = 1000
 
     /// A plan for `target` with every other setting at its default.
     public init(target: WebSocketURL) {

@@ -135,6 +135,8 @@ public struct ProbeRunner: Sendable {
         stop.enter("timeout-discovery")
         let measurements = stop.isStopped ? nil : await discoverTimeouts(token: token, redactor: redactor)
         progress.update { $0.measurements = measurements }
+        let fleet = stop.isStopped ? nil : await holdFleet(token: token, redactor: redactor)
+        progress.update { $0.fleet = fleet }
     }
 
     /// The report of what `progress` holds: the whole run, or the part that finished before a stop.
@@ -160,6 +162,7 @@ public struct ProbeRunner: Sendable {
         input.interruption = interruption
         input.originCheck = done.originCheck
         input.http2 = done.http2
+        input.fleet = done.fleet
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
@@ -167,6 +170,7 @@ public struct ProbeRunner: Sendable {
             measurements: measurements, authChannels: done.authChannels, directSteps: done.direct?.steps)
         report.interruption = interruption
         report.http2 = done.http2
+        report.fleet = done.fleet
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
     }
 

@@ -12,6 +12,7 @@ final class RunProgress: Sendable {
         var http2: HTTP2Observation?
         var authChannels: [AuthChannelResult]?
         var measurements: Measurements?
+        var fleet: FleetObservation?
     }
 
     private let box = NIOLockedValueBox(Done())

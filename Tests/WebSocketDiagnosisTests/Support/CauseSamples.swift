@@ -15,6 +15,18 @@ enum CauseSamples {
     static let agentEvents = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
     static let directOK = Fixture.opened().asDirect
 
+    /// A healthy main attempt with `fleet` held after it.
+    static func fleetInput(_ fleet: FleetObservation) -> ClassificationInput {
+        var input = ClassificationInput(transcript: Fixture.opened())
+        input.fleet = fleet
+        return input
+    }
+
+    /// The classification context of ``fleetInput(_:)``, for one rule alone.
+    static func fleetContext(_ fleet: FleetObservation) -> ClassificationContext {
+        ClassificationContext(input: fleetInput(fleet), thresholds: ClassifierThresholds())
+    }
+
     static var all: [CauseSample] {
         let welcomeThenMessage = Fixture.opened(frames: [inbound("text", at: 150), outbound("text", at: 400, length: 60)])
         let busy: ConnectionTranscript = {
@@ -164,6 +176,16 @@ enum CauseSamples {
                 input: .init(transcript: Fixture.rejected(400, body: #"{"code":1,"message":"Session ID unknown"}"#)),
                 expected: .noSessionAffinity),
             .init(name: "h2 extended CONNECT advertised, stream reset", input: http2Broken, expected: .http2WebSocketBroken),
+            .init(name: "fleet cut at one instant, reconnects fine", input: fleetInput(FleetFixture.reload), expected: .reloadDrain),
+            .init(
+                name: "2 of 8 fleet connections closed 1011, the rest held",
+                input: fleetInput(
+                    FleetObservation(
+                        requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000,
+                        connections: (0..<8).map {
+                            $0 % 4 == 1 ? FleetFixture.ended(FleetFixture.connection($0), at: 900 + Double($0) * 700, code: 1011) : FleetFixture.connection($0)
+                        })),
+                expected: .badInstance),
             .init(
                 name: "server closes 1000 at the pinged probe's age",
                 input: .init(

@@ -38,8 +38,8 @@ struct FaultRegistryTests {
     }
 
     @Test func everyStandardFaultHasADescriptorMatchingItsRegistryName() {
-        #expect(FaultRegistry.standard.faultNames.count == 21)
-        #expect(FaultRegistry.standard.types.count == 21)
+        #expect(FaultRegistry.standard.faultNames.count == 22)
+        #expect(FaultRegistry.standard.types.count == 22)
         for (name, type) in FaultRegistry.standard.types { #expect(type.descriptor.name == name) }
     }
 

@@ -16,6 +16,21 @@ struct HTMLReportRendererTests {
         #expect(html.contains("<code>handshake-status</code> HTTP 403 with Authorization: Bearer &lt;redacted&gt;"))
     }
 
+    @Test func theFleetHasItsSectionWithItsClusters() {
+        var report = ReportFixtures.healthy()
+        let connections = (0..<3).map { i in
+            FleetConnection(
+                index: i, outcome: .ended, startedAtMs: Double(i) * 500, openedAtMs: Double(i) * 500 + 20, endedAtMs: 4000 + Double(i),
+                transportEnd: .eof)
+        }
+        report.fleet = FleetObservation(requested: 3, holdMs: 10_000, rampMs: 1500, pingIntervalMs: 1000, connections: connections)
+        let html = HTMLReportRenderer.render(report)
+        #expect(html.contains(#"<section id="fleet">"#))
+        #expect(html.contains("cluster: 3 ended within 2.0ms at 4000ms (ages 2982ms–3980ms), 3 × bare end"), "\(html)")
+        #expect(html.contains("ping every 1000ms)\n  opened 3 of 3"), "one line per line, no escaped line breaks")
+        #expect(TextReportRenderer.render(report).contains("opened 3 of 3; ended during the hold 3; held to the end 0"))
+    }
+
     @Test func peerTextIsEscapedAndSecretsAreRedacted() {
         var report = ReportFixtures.rejected()
         report.transcript.handshake?.reasonPhrase = "<script>alert(1)</script>\u{202E}"

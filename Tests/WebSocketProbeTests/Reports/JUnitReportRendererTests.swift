@@ -50,6 +50,18 @@ struct JUnitReportRendererTests {
         #expect(xml.contains(#"<testcase classname="ws1011.auth.direct" name="none" time="0.000">"# + "\n" + "      <system-out>without a credential"))
     }
 
+    @Test func theFleetIsOneTestCaseThatFailsWhenAConnectionEndedDuringTheHold() {
+        var report = ReportFixtures.healthy()
+        let held = FleetConnection(index: 0, outcome: .held, startedAtMs: 0, openedAtMs: 20, transportEnd: .localClose)
+        var cut = FleetConnection(index: 1, outcome: .ended, startedAtMs: 500, openedAtMs: 520, endedAtMs: 3000, transportEnd: .eof)
+        cut.reopenStatus = 101
+        report.fleet = FleetObservation(requested: 2, holdMs: 10_000, rampMs: 1000, pingIntervalMs: 1000, connections: [held, cut])
+        let xml = JUnitReportRenderer.render(report)
+        #expect(xml.contains(#"<testcase classname="ws1011.probe" name="fleet" time="10.000">"# + "\n" + #"      <failure message="1 of 2 fleet connections ended or never opened; 1 held" type="probe.fleet">"#), "\(xml)")
+        report.fleet = FleetObservation(requested: 1, holdMs: 10_000, rampMs: 0, pingIntervalMs: 1000, connections: [held])
+        #expect(JUnitReportRenderer.render(report).contains("<system-out>1 of 1 connections held 10.0s"))
+    }
+
     @Test func failureCarriesTheStepDetailAndVerdict() {
         let xml = JUnitReportRenderer.render(ReportFixtures.rejected())
         let upgrade = xml.components(separatedBy: #"<testcase classname="ws1011.upgrade""#).dropFirst().first ?? ""

@@ -1,0 +1,31 @@
+import WebSocketDiagnosis
+
+extension TextReportRenderer {
+    /// The fleet of `--connections N`: how many opened and ended, how they ended, and the clusters of ends.
+    static func fleet(_ f: FleetObservation) -> String {
+        let pings = f.pingIntervalMs.map { ", a ping every \(fmt($0))" } ?? ", silent"
+        var text = "Fleet (\(f.requested) connections held \(fmt(f.holdMs))\(pings))\n"
+        let count = { (o: FleetConnection.Outcome) in f.connections.filter { $0.outcome == o }.count }
+        text += "  opened \(f.opened) of \(f.requested); ended during the hold \(f.ended); held to the end \(count(.held))"
+        if count(.notOpened) > 0 { text += "; not opened \(count(.notOpened))" }
+        if count(.cut) > 0 { text += "; cut by the stop \(count(.cut))" }
+        text += "\n"
+        var ways: [String: Int] = [:]
+        for c in f.connections where c.outcome == .ended || c.outcome == .notOpened { ways[c.signature, default: 0] += 1 }
+        if !ways.isEmpty {
+            text +=
+                "  how they failed: "
+                + ways.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
+                .map { "\($0.value) × \(safe($0.key))" }.joined(separator: ", ") + "\n"
+        }
+        for c in f.clusters.prefix(3) {
+            text +=
+                "  cluster: \(c.count) ended within \(fmt(c.endSpreadMs)) at \(fmt(c.fromMs)) (ages \(fmt(c.youngestAgeMs))–\(fmt(c.oldestAgeMs))), \(c.signatureCount) × \(safe(c.signature))\n"
+        }
+        let reopens = f.connections.filter { $0.reopenStatus != nil || $0.reopenFailure != nil }
+        if !reopens.isEmpty {
+            text += "  new upgrades right after an end: \(reopens.filter { $0.reopenStatus == 101 }.count) of \(reopens.count) opened\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,147 @@
+import Testing
+
+@testable import WebSocketDiagnosis
+
+@Suite("Fleet rule (clustered ends)")
+struct FleetRuleTests {
+    func classify(_ fleet: FleetObservation) -> Verdict { FailureClassifier.classify(CauseSamples.fleetInput(fleet)) }
+
+    // MARK: One event
+
+    @Test func everyConnectionCutBareAtOneInstantAtDifferentAgesIsAReload() {
+        let v = classify(FleetFixture.reload)
+        #expect(v.cause == .reloadDrain, "\(v.summary)\n\(v.evidenceText)")
+        #expect(v.layer == .infrastructure)
+        #expect(v.evidenceText.contains("8 of 8 open connections ended within 21 ms"), "\(v.evidenceText)")
+        #expect(v.evidenceText.contains("bare end"))
+        #expect(v.evidenceText.contains("ranged from 2571 ms to 3950 ms"), "\(v.evidenceText)")
+        #expect(v.evidenceText.contains("a ping every 1000 ms: traffic did not keep them"))
+        #expect(v.evidenceText.contains("8 of 8 opened"))
+    }
+
+    @Test func theSameMainAttemptWithoutTheFleetIsHealthy() {
+        // The rule is what turns the fleet into a verdict: the main attempt alone says nothing is wrong.
+        #expect(FailureClassifier.classify(ClassificationInput(transcript: Fixture.opened())).cause == .healthy)
+    }
+
+    @Test func closes1001AtOneInstantAreADeployNotNBugs() {
+        let v = classify(FleetFixture.allEnded(6, at: 5000, code: 1001))
+        #expect(v.cause == .applicationRestart, "\(v.summary)\n\(v.evidenceText)")
+        #expect(v.summary.contains("deploy or scale-in"))
+        #expect(v.evidenceText.contains("6 of 6 open connections ended within 15 ms"), "\(v.evidenceText)")
+        #expect(v.evidenceText.contains("close 1001"))
+    }
+
+    @Test func uvicorns1012AtOneInstantFollowedBy503sIsADeployWithRefusedUpgrades() {
+        let v = classify(FleetFixture.allEnded(5, at: 5000, code: 1012, reopen: 503))
+        #expect(v.cause == .applicationRestart)
+        #expect(v.summary.contains("new upgrades were refused"))
+        #expect(v.evidenceText.contains("0 of 5 opened; refused: 5 × HTTP 503"), "\(v.evidenceText)")
+    }
+
+    @Test func bareEndsAtOneInstantWithRefusedReconnectsAreARestartNotAReload() {
+        let v = classify(FleetFixture.allEnded(4, at: 3000, reopenFailure: "tcp connection-refused"))
+        #expect(v.cause == .applicationRestart, "\(v.summary)\n\(v.evidenceText)")
+        #expect(v.evidenceText.contains("no answer (tcp connection-refused)"))
+    }
+
+    @Test func twoConnectionsCutTogetherAreAnEventWhenTheyAreTheWholeFleet() {
+        #expect(classify(FleetFixture.allEnded(2, at: 3000, reopen: 101, spacing: 1000)).cause == .reloadDrain)
+    }
+
+    // MARK: Near misses
+
+    @Test func bareEndsAtTheSameAgeUnderPingsAreALifetimeCapNotAnEvent() {
+        // Opened 200 ms apart, each cut 3 s after its open: the ends cluster in time but the ages agree.
+        let connections = (0..<8).map { i -> FleetConnection in
+            let c = FleetFixture.connection(i)
+            return FleetFixture.ended(c, at: c.openedAtMs! + 3000)
+        }
+        let fleet = FleetObservation(requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000, connections: connections)
+        #expect(!fleet.clusters.isEmpty, "the ends are within the window")
+        let v = classify(fleet)
+        #expect(v.cause == .lifetimeCap, "\(v.summary)\n\(v.evidenceText)")
+        #expect(
+            v.evidenceText.contains(
+                "8 of 8 connections ended the same way (bare end) at the same age, 3000 ms–3000 ms after their open, spread over 1400 ms"),
+            "\(v.evidenceText)")
+    }
+
+    @Test func closeFramesAtTheSameAgeAreTheApplicationsCap() {
+        let connections = (0..<5).map { i -> FleetConnection in
+            let c = FleetFixture.connection(i, spacing: 400)
+            return FleetFixture.ended(c, at: c.openedAtMs! + 2000, code: 1000)
+        }
+        let fleet = FleetObservation(requested: 5, holdMs: 10_000, rampMs: 2000, pingIntervalMs: 1000, connections: connections)
+        #expect(classify(fleet).cause == .applicationConnectionCap)
+    }
+
+    @Test func endsSpreadOverTheHoldAreNoCluster() {
+        let connections = (0..<6).map { FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 1500) }
+        let fleet = FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: connections)
+        #expect(fleet.clusters.isEmpty)
+        #expect(FleetRule().evaluate(CauseSamples.fleetContext(fleet)) == nil)
+    }
+
+    @Test func aWholeFleetThatHeldIsNoFinding() {
+        let fleet = FleetObservation(
+            requested: 5, holdMs: 10_000, rampMs: 1000, pingIntervalMs: 1000, connections: (0..<5).map { FleetFixture.connection($0) })
+        #expect(FleetRule().evaluate(CauseSamples.fleetContext(fleet)) == nil)
+        #expect(classify(fleet).cause == .healthy)
+    }
+
+    // MARK: One bad instance
+
+    @Test func aQuarterOfTheFleetFailingOneWayWhileTheRestHoldsIsOneBadInstance() {
+        let connections = (0..<8).map {
+            $0 % 4 == 1
+                ? FleetFixture.ended(FleetFixture.connection($0), at: 900 + Double($0) * 700, code: 1011) : FleetFixture.connection($0)
+        }
+        let v = classify(FleetObservation(requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000, connections: connections))
+        #expect(v.cause == .badInstance, "\(v.summary)\n\(v.evidenceText)")
+        #expect(
+            v.evidenceText.contains("2 of 8 connections (25 %) failed the same way: close 1011; the other 6 lived"), "\(v.evidenceText)")
+    }
+
+    @Test func handshakesRefusedByOneInstanceAreOneBadInstanceToo() {
+        var connections = (0..<6).map { FleetFixture.connection($0) }
+        for i in [0, 3] {
+            connections[i].outcome = .notOpened
+            connections[i].openedAtMs = nil
+            connections[i].handshakeStatus = 502
+        }
+        let v = classify(FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: connections))
+        #expect(v.cause == .badInstance)
+        #expect(v.evidenceText.contains("HTTP 502"))
+    }
+
+    @Test func failuresOfDifferentKindsOrMostOfTheFleetAreNotOneBadInstance() {
+        var mixed = (0..<8).map { FleetFixture.connection($0) }
+        mixed[1] = FleetFixture.ended(mixed[1], at: 1500, code: 1011)
+        mixed[6] = FleetFixture.ended(mixed[6], at: 6000)
+        #expect(
+            FleetRule().evaluate(
+                CauseSamples.fleetContext(
+                    FleetObservation(requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000, connections: mixed))) == nil)
+        let most = (0..<6).map {
+            $0 < 4 ? FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 2000, code: 1011) : FleetFixture.connection($0)
+        }
+        #expect(
+            FleetRule().evaluate(
+                CauseSamples.fleetContext(
+                    FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: most))) == nil)
+    }
+
+    // MARK: Clusters
+
+    @Test func clustersGroupEndsWithinTheWindowLargestFirst() {
+        var connections = (0..<7).map { FleetFixture.connection($0) }
+        for i in 0..<4 { connections[i] = FleetFixture.ended(connections[i], at: 5000 + Double(i) * 100) }
+        for i in 4..<6 { connections[i] = FleetFixture.ended(connections[i], at: 8000 + Double(i), code: 1001) }
+        let fleet = FleetObservation(requested: 7, holdMs: 10_000, rampMs: 1400, pingIntervalMs: nil, connections: connections)
+        #expect(fleet.opened == 7 && fleet.ended == 6)
+        #expect(fleet.clusters.map(\.count) == [4, 2])
+        #expect(fleet.clusters.first?.fromMs == 5000 && fleet.clusters.first?.toMs == 5300)
+        #expect(fleet.clusters.last?.signature == "close 1001")
+    }
+}
