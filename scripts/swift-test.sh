@@ -2,7 +2,7 @@
 # Runs the Swift tests and fails when no test ran (`swift test --filter X` that matches nothing exits 0,
 # which must not pass as green).
 #
-#   scripts/swift-test.sh ""        the whole suite, in three passes (see below)
+#   scripts/swift-test.sh ""        the whole suite, in four passes (see below)
 #   scripts/swift-test.sh FILTER    one pass with --filter FILTER
 #
 # The whole suite runs in four passes so that the load tests (hostile peers: floods, thousands of
