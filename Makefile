@@ -46,9 +46,10 @@ phase2: deps
 phase3: deps
 	@scripts/swift-test.sh Phase3
 
-## Unit tests of the library modules only.
+## Unit tests of the library modules only (the cooperative-pool test in a process of its own).
 unit: deps
 	@scripts/swift-test.sh 'WebSocketDiagnosisTests|WebSocketProbeTests|WebSocketLabTests'
+	@scripts/swift-test.sh PoolIndependence
 
 ## Start the lab (reference backend + auth service) until Ctrl-C.
 lab: deps

@@ -3,7 +3,7 @@
 # must hold there: a bound that guards against a hang is generous, a timing that is a test's point is
 # checked against what was configured with slack for load.
 #
-#   scripts/busy-test.sh [FILTER]      FILTER as in scripts/swift-test.sh ("" = the whole suite, 3 passes)
+#   scripts/busy-test.sh [FILTER]      FILTER as in scripts/swift-test.sh ("" = the whole suite, 4 passes)
 #   BUSY_LOOPS=N                       busy loops to run (default 2, one per core of a 2-core runner)
 #
 # It builds first (without load: the build is not what is measured), then starts the loops and runs

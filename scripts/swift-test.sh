@@ -2,12 +2,14 @@
 # Runs the Swift tests and fails when no test ran (`swift test --filter X` that matches nothing exits 0,
 # which must not pass as green).
 #
-#   scripts/swift-test.sh ""        the whole suite, in three passes (see below)
+#   scripts/swift-test.sh ""        the whole suite, in four passes (see below)
 #   scripts/swift-test.sh FILTER    one pass with --filter FILTER
 #
-# The whole suite runs in three passes so that the load tests (hostile peers: floods, thousands of
+# The whole suite runs in four passes so that the load tests (hostile peers: floods, thousands of
 # connections) and the third-party peers (nginx, HAProxy, Python processes) do not share two cores with
-# the timing-sensitive tests: each pass is still parallel inside. The last line sums the passes.
+# the timing-sensitive tests, and the test that blocks the whole cooperative pool (PoolIndependence, enabled
+# by WS1011_POOL_TEST=1) runs in a process of its own: each pass is still parallel inside. The last line
+# sums the passes.
 set -uo pipefail
 filter="${1:-}"
 shift || true
@@ -20,10 +22,11 @@ swift build --build-tests "$@" || { echo "swift build --build-tests failed" >&2;
 
 heavy='Hostile'
 peers='InteropTests'
+alone='PoolIndependence'
 if [[ -n "$filter" ]]; then
   passes=("--filter|$filter")
 else
-  passes=("--filter|$heavy" "--filter|$peers" "--skip|$heavy|--skip|$peers")
+  passes=("--filter|$heavy" "--filter|$peers" "--filter|$alone" "--skip|$heavy|--skip|$peers|--skip|$alone")
 fi
 
 total=0
@@ -32,7 +35,9 @@ for pass in "${passes[@]}"; do
   IFS='|' read -r -a selection <<<"$pass"
   log="$(mktemp -t ws1011-test.XXXXXX)"
   echo "+ swift test --skip-build ${selection[*]}"
-  swift test --skip-build "$@" "${selection[@]}" 2>&1 | tee "$log"
+  pool_test=0
+  [[ "${selection[*]}" == "--filter $alone" ]] && pool_test=1
+  WS1011_POOL_TEST=$pool_test swift test --skip-build "$@" "${selection[@]}" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   # Swift Testing: "Test run with N tests in M suites passed/failed after …"
   count=$(grep -Eo 'Test run with [0-9]+ tests?' "$log" | tail -1 | grep -Eo '[0-9]+' || true)

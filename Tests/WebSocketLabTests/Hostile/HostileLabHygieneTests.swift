@@ -59,7 +59,7 @@ struct HostileLabHygieneTests {
     static func oneConnection(_ configuration: ClientConfiguration) async throws {
         let connection = await WebSocketConnection.connect(configuration)
         guard await connection.isOpen else { throw HostileLabError("did not open") }
-        guard case .text = await connection.receive(timeout: .seconds(2)) else { throw HostileLabError("no connection_established") }
+        guard case .text = await connection.receive(timeout: .seconds(10)) else { throw HostileLabError("no connection_established") }
         await connection.close()
     }
 }

@@ -35,20 +35,21 @@ enum HostileLab {
         let token = try await lab.mintToken(email: TestUser.enterprise.email)
         let client = try await RawSocketClient.connect(port: lab.port)
         try await client.send(upgradeRequest(port: lab.port, token: token))
-        let upgraded = await client.wait(.seconds(2)) { bytes, _ in
+        let upgraded = await client.wait(.seconds(10)) { bytes, _ in
             String(decoding: bytes, as: UTF8.self).hasPrefix("HTTP/1.1 101") && RawSocketClient.headEnd(bytes) != nil
         }
         guard upgraded else { throw HostileLabError("no 101 from the lab: \(client.receivedText.prefix(200))") }
         return client
     }
 
-    /// The ws1011 client configuration of a well-behaved user of `lab` (short bounds).
+    /// The ws1011 client configuration of a well-behaved user of `lab`. The bounds guard against a hang, so
+    /// they are generous: under a flood on a busy machine a loopback handshake can take seconds.
     static func goodClient(_ lab: LabServer, token: String) throws -> ClientConfiguration {
         var configuration = ClientConfiguration(url: try WebSocketURL(parsing: lab.websocketURL))
         configuration.subprotocols = ["jwt-auth", "jwt.\(token)"]
-        configuration.timeouts.connect = .seconds(2)
-        configuration.timeouts.upgrade = .seconds(2)
-        configuration.timeouts.message = .seconds(2)
+        configuration.timeouts.connect = .seconds(10)
+        configuration.timeouts.upgrade = .seconds(10)
+        configuration.timeouts.message = .seconds(10)
         configuration.timeouts.close = .seconds(1)
         configuration.redactor = configuration.redactor.adding(secrets: [token])
         return configuration
@@ -64,10 +65,10 @@ enum HostileLab {
             throw HostileLabError("the good client could not connect: \(transcript.failure?.detail ?? "no failure recorded")")
         }
         var types: [String] = []
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(15)
         var asked = false
         while ContinuousClock.now < deadline {
-            guard case .text(let text) = await connection.receive(timeout: .seconds(2)) else { break }
+            guard case .text(let text) = await connection.receive(timeout: .seconds(10)) else { break }
             let type = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["type"] as? String ?? "?"
             types.append(type)
             if type == "connection_established", !asked {

@@ -10,8 +10,14 @@ import Darwin
 
 /// The lab's I/O path does not depend on Swift's cooperative thread pool: on a busy machine (a CI runner)
 /// that pool is where every test task waits, and a handshake decided there waits behind all of them.
-@Suite("Backend upgrade: decided on the event loop, not on the cooperative pool")
-struct UpgradeOnEventLoopTests {
+///
+/// The test blocks every cooperative thread of its process, which would stall every other test running beside
+/// it: it runs only in a pass of its own (`scripts/swift-test.sh` sets WS1011_POOL_TEST=1 for
+/// `--filter PoolIndependence`) and is skipped elsewhere.
+@Suite("PoolIndependence: the lab decides upgrades on the event loop, not on the cooperative pool",
+       .enabled(if: ProcessInfo.processInfo.environment["WS1011_POOL_TEST"] == "1",
+                "blocks the whole cooperative pool: runs alone, in scripts/swift-test.sh's PoolIndependence pass"))
+struct PoolIndependenceTests {
     @Test func upgradeIsAnsweredWhileEveryCooperativeThreadIsBlocked() async throws {
         try await withLab(try testConfiguration()) { lab in
             let token = try await lab.mintToken(email: TestUser.enterprise.email)
