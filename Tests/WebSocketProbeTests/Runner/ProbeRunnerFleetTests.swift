@@ -13,7 +13,8 @@ struct ProbeRunnerFleetTests {
     /// Runs a fleet of `n` held `hold` through a proxy in front of the lab; `fault` is installed when the fleet starts.
     /// With `deadInstance`, the proxy balances round-robin over the lab, a port that refuses, and the lab again.
     private func fleetRun(
-        _ n: Int, hold: Duration, fault: String?, maxTime: Duration = .seconds(60), deadInstance: Bool = false
+        _ n: Int, hold: Duration, fault: String?, maxTime: Duration = .seconds(60), deadInstance: Bool = false,
+        profile: ProbeProfile = .reference
     ) async throws -> DiagnosisReport {
         let lab = try await LabServer.start(LabConfiguration())
         let closed = try ClosedPort()  // bound, never listening: refuses
@@ -30,7 +31,7 @@ struct ProbeRunnerFleetTests {
         do {
             let token = try await lab.mintToken(email: TestUser.enterprise.email)
             var plan = ProbePlan(target: try WebSocketURL(parsing: proxy.url(path: "/ws")))
-            plan.profile = .reference
+            plan.profile = profile
             plan.token = .literal(token)
             plan.authChannelMatrix = false
             plan.connections = n
@@ -92,9 +93,11 @@ struct ProbeRunnerFleetTests {
 
     @Test func maxTimeEndsAHeldFleetPromptlyAndItsConnectionsAreMarkedCut() async throws {
         let started = ContinuousClock.now
-        let report = try await fleetRun(4, hold: .seconds(60), fault: nil, maxTime: .seconds(3))
+        // The plain profile keeps the main attempt short, so the stop comes during the fleet even on a busy
+        // machine (the reference profile's agent run took over 3 s there); the 8 s bound is what is checked.
+        let report = try await fleetRun(4, hold: .seconds(60), fault: nil, maxTime: .seconds(8), profile: .plain)
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(20), "the 60 s hold is bounded by --max-time 3s: \(elapsed)")
+        #expect(elapsed < .seconds(30), "the 60 s hold is bounded by --max-time 8s: \(elapsed)")
         #expect(report.interruption?.during == "fleet")
         let fleet = try #require(report.fleet)
         #expect(fleet.connections.count == 4)
