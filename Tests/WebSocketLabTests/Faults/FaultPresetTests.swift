@@ -7,13 +7,14 @@ import WebSocketProbe
 @Suite("fault presets through the proxy")
 struct FaultPresetTests {
     @Test func cloudRunTimeoutCapsTheConnectionLifetime() async throws {
-        let h = try await ProxyHarness.start(faults: ["cloud-run:timeout=1500ms"])
+        // 3 s: an upgrade slowed by a busy machine still opens well inside the cap (at 1.5 s it did not always).
+        let h = try await ProxyHarness.start(faults: ["cloud-run:timeout=3s"])
         // The cap counts from the TCP accept: between the start of the connect and the open.
         let client = try await h.connect()
-        let end = await client.waitForEnd(timeout: .seconds(3))
+        let end = await client.waitForEnd(timeout: .seconds(6))
         #expect(try #require(end).received == nil)
-        let timing = try #require(await endTiming(client))
-        #expect(timing.sinceStartMs > 1480 && timing.sinceOpenMs < 2500, "ended \(timing)")
+        let timing = try #require(await endTiming(client), "the connection never opened before the cap")
+        #expect(timing.sinceStartMs > 2980 && timing.sinceOpenMs < 4200, "ended \(timing)")
         await h.stop()
     }
 
