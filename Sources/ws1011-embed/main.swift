@@ -3,9 +3,15 @@ import Foundation
 // Writes a Swift file that holds files as string literals: `ws1011-embed OUTPUT INPUT...`.
 // Used by the EmbedScenarios build plugin to compile the reproduction catalog into WebSocketLab.
 
+/// Writes a message to stderr with `write(2)`, which reports a closed or full stream instead of trapping.
+func fail(_ message: String) {
+    let bytes = Array(message.utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 guard let output = arguments.first else {
-    FileHandle.standardError.write(Data("usage: ws1011-embed OUTPUT INPUT...\n".utf8))
+    fail("usage: ws1011-embed OUTPUT INPUT...\n")
     exit(2)
 }
 var source = """
@@ -18,7 +24,7 @@ var source = """
     """
 for path in arguments.dropFirst() {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("ws1011-embed: cannot read \(path) as UTF-8\n".utf8))
+        fail("ws1011-embed: cannot read \(path) as UTF-8\n")
         exit(1)
     }
     // A raw string with more `#` than any run in the text cannot be ended by it.
@@ -31,6 +37,6 @@ source += "    ]\n}\n"
 do {
     try source.write(toFile: output, atomically: true, encoding: .utf8)
 } catch {
-    FileHandle.standardError.write(Data("ws1011-embed: cannot write \(output): \(error)\n".utf8))
+    fail("ws1011-embed: cannot write \(output): \(error)\n")
     exit(1)
 }

@@ -11,7 +11,12 @@ enum SecretInput {
     static func read(path: String, option: String) throws -> String {
         let data: Data
         if path == "-" {
-            data = FileHandle.standardInput.readData(ofLength: SecretText.maxBytes + 1)
+            // The throwing read: an unreadable standard input is a usage error, never a trap.
+            do {
+                data = try FileHandle.standardInput.read(upToCount: SecretText.maxBytes + 1) ?? Data()
+            } catch {
+                throw UsageError("\(option) -: standard input cannot be read (\(error.localizedDescription)); pipe the secret in, e.g. `printf %s \"$TOKEN\" | ws1011 …`")
+            }
         } else {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw UsageError("\(option) '\(path)': no such file. Give the path of a file that holds only the secret, or - for standard input")
