@@ -166,10 +166,12 @@ struct HTTP2InteropTests {
             let report = try await Probe.diagnose("wss://127.0.0.1:\(server.port)/") {
                 $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
                 $0.timeouts.upgrade = .seconds(30)
-                $0.maxTime = .seconds(3)
+                // 6 s: the HTTP/1.1 attempt (TLS with the lab's CA, a Python server) must be over before the stop
+                // even when the interop pass runs beside it; it took over 3 s once under load.
+                $0.maxTime = .seconds(6)
             }
             let took = ContinuousClock.now - started
-            #expect(took < .seconds(15), "the 30 s answer bound did not hold the run: \(took)")
+            #expect(took < .seconds(20), "the 30 s answer bound did not hold the run: \(took)")
             #expect(report.interruption?.during == "h2", Probe.describe(report))
             #expect(report.http2 == nil, "a check cut short is not reported as an outcome")
         }
