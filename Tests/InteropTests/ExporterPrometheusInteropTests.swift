@@ -44,9 +44,8 @@ struct ExporterPrometheusInteropTests {
         configuration.modules["lab"] = module
         let exporter = try await ExporterServer.start(ExporterServer.Options(), configuration: configuration)
         let refused = "ws://127.0.0.1:1/ws"
-        let port = try PeerProcess.freePort()
         do {
-            try await PeerProcess.startListening(name: "prometheus", executable: prometheus, port: port) { directory in
+            try await PeerProcess.startListening(name: "prometheus", executable: prometheus) { directory, port in
                 let config = """
                     global: {scrape_interval: 1s, scrape_timeout: 1s}
                     scrape_configs:
@@ -67,7 +66,8 @@ struct ExporterPrometheusInteropTests {
                 return ["--config.file=\(directory.appendingPathComponent("prometheus.yml").path)",
                         "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
                         "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
-            }.run { _ in
+            }.run { peer in
+                let port = peer.port
                 // Scraped every second: wait (bounded) until both targets have a sample.
                 var success: [([String: String], Double)] = []
                 let deadline = ContinuousClock.now + .seconds(45)

@@ -20,8 +20,7 @@ enum InteropPeers {
     /// command-line `options` (`--websocket_timeout 2`, `--ping-interval 1`, …).
     static func daphne(_ options: [String] = []) async throws -> PeerProcess {
         let python = try InteropPeer.daphne.require()
-        let port = try PeerProcess.freePort()
-        return try await PeerProcess.startListening(name: "channels+daphne", executable: python, port: port) { _ in
+        return try await PeerProcess.startListening(name: "channels+daphne", executable: python) { _, port in
             [InteropPeer.fixture("channels_app.py"), String(port)] + options
         }
     }
@@ -30,9 +29,8 @@ enum InteropPeers {
     /// with the lab CA's `variant` certificate, on a free port.
     static func hypercorn(authority: LabCertificateAuthority, variant: TLSVariant = .valid) async throws -> PeerProcess {
         let python = try InteropPeer.hypercorn.require()
-        let port = try PeerProcess.freePort()
         let identity = authority.serverIdentity(variant)
-        return try await PeerProcess.startListening(name: "hypercorn (h2)", executable: python, port: port) { directory in
+        return try await PeerProcess.startListening(name: "hypercorn (h2)", executable: python) { directory, port in
             let cert = directory.appendingPathComponent("chain.pem")
             let key = directory.appendingPathComponent("key.pem")
             try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
@@ -45,9 +43,8 @@ enum InteropPeers {
     /// `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`, answering the extended CONNECT by `mode` (`reset`, `goaway`, `silent`).
     static func h2RefusingServer(authority: LabCertificateAuthority, mode: String) async throws -> PeerProcess {
         let python = try InteropPeer.hypercorn.require()
-        let port = try PeerProcess.freePort()
         let identity = authority.serverIdentity(.valid)
-        return try await PeerProcess.startListening(name: "h2 refusing server (\(mode))", executable: python, port: port) { directory in
+        return try await PeerProcess.startListening(name: "h2 refusing server (\(mode))", executable: python) { directory, port in
             let cert = directory.appendingPathComponent("chain.pem")
             let key = directory.appendingPathComponent("key.pem")
             try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
@@ -90,8 +87,7 @@ enum InteropPeers {
     /// `nginx -s reload` (``nginxReload(_:)``) starts new workers and drains the old ones.
     static func nginx(upstreamPort: Int, location: String, reloadable: String? = nil) async throws -> PeerProcess {
         let nginx = try InteropPeer.nginx.require()
-        let port = try PeerProcess.freePort()
-        return try await PeerProcess.startListening(name: "nginx", executable: nginx, port: port) { directory in
+        return try await PeerProcess.startListening(name: "nginx", executable: nginx) { directory, port in
             for sub in ["logs", "tmp"] {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
             }
@@ -138,8 +134,7 @@ enum InteropPeers {
     /// with `timeouts` (the `timeout …` lines of the defaults section).
     static func haproxy(mode: String, upstreamPort: Int, timeouts: [String]) async throws -> PeerProcess {
         let haproxy = try InteropPeer.haproxy.require()
-        let port = try PeerProcess.freePort()
-        return try await PeerProcess.startListening(name: "haproxy (\(mode))", executable: haproxy, port: port) { directory in
+        return try await PeerProcess.startListening(name: "haproxy (\(mode))", executable: haproxy) { directory, port in
             let conf = """
                 global
                     maxconn 64
@@ -163,9 +158,8 @@ enum InteropPeers {
     /// with its status page, otherwise it is a raw TLS endpoint that hangs up on the first line (`-naccept`).
     static func opensslServer(authority: LabCertificateAuthority, variant: TLSVariant, www: Bool, extra: [String] = []) async throws -> PeerProcess {
         let openssl = try InteropPeer.openssl.require()
-        let port = try PeerProcess.freePort()
         let identity = authority.serverIdentity(variant)
-        return try await PeerProcess.startListening(name: "openssl s_server (\(variant.rawValue))", executable: openssl, port: port) { directory in
+        return try await PeerProcess.startListening(name: "openssl s_server (\(variant.rawValue))", executable: openssl) { directory, port in
             let cert = directory.appendingPathComponent("leaf.pem")
             let key = directory.appendingPathComponent("key.pem")
             let chain = directory.appendingPathComponent("chain.pem")

@@ -58,30 +58,42 @@ final class PeerProcess: @unchecked Sendable {
         throw InteropError("\(name) \(why); stderr:\n\(log)")
     }
 
-    /// Starts a peer on `port` (chosen by ``freePort()``) and waits until that port accepts TCP.
-    /// `configure` writes config files into the peer's directory and returns the arguments.
+    /// Starts a peer that listens on a port given on its command line, and waits until that port accepts TCP
+    /// from the peer itself (the listening socket is one of the peer's file descriptors, so a neighbour that
+    /// happens to hold the port is never mistaken for it). `configure` gets the peer's directory and the port,
+    /// writes config files and returns the arguments. When the peer cannot bind the port (another process
+    /// took it between the choice and the bind), it is started again on another port, up to 4 times.
     static func startListening(
-        name: String, executable: String, port: Int, readyWithin: Duration = .seconds(20),
-        arguments configure: (URL) throws -> [String]
+        name: String, executable: String, readyWithin: Duration = .seconds(20),
+        arguments configure: (URL, Int) throws -> [String]
     ) async throws -> PeerProcess {
-        let peer = PeerProcess(name: name, directory: try makeDirectory(name))
-        peer.port = port
-        let arguments: [String]
-        do { arguments = try configure(peer.directory) } catch {
+        var lastError: InteropError?
+        for _ in 0..<4 {
+            let port = try listenPort()
+            let peer = PeerProcess(name: name, directory: try makeDirectory(name))
+            peer.port = port
+            let arguments: [String]
+            do { arguments = try configure(peer.directory, port) } catch {
+                await peer.stop()
+                throw error
+            }
+            try peer.launch(executable: executable, arguments: arguments)
+            let deadline = ContinuousClock.now + readyWithin
+            while ContinuousClock.now < deadline {
+                if !peer.process.isRunning { break }
+                if Self.accepts(port: port), peer.ownsListener(port: port) { return peer }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            let running = peer.process.isRunning
+            let why = running ? "did not listen on 127.0.0.1:\(port) within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
+            let log = peer.stderrText + peer.stdoutText
             await peer.stop()
-            throw error
+            let error = InteropError("\(name) \(why); output:\n\(log)")
+            let lower = log.lowercased()
+            guard lower.contains("address already in use") || lower.contains("eaddrinuse") || lower.contains("cannot bind") else { throw error }
+            lastError = error
         }
-        try peer.launch(executable: executable, arguments: arguments)
-        let deadline = ContinuousClock.now + readyWithin
-        while ContinuousClock.now < deadline {
-            if !peer.process.isRunning { break }
-            if Self.accepts(port: port) { return peer }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        let why = peer.process.isRunning ? "did not listen on 127.0.0.1:\(port) within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
-        let log = peer.stderrText + peer.stdoutText
-        await peer.stop()
-        throw InteropError("\(name) \(why); output:\n\(log)")
+        throw lastError ?? InteropError("\(name) could not bind a port")
     }
 
     private func launch(executable: String, arguments: [String]) throws {
@@ -167,25 +179,72 @@ final class PeerProcess: @unchecked Sendable {
 
     // MARK: - Ports
 
-    /// A loopback port that was free a moment ago: bind port 0, read it back, close.
-    static func freePort() throws -> Int {
+    /// A loopback port for a peer to listen on, free a moment ago. It is chosen below the kernel's ephemeral
+    /// range (`/proc/sys/net/ipv4/ip_local_port_range`), where neither outgoing connections nor servers that
+    /// bind port 0 ever land, and each call in this process gets a different one, so concurrent tests do not
+    /// pick the same port between the choice and the peer's bind.
+    static func listenPort() throws -> Int {
+        for _ in 0..<200 {
+            let port = PortCounter.shared.next()
+            if canBind(port: port) { return port }
+        }
+        throw InteropError("no free loopback port below the ephemeral range")
+    }
+
+    /// A loopback port with nothing listening on it a moment ago (for a refused target).
+    static func freePort() throws -> Int { try listenPort() }
+
+    /// Whether 127.0.0.1:`port` can be bound right now.
+    static func canBind(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw InteropError("socket() failed: errno \(errno)") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw InteropError("bind(127.0.0.1:0) failed: errno \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        return bound == 0
+    }
+
+    /// Whether the socket listening on 127.0.0.1:`port` belongs to this peer or one of its children
+    /// (Linux: the socket's inode from `/proc/net/tcp` among the processes' file descriptors). Where `/proc`
+    /// cannot tell, a running peer is taken to own it.
+    func ownsListener(port: Int) -> Bool {
+        #if os(Linux)
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return true }
+        let local = String(format: "0100007F:%04X", port)
+        var inodes: Set<String> = []
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count > 9, fields[1] == local, fields[3] == "0A" else { continue }
+            inodes.insert("socket:[\(fields[9])]")
         }
-        guard named == 0 else { throw InteropError("getsockname failed: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard !inodes.isEmpty else { return false }
+        let root = Int(process.processIdentifier)
+        var pids = [root]
+        var index = 0
+        while index < pids.count, pids.count < 64 {
+            let pid = pids[index]
+            index += 1
+            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+            pids += children.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        for pid in pids {
+            let fdDirectory = "/proc/\(pid)/fd"
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { continue }
+            for entry in entries {
+                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: fdDirectory + "/" + entry), inodes.contains(target) {
+                    return true
+                }
+            }
+        }
+        return false
+        #else
+        return process.isRunning
+        #endif
     }
 
     /// `true` when a TCP connection to 127.0.0.1:`port` succeeds right now.
@@ -201,5 +260,31 @@ final class PeerProcess: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         return result == 0
+    }
+}
+
+/// Hands out loopback ports below the ephemeral range, a different one on each call in this process,
+/// starting at a random offset so that two test processes rarely walk the same ports.
+private final class PortCounter: @unchecked Sendable {
+    static let shared = PortCounter()
+    private let lock = NSLock()
+    private let low: Int
+    private let high: Int
+    private var next_: Int
+
+    private init() {
+        let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } } ?? 32768
+        high = max(ephemeralLow, 12000)
+        low = max(10000, high - 12000)
+        next_ = Int.random(in: low..<high)
+    }
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let port = next_
+        next_ = next_ + 1 >= high ? low : next_ + 1
+        return port
     }
 }
