@@ -5,15 +5,10 @@ import NIOSSL
 extension ProxyConnection {
     // MARK: - Request
 
-    func requestHeadComplete(lines: [String], rest: ByteBuffer) {
-        guard var head = ProxyRequestHead(lines: lines) else {
-            respondAndClose(status: 400, body: "malformed HTTP request head")
-            return
-        }
-        isUpgradeRequest = head.isWebSocketUpgrade
-        phase = .handshaking
-        if rest.readableBytes > 0 { pendingToServer = rest }
-        let context = proxy.noteRequest(isUpgrade: isUpgradeRequest)
+    /// The request head is in: the handshake faults may answer it, delay it or edit it.
+    func applyRequestFaults(_ original: ProxyRequestHead) {
+        var head = original
+        let context = proxy.noteRequest(isUpgrade: original.isWebSocketUpgrade)
         var delay = Duration.zero
         for configured in plan where configured.direction.includes(.upstream) {
             guard let fault = configured.fault as? any HandshakeFault else { continue }
@@ -21,7 +16,7 @@ extension ProxyConnection {
             case .forward: continue
             case .delay(let d): delay += d
             case .respond(let status, let body):
-                respondAndClose(status: status, body: body)
+                perform(machine.refuse(status: status, body: body))
                 return
             }
         }
@@ -34,12 +29,12 @@ extension ProxyConnection {
     }
 
     func connectUpstream(_ original: ProxyRequestHead) {
-        guard phase == .handshaking, clientOpen, let client else { return }
+        guard machine.upstreamDue(), let client else { return }
         var head = original
         let cookieName: String? = if case .stickyCookie(let name) = proxy.configuration.balancing { name } else { nil }
         let preferred = cookieName.flatMap { head.headers.cookie($0) }.flatMap { Int($0) }
         guard let picked = proxy.pickInstance(preferred: preferred) else {
-            respondAndClose(status: 503, body: "Service Unavailable: no upstream instance available")
+            perform(machine.refuse(status: 503, body: "Service Unavailable: no upstream instance available"))
             return
         }
         instance = picked
@@ -55,8 +50,8 @@ extension ProxyConnection {
             head.headers.add("X-Forwarded-For", clientAddress)
         }
         head.headers.set("X-Forwarded-Proto", proxy.configuration.tls == nil ? "http" : "https")
-        upgradeForwarded = head.isWebSocketUpgrade
-        if !upgradeForwarded, head.version == "HTTP/1.1" {
+        let forwardsUpgrade = head.isWebSocketUpgrade
+        if !forwardsUpgrade, head.version == "HTTP/1.1" {
             // One request per upstream connection: the tunnel ends with the response.
             head.headers.set("Connection", "close")
         }
@@ -71,38 +66,32 @@ extension ProxyConnection {
                     if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: hostForSNI))
                     }
-                    let handler = ProxySideHandler(side: .server, connection: self)
-                    self.serverHandler = handler
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandler(ProxySideHandler(side: .server, connection: self))
                 }
             }
         let headBytes = head.encoded()
+        let maxHeadBytes = proxy.configuration.maxHeadBytes
         bootstrap.connect(host: upstream.host, port: upstream.port).hop(to: eventLoop).whenComplete { [self] result in
             switch result {
             case .failure(let error):
-                respondAndClose(status: 502, body: "Bad Gateway: cannot connect to upstream instance \(picked) (\(upstream)): \(error)")
+                perform(machine.refuse(status: 502, body: "Bad Gateway: cannot connect to upstream instance \(picked) (\(upstream)): \(error)"))
             case .success(let channel):
-                guard clientOpen, phase == .handshaking else {
+                guard case .sendRequest(let pending) = machine.upstreamConnected(forwardsUpgrade: forwardsUpgrade, maxHeadBytes: maxHeadBytes) else {
+                    // The connection moved on (the client left, a fault or the proxy ended it).
                     channel.close(promise: nil)
                     return
                 }
                 server = channel
-                serverOpen = true
+                serverHandler = try? channel.pipeline.syncOperations.handler(type: ProxySideHandler.self)
                 up.destination = channel
                 down.destination = client
-                phase = .awaitingResponse
-                var buffer = channel.allocator.buffer(capacity: headBytes.count + (pendingToServer?.readableBytes ?? 0))
+                var buffer = channel.allocator.buffer(capacity: headBytes.count + (pending?.readableBytes ?? 0))
                 buffer.writeBytes(headBytes)
-                if !isUpgradeRequest, var pending = pendingToServer {
-                    buffer.writeBuffer(&pending)
-                    pendingToServer = nil
-                }
+                if var pending { buffer.writeBuffer(&pending) }
                 proxy.metrics.bytes(buffer.readableBytes, .upstream)
                 channel.writeAndFlush(buffer, promise: nil)
                 schedule(after: proxy.configuration.upstreamResponseTimeout) { connection in
-                    if connection.phase == .awaitingResponse {
-                        connection.respondAndClose(status: 504, body: "Gateway Timeout: upstream did not answer in time")
-                    }
+                    connection.perform(connection.machine.responseTimedOut())
                 }
                 clientHandler?.resumeIfPossible()
             }
@@ -111,20 +100,18 @@ extension ProxyConnection {
 
     // MARK: - Response
 
-    func responseHeadComplete(lines: [String], rest: ByteBuffer) {
-        guard var head = ProxyResponseHead(lines: lines), let client else {
-            respondAndClose(status: 502, body: "Bad Gateway: malformed upstream response head")
-            return
-        }
-        let context = HandshakeContext(isUpgrade: isUpgradeRequest, openWebSockets: proxy.openWebSocketCount, upgradeRequestNumber: 0)
+    /// The response head is in: the response faults edit it, then it goes to the client and the tunnel opens.
+    func relayResponse(_ original: ProxyResponseHead, rest: ByteBuffer, answersUpgrade: Bool) {
+        guard let client else { return }
+        var head = original
+        let context = HandshakeContext(isUpgrade: answersUpgrade, openWebSockets: proxy.openWebSocketCount, upgradeRequestNumber: 0)
         for configured in plan where configured.direction.includes(.downstream) {
             (configured.fault as? any HandshakeFault)?.response(&head, context: context)
         }
         if let stickyCookie { head.headers.add("Set-Cookie", "\(stickyCookie.name)=\(stickyCookie.value); Path=/; HttpOnly") }
-        if isUpgradeRequest { proxy.metrics.upgrade(status: head.status) }
-        phase = .tunnel
-        if head.status == 101, upgradeForwarded {
-            isWebSocket = true
+        guard case .openTunnel(let webSocket, let pending) = machine.responseRelayed(status: head.status) else { return }
+        if answersUpgrade { proxy.metrics.upgrade(status: head.status) }
+        if webSocket {
             proxy.webSocketOpened()
             let now = NIODeadline.now()
             up.lastActivity = now
@@ -142,12 +129,10 @@ extension ProxyConnection {
         buffer.writeBytes(head.encoded())
         proxy.metrics.bytes(buffer.readableBytes + rest.readableBytes, .downstream)
         client.write(buffer, promise: nil)
-        if rest.readableBytes > 0 { forward(rest, down, countBytes: false) }
+        if rest.readableBytes > 0 { forward(rest, down, webSocket: webSocket, countBytes: false) }
         client.flush()
-        if var pending = pendingToServer, let server {
-            pendingToServer = nil
-            let copy = pending.readSlice(length: pending.readableBytes) ?? pending
-            if isWebSocket { forward(copy, up) } else { server.writeAndFlush(copy, promise: nil) }
+        if let pending, let server {
+            if webSocket { forward(pending, up, webSocket: true) } else { server.writeAndFlush(pending, promise: nil) }
             server.flush()
         }
         clientHandler?.resumeIfPossible()

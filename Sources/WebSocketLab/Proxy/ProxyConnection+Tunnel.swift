@@ -3,11 +3,11 @@ import NIOCore
 extension ProxyConnection {
     // MARK: - Forwarding
 
-    /// Bytes that arrived from the source of `d`, after the handshake.
-    func forward(_ buffer: ByteBuffer, _ d: TunnelDirection, countBytes: Bool = true) {
+    /// Bytes that arrived from the source of `d`, after the handshake; frame-aware when `webSocket`.
+    func forward(_ buffer: ByteBuffer, _ d: TunnelDirection, webSocket: Bool, countBytes: Bool = true) {
         if countBytes { proxy.metrics.bytes(buffer.readableBytes, d.direction) }
         d.lastActivity = .now()
-        guard isWebSocket else {
+        guard webSocket else {
             if !d.blocked { emit(buffer, d) }
             return
         }
@@ -26,7 +26,7 @@ extension ProxyConnection {
     /// Pass-through: frames are only counted (and close codes read); the buffer goes on unchanged.
     private func scanFrames(_ buffer: ByteBuffer, _ d: TunnelDirection) {
         let metrics = proxy.metrics
-        var sawCloseReply = false
+        var sawClose = false
         buffer.withUnsafeReadableBytes { bytes in
             d.tracker.consume(bytes) { event in
                 switch event {
@@ -34,13 +34,13 @@ extension ProxyConnection {
                     metrics.frame(opcode: header.opcode, d.direction)
                 case .frameEnd(let header, let payload) where header.opcode == FrameHeader.close:
                     metrics.closeFrame(code: payload.flatMap(FrameHeader.closeCode(in:)), d.direction)
-                    sawCloseReply = true
+                    sawClose = true
                 default:
                     break
                 }
             }
         }
-        if sawCloseReply, d.awaitingCloseReply { closeReplyReceived(d) }
+        if sawClose { closeFrameForwarded(d) }
     }
 
     /// With frame faults: each frame is offered to the faults; output is rebuilt from slices of
@@ -94,7 +94,7 @@ extension ProxyConnection {
                         out.payloadLength = UInt64(masked.count)
                         emitBytes(out.encode() + masked, d, allocator: destination.allocator)
                     }
-                    if header.opcode == FrameHeader.close, d.awaitingCloseReply { closeReplyReceived(d) }
+                    if header.opcode == FrameHeader.close { closeFrameForwarded(d) }
                 } else if header.isData {
                     d.droppingFrame = false
                     if header.fin { d.droppingMessage = false }
@@ -188,7 +188,7 @@ extension ProxyConnection {
             d.timer = eventLoop.scheduleTask(deadline: next) { [self] in
                 let d = which == .upstream ? up : down
                 d.timerDeadline = nil
-                guard phase != .closed else { return }
+                guard machine.isLive else { return }
                 pump(d)
             }
         }
@@ -225,13 +225,9 @@ extension ProxyConnection {
 
     /// Sends a close frame the application never sent, stops forwarding, and ends the connection
     /// when the peer(s) answered or after one second.
-    func injectClose(code: Int, reason: String, direction: FaultDirection) {
-        guard isWebSocket, phase == .tunnel else {
-            end(.closeTransport, by: .proxy)
-            return
-        }
+    func injectClose(code: Int, reason: String, toClient: Bool, toServer: Bool) {
         let payload = FrameHeader.closePayload(code: code, reason: reason)
-        if direction.includes(.downstream), let client, clientOpen {
+        if toClient, let client {
             // To the client, as if from the server: unmasked.
             var buffer = client.allocator.buffer(capacity: payload.count + 4)
             buffer.writeBytes(FrameHeader.frameBytes(opcode: FrameHeader.close, payload: payload, maskKey: nil))
@@ -239,9 +235,8 @@ extension ProxyConnection {
             down.queuedBytes = 0
             client.writeAndFlush(buffer, promise: nil)
             proxy.metrics.closeFrame(code: code, .downstream)
-            up.awaitingCloseReply = true
         }
-        if direction.includes(.upstream), let server, serverOpen {
+        if toServer, let server {
             // To the server, as if from the client: masked (RFC 6455 §5.3).
             let key = (UInt8.random(in: 0...255), UInt8.random(in: 0...255), UInt8.random(in: 0...255), UInt8.random(in: 0...255))
             var buffer = server.allocator.buffer(capacity: payload.count + 8)
@@ -250,16 +245,14 @@ extension ProxyConnection {
             up.queuedBytes = 0
             server.writeAndFlush(buffer, promise: nil)
             proxy.metrics.closeFrame(code: code, .upstream)
-            down.awaitingCloseReply = true
         }
         up.blocked = true
         down.blocked = true
-        schedule(after: .seconds(1)) { connection in connection.closeBoth() }
+        schedule(after: .seconds(1)) { connection in connection.perform(connection.machine.injectedCloseExpired()) }
     }
 
-    /// The peer answered an injected close.
-    func closeReplyReceived(_ d: TunnelDirection) {
-        d.awaitingCloseReply = false
-        if !up.awaitingCloseReply && !down.awaitingCloseReply { closeBoth() }
+    /// A close frame passed from the source of `d` (it may answer an injected close).
+    private func closeFrameForwarded(_ d: TunnelDirection) {
+        perform(machine.closeFrameForwarded(from: d.direction == .upstream ? .client : .server))
     }
 }

@@ -5,29 +5,25 @@ import NIOSSL
 /// One client connection through the proxy: request head, upstream connect, response head, then
 /// the tunnel in both directions with faults applied.
 ///
+/// The shell around ``ProxyConnectionStateMachine``: it feeds the machine what its channels, timers
+/// and faults report and performs the actions the machine returns (writes, closes, fault hooks,
+/// metrics). The machine decides; this class holds the channels, the fault plan and the tunnel's
+/// output queues.
+///
 /// Loop-bound: every method runs on the event loop of the client channel, which the upstream
 /// channel shares; hence `@unchecked Sendable` (timers and futures hop back onto that loop).
 final class ProxyConnection: @unchecked Sendable {
-    enum Phase { case readingRequest, handshaking, awaitingResponse, tunnel, closed }
-
     let proxy: FaultProxy
     let eventLoop: any EventLoop
     let connectedAt = NIODeadline.now()
-    var phase = Phase.readingRequest
+    /// The connection's decisions.
+    var machine: ProxyConnectionStateMachine
 
     var clientHandler: ProxySideHandler?
     var serverHandler: ProxySideHandler?
     var client: Channel?
     var server: Channel?
-    var clientOpen = true
-    var serverOpen = false
 
-    var requestParser: HTTPHeadParser
-    var responseParser: HTTPHeadParser
-    var isUpgradeRequest = false
-    var upgradeForwarded = false
-    var isWebSocket = false
-    var pendingToServer: ByteBuffer?
     var instance: Int?
     var stickyCookie: (name: String, value: String)?
 
@@ -40,14 +36,11 @@ final class ProxyConnection: @unchecked Sendable {
     let up = TunnelDirection(direction: .upstream)
     let down = TunnelDirection(direction: .downstream)
     var timers: [Scheduled<Void>] = []
-    var endedBy: ProxyMetrics.EndedBy?
-    var finished = false
 
     init(proxy: FaultProxy, eventLoop: any EventLoop) {
         self.proxy = proxy
         self.eventLoop = eventLoop
-        requestParser = HTTPHeadParser(maxBytes: proxy.configuration.maxHeadBytes)
-        responseParser = HTTPHeadParser(maxBytes: proxy.configuration.maxHeadBytes)
+        machine = ProxyConnectionStateMachine(maxHeadBytes: proxy.configuration.maxHeadBytes)
     }
 
     func direction(from side: ProxySideHandler.Side) -> TunnelDirection { side == .client ? up : down }
@@ -68,36 +61,23 @@ final class ProxyConnection: @unchecked Sendable {
         }
         // A client that never finishes its request head does not hold the connection forever.
         schedule(after: proxy.configuration.upstreamResponseTimeout) { connection in
-            if connection.phase == .readingRequest { connection.end(.closeTransport, by: .proxy) }
+            connection.perform(connection.machine.requestTimedOut())
         }
     }
 
     func received(_ buffer: ByteBuffer, from side: ProxySideHandler.Side) {
-        switch (phase, side) {
-        case (.readingRequest, .client):
-            switch requestParser.feed(buffer) {
-            case .needMore: return
-            case .tooLarge: respondAndClose(status: 431, body: "request head larger than \(proxy.configuration.maxHeadBytes) bytes")
-            case .complete(let lines, let rest): requestHeadComplete(lines: lines, rest: rest)
-            }
-        case (.handshaking, .client):
-            appendPending(buffer)
-        case (.awaitingResponse, .client) where isUpgradeRequest:
-            // Held until the upgrade is answered (a client must wait for the 101).
-            appendPending(buffer)
-        case (.awaitingResponse, .client):
+        switch machine.received(buffer, from: side) {
+        case .forward(let direction, let webSocket):
+            forward(buffer, direction == .upstream ? up : down, webSocket: webSocket)
+        case .forwardRequestBody:
             server?.write(buffer, promise: nil)
             proxy.metrics.bytes(buffer.readableBytes, .upstream)
-        case (.awaitingResponse, .server):
-            switch responseParser.feed(buffer) {
-            case .needMore: return
-            case .tooLarge: respondAndClose(status: 502, body: "Bad Gateway: upstream response head too large")
-            case .complete(let lines, let rest): responseHeadComplete(lines: lines, rest: rest)
-            }
-        case (.tunnel, _):
-            forward(buffer, direction(from: side))
-        default:
-            return
+        case .applyRequestFaults(let head):
+            applyRequestFaults(head)
+        case .relayResponse(let head, let rest, let answersUpgrade):
+            relayResponse(head, rest: rest, answersUpgrade: answersUpgrade)
+        case let action:
+            perform(action)
         }
     }
 
@@ -116,33 +96,11 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     func sideClosed(_ side: ProxySideHandler.Side) {
-        switch side {
-        case .client:
-            guard clientOpen else { return }
-            clientOpen = false
-            if endedBy == nil { endedBy = .client }
-            if phase == .tunnel, serverOpen {
-                finishSource(up)
-            } else {
-                server?.close(promise: nil)
-            }
-        case .server:
-            guard serverOpen else { return }
-            serverOpen = false
-            if endedBy == nil { endedBy = .upstream }
-            if phase == .tunnel, clientOpen {
-                finishSource(down)
-            } else if phase == .awaitingResponse, clientOpen {
-                respondAndClose(status: 502, body: "Bad Gateway: upstream closed the connection before answering")
-            } else {
-                client?.close(promise: nil)
-            }
-        }
-        if !clientOpen, !serverOpen || server == nil { finish() }
+        perform(machine.closed(side))
     }
 
     func sideFailed(_ side: ProxySideHandler.Side, error: any Error) {
-        if endedBy == nil { endedBy = side == .client ? .client : .upstream }
+        machine.failed(side)
     }
 
     func writabilityChanged(_ side: ProxySideHandler.Side) {
@@ -151,69 +109,74 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     func mayRead(_ side: ProxySideHandler.Side) -> Bool {
-        switch (phase, side) {
-        case (.readingRequest, .client): true
-        case (.handshaking, .client): false
-        case (.awaitingResponse, .client): !isUpgradeRequest && (server?.isWritable ?? false)
-        case (.awaitingResponse, .server): true
-        case (.tunnel, _):
-            direction(from: side).blocked || direction(from: side).canAccept(limit: proxy.configuration.maxQueuedBytes)
-        default: false
+        switch machine.readPolicy(side) {
+        case .whenTunnelAccepts:
+            let d = direction(from: side)
+            return d.blocked || d.canAccept(limit: proxy.configuration.maxQueuedBytes)
+        case .read: return true
+        case .hold: return false
+        case .whenUpstreamWritable: return server?.isWritable ?? false
         }
     }
 
-    // MARK: - Ending
+    // MARK: - Actions
+
+    /// Carries out what the machine decided. Actions that need the bytes or head of their event are
+    /// performed where that event arrives and never reach here.
+    func perform(_ action: ProxyConnectionStateMachine.Action) {
+        switch action {
+        case .none:
+            return
+        case .respond(let status, let body, let closeUpstream, let answersUpgrade):
+            respondAndClose(status: status, body: body, closeUpstream: closeUpstream, answersUpgrade: answersUpgrade)
+        case .closeUpstream, .closeStrayUpstream:
+            server?.close(promise: nil)
+        case .passEnd(let direction):
+            finishSource(direction == .upstream ? up : down)
+        case .closeBoth(let reset):
+            closeBoth(reset: reset)
+        case .injectClose(let code, let reason, let toClient, let toServer):
+            injectClose(code: code, reason: reason, toClient: toClient, toServer: toServer)
+        case .finish(let finish):
+            self.finish(finish)
+        case .forward, .forwardRequestBody, .applyRequestFaults, .sendRequest, .relayResponse, .openTunnel:
+            assertionFailure("\(action) is performed by the event that returns it")
+        }
+    }
 
     /// Ends the connection the way a fault or the proxy decides.
     func end(_ action: ConnectionAction, by: ProxyMetrics.EndedBy) {
-        guard phase != .closed else { return }
-        if endedBy == nil { endedBy = by }
-        switch action {
-        case .closeTransport:
-            closeBoth()
-        case .reset:
+        perform(machine.end(action, by: by))
+    }
+
+    private func closeBoth(reset: Bool) {
+        for channel in [client, server].compactMap({ $0 }) {
             // SO_LINGER 0 makes close() send RST instead of FIN.
-            for channel in [client, server].compactMap({ $0 }) {
-                if let provider = channel as? any SocketOptionProvider {
-                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
-                } else {
-                    channel.close(promise: nil)
-                }
+            if reset, let provider = channel as? any SocketOptionProvider {
+                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+            } else {
+                channel.close(promise: nil)
             }
-            if server == nil, !clientOpen { finish() }
-        case .injectClose(let code, let reason, let direction):
-            injectClose(code: code, reason: reason, direction: direction)
         }
     }
 
-    func closeBoth() {
-        client?.close(promise: nil)
-        server?.close(promise: nil)
-        if server == nil, !clientOpen { finish() }
-    }
-
     /// Answers the client directly and closes (nothing more goes upstream).
-    func respondAndClose(status: Int, body: String) {
-        if endedBy == nil { endedBy = .proxy }
-        if isUpgradeRequest { proxy.metrics.upgrade(status: status) }
-        phase = .closed
-        server?.close(promise: nil)
-        guard let client, clientOpen else { finish(); return }
+    private func respondAndClose(status: Int, body: String, closeUpstream: Bool, answersUpgrade: Bool) {
+        if answersUpgrade { proxy.metrics.upgrade(status: status) }
+        if closeUpstream { server?.close(promise: nil) }
+        guard let client else { return }
         var buffer = client.allocator.buffer(capacity: 256)
         buffer.writeBytes(ProxyResponseHead.simple(status: status, body: body))
         client.writeAndFlush(buffer).whenComplete { _ in client.close(promise: nil) }
     }
 
-    func finish() {
-        guard !finished else { return }
-        finished = true
-        phase = .closed
+    private func finish(_ finish: ProxyConnectionStateMachine.Finish) {
         for timer in timers { timer.cancel() }
         timers.removeAll()
         up.timer?.cancel()
         down.timer?.cancel()
-        if isWebSocket { proxy.webSocketClosed() }
-        proxy.metrics.connectionClosed(by: endedBy ?? .proxy)
+        if finish.closesWebSocket { proxy.webSocketClosed() }
+        proxy.metrics.connectionClosed(by: finish.endedBy)
         proxy.unregister(self)
         clientHandler = nil
         serverHandler = nil
@@ -223,7 +186,7 @@ final class ProxyConnection: @unchecked Sendable {
 
     func schedule(after duration: Duration, _ body: @escaping @Sendable (ProxyConnection) -> Void) {
         let task = eventLoop.scheduleTask(in: TimeAmount(max(duration, .zero))) { [self] in
-            guard phase != .closed else { return }
+            guard machine.isLive else { return }
             body(self)
         }
         timers.append(task)
@@ -253,18 +216,9 @@ final class ProxyConnection: @unchecked Sendable {
             return
         }
         let task = eventLoop.scheduleTask(deadline: deadline) { [self] in
-            guard phase != .closed else { return }
+            guard machine.isLive else { return }
             armIdle(timer, direction: direction)
         }
         timers.append(task)
-    }
-
-    private func appendPending(_ buffer: ByteBuffer) {
-        var buffer = buffer
-        if pendingToServer == nil {
-            pendingToServer = buffer
-        } else {
-            pendingToServer?.writeBuffer(&buffer)
-        }
     }
 }

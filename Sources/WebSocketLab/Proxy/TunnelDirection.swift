@@ -27,8 +27,6 @@ final class TunnelDirection {
     var timerDeadline: NIODeadline?
     /// After an injected close: nothing more is forwarded this way; the tracker still watches.
     var blocked = false
-    /// Waiting for the peer's close frame in this direction (answer to an injected close).
-    var awaitingCloseReply = false
     /// The source ended; the end is queued or passed on.
     var sourceEnded = false
     /// Bytes seen from the source, for idle tracking.
