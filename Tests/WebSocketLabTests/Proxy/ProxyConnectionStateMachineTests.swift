@@ -95,7 +95,8 @@ struct ProxyConnectionStateMachineTests {
         #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .sendRequest(pending: nil))
         #expect(m.readPolicy(.client) == .hold)
         #expect(m.received(Self.bytes("MORE"), from: .client) == .none)
-        guard case .relayResponse(let head, let rest, let answersUpgrade) = m.received(Self.bytes(Self.switching + "F1"), from: .server) else {
+        guard case .relayResponse(let head, let rest, let answersUpgrade) = m.received(Self.bytes(Self.switching + "F1"), from: .server)
+        else {
             Issue.record("the response head was not handed on")
             return
         }
@@ -144,11 +145,15 @@ struct ProxyConnectionStateMachineTests {
     @Test func oversizedOrMalformedResponseHeadIsAnswered502AndTheUpstreamClosed() {
         var big = Self.awaitingResponse()
         let tooLarge = big.received(Self.bytes("HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: 5000)), from: .server)
-        #expect(tooLarge == .respond(status: 502, body: "Bad Gateway: upstream response head too large", closeUpstream: true, answersUpgrade: true))
+        #expect(
+            tooLarge
+                == .respond(status: 502, body: "Bad Gateway: upstream response head too large", closeUpstream: true, answersUpgrade: true))
 
         var bad = Self.awaitingResponse()
         let malformed = bad.received(Self.bytes("garbage\r\n\r\n"), from: .server)
-        #expect(malformed == .respond(status: 502, body: "Bad Gateway: malformed upstream response head", closeUpstream: true, answersUpgrade: true))
+        #expect(
+            malformed
+                == .respond(status: 502, body: "Bad Gateway: malformed upstream response head", closeUpstream: true, answersUpgrade: true))
         #expect(bad.closing == .init(client: .open, server: .open, isWebSocket: false))
     }
 
@@ -163,7 +168,10 @@ struct ProxyConnectionStateMachineTests {
 
     @Test func upstreamTooSlowToAnswerIsAnswered504() {
         var m = Self.awaitingResponse()
-        #expect(m.responseTimedOut() == .respond(status: 504, body: "Gateway Timeout: upstream did not answer in time", closeUpstream: true, answersUpgrade: true))
+        #expect(
+            m.responseTimedOut()
+                == .respond(
+                    status: 504, body: "Gateway Timeout: upstream did not answer in time", closeUpstream: true, answersUpgrade: true))
         var tunnel = Self.tunnel()
         #expect(tunnel.responseTimedOut() == .none)
     }
@@ -172,7 +180,9 @@ struct ProxyConnectionStateMachineTests {
         var m = Self.awaitingResponse()
         #expect(
             m.closed(.server)
-                == .respond(status: 502, body: "Bad Gateway: upstream closed the connection before answering", closeUpstream: false, answersUpgrade: true))
+                == .respond(
+                    status: 502, body: "Bad Gateway: upstream closed the connection before answering", closeUpstream: false,
+                    answersUpgrade: true))
         #expect(m.closed(.client) == .finish(.init(endedBy: .upstream, closesWebSocket: false)))
     }
 
@@ -270,7 +280,9 @@ struct ProxyConnectionStateMachineTests {
     @Test func injectedCloseIsNotSentToASideThatAlreadyLeft() {
         var m = Self.tunnel()
         _ = m.closed(.client)
-        #expect(m.end(.injectClose(code: 1001, reason: "", direction: .both), by: .proxy) == .injectClose(code: 1001, reason: "", toClient: false, toServer: true))
+        #expect(
+            m.end(.injectClose(code: 1001, reason: "", direction: .both), by: .proxy)
+                == .injectClose(code: 1001, reason: "", toClient: false, toServer: true))
     }
 
     @Test func injectedCloseWithoutAnswerEndsAfterTheGracePeriod() {

@@ -35,7 +35,8 @@ struct ProxyOwnAnswerTests {
 
     @Test func malformedUpstreamResponseHeadIsA502ToTheClient() async throws {
         let upstream = try await ScriptedUpstream.start(reply: "this is not HTTP\r\n\r\n")
-        let proxy = try await FaultProxy.start(ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: upstream.localAddress!.port!)]))
+        let proxy = try await FaultProxy.start(
+            ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: upstream.localAddress!.port!)]))
         let text = try await ProxyTestHTTP.exchange(port: proxy.port, Self.upgrade, timeout: .seconds(10))
         #expect(text.hasPrefix("HTTP/1.1 502"))
         #expect(text.contains("malformed upstream response head"))
