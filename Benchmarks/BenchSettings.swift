@@ -26,6 +26,9 @@ struct BenchSettings: Sendable, Codable {
     var verdictRuns = 20
     /// The ws1011 release binary (`BENCH_WS1011`, default `.build/release/ws1011`).
     var ws1011Binary = ".build/release/ws1011"
+    /// Another ws1011 binary measured as one more path in benchmark 1, e.g. a build of the previous commit
+    /// (`BENCH_WS1011_BASELINE`, default none): a before/after comparison under the same load.
+    var ws1011Baseline: String?
     /// The Python interpreter with `websockets` (`BENCH_PYTHON`, default `.build/bench-venv/bin/python`).
     var python = ".build/bench-venv/bin/python"
     /// The Python client script (`BENCH_PY_CLIENT`, default `bench/ws_echo_client.py`).
@@ -52,6 +55,7 @@ struct BenchSettings: Sendable, Codable {
         s.agentUsers = int("BENCH_AGENT_USERS", 1...10_000) ?? s.agentUsers
         s.verdictRuns = int("BENCH_VERDICT_RUNS", 3...1000) ?? s.verdictRuns
         s.ws1011Binary = env["BENCH_WS1011"] ?? s.ws1011Binary
+        s.ws1011Baseline = env["BENCH_WS1011_BASELINE"].flatMap { $0.isEmpty ? nil : $0 }
         s.python = env["BENCH_PYTHON"] ?? s.python
         s.pythonClient = env["BENCH_PY_CLIENT"] ?? s.pythonClient
         s.haproxy = env["BENCH_HAPROXY"] ?? s.haproxy

@@ -61,6 +61,7 @@ document.machine["loadavgAtEnd"] = loadAverage()
 print("")
 print("ws1011 benchmarks — \(System.coreCount) cores, \(document.startedAt), \(String(format: "%.0f", document.seconds)) s, load average \(document.machine["loadavgAtStart"] ?? "?") → \(document.machine["loadavgAtEnd"] ?? "?")")
 print(BenchTable.render(document.rows))
+if let proxy = document.proxy, let line = ProxyBenchmark.summary(proxy) { print("\n" + line) }
 
 do {
     let url = URL(fileURLWithPath: settings.output)
