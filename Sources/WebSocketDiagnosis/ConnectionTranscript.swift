@@ -15,6 +15,9 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     public var resolvedAddresses: [String]
     /// The address the TCP connection was made to, when one was made.
     public var connectedAddress: String?
+    /// The `--resolve`/`--connect-to` routes that sent the connection somewhere other than the URL's host
+    /// (`"--connect-to example.com:443:127.0.0.1:8443"`), `nil` when none applied.
+    public var route: String?
     /// Per-phase durations and the offsets at which each phase ended.
     public var timings: PhaseTimings
     /// The TLS outcome; `nil` for `ws://`.

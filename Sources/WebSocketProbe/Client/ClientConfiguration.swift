@@ -12,6 +12,9 @@ public struct ClientConfiguration: Sendable {
     public var offerDeflate: Bool = false
     /// TLS settings for `wss://`.
     public var tls: TLSSettings = .init()
+    /// `--resolve` and `--connect-to` routes: where to connect instead of what the URL names; the first
+    /// `--connect-to` that matches applies, then the first `--resolve` for the resulting host (default none).
+    public var routes: [ConnectRoute] = []
     /// The bounds of every wait.
     public var timeouts: Timeouts = .init()
     /// Answer the peer's pings (default `true`); `false` withholds pongs to reproduce a stalled client.
