@@ -53,6 +53,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("v"), .long], help: "Print a live trace of every frame to stderr: connection, direction, opcode, length, time, scrubbed preview.")
     var verbose = false
 
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour the text report: auto (a terminal without NO_COLOR), always or never.", valueName: "WHEN"))
+    var colour: ColourChoice = .auto
+
     @Flag(name: [.customShort("q"), .long], help: "Print nothing on stdout (no progress, no text report); the exit code, --json/--junit/--html files and errors still say what happened.")
     var quiet = false
 
@@ -188,7 +191,18 @@ struct DiagnoseCommand: AsyncParsableCommand {
         Console.register(secrets: outcome.redactor.knownSecrets)
         let redactor = Console.redactor.adding(secrets: secretsGiven(plan))
         if textToStdout {
-            Console.out(TextReportRenderer.render(report, redactor: redactor, layout: .current(environment: ProcessInfo.processInfo.environment)))
+            var layout = TextLayout.current(environment: ProcessInfo.processInfo.environment)
+            switch colour {
+            case .always: layout.colour = true
+            case .never: layout.colour = false
+            case .auto: break
+            }
+            let colour = layout.colour
+            layout.colour = false
+            let unicode = layout.unicode
+            Console.out(
+                TextReportRenderer.render(report, redactor: redactor, layout: layout),
+                decorate: colour ? { TextLayout.coloured($0, unicode: unicode) } : nil)
         }
         if jsonToStdout {
             Console.out(try JSONReportRenderer.render(report, redactor: redactor))
@@ -354,4 +368,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             throw UsageError("cannot write the \(what) report to '\(path)': \(error.localizedDescription). Give a writable path")
         }
     }
+}
+
+/// `--color WHEN`.
+enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
 }
