@@ -1,6 +1,7 @@
 /// The rule names that appear in ``Evidence/rule`` (stable: reports and tests refer to them).
 enum RuleName {
     static let networkStage = "network-stage"
+    static let proxyHop = "proxy-hop"
     static let tlsVerification = "tls-verification"
     static let upgradeTimeout = "upgrade-timeout"
     static let authChannel = "auth-channel"
