@@ -36,11 +36,11 @@ public struct CauseID: RawRepresentable, Codable, Sendable, Hashable, CustomStri
 /// One observation a verdict rests on, and the rule that used it.
 public struct Evidence: Codable, Sendable, Equatable {
     /// The rule (`close-frame-vs-transport-end`, `timing-lifetime-cap`, `handshake-status`, …).
-    public var rule: String
+    public var rule: RuleName
     /// The observation, in words a person can check against the transcript.
     public var observation: String
 
-    public init(rule: String, observation: String) {
+    public init(rule: RuleName, observation: String) {
         self.rule = rule
         self.observation = observation
     }

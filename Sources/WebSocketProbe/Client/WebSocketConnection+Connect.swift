@@ -23,7 +23,7 @@ extension WebSocketConnection {
             do {
                 tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
             } catch {
-                setFailure(.tls, "tls-configuration", error.description, at: nowMs())
+                setFailure(.tls, .tlsConfiguration, error.description, at: nowMs())
                 record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
                 finishWithoutConnection()
                 return
@@ -45,12 +45,12 @@ extension WebSocketConnection {
             case .resolved(let resolved):
                 addresses = resolved
             case .failed(let message):
-                setFailure(.dns, "dns-failure", message, at: nowMs())
+                setFailure(.dns, .dnsFailure, message, at: nowMs())
                 finishWithoutConnection()
                 return
             case .timedOut:
                 addFinding(.timeout, "DNS resolution of '\(url.host)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
-                setFailure(.dns, "dns-timeout", "DNS resolution of '\(url.host)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                setFailure(.dns, .dnsTimeout, "DNS resolution of '\(url.host)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
                 finishWithoutConnection()
                 return
             }
@@ -95,7 +95,7 @@ extension WebSocketConnection {
         }
         guard let connected else {
             let (kind, detail) = Self.describeConnectError(lastError, timeout: configuration.timeouts.connect)
-            if kind == "connect-timeout" { addFinding(.timeout, detail, at: nowMs()) }
+            if kind == .connectTimeout { addFinding(.timeout, detail, at: nowMs()) }
             setFailure(.tcp, kind, detail, at: nowMs())
             finishWithoutConnection()
             return
@@ -124,7 +124,7 @@ extension WebSocketConnection {
             if !done {
                 addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 recordTLSOutcome(failure: .handshakeFailure, detail: "TLS handshake timeout")
-                setFailure(.tls, "tls-timeout", "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                setFailure(.tls, .tlsTimeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 phase = .failing
                 dropTransport(.localTimeout)
                 _ = await wait(.seconds(2)) { [self] in phase == .ended }
@@ -156,7 +156,7 @@ extension WebSocketConnection {
         if !headDone {
             let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
             addFinding(.timeout, detail, at: nowMs())
-            setFailure(.upgrade, "handshake-timeout", detail, at: nowMs())
+            setFailure(.upgrade, .handshakeTimeout, detail, at: nowMs())
             phase = .failing
             dropTransport(.localTimeout)
             _ = await wait(.seconds(2)) { [self] in phase == .ended }
@@ -202,7 +202,7 @@ extension WebSocketConnection {
         guard phase == .open else { return false }
         let detail = "no pong within \(DurationText.format(keepalive.timeout)) of our keepalive ping: sent close 1011"
         addFinding(.keepaliveTimeout, detail, at: nowMs())
-        setFailure(.websocket, "keepalive-timeout", detail, at: nowMs())
+        setFailure(.websocket, .keepaliveTimeout, detail, at: nowMs())
         _ = sendClose(code: 1011, reason: "keepalive ping timeout")
         let bound = min(configuration.timeouts.close, keepalive.timeout)
         _ = await wait(bound) { [self] in phase == .ended || record.close.received != nil }
@@ -248,20 +248,20 @@ extension WebSocketConnection {
         record.tls = observation
     }
 
-    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (String, String) {
-        guard let error else { return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))") }
+    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (ProbeFailureKind, String) {
+        guard let error else { return (.connectTimeout, "no TCP connection within \(DurationText.format(timeout))") }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))")
+            return (.connectTimeout, "no TCP connection within \(DurationText.format(timeout))")
         }
         if let io = error as? IOError {
             switch io.errnoCode {
-            case ECONNREFUSED: return ("connection-refused", "connection refused: nothing listens on that port")
-            case ENETUNREACH, EHOSTUNREACH: return ("unreachable", "network or host unreachable (\(io))")
-            case ETIMEDOUT: return ("connect-timeout", "TCP connect timed out (\(io))")
-            case ECONNRESET: return ("reset", "connection reset during the TCP connect")
-            default: return ("connect-failed", "TCP connect failed: \(io)")
+            case ECONNREFUSED: return (.connectionRefused, "connection refused: nothing listens on that port")
+            case ENETUNREACH, EHOSTUNREACH: return (.unreachable, "network or host unreachable (\(io))")
+            case ETIMEDOUT: return (.connectTimeout, "TCP connect timed out (\(io))")
+            case ECONNRESET: return (.reset, "connection reset during the TCP connect")
+            default: return (.connectFailed, "TCP connect failed: \(io)")
             }
         }
-        return ("connect-failed", "TCP connect failed: \(error)")
+        return (.connectFailed, "TCP connect failed: \(error)")
     }
 }

@@ -67,7 +67,7 @@ public enum TextReportRenderer {
         }
         var text = names + "\n" + cells + "\n"
         if !cumulative.isEmpty { text += "  " + cumulative.joined(separator: "  ") + "\n" }
-        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(safe(f.kind)) — \(safe(f.detail))\n" }
+        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(safe(f.kind.rawValue)) — \(safe(f.detail))\n" }
         if let h = t.handshake, let status = h.status {
             text += "  HTTP \(status)\(h.reasonPhrase.map { " " + safe($0) } ?? "")"
             if let sp = h.subprotocol { text += ", subprotocol \(safe(sp))" }
@@ -133,7 +133,7 @@ public enum TextReportRenderer {
             let mark = c.accepted ? "✓" : "✗"
             let status = c.status.map { "HTTP \($0)" } ?? "no HTTP answer"
             let close = c.closeCode.map { ", close \($0)" } ?? ""
-            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(safe(c.path).padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
+            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.path.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
         }
         return text
     }
@@ -146,7 +146,7 @@ public enum TextReportRenderer {
         text += "  \(safe(v.summary))\n"
         if !v.evidence.isEmpty {
             text += "  Evidence:\n"
-            for e in v.evidence { text += "    • [\(safe(e.rule))] \(safe(e.observation))\n" }
+            for e in v.evidence { text += "    • [\(safe(e.rule.rawValue))] \(safe(e.observation))\n" }
         }
         return text
     }

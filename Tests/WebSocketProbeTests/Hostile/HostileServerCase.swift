@@ -13,7 +13,7 @@ struct HostileServerCase: Sendable, CustomTestStringConvertible {
     /// A finding that must be in `transcript.findings`; `nil`: none is required.
     var finding: FindingCode?
     /// `transcript.failure?.kind`; `nil`: there must be no failure.
-    var failureKind: String?
+    var failureKind: ProbeFailureKind?
     /// The close code the client must have sent, when it fails the connection itself.
     var sentCloseCode: Int?
     /// The close code the client must have received.

@@ -9,8 +9,8 @@ struct AuthChannelRule: ClassificationRule {
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let matrix = context.authChannels, !matrix.isEmpty else { return nil }
-        let front = matrix.filter { $0.path == "front" && $0.channel != .none }
-        let direct = matrix.filter { $0.path == "direct" }
+        let front = matrix.filter { $0.path == .front && $0.channel != .none }
+        let direct = matrix.filter { $0.path == .direct }
         let directNone = direct.first { $0.channel == .none && !$0.accepted }
         let survivors = front.filter(\.accepted)
 

@@ -5,7 +5,7 @@ struct TLSFailureRule: ClassificationRule {
         guard !context.facts.opened else { return nil }
         let tlsFailed = t.tls?.failure != nil || t.failure?.stage == .tls
         guard tlsFailed else { return nil }
-        if let failure = t.failure, failure.kind == "tls-configuration" {
+        if let failure = t.failure, failure.kind == .tlsConfiguration {
             return Verdict(
                 cause: .inconclusive, confidence: 0.3,
                 summary:

@@ -8,9 +8,8 @@ struct UpgradeTimeoutRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         let t = context.transcript
         guard !context.facts.opened, t.handshake?.status == nil, let failure = t.failure, failure.stage == .upgrade else { return nil }
-        let kind = failure.kind.lowercased()
-        if kind.contains("timeout") { return timedOut(context, failure: failure) }
-        if kind.contains("closed") || kind.contains("reset") { return closedWithoutAnswer(context, failure: failure) }
+        if failure.kind.isTimeout { return timedOut(context, failure: failure) }
+        if failure.kind.isTransportEnd { return closedWithoutAnswer(context, failure: failure) }
         return nil
     }
 
