@@ -138,6 +138,22 @@ struct UnrequestedCloseRuleTests {
         #expect(rule.evaluate(context(t))?.cause == .unrequestedClose)
     }
 
+    @Test func howLongBeforeTheCloseADisconnectMessageCountsIsAThreshold() {
+        let message = #"{"type":"disconnect","reason":"x"}"#
+        let t = Fixture.opened(frames: [inbound("text", at: 300, preview: message)]).receivingClose(1000, "", at: 9000)
+        let wide = ClassifierThresholds(disconnectMessageWindow: .seconds(10))
+        #expect(rule.evaluate(context(t, thresholds: wide))?.cause == .applicationDisconnect)
+    }
+
+    @Test func aCapSeenByTheLifetimeProbeNamesTheIntervalItPingedAt() {
+        let main = Fixture.opened(openAt: 100).receivingClose(1000, "", at: 10_130)
+        var m = Measurements(lifetimeMs: 10_000, lifetimeProbeMs: 20_000, lifetimeTranscript: probeClosed(1000, age: 10_000, pinged: true))
+        m.pingIntervalMs = 250
+        let v = FailureClassifier.classify(ClassificationInput(transcript: main, measurements: m))
+        #expect(v.cause == .applicationConnectionCap)
+        #expect(v.evidenceText.contains("the lifetime probe (a ping every 250 ms) was closed by the server too"), "\(v.evidenceText)")
+    }
+
     // MARK: What stays as it was
 
     @Test func anUnexplained1000IsNotHealthy() {

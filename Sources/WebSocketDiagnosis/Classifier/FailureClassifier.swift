@@ -73,7 +73,7 @@ public enum FailureClassifier {
         let t = context.transcript
         let end = t.close.effectiveCode.map { "effective close code \($0)" } ?? "no close"
         return Verdict(
-            cause: .inconclusive, confidence: 0.1,
+            cause: .inconclusive, confidence: Confidence.nothing,
             summary: "No known signature fits these observations: read the evidence, the server and proxy logs, and rerun with --direct",
             evidence: [
                 Evidence(

@@ -13,10 +13,10 @@ extension Verdict {
         (min(1, max(0, value)) * 100).rounded() / 100
     }
 
-    /// A copy with `delta` added to the confidence (clamped to 0.05…0.95: never certain, never nothing).
+    /// A copy with `delta` added to the confidence (kept in ``Confidence/adjustedRange``: never certain, never nothing).
     func adjustingConfidence(by delta: Double) -> Verdict {
         var copy = self
-        copy.confidence = Verdict.normalized(min(0.95, max(0.05, confidence + delta)))
+        copy.confidence = Verdict.normalized(min(Confidence.adjustedRange.upperBound, max(Confidence.adjustedRange.lowerBound, confidence + delta)))
         return copy
     }
 

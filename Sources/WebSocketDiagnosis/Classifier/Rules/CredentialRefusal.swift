@@ -30,7 +30,7 @@ struct CredentialRefusal {
                 observation: "the \(status) body is \(vendor == "a WAF" ? "a" : vendor + "'s") block page, not the application's")
             let confirmed = direct == .opened
             return (
-                .upgradeRejected, confirmed ? 0.8 : 0.6,
+                .upgradeRejected, confirmed ? Confidence.strong : Confidence.suggestive,
                 "A web application firewall at the front (\(vendor)) refuses the upgrade (\(status)): find the matching rule in its log and add an exception for this WebSocket path\(confirmed ? "; the backend upgrades fine direct" : " (rerun with --direct to confirm)")",
                 [evidence]
             )
@@ -39,14 +39,14 @@ struct CredentialRefusal {
         switch direct {
         case .status(let d) where [401, 403].contains(d):
             return (
-                .authRejected, 0.9,
+                .authRejected, Confidence.confirmed,
                 "The backend rejects the upgrade (\(status)) direct too: check the credential (token validity, signing secret, audience)",
                 []
             )
         case .opened:
             if sentCredential, !Fingerprints.isProxyErrorPage(body: body) {
                 return (
-                    .headerStripped, 0.7,
+                    .headerStripped, Confidence.probable,
                     "The credential does not reach the backend through the front (direct accepts it): forward the Authorization/Sec-WebSocket-Protocol headers, or run the auth-channel matrix to see which survives",
                     [
                         Evidence(
@@ -61,14 +61,14 @@ struct CredentialRefusal {
                 sentCredential
                 ? "the body is the proxy's own error page" : "no credential was sent, and direct the backend accepts the same upgrade"
             return (
-                .upgradeRejected, 0.75,
+                .upgradeRejected, Confidence.likely,
                 "The front refuses the upgrade (\(status)) while the backend accepts it direct: check the front's access rules for this path",
                 [Evidence(rule: RuleName.handshakeStatus, observation: "the front wrote this \(status): \(why)")]
             )
         default:
             if Fingerprints.isProxyErrorPage(body: body) {
                 return (
-                    .upgradeRejected, 0.55,
+                    .upgradeRejected, Confidence.tentative,
                     "A proxy refuses the upgrade (\(status), its own error page): check its access rules for this path — rerun with --direct to confirm",
                     [
                         Evidence(
@@ -79,13 +79,13 @@ struct CredentialRefusal {
             }
             if sentCredential {
                 return (
-                    .authRejected, 0.5,
+                    .authRejected, Confidence.even,
                     "The upgrade was refused (\(status)) although a credential was sent: check the token, or a front stripping it (rerun with --direct, or with the auth-channel matrix)",
                     [Evidence(rule: RuleName.handshakeStatus, observation: "a credential was sent and refused; the body is no block page")]
                 )
             }
             return (
-                .authRejected, 0.6, "The server requires a credential (\(status) before the upgrade): send a token (e.g. --token)",
+                .authRejected, Confidence.suggestive, "The server requires a credential (\(status) before the upgrade): send a token (e.g. --token)",
                 [Evidence(rule: RuleName.handshakeStatus, observation: "no credential was sent; the body is no block page")]
             )
         }
@@ -120,7 +120,7 @@ struct CredentialRefusal {
             allow =
                 "the request had no Origin header: send the page's origin (--origin) or allow requests without one in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator, Spring setAllowedOrigins, Socket.IO cors.origin)"
         }
-        let confidence = retryPassed ? 0.9 : (retry != nil ? 0.6 : 0.8)
+        let confidence = retryPassed ? Confidence.confirmed : (retry != nil ? Confidence.suggestive : Confidence.strong)
         return (
             .originRejected, confidence, "The server's Origin check refused the upgrade (\(status)); a token will not help: \(allow)",
             evidence

@@ -11,7 +11,7 @@ struct InterruptionRule: ClassificationRule {
             ? "give a longer --max-time, or shorter probes (--idle-probe, --lifetime-probe, --sustain)"
             : "run it again and let it finish"
         return Verdict(
-            cause: .interrupted, confidence: 0.95,
+            cause: .interrupted, confidence: Confidence.certain,
             summary: "The run was cut short (\(interruption.detail)) during \(interruption.during), before the main probe finished: no cause can be named. To finish it, \(advice)",
             evidence: [
                 Evidence(rule: RuleName.interruption, observation: "\(interruption.detail) during \(interruption.during)"),

@@ -11,7 +11,7 @@ struct UnexplainedStepRule: ClassificationRule {
         }
         let first = failed.first.map { "step \($0.name.rawValue)" } ?? "stage \(failure?.stage.rawValue ?? "?")"
         return Verdict(
-            cause: .inconclusive, confidence: 0.2,
+            cause: .inconclusive, confidence: Confidence.unexplained,
             summary: "The \(first) failed in a way no known signature explains: read the evidence and the server log; rerun with --direct",
             evidence: evidence)
     }

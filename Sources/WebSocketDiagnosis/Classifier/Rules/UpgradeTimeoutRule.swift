@@ -24,19 +24,19 @@ struct UpgradeTimeoutRule: ClassificationRule {
         switch context.directOutcome {
         case .opened:
             return Verdict(
-                cause: .upgradeTimeout, confidence: 0.8,
+                cause: .upgradeTimeout, confidence: Confidence.strong,
                 summary:
                     "The front held the upgrade with no answer\(waitText) while the backend answers direct: check cold starts, queueing and the front's upstream timeout",
                 evidence: evidence)
         case .unreachable(let why) where why.lowercased().contains("timeout"):
             return Verdict(
-                cause: .applicationHandshakeTimeout, confidence: 0.75,
+                cause: .applicationHandshakeTimeout, confidence: Confidence.likely,
                 summary:
                     "The backend does not answer the upgrade in time, direct too: find what blocks its accept path (slow start-up, blocked event loop)",
                 evidence: evidence)
         default:
             return Verdict(
-                cause: .inconclusive, confidence: 0.3,
+                cause: .inconclusive, confidence: Confidence.lead,
                 summary: "No HTTP answer to the upgrade\(waitText): a cold start or a stalled backend; rerun with --direct to tell which",
                 evidence: evidence)
         }
@@ -51,14 +51,14 @@ struct UpgradeTimeoutRule: ClassificationRule {
         if let d = context.directEvidence { evidence.append(d) }
         if context.directOutcome == .opened {
             return Verdict(
-                cause: .upgradeRejected, confidence: 0.65,
+                cause: .upgradeRejected, confidence: Confidence.plausible,
                 summary:
                     "The front closes the connection instead of answering the upgrade while the backend upgrades direct: check the front's WebSocket support and its error log",
                 evidence: evidence)
         }
         let scheme = context.transcript.target.isSecure ? "" : " (a ws:// request to a TLS port ends like this too)"
         return Verdict(
-            cause: .inconclusive, confidence: 0.25,
+            cause: .inconclusive, confidence: Confidence.faintLead,
             summary: "The server closed the connection without answering the upgrade\(scheme): check its log; rerun with --direct",
             evidence: evidence)
     }
