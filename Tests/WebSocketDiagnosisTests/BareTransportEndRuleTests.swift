@@ -34,7 +34,7 @@ struct BareTransportEndRuleTests {
             v?.evidenceText.contains(
                 "transport ended (eof) 30012 ms after open with no close frame; last inbound frame 210 ms before the end") == true)
         // Unconfirmed by a lifetime probe, a whole-second age is a hint: modest confidence, and the summary says how to confirm.
-        #expect(v?.summary.contains("--lifetime-probe") == true)
+        #expect(v?.next.contains { $0.action == .measureLifetime } == true)
         #expect((v?.confidence ?? 1) < 0.5)
     }
 
@@ -72,7 +72,7 @@ struct BareTransportEndRuleTests {
         let t = Fixture.opened(openAt: 100, frames: p.frames, pings: p.pings).endingBare(at: 1830)
         let v = rule.evaluate(context(t, expectations: ProbeExpectations(pingsDuringRun: true)))
         #expect(v?.cause == .infrastructureConnectionDropped)
-        #expect(v?.summary.contains("--lifetime-probe") == true)
+        #expect(v?.next.contains { $0.action == .measureLifetime } == true)
     }
 
     @Test func aLifetimeProbeThatOutlivedTheConnectionContradictsACap() {

@@ -94,7 +94,7 @@ struct UnrequestedCloseRuleTests {
         let m = Measurements(lifetimeMs: nil, lifetimeProbeMs: 20_000)
         let v = rule.evaluate(context(main, measurements: m))
         #expect(v?.cause == .unrequestedClose)
-        #expect(v?.summary.contains("--idle-probe") == false, "the probes ran; the summary does not ask for them again")
+        #expect(v?.next.contains { $0.action == .measureTimeouts } == false, "the probes ran; the verdict does not ask for them again")
     }
 
     @Test func aShortDirectRunDoesNotTurnTheServersCapIntoAFrontOnlyFailure() {
@@ -160,7 +160,7 @@ struct UnrequestedCloseRuleTests {
         let v = FailureClassifier.classify(ClassificationInput(transcript: Fixture.opened().receivingClose(1000, "bye", at: 9000)))
         #expect(v.cause == .unrequestedClose)
         #expect(v.layer != .healthy)
-        #expect(v.summary.contains("--idle-probe") && v.summary.contains("--lifetime-probe"))
+        #expect(v.next.contains { $0.action == .measureTimeouts })
     }
 
     @Test func aCloseWeAskedForIsStillHealthy() {

@@ -25,8 +25,9 @@ public enum HTMLReportRenderer {
     /// At most this many frames are drawn per lane (a long `--sustain` may carry thousands); the rest are counted.
     static let maxFramesDrawn = 1500
 
-    /// The HTML document for `report`.
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
+    /// The HTML document for `report`, next steps in `wording`'s words (default: the CLI's flags).
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording()) -> String {
+        let report = report.worded(by: wording)
         let h: (String) -> String = { escape(TerminalText.line(redactor.text($0))) }
         let v = report.verdict
         var html = """

@@ -5,9 +5,13 @@ import WebSocketDiagnosis
 /// with ✓ / ✗ / –, the end of the connection, the verdict with its evidence, and warnings
 /// (TLS verification off).
 public enum TextReportRenderer {
-    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings) and
-    /// laid out by `layout` (default: 80 columns, UTF-8 glyphs).
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), layout: TextLayout = .standard) -> String {
+    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings),
+    /// laid out by `layout` (default: 80 columns, UTF-8 glyphs), next steps in `wording`'s words (default: the CLI's flags).
+    public static func render(
+        _ report: DiagnosisReport, redactor: Redactor = Redactor(), layout: TextLayout = .standard,
+        wording: any AdviceWording = CLIAdviceWording()
+    ) -> String {
+        let report = report.worded(by: wording)
         var out = "ws1011 diagnose \(safe(report.target))\n\n"
         if report.directTranscript != nil { out += "through the front:\n" }
         out += waterfall(report.transcript)
@@ -140,10 +144,11 @@ public enum TextReportRenderer {
 
     // MARK: - Verdict
 
-    /// The verdict: layer, cause, confidence, summary, then each piece of evidence with its rule.
-    public static func verdict(_ v: Verdict) -> String {
+    /// The verdict: layer, cause, confidence, summary with the next steps in `wording`'s words (default:
+    /// the CLI's flags), then each piece of evidence with its rule.
+    public static func verdict(_ v: Verdict, wording: any AdviceWording = CLIAdviceWording()) -> String {
         var text = "Verdict: \(v.layer.rawValue.uppercased())  cause \(v.cause.rawValue)  confidence \(Int((v.confidence * 100).rounded()))%\n"
-        text += "  \(safe(v.summary))\n"
+        text += "  \(safe(v.summary(wordedBy: wording)))\n"
         if !v.evidence.isEmpty {
             text += "  Evidence:\n"
             for e in v.evidence { text += "    • [\(safe(e.rule.rawValue))] \(safe(e.observation))\n" }

@@ -77,8 +77,8 @@ struct BareTransportEndRule: ClassificationRule {
             return Verdict(
                 cause: .applicationConnectionDropped, confidence: Confidence.tentative,
                 summary:
-                    "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too; rerun with --direct",
-                evidence: evidence)
+                    "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too",
+                evidence: evidence, next: [.compareDirect()])
         }
 
         // 4. In the middle of the reply to our last message, with expected events missing.
@@ -98,8 +98,8 @@ struct BareTransportEndRule: ClassificationRule {
             return Verdict(
                 cause: .applicationConnectionDropped, confidence: Confidence.even,
                 summary:
-                    "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log — rerun with --direct to rule out the front",
-                evidence: evidence)
+                    "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log",
+                evidence: evidence, next: [.compareDirect("to rule out the front")])
         }
 
         // 5. Silence from the peer.
@@ -189,8 +189,8 @@ struct BareTransportEndRule: ClassificationRule {
         Verdict(
             cause: .infrastructureConnectionDropped, confidence: confidence,
             summary:
-                "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy; rerun with --direct, and with --lifetime-probe if it always ends at the same age",
-            evidence: evidence)
+                "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy",
+            evidence: evidence, next: [.compareDirect(), NextStep(.measureLifetime, "if it always ends at the same age")])
     }
 
     private func idleTimeout(_ n: Double, readOnly: Bool, confidence: Double, evidence: [Evidence]) -> Verdict {
@@ -205,8 +205,9 @@ struct BareTransportEndRule: ClassificationRule {
         let summary =
             confirmed
             ? "A cap on connection age ended it \(Describe.seconds(n)) after open despite traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(n))) or reconnect before it; pings do not keep this connection alive"
-            : "The connection ended under traffic \(Describe.seconds(n)) after open, close to a whole second: possibly a cap on connection age — rerun with --lifetime-probe to confirm before raising any timeout (a killed instance ends like this too)"
+            : "The connection ended under traffic \(Describe.seconds(n)) after open, close to a whole second: possibly a cap on connection age (a killed instance ends like this too)"
         return Verdict(
-            cause: .lifetimeCap, confidence: confidence, summary: summary, evidence: evidence + KnownLimits.evidence(lifetimeMs: n))
+            cause: .lifetimeCap, confidence: confidence, summary: summary, evidence: evidence + KnownLimits.evidence(lifetimeMs: n),
+            next: confirmed ? [] : [NextStep(.measureLifetime, "to confirm before raising any timeout")])
     }
 }

@@ -55,8 +55,8 @@ struct HandshakeStatusRule: ClassificationRule {
 
         // MARK: Direct shows the same status: the backend itself.
         case (let s, _) where s == 401 || s == 403:
-            let (cause, confidence, summary, more) = CredentialRefusal(status: s, handshake: h, context: context).judge()
-            return verdict(cause, confidence, summary, more)
+            let refusal = CredentialRefusal(status: s, handshake: h, context: context).judge()
+            return verdict(refusal.cause, refusal.confidence, refusal.summary, refusal.evidence).advising(refusal.next)
 
         case (let s, .status(let d)) where d == s:
             return sameAsDirect(status: s, h: h, verdict: verdict)
@@ -266,13 +266,15 @@ struct HandshakeStatusRule: ClassificationRule {
             }
             return verdict(
                 .upgradeNotForwarded, Confidence.plausible,
-                "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection (confirm with --direct)",
-                fingerprint)
+                "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection",
+                fingerprint
+            ).advising(.compareDirect("to confirm"))
         case 404:
             return verdict(
                 .inconclusive, Confidence.lead,
-                "HTTP 404: either the path is wrong or a proxy dropped the upgrade headers (Starlette answers 404 to plain HTTP on a WebSocket route); rerun with --direct",
-                [])
+                "HTTP 404: either the path is wrong or a proxy dropped the upgrade headers (Starlette answers 404 to plain HTTP on a WebSocket route)",
+                []
+            ).advising(.compareDirect("to tell which"))
         case 400 where Fingerprints.saysSessionUnknown(body: body):
             return verdict(.noSessionAffinity, Confidence.probable, Self.stickySummary(s), [Self.stickyEvidence])
         case 400 where context.originCheck?.opened == true:
@@ -280,18 +282,20 @@ struct HandshakeStatusRule: ClassificationRule {
             let origin = context.originCheck?.origin ?? "an Origin"
             return verdict(
                 .originRejected, Confidence.characteristic,
-                "The server's Origin check refused the upgrade (400) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; --origin here), or allow requests without one in the server's allowed origins",
+                "The server's Origin check refused the upgrade (400) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; this probe can too), or allow requests without one in the server's allowed origins",
                 [Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(origin) was accepted (101)")])
         case 400 where Fingerprints.namesOriginRefusal(body):
             return verdict(
                 .originRejected, Confidence.probable,
-                "The server's Origin check refused the upgrade (400); a token will not help: send an allowed Origin (--origin) or allow this one in the server's allowed origins (Engine.IO/Socket.IO cors.origin)",
-                [Evidence(rule: RuleName.originCheck, observation: "the 400 answer names an Origin check")])
+                "The server's Origin check refused the upgrade (400); a token will not help: send an allowed Origin or allow this one in the server's allowed origins (Engine.IO/Socket.IO cors.origin)",
+                [Evidence(rule: RuleName.originCheck, observation: "the 400 answer names an Origin check")]
+            ).advising(NextStep(.sendOrigin, "to see whether an allowed one passes"))
         case 400, 200:
             return verdict(
                 .handshakeError, Confidence.even,
-                "The server answered \(s) instead of upgrading: check the path and the headers it requires (rerun with --direct to rule out the front)",
-                [])
+                "The server answered \(s) instead of upgrading: check the path and the headers it requires",
+                []
+            ).advising(.compareDirect("to rule out the front"))
         case 429:
             return verdict(
                 .upgradeRejected, Confidence.plausible,
@@ -300,25 +304,29 @@ struct HandshakeStatusRule: ClassificationRule {
         case 503 where Fingerprints.isEnvoyUpstreamFailure(body: body):
             return verdict(
                 .upgradeRejected, Confidence.probable,
-                "Envoy (Istio, Cloud Run) could not reach or keep the upstream (503 \"upstream connect error…\"): check the backend's health and port; on Cloud Run with HTTP/2 end to end, the container must speak h2c (or turn HTTP/2 end-to-end off) — confirm with --direct",
-                Self.frontOf503(h))
+                "Envoy (Istio, Cloud Run) could not reach or keep the upstream (503 \"upstream connect error…\"): check the backend's health and port; on Cloud Run with HTTP/2 end to end, the container must speak h2c (or turn HTTP/2 end-to-end off)",
+                Self.frontOf503(h)
+            ).advising(.compareDirect("to confirm"))
         case 503 where Self.isIIS(h):
             return verdict(
                 .upgradeRejected, Confidence.even,
-                "IIS/Azure App Service answers the upgrade 503: on App Service, turn Web sockets on (Configuration → General settings); otherwise the site is stopped or starting — confirm with --direct",
-                Self.frontOf503(h))
+                "IIS/Azure App Service answers the upgrade 503: on App Service, turn Web sockets on (Configuration → General settings); otherwise the site is stopped or starting",
+                Self.frontOf503(h)
+            ).advising(.compareDirect("to confirm"))
         case 503:
             if proxyAnswered && !Fingerprints.isNotReady(reason: body ?? "") || (body ?? "").lowercased().contains("no healthy upstream") {
                 fingerprint.append(
                     Evidence(rule: RuleName.handshakeStatus, observation: "the 503 comes from a proxy (server: \(server ?? "none"))"))
                 return verdict(
                     .upgradeRejected, Confidence.tentative,
-                    "A proxy answers 503: it has no healthy upstream; check the backend's health and registration (confirm with --direct)",
-                    fingerprint)
+                    "A proxy answers 503: it has no healthy upstream; check the backend's health and registration",
+                    fingerprint
+                ).advising(.compareDirect("to confirm"))
             }
             return verdict(
                 .notReady, Fingerprints.isNotReady(reason: body ?? "") ? Confidence.suggestive : Confidence.leaning,
-                "The service answers 503: it is starting or shutting down; retry after readiness (rerun with --direct if it persists)", [])
+                "The service answers 503: it is starting or shutting down; retry after readiness", []
+            ).advising(.compareDirect("if it persists"))
         case 500:
             let bare = Fingerprints.isBareInternalServerError(body: body)
             if bare {
@@ -333,8 +341,9 @@ struct HandshakeStatusRule: ClassificationRule {
                 fingerprint)
         default:
             return verdict(
-                .inconclusive, Confidence.lead, "The upgrade was answered \(s): rerun with --direct to tell whether the front or the backend says so",
-                [])
+                .inconclusive, Confidence.lead, "The upgrade was answered \(s)",
+                []
+            ).advising(.compareDirect("to tell whether the front or the backend says so"))
         }
     }
 }

@@ -185,8 +185,8 @@ struct ReceivedCloseRule: ClassificationRule {
             return Verdict(
                 cause: .protocolError, confidence: Confidence.suggestive,
                 summary:
-                    "The server says a frame broke RFC 6455 (\(closeText)) although the probe's frames are well formed: something on the path rewrites frames, or the server's parser is wrong — rerun with --direct",
-                evidence: evidence + [ours])
+                    "The server says a frame broke RFC 6455 (\(closeText)) although the probe's frames are well formed: something on the path rewrites frames, or the server's parser is wrong",
+                evidence: evidence + [ours], next: [.compareDirect()])
         }
         if afterMessage != nil {
             return Verdict(

@@ -12,7 +12,7 @@ struct UnexplainedStepRule: ClassificationRule {
         let first = failed.first.map { "step \($0.name.rawValue)" } ?? "stage \(failure?.stage.rawValue ?? "?")"
         return Verdict(
             cause: .inconclusive, confidence: Confidence.unexplained,
-            summary: "The \(first) failed in a way no known signature explains: read the evidence and the server log; rerun with --direct",
-            evidence: evidence)
+            summary: "The \(first) failed in a way no known signature explains: read the evidence and the server log",
+            evidence: evidence, next: [.compareDirect()])
     }
 }

@@ -146,14 +146,12 @@ struct UnrequestedCloseRule: ClassificationRule {
                     afterMessage
                     ? "the close came right after our message at \(Describe.ms(f.lastMessage(before: r.atMs) ?? 0))"
                     : "no message either way for \(Describe.ms(silence)) before the close"))
-        let probes =
-            context.measurements == nil
-            ? "rerun with --idle-probe and --lifetime-probe to tell its idle timeout from a per-connection cap; " : ""
         return Verdict(
             cause: .unrequestedClose, confidence: Confidence.leaning,
             summary:
-                "The server closed the connection on its own (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(age)) after open: not a failure of the path, but not healthy either — \(probes)read the server log for why it closes",
-            evidence: evidence)
+                "The server closed the connection on its own (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(age)) after open: not a failure of the path, but not healthy either — read the server log for why it closes",
+            evidence: evidence,
+            next: context.measurements == nil ? [NextStep(.measureTimeouts, "to tell its idle timeout from a per-connection cap")] : [])
     }
 
     /// The verdict for an explanation from the timing.

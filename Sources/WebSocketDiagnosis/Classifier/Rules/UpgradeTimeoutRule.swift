@@ -37,8 +37,8 @@ struct UpgradeTimeoutRule: ClassificationRule {
         default:
             return Verdict(
                 cause: .inconclusive, confidence: Confidence.lead,
-                summary: "No HTTP answer to the upgrade\(waitText): a cold start or a stalled backend; rerun with --direct to tell which",
-                evidence: evidence)
+                summary: "No HTTP answer to the upgrade\(waitText): a cold start or a stalled backend",
+                evidence: evidence, next: [.compareDirect("to tell which")])
         }
     }
 
@@ -59,7 +59,7 @@ struct UpgradeTimeoutRule: ClassificationRule {
         let scheme = context.transcript.target.isSecure ? "" : " (a ws:// request to a TLS port ends like this too)"
         return Verdict(
             cause: .inconclusive, confidence: Confidence.faintLead,
-            summary: "The server closed the connection without answering the upgrade\(scheme): check its log; rerun with --direct",
-            evidence: evidence)
+            summary: "The server closed the connection without answering the upgrade\(scheme): check its log",
+            evidence: evidence, next: [.compareDirect()])
     }
 }
