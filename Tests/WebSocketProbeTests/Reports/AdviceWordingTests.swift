@@ -17,7 +17,8 @@ struct AdviceWordingTests {
     @Test func everyCLIRendererSaysRerunWithDirect() throws {
         let report = Self.report()
         let expected = "No HTTP answer to the upgrade; rerun with --direct to tell which"
-        #expect(TextReportRenderer.render(report).contains(expected))
+        #expect(TextReportRenderer.verdict(report.verdict).contains(expected))
+        #expect(TextReportRenderer.render(report, layout: TextLayout(width: 200)).contains(expected))
         #expect(HTMLReportRenderer.render(report).contains(expected))
         #expect(JUnitReportRenderer.render(report).contains(expected))
         let json = try JSONReportRenderer.decode(Data(try JSONReportRenderer.render(report).utf8))
@@ -25,11 +26,11 @@ struct AdviceWordingTests {
     }
 
     @Test func theExporterNamesNoFlagItDoesNotHave() {
-        let text = TextReportRenderer.render(Self.report(), wording: ExporterAdviceWording())
+        let text = TextReportRenderer.verdict(Self.report().verdict, wording: ExporterAdviceWording())
         #expect(text.contains("No HTTP answer to the upgrade; probe the backend's own address with `ws1011 diagnose --direct` to tell which"))
         var lifetime = Self.report()
         lifetime.verdict.next = [NextStep(.measureLifetime)]
-        let words = TextReportRenderer.render(lifetime, wording: ExporterAdviceWording())
+        let words = TextReportRenderer.verdict(lifetime.verdict, wording: ExporterAdviceWording())
         #expect(words.contains("set lifetimeProbe in the module"))
         #expect(!words.contains("--lifetime-probe"))
     }
