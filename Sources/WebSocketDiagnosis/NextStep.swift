@@ -21,6 +21,8 @@ public struct NextStep: Sendable, Hashable {
         case sendOrigin
         /// Give the run more time, or shorter probes, so the main attempt can finish.
         case allowMoreTime
+        /// Offer the client certificate and key a mutual-TLS front expects.
+        case offerClientCertificate
     }
 
     /// What to do.
@@ -65,6 +67,7 @@ public struct PlainAdviceWording: AdviceWording {
         case .sendCredential: "send a credential"
         case .sendOrigin: "send an allowed Origin header"
         case .allowMoreTime: "allow the run more time, or shorten its probes"
+        case .offerClientCertificate: "offer the client certificate and key the front expects"
         }
     }
 }

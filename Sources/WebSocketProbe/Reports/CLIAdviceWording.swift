@@ -13,6 +13,7 @@ public struct CLIAdviceWording: AdviceWording {
         case .sendCredential: "send a token (--token, --token-file or --secret)"
         case .sendOrigin: "send an allowed Origin (--origin)"
         case .allowMoreTime: "give a longer --max-time, or shorter probes (--idle-probe, --lifetime-probe, --sustain)"
+        case .offerClientCertificate: "pass the certificate and key the front expects (--cert, --key)"
         }
     }
 }
