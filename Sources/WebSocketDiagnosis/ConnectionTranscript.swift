@@ -388,13 +388,12 @@ public enum ProbeStage: String, Codable, Sendable, CaseIterable {
 /// The first thing that failed in an attempt.
 public struct ProbeFailure: Codable, Sendable, Equatable {
     public var stage: ProbeStage
-    /// Stable kind: `dns-failure`, `connection-refused`, `connect-timeout`, `reset`, `tls-failure`,
-    /// `handshake-timeout`, `upgrade-rejected`, `invalid-upgrade-response`, `protocol-error`, …
-    public var kind: String
+    /// What stopped it, from ``ProbeFailureKind``'s catalogue (`connection-refused`, `handshake-timeout`, …).
+    public var kind: ProbeFailureKind
     public var detail: String
     public var atMs: Double?
 
-    public init(stage: ProbeStage, kind: String, detail: String, atMs: Double? = nil) {
+    public init(stage: ProbeStage, kind: ProbeFailureKind, detail: String, atMs: Double? = nil) {
         self.stage = stage
         self.kind = kind
         self.detail = detail

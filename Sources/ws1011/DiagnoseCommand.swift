@@ -152,7 +152,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)
         Console.register(url: direct)
         Console.register(url: authURL)
-        var lab: LabServer?
+        var lab: LabProbeTarget?
         var plan: ProbePlan
         if let url {
             plan = try makePlan(target: try WebSocketURL(parsing: url), defaultProfile: .plain)
@@ -160,13 +160,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
             guard token == nil, secret == nil, tokenFile == nil, secretFile == nil, authURL == nil, direct == nil else {
                 throw UsageError("--token, --token-file, --secret, --secret-file, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab")
             }
-            let started = try await LabServer.start(LabConfiguration())
+            let started = try await LabProbeTarget.start()
             lab = started
-            let email = LabConfiguration().users.first?.email ?? "websocket-test-1@netra-testing.example.com"
-            plan = try makePlan(target: try WebSocketURL(parsing: started.websocketURL), defaultProfile: .reference)
-            plan.token = .literal(try await started.mintToken(email: email))
-            if let pem = started.rootCertificatePEM { plan.tls.trustRootsPEM.append(pem) }
-            if textToStdout { Console.out("Started the embedded lab at \(started.websocketURL) (user \(email)).\n\n") }
+            do {
+                plan = try makePlan(target: started.url, defaultProfile: .reference)
+                try await started.authorize(&plan)
+            } catch {
+                await started.shutdown()
+                throw error
+            }
+            if textToStdout { Console.out("Started the embedded lab at \(started.url) (user \(started.user.email)).\n\n") }
         }
         Console.register(secrets: plan.token.secrets)
         if verbose {

@@ -76,7 +76,7 @@ enum ServerCloseExplanation {
                 Evidence(
                     rule: RuleName.pingsVersusNoPings,
                     observation:
-                        "the lifetime probe (a ping every \(Describe.seconds(1000))) was closed by the server too, \(Describe.close(code: capped.close.code, reason: capped.close.reason)) \(Describe.ms(capped.ageMs)) after open: traffic does not keep it alive"
+                        "the lifetime probe (\(Describe.pings(m))) was closed by the server too, \(Describe.close(code: capped.close.code, reason: capped.close.reason)) \(Describe.ms(capped.ageMs)) after open: traffic does not keep it alive"
                 )
             ]
             if let idle = serverClosedAge(m.idleTranscript), context.agree(idle.ageMs, capped.ageMs) {

@@ -61,12 +61,8 @@ public final class LabServer: Sendable {
         var authority: LabCertificateAuthority?
         var tlsContext: NIOSSLContext?
         if let variant = configuration.tls {
-            var hosts = ["localhost", "127.0.0.1", "::1"]
-            if !hosts.contains(configuration.host), configuration.host != "0.0.0.0", configuration.host != "::" {
-                hosts.append(configuration.host)
-            }
             do {
-                let ca = try LabCertificateAuthority.generate(hosts: hosts)
+                let ca = try LabCertificateAuthority.generate(hosts: LabCertificateAuthority.hosts(servingOn: configuration.host))
                 tlsContext = try ca.makeServerContext(variant)
                 authority = ca
             } catch {

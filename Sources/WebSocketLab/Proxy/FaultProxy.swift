@@ -68,6 +68,7 @@ public final class FaultProxy: Sendable {
         _ configuration: ProxyConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, registry: FaultRegistry = .standard
     ) async throws -> FaultProxy {
         guard !configuration.upstreams.isEmpty else { throw ProxyError.noUpstreams }
+        let configuration = try configuration.resolvingTLSVariant()
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         var faults: [ConfiguredFault] = []
         for spec in configuration.faults { faults += try registry.make(spec) }

@@ -5,7 +5,7 @@ import WebSocketDiagnosis
 /// ``ScenarioLoadError`` naming the file, the field and the fix.
 public enum ScenarioLoader {
     /// TLS variants a scenario may name in `topology.tls`.
-    public static let tlsVariants: Set<String> = ["valid", "expired", "not-yet-valid", "wrong-host", "self-signed", "no-intermediate"]
+    public static let tlsVariants: Set<String> = Set(TLSVariant.allCases.map(\.rawValue))
     /// The longest duration a scenario may ask for: the catalog must stay fast.
     public static let longestDuration: Duration = .seconds(10)
 

@@ -24,7 +24,7 @@ extension WebSocketConnection {
                 tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
                 offeredClientCertificate = tlsSetup?.clientCertificate
             } catch {
-                setFailure(.tls, "tls-configuration", error.description, at: nowMs())
+                setFailure(.tls, .tlsConfiguration, error.description, at: nowMs())
                 record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
                 finishWithoutConnection()
                 return
@@ -60,18 +60,18 @@ extension WebSocketConnection {
                 addresses = resolved
             case .failed(let message):
                 if let proxy {
-                    setFailure(.proxy, "proxy-dns-failure", "the proxy \(proxy.address) from \(proxy.source) does not resolve: \(message)", at: nowMs())
+                    setFailure(.proxy, .proxyDNSFailure, "the proxy \(proxy.address) from \(proxy.source) does not resolve: \(message)", at: nowMs())
                 } else {
-                    setFailure(.dns, "dns-failure", message, at: nowMs())
+                    setFailure(.dns, .dnsFailure, message, at: nowMs())
                 }
                 finishWithoutConnection()
                 return
             case .timedOut:
                 addFinding(.timeout, "DNS resolution of '\(dialHost)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
                 if let proxy {
-                    setFailure(.proxy, "proxy-dns-failure", "DNS resolution of the proxy \(proxy.address) did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                    setFailure(.proxy, .proxyDNSFailure, "DNS resolution of the proxy \(proxy.address) did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
                 } else {
-                    setFailure(.dns, "dns-timeout", "DNS resolution of '\(dialHost)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                    setFailure(.dns, .dnsTimeout, "DNS resolution of '\(dialHost)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
                 }
                 finishWithoutConnection()
                 return
@@ -130,9 +130,9 @@ extension WebSocketConnection {
         }
         guard var connected else {
             let (kind, detail) = Self.describeConnectError(lastError, timeout: configuration.timeouts.connect)
-            if kind == "connect-timeout" { addFinding(.timeout, detail, at: nowMs()) }
+            if kind == .connectTimeout { addFinding(.timeout, detail, at: nowMs()) }
             if let proxy {
-                setFailure(.proxy, "proxy-connect-failure", "TCP connect to the proxy \(proxy.address) from \(proxy.source) failed: \(kind): \(detail)", at: nowMs())
+                setFailure(.proxy, .proxyConnectFailure, "TCP connect to the proxy \(proxy.address) from \(proxy.source) failed: \(kind): \(detail)", at: nowMs())
             } else {
                 setFailure(.tcp, kind, detail, at: nowMs())
             }
@@ -168,7 +168,7 @@ extension WebSocketConnection {
             if !done {
                 addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 recordTLSOutcome(failure: .handshakeFailure, detail: "TLS handshake timeout")
-                setFailure(.tls, "tls-timeout", "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                setFailure(.tls, .tlsTimeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 phase = .failing
                 dropTransport(.localTimeout)
                 _ = await wait(.seconds(2)) { [self] in phase == .ended }
@@ -200,7 +200,7 @@ extension WebSocketConnection {
         if !headDone {
             let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
             addFinding(.timeout, detail, at: nowMs())
-            setFailure(.upgrade, "handshake-timeout", detail, at: nowMs())
+            setFailure(.upgrade, .handshakeTimeout, detail, at: nowMs())
             phase = .failing
             dropTransport(.localTimeout)
             _ = await wait(.seconds(2)) { [self] in phase == .ended }
@@ -246,7 +246,7 @@ extension WebSocketConnection {
         guard phase == .open else { return false }
         let detail = "no pong within \(DurationText.format(keepalive.timeout)) of our keepalive ping: sent close 1011"
         addFinding(.keepaliveTimeout, detail, at: nowMs())
-        setFailure(.websocket, "keepalive-timeout", detail, at: nowMs())
+        setFailure(.websocket, .keepaliveTimeout, detail, at: nowMs())
         _ = sendClose(code: 1011, reason: "keepalive ping timeout")
         let bound = min(configuration.timeouts.close, keepalive.timeout)
         _ = await wait(bound) { [self] in phase == .ended || record.close.received != nil }
@@ -286,7 +286,7 @@ extension WebSocketConnection {
             outcome = .closed("no tunnel handler")
         }
         record.proxy?.durationMs = (ContinuousClock.now - start).milliseconds
-        let fail: (String, String) -> WireEventHandler? = { [self] kind, detail in
+        let fail: (ProbeFailureKind, String) -> WireEventHandler? = { [self] kind, detail in
             setFailure(.proxy, kind, detail, at: nowMs())
             channel.close(promise: nil)
             finishWithoutConnection()
@@ -300,13 +300,13 @@ extension WebSocketConnection {
                 record.proxy?.server = configuration.redactor.text(String(server.prefix(200)))
             }
             guard (200..<300).contains(head.status) else {
-                return fail("proxy-refused", "the proxy answered CONNECT with HTTP \(head.status) \(record.proxy?.reason ?? "")")
+                return fail(.proxyRefused, "the proxy answered CONNECT with HTTP \(head.status) \(record.proxy?.reason ?? "")")
             }
         case .malformed(let detail):
-            return fail("proxy-malformed", detail)
+            return fail(.proxyMalformed, detail)
         case .closed(let detail):
             if detail.hasPrefix("no answer") { addFinding(.timeout, detail, at: nowMs()) }
-            return fail(detail.hasPrefix("no answer") ? "proxy-timeout" : "proxy-closed", detail)
+            return fail(detail.hasPrefix("no answer") ? .proxyTimeout : .proxyClosed, detail)
         }
         // The proxy's bytes are not the server's: what tells a plaintext port starts after the tunnel.
         tally.withLock {
@@ -324,7 +324,7 @@ extension WebSocketConnection {
                 return handler
             }.get()
         } catch {
-            return fail("proxy-closed", "the tunnel could not be set up: \(error)")
+            return fail(.proxyClosed, "the tunnel could not be set up: \(error)")
         }
     }
 
@@ -357,20 +357,20 @@ extension WebSocketConnection {
         record.tls = observation
     }
 
-    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (String, String) {
-        guard let error else { return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))") }
+    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (ProbeFailureKind, String) {
+        guard let error else { return (.connectTimeout, "no TCP connection within \(DurationText.format(timeout))") }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))")
+            return (.connectTimeout, "no TCP connection within \(DurationText.format(timeout))")
         }
         if let io = error as? IOError {
             switch io.errnoCode {
-            case ECONNREFUSED: return ("connection-refused", "connection refused: nothing listens on that port")
-            case ENETUNREACH, EHOSTUNREACH: return ("unreachable", "network or host unreachable (\(io))")
-            case ETIMEDOUT: return ("connect-timeout", "TCP connect timed out (\(io))")
-            case ECONNRESET: return ("reset", "connection reset during the TCP connect")
-            default: return ("connect-failed", "TCP connect failed: \(io)")
+            case ECONNREFUSED: return (.connectionRefused, "connection refused: nothing listens on that port")
+            case ENETUNREACH, EHOSTUNREACH: return (.unreachable, "network or host unreachable (\(io))")
+            case ETIMEDOUT: return (.connectTimeout, "TCP connect timed out (\(io))")
+            case ECONNRESET: return (.reset, "connection reset during the TCP connect")
+            default: return (.connectFailed, "TCP connect failed: \(io)")
             }
         }
-        return ("connect-failed", "TCP connect failed: \(error)")
+        return (.connectFailed, "TCP connect failed: \(error)")
     }
 }

@@ -87,7 +87,7 @@ extension WebSocketConnection {
             detail = "the server answered the TLS ClientHello with non-TLS bytes (\(firstBytesText())): a plaintext port (use ws://, or the TLS port)"
         }
         recordTLSOutcome(failure: reason, detail: detail)
-        setFailure(.tls, "tls-failure", "\(reason.rawValue): \(detail)", at: t)
+        setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(detail)", at: t)
         phase = .failing
     }
 
@@ -182,12 +182,12 @@ extension WebSocketConnection {
             return
         case .malformed(let reason):
             addFinding(.malformedResponse, reason, at: t)
-            setFailure(.upgrade, "invalid-upgrade-response", "the upgrade response is not HTTP/1.x: \(reason)", at: t)
+            setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response is not HTTP/1.x: \(reason)", at: t)
             phase = .failing
             dropTransport(.localClose)
         case .oversized(let size):
             addFinding(.oversizedHead, "response head larger than \(configuration.maxHandshakeHeadBytes) bytes (\(size) received)", at: t)
-            setFailure(.upgrade, "invalid-upgrade-response", "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
+            setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
             phase = .failing
             dropTransport(.localClose)
         case .head(let head, let remainder):
@@ -208,14 +208,14 @@ extension WebSocketConnection {
                 if deflateNegotiated { frameParser.allowedRSV = 0x4 }
                 if !remainder.isEmpty { handleFrameBytes(ByteBuffer(bytes: remainder), at: t) }
             } else if head.status != 101 {
-                setFailure(.upgrade, outcome.failureKind ?? "upgrade-rejected", outcome.failureDetail ?? "upgrade rejected", at: t)
+                setFailure(.upgrade, outcome.failureKind ?? .upgradeRejected, outcome.failureDetail ?? "upgrade rejected", at: t)
                 phase = .rejectedBody
                 rejectedBodyExpected = head.headers.first(named: "Content-Length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 rejectedBodyChunked = head.headers.first(named: "Transfer-Encoding")?.lowercased().contains("chunked") ?? false
                 if rejectedBodyExpected == 0 || head.status == 204 || head.status == 304 { rejectedBodyDone = true }
                 appendRejectedBody(remainder)
             } else {
-                setFailure(.upgrade, outcome.failureKind ?? "invalid-upgrade-response", outcome.failureDetail ?? "invalid 101 response", at: t)
+                setFailure(.upgrade, outcome.failureKind ?? .invalidUpgradeResponse, outcome.failureDetail ?? "invalid 101 response", at: t)
                 phase = .failing
                 dropTransport(.localClose)
             }
@@ -279,7 +279,7 @@ extension WebSocketConnection {
             record.close.received = CloseFrameInfo(code: body.code, reason: configuration.redactor.text(body.reason), atMs: t)
             if let violation = body.violation {
                 addFinding(violation.code, violation.detail, at: t)
-                setFailure(.websocket, "protocol-error", violation.detail, at: t)
+                setFailure(.websocket, .protocolError, violation.detail, at: t)
             }
             if record.close.sent == nil {
                 // §5.5.1: answer with a close frame, echoing the status code.
@@ -332,7 +332,7 @@ extension WebSocketConnection {
     /// Fails the connection (§7.1.7): finding, close frame with the matching code, transport closed.
     private func failConnection(_ violation: FrameViolation, at t: Double) {
         addFinding(violation.code, violation.detail, at: t)
-        setFailure(.websocket, "protocol-error", violation.detail, at: t)
+        setFailure(.websocket, .protocolError, violation.detail, at: t)
         if record.close.sent == nil {
             let future = sendClose(code: violation.closeCode, reason: violation.closeCode == 1009 ? "message too big" : "protocol error")
             if localEnd == nil { localEnd = .localClose }
@@ -434,16 +434,16 @@ extension WebSocketConnection {
             let kind = transportError ?? .other("")
             let reason = alertAboutClientCertificate ?? .handshakeFailure
             recordTLSOutcome(failure: reason, detail: Self.alertDescription(kind))
-            setFailure(.tls, "tls-failure", "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
+            setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
         case .upgrading:
             let received = record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
-            setFailure(.upgrade, end == .reset ? "reset" : "connection-closed", "the connection ended (\(end.rawValue)) \(received)", at: t)
+            setFailure(.upgrade, end == .reset ? .reset : .connectionClosed, "the connection ended (\(end.rawValue)) \(received)", at: t)
         case .rejectedBody:
             rejectedBodyDone = true
             finishRejectedBody()
         case .open, .closing:
             if record.close.received == nil && localEnd == nil {
-                let kind = end == .reset ? "reset" : (end == .tlsNoCloseNotify ? "tls-truncated" : "connection-closed")
+                let kind: ProbeFailureKind = end == .reset ? .reset : (end == .tlsNoCloseNotify ? .tlsTruncated : .connectionClosed)
                 setFailure(.websocket, kind, "the transport ended (\(end.rawValue)) without a close frame from the peer (1006)", at: t)
             }
         default:

@@ -310,7 +310,7 @@ public actor WebSocketConnection {
         }
     }
 
-    func setFailure(_ stage: ProbeStage, _ kind: String, _ detail: String, at t: Double?) {
+    func setFailure(_ stage: ProbeStage, _ kind: ProbeFailureKind, _ detail: String, at t: Double?) {
         guard record.failure == nil else { return }
         record.failure = ProbeFailure(stage: stage, kind: kind, detail: configuration.redactor.text(detail), atMs: t)
     }

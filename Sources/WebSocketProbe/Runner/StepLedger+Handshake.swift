@@ -16,7 +16,7 @@ extension StepLedger {
         let codes = Set(transcript.findings.map(\.code))
 
         // Resolve
-        if failure?.stage == .dns || (failure?.stage == .proxy && failure?.kind == "proxy-dns-failure") {
+        if failure?.stage == .dns || (failure?.stage == .proxy && failure?.kind == .proxyDNSFailure) {
             fail(.resolve, durationMs: timings.dnsMs, detail: failure?.detail ?? "name resolution failed")
             return
         }
@@ -26,7 +26,7 @@ extension StepLedger {
         pass(.resolve, durationMs: timings.dnsMs, detail: resolved)
 
         // Connect
-        if failure?.stage == .tcp || (failure?.stage == .proxy && failure?.kind == "proxy-connect-failure") {
+        if failure?.stage == .tcp || (failure?.stage == .proxy && failure?.kind == .proxyConnectFailure) {
             fail(.connect, durationMs: timings.tcpMs, detail: "\(failure?.kind ?? "tcp-failure"): \(failure?.detail ?? "")")
             return
         }

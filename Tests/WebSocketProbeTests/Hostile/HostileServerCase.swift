@@ -13,7 +13,7 @@ struct HostileServerCase: Sendable, CustomTestStringConvertible {
     /// A finding that must be in `transcript.findings`; `nil`: none is required.
     var finding: FindingCode?
     /// `transcript.failure?.kind`; `nil`: there must be no failure.
-    var failureKind: String?
+    var failureKind: ProbeFailureKind?
     /// The close code the client must have sent, when it fails the connection itself.
     var sentCloseCode: Int?
     /// The close code the client must have received.
@@ -31,7 +31,7 @@ struct HostileServerCase: Sendable, CustomTestStringConvertible {
 extension HostileServerCase {
     /// A 101, then `bytes`, then the server waits for the client to end the connection.
     static func after101(_ name: String, _ bytes: [UInt8], finding: FindingCode, sentClose: Int? = 1002,
-                         failure: String? = "protocol-error", configure: @escaping @Sendable (inout ClientConfiguration) -> Void = { _ in }) -> Self {
+                         failure: ProbeFailureKind? = .protocolError, configure: @escaping @Sendable (inout ClientConfiguration) -> Void = { _ in }) -> Self {
         HostileServerCase(name: name, finding: finding, failureKind: failure, sentCloseCode: sentClose, configure: configure) { peer in
             try await peer.acceptUpgrade()
             try await peer.write(bytes)

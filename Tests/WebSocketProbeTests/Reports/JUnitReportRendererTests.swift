@@ -37,9 +37,9 @@ struct JUnitReportRendererTests {
         var report = ReportFixtures.healthy()
         report.measurements = Measurements(idleTimeoutMs: 3000, lifetimeMs: nil, idleProbeMs: 10_000, lifetimeProbeMs: 10_000)
         report.authChannels = [
-            AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: "refused"),
-            AuthChannelResult(channel: .header, path: "direct", accepted: true, status: 101, detail: "opened"),
-            AuthChannelResult(channel: .none, path: "direct", accepted: false, status: 403, detail: "refused"),
+            AuthChannelResult(channel: .header, path: .front, accepted: false, status: 403, detail: "refused"),
+            AuthChannelResult(channel: .header, path: .direct, accepted: true, status: 101, detail: "opened"),
+            AuthChannelResult(channel: .none, path: .direct, accepted: false, status: 403, detail: "refused"),
         ]
         let xml = JUnitReportRenderer.render(report)
         #expect(xml.contains(#"<testsuite name="ws1011 probes ws://127.0.0.1:8443/ws" tests="5" failures="2" errors="0" skipped="0""#))

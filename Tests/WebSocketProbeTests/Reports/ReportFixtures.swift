@@ -56,6 +56,6 @@ enum ReportFixtures {
                              summary: "The backend refused the credential <\(token)>.",
                              evidence: [Evidence(rule: "handshake-status", observation: "HTTP 403 with Authorization: Bearer \(token)")]),
             steps: steps, transcript: transcript(failedUpgrade: true),
-            authChannels: [AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: "refused \(token)")])
+            authChannels: [AuthChannelResult(channel: .header, path: .front, accepted: false, status: 403, detail: "refused \(token)")])
     }
 }

@@ -9,8 +9,8 @@ struct AuthChannelRule: ClassificationRule {
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let matrix = context.authChannels, !matrix.isEmpty else { return nil }
-        let front = matrix.filter { $0.path == "front" && $0.channel != .none }
-        let direct = matrix.filter { $0.path == "direct" }
+        let front = matrix.filter { $0.path == .front && $0.channel != .none }
+        let direct = matrix.filter { $0.path == .direct }
         let directNone = direct.first { $0.channel == .none && !$0.accepted }
         let survivors = front.filter(\.accepted)
 
@@ -47,7 +47,7 @@ struct AuthChannelRule: ClassificationRule {
         let names = stripped.map { Self.carrier($0.channel) }.joined(separator: " and ")
         let alternative = survivors.first.map { "; the \($0.channel.rawValue) channel survives the front" } ?? ""
         let summary = "The front strips \(names) on the upgrade: forward it to the backend\(alternative)"
-        let confidence = (survivors.isEmpty ? 0.8 : 0.9) - (mainAuthRejected ? 0 : 0.15)
+        let confidence = (survivors.isEmpty ? Confidence.strong : Confidence.confirmed) + (mainAuthRejected ? 0 : Confidence.Step.contradicted)
         return Verdict(cause: .headerStripped, confidence: confidence, summary: summary, evidence: evidence)
     }
 

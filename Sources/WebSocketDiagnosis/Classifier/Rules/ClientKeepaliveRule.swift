@@ -28,7 +28,7 @@ struct ClientKeepaliveRule: ClassificationRule {
         if let finding { evidence.append(Evidence(rule: RuleName.timingKeepalive, observation: "\(finding.code): \(finding.detail)")) }
         let silent = f.sinceLastInboundMs.map { " (nothing received for \(Describe.seconds($0)))" } ?? ""
         return Verdict(
-            cause: .clientKeepaliveTimeout, confidence: f.received == nil ? 0.8 : 0.6,
+            cause: .clientKeepaliveTimeout, confidence: f.received == nil ? Confidence.strong : Confidence.suggestive,
             summary:
                 "Our pings got no pong, so we closed with 1011\(silent): the path or the peer went silent — check that proxies forward ping/pong and the server's event loop is not blocked",
             evidence: evidence)

@@ -14,7 +14,7 @@ struct PeerProtocolViolationRule: ClassificationRule {
                 rule: RuleName.peerProtocolViolation, observation: "\(f.code)\(f.atMs.map { " at \(Describe.ms($0))" } ?? ""): \(f.detail)")
         }
         return Verdict(
-            cause: .protocolError, confidence: 0.85,
+            cause: .protocolError, confidence: Confidence.characteristic,
             summary: "The server sent frames that break RFC 6455 (\(first.code)): fix its framing or whatever rewrites frames on the path",
             evidence: evidence)
     }
