@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketWire
 import WebSocketLab
 import WebSocketProbe
 

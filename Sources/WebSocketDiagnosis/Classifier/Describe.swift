@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketWire
 
 /// Formatting of numbers and strings inside evidence and summaries, so every rule words them alike.
 enum Describe {

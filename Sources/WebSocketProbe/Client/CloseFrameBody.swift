@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The body of a close frame (RFC 6455 §5.5.1): an optional status code and a UTF-8 reason.
 public struct CloseFrameBody: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// The peer sent a close frame: something that speaks WebSocket chose to close (docs/FAILURE_SIGNATURES.md,
 /// rule 1). The code names the kind of decision; the reason fingerprints the component (rule 7); the
 /// timing against our last message, the connect, or the stalled pongs backs it (rule 3).
