@@ -129,7 +129,8 @@ public struct FrameHeader: Sendable, Hashable {
             p = 10
         }
         let key = b1 & 0x80 != 0 ? MaskingKey(bytes[p], bytes[p + 1], bytes[p + 2], bytes[p + 3]) : nil
-        let header = FrameHeader(fin: b0 & 0x80 != 0, rsv: (b0 >> 4) & 0x7, opcode: FrameOpcode(rawValue: b0), maskKey: key, payloadLength: length)
+        let header = FrameHeader(
+            fin: b0 & 0x80 != 0, rsv: (b0 >> 4) & 0x7, opcode: FrameOpcode(rawValue: b0), maskKey: key, payloadLength: length)
         // §5.2: "the most significant bit MUST be 0".
         if length > Self.maxPayloadLength {
             throw FrameHeaderError(.lengthHighBitSet, header: header, headerLength: size)
@@ -146,7 +147,9 @@ public struct FrameHeader: Sendable, Hashable {
 
     /// The header at the start of `bytes` (see ``decode(_:maxPayloadLength:)``).
     public static func decode(_ bytes: [UInt8], maxPayloadLength: UInt64 = maxPayloadLength) throws(FrameHeaderError) -> FrameHeader? {
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(FrameHeaderError) in try decode(raw, maxPayloadLength: maxPayloadLength) } }
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(FrameHeaderError) in try decode(raw, maxPayloadLength: maxPayloadLength) }
+        }
         return try result.get()
     }
 

@@ -30,7 +30,9 @@ public struct MaskingKey: Sendable, Hashable {
     /// A key from `generator` (§5.3: the key must be unpredictable, one per frame).
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> MaskingKey {
         let v = UInt32.random(in: .min ... .max, using: &generator)
-        return MaskingKey(UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v))
+        return MaskingKey(
+            UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8),
+            UInt8(truncatingIfNeeded: v))
     }
 
     /// A key from the system's random source.

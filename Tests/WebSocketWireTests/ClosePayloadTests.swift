@@ -3,7 +3,9 @@ import WebSocketWire
 
 @Suite("WebSocketWire close payloads and the close-code registry")
 struct ClosePayloadTests {
-    @Test(arguments: [CloseCode.normalClosure, .goingAway, .protocolError, .internalError, .tryAgainLater, .badGateway, CloseCode(3000), CloseCode(4999)])
+    @Test(arguments: [
+        CloseCode.normalClosure, .goingAway, .protocolError, .internalError, .tryAgainLater, .badGateway, CloseCode(3000), CloseCode(4999),
+    ])
     func aPayloadRoundTrips(code: CloseCode) throws {
         let payload = ClosePayload(code: code, reason: "bye — à bientôt")
         let bytes = try payload.encoded()
@@ -26,7 +28,9 @@ struct ClosePayloadTests {
         #expect(!code.isValidOnWire)
         let bytes: [UInt8] = [UInt8(raw >> 8), UInt8(raw & 0xFF), 0x68, 0x69]
         #expect(throws: ClosePayloadError(.codeNotAllowed, code: code, reason: "hi")) { try ClosePayload.decode(bytes) }
-        #expect(throws: ClosePayloadError(.codeNotAllowed, code: code, reason: "hi")) { try ClosePayload(code: code, reason: "hi").encoded() }
+        #expect(throws: ClosePayloadError(.codeNotAllowed, code: code, reason: "hi")) {
+            try ClosePayload(code: code, reason: "hi").encoded()
+        }
         // A fault injector may still write it, on purpose.
         #expect(ClosePayload(code: code, reason: "hi").unvalidatedEncoding() == bytes)
     }
@@ -75,6 +79,9 @@ struct ClosePayloadTests {
         #expect(CloseCode(4001).name == "private use (application)")
         #expect(CloseCode(2000).name == "unassigned")
         #expect(CloseCode.internalError.description == "1011 (internal error)")
-        #expect((1000...1015).filter { CloseCode($0).isValidOnWire } == [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014])
+        #expect(
+            (1000...1015).filter { CloseCode($0).isValidOnWire } == [
+                1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014,
+            ])
     }
 }

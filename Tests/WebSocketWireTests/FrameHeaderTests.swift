@@ -52,15 +52,19 @@ struct FrameHeaderTests {
 
     @Test func aSixtyFourBitLengthWithItsTopBitSetIsRefused() {
         let bytes: [UInt8] = [0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 1]
-        #expect(throws: FrameHeaderError(.lengthHighBitSet, header: FrameHeader(opcode: .binary, payloadLength: 1 << 63 | 1), headerLength: 10)) {
+        #expect(
+            throws: FrameHeaderError(.lengthHighBitSet, header: FrameHeader(opcode: .binary, payloadLength: 1 << 63 | 1), headerLength: 10)
+        ) {
             try FrameHeader.decode(bytes)
         }
     }
 
     @Test func aLengthAboveTheReadersBoundIsRefusedWithTheHeader() {
         let bytes = FrameHeader(opcode: .text, maskKey: MaskingKey(1, 1, 1, 1), payloadLength: 1025).encode()
-        #expect(throws: FrameHeaderError(
-            .payloadTooLarge(limit: 1024), header: FrameHeader(opcode: .text, maskKey: MaskingKey(1, 1, 1, 1), payloadLength: 1025), headerLength: 8)
+        #expect(
+            throws: FrameHeaderError(
+                .payloadTooLarge(limit: 1024), header: FrameHeader(opcode: .text, maskKey: MaskingKey(1, 1, 1, 1), payloadLength: 1025),
+                headerLength: 8)
         ) {
             try FrameHeader.decode(bytes, maxPayloadLength: 1024)
         }
@@ -99,9 +103,11 @@ struct FrameHeaderTests {
 
     @Test func aWholeFrameIsTheHeaderThenThePayloadMaskedWithItsKey() {
         // RFC 6455 §5.7: a single-frame masked text message ("Hello").
-        let frame = FrameHeader(opcode: .text, maskKey: MaskingKey(0x37, 0xFA, 0x21, 0x3D), payloadLength: 0).frame(payload: Array("Hello".utf8))
+        let frame = FrameHeader(opcode: .text, maskKey: MaskingKey(0x37, 0xFA, 0x21, 0x3D), payloadLength: 0).frame(
+            payload: Array("Hello".utf8))
         #expect(frame == [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])
-        #expect(FrameHeader(opcode: .text, payloadLength: 0).frame(payload: Array("Hello".utf8)) == [0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
+        #expect(
+            FrameHeader(opcode: .text, payloadLength: 0).frame(payload: Array("Hello".utf8)) == [0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
     }
 
     // MARK: - Protocol rules

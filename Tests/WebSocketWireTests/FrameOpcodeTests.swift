@@ -5,10 +5,11 @@ import WebSocketWire
 struct FrameOpcodeTests {
     @Test func everyOpcodeHasOneNameAndReservedOnesSayWhichValue() {
         let names = (0..<16).map { FrameOpcode(rawValue: UInt8($0)).name }
-        #expect(names == [
-            "continuation", "text", "binary", "reserved-0x3", "reserved-0x4", "reserved-0x5", "reserved-0x6", "reserved-0x7",
-            "close", "ping", "pong", "reserved-0xB", "reserved-0xC", "reserved-0xD", "reserved-0xE", "reserved-0xF",
-        ])
+        #expect(
+            names == [
+                "continuation", "text", "binary", "reserved-0x3", "reserved-0x4", "reserved-0x5", "reserved-0x6", "reserved-0x7",
+                "close", "ping", "pong", "reserved-0xB", "reserved-0xC", "reserved-0xD", "reserved-0xE", "reserved-0xF",
+            ])
     }
 
     @Test func controlAndReservedFollowTheHighBitAndTheRFCsTable() {
