@@ -136,7 +136,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             guard case .frame(let frame) = event else { continue }
             check(frame, maxFrame: maxFrame, allowedRSV: allowedRSV)
             if frame.isControl {
-                if frame.opcode == WebSocketFrame.close { checkClose(frame.payload) }
+                if frame.opcode == .close { checkClose(frame.payload) }
                 continue
             }
             switch assembler.push(frame, compressed: false, inflate: nil) {
@@ -162,9 +162,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             guard frame.fin, frame.payload.count <= 125, frame.rsv == 0 else {
                 FuzzInvariant.fail("inbound-frames", "accepted an invalid control frame")
             }
-            guard (0x8...0xA).contains(frame.opcode) else { FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)") }
+            guard (0x8...0xA).contains(frame.opcode.rawValue) else { FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)") }
         } else {
-            guard frame.opcode <= 0x2 else { FuzzInvariant.fail("inbound-frames", "accepted data opcode \(frame.opcode)") }
+            guard frame.opcode.rawValue <= 0x2 else { FuzzInvariant.fail("inbound-frames", "accepted data opcode \(frame.opcode)") }
         }
         // What we accepted re-encodes to one frame that parses back to itself.
         var again = FrameParser(maxFrameBytes: maxFrame, allowedRSV: allowedRSV)

@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// Sans-I/O reassembly of data frames into messages (RFC 6455 §5.4), with UTF-8 checks (§8.1).
 public struct MessageAssembler: Sendable {
@@ -20,7 +21,7 @@ public struct MessageAssembler: Sendable {
     public var maxMessageBytes: Int
     /// The most frames one message may span (empty fragments cost no bytes, so bytes alone do not bound them).
     public var maxFragments: Int
-    private var pendingOpcode: UInt8?
+    private var pendingOpcode: FrameOpcode?
     private var pending: [UInt8] = []
     private var fragments = 0
 
@@ -38,13 +39,13 @@ public struct MessageAssembler: Sendable {
     /// `inflate`, when given, decompresses a complete message whose first frame had RSV1 set.
     public mutating func push(_ frame: WebSocketFrame, compressed: Bool = false, inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil) -> Output {
         switch frame.opcode {
-        case WebSocketFrame.continuation:
+        case .continuation:
             guard pendingOpcode != nil else {
                 return .violation(FrameViolation(code: .badContinuation, detail: "continuation frame with no fragmented message started", closeCode: 1002))
             }
-        case WebSocketFrame.text, WebSocketFrame.binary:
+        case .text, .binary:
             guard pendingOpcode == nil else {
-                return .violation(FrameViolation(code: .badContinuation, detail: "new \(WebSocketFrame.name(of: frame.opcode)) frame inside a fragmented message (expected a continuation)", closeCode: 1002))
+                return .violation(FrameViolation(code: .badContinuation, detail: "new \(frame.opcode.name) frame inside a fragmented message (expected a continuation)", closeCode: 1002))
             }
             pendingOpcode = frame.opcode
             pending = []
@@ -82,7 +83,7 @@ public struct MessageAssembler: Sendable {
             }
             bytes = inflated
         }
-        if opcode == WebSocketFrame.text {
+        if opcode == .text {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 return .violation(FrameViolation(code: .invalidUTF8, detail: "text message of \(bytes.count) bytes is not valid UTF-8", closeCode: 1007))
             }

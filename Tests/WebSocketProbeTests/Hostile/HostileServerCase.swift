@@ -1,6 +1,7 @@
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+import WebSocketWire
 
 /// One misbehaving server and what the client must make of it.
 struct HostileServerCase: Sendable, CustomTestStringConvertible {
@@ -113,7 +114,7 @@ extension HostileServerCase {
         after101("an oversized control frame (ping of 126 bytes)", HostileFrame.frame(0x9, [UInt8](repeating: 1, count: 126)), finding: .oversizedControlFrame),
         after101("a fragmented control frame", HostileFrame.frame(0x9, [1, 2], fin: false), finding: .fragmentedControlFrame),
     ] + ([0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF] as [UInt8]).map { opcode in
-        after101("reserved opcode 0x\(String(opcode, radix: 16, uppercase: true))", HostileFrame.frame(opcode, [0x61]), finding: .reservedOpcode)
+        after101("reserved opcode 0x\(String(opcode, radix: 16, uppercase: true))", HostileFrame.frame(FrameOpcode(rawValue: opcode), [0x61]), finding: .reservedOpcode)
     } + [
         after101("RSV1 set without an extension", HostileFrame.frame(0x1, Array("hi".utf8), rsv: 0x4), finding: .reservedBits),
         after101("RSV3 set on a ping", HostileFrame.frame(0x9, [], rsv: 0x1), finding: .reservedBits),
