@@ -73,6 +73,10 @@ public struct CloseCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
         }
     }
 
+    /// 3000–4999: a code a library, framework (3000–3999, IANA-registered) or application (4000–4999,
+    /// private use) defines for itself. §7.4.2
+    public var isApplicationDefined: Bool { (3000..<5000).contains(rawValue) }
+
     /// Whether an endpoint may put this code in a close frame (RFC 6455 §7.4.1, §7.4.2): 1000–1003,
     /// 1007–1014 and 3000–4999.
     public var isValidOnWire: Bool {
