@@ -63,6 +63,19 @@ struct FrameBoundaryTrackerTests {
         if case .header(let decoded, _) = got.first { #expect(decoded == header) } else { Issue.record("no header") }
     }
 
+    @Test func headersTheCodecRefusesAreStillFollowedToTheNextFrame() {
+        // A pass-through forwards what the peers wrote: a length not in its shortest form (built by hand, the codec
+        // never writes one) and a 64-bit length with its top bit set still have boundaries to follow.
+        let nonMinimal: [UInt8] = [0x81, 0x7E, 0x00, 0x02] + Array("hi".utf8)
+        let next = FrameHeader(opcode: .ping, payloadLength: 0).frame(payload: [7])
+        let got = events([nonMinimal + next])
+        let headers = got.compactMap { event -> FrameHeader? in if case .header(let h, _) = event { h } else { nil } }
+        #expect(headers == [FrameHeader(opcode: .text, payloadLength: 2), FrameHeader(opcode: .ping, payloadLength: 1)])
+        let highBit: [UInt8] = [0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]
+        let ends = events([highBit + next]).filter { if case .frameEnd = $0 { true } else { false } }
+        #expect(ends.count == 2, "the top bit is dropped: a 3-byte frame, then the ping")
+    }
+
     @Test func garbageNeverTraps() {
         var tracker = FrameBoundaryTracker()
         for seed in 0..<200 {

@@ -109,6 +109,10 @@ extension HostileServerCase {
 
     static let frameCases: [HostileServerCase] = [
         after101("a frame length of 2^63", HostileFrame.raw(0x82, length: 1 << 63), finding: .oversizedFrame),
+        // Built by hand: the codec never writes a length in a longer form than it needs (RFC 6455 §5.2).
+        after101("a 5-byte text frame with a 16-bit length", [0x81, 0x7E, 0x00, 0x05] + Array("hello".utf8), finding: .nonMinimalLength),
+        after101("a 126-byte binary frame with a 64-bit length", [0x82, 0x7F, 0, 0, 0, 0, 0, 0, 0x00, 0x7E] + [UInt8](repeating: 0x42, count: 126),
+                 finding: .nonMinimalLength),
         after101("a 1 GiB frame against a 64 KiB frame bound", HostileFrame.raw(0x82, length: 1 << 30, payload: [UInt8](repeating: 0x41, count: 4096)),
                  finding: .oversizedFrame, sentClose: 1009, configure: { $0.maxFrameBytes = 64 << 10 }),
         after101("an oversized control frame (ping of 126 bytes)", HostileFrame.frame(0x9, [UInt8](repeating: 1, count: 126)), finding: .oversizedControlFrame),
