@@ -86,23 +86,23 @@ public struct FrameParser: Sendable {
         let name = header.opcode.name
         switch header.violation(sentBy: .server, allowedRSV: allowedRSV) {
         case .reservedOpcode?:
-            return fail(.reservedOpcode, "reserved opcode 0x\(String(header.opcode.rawValue, radix: 16, uppercase: true))", 1002, header)
+            return fail(.reservedOpcode, "reserved opcode 0x\(String(header.opcode.rawValue, radix: 16, uppercase: true))", .protocolError, header)
         case .reservedBits?:
-            return fail(.reservedBits, "RSV bits \(header.rsv) set on a \(name) frame without a negotiated extension", 1002, header)
+            return fail(.reservedBits, "RSV bits \(header.rsv) set on a \(name) frame without a negotiated extension", .protocolError, header)
         case .maskedServerFrame?, .unmaskedClientFrame?:
-            return fail(.maskedServerFrame, "the server masked a \(name) frame", 1002, header)
+            return fail(.maskedServerFrame, "the server masked a \(name) frame", .protocolError, header)
         case .oversizedControlFrame?:
-            return fail(.oversizedControlFrame, "\(name) frame with \(header.payloadLength) bytes of payload (at most 125 allowed)", 1002, header)
+            return fail(.oversizedControlFrame, "\(name) frame with \(header.payloadLength) bytes of payload (at most 125 allowed)", .protocolError, header)
         case .fragmentedControlFrame?:
-            return fail(.fragmentedControlFrame, "\(name) frame without FIN", 1002, header)
+            return fail(.fragmentedControlFrame, "\(name) frame without FIN", .protocolError, header)
         case nil:
             break
         }
         if let lengthError {
             switch lengthError.kind {
-            case .lengthHighBitSet: return fail(.oversizedFrame, lengthError.description, 1002, header)
-            case .payloadTooLarge: return fail(.oversizedFrame, lengthError.description, 1009, header)
-            case .nonMinimalLength: return fail(.nonMinimalLength, lengthError.description, 1002, header)
+            case .lengthHighBitSet: return fail(.oversizedFrame, lengthError.description, .protocolError, header)
+            case .payloadTooLarge: return fail(.oversizedFrame, lengthError.description, .messageTooBig, header)
+            case .nonMinimalLength: return fail(.nonMinimalLength, lengthError.description, .protocolError, header)
             }
         }
         let length = Int(header.payloadLength)
@@ -116,7 +116,7 @@ public struct FrameParser: Sendable {
         return .frame(WebSocketFrame(fin: header.fin, rsv: header.rsv, opcode: header.opcode, masked: header.isMasked, payload: payload))
     }
 
-    private mutating func fail(_ code: FindingCode, _ detail: String, _ closeCode: Int, _ header: FrameHeader) -> Event {
+    private mutating func fail(_ code: FindingCode, _ detail: String, _ closeCode: CloseCode, _ header: FrameHeader) -> Event {
         failed = true
         buffer = ByteBuffer()
         return .violation(FrameViolation(code: code, detail: detail, closeCode: closeCode, header: header))

@@ -19,4 +19,9 @@ public struct FrameViolation: Sendable, Equatable, Error {
         self.closeCode = closeCode
         self.header = header
     }
+
+    /// A violation whose close code is named from the registry (`.protocolError`).
+    public init(code: FindingCode, detail: String, closeCode: CloseCode, header: FrameHeader? = nil) {
+        self.init(code: code, detail: detail, closeCode: closeCode.rawValue, header: header)
+    }
 }
