@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension WebSocketConnection {
     // MARK: - Events from the channel
@@ -244,8 +245,8 @@ extension WebSocketConnection {
             case .violation(let violation):
                 if let header = violation.header {
                     recordFrame(FrameRecord(
-                        direction: .inbound, opcode: WebSocketFrame.name(of: header.opcode), fin: header.fin, rsv: Int(header.rsv),
-                        length: header.length > UInt64(Int.max) ? Int.max : Int(header.length), atMs: t), opcode: header.opcode)
+                        direction: .inbound, opcode: header.opcode.name, fin: header.fin, rsv: Int(header.rsv),
+                        length: header.payloadLength > UInt64(Int.max) ? Int.max : Int(header.payloadLength), atMs: t), opcode: header.opcode)
                     lastInboundAtMs = t
                 }
                 failConnection(violation, at: t)
@@ -255,26 +256,26 @@ extension WebSocketConnection {
 
     private func handleFrame(_ frame: WebSocketFrame, at t: Double) {
         recordFrame(FrameRecord(
-            direction: .inbound, opcode: WebSocketFrame.name(of: frame.opcode), fin: frame.fin, rsv: Int(frame.rsv),
+            direction: .inbound, opcode: frame.opcode.name, fin: frame.fin, rsv: Int(frame.rsv),
             length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
         lastInboundAtMs = t
         if record.close.received != nil {
-            addFinding(.dataAfterClose, "a \(WebSocketFrame.name(of: frame.opcode)) frame arrived after the peer's close frame", at: t)
+            addFinding(.dataAfterClose, "a \(frame.opcode.name) frame arrived after the peer's close frame", at: t)
             return
         }
         switch frame.opcode {
-        case WebSocketFrame.ping:
+        case .ping:
             countPing(at: t)
             // Answered after the read's other frames, once for the latest ping (RFC 6455 §5.5.3).
             if answerPings && record.close.sent == nil { pongDue = Array(frame.payload) }
-        case WebSocketFrame.pong:
+        case .pong:
             if let index = pendingPings.removeValue(forKey: frame.payload) {
                 record.pings[index].pongAtMs = t
             } else {
                 addFinding(.unsolicitedPong, "a pong that answers no ping of ours (\(frame.payload.count) bytes)", at: t)
             }
-        case WebSocketFrame.close:
+        case .close:
             let body = CloseFrameBody.parse(frame.payload)
             record.close.received = CloseFrameInfo(code: body.code, reason: configuration.redactor.text(body.reason), atMs: t)
             if let violation = body.violation {
@@ -293,7 +294,7 @@ extension WebSocketConnection {
             scheduleDrop(after: configuration.timeouts.close, end: .localClose)
         default:
             let compressed = deflateNegotiated && frame.rsv & 0x4 != 0
-            if frame.opcode != WebSocketFrame.continuation { compressedMessage = compressed }
+            if frame.opcode != .continuation { compressedMessage = compressed }
             let limit = configuration.maxMessageBytes
             let inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = { PerMessageInflater.inflate($0, maxBytes: limit) }
             switch assembler.push(frame, compressed: compressedMessage, inflate: inflate) {
@@ -313,7 +314,7 @@ extension WebSocketConnection {
         guard let payload = pongDue else { return }
         pongDue = nil
         guard answerPings, record.close.sent == nil, phase == .open, let channel, channel.isWritable else { return }
-        _ = sendFrame(opcode: WebSocketFrame.pong, payload: payload)
+        _ = sendFrame(opcode: .pong, payload: payload)
     }
 
     /// Counts inbound pings per second; past ``ClientConfiguration/maxPingsPerSecond`` the flood is a finding (once).
@@ -352,13 +353,13 @@ extension WebSocketConnection {
     /// Writes one masked frame and records it; `nil` when there is no transport. The payload is
     /// masked straight into the outbound buffer (one copy); a future is made only when asked for.
     @discardableResult
-    func sendFrame(opcode: UInt8, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+    func sendFrame(opcode: FrameOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
         guard let channel, phase != .ended else { return nil }
         var buffer = channel.allocator.buffer(capacity: payload.count + 14)
-        WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: WebSocketFrame.randomMaskKey(), into: &buffer)
+        WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: .random(), into: &buffer)
         let t = nowMs()
         recordFrame(FrameRecord(
-            direction: .outbound, opcode: WebSocketFrame.name(of: opcode), fin: fin, rsv: 0, length: payload.count, atMs: t,
+            direction: .outbound, opcode: opcode.name, fin: fin, rsv: 0, length: payload.count, atMs: t,
             preview: preview(opcode: opcode, payload: payload)), opcode: opcode)
         lastOutboundAtMs = t
         return intoChannel {
@@ -372,7 +373,7 @@ extension WebSocketConnection {
 
     /// Writes one masked frame and records it; `nil` when there is no transport.
     @discardableResult
-    func sendFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+    func sendFrame(opcode: FrameOpcode, payload: [UInt8], fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
         payload.withUnsafeBytes { sendFrame(opcode: opcode, payload: $0, fin: fin, wantFuture: wantFuture) }
     }
 
@@ -382,7 +383,7 @@ extension WebSocketConnection {
         guard record.close.sent == nil, channel != nil, phase != .ended else { return nil }
         record.close.sent = CloseFrameInfo(code: code, reason: configuration.redactor.text(reason), atMs: nowMs())
         if phase == .open { phase = .closing }
-        return sendFrame(opcode: WebSocketFrame.close, payload: CloseFrameBody.encode(code: code, reason: reason), wantFuture: true)
+        return sendFrame(opcode: .close, payload: CloseFrameBody.encode(code: code, reason: reason), wantFuture: true)
     }
 
     private func scheduleDrop(after delay: Duration, end: TransportEnd) {
@@ -393,16 +394,16 @@ extension WebSocketConnection {
         }
     }
 
-    private func preview<C: Collection>(opcode: UInt8, payload: C) -> String? where C.Element == UInt8 {
+    private func preview<C: Collection>(opcode: FrameOpcode, payload: C) -> String? where C.Element == UInt8 {
         guard !payload.isEmpty else { return nil }
         let redactor = configuration.redactor
         switch opcode {
-        case WebSocketFrame.text, WebSocketFrame.continuation:
+        case .text, .continuation:
             // Redact a generous prefix before cutting to the preview: a JWT or a known secret cut in the
             // middle would no longer be recognised.
             let text = String(decoding: payload.prefix(4096), as: UTF8.self)
             return String(redactor.text(text).prefix(64))
-        case WebSocketFrame.close:
+        case .close:
             let body = CloseFrameBody.parse(Array(payload))
             let text = (body.code.map(String.init) ?? "") + (body.reason.isEmpty ? "" : " " + body.reason)
             return String(redactor.text(text).prefix(64))

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// Which auth channel survives the front (docs/FAILURE_SIGNATURES.md rule 5).
 ///
 /// A channel is stripped when the front rejects it while the backend accepts it direct and either
@@ -22,7 +24,7 @@ struct AuthChannelRule: ClassificationRule {
         }
         guard !stripped.isEmpty else { return nil }
         let mainAuthRejected = isAuthRejection(context)
-        let closedNormally = context.facts.received.map { $0.code == 1000 || $0.code == nil } ?? true
+        let closedNormally = context.facts.received.map { $0.closeCode == .normalClosure || $0.code == nil } ?? true
         let mainPassed = context.facts.opened && closedNormally && !context.facts.bareEnd
         guard mainAuthRejected || mainPassed else { return nil }
 
@@ -55,8 +57,8 @@ struct AuthChannelRule: ClassificationRule {
     private func isAuthRejection(_ context: ClassificationContext) -> Bool {
         if let s = context.transcript.handshake?.status, s == 401 || s == 403 { return true }
         if let r = context.facts.received {
-            if r.code == 1008 { return true }
-            if r.code == 1011, Fingerprints.isAuthFailure(reason: r.reason) { return true }
+            if r.closeCode == .policyViolation { return true }
+            if r.closeCode == .internalError, Fingerprints.isAuthFailure(reason: r.reason) { return true }
         }
         return false
     }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// We sent 1011 after our pings got no pong, and no close frame came back (docs/FAILURE_SIGNATURES.md rule 2:
 /// sent-only is our keepalive giving up; received 1011 would be the peer's decision).
 struct ClientKeepaliveRule: ClassificationRule {
@@ -5,7 +7,7 @@ struct ClientKeepaliveRule: ClassificationRule {
         let f = context.facts
         let finding = context.transcript.findings.first { $0.code == .keepaliveTimeout }
         guard f.opened, f.received == nil || context.transcript.close.order == .sentFirst else { return nil }
-        guard let sent = f.sent, sent.code == 1011 || finding != nil else { return nil }
+        guard let sent = f.sent, sent.closeCode == .internalError || finding != nil else { return nil }
         guard finding != nil || !f.unansweredOwnPings.isEmpty else { return nil }
 
         var evidence = [

@@ -2,7 +2,7 @@
 /// invalid UTF-8, bad close bodies): our findings, whatever close followed.
 struct PeerProtocolViolationRule: ClassificationRule {
     static let violations: Set<FindingCode> = [
-        .reservedOpcode, .reservedBits, .maskedServerFrame, .oversizedControlFrame, .fragmentedControlFrame,
+        .reservedOpcode, .reservedBits, .maskedServerFrame, .oversizedControlFrame, .fragmentedControlFrame, .nonMinimalLength,
         .badContinuation, .invalidUTF8, .closeBodyTooShort, .invalidCloseCode, .dataAfterClose,
     ]
 

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// The peer sent a close frame: something that speaks WebSocket chose to close (docs/FAILURE_SIGNATURES.md,
 /// rule 1). The code names the kind of decision; the reason fingerprints the component (rule 7); the
 /// timing against our last message, the connect, or the stalled pongs backs it (rule 3).
@@ -6,7 +8,7 @@
 struct ReceivedCloseRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         let f = context.facts
-        guard f.opened, let r = f.received, let code = r.code, code != 1000 else { return nil }
+        guard f.opened, let r = f.received, let code = r.code, CloseCode(code) != .normalClosure else { return nil }
         let reason = r.reason
         let closeText = Describe.close(code: code, reason: reason)
         let order = context.transcript.close.order
@@ -26,8 +28,8 @@ struct ReceivedCloseRule: ClassificationRule {
             Evidence(rule: RuleName.reasonFingerprint, observation: "the reason \"\(reason)\" fingerprints \(what)")
         }
 
-        switch code {
-        case 1011:
+        switch CloseCode(code) {
+        case .internalError:
             if Fingerprints.isKeepaliveTimeout(reason: reason) {
                 return keepalive(context, r: r, evidence: evidence + [reasonEvidence("a server keepalive giving up")])
             }
@@ -51,9 +53,9 @@ struct ReceivedCloseRule: ClassificationRule {
                 summary:
                     "The application hit an error and closed with 1011 \(where_): find the exception in the backend log around \(Describe.ms(r.atMs))",
                 evidence: evidence)
-        case 1008:
+        case .policyViolation:
             return policyViolation(context, r: r, afterMessage: afterMessage, evidence: evidence)
-        case 1009:
+        case .messageTooBig:
             let size = f.largestOutboundFrame.map { " the \($0.length)-byte message" } ?? " a message"
             if let big = f.largestOutboundFrame {
                 evidence.append(
@@ -65,9 +67,9 @@ struct ReceivedCloseRule: ClassificationRule {
                 cause: .messageTooBig, confidence: Confidence.confirmed,
                 summary: "The application refused\(size) as too big (1009): raise its max message size or send smaller messages",
                 evidence: evidence)
-        case 1002, 1007:
+        case .protocolError, .invalidPayload:
             return protocolComplaint(context, r: r, afterMessage: afterMessage, evidence: evidence)
-        case 1003:
+        case .unsupportedData:
             let offered = context.transcript.request?.offeredSubprotocols ?? []
             if !offered.isEmpty, context.transcript.handshake?.subprotocol == nil {
                 return Verdict(
@@ -79,12 +81,12 @@ struct ReceivedCloseRule: ClassificationRule {
                 cause: .protocolError, confidence: Confidence.suggestive,
                 summary: "The application does not accept the data type we sent (1003): send text or binary as it expects",
                 evidence: evidence)
-        case 1012:
+        case .serviceRestart:
             return Verdict(
                 cause: .applicationRestart, confidence: Confidence.characteristic,
                 summary: "The application restarted (1012): reconnect with backoff; drain connections gracefully on deploys",
                 evidence: evidence)
-        case 1001:
+        case .goingAway:
             if Fingerprints.isEdgeRestart(reason: reason) {
                 return Verdict(
                     cause: .edgeRestart, confidence: Confidence.characteristic,
@@ -94,11 +96,11 @@ struct ReceivedCloseRule: ClassificationRule {
             return Verdict(
                 cause: .applicationRestart, confidence: Confidence.probable,
                 summary: "The server is going away (1001): it is shutting down or redeploying; reconnect with backoff", evidence: evidence)
-        case 1013:
+        case .tryAgainLater:
             return Verdict(
                 cause: .notReady, confidence: Confidence.plausible,
                 summary: "The application is overloaded (1013 try again later): retry with backoff or add capacity", evidence: evidence)
-        case 3000..<5000:
+        case let c where c.isApplicationDefined:
             return Verdict(
                 cause: .applicationDefinedClose, confidence: Confidence.suggestive,
                 summary: "The application closed with its own code \(closeText): look the code up in its documentation", evidence: evidence)

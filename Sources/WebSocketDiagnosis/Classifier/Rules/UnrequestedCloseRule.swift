@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketWire
 
 /// The server closed before the probe did — even with 1000 or 1001 and a polite reason, that is an
 /// observation to explain, not a pass (docs/FAILURE_SIGNATURES.md, "A close we did not ask for").
@@ -62,10 +63,10 @@ struct UnrequestedCloseRule: ClassificationRule {
         guard f.opened, let r = f.received, let open = f.openAtMs, close.order == .receivedFirst || close.order == .receivedOnly
         else { return nil }
         let reason = r.reason
-        switch r.code {
-        case nil, 1000: break
-        case 1001 where !Fingerprints.isEdgeRestart(reason: reason): break
-        case 1011
+        switch r.closeCode {
+        case nil, .normalClosure?: break
+        case .goingAway? where !Fingerprints.isEdgeRestart(reason: reason): break
+        case .internalError?
         where !Fingerprints.isKeepaliveTimeout(reason: reason) && !Fingerprints.isNotReady(reason: reason)
             && !Fingerprints.isAuthFailure(reason: reason):
             break
@@ -108,7 +109,7 @@ struct UnrequestedCloseRule: ClassificationRule {
         }
 
         // 2. The server's keepalive (a 1011 right after our message stays an internal error).
-        if !(r.code == 1011 && afterMessage), let keepalive = ServerKeepalive(context, endAtMs: r.atMs) {
+        if !(r.closeCode == .internalError && afterMessage), let keepalive = ServerKeepalive(context, endAtMs: r.atMs) {
             evidence.append(keepalive.evidence)
             return Verdict(
                 cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.characteristic : Confidence.likely,
@@ -116,7 +117,7 @@ struct UnrequestedCloseRule: ClassificationRule {
                     "The server's keepalive gave up and closed (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered ping: keep the client answering pings (its event loop free), and make sure proxies forward pong frames",
                 evidence: evidence)
         }
-        if r.code == 1011 { return nil }
+        if r.closeCode == .internalError { return nil }
 
         // 3. The timeout probes.
         if let (kind, more) = ServerCloseExplanation.explain(context, closeAtMs: r.atMs) {
@@ -135,7 +136,7 @@ struct UnrequestedCloseRule: ClassificationRule {
             )
             return Self.verdict(.idleTimeout(ms: silence), close: r, evidence: evidence, confidence: Confidence.likely)
         }
-        if r.code == 1001 { return nil }
+        if r.closeCode == .goingAway { return nil }
 
         // 5. Unexplained.
         let silence = ServerCloseExplanation.dataSilence(context, before: r.atMs)
