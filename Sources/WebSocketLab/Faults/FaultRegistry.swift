@@ -6,6 +6,9 @@
 public struct FaultRegistry: Sendable {
     /// Fault types by registry name.
     public private(set) var types: [String: any Fault.Type]
+    /// The random source every fault built here rolls `probability` and draws jitter from; default the system
+    /// generator. Set a seeded one (``FaultRandom/seeded(_:)``) for a repeatable run.
+    public var random: FaultRandom = .system
 
     /// The registry with every built-in fault.
     public static let standard = FaultRegistry(types: [
@@ -66,7 +69,7 @@ public struct FaultRegistry: Sendable {
         let probability = try spec.double("probability", default: 1, in: 0...1)
         do {
             let fault = try type.init(spec: inner)
-            return [ConfiguredFault(name: spec.name, spec: spec, direction: direction, probability: probability, fault: fault)]
+            return [ConfiguredFault(name: spec.name, spec: spec, direction: direction, probability: probability, fault: fault, random: random)]
         } catch {
             // Name the shared parameters too when the fault lists what is valid.
             var message = error.message
