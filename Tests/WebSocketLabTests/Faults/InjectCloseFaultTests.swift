@@ -20,4 +20,15 @@ struct InjectCloseFaultTests {
         #expect(timing.sinceStartMs > 580 && timing.sinceOpenMs < 1600, "closed \(timing)")
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func armsACloseWithTheCodeAndReasonInItsDirection() throws {
+        let stub = try FaultStub("inject-close:code=1001,reason=bye,after=1s")
+        #expect(stub.configured.direction == .downstream)
+        let timers = try #require(stub.fault(as: (any ConnectionTimerFault).self)).timers(direction: stub.configured.direction)
+        #expect(timers == [ConnectionTimer(start: .upgrade, after: .seconds(1), action: .injectClose(code: 1001, reason: "bye", direction: .downstream))])
+        let long = String(repeating: "x", count: 124)
+        #expect { try FaultStub("inject-close:reason=\(long)") } throws: { "\($0)".contains("at most 123 bytes") }
+    }
 }
