@@ -164,6 +164,11 @@ public struct TLSObservation: Codable, Sendable, Equatable {
     public var chain: [CertificateSummary]
     /// Negotiated protocol version (`TLSv1.3`), when known.
     public var protocolVersion: String?
+    /// The subject of the client certificate we offered (`--cert`), `nil` when none was configured.
+    public var clientCertificate: String?
+    /// `true` when the server asked for a client certificate (a CertificateRequest, visible in TLS 1.2
+    /// handshakes; TLS 1.3 encrypts it, so there it is `nil` unless the server's alert tells).
+    public var clientCertificateRequested: Bool?
 
     public init(
         verified: Bool = false, verificationDisabled: Bool = false, failure: TLSFailureReason? = nil,
@@ -190,6 +195,12 @@ public enum TLSFailureReason: String, Codable, Sendable, CaseIterable {
     case plaintextPort = "plaintext-port"
     /// Anything else: alert from the peer, reset mid-handshake, no shared cipher.
     case handshakeFailure = "handshake-failure"
+    /// The server requires a client certificate (mTLS) and we offered none: its `certificate_required`
+    /// alert, or a handshake failure right after its CertificateRequest.
+    case clientCertificateRequired = "client-certificate-required"
+    /// We offered a client certificate and the server refused it (`unknown_ca`, `bad_certificate`,
+    /// `certificate_unknown`, `certificate_expired`, `access_denied` alerts from the server).
+    case clientCertificateRejected = "client-certificate-rejected"
 }
 
 /// One certificate of the chain the server sent.

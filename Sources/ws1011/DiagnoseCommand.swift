@@ -35,6 +35,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: [.customLong("ca-file"), .customLong("cacert")], help: ArgumentHelp("A PEM file of extra trust roots (a private CA); --cacert is the same, as in curl.", valueName: "PEM"))
     var caFile: String?
 
+    @Option(name: [.customShort("E"), .customLong("cert")], help: ArgumentHelp("A PEM client certificate (chain, leaf first) for a front that requires mutual TLS; the file may hold the key too, as curl --cert.", valueName: "PEM"))
+    var clientCertificate: String?
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("The PEM private key of --cert when it is in a file of its own (unencrypted; keep it readable only by you).", valueName: "PEM"))
+    var clientKey: String?
+
     @Flag(name: [.customShort("k"), .long], help: "Turn TLS certificate verification off (the report says so), as curl -k.")
     var insecure = false
 
@@ -206,6 +212,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         plan.headers = try headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }
         plan.tls.caFile = caFile
         plan.tls.insecure = insecure
+        plan.tls.clientCertificateFile = clientCertificate
+        plan.tls.clientKeyFile = clientKey
         plan.timeouts.connect = try duration(connectTimeout, "--connect-timeout")
         plan.timeouts.tlsHandshake = plan.timeouts.connect
         plan.timeouts.upgrade = plan.timeouts.connect

@@ -57,6 +57,11 @@ public struct ClientConfiguration: Sendable {
         public var insecure: Bool = false
         /// The name sent as SNI and verified, default the URL's host.
         public var serverName: String? = nil
+        /// A PEM client certificate (chain, leaf first) offered when the server asks for one (mutual TLS);
+        /// the file may hold the key too (default `nil`: none offered).
+        public var clientCertificateFile: String? = nil
+        /// The PEM private key of ``clientCertificateFile`` when it is in a file of its own (default `nil`).
+        public var clientKeyFile: String? = nil
         /// Verification on, system trust roots only.
         public init() {}
     }

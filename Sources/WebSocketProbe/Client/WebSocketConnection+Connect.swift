@@ -22,6 +22,7 @@ extension WebSocketConnection {
         if url.isSecure {
             do {
                 tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
+                offeredClientCertificate = tlsSetup?.clientCertificate
             } catch {
                 setFailure(.tls, "tls-configuration", error.description, at: nowMs())
                 record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
@@ -245,6 +246,10 @@ extension WebSocketConnection {
         observation.verified = failure == nil && state.verified && !configuration.tls.insecure
         observation.failure = failure
         observation.failureDetail = detail.map(configuration.redactor.text)
+        observation.clientCertificate = offeredClientCertificate
+        if tally.value.handshake.certificateRequested || failure == .clientCertificateRequired {
+            observation.clientCertificateRequested = true
+        }
         record.tls = observation
     }
 
