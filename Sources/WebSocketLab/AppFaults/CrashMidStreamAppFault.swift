@@ -4,7 +4,10 @@ public struct CrashMidStreamAppFault: AgentRunAppFault {
     public static let descriptor = FaultDescriptor(
         name: "crash-mid-stream",
         summary: "agent run crashes after N events (after=2): close 1011 or mode=drop (no close frame)",
-        parameters: [.init("after", "agent events delivered before the crash; default 2"), .init("mode", "close (1011) or drop (no close frame); default close")])
+        parameters: [
+            .init("after", "agent events delivered before the crash; default 2"),
+            .init("mode", "close (1011) or drop (no close frame); default close"),
+        ])
 
     /// Events delivered before the crash.
     public let after: Int

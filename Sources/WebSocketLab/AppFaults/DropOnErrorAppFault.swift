@@ -4,7 +4,9 @@ public struct DropOnErrorAppFault: MessageAppFault {
     public static let descriptor = FaultDescriptor(
         name: "drop-on-error",
         summary: "handler exception → socket dropped without a close frame (uvicorn) (on=TYPE, every=N)",
-        parameters: [.init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1")])
+        parameters: [
+            .init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1"),
+        ])
 
     /// When it fires.
     public let trigger: MessageTrigger

@@ -3,7 +3,9 @@ public struct InternalErrorAppFault: MessageAppFault {
     public static let descriptor = FaultDescriptor(
         name: "internal-error",
         summary: "handler exception caught → close 1011 \"Internal error\" (on=TYPE, every=N)",
-        parameters: [.init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1")])
+        parameters: [
+            .init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1"),
+        ])
 
     /// When it fires.
     public let trigger: MessageTrigger

@@ -5,7 +5,10 @@ public struct NotReadyAppFault: UpgradeAppFault, OpenAppFault, ReadinessAppFault
     public static let descriptor = FaultDescriptor(
         name: "not-ready",
         summary: "1011 \"Service not ready\" (or HTTP 503 with mode=http) during a window after start (for=3s)",
-        parameters: [.init("for", "length of the window after switching on; default 3s"), .init("mode", "close (1011 after accept) or http (503); default close")])
+        parameters: [
+            .init("for", "length of the window after switching on; default 3s"),
+            .init("mode", "close (1011 after accept) or http (503); default close"),
+        ])
 
     /// Length of the window.
     public let window: Duration

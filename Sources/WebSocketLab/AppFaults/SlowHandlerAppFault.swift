@@ -4,7 +4,10 @@ public struct SlowHandlerAppFault: MessageAppFault {
     public static let descriptor = FaultDescriptor(
         name: "slow-handler",
         summary: "handler blocks the event loop for a while (block=2s, on=TYPE, every=N)",
-        parameters: [.init("block", "how long the event loop is blocked, at most 10m; default 2s"), .init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1")])
+        parameters: [
+            .init("block", "how long the event loop is blocked, at most 10m; default 2s"),
+            .init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1"),
+        ])
 
     /// How long the loop is blocked.
     public let block: Duration

@@ -93,7 +93,9 @@ public struct FaultRegistry: Sendable {
         let probability = try spec.double("probability", default: 1, in: 0...1)
         do {
             let fault = try type.init(spec: inner)
-            return [ConfiguredFault(name: spec.name, spec: spec, direction: direction, probability: probability, fault: fault, random: random)]
+            return [
+                ConfiguredFault(name: spec.name, spec: spec, direction: direction, probability: probability, fault: fault, random: random)
+            ]
         } catch {
             // Name the shared parameters too when the fault lists what is valid.
             var message = error.message

@@ -8,6 +8,8 @@ struct CrashMidStreamAppFaultTests {
         #expect(close.onAgentEvent(index: 2) == nil)
         #expect(close.onAgentEvent(index: 3) == .close(code: 1011, reason: "Internal error"))
         #expect(try AppFaultStub.make(CrashMidStreamAppFault.self, "crash-mid-stream:after=0,mode=drop").onAgentEvent(index: 1) == .drop)
-        #expect { try AppFaultStub.make(CrashMidStreamAppFault.self, "crash-mid-stream:mode=boom") } throws: { "\($0)".contains("close or drop") }
+        #expect { try AppFaultStub.make(CrashMidStreamAppFault.self, "crash-mid-stream:mode=boom") } throws: {
+            "\($0)".contains("close or drop")
+        }
     }
 }

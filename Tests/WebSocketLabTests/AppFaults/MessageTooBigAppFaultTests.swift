@@ -11,6 +11,8 @@ struct MessageTooBigAppFaultTests {
         small.messageLimit = 100
         try AppFaultStub.make(MessageTooBigAppFault.self, "message-too-big:limit=256").adjust(&small)
         #expect(small.messageLimit == 100)
-        #expect { try AppFaultStub.make(MessageTooBigAppFault.self, "message-too-big:limit=0") } throws: { "\($0)".contains("'limit' must be between 1") }
+        #expect { try AppFaultStub.make(MessageTooBigAppFault.self, "message-too-big:limit=0") } throws: {
+            "\($0)".contains("'limit' must be between 1")
+        }
     }
 }

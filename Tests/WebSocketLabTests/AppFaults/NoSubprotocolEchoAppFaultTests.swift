@@ -8,6 +8,8 @@ struct NoSubprotocolEchoAppFaultTests {
         #expect(settings.echoesSubprotocol)
         try AppFaultStub.make(NoSubprotocolEchoAppFault.self, "no-subprotocol-echo").adjust(&settings)
         #expect(!settings.echoesSubprotocol)
-        #expect { try AppFaultStub.make(NoSubprotocolEchoAppFault.self, "no-subprotocol-echo:x=1") } throws: { "\($0)".contains("takes no parameters") }
+        #expect { try AppFaultStub.make(NoSubprotocolEchoAppFault.self, "no-subprotocol-echo:x=1") } throws: {
+            "\($0)".contains("takes no parameters")
+        }
     }
 }

@@ -22,7 +22,8 @@ struct NotReadyAppFaultTests {
 
     @Test func theLabAsksTheWindowFromWhenTheFaultsWereSwitchedOn() throws {
         let on = ContinuousClock.now
-        let active = ActiveAppFaults([try AppFaultStub.make(NotReadyAppFault.self, "not-ready:for=1s")], activatedAt: on, base: AppFaultStub.base)
+        let active = ActiveAppFaults(
+            [try AppFaultStub.make(NotReadyAppFault.self, "not-ready:for=1s")], activatedAt: on, base: AppFaultStub.base)
         #expect(!active.isReady(at: on + .milliseconds(999)))
         #expect(active.openAction(at: on + .milliseconds(999)) == .close(code: 1011, reason: "Service not ready"))
         #expect(active.isReady(at: on + .seconds(1)))

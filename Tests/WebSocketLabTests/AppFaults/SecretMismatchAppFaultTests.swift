@@ -11,6 +11,8 @@ struct SecretMismatchAppFaultTests {
         try AppFaultStub.make(SecretMismatchAppFault.self, "secret-mismatch").adjust(&byDefault)
         #expect(byDefault.verificationSecret != AppFaultStub.base.verificationSecret)
         // The secret never appears in an error.
-        #expect { try AppFaultStub.make(SecretMismatchAppFault.self, "secret-mismatch:secret=hush,x=1") } throws: { !"\($0)".contains("hush") }
+        #expect { try AppFaultStub.make(SecretMismatchAppFault.self, "secret-mismatch:secret=hush,x=1") } throws: {
+            !"\($0)".contains("hush")
+        }
     }
 }

@@ -36,7 +36,9 @@ struct CustomProxyFaultRegistrationTests {
         #expect(built.first?.probability == 0.5)
         #expect(built.first?.direction == .both)
         #expect(try registry.make(parsing: "teapot").first?.direction == .upstream)
-        #expect { try registry.make(parsing: "teapot:passs=X") } throws: { "\($0)".contains("valid: pass") && "\($0)".contains("direction, probability") }
+        #expect { try registry.make(parsing: "teapot:passs=X") } throws: {
+            "\($0)".contains("valid: pass") && "\($0)".contains("direction, probability")
+        }
         #expect(throws: FaultSpecError.self) { _ = try FaultRegistry.standard.make(parsing: "teapot") }
     }
 

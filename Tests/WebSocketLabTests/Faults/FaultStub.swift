@@ -44,7 +44,8 @@ struct FaultStub {
         _ head: ProxyRequestHead = FaultStub.request(), openWebSockets: Int = 0, upgradeNumber: Int = 1
     ) -> (HandshakeAction, ProxyRequestHead) {
         var head = head
-        let context = HandshakeContext(isUpgrade: head.isWebSocketUpgrade, openWebSockets: openWebSockets, upgradeRequestNumber: upgradeNumber)
+        let context = HandshakeContext(
+            isUpgrade: head.isWebSocketUpgrade, openWebSockets: openWebSockets, upgradeRequestNumber: upgradeNumber)
         let action = fault(as: (any HandshakeFault).self)!.request(&head, context: context)
         return (action, head)
     }

@@ -27,7 +27,8 @@ struct InjectCloseFaultTests {
         let stub = try FaultStub("inject-close:code=1001,reason=bye,after=1s")
         #expect(stub.configured.direction == .downstream)
         let timers = try #require(stub.fault(as: (any ConnectionTimerFault).self)).timers(direction: stub.configured.direction)
-        #expect(timers == [ConnectionTimer(start: .upgrade, after: .seconds(1), action: .injectClose(code: 1001, reason: "bye", direction: .downstream))])
+        let close = ConnectionAction.injectClose(code: 1001, reason: "bye", direction: .downstream)
+        #expect(timers == [ConnectionTimer(start: .upgrade, after: .seconds(1), action: close)])
         let long = String(repeating: "x", count: 124)
         #expect { try FaultStub("inject-close:reason=\(long)") } throws: { "\($0)".contains("at most 123 bytes") }
     }

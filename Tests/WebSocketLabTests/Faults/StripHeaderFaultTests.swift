@@ -35,8 +35,10 @@ struct StripHeaderFaultTests {
         #expect(action == .forward)
         #expect(head.headers.first("Authorization") == nil)
         #expect(head.headers.first("X-Other") == "kept")
-        var response = ProxyResponseHead(status: 101, reason: "Switching Protocols", headers: HTTPHeaderList([HeaderField("Authorization", "y")]))
-        stub.fault(as: (any HandshakeFault).self)!.response(&response, context: HandshakeContext(isUpgrade: true, openWebSockets: 0, upgradeRequestNumber: 1))
+        var response = ProxyResponseHead(
+            status: 101, reason: "Switching Protocols", headers: HTTPHeaderList([HeaderField("Authorization", "y")]))
+        let context = HandshakeContext(isUpgrade: true, openWebSockets: 0, upgradeRequestNumber: 1)
+        stub.fault(as: (any HandshakeFault).self)!.response(&response, context: context)
         #expect(response.headers.first("Authorization") == nil)
         #expect { try FaultStub("strip-header:name=a b") } throws: { "\($0)".contains("'name' must be a header name") }
     }
