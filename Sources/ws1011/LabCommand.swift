@@ -57,9 +57,9 @@ struct LabCommand: AsyncParsableCommand {
         }
         do {
             configuration.appFaults = try appFaults.map { text throws(FaultSpecError) in try FaultSpec(parsing: text) }
-            _ = try AppFaultRegistry.make(configuration.appFaults)
+            _ = try FaultRegistry.standard.makeApplicationFaults(configuration.appFaults)
         } catch {
-            throw UsageError("\(error.description) (application faults: \(AppFaultRegistry.names.joined(separator: ", ")))")
+            throw UsageError("\(error.description) (application faults: \(FaultRegistry.standard.applicationFaultNames.joined(separator: ", ")))")
         }
         if let tls {
             guard let variant = TLSVariant(rawValue: tls.lowercased()) else {

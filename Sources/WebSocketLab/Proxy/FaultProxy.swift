@@ -201,9 +201,9 @@ public final class FaultProxy: Sendable {
         state.withLock { $0.faults += faults }
         generation.add(1, ordering: .releasing)
         for configured in faults {
-            if let reload = configured.fault as? ReloadFault {
-                let mode = reload.mode
-                let task = group.next().scheduleTask(in: TimeAmount(max(reload.after, .zero))) { [self] in reloadNow(mode: mode) }
+            if let reload = configured.fault as? any ProxyReloadFault {
+                let mode = reload.reloadMode
+                let task = group.next().scheduleTask(in: TimeAmount(max(reload.reloadAfter, .zero))) { [self] in reloadNow(mode: mode) }
                 state.withLock { $0.drainTasks.append(task) }
                 continue
             }
