@@ -16,20 +16,34 @@ extension StepLedger {
         let codes = Set(transcript.findings.map(\.code))
 
         // Resolve
-        if failure?.stage == .dns {
+        if failure?.stage == .dns || (failure?.stage == .proxy && failure?.kind == .proxyDNSFailure) {
             fail(.resolve, durationMs: timings.dnsMs, detail: failure?.detail ?? "name resolution failed")
             return
         }
         let addresses = transcript.resolvedAddresses
-        pass(.resolve, durationMs: timings.dnsMs,
-             detail: addresses.isEmpty ? "\(transcript.target.host) needs no resolution" : "resolved to " + addresses.joined(separator: ", "))
+        var resolved = addresses.isEmpty ? "\(transcript.target.host) needs no resolution" : "resolved to " + addresses.joined(separator: ", ")
+        if let route = transcript.route { resolved = "routed by \(route): " + resolved }
+        pass(.resolve, durationMs: timings.dnsMs, detail: resolved)
 
         // Connect
-        if failure?.stage == .tcp {
+        if failure?.stage == .tcp || (failure?.stage == .proxy && failure?.kind == .proxyConnectFailure) {
             fail(.connect, durationMs: timings.tcpMs, detail: "\(failure?.kind ?? "tcp-failure"): \(failure?.detail ?? "")")
             return
         }
         pass(.connect, durationMs: timings.tcpMs, detail: "TCP connected to \(transcript.connectedAddress ?? transcript.target.host)")
+
+        // Proxy
+        if let proxy = transcript.proxy {
+            let via = "CONNECT \(proxy.target) through \(proxy.proxy) (\(proxy.source))"
+            if failure?.stage == .proxy {
+                fail(.proxy, durationMs: proxy.durationMs, detail: "\(via): \(failure?.kind ?? "proxy-failure"): \(failure?.detail ?? "")")
+                return
+            }
+            let answer = proxy.status.map { "HTTP \($0)" + (proxy.reason.map { " \($0)" } ?? "") } ?? "tunnel open"
+            pass(.proxy, durationMs: proxy.durationMs, detail: "\(via): \(answer)")
+        } else {
+            notApplicable(.proxy, reason: "no proxy (none given, none in the environment for this host)")
+        }
 
         // TLS
         if !transcript.target.isSecure {

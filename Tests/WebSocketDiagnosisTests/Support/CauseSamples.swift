@@ -42,9 +42,9 @@ enum CauseSamples {
         var handshakeTimeout = Fixture.failed(.upgrade, "handshake-timeout", "no response head within 10000 ms", atMs: 10_070)
         handshakeTimeout.timings.requestWrittenAtMs = 70
         let matrix = [
-            AuthChannelResult(channel: .subprotocol, path: "front", accepted: true, status: 101, detail: ""),
-            AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: ""),
-            AuthChannelResult(channel: .header, path: "direct", accepted: true, status: 101, detail: ""),
+            AuthChannelResult(channel: .subprotocol, path: .front, accepted: true, status: 101, detail: ""),
+            AuthChannelResult(channel: .header, path: .front, accepted: false, status: 403, detail: ""),
+            AuthChannelResult(channel: .header, path: .direct, accepted: true, status: 101, detail: ""),
         ]
         let allEvents = ProbeExpectations(
             profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: agentEvents)
@@ -78,6 +78,12 @@ enum CauseSamples {
             .init(
                 name: "alert", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "alert handshake_failure")),
                 expected: .tlsHandshakeFailure),
+            .init(
+                name: "certificate_required alert", input: .init(transcript: Fixture.tlsFailed(.clientCertificateRequired, detail: "alert certificate_required")),
+                expected: .clientCertificateRequired),
+            .init(
+                name: "unknown_ca alert for our certificate", input: .init(transcript: Fixture.tlsFailed(.clientCertificateRejected, detail: "alert unknown_ca")),
+                expected: .clientCertificateRejected),
             // Infrastructure
             .init(
                 name: "404 only through the front", input: .init(transcript: Fixture.rejected(404), direct: directOK),
