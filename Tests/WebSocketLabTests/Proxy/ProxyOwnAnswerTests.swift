@@ -47,7 +47,8 @@ struct ProxyOwnAnswerTests {
     @Test func silentUpstreamIsA504ToTheClient() async throws {
         let upstream = try await ScriptedUpstream.start(reply: nil)
         var configuration = ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: upstream.localAddress!.port!)])
-        configuration.upstreamResponseTimeout = .milliseconds(300)
+        // Also the bound on the request head: long enough for a loaded machine to send it, short for the 504.
+        configuration.upstreamResponseTimeout = .seconds(2)
         let proxy = try await FaultProxy.start(configuration)
         let text = try await ProxyTestHTTP.exchange(port: proxy.port, Self.upgrade, timeout: .seconds(10))
         #expect(text.hasPrefix("HTTP/1.1 504"))
