@@ -228,7 +228,7 @@ struct ReportConsumersInteropTests {
             let healthy = run.report.verdict.layer == .healthy
             #expect((verdict["result"] as? String) == (healthy ? "passed" : "failure"), "\(run.name): \(verdict)")
             if !healthy {
-                #expect(verdict["message"] as? String == run.redactor.text(run.report.verdict.summary), "\(run.name)")
+                #expect(verdict["message"] as? String == run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())), "\(run.name)")
                 for evidence in run.report.verdict.evidence.prefix(3) {
                     #expect((verdict["text"] as? String ?? "").contains(run.redactor.text(evidence.observation)), "\(run.name)")
                 }

@@ -64,6 +64,8 @@ enum CauseSamples {
             .init(
                 name: "SYN dropped", input: .init(transcript: Fixture.failed(.tcp, "connect-timeout", "2000 ms")), expected: .connectTimeout
             ),
+            .init(name: "proxy 403", input: .init(transcript: proxied(status: 403)), expected: .proxyRefused),
+            .init(name: "proxy not listening", input: .init(transcript: proxied(status: nil)), expected: .proxyUnreachable),
             .init(name: "RST at connect", input: .init(transcript: Fixture.failed(.tcp, "reset", "ECONNRESET")), expected: .networkReset),
             .init(
                 name: "EHOSTUNREACH", input: .init(transcript: Fixture.failed(.tcp, "host-unreachable", "EHOSTUNREACH")),
@@ -249,5 +251,13 @@ enum CauseSamples {
                 expected: .inconclusive),
         ]
         return samples
+    }
+
+    /// A CONNECT through a forward proxy that was refused with `status`, or (`nil`) never answered.
+    static func proxied(status: Int?) -> ConnectionTranscript {
+        var t = Fixture.failed(.proxy, status == nil ? .proxyConnectFailure : .proxyRefused,
+                               status.map { "the proxy answered CONNECT with HTTP \($0)" } ?? "TCP connect to the proxy 127.0.0.1:3128 failed")
+        t.proxy = ProxyObservation(proxy: "127.0.0.1:3128", source: "https_proxy", target: "chat.example.com:443", status: status)
+        return t
     }
 }
