@@ -18,6 +18,8 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     /// The `--resolve`/`--connect-to` routes that sent the connection somewhere other than the URL's host
     /// (`"--connect-to example.com:443:127.0.0.1:8443"`), `nil` when none applied.
     public var route: String?
+    /// The HTTP CONNECT hop through a forward proxy, `nil` when no proxy was used.
+    public var proxy: ProxyObservation?
     /// Per-phase durations and the offsets at which each phase ended.
     public var timings: PhaseTimings
     /// The TLS outcome; `nil` for `ws://`.
@@ -380,7 +382,7 @@ public struct Finding: Codable, Sendable, Equatable {
 
 /// The stage of an attempt at which something failed.
 public enum ProbeStage: String, Codable, Sendable, CaseIterable {
-    case dns, tcp, tls, upgrade, websocket
+    case dns, tcp, proxy, tls, upgrade, websocket
 }
 
 /// The first thing that failed in an attempt.

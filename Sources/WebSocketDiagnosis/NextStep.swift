@@ -23,6 +23,8 @@ public struct NextStep: Sendable, Hashable {
         case allowMoreTime
         /// Offer the client certificate and key a mutual-TLS front expects.
         case offerClientCertificate
+        /// Connect without the forward proxy for this host.
+        case bypassProxy
     }
 
     /// What to do.
@@ -68,6 +70,7 @@ public struct PlainAdviceWording: AdviceWording {
         case .sendOrigin: "send an allowed Origin header"
         case .allowMoreTime: "allow the run more time, or shorten its probes"
         case .offerClientCertificate: "offer the client certificate and key the front expects"
+        case .bypassProxy: "bypass the forward proxy for this host"
         }
     }
 }

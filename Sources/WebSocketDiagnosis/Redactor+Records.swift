@@ -29,6 +29,15 @@ extension ConnectionTranscript {
                 return c
             }
             t.tls = tls
+            t.tls?.clientCertificate = tls.clientCertificate.map(redactor.text)
+        }
+        t.route = t.route.map(redactor.text)
+        if var proxy = t.proxy {
+            proxy.proxy = redactor.text(proxy.proxy)
+            proxy.target = redactor.text(proxy.target)
+            proxy.reason = proxy.reason.map(redactor.text)
+            proxy.server = proxy.server.map(redactor.text)
+            t.proxy = proxy
         }
         if var request = t.request {
             request.method = redactor.text(request.method)

@@ -37,7 +37,7 @@
 public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
-        InterruptionRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
+        InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
         HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), UnexplainedStepRule(), HealthyRule(),
     ]

@@ -43,4 +43,5 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let http2ExtendedConnect: RuleName = "http2-extended-connect"
     public static let clusteredEnds: RuleName = "clustered-ends"
     public static let fleetFraction: RuleName = "fleet-fraction"
+    public static let proxyHop: RuleName = "proxy-hop"
 }

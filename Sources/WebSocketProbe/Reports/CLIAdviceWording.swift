@@ -14,6 +14,7 @@ public struct CLIAdviceWording: AdviceWording {
         case .sendOrigin: "send an allowed Origin (--origin)"
         case .allowMoreTime: "give a longer --max-time, or shorter probes (--idle-probe, --lifetime-probe, --sustain)"
         case .offerClientCertificate: "pass the certificate and key the front expects (--cert, --key)"
+        case .bypassProxy: "bypass the proxy for this host (--noproxy, NO_PROXY)"
         }
     }
 }

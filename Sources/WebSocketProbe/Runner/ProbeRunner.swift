@@ -274,6 +274,7 @@ public struct ProbeRunner: Sendable {
         configuration.url = target
         configuration.tls = plan.tls
         configuration.routes = plan.routes
+        configuration.proxy = plan.proxy
         configuration.timeouts = plan.timeouts
         configuration.redactor = redactor
         configuration.answerPings = !plan.withholdPongs
