@@ -55,8 +55,14 @@ enum CauseSamples {
         http2Broken.http2 = HTTP2Observation(
             outcome: .fails, alpn: "h2", settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
             extendedConnect: true, resetCode: "CONNECT_ERROR", failedAtMs: 42, detail: "RST_STREAM CONNECT_ERROR at 42 ms")
+        var proxyForbids = Fixture.failed(.proxy, .proxyRefused, "the proxy answered CONNECT with HTTP 403 Forbidden")
+        proxyForbids.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "--proxy", target: "app.example.test:443", status: 403)
+        var proxyDown = Fixture.failed(.proxy, .proxyConnectFailure, "TCP connect to the proxy 127.0.0.1:3128 failed: connection-refused")
+        proxyDown.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "https_proxy", target: "app.example.test:443")
         let samples: [CauseSample] = [
             // Network
+            .init(name: "proxy forbids CONNECT", input: .init(transcript: proxyForbids), expected: .proxyRefused),
+            .init(name: "proxy down", input: .init(transcript: proxyDown), expected: .proxyUnreachable),
             .init(name: "NXDOMAIN", input: .init(transcript: Fixture.failed(.dns, "dns-failure", "NXDOMAIN")), expected: .dnsFailure),
             .init(
                 name: "ECONNREFUSED", input: .init(transcript: Fixture.failed(.tcp, "connection-refused", "ECONNREFUSED")),
