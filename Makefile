@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all build deps interop interop-peers example test busy-test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format
+.PHONY: all build deps interop interop-peers example test busy-test phase1 phase2 phase3 unit lab diagnose reproduce scenarios bench fuzz ci clean format format-fix
 
 all: build
 
@@ -73,6 +73,14 @@ fuzz: deps
 	@scripts/fuzz.sh
 
 ci: test
+
+## Lint the Swift files changed since main with swift-format (.swift-format) and report; never rewrites
+## anything. `make format-fix FILES="a.swift b.swift"` reformats the files named, and only those.
+format:
+	@scripts/format.sh
+
+format-fix:
+	@scripts/format.sh --fix $(FILES)
 
 clean:
 	rm -rf .build

@@ -112,12 +112,19 @@ let package = Package(
             dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
             path: "Benchmarks"
         ),
+        // The libFuzzer entry points and their invariants: driven by ws1011-fuzz, replayed by the tests.
+        .target(
+            name: "WebSocketFuzzTargets",
+            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            path: "Fuzz/Targets",
+            swiftSettings: fuzzSwiftSettings
+        ),
         // `make fuzz`: libFuzzer entry points (built with -sanitize=fuzzer); a plain build replays the corpus.
-        // `LLVMFuzzerRunDriver` is found with dlsym, hence --export-dynamic (see Fuzz/LibFuzzerDriver.swift).
+        // `LLVMFuzzerRunDriver` is found with dlsym, hence --export-dynamic (see Fuzz/Driver/LibFuzzerDriver.swift).
         .executableTarget(
             name: "ws1011-fuzz",
-            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
-            path: "Fuzz",
+            dependencies: ["WebSocketFuzzTargets"],
+            path: "Fuzz/Driver",
             swiftSettings: fuzzing ? fuzzSwiftSettings + [.define("WS1011_FUZZ")] : [],
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-Xlinker", "--export-dynamic"])] : []
         ),
@@ -126,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "WebSocketProbeTests",
             dependencies: [
-                "WebSocketWire", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
+                "WebSocketWire", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework", "WebSocketFuzzTargets",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -23,6 +23,10 @@ public struct NextStep: Sendable, Hashable {
         case allowMoreTime
         /// Offer the client certificate and key a mutual-TLS front expects.
         case offerClientCertificate
+        /// Give the forward proxy the credentials it asks for.
+        case giveProxyCredentials
+        /// Reach the host without the forward proxy (exempt it), where it is reachable directly.
+        case bypassProxy
     }
 
     /// What to do.
@@ -68,6 +72,8 @@ public struct PlainAdviceWording: AdviceWording {
         case .sendOrigin: "send an allowed Origin header"
         case .allowMoreTime: "allow the run more time, or shorten its probes"
         case .offerClientCertificate: "offer the client certificate and key the front expects"
+        case .giveProxyCredentials: "give the proxy its credentials"
+        case .bypassProxy: "exempt the host from the proxy"
         }
     }
 }

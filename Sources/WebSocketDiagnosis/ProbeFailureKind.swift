@@ -23,6 +23,20 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
     /// Resolution did not finish within the connect bound.
     public static let dnsTimeout: ProbeFailureKind = "dns-timeout"
 
+    // MARK: Forward proxy (HTTP CONNECT)
+    /// The forward proxy's own name did not resolve (or not in time).
+    public static let proxyDNSFailure: ProbeFailureKind = "proxy-dns-failure"
+    /// No TCP connection to the forward proxy.
+    public static let proxyConnectFailure: ProbeFailureKind = "proxy-connect-failure"
+    /// The proxy answered CONNECT with a status other than 2xx.
+    public static let proxyRefused: ProbeFailureKind = "proxy-refused"
+    /// The proxy's answer to CONNECT is not HTTP.
+    public static let proxyMalformed: ProbeFailureKind = "proxy-malformed"
+    /// No answer to CONNECT within the bound.
+    public static let proxyTimeout: ProbeFailureKind = "proxy-timeout"
+    /// The proxy closed the connection before the tunnel was up.
+    public static let proxyClosed: ProbeFailureKind = "proxy-closed"
+
     // MARK: TCP
     /// `ECONNREFUSED`: nothing listens on the port.
     public static let connectionRefused: ProbeFailureKind = "connection-refused"
@@ -79,14 +93,15 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
 
     /// Every kind the client records.
     public static let catalog: [ProbeFailureKind] = [
-        .dnsFailure, .dnsTimeout, .connectionRefused, .connectTimeout, .unreachable, .connectFailed, .reset,
+        .dnsFailure, .dnsTimeout, .proxyDNSFailure, .proxyConnectFailure, .proxyRefused, .proxyMalformed, .proxyTimeout,
+        .proxyClosed, .connectionRefused, .connectTimeout, .unreachable, .connectFailed, .reset,
         .tlsConfiguration, .tlsTimeout, .tlsFailure, .tlsTruncated, .handshakeTimeout, .upgradeRejected,
         .invalidUpgradeResponse, .connectionClosed, .protocolError, .keepaliveTimeout,
     ]
 
     /// A bound of ours fired (connect, DNS, TLS, handshake, keepalive): the peer said nothing, we gave up.
     public var isTimeout: Bool {
-        [.dnsTimeout, .connectTimeout, .tlsTimeout, .handshakeTimeout, .keepaliveTimeout].contains(self)
+        [.dnsTimeout, .proxyTimeout, .connectTimeout, .tlsTimeout, .handshakeTimeout, .keepaliveTimeout].contains(self)
     }
 
     /// The transport ended under us (a reset or an EOF) without an answer.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
+import WebSocketProbe
 
 @testable import WebSocketProbe
 
@@ -228,7 +229,8 @@ struct ReportConsumersInteropTests {
             let healthy = run.report.verdict.layer == .healthy
             #expect((verdict["result"] as? String) == (healthy ? "passed" : "failure"), "\(run.name): \(verdict)")
             if !healthy {
-                #expect(verdict["message"] as? String == run.redactor.text(run.report.verdict.summary), "\(run.name)")
+                // The renderers put the verdict's next steps into the CLI's words after the summary.
+                #expect(verdict["message"] as? String == run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())), "\(run.name)")
                 for evidence in run.report.verdict.evidence.prefix(3) {
                     #expect((verdict["text"] as? String ?? "").contains(run.redactor.text(evidence.observation)), "\(run.name)")
                 }
@@ -295,7 +297,7 @@ struct ReportConsumersInteropTests {
             #expect(
                 dom.output.contains(#"<section id="verdict" class="verdict layer-\#(run.report.verdict.layer.rawValue)">"#), "\(run.name)")
             #expect(dom.output.contains(#"Verdict: <span class="layer">\#(layer)</span>"#), "\(run.name)")
-            #expect(dom.output.contains(HTMLReportRenderer.escape(run.redactor.text(run.report.verdict.summary))), "\(run.name)")
+            #expect(dom.output.contains(HTMLReportRenderer.escape(run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())))), "\(run.name)")
             #expect(dom.output.contains(#"<g class="lane" data-lane="main">"#), "\(run.name)")
             #expect(dom.output.contains(#"<svg id="timeline-svg""#), "\(run.name)")
             let t = run.report.transcript

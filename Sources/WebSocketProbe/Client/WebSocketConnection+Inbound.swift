@@ -58,7 +58,8 @@ extension WebSocketConnection {
         case .tlsHandshakeCompleted(let version, let at):
             let t = ms(at)
             tlsDoneAtMs = t
-            record.timings.tlsMs = t - (tcpDoneAtMs ?? t)
+            // On a loaded machine the handshake can finish before the connect result reaches us: never negative.
+            record.timings.tlsMs = max(0, t - (tcpDoneAtMs ?? t))
             recordTLSOutcome(failure: nil, detail: nil)
             record.tls?.protocolVersion = version
             if phase == .tls { phase = .upgrading }

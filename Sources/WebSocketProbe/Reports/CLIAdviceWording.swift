@@ -14,6 +14,8 @@ public struct CLIAdviceWording: AdviceWording {
         case .sendOrigin: "send an allowed Origin (--origin)"
         case .allowMoreTime: "give a longer --max-time, or shorter probes (--idle-probe, --lifetime-probe, --sustain)"
         case .offerClientCertificate: "pass the certificate and key the front expects (--cert, --key)"
+        case .giveProxyCredentials: "put them in the proxy URL (--proxy http://USER:PASSWORD@HOST:PORT, or the https_proxy variable)"
+        case .bypassProxy: "bypass the proxy for it (--noproxy HOST, or NO_PROXY)"
         }
     }
 }

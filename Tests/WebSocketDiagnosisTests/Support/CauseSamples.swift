@@ -55,8 +55,14 @@ enum CauseSamples {
         http2Broken.http2 = HTTP2Observation(
             outcome: .fails, alpn: "h2", settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
             extendedConnect: true, resetCode: "CONNECT_ERROR", failedAtMs: 42, detail: "RST_STREAM CONNECT_ERROR at 42 ms")
+        var proxyForbids = Fixture.failed(.proxy, .proxyRefused, "the proxy answered CONNECT with HTTP 403 Forbidden")
+        proxyForbids.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "--proxy", target: "app.example.test:443", status: 403)
+        var proxyDown = Fixture.failed(.proxy, .proxyConnectFailure, "TCP connect to the proxy 127.0.0.1:3128 failed: connection-refused")
+        proxyDown.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "https_proxy", target: "app.example.test:443")
         let samples: [CauseSample] = [
             // Network
+            .init(name: "proxy forbids CONNECT", input: .init(transcript: proxyForbids), expected: .proxyRefused),
+            .init(name: "proxy down", input: .init(transcript: proxyDown), expected: .proxyUnreachable),
             .init(name: "NXDOMAIN", input: .init(transcript: Fixture.failed(.dns, "dns-failure", "NXDOMAIN")), expected: .dnsFailure),
             .init(
                 name: "ECONNREFUSED", input: .init(transcript: Fixture.failed(.tcp, "connection-refused", "ECONNREFUSED")),
@@ -64,6 +70,8 @@ enum CauseSamples {
             .init(
                 name: "SYN dropped", input: .init(transcript: Fixture.failed(.tcp, "connect-timeout", "2000 ms")), expected: .connectTimeout
             ),
+            .init(name: "proxy 403", input: .init(transcript: proxied(status: 403)), expected: .proxyRefused),
+            .init(name: "proxy not listening", input: .init(transcript: proxied(status: nil)), expected: .proxyUnreachable),
             .init(name: "RST at connect", input: .init(transcript: Fixture.failed(.tcp, "reset", "ECONNRESET")), expected: .networkReset),
             .init(
                 name: "EHOSTUNREACH", input: .init(transcript: Fixture.failed(.tcp, "host-unreachable", "EHOSTUNREACH")),
@@ -249,5 +257,13 @@ enum CauseSamples {
                 expected: .inconclusive),
         ]
         return samples
+    }
+
+    /// A CONNECT through a forward proxy that was refused with `status`, or (`nil`) never answered.
+    static func proxied(status: Int?) -> ConnectionTranscript {
+        var t = Fixture.failed(.proxy, status == nil ? .proxyConnectFailure : .proxyRefused,
+                               status.map { "the proxy answered CONNECT with HTTP \($0)" } ?? "TCP connect to the proxy 127.0.0.1:3128 failed")
+        t.proxy = ProxyObservation(proxy: "127.0.0.1:3128", source: "https_proxy", target: "chat.example.com:443", status: status)
+        return t
     }
 }

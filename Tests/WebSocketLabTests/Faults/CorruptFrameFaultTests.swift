@@ -22,11 +22,11 @@ struct CorruptFrameFaultTests {
     // MARK: - Without sockets
 
     @Test func dataFramesGetTheChosenReservedBitAndControlFramesPass() throws {
-        let (verdict, edited) = try FaultStub("corrupt-frame").frame(opcode: .text)
+        let (verdict, edited) = try FaultStub("corrupt-frame").frame(opcode: FrameOpcode.text)
         #expect(verdict == .forward)
         #expect(edited.header.rsv == 2)
-        #expect(try FaultStub("corrupt-frame:rsv=1").frame(opcode: .binary).1.header.rsv == 4)
-        #expect(try FaultStub("corrupt-frame:rsv=all").frame(opcode: .continuation).1.header.rsv == 7)
-        #expect(try FaultStub("corrupt-frame").frame(opcode: .ping, payload: []).1.header.rsv == 0)
+        #expect(try FaultStub("corrupt-frame:rsv=1").frame(opcode: FrameOpcode.binary).1.header.rsv == 4)
+        #expect(try FaultStub("corrupt-frame:rsv=all").frame(opcode: FrameOpcode.continuation).1.header.rsv == 7)
+        #expect(try FaultStub("corrupt-frame").frame(opcode: FrameOpcode.ping, payload: []).1.header.rsv == 0)
     }
 }

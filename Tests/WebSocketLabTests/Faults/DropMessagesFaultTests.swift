@@ -20,11 +20,11 @@ struct DropMessagesFaultTests {
 
     @Test func dataMessagesAreDroppedAtTheirFirstFrameAndControlFramesPass() throws {
         let stub = try FaultStub("drop-messages")
-        #expect(stub.frame(opcode: .text).0 == .drop)
-        #expect(stub.frame(opcode: .binary, fin: false).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.text).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.binary, fin: false).0 == .drop)
         // Continuations follow their first frame (the proxy carries that decision), so they are not judged here.
-        #expect(stub.frame(opcode: .continuation).0 == .forward)
-        #expect(stub.frame(opcode: .ping, payload: []).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.continuation).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.ping, payload: []).0 == .forward)
     }
 
     @Test func aProbabilityDropsASeededShareOfMessages() throws {

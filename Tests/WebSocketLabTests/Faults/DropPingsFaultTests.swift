@@ -20,8 +20,8 @@ struct DropPingsFaultTests {
 
     @Test func pingsAreDroppedAndEverythingElsePasses() throws {
         let stub = try FaultStub("drop-pings")
-        #expect(stub.frame(opcode: .ping, payload: [1]).0 == .drop)
-        #expect(stub.frame(opcode: .pong, payload: [1]).0 == .forward)
-        #expect(stub.frame(opcode: .text).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.ping, payload: [1]).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.pong, payload: [1]).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.text).0 == .forward)
     }
 }

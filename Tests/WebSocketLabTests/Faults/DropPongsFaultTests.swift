@@ -28,8 +28,8 @@ struct DropPongsFaultTests {
 
     @Test func pongsAreDroppedAndEverythingElsePasses() throws {
         let stub = try FaultStub("drop-pongs")
-        #expect(stub.frame(opcode: .pong, payload: [1]).0 == .drop)
-        #expect(stub.frame(opcode: .ping, payload: [1]).0 == .forward)
-        #expect(stub.frame(opcode: .close, payload: ClosePayload(code: CloseCode(1000), reason: "").unvalidatedEncoding()).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.pong, payload: [1]).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.ping, payload: [1]).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.close, payload: ClosePayload(code: CloseCode(1000), reason: "").unvalidatedEncoding()).0 == .forward)
     }
 }

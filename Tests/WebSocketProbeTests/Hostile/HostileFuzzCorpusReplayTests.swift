@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import WebSocketFuzzTargets
 import WebSocketLab
 import WebSocketProbe
 
 /// Replays the committed fuzz corpus (`Fixtures/fuzz-corpus/<target>/`) through the libFuzzer entry points
-/// (`FuzzShared/` links to `Fuzz/`), so `make test` catches crash regressions without a sanitizer build.
+/// (the `WebSocketFuzzTargets` library), so `make test` catches crash regressions without a sanitizer build.
 @Suite("Hostile fuzz corpus replay")
 struct HostileFuzzCorpusReplayTests {
     static var corpusRoot: URL {

@@ -27,7 +27,8 @@ struct AdviceWordingTests {
 
     @Test func theExporterNamesNoFlagItDoesNotHave() {
         let text = TextReportRenderer.verdict(Self.report().verdict, wording: ExporterAdviceWording())
-        #expect(text.contains("No HTTP answer to the upgrade; probe the backend's own address with `ws1011 diagnose --direct` to tell which"))
+        let expected = "No HTTP answer to the upgrade; probe the backend's own address with `ws1011 diagnose --direct` to tell which"
+        #expect(text.contains(expected))
         var lifetime = Self.report()
         lifetime.verdict.next = [NextStep(.measureLifetime)]
         let words = TextReportRenderer.verdict(lifetime.verdict, wording: ExporterAdviceWording())

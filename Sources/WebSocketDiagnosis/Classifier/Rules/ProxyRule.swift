@@ -12,26 +12,30 @@ struct ProxyRule: ClassificationRule {
         if let server = proxy?.server { evidence.append(Evidence(rule: RuleName.proxyHop, observation: "the proxy identifies itself as '\(server)'")) }
         guard let status = proxy?.status else {
             return Verdict(
-                cause: .proxyUnreachable, confidence: 0.85,
-                summary: "The proxy \(name) could not be reached or did not answer CONNECT: check the proxy address, or bypass it for this host (--noproxy, NO_PROXY)",
-                evidence: evidence)
+                cause: .proxyUnreachable, confidence: Confidence.characteristic,
+                summary: "The proxy \(name) could not be reached or did not answer CONNECT: check the proxy address",
+                evidence: evidence, next: [NextStep(.bypassProxy, "if the host is reachable directly")])
         }
         let fix: String
+        var next: [NextStep] = []
         switch status {
         case 401 where proxy?.credentialsSent == true, 407 where proxy?.credentialsSent == true:
-            fix = "it refused the credentials sent: check the user and password in the proxy URL"
+            fix = "it refused the credentials sent: check the user and password"
+            next = [NextStep(.giveProxyCredentials, "(the right ones)")]
         case 401, 407:
-            fix = "it wants credentials: give them in the proxy URL (http://USER:PASSWORD@proxy:port)"
+            fix = "it wants credentials"
+            next = [NextStep(.giveProxyCredentials)]
         case 403:
-            fix = "its policy forbids a tunnel to \(target) (a host or port not on its allow-list): ask for \(target) to be allowed, or bypass the proxy for it (--noproxy) if it is reachable directly"
+            fix = "its policy forbids a tunnel to \(target) (a host or port not on its allow-list): ask for \(target) to be allowed"
+            next = [NextStep(.bypassProxy, "if it is reachable directly")]
         case 502, 503, 504:
             fix = "it could not reach \(target) itself: the proxy's own DNS or egress to that host fails"
         default:
             fix = "check the proxy's log for \(target)"
         }
         return Verdict(
-            cause: .proxyRefused, confidence: 0.9,
+            cause: .proxyRefused, confidence: Confidence.confirmed,
             summary: "The proxy \(name) refused the tunnel to \(target) with HTTP \(status): \(fix)",
-            evidence: evidence)
+            evidence: evidence, next: next)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketFuzzTargets
 
 // `ws1011-fuzz` — see scripts/fuzz.sh.
 //

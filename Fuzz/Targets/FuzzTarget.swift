@@ -5,15 +5,15 @@ import WebSocketWire
 import WebSocketLab
 import WebSocketProbe
 
-// This file is shared: `Tests/WebSocketProbeTests/Hostile/FuzzTarget.swift` is a symlink to it, so that
-// `swift test` replays the committed corpus through exactly these entry points.
+// The library `WebSocketFuzzTargets`: `ws1011-fuzz` drives it under libFuzzer, and `swift test` replays the
+// committed corpus through exactly these entry points (HostileFuzzCorpusReplayTests).
 
 /// One libFuzzer entry point: arbitrary bytes into one of the parsers that see peer or user input.
 ///
 /// Every entry point must return normally for every input. Besides "no trap", each checks invariants that
 /// would be false if the parser were wrong (split input parses like whole input, accepted frames respect
 /// the bounds, encode → parse round-trips); a broken invariant is a trap via ``FuzzInvariant/fail(_:_:)``.
-enum FuzzTarget: String, CaseIterable, Sendable {
+public enum FuzzTarget: String, CaseIterable, Sendable {
     /// `UpgradeResponseParser` + `HandshakeValidator` (what a server answers to the upgrade).
     case upgradeResponse = "upgrade-response"
     /// `FrameParser` + `MessageAssembler` + `CloseFrameBody` (every byte a server sends after the 101).
@@ -30,7 +30,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case wireCodec = "wire-codec"
 
     /// Runs one input through this entry point.
-    func run(_ bytes: [UInt8]) {
+    public func run(_ bytes: [UInt8]) {
         switch self {
         case .upgradeResponse: Self.upgradeResponse(bytes)
         case .inboundFrames: Self.inboundFrames(bytes)
@@ -45,7 +45,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - Upgrade response
 
     /// A fixed request, so that an accept key in the corpus can match.
-    static let upgradeRequest: UpgradeRequest = {
+    public static let upgradeRequest: UpgradeRequest = {
         var configuration = ClientConfiguration(url: (try? WebSocketURL(parsing: "ws://127.0.0.1:9/ws")) ?? fallbackURL)
         configuration.subprotocols = ["jwt-auth", "chat"]
         configuration.offerDeflate = true
@@ -58,7 +58,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// Byte 0 picks the head bound and the chunk size; the rest is the response.
-    static func upgradeResponse(_ input: [UInt8]) {
+    public static func upgradeResponse(_ input: [UInt8]) {
         guard let control = input.first else { return }
         let bytes = Array(input.dropFirst())
         let maxHead = control & 0x80 != 0 ? 64 << 10 : 64 + Int(control & 0x3F) * 8
@@ -95,7 +95,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         if outcome.accepted, head.status != 101 { FuzzInvariant.fail("upgrade-response", "accepted a \(head.status)") }
     }
 
-    static func kind(_ result: UpgradeResponseParser.Result) -> String {
+    public static func kind(_ result: UpgradeResponseParser.Result) -> String {
         switch result {
         case .needMore: "needMore"
         case .head: "head"
@@ -107,7 +107,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - Inbound frames
 
     /// Byte 0 picks the frame bound, the message bound, RSV1 and the chunk size; the rest is the stream.
-    static func inboundFrames(_ input: [UInt8]) {
+    public static func inboundFrames(_ input: [UInt8]) {
         guard let control = input.first else { return }
         let bytes = Array(input.dropFirst())
         let maxFrame = control & 0x80 != 0 ? 16 << 20 : 16 + Int(control & 0x1F) * 16
@@ -191,7 +191,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - Scenario files
 
     /// The whole input is a scenario file.
-    static func scenario(_ input: [UInt8]) {
+    public static func scenario(_ input: [UInt8]) {
         do {
             let scenario = try ScenarioLoader.decode(Data(input), path: "fuzz.json")
             guard !scenario.id.isEmpty else { FuzzInvariant.fail("scenario", "accepted a scenario with an empty id") }
@@ -203,13 +203,13 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - Tokens
 
     /// The secret of the verifier the token corpus is signed with.
-    static let tokenSecret = "ws1011-fuzz-signing-secret-0123456789abcdef"
+    public static let tokenSecret = "ws1011-fuzz-signing-secret-0123456789abcdef"
 
     /// Built once; each input verifies against it (synchronously: no thread waits on the cooperative pool).
-    static let verifier = TokenVerifier(secret: tokenSecret)
+    public static let verifier = TokenVerifier(secret: tokenSecret)
 
     /// Byte 0 picks where the token travels (subprotocol, raw or base64url; Authorization; query); the rest is text.
-    static func token(_ input: [UInt8]) {
+    public static func token(_ input: [UInt8]) {
         guard let control = input.first else { return }
         let text = String(decoding: input.dropFirst(), as: UTF8.self)
         let headers: [(name: String, value: String)]
@@ -235,12 +235,12 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     // MARK: - Admin requests
 
     /// The admin token of the fuzzed policies (when byte 0 asks for one).
-    static let adminToken = "fuzz-admin-token-7f3a"
+    public static let adminToken = "fuzz-admin-token-7f3a"
     /// The machine name of the fuzzed policies.
-    static let adminMachineName = "fuzz-host"
+    public static let adminMachineName = "fuzz-host"
 
     /// The policy byte 0 picks: bits 0–1 the listen address, bit 2 a token.
-    static func adminPolicy(_ control: UInt8) -> AdminRequestPolicy {
+    public static func adminPolicy(_ control: UInt8) -> AdminRequestPolicy {
         let hosts = ["127.0.0.1", "0.0.0.0", "::1", "192.0.2.7"]
         return AdminRequestPolicy(
             listenHost: hosts[Int(control & 0x3)], port: 9090, token: control & 0x4 != 0 ? adminToken : nil,
@@ -248,7 +248,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// Byte 0 picks the policy and the read size; the rest is a request (head and body) as a client sends it.
-    static func adminRequest(_ input: [UInt8]) {
+    public static func adminRequest(_ input: [UInt8]) {
         guard let control = input.first else { return }
         let bytes = Array(input.dropFirst())
         let policy = adminPolicy(control)
@@ -347,7 +347,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// A secret file's bytes: either refused with a message that does not quote the secret, or accepted
     /// as one line of printable characters that the redactor then scrubs from any text, in every form.
-    static func secretText(_ input: [UInt8]) {
+    public static func secretText(_ input: [UInt8]) {
         let source = "--token-file 'fuzz'"
         let parsed: String
         do {

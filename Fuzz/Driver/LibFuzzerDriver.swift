@@ -1,5 +1,6 @@
 #if WS1011_FUZZ
 import Foundation
+import WebSocketFuzzTargets
 
 #if canImport(Glibc)
 import Glibc

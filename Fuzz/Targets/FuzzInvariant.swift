@@ -1,9 +1,7 @@
-// Shared with the tests through a symlink, like FuzzTarget.swift.
-
 /// A broken invariant found by a fuzz entry point.
-enum FuzzInvariant {
+public enum FuzzInvariant {
     /// Traps with a message naming the target and what broke (libFuzzer then saves the input).
-    static func fail(_ target: String, _ message: String) -> Never {
+    public static func fail(_ target: String, _ message: String) -> Never {
         fatalError("ws1011-fuzz[\(target)]: invariant broken: \(message)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketFuzzTargets
 
 /// The plain build of `ws1011-fuzz`: replays every committed corpus file through its entry point, so CI checks
 /// the seeds and every saved crash without sanitizers. A trap kills the process (non-zero exit) right after the
