@@ -27,4 +27,6 @@ enum RuleName {
     static let http2ExtendedConnect = "http2-extended-connect"
     static let clusteredEnds = "clustered-ends"
     static let fleetFraction = "fleet-fraction"
+    static let contract = "application-contract"
+    static let socketIONamespace = "socketio-namespace"
 }
