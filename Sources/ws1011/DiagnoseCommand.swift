@@ -23,7 +23,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Argument(help: "The ws:// or wss:// URL to probe. Omit it to diagnose the embedded lab.")
     var url: String?
 
-    @Option(help: "What to exercise after the upgrade: plain (open, ping, close), echo (also a text message and its reply), reference (the lab's contract: jwt-auth subprotocol, welcome, JSON ping, streaming, an agent run with the five critical events). Default: plain with a URL, reference without.")
+    @Option(help: ArgumentHelp("The application's contract to speak after the upgrade: a built-in profile (plain, echo, lab — alias reference —, netra, socketio; `ws1011 profiles` lists them) or a profile file (`ws1011 profiles init` writes a starter). Default: plain with a URL, lab without.", valueName: "NAME|FILE"))
     var profile: String?
 
     @Option(name: [.customShort("s"), .customLong("subprotocol")], help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
@@ -192,13 +192,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
     // MARK: - Options → plan
 
     /// Parses the options into a plan (no I/O besides checking the CA file).
-    func makePlan(target: WebSocketURL, defaultProfile: ProbeProfile) throws -> ProbePlan {
+    func makePlan(target: WebSocketURL, defaultProfile: ApplicationProfile) throws -> ProbePlan {
         var plan = ProbePlan(target: target)
         if let profile {
-            guard let p = ProbeProfile(rawValue: profile.lowercased()) else {
-                throw UsageError("unknown --profile '\(profile)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+            do {
+                plan.profile = try ProfileLoader.resolve(profile)
+            } catch {
+                throw UsageError("--profile: \(error.description)")
             }
-            plan.profile = p
         } else {
             plan.profile = defaultProfile
         }
