@@ -7,7 +7,7 @@ import WebSocketDiagnosis
 /// Built in: ``plain``, ``echo``, ``lab`` (alias `reference`), ``netra``, ``socketio``
 /// (``ApplicationProfile/builtIns``); any other application is described by a profile file
 /// (``ProfileLoader``, `ws1011 profiles init`). Pure configuration: no I/O.
-public struct ApplicationProfile: Sendable, Equatable {
+public struct ApplicationProfile: Sendable, Equatable, CustomStringConvertible {
     /// The profile's name (`lab`, or a file's `name`).
     public var name: String
     /// One line on what the profile is for (`ws1011 profiles`).
@@ -262,6 +262,9 @@ public struct ApplicationProfile: Sendable, Equatable {
     }
 
     // MARK: - Derived
+
+    /// The profile's name (what tests and messages print).
+    public var description: String { name }
 
     /// Whether the probe speaks an application protocol after the upgrade (a welcome, a heartbeat or a conversation).
     public var speaksApplication: Bool { welcome != nil || heartbeat != nil || !conversation.isEmpty || envelope.kind == "socketio" }

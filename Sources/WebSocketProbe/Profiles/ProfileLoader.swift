@@ -194,11 +194,11 @@ struct ProfileReader {
 
     func checkSubprotocols(_ entries: [String], _ field: String, templates: Bool) throws(ProfileLoadError) {
         for (i, entry) in entries.enumerated() {
+            if templates { _ = try template(entry, "\(field)[\(i)]") }
             let name = templates ? ProfileTemplate.render(entry, token: "t", random: 1) : entry
             guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={} ".unicodeScalars.contains($0) }) else {
                 throw fail("\(field)[\(i)]", "a subprotocol is an HTTP token (letters, digits, - . _ ! # $ & ' * + ^ ` | ~; no spaces, commas or slashes)\(templates ? " besides the placeholders {token} and {token:base64url}" : "")")
             }
-            if templates { _ = try template(entry, "\(field)[\(i)]") }
         }
     }
 

@@ -55,6 +55,21 @@ enum CauseSamples {
         http2Broken.http2 = HTTP2Observation(
             outcome: .fails, alpn: "h2", settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
             extendedConnect: true, resetCode: "CONNECT_ERROR", failedAtMs: 42, detail: "RST_STREAM CONNECT_ERROR at 42 ms")
+        var contractMismatch = ClassificationInput(
+            transcript: Fixture.opened(frames: [inbound("text", at: 150, preview: "hello")]),
+            steps: [ProbeStep(name: .auth, status: .failed, detail: "no connection_established welcome within 10 s")],
+            expectations: credential)
+        contractMismatch.contract = ContractObservation(
+            profile: "lab",
+            mismatches: [ContractMismatch(field: "welcome", expected: "connection_established within 10 s", observed: "1 other message(s)", seen: ["hello"])])
+        var socketIOExpectations = ProbeExpectations(profile: "socketio")
+        socketIOExpectations.envelope = "socketio"
+        let namespaceRefused = ClassificationInput(
+            transcript: Fixture.opened(frames: [
+                inbound("text", at: 130, preview: #"0{"sid":"a","pingInterval":25000,"pingTimeout":20000}"#),
+                outbound("text", at: 135, preview: "40/admin,"), inbound("text", at: 140, preview: #"44/admin,{"message":"not authorized"}"#),
+            ]),
+            steps: [ProbeStep(name: .auth, status: .failed, detail: "namespace /admin refused the connection")], expectations: socketIOExpectations)
         let samples: [CauseSample] = [
             // Network
             .init(name: "NXDOMAIN", input: .init(transcript: Fixture.failed(.dns, "dns-failure", "NXDOMAIN")), expected: .dnsFailure),
@@ -154,6 +169,8 @@ enum CauseSamples {
             .init(
                 name: "no subprotocol echoed", input: .init(transcript: Fixture.opened(offered: ["jwt-auth"])),
                 expected: .subprotocolNotEchoed),
+            .init(name: "no welcome, other replies", input: contractMismatch, expected: .contractMismatch),
+            .init(name: "Socket.IO 44 CONNECT_ERROR", input: namespaceRefused, expected: .socketIONamespaceRefused),
             .init(
                 name: "HTTP 500 pre-accept", input: .init(transcript: Fixture.rejected(500, body: "Internal Server Error")),
                 expected: .handshakeError),
