@@ -282,6 +282,7 @@ public struct ProbeRunner: Sendable {
         if case .none = auth.selects { configuration.requireSubprotocolSelection = false }
         configuration.url = target
         configuration.tls = plan.tls
+        configuration.routes = plan.routes
         configuration.timeouts = plan.timeouts
         configuration.redactor = redactor
         configuration.answerPings = !plan.withholdPongs
