@@ -24,9 +24,10 @@ extension ProbeRunner {
         ledger.recordHandshake(await connection.transcript(), isOpen: isOpen, expectedSubprotocol: expectedSubprotocol)
         var sustainedMs: Double?
         var mismatches: [ContractMismatch] = []
+        var awaited: [String] = []
         let session = ProbeSession(connection: connection, clock: clock, profile: profile, answerEnginePings: !plan.withholdPongs)
         if !ledger.hasFailed {
-            sustainedMs = await runSession(session, ledger: &ledger, mismatches: &mismatches, token: token, sentCredential: sentCredential, path: path)
+            sustainedMs = await runSession(session, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, token: token, sentCredential: sentCredential, path: path)
         } else if ledger.firstFailure?.name == .subprotocol, stop.reason == nil {
             mismatches = await subprotocolMismatch(
                 await connection.transcript(), isOpen: isOpen, expected: expectedSubprotocol, url: url, channel: channel, token: token, redactor: redactor)
@@ -39,6 +40,8 @@ extension ProbeRunner {
         var transcript = await connection.transcript()
         if await connection.isOpen { await connection.abort() }
         transcript.target.url = redactor.url(transcript.target.url)
+        // A failed conversation step's own events are expected too, beside the critical ones.
+        for event in awaited where !expectations.expectedEvents.contains(event) { expectations.expectedEvents.append(event) }
         expectations.receivedEvents = session.receivedEvents
         expectations.messagesSentAtMs = transcript.frames
             .filter { $0.direction == .outbound && ($0.opcode == "text" || $0.opcode == "binary") }.map(\.atMs)
@@ -52,7 +55,8 @@ extension ProbeRunner {
     /// Auth → ping → messages → sustain → agent events → close on an open connection, in the words of the
     /// plan's profile. Returns how long a sustain held, when one ran.
     private func runSession(
-        _ session: ProbeSession, ledger: inout StepLedger, mismatches: inout [ContractMismatch], token: String?, sentCredential: Bool, path: String
+        _ session: ProbeSession, ledger: inout StepLedger, mismatches: inout [ContractMismatch], awaited: inout [String], token: String?,
+        sentCredential: Bool, path: String
     ) async -> Double? {
         let messageBound = plan.timeouts.message
         let connection = session.connection
@@ -120,7 +124,7 @@ extension ProbeRunner {
             details.append(detail)
         }
         for (index, step) in profile.conversation.enumerated() where step.step == .messages {
-            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, path: path) else { return nil }
+            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path) else { return nil }
             details.append(detail)
         }
         if details.isEmpty {
@@ -149,7 +153,7 @@ extension ProbeRunner {
         start = clock.now()
         details = []
         for (index, step) in profile.conversation.enumerated() where step.step == .agentEvents {
-            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, path: path)
+            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path)
             else { return sustainedMs }
             details.append(detail)
         }

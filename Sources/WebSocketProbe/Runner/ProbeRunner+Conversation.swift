@@ -141,7 +141,7 @@ extension ProbeRunner {
             let outcome = await session.waitFor(within: wait) { _ in session.enginePings > pings }
             switch outcome {
             case .matched, .timedOut where session.enginePings > pings:
-                return announced + "; server ping 2 answered with 3"
+                return announced + (session.answerEnginePings ? "; server ping 2 answered with 3" : "; server ping 2 received, not answered (--withhold-pongs)")
             case .timedOut:
                 ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced), but no server ping within \(DurationText.format(wait))")
             case .closed(let end): ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced); the connection ended: \(end.probeSummary)")
@@ -157,7 +157,7 @@ extension ProbeRunner {
     /// or an error. Returns the detail, or `nil` with the step's probe step failed.
     func exchange(
         _ step: ApplicationProfile.ConversationStep, index: Int, _ session: ProbeSession, token: String?, ledger: inout StepLedger,
-        mismatches: inout [ContractMismatch], path: String
+        mismatches: inout [ContractMismatch], awaited: inout [String], path: String
     ) async -> String? {
         let expect = step.expect
         let bound = step.within ?? plan.timeouts.message * max(1, expect.events.count)
@@ -193,6 +193,8 @@ extension ProbeRunner {
         let missing = expect.events.filter { !seen.contains($0) }
         func fail(_ detail: String) -> String? {
             ledger.fail(step.step, durationMs: ms(since: start), detail: "\(step.name): \(detail)")
+            // What this step waited for is expected too (the classifier's missing events), beside the critical ones.
+            awaited = ([expect.chunks].compactMap { $0 } + expect.events + [expect.terminal].compactMap { $0 })
             return nil
         }
         switch outcome {
