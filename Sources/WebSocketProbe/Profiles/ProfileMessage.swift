@@ -2,9 +2,9 @@ import Foundation
 
 /// One inbound text message as a profile's envelope reads it: the event name, the JSON the field checks
 /// look into, and, for Engine.IO/Socket.IO, the transport packets the session handles itself.
-struct ProfileMessage {
+public struct ProfileMessage {
     /// Transport packets of Engine.IO / Socket.IO that are not application events.
-    enum Control: Equatable {
+    public enum Control: Equatable, Sendable {
         /// Engine.IO open `0{"sid":…,"pingInterval":…,"pingTimeout":…}` (milliseconds).
         case open(pingIntervalMs: Double?, pingTimeoutMs: Double?)
         /// Engine.IO ping `2` (answered with `3`).
@@ -22,16 +22,16 @@ struct ProfileMessage {
     }
 
     /// The event name (`type` of a JSON message, a Socket.IO event's name), when there is one.
-    var type: String?
+    public var type: String?
     /// The JSON the field checks look into: the JSON object, or a Socket.IO event's first argument.
-    var object: Any?
+    public var object: Any?
     /// A transport packet, when this is one.
-    var control: Control?
+    public var control: Control?
     /// The text as received.
-    var text: String
+    public var text: String
 
     /// Decodes `text` by `envelope`.
-    static func decode(_ text: String, envelope: ApplicationProfile.Envelope) -> ProfileMessage {
+    public static func decode(_ text: String, envelope: ApplicationProfile.Envelope) -> ProfileMessage {
         switch envelope {
         case .raw:
             return ProfileMessage(type: nil, object: nil, control: nil, text: text)
@@ -128,7 +128,7 @@ struct ProfileMessage {
     // MARK: - Encoding
 
     /// The text frame for `outgoing` in `envelope`, templates filled with `token`.
-    static func encode(_ outgoing: ApplicationProfile.Outgoing, envelope: ApplicationProfile.Envelope, token: String?) -> String {
+    public static func encode(_ outgoing: ApplicationProfile.Outgoing, envelope: ApplicationProfile.Envelope, token: String?) -> String {
         switch outgoing {
         case .text(let template):
             return ProfileTemplate.render(template, token: token)
