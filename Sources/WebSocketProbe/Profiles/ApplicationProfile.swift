@@ -50,6 +50,24 @@ public struct ApplicationProfile: Sendable, Equatable, CustomStringConvertible {
             self.query = query
             self.subprotocols = subprotocols
         }
+
+        /// `url` at ``path`` (when the URL gives none) with ``query`` items added (when missing).
+        public func target(for url: WebSocketURL) -> WebSocketURL {
+            guard path != nil || !query.isEmpty else { return url }
+            var resource = url.resource
+            var existing = ""
+            if let mark = resource.firstIndex(of: "?") {
+                existing = String(resource[resource.index(after: mark)...])
+                resource = String(resource[..<mark])
+            }
+            if let path, resource.isEmpty || resource == "/" { resource = path }
+            var items = existing.isEmpty ? [] : existing.split(separator: "&").map(String.init)
+            for item in query {
+                let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? item
+                if !items.contains(where: { $0 == name || $0.hasPrefix(name + "=") }) { items.append(item) }
+            }
+            return url.replacing(resource: resource + (items.isEmpty ? "" : "?" + items.joined(separator: "&")))
+        }
     }
 
     // MARK: - Auth

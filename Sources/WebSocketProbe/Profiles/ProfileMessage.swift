@@ -108,7 +108,7 @@ public struct ProfileMessage {
     }
 
     /// Whether this message has the shape of `match`: its event name, and every field equal (`*`: present).
-    func matches(_ match: ApplicationProfile.MessageMatch) -> Bool {
+    public func matches(_ match: ApplicationProfile.MessageMatch) -> Bool {
         guard type == match.type else { return false }
         for (path, expected) in match.fields {
             guard let value = Self.value(at: path, in: object) else { return false }

@@ -291,22 +291,7 @@ public struct ProbeRunner: Sendable {
     }
 
     /// `url` at the profile's path (when the URL gives none) with its query items added (when missing).
-    static func profileTarget(_ url: WebSocketURL, _ connect: ApplicationProfile.Connect) -> WebSocketURL {
-        guard connect.path != nil || !connect.query.isEmpty else { return url }
-        var resource = url.resource
-        var query = ""
-        if let mark = resource.firstIndex(of: "?") {
-            query = String(resource[resource.index(after: mark)...])
-            resource = String(resource[..<mark])
-        }
-        if let path = connect.path, resource.isEmpty || resource == "/" { resource = path }
-        var items = query.isEmpty ? [] : query.split(separator: "&").map(String.init)
-        for item in connect.query {
-            let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? item
-            if !items.contains(where: { $0 == name || $0.hasPrefix(name + "=") }) { items.append(item) }
-        }
-        return url.replacing(resource: resource + (items.isEmpty ? "" : "?" + items.joined(separator: "&")))
-    }
+    static func profileTarget(_ url: WebSocketURL, _ connect: ApplicationProfile.Connect) -> WebSocketURL { connect.target(for: url) }
 
     /// Base64url without padding (the `jwt.<token>` subprotocol entry).
     static func base64url(_ text: String) -> String { Redactor.base64url(text) }
