@@ -23,7 +23,8 @@ public enum TestContract {
     public static var problem: String? { resolved.problem }
 
     /// `WS1011_PROFILE`, else the staging profile's `applicationProfile`, else `lab`.
-    public static func resolve(_ environment: [String: String], staging: StagingProfile?) -> (profile: ApplicationProfile, problem: String?) {
+    public static func resolve(_ environment: [String: String], staging: StagingProfile?) -> (profile: ApplicationProfile, problem: String?)
+    {
         let named = environment[environmentVariable]?.trimmingCharacters(in: .whitespaces)
         guard let name = (named?.isEmpty == false ? named : nil) ?? staging?.applicationProfile else { return (.lab, nil) }
         do {
@@ -63,7 +64,8 @@ public enum TestContract {
     public static func expectedSubprotocol(token: String) -> String? {
         switch profile.auth.selects {
         case .fixed(let name): return name
-        case .tokenEntry: return profile.auth.subprotocols.first(where: ProfileTemplate.carriesToken).map { ProfileTemplate.render($0, token: token) }
+        case .tokenEntry:
+            return profile.auth.subprotocols.first(where: ProfileTemplate.carriesToken).map { ProfileTemplate.render($0, token: token) }
         case .none, .any: return nil
         }
     }
@@ -78,6 +80,8 @@ public enum TestContract {
     /// Sends the event `type` with `payload` in the profile's envelope (payload values: strings, numbers, booleans).
     public static func send(_ connection: WebSocketConnection, type: String, payload: [String: any Sendable] = [:]) async {
         let data = (try? JSONSerialization.data(withJSONObject: payload as [String: Any], options: [.sortedKeys])) ?? Data("{}".utf8)
-        await connection.send(text: ProfileMessage.encode(.event(type: type, payloadJSON: String(decoding: data, as: UTF8.self)), envelope: profile.envelope, token: nil))
+        await connection.send(
+            text: ProfileMessage.encode(
+                .event(type: type, payloadJSON: String(decoding: data, as: UTF8.self)), envelope: profile.envelope, token: nil))
     }
 }

@@ -23,7 +23,8 @@ struct ProfilesCommand: AsyncParsableCommand {
                 let name = profile.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 Console.out("\(name)  \(profile.summary)\(aliases.isEmpty ? "" : " (alias: \(aliases.joined(separator: ", ")))")\n")
             }
-            Console.out("Your own application: ws1011 profiles init > my-app.json, edit it, then ws1011 diagnose URL --profile my-app.json\n")
+            Console.out(
+                "Your own application: ws1011 profiles init > my-app.json, edit it, then ws1011 diagnose URL --profile my-app.json\n")
         }
     }
 
@@ -48,7 +49,9 @@ struct ProfilesCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let profile = try ProfileLoader.load(path: file)
-                Console.out("\(file): profile \(profile.name) is usable (\(profile.conversation.count) conversation step(s), \(profile.criticalEvents.count) critical event(s))\n")
+                Console.out(
+                    "\(file): profile \(profile.name) is usable (\(profile.conversation.count) conversation step(s), \(profile.criticalEvents.count) critical event(s))\n"
+                )
             } catch {
                 throw UsageError(error.description)
             }

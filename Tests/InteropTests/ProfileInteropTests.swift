@@ -17,7 +17,9 @@ struct ProfileInteropTests {
         p.name = "socketio-chat"
         p.envelope = .socketIO(namespace: namespace, authJSON: nil)
         p.conversation = [
-            .init(name: "message", send: .event(type: "message", payloadJSON: #""hi {random}""#), expect: .init(events: ["reply"], terminal: "reply"))
+            .init(
+                name: "message", send: .event(type: "message", payloadJSON: #""hi {random}""#),
+                expect: .init(events: ["reply"], terminal: "reply"))
         ]
         if critical { p.criticalEvents = ["reply"] }
         return p
@@ -32,7 +34,9 @@ struct ProfileInteropTests {
         try await InteropPeers.socketIOApp("healthy").run { app in
             let report = try await Probe.diagnose("ws://127.0.0.1:\(app.port)") { $0.profile = .socketIO }
             #expect(report.verdict.cause == .healthy, Probe.describe(report))
-            #expect(report.transcript.target.resource.hasPrefix("/socket.io/?EIO=4&transport=websocket"), "\(report.transcript.target.resource)")
+            #expect(
+                report.transcript.target.resource.hasPrefix("/socket.io/?EIO=4&transport=websocket"), "\(report.transcript.target.resource)"
+            )
             let messages = try #require(report.steps.first { $0.name == .messages })
             #expect(messages.detail.contains("pingInterval 1000 ms"), "\(messages.detail)")
             #expect(messages.detail.contains("answered with 3"), "\(messages.detail)")
@@ -166,7 +170,9 @@ struct ProfileInteropTests {
             #expect(report.verdict.cause == .healthy, Probe.describe(report))
             #expect(report.steps.first { $0.name == .subprotocol }?.status == .passed)
             let selected = try #require(report.transcript.handshake?.subprotocol)
-            #expect(selected.hasPrefix("jwt.") && !selected.contains("aW50ZXJvcC1zaWduYXR1cmU"), "the selected token entry is redacted: \(selected)")
+            #expect(
+                selected.hasPrefix("jwt.") && !selected.contains("aW50ZXJvcC1zaWduYXR1cmU"),
+                "the selected token entry is redacted: \(selected)")
             let auth = try #require(report.steps.first { $0.name == .auth })
             #expect(auth.detail.contains(welcome == "system" ? "system_message" : "connection_established"), "\(auth.detail)")
             #expect(report.steps.first { $0.name == .agentEvents }?.detail.contains("all 5 events in order") == true)

@@ -6,7 +6,8 @@ import WebSocketTestFramework
 /// Phase 1: the suites' application contract comes from `WS1011_PROFILE` or the staging profile, default `lab`.
 @Suite("Phase1 TestContractSelectionTests", .tags(.phase1, .infrastructure))
 struct Phase1TestContractSelectionTests {
-    let staging = StagingProfile(websocketURL: "wss://s.example.invalid/ws", backendURL: "https://s.example.invalid", authURL: "https://a.example.invalid")
+    let staging = StagingProfile(
+        websocketURL: "wss://s.example.invalid/ws", backendURL: "https://s.example.invalid", authURL: "https://a.example.invalid")
 
     @Test func withoutAnyNameTheSuitesSpeakTheLabsContract() {
         let (profile, problem) = TestContract.resolve([:], staging: staging)
@@ -33,6 +34,8 @@ struct Phase1TestContractSelectionTests {
         #expect(profile == .lab)
         #expect(problem?.contains("field envelope.kind") == true, "\(problem ?? "")")
         let environment = TestEnvironment.resolve(["WS1011_PROFILE": bad.path], profile: nil)
-        #expect(environment.problems.contains { $0.contains("bad.json") }, "a malformed profile keeps the suites from running: \(environment.problems)")
+        #expect(
+            environment.problems.contains { $0.contains("bad.json") },
+            "a malformed profile keeps the suites from running: \(environment.problems)")
     }
 }

@@ -7,7 +7,8 @@ struct ContractMismatchRuleTests {
     let mismatch = ContractObservation(
         profile: "lab",
         mismatches: [
-            ContractMismatch(field: "auth.selects", expected: "fixed:jwt-auth ('jwt-auth')", observed: "the server selected none of [jwt-auth, jwt.x]"),
+            ContractMismatch(
+                field: "auth.selects", expected: "fixed:jwt-auth ('jwt-auth')", observed: "the server selected none of [jwt-auth, jwt.x]"),
             ContractMismatch(field: "welcome", expected: "connection_established within 10 s", observed: "no message at all"),
         ])
 
@@ -52,6 +53,8 @@ struct ContractMismatchRuleTests {
         var socketIO = ProbeExpectations(profile: "socketio")
         socketIO.envelope = "socketio"
         #expect(FailureClassifier.classify(ClassificationInput(transcript: t, expectations: socketIO)).cause == .socketIONamespaceRefused)
-        #expect(FailureClassifier.classify(ClassificationInput(transcript: t, expectations: ProbeExpectations(profile: "echo"))).cause != .socketIONamespaceRefused)
+        #expect(
+            FailureClassifier.classify(ClassificationInput(transcript: t, expectations: ProbeExpectations(profile: "echo"))).cause
+                != .socketIONamespaceRefused)
     }
 }

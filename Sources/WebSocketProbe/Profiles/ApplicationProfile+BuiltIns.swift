@@ -47,7 +47,9 @@ extension ApplicationProfile {
     public static let lab: ApplicationProfile = {
         var p = ApplicationProfile(
             name: "lab",
-            summary: "the embedded lab's contract (alias reference): jwt-auth subprotocol auth, {type, payload} JSON, welcome, JSON ping, streaming, an agent run with five events")
+            summary:
+                "the embedded lab's contract (alias reference): jwt-auth subprotocol auth, {type, payload} JSON, welcome, JSON ping, streaming, an agent run with five events"
+        )
         p.auth = Auth(
             subprotocols: ["jwt-auth", "jwt.{token:base64url}"], header: HeaderTemplate(name: "Authorization", value: "Bearer {token}"),
             queryParameter: "token", channel: .subprotocol, selects: .fixed("jwt-auth"))
@@ -77,7 +79,9 @@ extension ApplicationProfile {
     public static let netra: ApplicationProfile = {
         var p = ApplicationProfile(
             name: "netra",
-            summary: "the agent platform the test plan targets: jwt.<token> selected, {type, data, timestamp} messages, two welcome shapes, five agent events with run_id/user_id/agent_name")
+            summary:
+                "the agent platform the test plan targets: jwt.<token> selected, {type, data, timestamp} messages, two welcome shapes, five agent events with run_id/user_id/agent_name"
+        )
         p.auth = Auth(
             subprotocols: ["jwt-auth", "jwt.{token:base64url}"], header: HeaderTemplate(name: "Authorization", value: "Bearer {token}"),
             channel: .subprotocol, selects: .tokenEntry)
@@ -105,7 +109,9 @@ extension ApplicationProfile {
     public static let socketIO: ApplicationProfile = {
         var p = ApplicationProfile(
             name: "socketio",
-            summary: "Socket.IO v4 over the websocket transport: open packet, 40 connect to /, ping 2 / pong 3, 42[\"message\", …] answered by any event")
+            summary:
+                "Socket.IO v4 over the websocket transport: open packet, 40 connect to /, ping 2 / pong 3, 42[\"message\", …] answered by any event"
+        )
         p.connect = Connect(path: "/socket.io/", query: ["EIO=4", "transport=websocket"])
         p.auth = Auth(header: HeaderTemplate(name: "Authorization", value: "Bearer {token}"))
         p.envelope = .socketIO(namespace: "/", authJSON: nil)

@@ -21,7 +21,9 @@ public enum ProfileLoader {
         guard looksLikeFile else {
             throw ProfileLoadError(
                 path: nameOrPath,
-                message: "no built-in profile has this name and no such file exists: use one of \(ApplicationProfile.builtInNames.joined(separator: ", ")), or the path of a profile file (ws1011 profiles init > my-app.json)")
+                message:
+                    "no built-in profile has this name and no such file exists: use one of \(ApplicationProfile.builtInNames.joined(separator: ", ")), or the path of a profile file (ws1011 profiles init > my-app.json)"
+            )
         }
         return try load(path: nameOrPath)
     }
@@ -32,13 +34,15 @@ public enum ProfileLoader {
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             if let size = attributes[.size] as? Int, size > maximumBytes {
-                throw ProfileLoadError(path: path, message: "the file has \(size) bytes; a profile is at most \(maximumBytes): check the path")
+                throw ProfileLoadError(
+                    path: path, message: "the file has \(size) bytes; a profile is at most \(maximumBytes): check the path")
             }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch let error as ProfileLoadError {
             throw error
         } catch {
-            throw ProfileLoadError(path: path, message: "cannot read the file (\(error.localizedDescription)); check the path and its permissions")
+            throw ProfileLoadError(
+                path: path, message: "cannot read the file (\(error.localizedDescription)); check the path and its permissions")
         }
         return try decode(data, path: path)
     }
@@ -52,10 +56,12 @@ public enum ProfileLoader {
         do {
             json = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw ProfileLoadError(path: path, message: "not valid JSON (\(error.localizedDescription)); fix the syntax (a missing comma or quote)")
+            throw ProfileLoadError(
+                path: path, message: "not valid JSON (\(error.localizedDescription)); fix the syntax (a missing comma or quote)")
         }
         guard let root = json as? [String: Any] else {
-            throw ProfileLoadError(path: path, message: "the top level must be a JSON object with format, name and the contract (see ws1011 profiles init)")
+            throw ProfileLoadError(
+                path: path, message: "the top level must be a JSON object with format, name and the contract (see ws1011 profiles init)")
         }
         return try ProfileReader(path: path).profile(root)
     }
@@ -142,7 +148,10 @@ struct ProfileReader {
 
     // MARK: - Profile
 
-    static let topKeys = ["format", "name", "description", "connect", "auth", "envelope", "welcome", "heartbeat", "conversation", "criticalEvents", "errorTypes"]
+    static let topKeys = [
+        "format", "name", "description", "connect", "auth", "envelope", "welcome", "heartbeat", "conversation", "criticalEvents",
+        "errorTypes",
+    ]
 
     func profile(_ root: [String: Any]) throws(ProfileLoadError) -> ApplicationProfile {
         let top = try object(root, "", keys: Self.topKeys)
@@ -152,16 +161,21 @@ struct ProfileReader {
         guard name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw fail("name", "use letters, digits, '-', '_' and '.', at most 64 characters, e.g. \"my-app\"")
         }
-        var p = ApplicationProfile(name: name, summary: try optionalString(top["description"], "description", example: "\"my chat app\"") ?? "profile file \(path)")
+        var p = ApplicationProfile(
+            name: name, summary: try optionalString(top["description"], "description", example: "\"my chat app\"") ?? "profile file \(path)"
+        )
         if let connect = top["connect"] { p.connect = try self.connect(connect) }
-        p.envelope = try top["envelope"].map { v throws(ProfileLoadError) in try envelope(v) } ?? .json(typeKey: "type", payloadKey: "payload")
+        p.envelope =
+            try top["envelope"].map { v throws(ProfileLoadError) in try envelope(v) } ?? .json(typeKey: "type", payloadKey: "payload")
         if let auth = top["auth"] { p.auth = try self.auth(auth, alsoOffered: p.connect.subprotocols) }
         if let welcome = top["welcome"], !(welcome is NSNull) { p.welcome = try self.welcome(welcome) }
         if let heartbeat = top["heartbeat"], !(heartbeat is NSNull) { p.heartbeat = try self.heartbeat(heartbeat, envelope: p.envelope) }
         if let steps = top["conversation"], !(steps is NSNull) {
             guard let list = steps as? [Any] else { throw fail("conversation", "must be a list of steps, each {name, send, expect}") }
             guard list.count <= 32 else { throw fail("conversation", "has \(list.count) steps; at most 32") }
-            for (i, step) in list.enumerated() { p.conversation.append(try conversationStep(step, "conversation[\(i)]", envelope: p.envelope)) }
+            for (i, step) in list.enumerated() {
+                p.conversation.append(try conversationStep(step, "conversation[\(i)]", envelope: p.envelope))
+            }
         }
         p.criticalEvents = try strings(top["criticalEvents"], "criticalEvents", example: "\"agent_completed\"")
         if top["errorTypes"] != nil { p.errorTypes = try strings(top["errorTypes"], "errorTypes", example: "\"error\"") }
@@ -179,7 +193,9 @@ struct ProfileReader {
         var c = ApplicationProfile.Connect()
         if let path = try optionalString(o["path"], "connect.path", example: "\"/socket.io/\"") {
             guard path.hasPrefix("/"), !path.contains("?"), !path.contains(" ") else {
-                throw fail("connect.path", "must start with '/' and have no query or spaces, e.g. \"/socket.io/\" (query items go in connect.query)")
+                throw fail(
+                    "connect.path",
+                    "must start with '/' and have no query or spaces, e.g. \"/socket.io/\" (query items go in connect.query)")
             }
             c.path = path
         }
@@ -196,8 +212,14 @@ struct ProfileReader {
         for (i, entry) in entries.enumerated() {
             if templates { _ = try template(entry, "\(field)[\(i)]") }
             let name = templates ? ProfileTemplate.render(entry, token: "t", random: 1) : entry
-            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={} ".unicodeScalars.contains($0) }) else {
-                throw fail("\(field)[\(i)]", "a subprotocol is an HTTP token (letters, digits, - . _ ! # $ & ' * + ^ ` | ~; no spaces, commas or slashes)\(templates ? " besides the placeholders {token} and {token:base64url}" : "")")
+            guard !name.isEmpty,
+                name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && !"()<>@,;:\\\"/[]?={} ".unicodeScalars.contains($0) }
+                )
+            else {
+                throw fail(
+                    "\(field)[\(i)]",
+                    "a subprotocol is an HTTP token (letters, digits, - . _ ! # $ & ' * + ^ ` | ~; no spaces, commas or slashes)\(templates ? " besides the placeholders {token} and {token:base64url}" : "")"
+                )
             }
         }
     }
@@ -208,7 +230,10 @@ struct ProfileReader {
         a.subprotocols = try strings(o["subprotocols"], "auth.subprotocols", example: "\"jwt.{token:base64url}\"")
         try checkSubprotocols(a.subprotocols, "auth.subprotocols", templates: true)
         if !a.subprotocols.isEmpty, !a.subprotocols.contains(where: ProfileTemplate.carriesToken) {
-            throw fail("auth.subprotocols", "no entry carries the token: add one with {token} or {token:base64url}, e.g. \"jwt.{token:base64url}\" (subprotocols offered without a credential go in connect.subprotocols)")
+            throw fail(
+                "auth.subprotocols",
+                "no entry carries the token: add one with {token} or {token:base64url}, e.g. \"jwt.{token:base64url}\" (subprotocols offered without a credential go in connect.subprotocols)"
+            )
         }
         if let header = o["header"], !(header is NSNull) {
             let h = try object(header, "auth.header", keys: ["name", "value"])
@@ -217,7 +242,9 @@ struct ProfileReader {
                 throw fail("auth.header.name", "must be a header name (letters, digits, '-'), e.g. \"Authorization\"")
             }
             let value = try template(try string(h["value"], "auth.header.value", example: "\"Bearer {token}\""), "auth.header.value")
-            guard ProfileTemplate.carriesToken(value) else { throw fail("auth.header.value", "must carry the token, e.g. \"Bearer {token}\"") }
+            guard ProfileTemplate.carriesToken(value) else {
+                throw fail("auth.header.value", "must carry the token, e.g. \"Bearer {token}\"")
+            }
             a.header = .init(name: name, value: value)
         }
         if let query = try optionalString(o["query"], "auth.query", example: "\"token\"") {
@@ -232,7 +259,10 @@ struct ProfileReader {
             case "header" where a.header != nil: a.channel = .header
             case "query" where a.queryParameter != nil: a.channel = .query
             case "subprotocol", "header", "query":
-                throw fail("auth.channel", "is '\(channel)' but auth.\(channel == "subprotocol" ? "subprotocols" : channel) is not given: describe that channel or pick another")
+                throw fail(
+                    "auth.channel",
+                    "is '\(channel)' but auth.\(channel == "subprotocol" ? "subprotocols" : channel) is not given: describe that channel or pick another"
+                )
             default: throw fail("auth.channel", "must be subprotocol, header or query")
             }
         }
@@ -248,7 +278,9 @@ struct ProfileReader {
             case _ where selects.hasPrefix("fixed:") && selects.count > 6:
                 let name = String(selects.dropFirst(6))
                 guard a.subprotocols.contains(name) || alsoOffered.contains(name) else {
-                    throw fail("auth.selects", "'\(name)' is not among auth.subprotocols or connect.subprotocols: the server can only select what was offered")
+                    throw fail(
+                        "auth.selects",
+                        "'\(name)' is not among auth.subprotocols or connect.subprotocols: the server can only select what was offered")
                 }
                 a.selects = .fixed(name)
             default:
@@ -263,7 +295,9 @@ struct ProfileReader {
         let kind = try string(o["kind"], "envelope.kind", example: "\"json\"")
         func only(_ allowed: [String]) throws(ProfileLoadError) {
             for key in o.keys.sorted() where key != "kind" && !allowed.contains(key) {
-                throw fail("envelope.\(key)", "does not apply to kind \(kind)\(allowed.isEmpty ? "" : ": it takes \(allowed.joined(separator: ", "))")")
+                throw fail(
+                    "envelope.\(key)",
+                    "does not apply to kind \(kind)\(allowed.isEmpty ? "" : ": it takes \(allowed.joined(separator: ", "))")")
             }
         }
         switch kind {
@@ -294,13 +328,20 @@ struct ProfileReader {
         var fields: [String: String] = [:]
         if let f = o["fields"], !(f is NSNull) {
             guard let dict = f as? [String: Any] else {
-                throw fail("\(field).fields", "must be an object of dotted paths to expected values, e.g. {\"data.event\": \"connection_established\"} (\"*\": present)")
+                throw fail(
+                    "\(field).fields",
+                    "must be an object of dotted paths to expected values, e.g. {\"data.event\": \"connection_established\"} (\"*\": present)"
+                )
             }
             for (key, v) in dict.sorted(by: { $0.key < $1.key }) {
                 guard !key.isEmpty, !key.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
                     throw fail("\(field).fields", "'\(key)' is not a dotted path such as data.event")
                 }
-                if let s = v as? String { fields[key] = s } else if let n = v as? NSNumber { fields[key] = n.stringValue } else {
+                if let s = v as? String {
+                    fields[key] = s
+                } else if let n = v as? NSNumber {
+                    fields[key] = n.stringValue
+                } else {
                     throw fail("\(field).fields.\(key)", "must be a string, number or true/false (\"*\" for any value)")
                 }
             }
@@ -323,9 +364,12 @@ struct ProfileReader {
         let kind = try string(o["kind"], "heartbeat.kind", example: "\"message\"")
         switch kind {
         case "message":
-            guard envelope.kind != "raw" else { throw fail("heartbeat.kind", "message needs a json or socketio envelope (event names): set envelope.kind") }
+            guard envelope.kind != "raw" else {
+                throw fail("heartbeat.kind", "message needs a json or socketio envelope (event names): set envelope.kind")
+            }
             return .message(
-                send: try string(o["send"], "heartbeat.send", example: "\"ping\""), expect: try string(o["expect"], "heartbeat.expect", example: "\"pong\""),
+                send: try string(o["send"], "heartbeat.send", example: "\"ping\""),
+                expect: try string(o["expect"], "heartbeat.expect", example: "\"pong\""),
                 within: try duration(o["within"], "heartbeat.within"))
         case "engineio":
             guard envelope.kind == "socketio" else { throw fail("heartbeat.kind", "engineio needs envelope.kind socketio") }
@@ -338,7 +382,9 @@ struct ProfileReader {
         }
     }
 
-    func conversationStep(_ value: Any, _ field: String, envelope: ApplicationProfile.Envelope) throws(ProfileLoadError) -> ApplicationProfile.ConversationStep {
+    func conversationStep(_ value: Any, _ field: String, envelope: ApplicationProfile.Envelope) throws(ProfileLoadError)
+        -> ApplicationProfile.ConversationStep
+    {
         let o = try object(value, field, keys: ["name", "step", "send", "expect", "within"])
         let name = try string(o["name"], "\(field).name", example: "\"agent run\"")
         var step = StepName.messages
@@ -357,9 +403,11 @@ struct ProfileReader {
         } else {
             guard envelope.kind != "raw" else { throw fail("\(field).send", "a raw envelope sends text: give send.text") }
             let type = try string(send["type"], "\(field).send.type", example: "\"start_agent\"")
-            outgoing = .event(type: type, payloadJSON: try payload(send["payload"], "\(field).send.payload", objectOnly: envelope.kind == "json"))
+            outgoing = .event(
+                type: type, payloadJSON: try payload(send["payload"], "\(field).send.payload", objectOnly: envelope.kind == "json"))
         }
-        let e = try object(o["expect"], "\(field).expect", keys: ["events", "order", "repeats", "terminal", "chunks", "fields", "anyReply"])
+        let e = try object(
+            o["expect"], "\(field).expect", keys: ["events", "order", "repeats", "terminal", "chunks", "fields", "anyReply"])
         var expect = ApplicationProfile.Expectation()
         expect.events = try strings(e["events"], "\(field).expect.events", example: "\"agent_started\"")
         if let order = try optionalString(e["order"], "\(field).expect.order", example: "\"sequence\"") {
@@ -376,7 +424,8 @@ struct ProfileReader {
         expect.anyReply = try bool(e["anyReply"], "\(field).expect.anyReply", default: false)
         if expect.anyReply {
             guard expect.events.isEmpty, expect.terminal == nil, expect.chunks == nil else {
-                throw fail("\(field).expect.anyReply", "any reply ends the step: leave out events, terminal and chunks, or set anyReply false")
+                throw fail(
+                    "\(field).expect.anyReply", "any reply ends the step: leave out events, terminal and chunks, or set anyReply false")
             }
         } else if expect.endingEvent == nil {
             throw fail("\(field).expect", "say what must come back: events (and a terminal), chunks with a terminal, or anyReply true")

@@ -51,7 +51,9 @@ public struct ProfileMessage {
         switch kind {
         case "0":
             let open = json(body) as? [String: Any]
-            m.control = .open(pingIntervalMs: (open?["pingInterval"] as? NSNumber)?.doubleValue, pingTimeoutMs: (open?["pingTimeout"] as? NSNumber)?.doubleValue)
+            m.control = .open(
+                pingIntervalMs: (open?["pingInterval"] as? NSNumber)?.doubleValue,
+                pingTimeoutMs: (open?["pingTimeout"] as? NSNumber)?.doubleValue)
         case "1": m.control = .close
         case "2": m.control = .ping
         case "3": m.control = .pong
@@ -133,7 +135,8 @@ public struct ProfileMessage {
         case .text(let template):
             return ProfileTemplate.render(template, token: token)
         case .event(let type, let payloadTemplate):
-            let payload = ProfileTemplate.render(payloadTemplate, token: token, jsonString: true).trimmingCharacters(in: .whitespacesAndNewlines)
+            let payload = ProfileTemplate.render(payloadTemplate, token: token, jsonString: true).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             switch envelope {
             case .json(let typeKey, let payloadKey):
                 return "{\(quoted(typeKey)):\(quoted(type)),\(quoted(payloadKey)):\(payload.isEmpty ? "{}" : payload)}"

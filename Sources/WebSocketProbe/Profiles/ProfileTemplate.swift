@@ -9,7 +9,9 @@ public enum ProfileTemplate {
 
     /// `template` with its placeholders filled; `jsonString` escapes the values for use inside a JSON string.
     /// A template that needs a token is filled with an empty one when there is none.
-    public static func render(_ template: String, token: String?, random: UInt32 = UInt32.random(in: 0...UInt32.max), jsonString: Bool = false)
+    public static func render(
+        _ template: String, token: String?, random: UInt32 = UInt32.random(in: 0...UInt32.max), jsonString: Bool = false
+    )
         -> String
     {
         func escaped(_ value: String) -> String {
@@ -26,7 +28,8 @@ public enum ProfileTemplate {
             return out
         }
         let token = token ?? ""
-        return template
+        return
+            template
             .replacingOccurrences(of: "{token:base64url}", with: escaped(Redactor.base64url(token)))
             .replacingOccurrences(of: "{token}", with: escaped(token))
             .replacingOccurrences(of: "{random}", with: String(random))
@@ -44,7 +47,8 @@ public enum ProfileTemplate {
             let candidate = String(rest[open...close])
             let inner = candidate.dropFirst().dropLast()
             // JSON objects inside a payload template are not placeholders: only `{word}` / `{word:word}` count.
-            if !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == ":" || $0 == "_" }), !placeholders.contains(candidate) {
+            if !inner.isEmpty, inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == ":" || $0 == "_" }), !placeholders.contains(candidate)
+            {
                 found.append(candidate)
             }
             rest = rest[rest.index(after: open)...]

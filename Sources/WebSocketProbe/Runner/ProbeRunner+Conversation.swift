@@ -22,7 +22,8 @@ extension ProbeRunner {
     /// stands; none selected is checked on a second connection that tolerates it: when the application then
     /// sends the profile's welcome it speaks the profile and only its selection is wrong (no mismatch).
     func subprotocolMismatch(
-        _ transcript: ConnectionTranscript, isOpen: Bool, expected: String?, url: WebSocketURL, channel: AuthChannel?, token: String?, redactor: Redactor
+        _ transcript: ConnectionTranscript, isOpen: Bool, expected: String?, url: WebSocketURL, channel: AuthChannel?, token: String?,
+        redactor: Redactor
     ) async -> [ContractMismatch] {
         guard transcript.handshake?.status == 101 else { return [] }
         let offered = transcript.request?.offeredSubprotocols ?? []
@@ -44,9 +45,12 @@ extension ProbeRunner {
         guard case .timedOut = outcome else { return [] }
         let seen = session.seen(since: 0)
         return [
-            ContractMismatch(field: "auth.selects", expected: selects, observed: "the server selected none of [\(offered.joined(separator: ", "))]"),
             ContractMismatch(
-                field: "welcome", expected: "\(welcome.anyOf.map(\.description).joined(separator: " or ")) within \(DurationText.format(bound)) (checked on a second connection that accepts no selection)",
+                field: "auth.selects", expected: selects, observed: "the server selected none of [\(offered.joined(separator: ", "))]"),
+            ContractMismatch(
+                field: "welcome",
+                expected:
+                    "\(welcome.anyOf.map(\.description).joined(separator: " or ")) within \(DurationText.format(bound)) (checked on a second connection that accepts no selection)",
                 observed: seen.isEmpty ? "no message at all" : "\(seen.count) other message(s), none of that shape", seen: seen),
         ]
     }
@@ -56,17 +60,24 @@ extension ProbeRunner {
     /// Engine.IO's open packet, then our CONNECT to `namespace` and its answer. `false` (with the auth step
     /// failed) when it did not work.
     func socketIOConnect(
-        _ session: ProbeSession, namespace: String, authJSON: String?, token: String?, ledger: inout StepLedger, mismatches: inout [ContractMismatch],
+        _ session: ProbeSession, namespace: String, authJSON: String?, token: String?, ledger: inout StepLedger,
+        mismatches: inout [ContractMismatch],
         start: Duration
     ) async -> Bool {
         let bound = plan.profile.welcome?.within ?? plan.timeouts.message
         var outcome = await session.waitFor(within: bound) { m in if case .open = m.control { true } else { false } }
         if case .timedOut = outcome {
             let seen = session.seen(since: 0)
-            mismatches.append(ContractMismatch(
-                field: "envelope", expected: "socketio: an Engine.IO open packet 0{\"sid\":…} first, within \(DurationText.format(bound))",
-                observed: seen.isEmpty ? "no message at all" : "\(seen.count) other message(s)", seen: seen))
-            ledger.fail(.auth, durationMs: ms(since: start), detail: "no Engine.IO open packet within \(DurationText.format(bound)): not a Socket.IO v4 endpoint (EIO=4, websocket transport)?")
+            mismatches.append(
+                ContractMismatch(
+                    field: "envelope",
+                    expected: "socketio: an Engine.IO open packet 0{\"sid\":…} first, within \(DurationText.format(bound))",
+                    observed: seen.isEmpty ? "no message at all" : "\(seen.count) other message(s)", seen: seen))
+            ledger.fail(
+                .auth, durationMs: ms(since: start),
+                detail:
+                    "no Engine.IO open packet within \(DurationText.format(bound)): not a Socket.IO v4 endpoint (EIO=4, websocket transport)?"
+            )
             return false
         }
         guard case .matched = outcome else {
@@ -80,13 +91,18 @@ extension ProbeRunner {
         case .matched:
             return true
         case .refused(let message):
-            ledger.fail(.auth, durationMs: ms(since: start), detail: "namespace \(namespace) refused the connection (CONNECT_ERROR): \(message.prefix(200))")
+            ledger.fail(
+                .auth, durationMs: ms(since: start),
+                detail: "namespace \(namespace) refused the connection (CONNECT_ERROR): \(message.prefix(200))")
         case .timedOut:
             let seen = session.seen(since: before)
-            mismatches.append(ContractMismatch(
-                field: "envelope.namespace", expected: "40 CONNECT to \(namespace) answered by 40 within \(DurationText.format(bound))",
-                observed: seen.isEmpty ? "no answer" : "\(seen.count) other message(s)", seen: seen))
-            ledger.fail(.auth, durationMs: ms(since: start), detail: "no answer to the Socket.IO CONNECT to \(namespace) within \(DurationText.format(bound))")
+            mismatches.append(
+                ContractMismatch(
+                    field: "envelope.namespace", expected: "40 CONNECT to \(namespace) answered by 40 within \(DurationText.format(bound))",
+                    observed: seen.isEmpty ? "no answer" : "\(seen.count) other message(s)", seen: seen))
+            ledger.fail(
+                .auth, durationMs: ms(since: start),
+                detail: "no answer to the Socket.IO CONNECT to \(namespace) within \(DurationText.format(bound))")
         default:
             failSocketIO(outcome, "the namespace's answer", ledger: &ledger, start: start)
         }
@@ -95,8 +111,10 @@ extension ProbeRunner {
 
     private func failSocketIO(_ outcome: ProbeSession.WaitOutcome, _ what: String, ledger: inout StepLedger, start: Duration) {
         switch outcome {
-        case .closed(let end): ledger.fail(.auth, durationMs: ms(since: start), detail: "the connection ended before \(what): \(end.probeSummary)")
-        case .applicationError(let e), .refused(let e): ledger.fail(.auth, durationMs: ms(since: start), detail: "an error instead of \(what): \(e.prefix(200))")
+        case .closed(let end):
+            ledger.fail(.auth, durationMs: ms(since: start), detail: "the connection ended before \(what): \(end.probeSummary)")
+        case .applicationError(let e), .refused(let e):
+            ledger.fail(.auth, durationMs: ms(since: start), detail: "an error instead of \(what): \(e.prefix(200))")
         case .timedOut, .matched: ledger.fail(.auth, durationMs: ms(since: start), detail: "no \(what)")
         }
     }
@@ -105,7 +123,8 @@ extension ProbeRunner {
 
     /// The profile's application heartbeat. Returns the detail, or `nil` with the messages step failed.
     func heartbeat(
-        _ heartbeat: ApplicationProfile.Heartbeat, _ session: ProbeSession, ledger: inout StepLedger, mismatches: inout [ContractMismatch], start: Duration
+        _ heartbeat: ApplicationProfile.Heartbeat, _ session: ProbeSession, ledger: inout StepLedger, mismatches: inout [ContractMismatch],
+        start: Duration
     ) async -> String? {
         switch heartbeat {
         case .message(let send, let expect, let within):
@@ -120,19 +139,23 @@ extension ProbeRunner {
             case .timedOut:
                 let seen = session.seen(since: before)
                 if !seen.isEmpty {
-                    mismatches.append(ContractMismatch(
-                        field: "heartbeat", expected: "\(expect) within \(DurationText.format(bound)) after \(send)",
-                        observed: "\(seen.count) other message(s), no \(expect)", seen: seen))
+                    mismatches.append(
+                        ContractMismatch(
+                            field: "heartbeat", expected: "\(expect) within \(DurationText.format(bound)) after \(send)",
+                            observed: "\(seen.count) other message(s), no \(expect)", seen: seen))
                 }
                 ledger.fail(.messages, durationMs: ms(since: start), detail: "\(what), no \(expect) within \(DurationText.format(bound))")
-            case .closed(let end): ledger.fail(.messages, durationMs: ms(since: start), detail: "\(what), the connection ended: \(end.probeSummary)")
-            case .applicationError(let e), .refused(let e): ledger.fail(.messages, durationMs: ms(since: start), detail: "\(what), got an error: \(e.prefix(200))")
+            case .closed(let end):
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "\(what), the connection ended: \(end.probeSummary)")
+            case .applicationError(let e), .refused(let e):
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "\(what), got an error: \(e.prefix(200))")
             }
             return nil
         case .engineIO(let within):
             let interval = session.engineIOOpen?.intervalMs
             let timeout = session.engineIOOpen?.timeoutMs
-            let announced = "Engine.IO announced pingInterval \(interval.map { Self.format(ms: $0) } ?? "?"), pingTimeout \(timeout.map { Self.format(ms: $0) } ?? "?")"
+            let announced =
+                "Engine.IO announced pingInterval \(interval.map { Self.format(ms: $0) } ?? "?"), pingTimeout \(timeout.map { Self.format(ms: $0) } ?? "?")"
             let bound = within ?? plan.timeouts.message
             guard let interval, interval <= bound.milliseconds else { return announced + "; pings answered as they come" }
             // The server pings every `interval`: one must arrive within it (plus its timeout, on a busy machine).
@@ -140,12 +163,18 @@ extension ProbeRunner {
             let wait = Duration.milliseconds(interval + (timeout ?? interval))
             let outcome = await session.waitFor(within: wait) { _ in session.enginePings > pings }
             switch outcome {
-            case .matched, .timedOut where session.enginePings > pings:
-                return announced + (session.answerEnginePings ? "; server ping 2 answered with 3" : "; server ping 2 received, not answered (--withhold-pongs)")
+            case .matched,
+                .timedOut where session.enginePings > pings:
+                return announced
+                    + (session.answerEnginePings
+                        ? "; server ping 2 answered with 3" : "; server ping 2 received, not answered (--withhold-pongs)")
             case .timedOut:
-                ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced), but no server ping within \(DurationText.format(wait))")
-            case .closed(let end): ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced); the connection ended: \(end.probeSummary)")
-            case .applicationError(let e), .refused(let e): ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced); an error: \(e.prefix(200))")
+                ledger.fail(
+                    .messages, durationMs: ms(since: start), detail: "\(announced), but no server ping within \(DurationText.format(wait))")
+            case .closed(let end):
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced); the connection ended: \(end.probeSummary)")
+            case .applicationError(let e), .refused(let e):
+                ledger.fail(.messages, durationMs: ms(since: start), detail: "\(announced); an error: \(e.prefix(200))")
             }
             return nil
         }
@@ -182,8 +211,9 @@ extension ProbeRunner {
                     missingFields.append("\(type).\(f)")
                 }
                 if expect.events.count > 1 {
-                    report(activity, "waiting for \(ending ?? "the end"); seen \(Set(seen).count) of \(Set(expect.events).count) event kinds",
-                           elapsed: clock.now() - start, total: bound)
+                    report(
+                        activity, "waiting for \(ending ?? "the end"); seen \(Set(seen).count) of \(Set(expect.events).count) event kinds",
+                        elapsed: clock.now() - start, total: bound)
                 }
             }
             return type == ending
@@ -209,9 +239,10 @@ extension ProbeRunner {
             if expect.ordered, !Self.isInOrder(seen, expect.events) { return fail("events out of order: \(seen.joined(separator: ", "))") }
             if !expect.repeats, Set(seen).count < seen.count { return fail("events repeated: \(seen.joined(separator: ", "))") }
             if !missingFields.isEmpty {
-                mismatches.append(ContractMismatch(
-                    field: "\(field).expect.fields", expected: "every event with \(expect.fields.joined(separator: ", "))",
-                    observed: "missing \(missingFields.prefix(8).joined(separator: ", "))", seen: session.seen(since: before)))
+                mismatches.append(
+                    ContractMismatch(
+                        field: "\(field).expect.fields", expected: "every event with \(expect.fields.joined(separator: ", "))",
+                        observed: "missing \(missingFields.prefix(8).joined(separator: ", "))", seen: session.seen(since: before)))
                 return fail("events lack fields: \(missingFields.prefix(8).joined(separator: ", "))")
             }
             var detail = "\(step.name): sent \(sent) → "
@@ -228,17 +259,24 @@ extension ProbeRunner {
             let known = plan.profile.serverEvents
             let spoke = !seen.isEmpty || chunks > 0 || session.receivedEvents.suffix(recent.count).contains(where: known.contains)
             if !recent.isEmpty, !spoke {
-                mismatches.append(ContractMismatch(
-                    field: "\(field).expect", expected: expect.anyReply ? "a reply to \(sent) within \(DurationText.format(bound))" : "\(ending ?? "") within \(DurationText.format(bound)) after \(sent)",
-                    observed: "\(recent.count) message(s) of other types", seen: recent))
+                mismatches.append(
+                    ContractMismatch(
+                        field: "\(field).expect",
+                        expected: expect.anyReply
+                            ? "a reply to \(sent) within \(DurationText.format(bound))"
+                            : "\(ending ?? "") within \(DurationText.format(bound)) after \(sent)",
+                        observed: "\(recent.count) message(s) of other types", seen: recent))
             }
             if expect.anyReply { return fail("sent \(sent), no reply within \(DurationText.format(bound))") }
             if expect.chunks != nil, missing.isEmpty {
                 return fail("\(chunks) chunk(s), no \(ending ?? "") within \(DurationText.format(bound))")
             }
-            return fail("missing \((missing.isEmpty ? [ending ?? ""] : missing).joined(separator: ", ")) after \(DurationText.format(bound))")
+            return fail(
+                "missing \((missing.isEmpty ? [ending ?? ""] : missing).joined(separator: ", ")) after \(DurationText.format(bound))")
         case .closed(let end):
-            let progress = expect.chunks != nil ? "\(chunks) chunk(s), then " : missing.isEmpty || expect.anyReply ? "" : "missing \(missing.joined(separator: ", ")); "
+            let progress =
+                expect.chunks != nil
+                ? "\(chunks) chunk(s), then " : missing.isEmpty || expect.anyReply ? "" : "missing \(missing.joined(separator: ", ")); "
             return fail("sent \(sent), \(progress)the connection ended: \(end.probeSummary)")
         case .applicationError(let e), .refused(let e):
             return fail("sent \(sent), got an error: \(e.prefix(200))")

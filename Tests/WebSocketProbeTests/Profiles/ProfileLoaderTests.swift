@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
 
 @Suite("Profile loader")
@@ -68,18 +69,42 @@ struct ProfileLoaderTests {
         (#"{"format": "ws1011.profile/1", "name": "x", "welcom": {}}"#, "welcom", "did you mean 'welcome'"),
         (#"{"format": "ws1011.profile/1", "name": "x", "auth": {"subprotocols": ["jwt-auth"]}}"#, "auth.subprotocols", "{token}"),
         (#"{"format": "ws1011.profile/1", "name": "x", "auth": {"subprotocols": ["jwt.{tokn}"]}}"#, "auth.subprotocols[0]", "{tokn}"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "auth": {"subprotocols": ["jwt.{token}"], "selects": "fixed:chat"}}"#, "auth.selects", "offered"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "auth": {"selects": "sometimes"}}"#, "auth.selects", "none, any, token-entry or fixed:NAME"),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "auth": {"subprotocols": ["jwt.{token}"], "selects": "fixed:chat"}}"#,
+            "auth.selects", "offered"
+        ),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "auth": {"selects": "sometimes"}}"#, "auth.selects",
+            "none, any, token-entry or fixed:NAME"
+        ),
         (#"{"format": "ws1011.profile/1", "name": "x", "auth": {"channel": "query"}}"#, "auth.channel", "auth.query is not given"),
         (#"{"format": "ws1011.profile/1", "name": "x", "envelope": {"kind": "xml"}}"#, "envelope.kind", "json, socketio or raw"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "envelope": {"kind": "raw", "typeKey": "t"}}"#, "envelope.typeKey", "does not apply"),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "envelope": {"kind": "raw", "typeKey": "t"}}"#, "envelope.typeKey",
+            "does not apply"
+        ),
         (#"{"format": "ws1011.profile/1", "name": "x", "welcome": {"anyOf": []}}"#, "welcome.anyOf", "1 to 16"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "welcome": {"anyOf": [{"type": "hi"}], "within": "soon"}}"#, "welcome.within", "\"10s\""),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "welcome": {"anyOf": [{"type": "hi"}], "within": "soon"}}"#, "welcome.within",
+            "\"10s\""
+        ),
         (#"{"format": "ws1011.profile/1", "name": "x", "heartbeat": {"kind": "engineio"}}"#, "heartbeat.kind", "socketio"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "conversation": [{"name": "a", "send": {"type": "go"}, "expect": {}}]}"#, "conversation[0].expect", "anyReply"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "conversation": [{"name": "a", "send": {"type": "go"}, "expect": {"chunks": "c"}}]}"#, "conversation[0].expect", "terminal"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "conversation": [{"name": "a", "send": {"type": "go", "payload": [1]}, "expect": {"anyReply": true}}]}"#, "conversation[0].send.payload", "JSON object"),
-        (#"{"format": "ws1011.profile/1", "name": "x", "criticalEvents": ["done"]}"#, "criticalEvents", "not expected by any conversation step"),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "conversation": [{"name": "a", "send": {"type": "go"}, "expect": {}}]}"#,
+            "conversation[0].expect", "anyReply"
+        ),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "conversation": [{"name": "a", "send": {"type": "go"}, "expect": {"chunks": "c"}}]}"#,
+            "conversation[0].expect", "terminal"
+        ),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "conversation": [{"name": "a", "send": {"type": "go", "payload": [1]}, "expect": {"anyReply": true}}]}"#,
+            "conversation[0].send.payload", "JSON object"
+        ),
+        (
+            #"{"format": "ws1011.profile/1", "name": "x", "criticalEvents": ["done"]}"#, "criticalEvents",
+            "not expected by any conversation step"
+        ),
         (#"{"format": "ws1011.profile/1", "name": "a b"}"#, "name", "letters, digits"),
     ])
     func aMalformedFileNamesTheFieldAndTheFix(_ text: String, _ field: String, _ fix: String) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
 
 @Suite("Profile message envelopes")
@@ -10,7 +11,8 @@ struct ProfileMessageTests {
     @Test func netraAcceptsBothWelcomeShapesAndNothingElse() {
         let json = ApplicationProfile.netra.envelope
         let plain = ProfileMessage.decode(#"{"type":"connection_established","data":{"connection_id":"c1"},"timestamp":1}"#, envelope: json)
-        let system = ProfileMessage.decode(#"{"type":"system_message","data":{"event":"connection_established"},"timestamp":1}"#, envelope: json)
+        let system = ProfileMessage.decode(
+            #"{"type":"system_message","data":{"event":"connection_established"},"timestamp":1}"#, envelope: json)
         let otherSystem = ProfileMessage.decode(#"{"type":"system_message","data":{"event":"maintenance"}}"#, envelope: json)
         #expect(netraWelcome.anyOf.contains(where: plain.matches))
         #expect(netraWelcome.anyOf.contains(where: system.matches))
@@ -19,7 +21,8 @@ struct ProfileMessageTests {
 
     @Test func jsonEventsUseTheProfilesKeysAndFillTemplatesEscaped() throws {
         let text = ProfileMessage.encode(
-            .event(type: "start", payloadJSON: #"{"auth":"{token}","n":"{random}"}"#), envelope: .json(typeKey: "kind", payloadKey: "body"), token: #"a"b"#)
+            .event(type: "start", payloadJSON: #"{"auth":"{token}","n":"{random}"}"#), envelope: .json(typeKey: "kind", payloadKey: "body"),
+            token: #"a"b"#)
         let object = try #require(ProfileMessage.json(text) as? [String: Any])
         #expect(object["kind"] as? String == "start")
         #expect((object["body"] as? [String: Any])?["auth"] as? String == #"a"b"#)
@@ -27,11 +30,15 @@ struct ProfileMessageTests {
 
     @Test func engineIOAndSocketIOPacketsDecode() {
         let envelope = ApplicationProfile.socketIO.envelope
-        #expect(ProfileMessage.decode(#"0{"sid":"x","pingInterval":300,"pingTimeout":200}"#, envelope: envelope).control == .open(pingIntervalMs: 300, pingTimeoutMs: 200))
+        #expect(
+            ProfileMessage.decode(#"0{"sid":"x","pingInterval":300,"pingTimeout":200}"#, envelope: envelope).control
+                == .open(pingIntervalMs: 300, pingTimeoutMs: 200))
         #expect(ProfileMessage.decode("2", envelope: envelope).control == .ping)
         #expect(ProfileMessage.decode(#"40{"sid":"y"}"#, envelope: envelope).control == .connect(namespace: "/"))
         #expect(ProfileMessage.decode(#"40/chat,{"sid":"y"}"#, envelope: envelope).control == .connect(namespace: "/chat"))
-        #expect(ProfileMessage.decode(#"44/admin,{"message":"not authorized"}"#, envelope: envelope).control == .connectError(namespace: "/admin", message: "not authorized"))
+        #expect(
+            ProfileMessage.decode(#"44/admin,{"message":"not authorized"}"#, envelope: envelope).control
+                == .connectError(namespace: "/admin", message: "not authorized"))
         let event = ProfileMessage.decode(#"42["reply",{"text":"hi"}]"#, envelope: envelope)
         #expect(event.control == nil && event.type == "reply")
         #expect(ProfileMessage.value(at: "text", in: event.object) as? String == "hi")
@@ -40,10 +47,16 @@ struct ProfileMessageTests {
     }
 
     @Test func socketIOEventsAndConnectPacketsEncode() {
-        #expect(ProfileMessage.encode(.event(type: "message", payloadJSON: #""hi""#), envelope: .socketIO(namespace: "/", authJSON: nil), token: nil) == #"42["message","hi"]"#)
-        #expect(ProfileMessage.encode(.event(type: "m", payloadJSON: "{}"), envelope: .socketIO(namespace: "/chat", authJSON: nil), token: nil) == #"42/chat,["m",{}]"#)
+        #expect(
+            ProfileMessage.encode(
+                .event(type: "message", payloadJSON: #""hi""#), envelope: .socketIO(namespace: "/", authJSON: nil), token: nil)
+                == #"42["message","hi"]"#)
+        #expect(
+            ProfileMessage.encode(.event(type: "m", payloadJSON: "{}"), envelope: .socketIO(namespace: "/chat", authJSON: nil), token: nil)
+                == #"42/chat,["m",{}]"#)
         #expect(ProfileMessage.connectPacket(namespace: "/", authJSON: nil, token: nil) == "40")
-        #expect(ProfileMessage.connectPacket(namespace: "/chat", authJSON: #"{"token":"{token}"}"#, token: "t1") == #"40/chat,{"token":"t1"}"#)
+        #expect(
+            ProfileMessage.connectPacket(namespace: "/chat", authJSON: #"{"token":"{token}"}"#, token: "t1") == #"40/chat,{"token":"t1"}"#)
     }
 
     @Test func theSocketIOProfileFindsItsPathAndQueryOnABareURL() throws {

@@ -17,7 +17,9 @@ struct SocketIONamespaceRule: ClassificationRule {
             evidence: [
                 Evidence(
                     rule: RuleName.socketIONamespace,
-                    observation: "Engine.IO opened; the CONNECT packet was answered at \(Int(refusal.atMs)) ms with CONNECT_ERROR '\(preview.prefix(200))'")
+                    observation:
+                        "Engine.IO opened; the CONNECT packet was answered at \(Int(refusal.atMs)) ms with CONNECT_ERROR '\(preview.prefix(200))'"
+                )
             ])
     }
 
