@@ -5,8 +5,8 @@ extension ProbeRunner {
     /// The five critical events of an agent run, in the order the lab's contract requires.
     public static let criticalAgentEvents = ApplicationProfile.agentEvents
 
-    /// Runs the layered plan once against `url` (`path` is `front` or `direct`, for progress).
-    public func attempt(url: WebSocketURL, token: String?, redactor: Redactor, path: String) async -> Attempt {
+    /// Runs the layered plan once against `url` (`path` names it in progress).
+    public func attempt(url: WebSocketURL, token: String?, redactor: Redactor, path: ProbePath) async -> Attempt {
         let profile = plan.profile
         let channel = mainChannel(token: token)
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor)
@@ -16,7 +16,7 @@ extension ProbeRunner {
             profile: profile.name, sentCredential: sentCredential, expectedEvents: profile.criticalEvents)
         expectations.envelope = profile.envelope.kind
 
-        stop.enter(path == "front" ? "connect" : "connect (direct)")
+        stop.enter(path == .front ? "connect" : "connect (direct)")
         let connection = await open(configuration)
         let isOpen = await connection.isOpen
         var ledger = StepLedger()
@@ -56,7 +56,7 @@ extension ProbeRunner {
     /// plan's profile. Returns how long a sustain held, when one ran.
     private func runSession(
         _ session: ProbeSession, ledger: inout StepLedger, mismatches: inout [ContractMismatch], awaited: inout [String], token: String?,
-        sentCredential: Bool, path: String
+        sentCredential: Bool, path: ProbePath
     ) async -> Double? {
         let messageBound = plan.timeouts.message
         let connection = session.connection
@@ -222,7 +222,7 @@ extension ProbeRunner {
 
     /// Keeps the connection busy with a ping every ``ProbePlan/trafficInterval`` for `duration`.
     /// Returns how long it held.
-    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: String) async -> Double {
+    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: ProbePath) async -> Double {
         let connection = session.connection
         let start = clock.now()
         var missedPongs = 0
@@ -262,7 +262,7 @@ extension ProbeRunner {
     // MARK: - Helpers
 
     /// `step`, or `step (direct)` for the direct run.
-    func suffixed(_ step: String, _ path: String) -> String { path == "front" ? step : "\(step) (\(path))" }
+    func suffixed(_ step: String, _ path: ProbePath) -> String { path == .front ? step : "\(step) (\(path))" }
 
     func ms(since start: Duration) -> Double { (clock.now() - start).milliseconds }
 

@@ -186,7 +186,7 @@ extension ProbeRunner {
     /// or an error. Returns the detail, or `nil` with the step's probe step failed.
     func exchange(
         _ step: ApplicationProfile.ConversationStep, index: Int, _ session: ProbeSession, token: String?, ledger: inout StepLedger,
-        mismatches: inout [ContractMismatch], awaited: inout [String], path: String
+        mismatches: inout [ContractMismatch], awaited: inout [String], path: ProbePath
     ) async -> String? {
         let expect = step.expect
         let bound = step.within ?? plan.timeouts.message * max(1, expect.events.count)

@@ -5,7 +5,7 @@ struct MissingEventsRule: ClassificationRule {
         guard let (missing, evidence) = Self.missingEvents(context) else { return nil }
         let which = missing == ["(see step)"] ? "expected events" : missing.joined(separator: ", ")
         return Verdict(
-            cause: .missingEvents, confidence: 0.7,
+            cause: .missingEvents, confidence: Confidence.probable,
             summary:
                 "The connection stayed up but \(which) never arrived: check that the agent emits every event to this connection and user",
             evidence: evidence)
