@@ -34,6 +34,10 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case tomcat = "java + embedded Tomcat 10"
     /// Python with `hypercorn` (the venv's interpreter): ASGI over TLS with HTTP/2 and RFC 8441.
     case hypercorn = "python hypercorn"
+    /// Python with `python-socketio` under uvicorn (the venv's interpreter): the socketio profile's peer.
+    case socketIO = "python python-socketio+uvicorn"
+    /// Python with `fastapi` under uvicorn (the venv's interpreter): an app with its own JSON envelope.
+    case fastAPI = "python fastapi+uvicorn"
 
     // MARK: - Locating
 
@@ -88,6 +92,10 @@ enum InteropPeer: String, Sendable, CaseIterable {
             return Self.pythonHaving(modules: ["channels", "daphne", "django"])
         case .hypercorn:
             return Self.pythonHaving(modules: ["hypercorn", "h2"])
+        case .socketIO:
+            return Self.pythonHaving(modules: ["socketio", "engineio", "uvicorn"])
+        case .fastAPI:
+            return Self.pythonHaving(modules: ["fastapi", "uvicorn"])
         case .gorilla:
             let path = Self.builtPeers.appendingPathComponent("gorilla-server").path
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil

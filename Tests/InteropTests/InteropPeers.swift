@@ -11,6 +11,27 @@ enum InteropPeers {
     }
 
     /// The Starlette app under uvicorn (`Fixtures/interop/asgi_app.py`).
+    /// `Fixtures/interop/socketio_app.py MODE` (`healthy`, `failing`, `refuse`): python-socketio's ASGI server
+    /// under uvicorn, Engine.IO pinging every second.
+    static func socketIOApp(_ mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.socketIO.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "python-socketio (\(mode))", executable: python, arguments: [InteropPeer.fixture("socketio_app.py"), mode])
+    }
+
+    /// `Fixtures/interop/fastapi_app.py`: a FastAPI app with an `{event, body}` envelope under uvicorn.
+    static func fastAPIApp() async throws -> PeerProcess {
+        let python = try InteropPeer.fastAPI.require()
+        return try await PeerProcess.startPrintingPort(name: "fastapi+uvicorn", executable: python, arguments: [InteropPeer.fixture("fastapi_app.py")])
+    }
+
+    /// `Fixtures/interop/netra_server.py MODE` (`plain`, `system`, `crash`): the netra shapes on python-websockets.
+    static func netraServer(_ mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.pythonWebsockets.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "netra-shaped server (\(mode))", executable: python, arguments: [InteropPeer.fixture("netra_server.py"), mode])
+    }
+
     static func uvicornApp() async throws -> PeerProcess {
         let python = try InteropPeer.uvicorn.require()
         return try await PeerProcess.startPrintingPort(name: "uvicorn+starlette", executable: python, arguments: [InteropPeer.fixture("asgi_app.py")])

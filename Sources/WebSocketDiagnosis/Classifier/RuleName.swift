@@ -44,4 +44,6 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let http2ExtendedConnect: RuleName = "http2-extended-connect"
     public static let clusteredEnds: RuleName = "clustered-ends"
     public static let fleetFraction: RuleName = "fleet-fraction"
+    public static let contract: RuleName = "application-contract"
+    public static let socketIONamespace: RuleName = "socketio-namespace"
 }

@@ -202,7 +202,9 @@ extension WebSocketConnection {
                 headers: redactor.headers(head.headers), acceptValid: outcome.acceptValid,
                 subprotocol: outcome.subprotocol.map(redactor.subprotocol), extensions: outcome.extensions)
             for finding in outcome.findings { addFinding(finding.code, finding.detail, at: t) }
-            if outcome.accepted {
+            let toleratedNoSelection = !configuration.requireSubprotocolSelection && head.status == 101 && !outcome.findings.isEmpty
+                && outcome.findings.allSatisfy { $0.code == .subprotocolNotEchoed }
+            if outcome.accepted || toleratedNoSelection {
                 phase = .open
                 record.timings.openAtMs = t
                 selectedSubprotocol = outcome.subprotocol
