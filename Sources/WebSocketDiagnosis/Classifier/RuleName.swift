@@ -14,6 +14,7 @@ enum RuleName {
     static let timingIdle = "timing-idle-timeout"
     static let timingLifetime = "timing-lifetime-cap"
     static let timingKeepalive = "timing-keepalive-stall"
+    static let applicationKeepalive = "application-keepalive"
     static let pingsVersusNoPings = "pings-vs-no-pings"
     static let expectedEvents = "expected-events"
     static let probeSteps = "probe-steps"
