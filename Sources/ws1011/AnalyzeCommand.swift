@@ -49,7 +49,9 @@ struct AnalyzeCommand: ParsableCommand {
             if !c.observed.isEmpty { lines.append("    observed: \(TerminalText.line(c.observed))") }
             lines += verdictLines(c.verdict, indent: "    ")
             if let recorded = c.recordedVerdict, recorded.cause != c.verdict.cause {
-                lines.append("    (the report said \(recorded.cause) at \(String(format: "%.2f", recorded.confidence)); the current rules say otherwise)")
+                lines.append(
+                    "    (the report said \(recorded.cause) at \(String(format: "%.2f", recorded.confidence)); the current rules say otherwise)"
+                )
             }
         }
         if let together = analysis.together {

@@ -15,7 +15,8 @@ struct ActionCableInteropTests {
     static let protocols = ["actioncable-v1-json", "actioncable-unsupported"]
 
     @Test(
-        "a cable held 7 s gets its welcome and a ping every 3 s: healthy, with the heartbeat in the evidence", .enabled(if: enabled, reason),
+        "a cable held 7 s gets its welcome and a ping every 3 s: healthy, with the heartbeat in the evidence",
+        .enabled(if: enabled, reason),
         .realIO)
     func healthyWithHeartbeat() async throws {
         try await InteropPeers.actionCable().run { server in
@@ -30,7 +31,8 @@ struct ActionCableInteropTests {
             let pings = texts.filter { $0.hasPrefix(#"{"type":"ping","message":"#) }
             #expect(pings.count >= 2, "\(texts)")
             #expect(report.verdict.cause == "healthy", Probe.describe(report))
-            #expect(report.verdict.evidence.contains { $0.observation.contains("Action Cable pings") && $0.observation.contains("welcome at") })
+            #expect(
+                report.verdict.evidence.contains { $0.observation.contains("Action Cable pings") && $0.observation.contains("welcome at") })
         }
     }
 
@@ -88,7 +90,8 @@ struct ActionCableInteropTests {
                 Probe.describe(report))
             #expect(report.verdict.cause == "application.origin-rejected", Probe.describe(report))
             #expect(report.verdict.summary.contains("allowed_request_origins"), Probe.describe(report))
-            #expect(server.stderrText.contains("Request origin not allowed"), "Action Cable logs the refusal: \(server.stderrText.suffix(800))")
+            #expect(
+                server.stderrText.contains("Request origin not allowed"), "Action Cable logs the refusal: \(server.stderrText.suffix(800))")
         }
     }
 

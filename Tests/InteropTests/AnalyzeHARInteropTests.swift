@@ -38,7 +38,9 @@ struct AnalyzeHARInteropTests {
             let run = try await PeerProcess.runToEnd(
                 executable: python, arguments: [InteropPeer.fixture("har_recorder.py"), chromium, har.path, planFile.path],
                 within: .seconds(90))
-            guard run.status == 0, run.output.contains("RECORDED") else { throw InteropError("har_recorder.py: \(run.output.suffix(2000))") }
+            guard run.status == 0, run.output.contains("RECORDED") else {
+                throw InteropError("har_recorder.py: \(run.output.suffix(2000))")
+            }
         } catch {
             await proxy.shutdown()
             await echo.shutdown()
@@ -54,7 +56,8 @@ struct AnalyzeHARInteropTests {
             "\(c.label): \(c.observed) → \(c.verdict.cause) \(c.verdict.confidence): \(c.verdict.summary) | "
                 + c.verdict.evidence.map { "[\($0.rule)] \($0.observation)" }.joined(separator: " | ")
         }
-        let together = a.together.map { "\nTOGETHER: \($0.cause): \($0.summary) | " + $0.evidence.map(\.observation).joined(separator: " | ") } ?? ""
+        let together =
+            a.together.map { "\nTOGETHER: \($0.cause): \($0.summary) | " + $0.evidence.map(\.observation).joined(separator: " | ") } ?? ""
         return Comment(rawValue: a.about + "\n" + lines.joined(separator: "\n") + together)
     }
 

@@ -91,7 +91,10 @@ struct ApplicationKeepaliveTests {
         #expect(v?.evidenceText.contains("JSON pings") == true)
         // Answered with a JSON pong, the same end is something else.
         var answered = Fixture.opened(
-            openAt: 100, frames: frames + [outbound("text", at: 1110, preview: #"{"type":"pong"}"#), outbound("text", at: 3110, preview: #"{"type":"pong"}"#)])
+            openAt: 100,
+            frames: frames + [
+                outbound("text", at: 1110, preview: #"{"type":"pong"}"#), outbound("text", at: 3110, preview: #"{"type":"pong"}"#),
+            ])
         answered = answered.endingBare(at: 4300)
         #expect(BareTransportEndRule().evaluate(context(answered))?.cause != .applicationKeepaliveTimeout)
     }
@@ -107,7 +110,8 @@ struct ApplicationKeepaliveTests {
 
     @Test func actionCablesPingsNeedNoAnswerSoAServerCloseAfterThemIsNoKeepalive() {
         let t = Fixture.opened(
-            openAt: 100, frames: [2100.0, 5100].map { inbound("text", at: $0, length: 37, preview: #"{"type":"ping","message":1764500000}"#) }
+            openAt: 100,
+            frames: [2100.0, 5100].map { inbound("text", at: $0, length: 37, preview: #"{"type":"ping","message":1764500000}"#) }
         ).receivingClose(1000, at: 6000)
         #expect(ApplicationKeepalive(context(t), endAtMs: 6000) == nil)
         #expect(FailureClassifier.classify(ClassificationInput(transcript: t)).cause != .applicationKeepaliveTimeout)

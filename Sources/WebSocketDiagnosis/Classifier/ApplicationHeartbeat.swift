@@ -96,7 +96,10 @@ struct ApplicationHeartbeat: Sendable {
 
     /// Where the interval comes from, for evidence.
     var intervalSource: String {
-        if let announced { return "announced in its open packet (pingInterval \(Describe.ms(announced.pingIntervalMs)), pingTimeout \(Describe.ms(announced.pingTimeoutMs)))" }
+        if let announced {
+            return
+                "announced in its open packet (pingInterval \(Describe.ms(announced.pingIntervalMs)), pingTimeout \(Describe.ms(announced.pingTimeoutMs)))"
+        }
         return pingsAtMs.count >= 2 ? "learned from its pings" : "the protocol's own constant"
     }
 

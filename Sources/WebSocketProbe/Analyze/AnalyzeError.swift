@@ -19,11 +19,13 @@ public struct AnalyzeError: Error, Equatable, CustomStringConvertible {
     /// JSON, but neither a report nor a HAR.
     static func notHAR(_ why: String) -> AnalyzeError {
         AnalyzeError(
-            "it is neither a ws1011 report (\"schema\": \"ws1011.report/1\") nor a HAR (\(why)); export a HAR from the browser's Network panel (Save all as HAR) or write a report with ws1011 diagnose --json")
+            "it is neither a ws1011 report (\"schema\": \"ws1011.report/1\") nor a HAR (\(why)); export a HAR from the browser's Network panel (Save all as HAR) or write a report with ws1011 diagnose --json"
+        )
     }
     /// A report of another schema version.
     static func unsupportedSchema(_ schema: String) -> AnalyzeError {
-        AnalyzeError("its schema is \"\(schema)\", this ws1011 reads \"\(DiagnosisReport.schemaID)\"; write the report again with this version")
+        AnalyzeError(
+            "its schema is \"\(schema)\", this ws1011 reads \"\(DiagnosisReport.schemaID)\"; write the report again with this version")
     }
     /// A report whose fields do not match the schema.
     static func malformedReport(_ why: String) -> AnalyzeError {
@@ -36,6 +38,7 @@ public struct AnalyzeError: Error, Equatable, CustomStringConvertible {
     /// A HAR with no WebSocket entry.
     static func noWebSocket(entries: Int) -> AnalyzeError {
         AnalyzeError(
-            "the HAR has \(entries) entr\(entries == 1 ? "y" : "ies") and no WebSocket among them; record with the Network panel open before the page connects, then Save all as HAR (Chrome keeps the WebSocket messages)")
+            "the HAR has \(entries) entr\(entries == 1 ? "y" : "ies") and no WebSocket among them; record with the Network panel open before the page connects, then Save all as HAR (Chrome keeps the WebSocket messages)"
+        )
     }
 }

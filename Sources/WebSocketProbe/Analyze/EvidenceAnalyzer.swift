@@ -38,7 +38,8 @@ public enum EvidenceAnalyzer {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw AnalyzeError.unreadable(!exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : error.localizedDescription)
+            throw AnalyzeError.unreadable(
+                !exists ? "no such file" : isDirectory.boolValue ? "it is a directory" : error.localizedDescription)
         }
         return try analyze(data)
     }
@@ -125,7 +126,8 @@ public enum EvidenceAnalyzer {
         let creator = archive.creator.map { " written by \($0)" } ?? ""
         return FileAnalysis(
             kind: "HAR",
-            about: "a HAR\(creator): \(archive.entries.count) WebSocket entr\(archive.entries.count == 1 ? "y" : "ies") of \(archive.totalEntries)",
+            about:
+                "a HAR\(creator): \(archive.entries.count) WebSocket entr\(archive.entries.count == 1 ? "y" : "ies") of \(archive.totalEntries)",
             connections: connections, together: together(archive))
     }
 
@@ -175,7 +177,11 @@ public enum EvidenceAnalyzer {
     /// One line on what a transcript shows.
     static func describe(_ t: ConnectionTranscript) -> String {
         var parts: [String] = []
-        if let status = t.handshake?.status { parts.append("HTTP \(status)") } else if let f = t.failure { parts.append("\(f.stage.rawValue): \(f.kind)") }
+        if let status = t.handshake?.status {
+            parts.append("HTTP \(status)")
+        } else if let f = t.failure {
+            parts.append("\(f.stage.rawValue): \(f.kind)")
+        }
         if let open = t.timings.openAtMs {
             let inbound = t.frames.filter { $0.direction == .inbound }.count
             parts.append("\(t.frames.count) messages (\(inbound) received)")

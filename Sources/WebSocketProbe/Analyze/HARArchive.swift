@@ -75,14 +75,17 @@ public struct HARArchive: Sendable {
         let offered = requestHeaders.all(named: "Sec-WebSocket-Protocol").flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
         // The handshake's own headers carry no credential (and `Upgrade: websocket` must not become one).
-        let handshakeHeaders: Set<String> = ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol"]
+        let handshakeHeaders: Set<String> = [
+            "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
+        ]
         let redactor = Redactor().adding(
             url: rawURL, headers: requestHeaders.filter { !handshakeHeaders.contains($0.name.lowercased()) }, subprotocols: offered)
 
         let scheme = (components.scheme ?? "ws").lowercased()
         let secure = scheme == "wss" || scheme == "https"
         let port = components.port ?? (secure ? 443 : 80)
-        let resource = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+        let resource =
+            (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         var t = ConnectionTranscript(
             target: TargetDescription(url: rawURL, scheme: secure ? "wss" : "ws", host: host, port: port, resource: resource),
@@ -101,10 +104,15 @@ public struct HARArchive: Sendable {
         if let list = e["_webSocketMessages"] {
             guard let list = list as? [Any] else { throw AnalyzeError.malformedEntry(index, "_webSocketMessages is not an array") }
             for (n, item) in list.enumerated() {
-                guard let m = item as? [String: Any], let type = m["type"] as? String, let time = (m["time"] as? NSNumber)?.doubleValue else {
+                guard let m = item as? [String: Any], let type = m["type"] as? String, let time = (m["time"] as? NSNumber)?.doubleValue
+                else {
                     throw AnalyzeError.malformedEntry(index, "_webSocketMessages[\(n)] lacks a type or a numeric time")
                 }
-                messages.append((type, (time - started.timeIntervalSince1970) * 1000, (m["opcode"] as? NSNumber)?.intValue ?? 1, m["data"] as? String ?? ""))
+                messages.append(
+                    (
+                        type, (time - started.timeIntervalSince1970) * 1000, (m["opcode"] as? NSNumber)?.intValue ?? 1,
+                        m["data"] as? String ?? ""
+                    ))
             }
         }
         // Tools that write message times on another clock than startedDateTime: anchor the first at the open.

@@ -22,9 +22,19 @@ struct CLIAnalyzeTests {
         ("other.json", #"{"hello": "world"}"#, "it has no log.entries array"),
         ("future.json", #"{"schema": "ws1011.report/9"}"#, #"its schema is "ws1011.report/9""#),
         ("partial.json", #"{"schema": "ws1011.report/1", "target": "ws://x"}"#, "does not match schemas/ws1011.report-1.schema.json"),
-        ("pages.har", #"{"log": {"entries": [{"request": {"url": "https://example.test/"}, "response": {"status": 200}}]}}"#, "no WebSocket among them"),
-        ("bad-entry.har", #"{"log": {"entries": [{"_resourceType": "websocket", "request": {"url": "ws://h/"}}]}}"#, "HAR entry 1 is malformed: startedDateTime"),
-        ("bad-messages.har", #"{"log": {"entries": [{"_resourceType": "websocket", "startedDateTime": "2026-11-30T10:00:00.000Z", "request": {"url": "ws://h/"}, "_webSocketMessages": [{"type": "send"}]}]}}"#, "_webSocketMessages[0] lacks a type or a numeric time"),
+        (
+            "pages.har", #"{"log": {"entries": [{"request": {"url": "https://example.test/"}, "response": {"status": 200}}]}}"#,
+            "no WebSocket among them"
+        ),
+        (
+            "bad-entry.har", #"{"log": {"entries": [{"_resourceType": "websocket", "request": {"url": "ws://h/"}}]}}"#,
+            "HAR entry 1 is malformed: startedDateTime"
+        ),
+        (
+            "bad-messages.har",
+            #"{"log": {"entries": [{"_resourceType": "websocket", "startedDateTime": "2026-11-30T10:00:00.000Z", "request": {"url": "ws://h/"}, "_webSocketMessages": [{"type": "send"}]}]}}"#,
+            "_webSocketMessages[0] lacks a type or a numeric time"
+        ),
     ])
     func badInputExitsTwoNamingTheFileAndTheProblem(name: String, text: String, problem: String) async throws {
         let url = try file(name, text)
@@ -60,7 +70,8 @@ struct CLIAnalyzeTests {
             close: CloseObservation(
                 received: CloseFrameInfo(code: 1000, reason: "", atMs: 2050), sent: CloseFrameInfo(code: 1000, reason: "", atMs: 2051),
                 order: .receivedFirst, transportEnd: .eof, atMs: 2055))
-        t.applicationKeepalive = ApplicationKeepaliveAnnouncement(protocolName: "engine.io", pingIntervalMs: 1000, pingTimeoutMs: 1000, atMs: 105)
+        t.applicationKeepalive = ApplicationKeepaliveAnnouncement(
+            protocolName: "engine.io", pingIntervalMs: 1000, pingTimeoutMs: 1000, atMs: 105)
         let old = Verdict(cause: .healthy, confidence: 0.9, summary: "Healthy", evidence: [])
         let report = DiagnosisReport(target: t.target.url, verdict: old, steps: [], transcript: t)
         let analysis = try EvidenceAnalyzer.analyze(Data(JSONReportRenderer.render(report).utf8))
