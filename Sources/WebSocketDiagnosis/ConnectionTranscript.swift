@@ -15,6 +15,9 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     public var resolvedAddresses: [String]
     /// The address the TCP connection was made to, when one was made.
     public var connectedAddress: String?
+    /// The `--resolve`/`--connect-to` routes that sent the connection somewhere other than the URL's host
+    /// (`"--connect-to example.com:443:127.0.0.1:8443"`), `nil` when none applied.
+    public var route: String?
     /// Per-phase durations and the offsets at which each phase ended.
     public var timings: PhaseTimings
     /// The TLS outcome; `nil` for `ws://`.
@@ -167,6 +170,11 @@ public struct TLSObservation: Codable, Sendable, Equatable {
     public var chain: [CertificateSummary]
     /// Negotiated protocol version (`TLSv1.3`), when known.
     public var protocolVersion: String?
+    /// The subject of the client certificate we offered (`--cert`), `nil` when none was configured.
+    public var clientCertificate: String?
+    /// `true` when the server asked for a client certificate (a CertificateRequest, visible in TLS 1.2
+    /// handshakes; TLS 1.3 encrypts it, so there it is `nil` unless the server's alert tells).
+    public var clientCertificateRequested: Bool?
 
     public init(
         verified: Bool = false, verificationDisabled: Bool = false, failure: TLSFailureReason? = nil,
@@ -193,6 +201,12 @@ public enum TLSFailureReason: String, Codable, Sendable, CaseIterable {
     case plaintextPort = "plaintext-port"
     /// Anything else: alert from the peer, reset mid-handshake, no shared cipher.
     case handshakeFailure = "handshake-failure"
+    /// The server requires a client certificate (mTLS) and we offered none: its `certificate_required`
+    /// alert, or a handshake failure right after its CertificateRequest.
+    case clientCertificateRequired = "client-certificate-required"
+    /// We offered a client certificate and the server refused it (`unknown_ca`, `bad_certificate`,
+    /// `certificate_unknown`, `certificate_expired`, `access_denied` alerts from the server).
+    case clientCertificateRejected = "client-certificate-rejected"
 }
 
 /// One certificate of the chain the server sent.

@@ -82,9 +82,12 @@ enum Console {
 
     /// Writes to stdout. After `EPIPE` nothing more is written; on any other error (a full disk) the
     /// command stops with a message and exit 2.
-    static func out(_ text: String) {
+    /// `decorate` adds our own escape sequences (colour) after the text was made safe, so that nothing from a
+    /// peer or the user can carry one.
+    static func out(_ text: String, decorate: ((String) -> String)? = nil) {
         guard !state.withLock({ $0.stdoutClosed }) else { return }
-        let safe = TerminalText.block(redactor.text(text))
+        var safe = TerminalText.block(redactor.text(text))
+        if let decorate { safe = decorate(safe) }
         let errorNumber = writeAll(STDOUT_FILENO, safe)
         guard errorNumber != 0 else { return }
         if errorNumber == EPIPE {

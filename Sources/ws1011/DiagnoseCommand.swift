@@ -35,11 +35,26 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: [.customLong("ca-file"), .customLong("cacert")], help: ArgumentHelp("A PEM file of extra trust roots (a private CA); --cacert is the same, as in curl.", valueName: "PEM"))
     var caFile: String?
 
+    @Option(name: [.customShort("E"), .customLong("cert")], help: ArgumentHelp("A PEM client certificate (chain, leaf first) for a front that requires mutual TLS; the file may hold the key too, as curl --cert.", valueName: "PEM"))
+    var clientCertificate: String?
+
+    @Option(name: .customLong("resolve"), help: ArgumentHelp("HOST:PORT:ADDR[,ADDR…]: connect to these addresses instead of looking HOST up (repeatable), as curl --resolve; Host, SNI and the certificate name stay the URL's.", valueName: "H:P:A"))
+    var resolve: [String] = []
+
+    @Option(name: .customLong("connect-to"), help: ArgumentHelp("HOST:PORT:CONNECT-HOST:CONNECT-PORT: connect there instead (repeatable; empty parts mean any / unchanged), as curl --connect-to.", valueName: "H:P:CH:CP"))
+    var connectTo: [String] = []
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("The PEM private key of --cert when it is in a file of its own (unencrypted; keep it readable only by you).", valueName: "PEM"))
+    var clientKey: String?
+
     @Flag(name: [.customShort("k"), .long], help: "Turn TLS certificate verification off (the report says so), as curl -k.")
     var insecure = false
 
     @Flag(name: [.customShort("v"), .long], help: "Print a live trace of every frame to stderr: connection, direction, opcode, length, time, scrubbed preview.")
     var verbose = false
+
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour the text report: auto (a terminal without NO_COLOR), always or never.", valueName: "WHEN"))
+    var colour: ColourChoice = .auto
 
     @Flag(name: [.customShort("q"), .long], help: "Print nothing on stdout (no progress, no text report); the exit code, --json/--junit/--html files and errors still say what happened.")
     var quiet = false
@@ -176,7 +191,18 @@ struct DiagnoseCommand: AsyncParsableCommand {
         Console.register(secrets: outcome.redactor.knownSecrets)
         let redactor = Console.redactor.adding(secrets: secretsGiven(plan))
         if textToStdout {
-            Console.out(TextReportRenderer.render(report, redactor: redactor, layout: .current(environment: ProcessInfo.processInfo.environment)))
+            var layout = TextLayout.current(environment: ProcessInfo.processInfo.environment)
+            switch colour {
+            case .always: layout.colour = true
+            case .never: layout.colour = false
+            case .auto: break
+            }
+            let colour = layout.colour
+            layout.colour = false
+            let unicode = layout.unicode
+            Console.out(
+                TextReportRenderer.render(report, redactor: redactor, layout: layout),
+                decorate: colour ? { TextLayout.coloured($0, unicode: unicode) } : nil)
         }
         if jsonToStdout {
             Console.out(try JSONReportRenderer.render(report, redactor: redactor))
@@ -206,6 +232,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         plan.headers = try headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }
         plan.tls.caFile = caFile
         plan.tls.insecure = insecure
+        plan.tls.clientCertificateFile = clientCertificate
+        plan.tls.clientKeyFile = clientKey
+        plan.routes = try connectTo.map { text throws(ProbeError) in try ConnectRoute.parseConnectTo(text) }
+            + resolve.map { text throws(ProbeError) in try ConnectRoute.parseResolve(text) }
         plan.timeouts.connect = try duration(connectTimeout, "--connect-timeout")
         plan.timeouts.tlsHandshake = plan.timeouts.connect
         plan.timeouts.upgrade = plan.timeouts.connect
@@ -338,4 +368,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             throw UsageError("cannot write the \(what) report to '\(path)': \(error.localizedDescription). Give a writable path")
         }
     }
+}
+
+/// `--color WHEN`.
+enum ColourChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
 }

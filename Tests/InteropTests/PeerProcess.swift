@@ -209,12 +209,29 @@ final class PeerProcess: @unchecked Sendable {
         return bound == 0
     }
 
+    /// The whole text of a `/proc` file. These report a size of 0, and Foundation's whole-file readers stop
+    /// after the first chunk, so the file is read with read(2) to its end (bounded at 16 MiB).
+    static func readProcFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < 16 << 20 {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Whether the socket listening on 127.0.0.1:`port` belongs to this peer or one of its children
     /// (Linux: the socket's inode from `/proc/net/tcp` among the processes' file descriptors). Where `/proc`
     /// cannot tell, a running peer is taken to own it.
     func ownsListener(port: Int) -> Bool {
         #if os(Linux)
-        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return true }
+        guard let table = Self.readProcFile("/proc/net/tcp") else { return true }
         let local = String(format: "0100007F:%04X", port)
         var inodes: Set<String> = []
         for line in table.split(separator: "\n").dropFirst() {
@@ -229,7 +246,7 @@ final class PeerProcess: @unchecked Sendable {
         while index < pids.count, pids.count < 64 {
             let pid = pids[index]
             index += 1
-            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+            let children = Self.readProcFile("/proc/\(pid)/task/\(pid)/children") ?? ""
             pids += children.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         for pid in pids {

@@ -28,6 +28,10 @@ extension CauseID {
     public static let hostnameMismatch: CauseID = "tls.hostname-mismatch"
     /// Any other TLS handshake failure (alert, no shared cipher, reset mid-handshake).
     public static let tlsHandshakeFailure: CauseID = "tls.handshake-failure"
+    /// The server requires a client certificate (mTLS) and none was offered.
+    public static let clientCertificateRequired: CauseID = "tls.client-certificate-required"
+    /// The server refused the client certificate that was offered (unknown CA, expired, not allowed).
+    public static let clientCertificateRejected: CauseID = "tls.client-certificate-rejected"
 
     // MARK: Infrastructure
 
@@ -129,6 +133,7 @@ extension CauseID {
     public static let allKnown: [CauseID] = [
         .dnsFailure, .connectionRefused, .connectTimeout, .networkReset, .connectFailure,
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
+        .clientCertificateRequired, .clientCertificateRejected,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
         .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity, .http2WebSocketBroken,
         .reloadDrain, .badInstance,

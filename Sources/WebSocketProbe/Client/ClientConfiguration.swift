@@ -12,6 +12,9 @@ public struct ClientConfiguration: Sendable {
     public var offerDeflate: Bool = false
     /// TLS settings for `wss://`.
     public var tls: TLSSettings = .init()
+    /// `--resolve` and `--connect-to` routes: where to connect instead of what the URL names; the first
+    /// `--connect-to` that matches applies, then the first `--resolve` for the resulting host (default none).
+    public var routes: [ConnectRoute] = []
     /// The bounds of every wait.
     public var timeouts: Timeouts = .init()
     /// Answer the peer's pings (default `true`); `false` withholds pongs to reproduce a stalled client.
@@ -57,6 +60,11 @@ public struct ClientConfiguration: Sendable {
         public var insecure: Bool = false
         /// The name sent as SNI and verified, default the URL's host.
         public var serverName: String? = nil
+        /// A PEM client certificate (chain, leaf first) offered when the server asks for one (mutual TLS);
+        /// the file may hold the key too (default `nil`: none offered).
+        public var clientCertificateFile: String? = nil
+        /// The PEM private key of ``clientCertificateFile`` when it is in a file of its own (default `nil`).
+        public var clientKeyFile: String? = nil
         /// Verification on, system trust roots only.
         public init() {}
     }

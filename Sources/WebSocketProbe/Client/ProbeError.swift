@@ -31,6 +31,13 @@ public struct ProbeError: Error, CustomStringConvertible, Sendable, Equatable {
             shortDescription: "unreadable-ca-file")
     }
 
+    /// The client certificate or key (`--cert`, `--key`) at `path` cannot be used.
+    public static func unusableClientCertificate(path: String, reason: String) -> ProbeError {
+        ProbeError(
+            description: "cannot use client certificate file '\(path)': \(reason)",
+            shortDescription: "unusable-client-certificate")
+    }
+
     /// A header given on the command line is not `Name: value`.
     /// Only the name part of the input is shown: a malformed header is often a credential missing its colon
     /// (`Authorization Bearer …`), and its value must not reach a terminal or a CI log.

@@ -22,6 +22,7 @@ extension WebSocketConnection {
         if url.isSecure {
             do {
                 tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
+                offeredClientCertificate = tlsSetup?.clientCertificate
             } catch {
                 setFailure(.tls, "tls-configuration", error.description, at: nowMs())
                 record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
@@ -34,12 +35,17 @@ extension WebSocketConnection {
 
         // DNS, explicitly, so that its time and failure are recorded apart from TCP.
         let connectStart = ContinuousClock.now
+        let route = configuration.connectTarget()
+        if !route.applied.isEmpty { record.route = route.applied.map(\.description).joined(separator: ", ") }
         let addresses: [SocketAddress]
-        if let literal = AddressResolver.literal(url.host, port: url.port) {
+        if let given = route.addresses {
+            addresses = given.compactMap { AddressResolver.literal($0, port: route.port) }
+            record.timings.dnsMs = 0
+        } else if let literal = AddressResolver.literal(route.host, port: route.port) {
             addresses = [literal]
             record.timings.dnsMs = 0
         } else {
-            let outcome = await AddressResolver.resolve(host: url.host, port: url.port, timeout: configuration.timeouts.connect, on: eventLoop)
+            let outcome = await AddressResolver.resolve(host: route.host, port: route.port, timeout: configuration.timeouts.connect, on: eventLoop)
             record.timings.dnsMs = (ContinuousClock.now - connectStart).milliseconds
             switch outcome {
             case .resolved(let resolved):
@@ -49,8 +55,8 @@ extension WebSocketConnection {
                 finishWithoutConnection()
                 return
             case .timedOut:
-                addFinding(.timeout, "DNS resolution of '\(url.host)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
-                setFailure(.dns, "dns-timeout", "DNS resolution of '\(url.host)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                addFinding(.timeout, "DNS resolution of '\(route.host)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                setFailure(.dns, "dns-timeout", "DNS resolution of '\(route.host)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
                 finishWithoutConnection()
                 return
             }
@@ -245,6 +251,10 @@ extension WebSocketConnection {
         observation.verified = failure == nil && state.verified && !configuration.tls.insecure
         observation.failure = failure
         observation.failureDetail = detail.map(configuration.redactor.text)
+        observation.clientCertificate = offeredClientCertificate
+        if tally.value.handshake.certificateRequested || failure == .clientCertificateRequired {
+            observation.clientCertificateRequested = true
+        }
         record.tls = observation
     }
 

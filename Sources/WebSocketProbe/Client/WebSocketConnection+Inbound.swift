@@ -79,6 +79,9 @@ extension WebSocketConnection {
         if state.callbackRan, let failure = state.failure {
             reason = failure
             detail = state.detail ?? detail
+        } else if let clientCertificate = clientCertificateFailure(kind) {
+            reason = clientCertificate
+            detail = Self.alertDescription(kind)
         } else if looksLikePlaintext() {
             reason = .plaintextPort
             detail = "the server answered the TLS ClientHello with non-TLS bytes (\(firstBytesText())): a plaintext port (use ws://, or the TLS port)"
@@ -86,6 +89,67 @@ extension WebSocketConnection {
         recordTLSOutcome(failure: reason, detail: detail)
         setFailure(.tls, "tls-failure", "\(reason.rawValue): \(detail)", at: t)
         phase = .failing
+    }
+
+    /// A failure that is about our client certificate, told by the server's alert (BoringSSL names a received
+    /// alert `TLSV1_ALERT_…`/`SSLV3_ALERT_…`) and by whether it asked for one and we offered one.
+    func clientCertificateFailure(_ kind: TransportErrorKind) -> TLSFailureReason? {
+        guard case .tls(let text) = kind else {
+            // A TLS 1.2 server that asked for a certificate and hung up when none came.
+            let requested = tally.value.handshake.certificateRequested
+            return requested && offeredClientCertificate == nil ? .clientCertificateRequired : nil
+        }
+        let lower = text.lowercased().replacingOccurrences(of: " ", with: "_")
+        if lower.contains("certificate_required") { return .clientCertificateRequired }
+        let requested = tally.value.handshake.certificateRequested
+        if offeredClientCertificate != nil {
+            let refusals = ["unknown_ca", "bad_certificate", "certificate_unknown", "certificate_expired", "certificate_revoked",
+                            "unsupported_certificate", "access_denied"]
+            if refusals.contains(where: lower.contains) { return .clientCertificateRejected }
+        } else if requested, lower.contains("handshake_failure") || lower.contains("alert") {
+            return .clientCertificateRequired
+        }
+        return nil
+    }
+
+    /// The server's alert by its name (`the server sent the TLS alert certificate_required`) rather than
+    /// BoringSSL's whole error text; the text itself when it names no alert.
+    static func alertDescription(_ kind: TransportErrorKind) -> String {
+        let text = kind.text
+        guard let token = alertToken(in: text) else {
+            if case .tls = kind { return text }
+            return "the server ended the handshake (\(text)) after asking for a client certificate"
+        }
+        let name = token.split(separator: "_").drop { $0 != "ALERT" }.dropFirst().joined(separator: "_").lowercased()
+        return "the server sent the TLS alert \(name) (\(token))"
+    }
+
+    /// BoringSSL's name of a received alert in `text` (`TLSV1_ALERT_UNKNOWN_CA`, `SSLV3_ALERT_HANDSHAKE_FAILURE`).
+    static func alertToken(in text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        let marker = Array("_ALERT_".unicodeScalars)
+        func isNameScalar(_ s: Unicode.Scalar) -> Bool { ("A"..."Z").contains(s) || ("0"..."9").contains(s) || s == "_" }
+        var index = 0
+        while index + marker.count <= scalars.count {
+            if Array(scalars[index..<(index + marker.count)]) == marker {
+                var start = index
+                while start > 0, isNameScalar(scalars[start - 1]) { start -= 1 }
+                var end = index + marker.count
+                while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+                let token = String(String.UnicodeScalarView(scalars[start..<end]))
+                if token.hasPrefix("TLSV1") || token.hasPrefix("SSLV3") { return token }
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    /// A TLS alert received after our side of the handshake that is about our client certificate.
+    private var alertAboutClientCertificate: TLSFailureReason? {
+        guard let transportError, case .tls = transportError else { return nil }
+        return clientCertificateFailure(transportError)
     }
 
     private func looksLikePlaintext() -> Bool {
@@ -364,6 +428,13 @@ extension WebSocketConnection {
         switch phase {
         case .tls:
             tlsFailed(transportError ?? .other("the server closed the connection during the TLS handshake"), at: t)
+        case .upgrading where record.timings.firstResponseByteAtMs == nil && alertAboutClientCertificate != nil:
+            // TLS 1.3: the client's side of the handshake is done before the server checks our certificate,
+            // so its refusal arrives as an alert in place of the upgrade response.
+            let kind = transportError ?? .other("")
+            let reason = alertAboutClientCertificate ?? .handshakeFailure
+            recordTLSOutcome(failure: reason, detail: Self.alertDescription(kind))
+            setFailure(.tls, "tls-failure", "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
         case .upgrading:
             let received = record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
             setFailure(.upgrade, end == .reset ? "reset" : "connection-closed", "the connection ended (\(end.rawValue)) \(received)", at: t)

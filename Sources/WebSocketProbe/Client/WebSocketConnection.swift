@@ -77,6 +77,8 @@ public actor WebSocketConnection {
     var answerPings: Bool
     var localEnd: TransportEnd?
     var transportError: TransportErrorKind?
+    /// What the client certificate offered is (`--cert`), `nil` when none.
+    var offeredClientCertificate: String?
     var tcpDoneAtMs: Double?
     var tlsDoneAtMs: Double?
     var rejectedBody: [UInt8] = []

@@ -93,6 +93,7 @@ final class ByteCountingHandler: ChannelDuplexHandler, Sendable {
             if tally.firstBytes.count < 16, let head = view.getBytes(at: view.readerIndex, length: min(16 - tally.firstBytes.count, n)) {
                 tally.firstBytes += head
             }
+            if !tally.handshake.finished { tally.handshake.feed(view.readableBytesView) }
             tally.bytesIn += n
         }
         context.fireChannelRead(data)
@@ -111,4 +112,6 @@ struct WireTally: Sendable {
     var bytesOut = 0
     /// The first bytes that arrived from the socket (before TLS): tells a plaintext port.
     var firstBytes: [UInt8] = []
+    /// What the server's plaintext handshake records tell (a CertificateRequest).
+    var handshake = TLSHandshakeSniffer()
 }

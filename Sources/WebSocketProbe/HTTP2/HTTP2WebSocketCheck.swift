@@ -49,11 +49,14 @@ public struct HTTP2WebSocketCheck: Sendable {
         } catch {
             return HTTP2Observation(outcome: .unchecked, detail: "not checked: \(error.description)")
         }
+        let route = configuration.connectTarget()
         let addresses: [SocketAddress]
-        if let literal = AddressResolver.literal(url.host, port: url.port) {
+        if let given = route.addresses {
+            addresses = given.compactMap { AddressResolver.literal($0, port: route.port) }
+        } else if let literal = AddressResolver.literal(route.host, port: route.port) {
             addresses = [literal]
         } else {
-            switch await AddressResolver.resolve(host: url.host, port: url.port, timeout: timeouts.connect, on: eventLoopGroup.next()) {
+            switch await AddressResolver.resolve(host: route.host, port: route.port, timeout: timeouts.connect, on: eventLoopGroup.next()) {
             case .resolved(let resolved): addresses = resolved
             case .failed(let message): return HTTP2Observation(outcome: .unchecked, detail: "not checked: \(message)")
             case .timedOut: return HTTP2Observation(outcome: .unchecked, detail: "not checked: DNS resolution timed out")

@@ -14,11 +14,15 @@ public struct TextLayout: Sendable, Equatable {
     public var width: Int
     /// Whether glyphs beyond ASCII may be printed (default `true`).
     public var unicode: Bool
+    /// Whether the step marks, the verdict line and warnings are coloured with ANSI SGR sequences (default
+    /// `false`; ``current(environment:)`` turns it on only for a terminal and never with `NO_COLOR`).
+    public var colour: Bool
 
     /// Creates a layout; `width` is kept at 40 or more.
-    public init(width: Int = 80, unicode: Bool = true) {
+    public init(width: Int = 80, unicode: Bool = true, colour: Bool = false) {
         self.width = max(40, width)
         self.unicode = unicode
+        self.colour = colour
     }
 
     /// 80 columns, UTF-8.
@@ -26,7 +30,17 @@ public struct TextLayout: Sendable, Equatable {
 
     /// The layout for this process's standard output and locale.
     public static func current(environment: [String: String]) -> TextLayout {
-        TextLayout(width: terminalWidth(environment: environment) ?? 80, unicode: localeIsUTF8(environment))
+        TextLayout(
+            width: terminalWidth(environment: environment) ?? 80, unicode: localeIsUTF8(environment),
+            colour: colourWanted(environment: environment, isTerminal: isatty(STDOUT_FILENO) == 1))
+    }
+
+    /// Whether colour suits this output: a terminal that is not `TERM=dumb`, and no `NO_COLOR` set to a
+    /// non-empty value (https://no-color.org).
+    public static func colourWanted(environment: [String: String], isTerminal: Bool) -> Bool {
+        if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return isTerminal
     }
 
     /// Whether the locale the environment selects encodes UTF-8 (`C.UTF-8`, `en_US.utf8`); the first
@@ -70,7 +84,33 @@ public struct TextLayout: Sendable, Equatable {
         if !unicode {
             for (glyph, ascii) in Self.asciiFallbacks { text = text.replacingOccurrences(of: String(glyph), with: ascii) }
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrap(String($0)) }.joined(separator: "\n")
+        let wrapped = text.split(separator: "\n", omittingEmptySubsequences: false).map { wrap(String($0)) }.joined(separator: "\n")
+        return colour ? Self.coloured(wrapped, unicode: unicode) : wrapped
+    }
+
+    // MARK: - Colour
+
+    static let green = "\u{1B}[32m", red = "\u{1B}[31m", yellow = "\u{1B}[33m", dim = "\u{1B}[2m", bold = "\u{1B}[1m", reset = "\u{1B}[0m"
+
+    /// Colours our own marks, after the text was made terminal-safe and wrapped (so peer text can never carry
+    /// an escape sequence, and widths are counted without them): the mark of a step or auth-channel line
+    /// (passed green, failed red, skipped dim), the verdict line by its layer, warnings yellow.
+    public static func coloured(_ text: String, unicode: Bool) -> String {
+        let marks: [(String, String)] = unicode ? [("✓", green), ("✗", red), ("–", dim)] : [("+", green), ("x", red), ("-", dim)]
+        let warning = unicode ? "⚠ " : "! "
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let line = String(line)
+            if line.hasPrefix("Verdict: ") {
+                let layer = line.dropFirst("Verdict: ".count).prefix { $0 != " " }
+                let tint = layer == "HEALTHY" ? green : (layer == "INCONCLUSIVE" ? yellow : red)
+                return bold + tint + line + reset
+            }
+            if line.hasPrefix(warning) { return yellow + line + reset }
+            for (mark, tint) in marks where line.hasPrefix("  \(mark) ") {
+                return "  " + tint + mark + reset + line.dropFirst(2 + mark.count)
+            }
+            return line
+        }.joined(separator: "\n")
     }
 
     /// One line wrapped to ``width``.

@@ -27,6 +27,11 @@ extension ProbePlan {
                     path: caFile, reason: "a certificate in it is not valid PEM (\(error)); export the CA again as PEM (`openssl x509 -in CA -out ca.pem`)")
             }
         }
+        if let certificateFile = tls.clientCertificateFile {
+            _ = try ClientIdentity.load(certificateFile: certificateFile, keyFile: tls.clientKeyFile)
+        } else if tls.clientKeyFile != nil {
+            throw ProbeError.invalidConfiguration("--key was given without --cert: pass the client certificate with --cert as well")
+        }
         // A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 9110 §5.6.2): anything else could split the request.
         let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         for (index, entry) in subprotocols.enumerated() {

@@ -14,6 +14,8 @@ public struct ProbePlan: Sendable {
     public var subprotocols: [String] = []
     /// TLS trust and verification (default: system roots, verification on).
     public var tls: ClientConfiguration.TLSSettings = .init()
+    /// `--resolve`/`--connect-to` routes for every connection of the run (default none).
+    public var routes: [ConnectRoute] = []
     /// Connect / TLS / upgrade / message / close bounds (defaults 10 s, close 5 s).
     public var timeouts: ClientConfiguration.Timeouts = .init()
     /// Where the token comes from (default none).

@@ -273,6 +273,7 @@ public struct ProbeRunner: Sendable {
         }
         configuration.url = target
         configuration.tls = plan.tls
+        configuration.routes = plan.routes
         configuration.timeouts = plan.timeouts
         configuration.redactor = redactor
         configuration.answerPings = !plan.withholdPongs

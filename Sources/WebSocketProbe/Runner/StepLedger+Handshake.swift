@@ -21,8 +21,9 @@ extension StepLedger {
             return
         }
         let addresses = transcript.resolvedAddresses
-        pass(.resolve, durationMs: timings.dnsMs,
-             detail: addresses.isEmpty ? "\(transcript.target.host) needs no resolution" : "resolved to " + addresses.joined(separator: ", "))
+        var resolved = addresses.isEmpty ? "\(transcript.target.host) needs no resolution" : "resolved to " + addresses.joined(separator: ", ")
+        if let route = transcript.route { resolved = "routed by \(route): " + resolved }
+        pass(.resolve, durationMs: timings.dnsMs, detail: resolved)
 
         // Connect
         if failure?.stage == .tcp {

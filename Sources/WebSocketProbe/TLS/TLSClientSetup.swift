@@ -17,6 +17,8 @@ struct TLSClientSetup: Sendable {
     let sniName: String?
     let insecure: Bool
     let roots: CertificateStore
+    /// What the client certificate offered is (`nil`: none configured).
+    let clientCertificate: String?
 
     /// Builds the setup for `settings` and `host`, offering `applicationProtocols` by ALPN (default `http/1.1`).
     static func make(_ settings: ClientConfiguration.TLSSettings, host: String, applicationProtocols: [String] = ["http/1.1"]) throws(ProbeError)
@@ -55,6 +57,13 @@ struct TLSClientSetup: Sendable {
         // Our callback does chain and name verification; NIOSSL must not repeat the name check with its own rules.
         configuration.certificateVerification = .noHostnameVerification
         configuration.applicationProtocols = applicationProtocols
+        var clientCertificate: String?
+        if let certificateFile = settings.clientCertificateFile {
+            let identity = try ClientIdentity.load(certificateFile: certificateFile, keyFile: settings.clientKeyFile)
+            configuration.certificateChain = identity.chain.map { .certificate($0) }
+            configuration.privateKey = .privateKey(identity.key)
+            clientCertificate = identity.summary
+        }
         let context: NIOSSLContext
         do {
             context = try NIOSSLContext(configuration: configuration)
@@ -64,7 +73,9 @@ struct TLSClientSetup: Sendable {
         let name = settings.serverName ?? host
         let isIP = (try? SocketAddress(ipAddress: name, port: 0)) != nil
         let roots = extra.isEmpty ? CertificateStore.systemTrustRoots : CertificateStore.systemTrustRoots.appending(contentsOf: extra)
-        return TLSClientSetup(context: context, serverName: name, sniName: isIP ? nil : name, insecure: settings.insecure, roots: roots)
+        return TLSClientSetup(
+            context: context, serverName: name, sniName: isIP ? nil : name, insecure: settings.insecure, roots: roots,
+            clientCertificate: clientCertificate)
     }
 
     /// A client handler whose verification records into `recorder`.

@@ -78,6 +78,12 @@ enum CauseSamples {
             .init(
                 name: "alert", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "alert handshake_failure")),
                 expected: .tlsHandshakeFailure),
+            .init(
+                name: "certificate_required alert", input: .init(transcript: Fixture.tlsFailed(.clientCertificateRequired, detail: "alert certificate_required")),
+                expected: .clientCertificateRequired),
+            .init(
+                name: "unknown_ca alert for our certificate", input: .init(transcript: Fixture.tlsFailed(.clientCertificateRejected, detail: "alert unknown_ca")),
+                expected: .clientCertificateRejected),
             // Infrastructure
             .init(
                 name: "404 only through the front", input: .init(transcript: Fixture.rejected(404), direct: directOK),

@@ -65,4 +65,27 @@ struct TextLayoutTests {
     func theLocaleDecidesTheGlyphsAsPOSIXSays(_ environment: [String: String], _ utf8: Bool) {
         #expect(TextLayout.localeIsUTF8(environment) == utf8)
     }
+
+    @Test func colourIsForTerminalsWithoutNoColorOrADumbTerm() {
+        #expect(TextLayout.colourWanted(environment: [:], isTerminal: true))
+        #expect(!TextLayout.colourWanted(environment: [:], isTerminal: false))
+        #expect(!TextLayout.colourWanted(environment: ["NO_COLOR": "1"], isTerminal: true))
+        #expect(TextLayout.colourWanted(environment: ["NO_COLOR": ""], isTerminal: true), "an empty NO_COLOR does not count (no-color.org)")
+        #expect(!TextLayout.colourWanted(environment: ["TERM": "dumb"], isTerminal: true))
+    }
+
+    @Test func colourTouchesOurMarksOnlyAndCarriesNoPeerEscape() {
+        let text = "Steps\n  ✓ resolve   ok\n  ✗ upgrade   HTTP 502 '\u{1B}[2J'\n  – ping\nVerdict: INFRASTRUCTURE  cause x\n⚠ TLS verification is off"
+        let safe = TerminalText.block(text)
+        let coloured = TextLayout.coloured(safe, unicode: true)
+        #expect(coloured.contains("  \u{1B}[32m✓\u{1B}[0m resolve"))
+        #expect(coloured.contains("  \u{1B}[31m✗\u{1B}[0m upgrade"))
+        #expect(coloured.contains("  \u{1B}[2m–\u{1B}[0m ping"))
+        #expect(coloured.contains("\u{1B}[1m\u{1B}[31mVerdict: INFRASTRUCTURE"))
+        #expect(coloured.contains("\u{1B}[33m⚠ TLS"))
+        #expect(!coloured.contains("\u{1B}[2J"), "the peer's escape stays escaped")
+        // Without colour the text is unchanged, and the ASCII marks are coloured the same way.
+        #expect(TextLayout(colour: false).apply(safe) == TextLayout().apply(safe))
+        #expect(TextLayout.coloured("  x upgrade", unicode: false) == "  \u{1B}[31mx\u{1B}[0m upgrade")
+    }
 }

@@ -38,4 +38,17 @@ struct CLIShortOptionsTests {
         let missing = try await CLITests.run(["diagnose", "wss://127.0.0.1:\(closed.port)/ws", "--cacert", "/nonexistent/ca.pem"])
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/ca.pem"), "\(missing.stderr)")
     }
+
+    @Test func colourOnlyWhenAskedOrOnATerminalAndOnlyOurOwnSequences() async throws {
+        let closed = try ClosedPort()
+        let always = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--color", "always"])
+        #expect(always.status == 1, "\(always.stderr)")
+        #expect(always.stdout.contains("\u{1B}[1m\u{1B}[31mVerdict: NETWORK"), "the verdict line is red: \(always.stdout.debugDescription)")
+        #expect(always.stdout.contains("\u{1B}[31m✗\u{1B}[0m connect"), "the failed step's mark is red")
+        // Piped, without --color: plain text, as before.
+        let piped = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws"])
+        #expect(!piped.stdout.contains("\u{1B}"), "\(piped.stdout.debugDescription)")
+        let wrong = try await CLITests.run(["diagnose", "--color", "rainbow"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("auto"), "\(wrong.stderr)")
+    }
 }

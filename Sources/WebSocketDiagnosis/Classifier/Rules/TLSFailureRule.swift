@@ -28,8 +28,26 @@ struct TLSFailureRule: ClassificationRule {
                         "leaf \(leaf.subject), issuer \(leaf.issuer), valid \(leaf.notBefore) – \(leaf.notAfter), SANs: \(sans); chain of \(t.tls?.chain.count ?? 0)"
                 ))
         }
+        if let offered = t.tls?.clientCertificate {
+            evidence.append(Evidence(rule: RuleName.tlsVerification, observation: "client certificate offered: \(offered)"))
+        } else if t.tls?.clientCertificateRequested == true {
+            evidence.append(
+                Evidence(rule: RuleName.tlsVerification, observation: "the server sent a CertificateRequest and no client certificate was configured"))
+        }
         let host = t.target.host
         switch reason {
+        case .clientCertificateRequired:
+            return Verdict(
+                cause: .clientCertificateRequired, confidence: 0.9,
+                summary:
+                    "\(host) requires a client certificate (mutual TLS) and none was offered: pass the certificate and key the front expects (--cert, --key)",
+                evidence: evidence)
+        case .clientCertificateRejected:
+            return Verdict(
+                cause: .clientCertificateRejected, confidence: 0.85,
+                summary:
+                    "\(host) refused the client certificate offered: use one issued by the CA the front trusts, unexpired, for a subject it allows",
+                evidence: evidence)
         case .plaintextPort:
             return Verdict(
                 cause: .plaintextPort, confidence: 0.9,
