@@ -152,7 +152,8 @@ public struct HARArchive: Sendable {
             }
             t.timings.firstFrameAtMs = t.frames.first { $0.direction == .inbound }?.atMs
             let last = t.frames.last?.atMs ?? open
-            if total > 0, total + 1 >= last {
+            // An end after the upgrade and not before the last message; otherwise the entry was saved open.
+            if total > beforeAnswer + 1, total + 1 >= last {
                 // The HAR says when it ended, not how: the peer or the path, no close frame seen.
                 let reset = errors.contains { $0.data.lowercased().contains("reset") }
                 t.close = CloseObservation(transportEnd: reset ? .reset : .eof, atMs: max(total, last))
