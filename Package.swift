@@ -23,6 +23,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ws1011", targets: ["ws1011"]),
+        .library(name: "WebSocketWire", targets: ["WebSocketWire"]),
         .library(name: "WebSocketDiagnosis", targets: ["WebSocketDiagnosis"]),
         .library(name: "WebSocketProbe", targets: ["WebSocketProbe"]),
         .library(name: "WebSocketLab", targets: ["WebSocketLab"]),
@@ -44,12 +45,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
-        // Sans-I/O core: observations, transcript, verdict, classifier. Foundation only.
-        .target(name: "WebSocketDiagnosis", swiftSettings: fuzzSwiftSettings),
+        // The one wire vocabulary: opcodes, masking, frame headers, close payloads, the close-code registry,
+        // the bounded HTTP head parser. The standard library only (no NIO), so that the sans-I/O core can use it.
+        .target(name: "WebSocketWire", swiftSettings: fuzzSwiftSettings),
+        // Sans-I/O core: observations, transcript, verdict, classifier. Foundation and WebSocketWire only.
+        .target(name: "WebSocketDiagnosis", dependencies: ["WebSocketWire"], swiftSettings: fuzzSwiftSettings),
         // The instrumented client, the layered probe runner, JWT minting, reports.
         .target(
             name: "WebSocketProbe",
             dependencies: [
+                "WebSocketWire",
                 "WebSocketDiagnosis",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -67,6 +72,7 @@ let package = Package(
         .target(
             name: "WebSocketLab",
             dependencies: [
+                "WebSocketWire",
                 "WebSocketProbe",
                 "WebSocketDiagnosis",
                 .product(name: "X509", package: "swift-certificates"),
@@ -103,23 +109,24 @@ let package = Package(
         // `make bench`: side-by-side measurements against peers (HAProxy, Python websockets).
         .executableTarget(
             name: "ws1011-bench",
-            dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
             path: "Benchmarks"
         ),
         // `make fuzz`: libFuzzer entry points (built with -sanitize=fuzzer); a plain build replays the corpus.
         // `LLVMFuzzerRunDriver` is found with dlsym, hence --export-dynamic (see Fuzz/LibFuzzerDriver.swift).
         .executableTarget(
             name: "ws1011-fuzz",
-            dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
             path: "Fuzz",
             swiftSettings: fuzzing ? fuzzSwiftSettings + [.define("WS1011_FUZZ")] : [],
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-Xlinker", "--export-dynamic"])] : []
         ),
+        .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
         .testTarget(name: "WebSocketDiagnosisTests", dependencies: ["WebSocketDiagnosis"]),
         .testTarget(
             name: "WebSocketProbeTests",
             dependencies: [
-                "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
+                "WebSocketWire", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -128,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "WebSocketLabTests",
             dependencies: [
-                "WebSocketLab", "WebSocketTestFramework",
+                "WebSocketWire", "WebSocketLab", "WebSocketTestFramework",
                 .product(name: "Crypto", package: "swift-crypto"),
             ] + nio
         ),

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import WebSocketWire
 
 /// Closed-loop echo load over raw NIO channels: `connections` WebSocket connections, each keeping
 /// `window` binary messages of `messageBytes` in flight for `duration`; every round trip is timed.
@@ -50,7 +51,7 @@ enum EchoLoadGenerator {
             let loop = group.next()
             let upgraded = loop.makePromise(of: Void.self)
             let finished = loop.makePromise(of: EchoLoadHandler.Result.self)
-            let frame = WireCodec.clientFrame(opcode: WireCodec.binary, payload: payload)
+            let frame = WireCodec.clientFrame(opcode: .binary, payload: payload)
             let connect = ClientBootstrap(group: loop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(.seconds(5))

@@ -1,4 +1,5 @@
 import NIOCore
+import WebSocketWire
 
 /// One load connection: upgrades, then keeps `window` echo messages in flight until the deadline,
 /// timing each round trip. Confined to its channel's event loop.
@@ -84,7 +85,7 @@ final class EchoLoadHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func scanFrames(context: ChannelHandlerContext) {
         while let head = WireCodec.peekHead(buffer!), buffer!.readableBytes >= head.totalLength {
             buffer!.moveReaderIndex(forwardBy: head.totalLength)
-            guard head.opcode == WireCodec.binary || head.opcode == WireCodec.text, let sent = sentAt.popFirst() else { continue }
+            guard head.opcode == .binary || head.opcode == .text, let sent = sentAt.popFirst() else { continue }
             let now = NIODeadline.now().uptimeNanoseconds
             guard running else { continue }
             if now <= deadline {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import WebSocketWire
 
 /// A lightweight lab client on a raw channel: sends the upgrade (token in the `jwt-auth`
 /// subprotocol), reads the 101 and the `connection_established` welcome, answers server pings, and
@@ -62,11 +63,11 @@ final class LabUserHandler: ChannelInboundHandler {
         }
         while buffer != nil, let frame = WireCodec.readFrame(&buffer!) {
             switch frame.head.opcode {
-            case WireCodec.text:
+            case .text:
                 handle(text: frame.payload, context: context)
-            case WireCodec.ping:
-                context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: WireCodec.pong, payload: frame.payload, allocator: context.channel.allocator)), promise: nil)
-            case WireCodec.close:
+            case .ping:
+                context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: .pong, payload: frame.payload, allocator: context.channel.allocator)), promise: nil)
+            case .close:
                 let code = frame.payload.count >= 2 ? Int(frame.payload[0]) << 8 | Int(frame.payload[1]) : 1005
                 fail(context, "the lab closed the connection with \(code) \(String(decoding: frame.payload.dropFirst(2), as: UTF8.self))")
             default:
@@ -90,7 +91,7 @@ final class LabUserHandler: ChannelInboundHandler {
             welcomed.succeed(())
             if runsAgent {
                 let message = #"{"type":"start_agent","payload":{"agent_name":"bench_agent","message":"bench run for \#(expectedUser)"}}"#
-                context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: WireCodec.text, payload: Array(message.utf8), allocator: context.channel.allocator)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: .text, payload: Array(message.utf8), allocator: context.channel.allocator)), promise: nil)
             }
             return
         }

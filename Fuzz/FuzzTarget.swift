@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketWire
 import WebSocketLab
 import WebSocketProbe
 
@@ -25,6 +26,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case adminRequest = "admin-request"
     /// `SecretText.parse` (a token or secret file, `--token-file`) and the redactor it feeds.
     case secretText = "secret-text"
+    /// `WebSocketWire`: `FrameHeader.decode` over a stream, `FrameBoundaryTracker`, `ClosePayload.decode`, `MaskingKey`.
+    case wireCodec = "wire-codec"
 
     /// Runs one input through this entry point.
     func run(_ bytes: [UInt8]) {
@@ -35,6 +38,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .token: Self.token(bytes)
         case .adminRequest: Self.adminRequest(bytes)
         case .secretText: Self.secretText(bytes)
+        case .wireCodec: Self.wireCodec(bytes)
         }
     }
 
@@ -135,7 +139,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             guard case .frame(let frame) = event else { continue }
             check(frame, maxFrame: maxFrame, allowedRSV: allowedRSV)
             if frame.isControl {
-                if frame.opcode == WebSocketFrame.close { checkClose(frame.payload) }
+                if frame.opcode == .close { checkClose(frame.payload) }
                 continue
             }
             switch assembler.push(frame, compressed: false, inflate: nil) {
@@ -161,9 +165,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             guard frame.fin, frame.payload.count <= 125, frame.rsv == 0 else {
                 FuzzInvariant.fail("inbound-frames", "accepted an invalid control frame")
             }
-            guard (0x8...0xA).contains(frame.opcode) else { FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)") }
+            guard (0x8...0xA).contains(frame.opcode.rawValue) else { FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)") }
         } else {
-            guard frame.opcode <= 0x2 else { FuzzInvariant.fail("inbound-frames", "accepted data opcode \(frame.opcode)") }
+            guard frame.opcode.rawValue <= 0x2 else { FuzzInvariant.fail("inbound-frames", "accepted data opcode \(frame.opcode)") }
         }
         // What we accepted re-encodes to one frame that parses back to itself.
         var again = FrameParser(maxFrameBytes: maxFrame, allowedRSV: allowedRSV)
@@ -377,5 +381,102 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             }
         }
     }
-}
 
+    // MARK: - Wire codec
+
+    /// Byte 0 picks the length bound and the chunk size; the rest is a frame stream, also read as a close payload
+    /// and as a payload to mask (key: its first four bytes).
+    static func wireCodec(_ input: [UInt8]) {
+        guard let control = input.first else { return }
+        let bytes = Array(input.dropFirst())
+        let limit: UInt64 = control & 0x80 != 0 ? FrameHeader.maxPayloadLength : UInt64(control & 0x3F) * 64
+        let chunk = 1 + Int(control & 0x7)
+
+        // Headers, one after the other: an accepted header is canonical (it re-encodes to the very bytes read),
+        // a refused one says why truthfully, and "need more" means the header really is incomplete.
+        var index = 0
+        var headers: [FrameHeader] = []
+        while index < bytes.count {
+            let rest = Array(bytes[index...])
+            let size = rest.withUnsafeBytes { FrameHeader.encodedLength(firstBytes: $0) }
+            let result = rest.withUnsafeBytes { raw in Result { () throws(FrameHeaderError) in try FrameHeader.decode(raw, maxPayloadLength: limit) } }
+            let header: FrameHeader
+            let headerLength: Int
+            switch result {
+            case .success(nil):
+                guard size == nil || rest.count < size! else { FuzzInvariant.fail("wire-codec", "a complete header reported as incomplete") }
+                index = bytes.count
+                continue
+            case .success(let decoded?):
+                guard decoded.encode() == Array(rest.prefix(decoded.encodedLength)), decoded.encodedLength == size else {
+                    FuzzInvariant.fail("wire-codec", "an accepted header does not re-encode to its bytes")
+                }
+                guard decoded.payloadLength <= limit else { FuzzInvariant.fail("wire-codec", "accepted a length over the bound") }
+                header = decoded
+                headerLength = decoded.encodedLength
+            case .failure(let error):
+                guard error.headerLength == size else { FuzzInvariant.fail("wire-codec", "a refusal with the wrong header length") }
+                switch error.kind {
+                case .lengthHighBitSet:
+                    guard error.header.payloadLength > FrameHeader.maxPayloadLength else { FuzzInvariant.fail("wire-codec", "high bit refusal of \(error.header.payloadLength)") }
+                case .payloadTooLarge(let bound):
+                    guard bound == limit, error.header.payloadLength > limit else { FuzzInvariant.fail("wire-codec", "too-large refusal under the bound") }
+                case .nonMinimalLength:
+                    guard error.header.encodedLength < error.headerLength else { FuzzInvariant.fail("wire-codec", "non-minimal refusal of a minimal length") }
+                }
+                header = error.header
+                headerLength = error.headerLength
+            }
+            headers.append(header)
+            let available = UInt64(rest.count - headerLength)
+            index += headerLength + Int(min(header.payloadLength & FrameHeader.maxPayloadLength, available))
+        }
+
+        // The proxy's boundary tracker sees the same frames however the stream is cut into reads.
+        func track(_ pieces: [ArraySlice<UInt8>]) -> [FrameBoundaryTracker.Event] {
+            var tracker = FrameBoundaryTracker()
+            var events: [FrameBoundaryTracker.Event] = []
+            for piece in pieces {
+                Array(piece).withUnsafeBytes { raw in
+                    tracker.consume(raw) { event in
+                        if case .payload = event { return }  // ranges differ with the cut; the frames must not
+                        events.append(event)
+                    }
+                }
+            }
+            return events
+        }
+        let whole = track([bytes[...]])
+        let split = track(stride(from: 0, to: bytes.count, by: chunk).map { bytes[$0..<min($0 + chunk, bytes.count)] })
+        let wholeHeaders = whole.compactMap { event -> FrameHeader? in if case .header(let h, _) = event { h } else { nil } }
+        let splitHeaders = split.compactMap { event -> FrameHeader? in if case .header(let h, _) = event { h } else { nil } }
+        let wholeEnds = whole.filter { if case .frameEnd = $0 { true } else { false } }
+        let splitEnds = split.filter { if case .frameEnd = $0 { true } else { false } }
+        guard wholeHeaders == splitHeaders, wholeEnds == splitEnds else {
+            FuzzInvariant.fail("wire-codec", "the tracker finds other frames in \(chunk)-byte reads")
+        }
+
+        // A close payload: accepted ones re-encode to themselves; refusals name the right problem.
+        let payload = Array(bytes.prefix(FrameHeader.maxControlPayloadLength))
+        do {
+            let close = try ClosePayload.decode(payload)
+            guard (try? close.encoded()) == payload else { FuzzInvariant.fail("wire-codec", "an accepted close payload does not re-encode to itself") }
+        } catch {
+            switch error.kind {
+            case .oneByte: guard payload.count == 1 else { FuzzInvariant.fail("wire-codec", "one-byte refusal of \(payload.count) bytes") }
+            case .codeNotAllowed: guard error.code?.isValidOnWire == false else { FuzzInvariant.fail("wire-codec", "refused an allowed code") }
+            case .invalidUTF8: guard String(validating: payload.dropFirst(2), as: UTF8.self) == nil else { FuzzInvariant.fail("wire-codec", "refused valid UTF-8") }
+            }
+        }
+
+        // Masking: twice is the identity, and a payload masked in pieces equals one masked whole.
+        guard bytes.count >= 4, let key = MaskingKey(bytes.prefix(4)) else { return }
+        let once = key.applied(to: bytes)
+        guard key.applied(to: once) == bytes else { FuzzInvariant.fail("wire-codec", "masking twice is not the identity") }
+        var pieces: [UInt8] = []
+        for start in stride(from: 0, to: bytes.count, by: chunk) {
+            pieces += key.applied(to: bytes[start..<min(start + chunk, bytes.count)], offset: start)
+        }
+        guard pieces == once else { FuzzInvariant.fail("wire-codec", "masking in \(chunk)-byte pieces differs from masking whole") }
+    }
+}

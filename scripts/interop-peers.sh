@@ -70,6 +70,7 @@ apt_install_file() { # $1 = file that the package provides, $2 = package
 apt_install nginx nginx-light nginx
 apt_install haproxy haproxy
 apt_install openssl openssl
+apt_install tinyproxy tinyproxy
 apt_install xmllint libxml2-utils
 apt_install promtool prometheus
 apt_install chromium chromium

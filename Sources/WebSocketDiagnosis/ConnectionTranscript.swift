@@ -18,6 +18,8 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     /// The `--resolve`/`--connect-to` routes that sent the connection somewhere other than the URL's host
     /// (`"--connect-to example.com:443:127.0.0.1:8443"`), `nil` when none applied.
     public var route: String?
+    /// The HTTP CONNECT hop through a forward proxy, `nil` when no proxy was used.
+    public var proxy: ProxyObservation?
     /// Per-phase durations and the offsets at which each phase ended.
     public var timings: PhaseTimings
     /// The TLS outcome; `nil` for `ws://`.
@@ -383,19 +385,18 @@ public struct Finding: Codable, Sendable, Equatable {
 
 /// The stage of an attempt at which something failed.
 public enum ProbeStage: String, Codable, Sendable, CaseIterable {
-    case dns, tcp, tls, upgrade, websocket
+    case dns, tcp, proxy, tls, upgrade, websocket
 }
 
 /// The first thing that failed in an attempt.
 public struct ProbeFailure: Codable, Sendable, Equatable {
     public var stage: ProbeStage
-    /// Stable kind: `dns-failure`, `connection-refused`, `connect-timeout`, `reset`, `tls-failure`,
-    /// `handshake-timeout`, `upgrade-rejected`, `invalid-upgrade-response`, `protocol-error`, …
-    public var kind: String
+    /// What stopped it, from ``ProbeFailureKind``'s catalogue (`connection-refused`, `handshake-timeout`, …).
+    public var kind: ProbeFailureKind
     public var detail: String
     public var atMs: Double?
 
-    public init(stage: ProbeStage, kind: String, detail: String, atMs: Double? = nil) {
+    public init(stage: ProbeStage, kind: ProbeFailureKind, detail: String, atMs: Double? = nil) {
         self.stage = stage
         self.kind = kind
         self.detail = detail

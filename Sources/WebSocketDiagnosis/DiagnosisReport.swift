@@ -104,8 +104,8 @@ public enum AuthChannel: String, Codable, Sendable, CaseIterable {
 /// The outcome of one auth channel through one path.
 public struct AuthChannelResult: Codable, Sendable, Equatable {
     public var channel: AuthChannel
-    /// `front` or `direct`.
-    public var path: String
+    /// Through the front or straight to the backend.
+    public var path: ProbePath
     /// Whether the connection opened and the backend accepted the credential.
     public var accepted: Bool
     /// Handshake status, when an HTTP answer came.
@@ -114,7 +114,7 @@ public struct AuthChannelResult: Codable, Sendable, Equatable {
     public var closeCode: Int?
     public var detail: String
 
-    public init(channel: AuthChannel, path: String, accepted: Bool, status: Int? = nil, closeCode: Int? = nil, detail: String) {
+    public init(channel: AuthChannel, path: ProbePath, accepted: Bool, status: Int? = nil, closeCode: Int? = nil, detail: String) {
         self.channel = channel
         self.path = path
         self.accepted = accepted

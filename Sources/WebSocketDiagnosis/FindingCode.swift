@@ -64,6 +64,8 @@ public struct FindingCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let oversizedControlFrame: FindingCode = "frame.control-too-long"
     /// A control frame without FIN (§5.5).
     public static let fragmentedControlFrame: FindingCode = "frame.fragmented-control"
+    /// A payload length written in a longer form than needed (§5.2: "the minimal number of bytes MUST be used").
+    public static let nonMinimalLength: FindingCode = "frame.non-minimal-length"
     /// A continuation with no message started, or a new data frame inside a fragmented message (§5.4).
     public static let badContinuation: FindingCode = "frame.bad-continuation"
     /// Text message or close reason that is not valid UTF-8 (§8.1).

@@ -3,7 +3,7 @@
 /// `h2` is the separate WebSocket-over-HTTP/2 check of a `wss://` target (RFC 8441), run after the
 /// HTTP/1.1 attempt: see ``HTTP2Observation``.
 public enum StepName: String, Codable, Sendable, CaseIterable {
-    case resolve, connect, tls, upgrade, subprotocol, auth, ping, messages, sustain, agentEvents = "agent-events", close, h2
+    case resolve, connect, proxy, tls, upgrade, subprotocol, auth, ping, messages, sustain, agentEvents = "agent-events", close, h2
 }
 
 /// The outcome of one step.

@@ -29,6 +29,15 @@ extension ConnectionTranscript {
                 return c
             }
             t.tls = tls
+            t.tls?.clientCertificate = tls.clientCertificate.map(redactor.text)
+        }
+        t.route = t.route.map(redactor.text)
+        if var proxy = t.proxy {
+            proxy.proxy = redactor.text(proxy.proxy)
+            proxy.target = redactor.text(proxy.target)
+            proxy.reason = proxy.reason.map(redactor.text)
+            proxy.server = proxy.server.map(redactor.text)
+            t.proxy = proxy
         }
         if var request = t.request {
             request.method = redactor.text(request.method)
@@ -81,7 +90,7 @@ extension DiagnosisReport {
         var r = self
         r.target = redactor.url(r.target)
         r.verdict.summary = redactor.text(r.verdict.summary)
-        r.verdict.evidence = r.verdict.evidence.map { Evidence(rule: redactor.text($0.rule), observation: redactor.text($0.observation)) }
+        r.verdict.evidence = r.verdict.evidence.map { Evidence(rule: RuleName(rawValue: redactor.text($0.rule.rawValue)), observation: redactor.text($0.observation)) }
         r.steps = r.steps.map { $0.redacted(by: redactor) }
         r.directSteps = r.directSteps?.map { $0.redacted(by: redactor) }
         r.transcript = r.transcript.redacted(by: redactor)
@@ -98,7 +107,6 @@ extension DiagnosisReport {
         r.authChannels = r.authChannels?.map { a in
             var a = a
             a.detail = redactor.text(a.detail)
-            a.path = redactor.text(a.path)
             return a
         }
         return r

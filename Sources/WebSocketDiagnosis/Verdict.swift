@@ -36,11 +36,11 @@ public struct CauseID: RawRepresentable, Codable, Sendable, Hashable, CustomStri
 /// One observation a verdict rests on, and the rule that used it.
 public struct Evidence: Codable, Sendable, Equatable {
     /// The rule (`close-frame-vs-transport-end`, `timing-lifetime-cap`, `handshake-status`, …).
-    public var rule: String
+    public var rule: RuleName
     /// The observation, in words a person can check against the transcript.
     public var observation: String
 
-    public init(rule: String, observation: String) {
+    public init(rule: RuleName, observation: String) {
         self.rule = rule
         self.observation = observation
     }
@@ -52,15 +52,54 @@ public struct Verdict: Codable, Sendable, Equatable {
     public var cause: CauseID
     /// 0…1.
     public var confidence: Double
-    /// One line a person can act on.
+    /// One line a person can act on, naming no tool: what to run next is ``next``.
     public var summary: String
     public var evidence: [Evidence]
+    /// What to run next, as data; a renderer words it (``summary(wordedBy:)``). Not a field of the JSON
+    /// contract: the encoded `summary` carries the words, and a decoded verdict has no steps left.
+    public var next: [NextStep]
 
-    public init(layer: Layer, cause: CauseID, confidence: Double, summary: String, evidence: [Evidence]) {
+    public init(layer: Layer, cause: CauseID, confidence: Double, summary: String, evidence: [Evidence], next: [NextStep] = []) {
         self.layer = layer
         self.cause = cause
         self.confidence = confidence
         self.summary = summary
         self.evidence = evidence
+        self.next = next
+    }
+
+    /// The summary followed by the next steps in `wording`'s words: "…; rerun with --direct to tell which".
+    public func summary(wordedBy wording: some AdviceWording) -> String {
+        ([summary] + next.map(wording.clause)).joined(separator: "; ")
+    }
+
+    /// A copy whose summary carries the next steps in `wording`'s words, and no steps left as data.
+    public func worded(by wording: some AdviceWording) -> Verdict {
+        var copy = self
+        copy.summary = summary(wordedBy: wording)
+        copy.next = []
+        return copy
+    }
+
+    enum CodingKeys: String, CodingKey { case layer, cause, confidence, summary, evidence }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        layer = try c.decode(Layer.self, forKey: .layer)
+        cause = try c.decode(CauseID.self, forKey: .cause)
+        confidence = try c.decode(Double.self, forKey: .confidence)
+        summary = try c.decode(String.self, forKey: .summary)
+        evidence = try c.decode([Evidence].self, forKey: .evidence)
+        next = []
+    }
+
+    /// Encodes the contract's fields; steps not yet worded by a renderer are written in plain words.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(layer, forKey: .layer)
+        try c.encode(cause, forKey: .cause)
+        try c.encode(confidence, forKey: .confidence)
+        try c.encode(summary(wordedBy: PlainAdviceWording()), forKey: .summary)
+        try c.encode(evidence, forKey: .evidence)
     }
 }

@@ -44,6 +44,12 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .customLong("connect-to"), help: ArgumentHelp("HOST:PORT:CONNECT-HOST:CONNECT-PORT: connect there instead (repeatable; empty parts mean any / unchanged), as curl --connect-to.", valueName: "H:P:CH:CP"))
     var connectTo: [String] = []
 
+    @Option(name: [.customShort("x"), .customLong("proxy")], help: ArgumentHelp("Tunnel through this HTTP proxy with CONNECT: http://[USER:PASSWORD@]HOST[:PORT] (port 1080 when omitted), as curl -x. Without it https_proxy (wss://), http_proxy (ws://) or all_proxy apply; \"\" turns every proxy off.", valueName: "URL"))
+    var proxy: String?
+
+    @Option(name: .customLong("noproxy"), help: ArgumentHelp("Hosts that bypass the proxy, as NO_PROXY lists them (comma-separated names, domains, addresses, IPv4 ranges; * for all). Replaces NO_PROXY.", valueName: "LIST"))
+    var noProxy: String?
+
     @Option(name: .customLong("key"), help: ArgumentHelp("The PEM private key of --cert when it is in a file of its own (unencrypted; keep it readable only by you).", valueName: "PEM"))
     var clientKey: String?
 
@@ -142,11 +148,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let jsonToStdout = json == "-"
         let textToStdout = !quiet && !jsonToStdout
         // Every secret on the command line is known to the output layer before anything is printed.
-        Console.register(secrets: [token, secret].compactMap { $0 })
+        Console.register(secrets: [token, secret].compactMap { $0 } + Self.proxySecrets(proxy, environment: ProcessInfo.processInfo.environment))
         Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)
         Console.register(url: direct)
         Console.register(url: authURL)
-        var lab: LabServer?
+        var lab: LabProbeTarget?
         var plan: ProbePlan
         if let url {
             plan = try makePlan(target: try WebSocketURL(parsing: url), defaultProfile: .plain)
@@ -154,13 +160,16 @@ struct DiagnoseCommand: AsyncParsableCommand {
             guard token == nil, secret == nil, tokenFile == nil, secretFile == nil, authURL == nil, direct == nil else {
                 throw UsageError("--token, --token-file, --secret, --secret-file, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab")
             }
-            let started = try await LabServer.start(LabConfiguration())
+            let started = try await LabProbeTarget.start()
             lab = started
-            let email = LabConfiguration().users.first?.email ?? "websocket-test-1@netra-testing.example.com"
-            plan = try makePlan(target: try WebSocketURL(parsing: started.websocketURL), defaultProfile: .reference)
-            plan.token = .literal(try await started.mintToken(email: email))
-            if let pem = started.rootCertificatePEM { plan.tls.trustRootsPEM.append(pem) }
-            if textToStdout { Console.out("Started the embedded lab at \(started.websocketURL) (user \(email)).\n\n") }
+            do {
+                plan = try makePlan(target: started.url, defaultProfile: .reference)
+                try await started.authorize(&plan)
+            } catch {
+                await started.shutdown()
+                throw error
+            }
+            if textToStdout { Console.out("Started the embedded lab at \(started.url) (user \(started.user.email)).\n\n") }
         }
         Console.register(secrets: plan.token.secrets)
         if verbose {
@@ -234,6 +243,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         plan.tls.insecure = insecure
         plan.tls.clientCertificateFile = clientCertificate
         plan.tls.clientKeyFile = clientKey
+        plan.proxy = try proxySettings(for: target, environment: ProcessInfo.processInfo.environment)
+        plan.extraSecrets += plan.proxy?.secrets ?? []
         plan.routes = try connectTo.map { text throws(ProbeError) in try ConnectRoute.parseConnectTo(text) }
             + resolve.map { text throws(ProbeError) in try ConnectRoute.parseResolve(text) }
         plan.timeouts.connect = try duration(connectTimeout, "--connect-timeout")
@@ -357,7 +368,40 @@ struct DiagnoseCommand: AsyncParsableCommand {
     }
 
     private func secretsGiven(_ plan: ProbePlan) -> [String] {
-        plan.token.secrets + [token, secret].compactMap { $0 }
+        plan.token.secrets + [token, secret].compactMap { $0 } + (plan.proxy?.secrets ?? [])
+    }
+
+    /// The proxy for `target`: `--proxy` (with `--noproxy` or `NO_PROXY` as its exemptions), else the one the
+    /// environment names, as curl picks it. The embedded lab (no URL) is on loopback: only `--proxy` applies.
+    func proxySettings(for target: WebSocketURL, environment: [String: String]) throws -> ProxySettings? {
+        if let proxy {
+            guard !proxy.isEmpty else { return nil }
+            var settings = try ProxySettings.parse(proxy, source: "--proxy")
+            settings.exemptions = noProxy ?? environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
+            return settings
+        }
+        guard url != nil else { return nil }
+        var environment = environment
+        if let noProxy {
+            environment["no_proxy"] = noProxy
+            environment["NO_PROXY"] = noProxy
+        }
+        return try ProxySettings.fromEnvironment(environment, for: target)
+    }
+
+    /// The credentials of every proxy URL given (`--proxy`, the proxy variables), known to the output layer
+    /// before anything is printed; an unparsable one is reported later without them.
+    static func proxySecrets(_ proxy: String?, environment: [String: String]) -> [String] {
+        let texts = [proxy] + ["https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"].map { environment[$0] }
+        return texts.compactMap { $0 }.flatMap { text -> [String] in
+            guard let settings = try? ProxySettings.parse(text, source: "") else {
+                // The user part as written, when it cannot be parsed: never shown.
+                guard let at = text.lastIndex(of: "@") else { return [] }
+                let start = text.range(of: "://")?.upperBound ?? text.startIndex
+                return start < at ? [String(text[start..<at])] : []
+            }
+            return settings.secrets
+        }
     }
 
     private func write(_ text: String, to path: String, what: String) throws {

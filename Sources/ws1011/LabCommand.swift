@@ -57,9 +57,9 @@ struct LabCommand: AsyncParsableCommand {
         }
         do {
             configuration.appFaults = try appFaults.map { text throws(FaultSpecError) in try FaultSpec(parsing: text) }
-            _ = try AppFaultRegistry.make(configuration.appFaults)
+            _ = try FaultRegistry.standard.makeApplicationFaults(configuration.appFaults)
         } catch {
-            throw UsageError("\(error.description) (application faults: \(AppFaultRegistry.names.joined(separator: ", ")))")
+            throw UsageError("\(error.description) (application faults: \(FaultRegistry.standard.applicationFaultNames.joined(separator: ", ")))")
         }
         if let tls {
             guard let variant = TLSVariant(rawValue: tls.lowercased()) else {
@@ -81,11 +81,17 @@ struct LabCommand: AsyncParsableCommand {
             "  auth service:  \(lab.authBaseURL)/auth/token  (POST {\"email\": \"\(configuration.users.first?.email ?? "")\"})",
         ]
         var caArgument = ""
-        if let pem = lab.rootCertificatePEM {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-lab-ca-\(getpid()).pem").path
-            try Data(pem.utf8).write(to: URL(fileURLWithPath: path))
-            lines.append("  CA file:       \(path)\(lab.tlsVariant.map { "  (serving the \($0.rawValue) certificate)" } ?? "")")
-            caArgument = " --ca-file \(path)"
+        let caFile: TemporaryCAFile?
+        do {
+            caFile = try lab.rootCertificatePEM.map { try TemporaryCAFile(pem: $0, name: "lab") }
+        } catch {
+            await lab.shutdown()
+            throw error
+        }
+        defer { caFile?.remove() }
+        if let caFile {
+            lines.append("  CA file:       \(caFile.path)\(lab.tlsVariant.map { "  (serving the \($0.rawValue) certificate)" } ?? "")")
+            caArgument = " --ca-file \(caFile.path)"
         }
         if let note = ExposureNotice.addressNote(host: host, port: lab.port) {
             lines.append("  \(note)")
@@ -102,9 +108,6 @@ struct LabCommand: AsyncParsableCommand {
         let sig = await TerminationSignal.wait()
         Console.out("\nreceived signal \(sig), shutting down…\n")
         await lab.shutdown()
-        if !caArgument.isEmpty {
-            try? FileManager.default.removeItem(atPath: String(caArgument.dropFirst(" --ca-file ".count)))
-        }
         Console.out("lab stopped\n")
     }
 

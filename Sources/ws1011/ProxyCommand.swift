@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NIOPosix
-import NIOSSL
 import WebSocketLab
 import WebSocketProbe
 
@@ -82,22 +81,15 @@ struct ProxyCommand: AsyncParsableCommand {
                 throw UsageError("\(error.description)\nvalid faults:\n  " + FaultRegistry.standard.catalog.joined(separator: "\n  "))
             }
         }
-        var tlsContext: NIOSSLContext?
-        var caFile: String?
+        var tlsVariant: TLSVariant?
         if let tls {
             guard let variant = TLSVariant(rawValue: tls.lowercased()) else {
                 throw UsageError("unknown --tls '\(tls)': use one of \(TLSVariant.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            var hosts = ["localhost", "127.0.0.1", "::1"]
-            if !hosts.contains(listenAddress.host), listenAddress.host != "0.0.0.0", listenAddress.host != "::" { hosts.append(listenAddress.host) }
-            let authority = try LabCertificateAuthority.generate(hosts: hosts)
-            tlsContext = try authority.makeServerContext(variant)
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-proxy-ca-\(getpid()).pem").path
-            try authority.writeRootPEM(to: path)
-            caFile = path
+            tlsVariant = variant
         }
         var configuration = ProxyConfiguration(upstreams: upstreamList, faults: specs)
-        configuration.tls = tlsContext
+        configuration.tlsVariant = tlsVariant
         configuration.listenHost = listenAddress.host
         configuration.listenPort = listenAddress.port
         if let admin {
@@ -116,6 +108,15 @@ struct ProxyCommand: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             throw error
         }
+        let caFile: TemporaryCAFile?
+        do {
+            caFile = try proxy.rootCertificatePEM.map { try TemporaryCAFile(pem: $0, name: "proxy") }
+        } catch {
+            await proxy.shutdown()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        defer { caFile?.remove() }
         if let warning = ExposureNotice.warning(
             "the proxy", host: listenAddress.host, port: proxy.port,
             consequence: "anyone who can reach this machine can connect through it to the upstreams.")
@@ -139,7 +140,7 @@ struct ProxyCommand: AsyncParsableCommand {
             "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
         ]
         if let caFile {
-            lines.append("  CA file:   \(caFile)  (diagnose with --ca-file \(caFile))")
+            lines.append("  CA file:   \(caFile.path)  (diagnose with --ca-file \(caFile.path); removed when the proxy stops)")
         }
         if let note = ExposureNotice.addressNote(host: listenAddress.host, port: proxy.port) {
             lines.append("  \(note)")

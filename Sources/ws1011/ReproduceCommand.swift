@@ -45,7 +45,13 @@ struct ReproduceCommand: AsyncParsableCommand {
         }
         if let json {
             do {
-                try Data((JSONReportRenderer.encodeRounded(ScenarioReport(scenarios: results)) + "\n").utf8).write(to: URL(fileURLWithPath: json))
+                // The verdicts' next steps in the CLI's words, as in `ws1011 diagnose --json`.
+                let worded = results.map { r in
+                    var r = r
+                    if let verdict = r.observed?.verdict { r.observed?.verdict = verdict.worded(by: CLIAdviceWording()) }
+                    return r
+                }
+                try Data((JSONReportRenderer.encodeRounded(ScenarioReport(scenarios: worded)) + "\n").utf8).write(to: URL(fileURLWithPath: json))
             } catch {
                 Console.error("error: cannot write \(json): \(error.localizedDescription)\n")
                 throw ExitCode(2)

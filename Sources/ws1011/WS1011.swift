@@ -25,8 +25,13 @@ struct WS1011: AsyncParsableCommand {
         // Before parsing: ArgumentParser's own errors quote arguments (an unquoted
         // `--header Authorization: Bearer TOKEN` is "unexpected arguments: 'TOKEN'").
         Console.register(arguments: Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            Foundation.exit(parseFailureCode(for: error))
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -37,32 +42,35 @@ struct WS1011: AsyncParsableCommand {
         }
     }
 
-    /// Prints the message for `error` and returns the exit code.
+    /// Prints ArgumentParser's message for an error of parsing or validation and returns the exit code:
+    /// 0 for `--help` and `--version`, 2 for everything else (an unknown option, a missing value).
+    static func parseFailureCode(for error: any Error) -> Int32 {
+        let message = fullMessage(for: error)
+        if exitCode(for: error) == .success {
+            if !message.isEmpty { Console.out(message + "\n") }
+            return 0
+        }
+        Console.error(message)
+        return 2
+    }
+
+    /// Prints the message for an error a subcommand threw and returns the exit code.
     static func code(for error: any Error) -> Int32 {
         switch error {
         // One line each: a message may quote a server's answer, whose line breaks must not draw lines of their own.
-        case let e as ProbeError:
-            Console.error("ws1011: error: \(TerminalText.line(e.description))")
-            return 2
-        case let e as UsageError:
+        case let e as any CommandFailure:
             Console.error("ws1011: error: \(TerminalText.line(e.message))")
-            return 2
+            return e.exitCode
         case let e as ExitCode:
             return e.rawValue
+        case is ValidationError:
+            Console.error(fullMessage(for: error))
+            return 2
         default:
-            let exitCode = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if exitCode == .success {
-                if !message.isEmpty { Console.out(message + "\n") }
-                return 0
-            }
-            if exitCode == .validationFailure || String(describing: type(of: error)).contains("CommandError")
-                || error is ValidationError
-            {
-                Console.error(message)
-                return 2
-            }
+            // ArgumentParser's `--help` of a subcommand runs as a command that ends with a clean exit.
+            if exitCode(for: error) == .success { return parseFailureCode(for: error) }
             // Start-up errors of the lab or proxy (port in use, bad fault spec): configuration problems.
+            let message = fullMessage(for: error)
             Console.error("ws1011: error: \(message.isEmpty ? String(describing: error) : message)")
             return 2
         }

@@ -11,6 +11,7 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case nginx
     case haproxy
     case openssl
+    case tinyproxy
     /// Python with `websockets` (the venv's interpreter).
     case pythonWebsockets = "python websockets"
     /// Python with `uvicorn` and `starlette` (the venv's interpreter).
@@ -79,7 +80,7 @@ enum InteropPeer: String, Sendable, CaseIterable {
 
     private func locate() -> String? {
         switch self {
-        case .nginx, .haproxy, .openssl, .xmllint, .promtool, .chromium, .prometheus:
+        case .nginx, .haproxy, .openssl, .tinyproxy, .xmllint, .promtool, .chromium, .prometheus:
             return Self.which(rawValue)
         case .pythonWebsockets:
             return Self.pythonHaving(modules: ["websockets"])

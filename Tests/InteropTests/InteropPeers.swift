@@ -195,4 +195,17 @@ enum InteropPeers {
             return arguments + extra
         }
     }
+
+    /// tinyproxy in the foreground (`-d`) on loopback with `directives` added to its config
+    /// (`ConnectPort 443`, `BasicAuth alice secret`, …).
+    static func tinyproxy(_ directives: [String] = []) async throws -> PeerProcess {
+        let tinyproxy = try InteropPeer.tinyproxy.require()
+        return try await PeerProcess.startListening(name: "tinyproxy", executable: tinyproxy) { directory, port in
+            let conf = (["Port \(port)", "Listen 127.0.0.1", "Timeout 30", "MaxClients 32", "Allow 127.0.0.1", "LogLevel Info"] + directives)
+                .joined(separator: "\n") + "\n"
+            let path = directory.appendingPathComponent("tinyproxy.conf")
+            try conf.write(to: path, atomically: true, encoding: .utf8)
+            return ["-d", "-c", path.path]
+        }
+    }
 }

@@ -157,8 +157,8 @@ struct NginxInteropTests {
             #expect(report.transcript.handshake?.status == 403, Probe.describe(report))
             #expect(report.directTranscript?.handshake?.status == 101, "the lab accepts the header direct")
             let channels = report.authChannels ?? []
-            #expect(channels.contains { $0.channel == .header && $0.path == "front" && !$0.accepted }, "\(channels)")
-            #expect(channels.contains { $0.channel == .subprotocol && $0.path == "front" && $0.accepted }, "\(channels)")
+            #expect(channels.contains { $0.channel == .header && $0.path == .front && !$0.accepted }, "\(channels)")
+            #expect(channels.contains { $0.channel == .subprotocol && $0.path == .front && $0.accepted }, "\(channels)")
             #expect(report.verdict.cause == "infrastructure.header-stripped", Probe.describe(report))
             #expect(report.verdict.layer == .infrastructure)
             let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)

@@ -257,7 +257,7 @@ struct ReportConsumersInteropTests {
         #expect(byName["refused"]?.verdict.cause == "network.connection-refused")
         #expect(byName["interrupted"]?.interruption != nil)
         #expect(byName["idle-timeout"]?.measurements?.idleTimeoutMs != nil)
-        #expect(byName["auth-stripped"]?.authChannels?.contains { $0.channel == .header && $0.path == "front" && !$0.accepted } == true)
+        #expect(byName["auth-stripped"]?.authChannels?.contains { $0.channel == .header && $0.path == .front && !$0.accepted } == true)
     }
 
     // MARK: - HTML

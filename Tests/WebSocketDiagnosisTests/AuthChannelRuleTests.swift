@@ -7,15 +7,15 @@ struct AuthChannelRuleTests {
     let rule = AuthChannelRule()
     let credential = ProbeExpectations(profile: "reference", sentCredential: true)
 
-    func result(_ channel: AuthChannel, _ path: String, _ accepted: Bool, status: Int? = nil, closeCode: Int? = nil) -> AuthChannelResult {
+    func result(_ channel: AuthChannel, _ path: ProbePath, _ accepted: Bool, status: Int? = nil, closeCode: Int? = nil) -> AuthChannelResult {
         AuthChannelResult(
             channel: channel, path: path, accepted: accepted, status: accepted ? 101 : status, closeCode: closeCode, detail: "")
     }
 
     @Test func headerRejectedThroughTheFrontWhileSubprotocolSurvivesIsAStrippedHeader() {
         let matrix = [
-            result(.subprotocol, "front", true), result(.header, "front", false, status: 403), result(.query, "front", true),
-            result(.subprotocol, "direct", true), result(.header, "direct", true), result(.query, "direct", true),
+            result(.subprotocol, .front, true), result(.header, .front, false, status: 403), result(.query, .front, true),
+            result(.subprotocol, .direct, true), result(.header, .direct, true), result(.query, .direct, true),
         ]
         let v = rule.evaluate(context(Fixture.rejected(403), authChannels: matrix, expectations: credential))
         #expect(v?.cause == .headerStripped)
@@ -26,7 +26,7 @@ struct AuthChannelRuleTests {
 
     @Test func frontAnswerWithTheCredentialEqualToTheBackendsAnswerWithoutItIsAStrippedHeader() {
         let matrix = [
-            result(.header, "front", false, status: 403), result(.header, "direct", true), result(.none, "direct", false, status: 403),
+            result(.header, .front, false, status: 403), result(.header, .direct, true), result(.none, .direct, false, status: 403),
         ]
         let v = rule.evaluate(context(Fixture.rejected(403), authChannels: matrix, expectations: credential))
         #expect(v?.cause == .headerStripped)
@@ -36,14 +36,14 @@ struct AuthChannelRuleTests {
     @Test func frontRejectingEveryChannelWithADifferentAnswerIsNotAStrippedHeader() {
         // A WAF answers 403 to everything; the backend's own answer without a credential is a 1008 after accept.
         let matrix = [
-            result(.header, "front", false, status: 403), result(.subprotocol, "front", false, status: 403),
-            result(.header, "direct", true), result(.subprotocol, "direct", true), result(.none, "direct", false, closeCode: 1008),
+            result(.header, .front, false, status: 403), result(.subprotocol, .front, false, status: 403),
+            result(.header, .direct, true), result(.subprotocol, .direct, true), result(.none, .direct, false, closeCode: 1008),
         ]
         #expect(rule.evaluate(context(Fixture.rejected(403), authChannels: matrix, expectations: credential)) == nil)
     }
 
     @Test func anUnrelatedMainFailureIsNotOverriddenByTheMatrix() {
-        let matrix = [result(.header, "front", false, status: 403), result(.subprotocol, "front", true), result(.header, "direct", true)]
+        let matrix = [result(.header, .front, false, status: 403), result(.subprotocol, .front, true), result(.header, .direct, true)]
         let main = Fixture.opened().endingBare(at: 30_132)
         #expect(rule.evaluate(context(main, authChannels: matrix, expectations: credential)) == nil)
     }

@@ -34,7 +34,7 @@ struct BareTransportEndRuleTests {
             v?.evidenceText.contains(
                 "transport ended (eof) 30012 ms after open with no close frame; last inbound frame 210 ms before the end") == true)
         // Unconfirmed by a lifetime probe, a whole-second age is a hint: modest confidence, and the summary says how to confirm.
-        #expect(v?.summary.contains("--lifetime-probe") == true)
+        #expect(v?.next.contains { $0.action == .measureLifetime } == true)
         #expect((v?.confidence ?? 1) < 0.5)
     }
 
@@ -55,13 +55,24 @@ struct BareTransportEndRuleTests {
         #expect(rule.evaluate(context(t))?.cause == .idleTimeout)
     }
 
+    @Test func theCadenceBoundThatSeparatesIdlenessFromRhythmIsAThreshold() {
+        // The same 30 s silence after a 2 s cadence: idle under the default bound (2 s × 1.1 + 200 ms), the
+        // peer's rhythm when the thresholds allow gaps up to 40.2 s.
+        let frames = stride(from: 2100.0, through: 20_100, by: 2000).map { inbound("text", at: $0) }
+        let t = Fixture.opened(openAt: 100, frames: frames).endingBare(at: 50_100)
+        let lenient = ClassifierThresholds(cadenceFactor: 20)
+        #expect(rule.evaluate(context(t, thresholds: lenient))?.cause != .idleTimeout)
+        let slack = ClassifierThresholds(cadenceSlack: .seconds(30))
+        #expect(rule.evaluate(context(t, thresholds: slack))?.cause != .idleTimeout)
+    }
+
     @Test func aBareEndUnderTrafficAtAnOddAgeWithoutMeasurementsIsADropNotACap() {
         // Cloud Run scale-in: the instance is killed 1730 ms after open while pings flow.
         let p = pingsEvery(500, from: 600, to: 1600)
         let t = Fixture.opened(openAt: 100, frames: p.frames, pings: p.pings).endingBare(at: 1830)
         let v = rule.evaluate(context(t, expectations: ProbeExpectations(pingsDuringRun: true)))
         #expect(v?.cause == .infrastructureConnectionDropped)
-        #expect(v?.summary.contains("--lifetime-probe") == true)
+        #expect(v?.next.contains { $0.action == .measureLifetime } == true)
     }
 
     @Test func aLifetimeProbeThatOutlivedTheConnectionContradictsACap() {

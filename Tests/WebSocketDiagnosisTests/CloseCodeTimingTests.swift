@@ -19,7 +19,7 @@ struct CloseCodeTimingTests {
             1002, "Invalid WebSocket frame: RSV1 must be clear", at: 410)
         let v = rule.evaluate(context(t))
         #expect(v?.cause == .protocolError)
-        #expect(v?.summary.contains("--direct") == true)
+        #expect(v?.next.contains { $0.action == .compareDirect } == true)
         #expect((v?.confidence ?? 1) < 0.75)
     }
 

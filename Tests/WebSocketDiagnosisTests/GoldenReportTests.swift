@@ -77,8 +77,8 @@ struct GoldenReportTests {
         direct.close.received = CloseFrameInfo(code: 1000, reason: "", atMs: 6002)
         let measurements = Measurements(idleTimeoutMs: 5010, lifetimeMs: 5012, idleProbeMs: 20000, lifetimeProbeMs: 20000)
         let channels = [
-            AuthChannelResult(channel: .subprotocol, path: "front", accepted: true, status: 101, detail: "welcome received"),
-            AuthChannelResult(channel: .header, path: "front", accepted: true, status: 101, detail: "welcome received"),
+            AuthChannelResult(channel: .subprotocol, path: .front, accepted: true, status: 101, detail: "welcome received"),
+            AuthChannelResult(channel: .header, path: .front, accepted: true, status: 101, detail: "welcome received"),
         ]
         let steps = [
             ProbeStep(name: .resolve, status: .passed, durationMs: 4.5, detail: "2 addresses"),

@@ -30,7 +30,7 @@ struct HandshakeRefusalDecisionTests {
     @Test func withoutADirectRunAProxyServerHeaderIsNoProofOfAWAF() {
         let v = rule.evaluate(context(Fixture.rejected(403, server: "nginx", body: #"{"error":"expired"}"#), expectations: withCredential))
         #expect(v?.cause == .authRejected)
-        #expect(v?.summary.contains("--direct") == true)
+        #expect(v?.next.contains { $0.action == .compareDirect } == true)
     }
 
     @Test func nginxsOwn403PageIsTheFrontsRefusal() {
@@ -50,7 +50,7 @@ struct HandshakeRefusalDecisionTests {
     @Test func gorillasCheckOrigin403IsTheOriginCheckNotAMissingToken() {
         let v = rule.evaluate(context(Fixture.rejected(403, body: "websocket: request origin not allowed by Upgrader.CheckOrigin")))
         #expect(v?.cause == .originRejected)
-        #expect(v?.summary.contains("--token") == false)
+        #expect(v?.next.contains { $0.action == .sendCredential } == false)
         #expect(v?.summary.contains("Origin") == true)
     }
 
@@ -71,7 +71,7 @@ struct HandshakeRefusalDecisionTests {
             ClassificationInput(transcript: t, originCheck: OriginCheck(origin: "https://api.example.test", opened: true, status: 101)))
         #expect(v.cause == .originRejected)
         #expect(v.summary.contains("refuses Origin https://app.example.test"), "\(v.summary)")
-        #expect(v.summary.contains("--token") == false)
+        #expect(!v.next.contains { $0.action == .sendCredential })
     }
 
     @Test func a400WhoseRetryWithAnOriginPassesIsTheOriginCheck() {

@@ -103,7 +103,7 @@ struct UpgradeTimeoutRuleTests {
     @Test func withoutADirectRunATimeoutIsInconclusive() {
         let v = rule.evaluate(context(timedOut))
         #expect(v?.layer == .inconclusive)
-        #expect(v?.summary.contains("--direct") == true)
+        #expect(v?.next.contains { $0.action == .compareDirect } == true)
     }
 }
 

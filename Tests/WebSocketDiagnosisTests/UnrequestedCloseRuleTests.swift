@@ -94,7 +94,7 @@ struct UnrequestedCloseRuleTests {
         let m = Measurements(lifetimeMs: nil, lifetimeProbeMs: 20_000)
         let v = rule.evaluate(context(main, measurements: m))
         #expect(v?.cause == .unrequestedClose)
-        #expect(v?.summary.contains("--idle-probe") == false, "the probes ran; the summary does not ask for them again")
+        #expect(v?.next.contains { $0.action == .measureTimeouts } == false, "the probes ran; the verdict does not ask for them again")
     }
 
     @Test func aShortDirectRunDoesNotTurnTheServersCapIntoAFrontOnlyFailure() {
@@ -138,13 +138,29 @@ struct UnrequestedCloseRuleTests {
         #expect(rule.evaluate(context(t))?.cause == .unrequestedClose)
     }
 
+    @Test func howLongBeforeTheCloseADisconnectMessageCountsIsAThreshold() {
+        let message = #"{"type":"disconnect","reason":"x"}"#
+        let t = Fixture.opened(frames: [inbound("text", at: 300, preview: message)]).receivingClose(1000, "", at: 9000)
+        let wide = ClassifierThresholds(disconnectMessageWindow: .seconds(10))
+        #expect(rule.evaluate(context(t, thresholds: wide))?.cause == .applicationDisconnect)
+    }
+
+    @Test func aCapSeenByTheLifetimeProbeNamesTheIntervalItPingedAt() {
+        let main = Fixture.opened(openAt: 100).receivingClose(1000, "", at: 10_130)
+        var m = Measurements(lifetimeMs: 10_000, lifetimeProbeMs: 20_000, lifetimeTranscript: probeClosed(1000, age: 10_000, pinged: true))
+        m.pingIntervalMs = 250
+        let v = FailureClassifier.classify(ClassificationInput(transcript: main, measurements: m))
+        #expect(v.cause == .applicationConnectionCap)
+        #expect(v.evidenceText.contains("the lifetime probe (a ping every 250 ms) was closed by the server too"), "\(v.evidenceText)")
+    }
+
     // MARK: What stays as it was
 
     @Test func anUnexplained1000IsNotHealthy() {
         let v = FailureClassifier.classify(ClassificationInput(transcript: Fixture.opened().receivingClose(1000, "bye", at: 9000)))
         #expect(v.cause == .unrequestedClose)
         #expect(v.layer != .healthy)
-        #expect(v.summary.contains("--idle-probe") && v.summary.contains("--lifetime-probe"))
+        #expect(v.next.contains { $0.action == .measureTimeouts })
     }
 
     @Test func aCloseWeAskedForIsStillHealthy() {

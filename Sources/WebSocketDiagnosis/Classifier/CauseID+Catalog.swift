@@ -15,6 +15,11 @@ extension CauseID {
     public static let networkReset: CauseID = "network.reset"
     /// The host is unreachable, or the connect failed for another network reason.
     public static let connectFailure: CauseID = "network.connect-failure"
+    /// The forward proxy answered `CONNECT` with an error (403 not allowed, 407 credentials, 502/504 it could
+    /// not reach the target).
+    public static let proxyRefused: CauseID = "network.proxy-refused"
+    /// The forward proxy could not be reached, or ended the connection without answering `CONNECT`.
+    public static let proxyUnreachable: CauseID = "network.proxy-unreachable"
 
     // MARK: TLS
 
@@ -131,7 +136,7 @@ extension CauseID {
 
     /// Every cause id the classifier can produce, in catalog order.
     public static let allKnown: [CauseID] = [
-        .dnsFailure, .connectionRefused, .connectTimeout, .networkReset, .connectFailure,
+        .dnsFailure, .connectionRefused, .connectTimeout, .networkReset, .connectFailure, .proxyRefused, .proxyUnreachable,
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
         .clientCertificateRequired, .clientCertificateRejected,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,

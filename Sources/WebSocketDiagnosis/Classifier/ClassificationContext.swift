@@ -110,6 +110,6 @@ struct ClassificationContext: Sendable {
 
     /// Whether two durations agree within the measurement tolerance (the larger of it and 5 %).
     func agree(_ a: Double, _ b: Double) -> Bool {
-        abs(a - b) <= max(ms(\.measurementTolerance), 0.05 * max(a, b))
+        abs(a - b) <= max(ms(\.measurementTolerance), thresholds.measurementRelativeTolerance * max(a, b))
     }
 }

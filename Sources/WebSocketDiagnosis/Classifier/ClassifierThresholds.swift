@@ -16,8 +16,34 @@ public struct ClassifierThresholds: Sendable, Equatable {
     /// kills and crashes land anywhere). Default 150 ms.
     public var wholeSecondTolerance: Duration
     /// How far a measured timeout may differ from a transcript's timing and still confirm it:
-    /// the larger of this and 5 % of the value. Default 250 ms.
+    /// the larger of this and ``measurementRelativeTolerance`` of the value. Default 250 ms.
     public var measurementTolerance: Duration
+    /// The relative part of the tolerance above (a fraction of the larger value). Default 0.05 (5 %).
+    public var measurementRelativeTolerance: Double
+    /// A final silence from the peer counts as idle only when it is longer than the connection's own
+    /// longest gap between inbound frames times this factor plus ``cadenceSlack``: a quiet stretch no
+    /// longer than the peer's usual cadence is its rhythm, not idleness. Default 1.1.
+    public var cadenceFactor: Double
+    /// The fixed part of the cadence bound above (scheduling jitter on a busy machine). Default 200 ms.
+    public var cadenceSlack: Duration
+    /// How late after ``keepaliveStallWindow``'s upper bound a stall may still end (the server's timer
+    /// fires on its own tick, a second late at most). Default 1 s.
+    public var keepaliveStallLateness: Duration
+    /// A server whose keepalive is learned from its pings gives up at most this many intervals after the
+    /// first unanswered ping (every library of the table waits a timeout of at most one interval). Default 2.
+    public var keepaliveTimeoutIntervals: Double
+    /// The slack on that bound, as a fraction of the learned interval (at least ``measurementTolerance``).
+    /// Default 0.1.
+    public var keepaliveIntervalSlack: Double
+    /// A server waits at least half its interval for the pong, but its timer may fire up to this much
+    /// early: autobahn (Daphne) quantizes every deadline to a whole second. Default 1 s.
+    public var keepaliveTimerQuantum: Duration
+    /// An end this close after a server ping is never its keepalive giving up: the ping and the end
+    /// arrived together (a kill). Default 50 ms.
+    public var keepaliveCoincidence: Duration
+    /// A disconnect message (Action Cable, SignalR) explains a close only when it came at most this
+    /// long before it. Default 2 s.
+    public var disconnectMessageWindow: Duration
     /// The window after pongs stop in which a server keepalive with Python `websockets`/uvicorn defaults fires
     /// (ping every 20 s, timeout 20 s → 20–40 s). Default 15…45 s. A fallback only: ``ServerKeepalive`` first
     /// learns the server's own interval from its pings.
@@ -26,8 +52,12 @@ public struct ClassifierThresholds: Sendable, Equatable {
     public init(
         afterMessageWindow: Duration = .milliseconds(1500), minimumSilence: Duration = .seconds(1),
         minimumLifetime: Duration = .seconds(2), wholeSecondTolerance: Duration = .milliseconds(150),
-        measurementTolerance: Duration = .milliseconds(250),
-        keepaliveStallWindow: ClosedRange<Duration> = .seconds(15) ... .seconds(45)
+        measurementTolerance: Duration = .milliseconds(250), measurementRelativeTolerance: Double = 0.05,
+        keepaliveStallWindow: ClosedRange<Duration> = .seconds(15) ... .seconds(45),
+        cadenceFactor: Double = 1.1, cadenceSlack: Duration = .milliseconds(200),
+        keepaliveStallLateness: Duration = .seconds(1), keepaliveTimeoutIntervals: Double = 2,
+        keepaliveIntervalSlack: Double = 0.1, keepaliveTimerQuantum: Duration = .seconds(1),
+        keepaliveCoincidence: Duration = .milliseconds(50), disconnectMessageWindow: Duration = .seconds(2)
     ) {
         self.afterMessageWindow = afterMessageWindow
         self.minimumSilence = minimumSilence
@@ -35,6 +65,15 @@ public struct ClassifierThresholds: Sendable, Equatable {
         self.wholeSecondTolerance = wholeSecondTolerance
         self.measurementTolerance = measurementTolerance
         self.keepaliveStallWindow = keepaliveStallWindow
+        self.measurementRelativeTolerance = measurementRelativeTolerance
+        self.cadenceFactor = cadenceFactor
+        self.cadenceSlack = cadenceSlack
+        self.keepaliveStallLateness = keepaliveStallLateness
+        self.keepaliveTimeoutIntervals = keepaliveTimeoutIntervals
+        self.keepaliveIntervalSlack = keepaliveIntervalSlack
+        self.keepaliveTimerQuantum = keepaliveTimerQuantum
+        self.keepaliveCoincidence = keepaliveCoincidence
+        self.disconnectMessageWindow = disconnectMessageWindow
     }
 }
 

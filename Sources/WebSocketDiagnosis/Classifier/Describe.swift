@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketWire
 
 /// Formatting of numbers and strings inside evidence and summaries, so every rule words them alike.
 enum Describe {
@@ -20,7 +21,7 @@ enum Describe {
 
     /// A close code and reason: `1011 (internal error) "Internal error"`, or without a reason.
     static func close(code: Int?, reason: String) -> String {
-        let c = CloseCode(code ?? 1005)
+        let c = code.map { CloseCode($0) } ?? .noStatusReceived
         let trimmed = reason.count > 80 ? String(reason.prefix(80)) + "…" : reason
         return trimmed.isEmpty ? "\(c) with an empty reason" : "\(c) \"\(trimmed)\""
     }

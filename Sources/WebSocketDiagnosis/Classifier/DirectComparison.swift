@@ -21,14 +21,14 @@ enum DirectComparison {
         }
         switch front.layer {
         case .application:
-            if sameCause { return front.adjustingConfidence(by: 0.1).adding([directLine, both]) }
+            if sameCause { return front.adjustingConfidence(by: Confidence.Step.corroborated).adding([directLine, both]) }
             if direct.layer == .healthy { return frontOnlyApplicationFailure(front, context: context).adding([directLine]) }
-            return front.adjustingConfidence(by: -0.15).adding([directLine])
+            return front.adjustingConfidence(by: Confidence.Step.contradicted).adding([directLine])
         case .infrastructure:
-            if direct.layer == .healthy { return front.adjustingConfidence(by: 0.1).adding([directLine, onlyFront]) }
+            if direct.layer == .healthy { return front.adjustingConfidence(by: Confidence.Step.corroborated).adding([directLine, onlyFront]) }
             if sameCause, [CauseID.idleTimeout, .lifetimeCap, .infrastructureConnectionDropped].contains(front.cause) {
                 return Verdict(
-                    cause: .applicationConnectionDropped, confidence: 0.6,
+                    cause: .applicationConnectionDropped, confidence: Confidence.suggestive,
                     summary:
                         "The backend itself ends the connection the same way direct (\(front.cause)): the front is not the cause; look at the app server's own timeouts and process lifetime",
                     evidence: front.evidence + [directLine, both])
@@ -40,7 +40,7 @@ enum DirectComparison {
             let lost = context.steps.first { $0.status == .failed && ($0.name == .messages || $0.name == .agentEvents) }
             if direct.layer == .healthy, let lost, context.transcript.failure == nil {
                 return Verdict(
-                    cause: .messagesDropped, confidence: 0.7,
+                    cause: .messagesDropped, confidence: Confidence.probable,
                     summary:
                         "Messages get no reply through the front but do direct: the front drops or holds application messages; check its message filtering, buffering and size limits",
                     evidence: front.evidence + [
@@ -65,38 +65,38 @@ enum DirectComparison {
         switch front.cause {
         case .authRejected where context.expectations.sentCredential:
             return Verdict(
-                cause: .headerStripped, confidence: 0.75,
+                cause: .headerStripped, confidence: Confidence.likely,
                 summary:
                     "The credential is rejected only through the front (direct accepts it): the front strips or changes the header carrying it; forward Authorization/Sec-WebSocket-Protocol, or send the token by a channel that survives",
                 evidence: ev)
         case .subprotocolNotEchoed:
             return Verdict(
-                cause: .headerStripped, confidence: 0.75,
+                cause: .headerStripped, confidence: Confidence.likely,
                 summary:
                     "The subprotocol is echoed direct but not through the front: the front strips Sec-WebSocket-Protocol (request or response); forward it",
                 evidence: ev)
         case .applicationConnectionDropped:
             return Verdict(
-                cause: .infrastructureConnectionDropped, confidence: 0.75,
+                cause: .infrastructureConnectionDropped, confidence: Confidence.likely,
                 summary:
                     "The connection is dropped only through the front (direct survives the same message): check the front's limits (message size, body size, timeouts) and its log",
                 evidence: ev)
         case .missingEvents:
             return Verdict(
-                cause: .messagesDropped, confidence: 0.7,
+                cause: .messagesDropped, confidence: Confidence.probable,
                 summary:
                     "Events arrive direct but not through the front: the front drops or buffers messages; check its buffering and message limits",
                 evidence: ev)
         case .handshakeError where context.transcript.handshake?.status == nil || context.transcript.handshake?.status == 101,
             .protocolError where context.facts.received == nil:
             return Verdict(
-                cause: .frontProtocolViolation, confidence: 0.7,
+                cause: .frontProtocolViolation, confidence: Confidence.probable,
                 summary:
                     "Through the front only, the handshake or frames break RFC 6455 (\(front.cause)): the front alters them; fix or bypass its WebSocket handling",
                 evidence: ev)
         default:
             return Verdict(
-                cause: .appFailureBehindFront, confidence: 0.75,
+                cause: .appFailureBehindFront, confidence: Confidence.likely,
                 summary:
                     "The application fails (\(front.cause)) only through the front; direct works: compare what the front changes in the request — headers, subprotocol, path, message size",
                 evidence: ev)

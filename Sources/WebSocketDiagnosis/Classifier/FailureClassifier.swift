@@ -37,7 +37,7 @@
 public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
-        InterruptionRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
+        InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
         HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), UnexplainedStepRule(), HealthyRule(),
     ]
@@ -49,8 +49,17 @@ public enum FailureClassifier {
 
     /// Classifies one probe's observations.
     ///
-    /// - Parameter thresholds: the timing windows (default ``ClassifierThresholds/init(afterMessageWindow:minimumSilence:minimumLifetime:wholeSecondTolerance:measurementTolerance:keepaliveStallWindow:)``).
+    /// - Parameter thresholds: the timing windows (default: ``ClassifierThresholds``' defaults).
     public static func classify(_ input: ClassificationInput, thresholds: ClassifierThresholds) -> Verdict {
+        let verdict = judge(input, thresholds: thresholds)
+        // A run that went direct too has nothing to gain from "compare with the backend direct".
+        guard input.direct != nil else { return verdict }
+        var answered = verdict
+        answered.next.removeAll { $0.action == .compareDirect }
+        return answered
+    }
+
+    private static func judge(_ input: ClassificationInput, thresholds: ClassifierThresholds) -> Verdict {
         let context = ClassificationContext(input: input, thresholds: thresholds)
         guard let (rule, verdict) = firstVerdict(context) else { return fallback(context) }
         guard !rule.comparesPaths, let direct = input.direct else { return verdict }
@@ -73,12 +82,13 @@ public enum FailureClassifier {
         let t = context.transcript
         let end = t.close.effectiveCode.map { "effective close code \($0)" } ?? "no close"
         return Verdict(
-            cause: .inconclusive, confidence: 0.1,
-            summary: "No known signature fits these observations: read the evidence, the server and proxy logs, and rerun with --direct",
+            cause: .inconclusive, confidence: Confidence.nothing,
+            summary: "No known signature fits these observations: read the evidence, the server and proxy logs",
             evidence: [
                 Evidence(
                     rule: RuleName.closeFrame,
                     observation: "opened: \(context.facts.opened); transport end: \(t.close.transportEnd.rawValue); \(end)")
-            ])
+            ],
+            next: [.compareDirect()])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketWire
 
 /// Why a server ended a connection on its own, from the timing of that end and the timeout probes: the
 /// application's per-connection cap, its idle timeout, or a restart that ended several connections at the
@@ -20,8 +21,9 @@ enum ServerCloseExplanation {
     /// application codes). A 1012/1013 is a restart or overload; 1011 an error; 1002/1003/1007/1009 a
     /// complaint about a message.
     static func isLimitClose(_ code: Int?) -> Bool {
-        guard let code else { return true }
-        return code == 1000 || code == 1001 || code == 1008 || (3000..<5000).contains(code)
+        guard let raw = code else { return true }
+        let code = CloseCode(raw)
+        return code == .normalClosure || code == .goingAway || code == .policyViolation || code.isApplicationDefined
     }
 
     /// The age of a probe transcript's end when the server closed it first with a limit close.
@@ -76,7 +78,7 @@ enum ServerCloseExplanation {
                 Evidence(
                     rule: RuleName.pingsVersusNoPings,
                     observation:
-                        "the lifetime probe (a ping every \(Describe.seconds(1000))) was closed by the server too, \(Describe.close(code: capped.close.code, reason: capped.close.reason)) \(Describe.ms(capped.ageMs)) after open: traffic does not keep it alive"
+                        "the lifetime probe (\(Describe.pings(m))) was closed by the server too, \(Describe.close(code: capped.close.code, reason: capped.close.reason)) \(Describe.ms(capped.ageMs)) after open: traffic does not keep it alive"
                 )
             ]
             if let idle = serverClosedAge(m.idleTranscript), context.agree(idle.ageMs, capped.ageMs) {

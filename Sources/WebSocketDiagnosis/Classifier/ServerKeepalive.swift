@@ -31,18 +31,20 @@ struct ServerKeepalive: Sendable {
         else { return nil }
         let since = end - first
         let stall = end - max(f.lastOutboundPongAtMs ?? open, open)
-        let slack = max(context.ms(\.measurementTolerance), 0.1 * interval)
+        let th = context.thresholds
+        let slack = max(context.ms(\.measurementTolerance), th.keepaliveIntervalSlack * interval)
         // A kill that lands just after a ping is no keepalive: a server waits a while for the pong — at
         // least half its interval (aiohttp's heartbeat waits interval/2, the shortest of the table) — but
         // its timer may fire up to a second early: autobahn (Daphne) quantizes every deadline to a whole
         // second (txaio `_BatchedTimer.call_later`: `int(now + delay)`), so a 1 s ping timeout can end the
         // connection a few hundred ms after the ping. Only a ping and an end that arrive together (under
-        // 50 ms apart) are ruled out for second-scale intervals.
-        let minimumWait = max(50, min(0.5 * interval - 1000, 1000))
-        let window = context.thresholds.keepaliveStallWindow
-        let withinLearnedTimeout = since <= 2 * interval + slack
+        // ``ClassifierThresholds/keepaliveCoincidence`` apart) are ruled out for second-scale intervals.
+        let quantum = context.ms(\.keepaliveTimerQuantum)
+        let minimumWait = max(context.ms(\.keepaliveCoincidence), min(0.5 * interval - quantum, quantum))
+        let window = th.keepaliveStallWindow
+        let withinLearnedTimeout = since <= th.keepaliveTimeoutIntervals * interval + slack
         let withinPythonDefaults =
-            stall >= window.lowerBound.milliseconds && stall <= window.upperBound.milliseconds + 1000
+            stall >= window.lowerBound.milliseconds && stall <= window.upperBound.milliseconds + context.ms(\.keepaliveStallLateness)
             && since <= window.upperBound.milliseconds
         guard since >= minimumWait, withinLearnedTimeout || withinPythonDefaults else { return nil }
         firstUnansweredAtMs = first

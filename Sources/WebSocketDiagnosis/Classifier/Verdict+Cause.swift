@@ -2,10 +2,10 @@ extension Verdict {
     /// A verdict whose layer is the one named by `cause` (`tls.expired-certificate` → `.tls`).
     ///
     /// - Parameter confidence: clamped to 0…1 and rounded to two decimals.
-    public init(cause: CauseID, confidence: Double, summary: String, evidence: [Evidence]) {
+    public init(cause: CauseID, confidence: Double, summary: String, evidence: [Evidence], next: [NextStep] = []) {
         self.init(
             layer: cause.layer, cause: cause, confidence: Verdict.normalized(confidence), summary: summary,
-            evidence: evidence)
+            evidence: evidence, next: next)
     }
 
     /// `value` clamped to 0…1 and rounded to two decimals.
@@ -13,10 +13,20 @@ extension Verdict {
         (min(1, max(0, value)) * 100).rounded() / 100
     }
 
-    /// A copy with `delta` added to the confidence (clamped to 0.05…0.95: never certain, never nothing).
+    /// A copy with `delta` added to the confidence (kept in ``Confidence/adjustedRange``: never certain, never nothing).
     func adjustingConfidence(by delta: Double) -> Verdict {
         var copy = self
-        copy.confidence = Verdict.normalized(min(0.95, max(0.05, confidence + delta)))
+        copy.confidence = Verdict.normalized(min(Confidence.adjustedRange.upperBound, max(Confidence.adjustedRange.lowerBound, confidence + delta)))
+        return copy
+    }
+
+    /// A copy with `steps` added to what to run next.
+    func advising(_ steps: NextStep...) -> Verdict { advising(steps) }
+
+    /// A copy with `steps` added to what to run next.
+    func advising(_ steps: [NextStep]) -> Verdict {
+        var copy = self
+        copy.next += steps
         return copy
     }
 

@@ -1,38 +1,20 @@
-/// One application-layer fault of the reference backend: one small type per cause, built from a ``FaultSpec``.
+/// One application-layer fault of the lab's reference backend (`ws1011 lab --fault`): one small type per
+/// cause, built from a ``FaultSpec`` — the same model as the proxy's ``Fault``.
 ///
-/// A fault overrides only the hooks it needs (defaults in `AppFault+Defaults.swift` do nothing):
-/// refuse the upgrade, skip the subprotocol echo, verify with another secret, act when a connection opens,
-/// on a message, on an agent event, shrink the message limit, change the keepalive, or restart on activation.
-/// To add a fault: write `SomethingFault.swift`, list it in ``AppFaultRegistry/types``, test it.
-public protocol AppFault: Sendable {
-    /// The registry name (`internal-error`).
-    static var name: String { get }
-    /// The parameters it accepts (anything else is rejected with a clear error).
-    static var parameterNames: Set<String> { get }
-    /// One line for `--help` and error messages.
-    static var summary: String { get }
-    /// Builds the fault; throws ``FaultSpecError`` for a bad parameter.
-    init(spec: FaultSpec) throws(FaultSpecError)
-
-    /// An HTTP refusal for a WebSocket upgrade that would otherwise be accepted.
-    func upgradeRefusal(at now: ContinuousClock.Instant) -> HTTPRefusal?
-    /// Whether the backend echoes the `jwt-auth` subprotocol (default `true`).
-    var echoesSubprotocol: Bool { get }
-    /// A secret the backend verifies tokens with instead of the auth service's one.
-    var verificationSecret: String? { get }
-    /// What to do right after a connection opened.
-    func onOpen(at now: ContinuousClock.Instant) -> AppFaultAction?
-    /// What to do when a JSON message arrives (before the backend handles it).
-    func onMessage(_ message: AppFaultMessageContext) -> AppFaultAction?
-    /// What to do before agent event number `index` (1-based within a run) is sent.
-    func onAgentEvent(index: Int) -> AppFaultAction?
-    /// A lower inbound message limit in bytes (close 1009 above it).
-    var messageLimit: Int? { get }
-    /// A server keepalive replacing the configured one.
-    var heartbeat: LabConfiguration.Heartbeat? { get }
-    /// A restart to carry out when the fault is switched on.
-    var restartOnActivation: RestartPlan? { get }
-}
+/// The requirements are those of ``FaultDefinition``: a ``FaultDescriptor`` and `init(spec:)`. What the
+/// fault *does* comes from the capability protocols it also adopts; the backend asks only for those:
+/// - ``UpgradeAppFault``: refuse a WebSocket upgrade with an HTTP response;
+/// - ``OpenAppFault``: act right after a connection opened;
+/// - ``MessageAppFault``: act when a JSON message arrives;
+/// - ``AgentRunAppFault``: act before an agent event is sent;
+/// - ``BackendSettingsAppFault``: change a backend setting (subprotocol echo, secret, message limit, keepalive);
+/// - ``ReadinessAppFault``: make `/health` report not ready;
+/// - ``ActivationAppFault``: act once when switched on (a restart).
+///
+/// Time-dependent hooks get the time since the fault was switched on (`activeFor`), never a clock, so a test
+/// drives them with plain durations. Register a new fault with ``FaultRegistry/register(_:)-(AppFault.Type)``.
+/// See docs/WRITING_A_FAULT.md.
+public protocol AppFault: FaultDefinition {}
 
 /// What a fault tells the connection to do.
 public enum AppFaultAction: Sendable, Equatable {
@@ -53,6 +35,7 @@ public struct AppFaultMessageContext: Sendable, Equatable {
     /// 1-based count of messages of this `type` on this connection, this one included.
     public var typeIndex: Int
 
+    /// Creates a context.
     public init(type: String, index: Int, typeIndex: Int) {
         self.type = type
         self.index = index
@@ -64,5 +47,6 @@ public struct AppFaultMessageContext: Sendable, Equatable {
 public struct RestartPlan: Sendable, Equatable {
     /// How long new upgrades are refused with 503.
     public var downtime: Duration
+    /// Creates a plan.
     public init(downtime: Duration) { self.downtime = downtime }
 }

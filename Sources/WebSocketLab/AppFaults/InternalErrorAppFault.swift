@@ -1,13 +1,17 @@
 /// `internal-error[:on=TYPE,every=N]`: the handler raises and a catch-all closes 1011 "Internal error".
-public struct InternalErrorAppFault: AppFault {
-    public static let name = "internal-error"
-    public static let parameterNames: Set<String> = ["on", "every"]
-    public static let summary = "handler exception caught → close 1011 \"Internal error\" (on=TYPE, every=N)"
+public struct InternalErrorAppFault: MessageAppFault {
+    public static let descriptor = FaultDescriptor(
+        name: "internal-error",
+        summary: "handler exception caught → close 1011 \"Internal error\" (on=TYPE, every=N)",
+        parameters: [
+            .init("on", "message type that triggers it, * for any; default *"), .init("every", "every Nth matching message; default 1"),
+        ])
+
     /// When it fires.
     public let trigger: MessageTrigger
 
     public init(spec: FaultSpec) throws(FaultSpecError) {
-        try spec.rejectUnknownParameters(Self.parameterNames)
+        try Self.validate(spec)
         trigger = try MessageTrigger(spec: spec)
     }
 

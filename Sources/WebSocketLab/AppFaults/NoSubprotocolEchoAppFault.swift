@@ -1,13 +1,13 @@
 /// `no-subprotocol-echo`: the backend accepts the upgrade but does not echo `jwt-auth`; a conforming client
 /// must fail the connection.
-public struct NoSubprotocolEchoAppFault: AppFault {
-    public static let name = "no-subprotocol-echo"
-    public static let parameterNames: Set<String> = []
-    public static let summary = "upgrade accepted without echoing the offered subprotocol"
+public struct NoSubprotocolEchoAppFault: BackendSettingsAppFault {
+    public static let descriptor = FaultDescriptor(
+        name: "no-subprotocol-echo",
+        summary: "upgrade accepted without echoing the offered subprotocol")
 
     public init(spec: FaultSpec) throws(FaultSpecError) {
-        try spec.rejectUnknownParameters(Self.parameterNames)
+        try Self.validate(spec)
     }
 
-    public var echoesSubprotocol: Bool { false }
+    public func adjust(_ settings: inout AppBackendSettings) { settings.echoesSubprotocol = false }
 }

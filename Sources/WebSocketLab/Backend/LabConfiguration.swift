@@ -27,7 +27,7 @@ public struct LabConfiguration: Sendable {
     /// Server keepalive: ping every `interval`, close 1011 "keepalive ping timeout" without a pong within
     /// `timeout`. Default 20 s / 20 s like uvicorn and Python `websockets`; `nil` turns it off.
     public var heartbeat: Heartbeat? = Heartbeat()
-    /// Application faults active from the start (see ``AppFaultRegistry``).
+    /// Application faults active from the start (see ``FaultRegistry``).
     public var appFaults: [FaultSpec] = []
     /// Delay between two agent events, default 20 ms.
     public var agentStepDelay: Duration = .milliseconds(20)

@@ -49,24 +49,24 @@ public final class LabServer: Sendable {
     /// - Parameters:
     ///   - configuration: what to serve; `appFaults` are checked here (a bad spec throws ``FaultSpecError``).
     ///   - eventLoopGroup: default `MultiThreadedEventLoopGroup.singleton`.
-    public static func start(_ configuration: LabConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil) async throws -> LabServer {
-        let faults = try AppFaultRegistry.make(configuration.appFaults)
+    ///   - registry: the application fault types known (default `FaultRegistry.standard`); ``setAppFaults(_:)``
+    ///     uses it too.
+    public static func start(
+        _ configuration: LabConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, registry: FaultRegistry = .standard
+    ) async throws -> LabServer {
+        let faults = try registry.makeApplicationFaults(configuration.appFaults)
         try configuration.checkSecret()
         guard configuration.maxMessageBytes > 0, configuration.maxFrameBytes > 0, configuration.maxHeaderBytes >= 1024 else {
             throw LabError.configuration("maxMessageBytes and maxFrameBytes must be above 0, maxHeaderBytes at least 1024")
         }
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
-        let state = LabState(configuration: configuration, auth: await AuthService(configuration: configuration))
+        let state = LabState(configuration: configuration, auth: await AuthService(configuration: configuration), registry: registry)
         state.setFaults(faults)
         var authority: LabCertificateAuthority?
         var tlsContext: NIOSSLContext?
         if let variant = configuration.tls {
-            var hosts = ["localhost", "127.0.0.1", "::1"]
-            if !hosts.contains(configuration.host), configuration.host != "0.0.0.0", configuration.host != "::" {
-                hosts.append(configuration.host)
-            }
             do {
-                let ca = try LabCertificateAuthority.generate(hosts: hosts)
+                let ca = try LabCertificateAuthority.generate(hosts: LabCertificateAuthority.hosts(servingOn: configuration.host))
                 tlsContext = try ca.makeServerContext(variant)
                 authority = ca
             } catch {
@@ -210,7 +210,7 @@ public final class LabServer: Sendable {
 
     /// Replaces the active application faults (a bad spec throws and leaves the current ones in place).
     public func setAppFaults(_ specs: [FaultSpec]) throws {
-        state.setFaults(try AppFaultRegistry.make(specs))
+        state.setFaults(try state.registry.makeApplicationFaults(specs))
     }
 
     /// A graceful restart now: 1012 "Service restart" to every connection, 503 to new upgrades for

@@ -8,25 +8,30 @@ final class LabState: Sendable {
     let auth: AuthService
     let connections = ConnectionRegistry()
     let startedAt: ContinuousClock.Instant
-    private let faults = Mutex<[any AppFault]>([])
+    /// Where application faults are looked up.
+    let registry: FaultRegistry
+    private let faults: Mutex<ActiveAppFaults>
     private let refusingUntil = Mutex<ContinuousClock.Instant?>(nil)
     private let verifiers = Mutex<[String: TokenVerifier]>([:])
 
-    init(configuration: LabConfiguration, auth: AuthService) {
+    init(configuration: LabConfiguration, auth: AuthService, registry: FaultRegistry = .standard) {
         self.configuration = configuration
         self.auth = auth
+        self.registry = registry
         self.startedAt = .now
+        self.faults = Mutex(.none(base: AppBackendSettings(configuration), at: startedAt))
     }
 
     // MARK: - Faults
 
     /// The faults active now.
-    var activeFaults: [any AppFault] { faults.withLock { $0 } }
+    var activeFaults: ActiveAppFaults { faults.withLock { $0 } }
 
-    /// Replaces the active faults; carries out a restart when one asks for it.
-    func setFaults(_ new: [any AppFault]) {
-        faults.withLock { $0 = new }
-        if let plan = new.compactMap(\.restartOnActivation).first {
+    /// Replaces the active faults, switched on at `now`; carries out a restart when one asks for it.
+    func setFaults(_ new: [any AppFault], at now: ContinuousClock.Instant = .now) {
+        let active = ActiveAppFaults(new, activatedAt: now, base: AppBackendSettings(configuration))
+        faults.withLock { $0 = active }
+        if let plan = active.restartOnActivation {
             restart(downtime: plan.downtime)
         }
     }
@@ -44,21 +49,21 @@ final class LabState: Sendable {
 
     /// The keepalive in force: a fault's, else the configured one.
     var heartbeat: LabConfiguration.Heartbeat? {
-        activeFaults.compactMap(\.heartbeat).first ?? configuration.heartbeat
+        activeFaults.settings.heartbeat
     }
 
     /// The inbound message limit in force.
     var messageLimit: Int {
-        activeFaults.compactMap(\.messageLimit).reduce(configuration.maxMessageBytes, min)
+        activeFaults.settings.messageLimit
     }
 
     /// Whether the backend echoes `jwt-auth`.
-    var echoesSubprotocol: Bool { activeFaults.allSatisfy(\.echoesSubprotocol) }
+    var echoesSubprotocol: Bool { activeFaults.settings.echoesSubprotocol }
 
     /// The state `/health` reports.
     func health(at now: ContinuousClock.Instant) -> (status: Int, text: String) {
         if isRestarting(at: now) { return (503, "not-ready") }
-        for case let fault as NotReadyAppFault in activeFaults where fault.isNotReady(at: now) { return (503, "not-ready") }
+        if !activeFaults.isReady(at: now) { return (503, "not-ready") }
         return (200, "healthy")
     }
 
@@ -67,7 +72,7 @@ final class LabState: Sendable {
     /// The verifier the backend uses now (the auth service's secret unless `secret-mismatch` is on).
     /// Synchronous, so the event loop decides an upgrade without waiting for the cooperative pool.
     func backendVerifier() -> TokenVerifier {
-        let secret = activeFaults.compactMap(\.verificationSecret).first ?? configuration.jwtSecret
+        let secret = activeFaults.settings.verificationSecret
         return verifiers.withLock { cache in
             if let cached = cache[secret] { return cached }
             let verifier = TokenVerifier(secret: secret, issuer: configuration.issuer, audience: configuration.audience)

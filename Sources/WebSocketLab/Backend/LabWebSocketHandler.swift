@@ -44,11 +44,9 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         self.context = context
         state.connections.add(connectionID, context.channel)
         let now = ContinuousClock.now
-        for fault in state.activeFaults {
-            if let action = fault.onOpen(at: now) {
-                perform(action)
-                return
-            }
+        if let action = state.activeFaults.openAction(at: now) {
+            perform(action)
+            return
         }
         send(LabEnvelope.message("connection_established", [
             "connection_id": .string(connectionID), "user_id": .string(claims.sub), "email": .string(claims.email),
@@ -205,8 +203,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             typeCounts["*", default: 0] += 1
         }
         let faultContext = AppFaultMessageContext(type: type, index: messageIndex, typeIndex: typeCounts[type] ?? 1)
-        for fault in state.activeFaults {
-            guard let action = fault.onMessage(faultContext) else { continue }
+        for action in state.activeFaults.messageActions(faultContext) {
             perform(action)
             if phase != .open { return }
         }
@@ -263,8 +260,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     private func sendAgentEvent(_ run: AgentRun, index: Int) {
         work[run.runID] = nil
         guard phase == .open, index < run.count else { return }
-        for fault in state.activeFaults {
-            guard let action = fault.onAgentEvent(index: index + 1) else { continue }
+        for action in state.activeFaults.agentEventActions(index: index + 1) {
             perform(action)
             if phase != .open { return }
         }

@@ -18,9 +18,7 @@ extension LabState {
             return .refuse(.json(status: 404, ["error": "not_found", "message": "no WebSocket endpoint at \(path); use /ws"]))
         }
         let now = ContinuousClock.now
-        for fault in activeFaults {
-            if let refusal = fault.upgradeRefusal(at: now) { return .refuse(refusal) }
-        }
+        if let refusal = activeFaults.upgradeRefusal(at: now) { return .refuse(refusal) }
         if isRestarting(at: now) {
             return .refuse(.json(status: 503, ["error": "service_restarting", "message": "Service restarting: retry shortly"]))
         }

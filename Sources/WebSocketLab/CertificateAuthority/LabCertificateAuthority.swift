@@ -132,6 +132,14 @@ public struct LabCertificateAuthority: Sendable {
 
     // MARK: - Names
 
+    /// The names a server listening on `listenHost` is reached by: loopback, plus the host itself unless it
+    /// is a wildcard (`0.0.0.0`, `::`).
+    public static func hosts(servingOn listenHost: String) -> [String] {
+        var hosts = ["localhost", "127.0.0.1", "::1"]
+        if !hosts.contains(listenHost), listenHost != "0.0.0.0", listenHost != "::" { hosts.append(listenHost) }
+        return hosts
+    }
+
     /// An IP literal as an `ipAddress` SAN, anything else as a `dNSName`.
     static func generalName(_ host: String) -> GeneralName {
         var v4 = in_addr()

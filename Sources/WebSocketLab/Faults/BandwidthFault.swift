@@ -15,7 +15,7 @@ public struct BandwidthFault: StreamFault {
         rate = try spec.int("rate", in: 1...Int(Int32.max))
     }
 
-    public func makeStage() -> any StreamStage { Stage(rate: rate) }
+    public func makeStage(random: FaultRandom) -> any StreamStage { Stage(rate: rate) }
 
     final class Stage: StreamStage {
         let rate: Int

@@ -11,7 +11,7 @@ public struct BlackholeFault: StreamFault {
         try Self.validate(spec)
     }
 
-    public func makeStage() -> any StreamStage { Stage() }
+    public func makeStage(random: FaultRandom) -> any StreamStage { Stage() }
 
     final class Stage: StreamStage {
         func process(_ bytes: ByteBuffer, ready: NIODeadline) -> [StreamChunk] { [] }

@@ -11,19 +11,28 @@ public struct ConfiguredFault: Sendable, CustomStringConvertible {
     public var probability: Double
     /// The fault itself.
     public var fault: any Fault
+    /// The source `probability` is rolled with and stream stages draw from; default the system generator.
+    public var random: FaultRandom
 
     /// Creates a wrapper.
-    public init(name: String, spec: FaultSpec, direction: FaultDirection, probability: Double = 1, fault: any Fault) {
+    /// - Parameters:
+    ///   - probability: default 1 (always).
+    ///   - random: default ``FaultRandom/system``; a seeded source makes the rolls repeatable.
+    public init(
+        name: String, spec: FaultSpec, direction: FaultDirection, probability: Double = 1, fault: any Fault,
+        random: FaultRandom = .system
+    ) {
         self.name = name
         self.spec = spec
         self.direction = direction
         self.probability = probability
         self.fault = fault
+        self.random = random
     }
 
-    /// Rolls the probability.
+    /// Rolls the probability with ``random``.
     public func roll() -> Bool {
-        probability >= 1 || (probability > 0 && Double.random(in: 0..<1) < probability)
+        random.roll(probability)
     }
 
     public var description: String { spec.description }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `drop-messages`: drops data messages (all their fragments); with `probability` below 1 a share
 /// of them — a lossy bridge, or events that never reach the client.
 public struct DropMessagesFault: FrameFault {
@@ -8,6 +10,6 @@ public struct DropMessagesFault: FrameFault {
     }
 
     public func frame(_ frame: inout FrameEdit, direction: FaultDirection) -> FrameVerdict {
-        frame.header.isData && frame.header.opcode != FrameHeader.continuation ? .drop : .forward
+        frame.header.isData && frame.header.opcode != .continuation ? .drop : .forward
     }
 }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `drop-pings`: drops ping frames — the pinging side never gets a pong.
 public struct DropPingsFault: FrameFault {
     public static let descriptor = FaultDescriptor(name: "drop-pings", summary: "drop ping frames")
@@ -7,6 +9,6 @@ public struct DropPingsFault: FrameFault {
     }
 
     public func frame(_ frame: inout FrameEdit, direction: FaultDirection) -> FrameVerdict {
-        frame.header.opcode == FrameHeader.ping ? .drop : .forward
+        frame.header.opcode == .ping ? .drop : .forward
     }
 }

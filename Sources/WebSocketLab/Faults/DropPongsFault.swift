@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `drop-pongs`: drops pong frames — the keepalive on the other side gives up (a server closes
 /// 1011 "keepalive ping timeout"; a client sends 1011 and hears nothing).
 public struct DropPongsFault: FrameFault {
@@ -8,6 +10,6 @@ public struct DropPongsFault: FrameFault {
     }
 
     public func frame(_ frame: inout FrameEdit, direction: FaultDirection) -> FrameVerdict {
-        frame.header.opcode == FrameHeader.pong ? .drop : .forward
+        frame.header.opcode == .pong ? .drop : .forward
     }
 }

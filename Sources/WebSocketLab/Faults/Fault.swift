@@ -7,24 +7,15 @@
 /// - `FrameFault`: drop or rewrite WebSocket frames after the 101;
 /// - `StreamFault`: delay, slice, throttle, swallow or cut the byte stream after the 101;
 /// - `ConnectionTimerFault`: end the connection on a timer (lifetime, idle, injected close);
-/// - `InstanceFault`: take an upstream instance out (scale-in).
+/// - `InstanceFault`: take an upstream instance out (scale-in);
+/// - `ProxyReloadFault`: cut every open connection after a grace (a proxy reload).
 ///
 /// Name, direction and probability live on `ConfiguredFault`, the shared wrapper; `direction` and
 /// `probability` parameters are taken off the spec before `init(spec:)` sees it.
 /// See docs/WRITING_A_FAULT.md.
-public protocol Fault: Sendable, CustomStringConvertible {
-    /// The registry name, parameters and defaults.
-    static var descriptor: FaultDescriptor { get }
-    /// Builds the fault from its parameters; throws a `FaultSpecError` that lists what is valid.
-    init(spec: FaultSpec) throws(FaultSpecError)
-}
+public protocol Fault: FaultDefinition, CustomStringConvertible {}
 
 extension Fault {
     /// The registry name.
     public var description: String { Self.descriptor.name }
-
-    /// Rejects unknown parameters using the descriptor's parameter list.
-    public static func validate(_ spec: FaultSpec) throws(FaultSpecError) {
-        try spec.rejectUnknownParameters(Set(descriptor.parameters.map(\.name)))
-    }
 }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// A frame offered to a `FrameFault`.
 public struct FrameEdit: Sendable {
     /// The header; a fault may change fin, rsv and opcode (the length follows the payload for control frames).

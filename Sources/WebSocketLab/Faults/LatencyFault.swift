@@ -18,20 +18,22 @@ public struct LatencyFault: StreamFault {
         jitter = try spec.duration("jitter", default: .zero)
     }
 
-    public func makeStage() -> any StreamStage { Stage(delay: delay, jitter: jitter) }
+    public func makeStage(random: FaultRandom) -> any StreamStage { Stage(delay: delay, jitter: jitter, random: random) }
 
     final class Stage: StreamStage {
         let delay: Duration
         let jitter: Duration
+        var random: FaultRandom
         var last = NIODeadline.uptimeNanoseconds(0)
-        init(delay: Duration, jitter: Duration) {
+        init(delay: Duration, jitter: Duration, random: FaultRandom) {
             self.delay = delay
             self.jitter = jitter
+            self.random = random
         }
         func process(_ bytes: ByteBuffer, ready: NIODeadline) -> [StreamChunk] {
             var nanos = Int64(delay.milliseconds * 1e6)
             let spread = Int64(jitter.milliseconds * 1e6)
-            if spread > 0 { nanos += Int64.random(in: -spread...spread) }
+            if spread > 0 { nanos += Int64.random(in: -spread...spread, using: &random) }
             let at = max(ready + .nanoseconds(max(nanos, 0)), last)
             last = at
             return [.bytes(bytes, at: at)]

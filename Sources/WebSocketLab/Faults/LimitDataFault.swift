@@ -15,7 +15,7 @@ public struct LimitDataFault: StreamFault {
         bytes = try spec.int("bytes", in: 0...Int(Int32.max))
     }
 
-    public func makeStage() -> any StreamStage { Stage(limit: bytes) }
+    public func makeStage(random: FaultRandom) -> any StreamStage { Stage(limit: bytes) }
 
     final class Stage: StreamStage {
         var left: Int

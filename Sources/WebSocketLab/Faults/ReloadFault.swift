@@ -3,7 +3,7 @@
 /// workers keep their connections until `worker-shutdown-timeout` (240 s by default), then close them all
 /// with no close frame (`mode=fin`, 1006 at the client); Caddy has sent 1001 instead (`mode=1001`).
 /// Sources: kubernetes/ingress-nginx#2647 and #8977, caddyserver/caddy#6420 (docs/FAILURE_SIGNATURES.md).
-public struct ReloadFault: Fault {
+public struct ReloadFault: ProxyReloadFault {
     public static let descriptor = FaultDescriptor(
         name: "reload", summary: "cut every open connection at once after a grace (a proxy reload); new ones are served",
         parameters: [
@@ -25,4 +25,7 @@ public struct ReloadFault: Fault {
         }
         mode = parsed
     }
+
+    public var reloadAfter: Duration { after }
+    public var reloadMode: DrainMode { mode }
 }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `rewrite-close`: changes the code of close frames from `from` to `to` (reason kept) — a front
 /// that normalises close codes, hiding (or faking) an application's 1011.
 public struct RewriteCloseFault: FrameFault {
@@ -17,11 +19,11 @@ public struct RewriteCloseFault: FrameFault {
     }
 
     public func frame(_ frame: inout FrameEdit, direction: FaultDirection) -> FrameVerdict {
-        guard frame.header.opcode == FrameHeader.close, var payload = frame.controlPayload,
-            let code = FrameHeader.closeCode(in: payload), from == nil || code == from
+        guard frame.header.opcode == .close, var payload = frame.controlPayload,
+            let code = ClosePayload.peekCode(payload), from == nil || code.rawValue == from
         else { return .forward }
-        payload[0] = UInt8((to >> 8) & 0xFF)
-        payload[1] = UInt8(to & 0xFF)
+        // The code may be one that must not be on the wire (a front faking 1006): written unvalidated, on purpose.
+        payload.replaceSubrange(0..<2, with: ClosePayload(code: CloseCode(to)).unvalidatedEncoding())
         frame.controlPayload = payload
         return .forward
     }

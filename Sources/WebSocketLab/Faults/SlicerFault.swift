@@ -25,18 +25,22 @@ public struct SlicerFault: StreamFault {
         delay = try spec.duration("delay", default: .milliseconds(1))
     }
 
-    public func makeStage() -> any StreamStage { Stage(fault: self) }
+    public func makeStage(random: FaultRandom) -> any StreamStage { Stage(fault: self, random: random) }
 
     final class Stage: StreamStage {
         let fault: SlicerFault
+        var random: FaultRandom
         var last = NIODeadline.uptimeNanoseconds(0)
-        init(fault: SlicerFault) { self.fault = fault }
+        init(fault: SlicerFault, random: FaultRandom) {
+            self.fault = fault
+            self.random = random
+        }
         func process(_ bytes: ByteBuffer, ready: NIODeadline) -> [StreamChunk] {
             var input = bytes
             var out: [StreamChunk] = []
             var at = max(ready, last)
             while input.readableBytes > 0 {
-                let spread = fault.variation > 0 ? Int.random(in: -fault.variation...fault.variation) : 0
+                let spread = fault.variation > 0 ? Int.random(in: -fault.variation...fault.variation, using: &random) : 0
                 let length = min(max(fault.size + spread, 1), input.readableBytes)
                 guard let slice = input.readSlice(length: length) else { break }
                 out.append(.bytes(slice, at: at))

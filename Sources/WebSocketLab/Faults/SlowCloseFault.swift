@@ -16,7 +16,7 @@ public struct SlowCloseFault: StreamFault {
         delay = try spec.duration("delay", default: .seconds(1))
     }
 
-    public func makeStage() -> any StreamStage { Stage(delay: delay) }
+    public func makeStage(random: FaultRandom) -> any StreamStage { Stage(delay: delay) }
 
     final class Stage: StreamStage {
         let delay: Duration

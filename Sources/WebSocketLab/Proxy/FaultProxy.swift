@@ -68,6 +68,7 @@ public final class FaultProxy: Sendable {
         _ configuration: ProxyConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, registry: FaultRegistry = .standard
     ) async throws -> FaultProxy {
         guard !configuration.upstreams.isEmpty else { throw ProxyError.noUpstreams }
+        let configuration = try configuration.resolvingTLSVariant()
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         var faults: [ConfiguredFault] = []
         for spec in configuration.faults { faults += try registry.make(spec) }
@@ -200,9 +201,9 @@ public final class FaultProxy: Sendable {
         state.withLock { $0.faults += faults }
         generation.add(1, ordering: .releasing)
         for configured in faults {
-            if let reload = configured.fault as? ReloadFault {
-                let mode = reload.mode
-                let task = group.next().scheduleTask(in: TimeAmount(max(reload.after, .zero))) { [self] in reloadNow(mode: mode) }
+            if let reload = configured.fault as? any ProxyReloadFault {
+                let mode = reload.reloadMode
+                let task = group.next().scheduleTask(in: TimeAmount(max(reload.reloadAfter, .zero))) { [self] in reloadNow(mode: mode) }
                 state.withLock { $0.drainTasks.append(task) }
                 continue
             }

@@ -1,10 +1,14 @@
+import WebSocketWire
+
 /// Follows frame boundaries in one direction of a WebSocket byte stream, across reads.
 ///
 /// Sans-I/O and allocation-free on the pass-through path: it reads each frame header where it
 /// lies (keeping at most the 14 bytes of a header split across reads), then skips the payload by
 /// count. It never copies a data payload; control-frame payloads (at most 125 bytes by RFC 6455
 /// §5.5) are captured unmasked so that close codes can be read and rewritten. It never traps on
-/// peer input: lengths are 64-bit and a malformed stream only yields odd headers.
+/// peer input: lengths are 64-bit and a malformed stream only yields odd headers. Headers are read
+/// with ``WebSocketWire``'s ``FrameHeader`` codec; a header the codec refuses is still followed (see
+/// ``decode(_:)``), because a pass-through forwards what the peers wrote and judges nothing.
 public struct FrameBoundaryTracker: Sendable {
     /// What the tracker found in the bytes it was given, in order.
     public enum Event: Equatable, Sendable {
@@ -18,7 +22,7 @@ public struct FrameBoundaryTracker: Sendable {
     }
 
     /// Largest control-frame payload captured (RFC 6455 §5.5).
-    public static let maxControlPayload = 125
+    public static let maxControlPayload = FrameHeader.maxControlPayloadLength
 
     private var headerBytes: [UInt8] = []
     private var current: FrameHeader?
@@ -50,9 +54,8 @@ public struct FrameBoundaryTracker: Sendable {
                     if room > 0 {
                         let start = control.count
                         control.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + min(take, room))]))
-                        if let k = header.maskKey {
-                            let key = [k.0, k.1, k.2, k.3]
-                            for j in start..<control.count { control[j] ^= key[(payloadOffset + j - start) & 3] }
+                        if let key = header.maskKey {
+                            control.withUnsafeMutableBytes { key.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...]), offset: payloadOffset) }
                         }
                     }
                 }
@@ -91,26 +94,21 @@ public struct FrameBoundaryTracker: Sendable {
 
     /// Total header length once the first two bytes are known.
     static func headerLength(_ b: [UInt8]) -> Int? {
-        guard b.count >= 2 else { return nil }
-        let len7 = b[1] & 0x7F
-        let ext = len7 == 126 ? 2 : (len7 == 127 ? 8 : 0)
-        return 2 + ext + (b[1] & 0x80 != 0 ? 4 : 0)
+        b.withUnsafeBytes { FrameHeader.encodedLength(firstBytes: $0) }
     }
 
+    /// The header in `b` (all of its bytes). A header the codec refuses is read as it lies: a length not in
+    /// its shortest form as declared, a 64-bit length with its most significant bit set without that bit
+    /// (RFC 6455 §5.2: it MUST be 0), so that the boundaries the peers see are the boundaries followed.
     static func decode(_ b: [UInt8]) -> FrameHeader {
-        let len7 = b[1] & 0x7F
-        var length: UInt64 = UInt64(len7)
-        var p = 2
-        if len7 == 126 {
-            length = UInt64(b[2]) << 8 | UInt64(b[3])
-            p = 4
-        } else if len7 == 127 {
-            length = 0
-            for j in 2..<10 { length = length << 8 | UInt64(b[j]) }
-            length &= 0x7FFF_FFFF_FFFF_FFFF  // RFC 6455 §5.2: the most significant bit MUST be 0
-            p = 10
+        do {
+            if let header = try FrameHeader.decode(b) { return header }
+        } catch {
+            var header = error.header
+            header.payloadLength &= FrameHeader.maxPayloadLength
+            return header
         }
-        let mask: (UInt8, UInt8, UInt8, UInt8)? = b[1] & 0x80 != 0 ? (b[p], b[p + 1], b[p + 2], b[p + 3]) : nil
-        return FrameHeader(fin: b[0] & 0x80 != 0, rsv: (b[0] >> 4) & 0x7, opcode: b[0] & 0x0F, maskKey: mask, payloadLength: length)
+        // Not reached: `consume` calls this with exactly `headerLength(b)` bytes.
+        return FrameHeader(opcode: FrameOpcode(rawValue: b.first ?? 0), payloadLength: 0)
     }
 }

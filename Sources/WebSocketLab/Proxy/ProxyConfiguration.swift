@@ -12,6 +12,12 @@ public struct ProxyConfiguration: Sendable {
     public var balancing: ProxyBalancing = .roundRobin
     /// TLS termination: when set, clients speak TLS to the proxy (e.g. from the lab's CA).
     public var tls: NIOSSLContext?
+    /// TLS termination with a fresh lab CA of the proxy's own, serving this variant's certificate for
+    /// loopback and the listen host (as the lab does); ignored when ``tls`` is given. The root to trust is
+    /// ``FaultProxy/rootCertificatePEM``, in memory: no file is written. Default nil (no TLS).
+    public var tlsVariant: TLSVariant?
+    /// The root of the CA made for ``tlsVariant``, once the proxy has started.
+    public internal(set) var rootCertificatePEM: String?
     /// Client TLS settings for upstreams with `tls: true`; default: no certificate verification.
     public var upstreamTLS: TLSConfiguration?
     /// Faults active from the start.

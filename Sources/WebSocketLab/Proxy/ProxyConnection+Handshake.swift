@@ -157,7 +157,7 @@ extension ProxyConnection {
     private func makeStages(_ direction: FaultDirection) -> [any StreamStage] {
         plan.compactMap { configured in
             guard configured.direction.includes(direction), let fault = configured.fault as? any StreamFault else { return nil }
-            return fault.makeStage()
+            return fault.makeStage(random: configured.random)
         }
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import WebSocketWire
 
 extension ProxyConnection {
     // MARK: - Forwarding
@@ -32,8 +33,8 @@ extension ProxyConnection {
                 switch event {
                 case .header(let header, _):
                     metrics.frame(opcode: header.opcode, d.direction)
-                case .frameEnd(let header, let payload) where header.opcode == FrameHeader.close:
-                    metrics.closeFrame(code: payload.flatMap(FrameHeader.closeCode(in:)), d.direction)
+                case .frameEnd(let header, let payload) where header.opcode == .close:
+                    metrics.closeFrame(code: payload.flatMap(ClosePayload.peekCode)?.rawValue, d.direction)
                     sawCloseReply = true
                 default:
                     break
@@ -61,7 +62,7 @@ extension ProxyConnection {
                 }
                 var edit = FrameEdit(header: header, controlPayload: nil)
                 var verdict = FrameVerdict.forward
-                if header.opcode == FrameHeader.continuation, d.droppingMessage {
+                if header.opcode == .continuation, d.droppingMessage {
                     verdict = .drop
                 } else if header.isData {
                     verdict = apply(faults, to: &edit, d)
@@ -83,18 +84,15 @@ extension ProxyConnection {
                     d.heldControl = false
                     var edit = FrameEdit(header: header, controlPayload: payload)
                     let verdict = apply(faults, to: &edit, d)
-                    if header.opcode == FrameHeader.close {
-                        proxy.metrics.closeFrame(code: FrameHeader.closeCode(in: edit.controlPayload ?? []), d.direction)
+                    if header.opcode == .close {
+                        proxy.metrics.closeFrame(code: ClosePayload.peekCode(edit.controlPayload ?? [])?.rawValue, d.direction)
                     }
                     if verdict == .forward {
                         let body = Array((edit.controlPayload ?? []).prefix(FrameBoundaryTracker.maxControlPayload))
-                        var out = FrameHeader(fin: edit.header.fin, rsv: edit.header.rsv, opcode: edit.header.opcode, maskKey: header.maskKey, payloadLength: UInt64(body.count))
-                        var masked = body
-                        out.applyMask(to: &masked)
-                        out.payloadLength = UInt64(masked.count)
-                        emitBytes(out.encode() + masked, d, allocator: destination.allocator)
+                        let out = FrameHeader(fin: edit.header.fin, rsv: edit.header.rsv, opcode: edit.header.opcode, maskKey: header.maskKey, payloadLength: 0)
+                        emitBytes(out.frame(payload: body), d, allocator: destination.allocator)
                     }
-                    if header.opcode == FrameHeader.close, d.awaitingCloseReply { closeReplyReceived(d) }
+                    if header.opcode == .close, d.awaitingCloseReply { closeReplyReceived(d) }
                 } else if header.isData {
                     d.droppingFrame = false
                     if header.fin { d.droppingMessage = false }
@@ -230,11 +228,12 @@ extension ProxyConnection {
             end(.closeTransport, by: .proxy)
             return
         }
-        let payload = FrameHeader.closePayload(code: code, reason: reason)
+        // A close-injecting fault may name a code that must not be on the wire (1006, 1015): sent as given, on purpose.
+        let payload = ClosePayload(code: CloseCode(code), reason: reason).unvalidatedEncoding()
         if direction.includes(.downstream), let client, clientOpen {
             // To the client, as if from the server: unmasked.
             var buffer = client.allocator.buffer(capacity: payload.count + 4)
-            buffer.writeBytes(FrameHeader.frameBytes(opcode: FrameHeader.close, payload: payload, maskKey: nil))
+            buffer.writeBytes(FrameHeader(opcode: .close, payloadLength: 0).frame(payload: payload))
             down.queue.removeAll()
             down.queuedBytes = 0
             client.writeAndFlush(buffer, promise: nil)
@@ -243,9 +242,8 @@ extension ProxyConnection {
         }
         if direction.includes(.upstream), let server, serverOpen {
             // To the server, as if from the client: masked (RFC 6455 §5.3).
-            let key = (UInt8.random(in: 0...255), UInt8.random(in: 0...255), UInt8.random(in: 0...255), UInt8.random(in: 0...255))
             var buffer = server.allocator.buffer(capacity: payload.count + 8)
-            buffer.writeBytes(FrameHeader.frameBytes(opcode: FrameHeader.close, payload: payload, maskKey: key))
+            buffer.writeBytes(FrameHeader(opcode: .close, maskKey: .random(), payloadLength: 0).frame(payload: payload))
             up.queue.removeAll()
             up.queuedBytes = 0
             server.writeAndFlush(buffer, promise: nil)

@@ -1,4 +1,5 @@
 import Prometheus
+import WebSocketWire
 
 /// The proxy's counters, in a Prometheus registry owned by one proxy (the global
 /// `MetricsSystem` is left alone). Every family carries `# HELP` and `# TYPE`, so `promtool check metrics`
@@ -36,7 +37,7 @@ final class ProxyMetrics: Sendable {
         }
         func frameCounters(_ direction: FaultDirection) -> [Counter] {
             (0..<16).map { opcode in
-                let name = FrameHeader(opcode: UInt8(opcode), payloadLength: 0).opcodeName
+                let name = FrameOpcode(rawValue: UInt8(opcode)).name
                 return registry.makeCounter(
                     name: "ws1011_proxy_frames_total", labels: [("direction", direction.rawValue), ("opcode", name)], help: Help.frames)
             }
@@ -65,8 +66,8 @@ final class ProxyMetrics: Sendable {
         (direction == .upstream ? bytesUp : bytesDown).increment(by: Int64(count))
     }
 
-    func frame(opcode: UInt8, _ direction: FaultDirection) {
-        (direction == .upstream ? framesUp : framesDown)[Int(opcode & 0xF)].increment()
+    func frame(opcode: FrameOpcode, _ direction: FaultDirection) {
+        (direction == .upstream ? framesUp : framesDown)[Int(opcode.rawValue)].increment()
     }
 
     func closeFrame(code: Int?, _ direction: FaultDirection) {

@@ -42,7 +42,7 @@ public struct ObservedSignature: Codable, Sendable, Equatable, CustomStringConve
         opened = t.timings.openAtMs != nil
         handshakeStatus = t.handshake?.status
         failureStage = t.failure?.stage.rawValue
-        failureKind = t.failure?.kind
+        failureKind = t.failure?.kind.rawValue
         tlsFailure = t.tls?.failure?.rawValue
         closeFrameReceived = t.close.received != nil
         closeCode = t.close.effectiveCode

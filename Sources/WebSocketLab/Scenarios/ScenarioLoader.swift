@@ -5,7 +5,7 @@ import WebSocketDiagnosis
 /// ``ScenarioLoadError`` naming the file, the field and the fix.
 public enum ScenarioLoader {
     /// TLS variants a scenario may name in `topology.tls`.
-    public static let tlsVariants: Set<String> = ["valid", "expired", "not-yet-valid", "wrong-host", "self-signed", "no-intermediate"]
+    public static let tlsVariants: Set<String> = Set(TLSVariant.allCases.map(\.rawValue))
     /// The longest duration a scenario may ask for: the catalog must stay fast.
     public static let longestDuration: Duration = .seconds(10)
 
@@ -126,14 +126,14 @@ public enum ScenarioLoader {
             do { _ = try FaultRegistry.standard.make(fault.spec) } catch { throw fail("proxyFaults[\(i)]", error.description) }
         }
         for (i, fault) in s.appFaults.enumerated() {
-            do { _ = try AppFaultRegistry.make(fault.spec) } catch { throw fail("appFaults[\(i)]", error.description) }
+            do { _ = try FaultRegistry.standard.makeApplicationFault(fault.spec) } catch { throw fail("appFaults[\(i)]", error.description) }
         }
         for (i, step) in s.timeline.enumerated() {
             if step.appFaults == nil, step.proxyFaults == nil {
                 throw fail("timeline[\(i)]", "a step changes something: give 'appFaults' and/or 'proxyFaults' (an empty list removes them all)")
             }
             for (j, fault) in (step.appFaults ?? []).enumerated() {
-                do { _ = try AppFaultRegistry.make(fault.spec) } catch { throw fail("timeline[\(i)].appFaults[\(j)]", error.description) }
+                do { _ = try FaultRegistry.standard.makeApplicationFault(fault.spec) } catch { throw fail("timeline[\(i)].appFaults[\(j)]", error.description) }
             }
             if step.proxyFaults != nil, s.topology.path == .direct {
                 throw fail("timeline[\(i)].proxyFaults", "proxy faults need the proxy: set topology.path to \"proxy\"")

@@ -1,3 +1,6 @@
+import WebSocketDiagnosis
+import WebSocketProbe
+
 /// How a scenario's probe runs: the profile, the credential channel, timeout discovery, keepalive and
 /// the bounds. Every duration is short (a scenario runs in a few seconds).
 public struct ScenarioProbeOptions: Codable, Sendable, Equatable {
@@ -62,10 +65,10 @@ public struct ScenarioProbeOptions: Codable, Sendable, Equatable {
         self.messageTimeout = messageTimeout
     }
 
-    /// Valid values of ``profile``.
-    public static let profiles: Set<String> = ["plain", "echo", "reference"]
-    /// Valid values of ``credential``.
-    public static let credentials: Set<String> = ["subprotocol", "header", "query", "none"]
+    /// Valid values of ``profile``: the names of ``ProbeProfile``.
+    public static let profiles: Set<String> = Set(ProbeProfile.allCases.map(\.rawValue))
+    /// Valid values of ``credential``: the names of ``AuthChannel``.
+    public static let credentials: Set<String> = Set(AuthChannel.allCases.map(\.rawValue))
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, credential, user, direct, authChannels, idleProbe, lifetimeProbe, sustain, withholdPongs, keepalive

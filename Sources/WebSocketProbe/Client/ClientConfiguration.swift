@@ -15,6 +15,8 @@ public struct ClientConfiguration: Sendable {
     /// `--resolve` and `--connect-to` routes: where to connect instead of what the URL names; the first
     /// `--connect-to` that matches applies, then the first `--resolve` for the resulting host (default none).
     public var routes: [ConnectRoute] = []
+    /// A forward proxy to tunnel through with `CONNECT` (for hosts it does not exempt) (default `nil`: direct).
+    public var proxy: ProxySettings? = nil
     /// The bounds of every wait.
     public var timeouts: Timeouts = .init()
     /// Answer the peer's pings (default `true`); `false` withholds pongs to reproduce a stalled client.

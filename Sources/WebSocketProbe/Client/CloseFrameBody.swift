@@ -1,6 +1,8 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
-/// The body of a close frame (RFC 6455 §5.5.1): an optional status code and a UTF-8 reason.
+/// The body of a close frame (RFC 6455 §5.5.1) as the probe records it: what arrived, and what was
+/// wrong with it (``WebSocketWire``'s ``ClosePayload`` decides).
 public struct CloseFrameBody: Sendable, Equatable {
     /// The status code; `nil` for an empty body ("1005").
     public var code: Int?
@@ -18,28 +20,25 @@ public struct CloseFrameBody: Sendable, Equatable {
 
     /// Parses a received close payload; never fails, reports problems in ``violation``.
     public static func parse(_ payload: [UInt8]) -> CloseFrameBody {
-        if payload.isEmpty { return CloseFrameBody(code: nil) }
-        if payload.count == 1 {
-            return CloseFrameBody(code: nil, violation: FrameViolation(code: .closeBodyTooShort, detail: "close frame with a 1-byte body (a status code needs 2 bytes)", closeCode: 1002))
+        do {
+            let body = try ClosePayload.decode(payload)
+            return CloseFrameBody(code: body.code?.rawValue, reason: body.reason)
+        } catch {
+            let finding: FindingCode =
+                switch error.kind {
+                case .oneByte: .closeBodyTooShort
+                case .codeNotAllowed: .invalidCloseCode
+                case .invalidUTF8: .invalidUTF8
+                }
+            let violation = FrameViolation(code: finding, detail: error.description, closeCode: error.failureCode.rawValue)
+            return CloseFrameBody(code: error.code?.rawValue, reason: error.reason, violation: violation)
         }
-        let code = Int(payload[0]) << 8 | Int(payload[1])
-        let reasonBytes = Array(payload[2...])
-        var body = CloseFrameBody(code: code, reason: String(decoding: reasonBytes, as: UTF8.self))
-        if !CloseCode(code).isValidOnWire {
-            body.violation = FrameViolation(code: .invalidCloseCode, detail: "close code \(code) must not be sent on the wire", closeCode: 1002)
-        } else if String(validating: reasonBytes, as: UTF8.self) == nil {
-            body.violation = FrameViolation(code: .invalidUTF8, detail: "close reason is not valid UTF-8", closeCode: 1007)
-        }
-        return body
     }
 
-    /// The payload to send: code (big-endian) then the reason, truncated to fit 125 bytes.
+    /// The payload to send: code (big-endian) then the reason, cut at a character boundary to fit 125 bytes.
+    /// The code is written as given, even one that must not be on the wire (the caller's choice: the probe's own
+    /// closes use valid codes, a test may impersonate a broken peer).
     public static func encode(code: Int?, reason: String) -> [UInt8] {
-        guard let code else { return [] }
-        var out: [UInt8] = [UInt8((code >> 8) & 0xFF), UInt8(code & 0xFF)]
-        var reasonBytes = Array(reason.utf8.prefix(123))
-        while String(validating: reasonBytes, as: UTF8.self) == nil && !reasonBytes.isEmpty { reasonBytes.removeLast() }
-        out.append(contentsOf: reasonBytes)
-        return out
+        ClosePayload(code: code.map { CloseCode($0) }, reason: reason).unvalidatedEncoding()
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The bounded record of frames in and out: the first ``headLimit`` frames and the most recent
 /// ``tailLimit`` ones, with exact totals per direction and opcode, so that a long session's memory
@@ -20,8 +21,8 @@ struct FrameLog: Sendable {
     private var bytes = [Int](repeating: 0, count: 32)
 
     /// Records one frame.
-    mutating func append(_ record: FrameRecord, opcode: UInt8) {
-        let slot = (record.direction == .inbound ? 0 : 16) + Int(opcode & 0x0F)
+    mutating func append(_ record: FrameRecord, opcode: FrameOpcode) {
+        let slot = (record.direction == .inbound ? 0 : 16) + Int(opcode.rawValue)
         counts[slot] += 1
         bytes[slot] &+= record.length
         if head.count < Self.headLimit {
@@ -43,7 +44,7 @@ struct FrameLog: Sendable {
         var out: [FrameTotal] = []
         for slot in 0..<32 where counts[slot] > 0 {
             out.append(FrameTotal(
-                direction: slot < 16 ? .inbound : .outbound, opcode: WebSocketFrame.name(of: UInt8(slot & 0x0F)),
+                direction: slot < 16 ? .inbound : .outbound, opcode: FrameOpcode(rawValue: UInt8(slot & 0x0F)).name,
                 count: counts[slot], payloadBytes: bytes[slot]))
         }
         return out

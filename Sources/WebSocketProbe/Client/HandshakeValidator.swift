@@ -18,7 +18,7 @@ public struct HandshakeValidator: Sendable {
         /// One finding per fault: code and detail.
         public var findings: [(code: FindingCode, detail: String)]
         /// The failure kind when not accepted: `upgrade-rejected` or `invalid-upgrade-response`.
-        public var failureKind: String?
+        public var failureKind: ProbeFailureKind?
         /// One-line description of the failure.
         public var failureDetail: String?
 
@@ -41,7 +41,7 @@ public struct HandshakeValidator: Sendable {
             .filter { !$0.isEmpty }
         guard head.status == 101 else {
             out.findings.append((.unexpectedStatus, "status \(head.status) \(head.reasonPhrase) instead of 101 Switching Protocols"))
-            out.failureKind = "upgrade-rejected"
+            out.failureKind = .upgradeRejected
             out.failureDetail = "the server answered the upgrade with HTTP \(head.status) \(head.reasonPhrase)"
             return out
         }
@@ -81,7 +81,7 @@ public struct HandshakeValidator: Sendable {
         if out.findings.isEmpty {
             out.accepted = true
         } else {
-            out.failureKind = "invalid-upgrade-response"
+            out.failureKind = .invalidUpgradeResponse
             out.failureDetail = out.findings.map(\.detail).joined(separator: "; ")
         }
         return out

@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// Sans-I/O reassembly of data frames into messages (RFC 6455 §5.4), with UTF-8 checks (§8.1).
 public struct MessageAssembler: Sendable {
@@ -20,7 +21,7 @@ public struct MessageAssembler: Sendable {
     public var maxMessageBytes: Int
     /// The most frames one message may span (empty fragments cost no bytes, so bytes alone do not bound them).
     public var maxFragments: Int
-    private var pendingOpcode: UInt8?
+    private var pendingOpcode: FrameOpcode?
     private var pending: [UInt8] = []
     private var fragments = 0
 
@@ -38,29 +39,29 @@ public struct MessageAssembler: Sendable {
     /// `inflate`, when given, decompresses a complete message whose first frame had RSV1 set.
     public mutating func push(_ frame: WebSocketFrame, compressed: Bool = false, inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil) -> Output {
         switch frame.opcode {
-        case WebSocketFrame.continuation:
+        case .continuation:
             guard pendingOpcode != nil else {
-                return .violation(FrameViolation(code: .badContinuation, detail: "continuation frame with no fragmented message started", closeCode: 1002))
+                return .violation(FrameViolation(code: .badContinuation, detail: "continuation frame with no fragmented message started", closeCode: .protocolError))
             }
-        case WebSocketFrame.text, WebSocketFrame.binary:
+        case .text, .binary:
             guard pendingOpcode == nil else {
-                return .violation(FrameViolation(code: .badContinuation, detail: "new \(WebSocketFrame.name(of: frame.opcode)) frame inside a fragmented message (expected a continuation)", closeCode: 1002))
+                return .violation(FrameViolation(code: .badContinuation, detail: "new \(frame.opcode.name) frame inside a fragmented message (expected a continuation)", closeCode: .protocolError))
             }
             pendingOpcode = frame.opcode
             pending = []
             fragments = 0
         default:
-            return .violation(FrameViolation(code: .reservedOpcode, detail: "not a data frame", closeCode: 1002))
+            return .violation(FrameViolation(code: .reservedOpcode, detail: "not a data frame", closeCode: .protocolError))
         }
         fragments += 1
         guard fragments <= maxFragments else {
             reset()
-            return .violation(FrameViolation(code: .tooManyFragments, detail: "message spans more than \(maxFragments) frames", closeCode: 1009))
+            return .violation(FrameViolation(code: .tooManyFragments, detail: "message spans more than \(maxFragments) frames", closeCode: .messageTooBig))
         }
         guard pending.count + frame.payload.count <= maxMessageBytes else {
             let size = pending.count + frame.payload.count
             reset()
-            return .violation(FrameViolation(code: .oversizedMessage, detail: "message of at least \(size) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: 1009))
+            return .violation(FrameViolation(code: .oversizedMessage, detail: "message of at least \(size) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: .messageTooBig))
         }
         var bytes: [UInt8]
         if frame.fin && pending.isEmpty {
@@ -75,16 +76,16 @@ public struct MessageAssembler: Sendable {
         reset()
         if compressed, let inflate {
             guard let inflated = inflate(bytes[...]) else {
-                return .violation(FrameViolation(code: "frame.bad-compression", detail: "permessage-deflate payload could not be inflated", closeCode: 1007))
+                return .violation(FrameViolation(code: "frame.bad-compression", detail: "permessage-deflate payload could not be inflated", closeCode: .invalidPayload))
             }
             guard inflated.count <= maxMessageBytes else {
-                return .violation(FrameViolation(code: .oversizedMessage, detail: "inflated message of \(inflated.count) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: 1009))
+                return .violation(FrameViolation(code: .oversizedMessage, detail: "inflated message of \(inflated.count) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: .messageTooBig))
             }
             bytes = inflated
         }
-        if opcode == WebSocketFrame.text {
+        if opcode == .text {
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                return .violation(FrameViolation(code: .invalidUTF8, detail: "text message of \(bytes.count) bytes is not valid UTF-8", closeCode: 1007))
+                return .violation(FrameViolation(code: .invalidUTF8, detail: "text message of \(bytes.count) bytes is not valid UTF-8", closeCode: .invalidPayload))
             }
             return .message(.text(text))
         }

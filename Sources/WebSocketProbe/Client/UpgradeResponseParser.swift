@@ -1,7 +1,11 @@
 import Foundation
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// Sans-I/O parser of the upgrade response head (status line and headers), bounded in size.
+///
+/// The head is collected by ``WebSocketWire``'s ``HTTPHeadReader`` (the parser the proxy uses too);
+/// this type adds the early refusal of bytes that are not HTTP, and the status line and header fields.
 public struct UpgradeResponseParser: Sendable {
     /// What the parser produced so far.
     public enum Result: Sendable, Equatable {
@@ -16,40 +20,42 @@ public struct UpgradeResponseParser: Sendable {
     }
 
     /// The largest head accepted.
-    public var maxHeadBytes: Int
-    private var buffer: [UInt8] = []
+    public var maxHeadBytes: Int { reader.maxBytes }
+    private var reader: HTTPHeadReader
+    /// The first bytes of the response (up to 8), for the early check and its message.
+    private var firstBytes: [UInt8] = []
     private var done = false
 
     /// A parser accepting heads up to `maxHeadBytes` (default 64 KiB).
     public init(maxHeadBytes: Int = 64 << 10) {
-        self.maxHeadBytes = maxHeadBytes
+        reader = HTTPHeadReader(maxBytes: maxHeadBytes)
     }
 
     /// Adds bytes and reports the state.
     public mutating func append<S: Sequence>(_ bytes: S) -> Result where S.Element == UInt8 {
         guard !done else { return .needMore }
-        let scanFrom = max(0, buffer.count - 3)
-        buffer.append(contentsOf: bytes)
+        let chunk = Array(bytes)
+        if firstBytes.count < 8 { firstBytes += chunk.prefix(8 - firstBytes.count) }
         // Fail fast on bytes that cannot start an HTTP response (TLS records, binary garbage).
         let prefix = Array("HTTP/".utf8)
-        let n = min(prefix.count, buffer.count)
-        if Array(buffer[0..<n]) != Array(prefix[0..<n]) {
+        let n = min(prefix.count, firstBytes.count)
+        if Array(firstBytes[0..<n]) != Array(prefix[0..<n]) {
             done = true
-            return .malformed("the response does not start with 'HTTP/' (first bytes: \(Self.hex(buffer.prefix(8))))")
+            return .malformed("the response does not start with 'HTTP/' (first bytes: \(Self.hex(firstBytes)))")
         }
-        guard let end = Self.endOfHead(buffer, from: scanFrom) else {
-            if buffer.count > maxHeadBytes + 2 {  // a terminator split across reads may end up to 2 bytes past a head that fits
-                done = true
-                return .oversized(buffer.count)
-            }
+        switch reader.feed(chunk) {
+        case .needMore:
             return .needMore
-        }
-        done = true
-        guard end.headEnd <= maxHeadBytes else { return .oversized(end.headEnd) }
-        let remainder = Array(buffer[end.bodyStart...])
-        switch Self.parseHead(buffer[0..<end.headEnd]) {
-        case .success(let head): return .head(head, remainder: remainder)
-        case .failure(let message): return .malformed(message.text)
+        case .tooLarge(let size):
+            done = true
+            return .oversized(size)
+        case .complete(let lines, let consumed):
+            done = true
+            let remainder = Array(chunk[consumed...])
+            switch Self.parseHead(lines) {
+            case .success(let head): return .head(head, remainder: remainder)
+            case .failure(let message): return .malformed(message.text)
+            }
         }
     }
 
@@ -57,24 +63,8 @@ public struct UpgradeResponseParser: Sendable {
 
     private struct Message: Error { var text: String }
 
-    private static func endOfHead(_ b: [UInt8], from: Int) -> (headEnd: Int, bodyStart: Int)? {
-        var i = from
-        while i < b.count {
-            if b[i] == 0x0A {
-                if i + 1 < b.count && b[i + 1] == 0x0A { return (i, i + 2) }
-                if i + 2 < b.count && b[i + 1] == 0x0D && b[i + 2] == 0x0A { return (i, i + 3) }
-            }
-            i += 1
-        }
-        return nil
-    }
-
-    private static func parseHead(_ bytes: ArraySlice<UInt8>) -> Swift.Result<ResponseHead, Message> {
-        // Split on LF bytes (a Swift String treats CR LF as one character).
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> Substring in
-            let trimmed = line.last == 0x0D ? line.dropLast() : line
-            return Substring(String(decoding: trimmed, as: UTF8.self))
-        }
+    private static func parseHead(_ headLines: [String]) -> Swift.Result<ResponseHead, Message> {
+        var lines = headLines.map { Substring($0) }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let statusLine = lines.first else { return .failure(Message(text: "empty response head")) }
         let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)

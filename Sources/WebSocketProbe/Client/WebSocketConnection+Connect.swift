@@ -24,7 +24,7 @@ extension WebSocketConnection {
                 tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
                 offeredClientCertificate = tlsSetup?.clientCertificate
             } catch {
-                setFailure(.tls, "tls-configuration", error.description, at: nowMs())
+                setFailure(.tls, .tlsConfiguration, error.description, at: nowMs())
                 record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
                 finishWithoutConnection()
                 return
@@ -37,26 +37,42 @@ extension WebSocketConnection {
         let connectStart = ContinuousClock.now
         let route = configuration.connectTarget()
         if !route.applied.isEmpty { record.route = route.applied.map(\.description).joined(separator: ", ") }
+        // Through a forward proxy, DNS and TCP are the proxy's; the target is named in CONNECT.
+        let proxy = configuration.proxy.flatMap { $0.applies(to: url.host) ? $0 : nil }
+        let dialHost = proxy?.host ?? route.host
+        let dialPort = proxy?.port ?? route.port
+        if let proxy {
+            let target = route.host.contains(":") ? "[\(route.host)]:\(route.port)" : "\(route.host):\(route.port)"
+            record.proxy = ProxyObservation(proxy: proxy.address, source: proxy.source, target: target, credentialsSent: proxy.username != nil)
+        }
         let addresses: [SocketAddress]
-        if let given = route.addresses {
+        if proxy == nil, let given = route.addresses {
             addresses = given.compactMap { AddressResolver.literal($0, port: route.port) }
             record.timings.dnsMs = 0
-        } else if let literal = AddressResolver.literal(route.host, port: route.port) {
+        } else if let literal = AddressResolver.literal(dialHost, port: dialPort) {
             addresses = [literal]
             record.timings.dnsMs = 0
         } else {
-            let outcome = await AddressResolver.resolve(host: route.host, port: route.port, timeout: configuration.timeouts.connect, on: eventLoop)
+            let outcome = await AddressResolver.resolve(host: dialHost, port: dialPort, timeout: configuration.timeouts.connect, on: eventLoop)
             record.timings.dnsMs = (ContinuousClock.now - connectStart).milliseconds
             switch outcome {
             case .resolved(let resolved):
                 addresses = resolved
             case .failed(let message):
-                setFailure(.dns, "dns-failure", message, at: nowMs())
+                if let proxy {
+                    setFailure(.proxy, .proxyDNSFailure, "the proxy \(proxy.address) from \(proxy.source) does not resolve: \(message)", at: nowMs())
+                } else {
+                    setFailure(.dns, .dnsFailure, message, at: nowMs())
+                }
                 finishWithoutConnection()
                 return
             case .timedOut:
-                addFinding(.timeout, "DNS resolution of '\(route.host)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
-                setFailure(.dns, "dns-timeout", "DNS resolution of '\(route.host)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                addFinding(.timeout, "DNS resolution of '\(dialHost)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                if let proxy {
+                    setFailure(.proxy, .proxyDNSFailure, "DNS resolution of the proxy \(proxy.address) did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                } else {
+                    setFailure(.dns, .dnsTimeout, "DNS resolution of '\(dialHost)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                }
                 finishWithoutConnection()
                 return
             }
@@ -68,12 +84,17 @@ extension WebSocketConnection {
         let tcpStart = ContinuousClock.now
         var lastError: (any Error)?
         var connected: (channel: any Channel, handler: WireEventHandler?)?
+        var tunnel: ProxyTunnelHandler?
         for address in addresses {
             let remaining = deadline - .now
             guard remaining > .zero else { break }
             let tally = self.tally
             let tlsState = self.tlsState
             let handlerSlot = LockedBox<WireEventHandler?>(nil)
+            let tunnelSlot = LockedBox<ProxyTunnelHandler?>(nil)
+            let tunnelTarget = record.proxy?.target ?? ""
+            let authorization = proxy?.authorization
+            let viaProxy = proxy != nil
             // The channel lives on this actor's loop: its events reach us without a hop.
             let bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(TimeAmount(remaining))
@@ -82,6 +103,13 @@ extension WebSocketConnection {
                     channel.eventLoop.makeCompletedFuture {
                         let sync = channel.pipeline.syncOperations
                         try sync.addHandler(ByteCountingHandler(counters: tally))
+                        if viaProxy {
+                            // TLS and the WebSocket handlers come once the tunnel is open.
+                            let tunnel = ProxyTunnelHandler(target: tunnelTarget, authorization: authorization)
+                            tunnelSlot.withLock { $0 = tunnel }
+                            try sync.addHandler(tunnel)
+                            return
+                        }
                         if let tlsSetup {
                             try sync.addHandler(tlsSetup.makeHandler(recorder: tlsState))
                         }
@@ -94,20 +122,30 @@ extension WebSocketConnection {
                 let channel = try await bootstrap.connect(to: address).get()
                 connected = (channel, handlerSlot.value)
                 record.connectedAddress = AddressResolver.describe(address)
+                tunnel = tunnelSlot.value
                 break
             } catch {
                 lastError = error
             }
         }
-        guard let connected else {
+        guard var connected else {
             let (kind, detail) = Self.describeConnectError(lastError, timeout: configuration.timeouts.connect)
-            if kind == "connect-timeout" { addFinding(.timeout, detail, at: nowMs()) }
-            setFailure(.tcp, kind, detail, at: nowMs())
+            if kind == .connectTimeout { addFinding(.timeout, detail, at: nowMs()) }
+            if let proxy {
+                setFailure(.proxy, .proxyConnectFailure, "TCP connect to the proxy \(proxy.address) from \(proxy.source) failed: \(kind): \(detail)", at: nowMs())
+            } else {
+                setFailure(.tcp, kind, detail, at: nowMs())
+            }
             finishWithoutConnection()
             return
         }
+        if proxy != nil {
+            record.timings.tcpMs = (ContinuousClock.now - tcpStart).milliseconds
+            guard let handler = await openTunnel(connected.channel, tunnel, tlsSetup: tlsSetup, since: tcpStart) else { return }
+            connected.handler = handler
+        }
         let tcpDone = nowMs()
-        record.timings.tcpMs = (ContinuousClock.now - tcpStart).milliseconds
+        if proxy == nil { record.timings.tcpMs = (ContinuousClock.now - tcpStart).milliseconds }
         tcpDoneAtMs = tcpDone
         channel = connected.channel
         // The phase the first events belong to, then the handler hands over every event (those that
@@ -130,7 +168,7 @@ extension WebSocketConnection {
             if !done {
                 addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 recordTLSOutcome(failure: .handshakeFailure, detail: "TLS handshake timeout")
-                setFailure(.tls, "tls-timeout", "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                setFailure(.tls, .tlsTimeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 phase = .failing
                 dropTransport(.localTimeout)
                 _ = await wait(.seconds(2)) { [self] in phase == .ended }
@@ -162,7 +200,7 @@ extension WebSocketConnection {
         if !headDone {
             let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
             addFinding(.timeout, detail, at: nowMs())
-            setFailure(.upgrade, "handshake-timeout", detail, at: nowMs())
+            setFailure(.upgrade, .handshakeTimeout, detail, at: nowMs())
             phase = .failing
             dropTransport(.localTimeout)
             _ = await wait(.seconds(2)) { [self] in phase == .ended }
@@ -208,7 +246,7 @@ extension WebSocketConnection {
         guard phase == .open else { return false }
         let detail = "no pong within \(DurationText.format(keepalive.timeout)) of our keepalive ping: sent close 1011"
         addFinding(.keepaliveTimeout, detail, at: nowMs())
-        setFailure(.websocket, "keepalive-timeout", detail, at: nowMs())
+        setFailure(.websocket, .keepaliveTimeout, detail, at: nowMs())
         _ = sendClose(code: 1011, reason: "keepalive ping timeout")
         let bound = min(configuration.timeouts.close, keepalive.timeout)
         _ = await wait(bound) { [self] in phase == .ended || record.close.received != nil }
@@ -229,6 +267,67 @@ extension WebSocketConnection {
     }
 
     /// Records the end of an attempt that never had a connection.
+    /// Waits (bounded by the connect timeout) for the proxy's answer to CONNECT; on a 2xx the tunnel handler
+    /// gives way to TLS and the WebSocket handlers and the new event handler is returned, otherwise the
+    /// failure is recorded at the proxy stage, the connection closed and `nil` returned.
+    private func openTunnel(_ channel: any Channel, _ tunnel: ProxyTunnelHandler?, tlsSetup: TLSClientSetup?, since start: ContinuousClock.Instant) async
+        -> WireEventHandler?
+    {
+        let timeout = configuration.timeouts.connect
+        let outcome: ProxyTunnelHandler.Outcome
+        if let tunnel {
+            let promise = channel.eventLoop.makePromise(of: ProxyTunnelHandler.Outcome.self)
+            let reason = "no answer to CONNECT within \(DurationText.format(timeout))"
+            channel.eventLoop.execute { tunnel.deliver(to: promise) }
+            let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { tunnel.giveUp(reason) }
+            outcome = (try? await promise.futureResult.get()) ?? .closed("the proxy tunnel was abandoned")
+            timer.cancel()
+        } else {
+            outcome = .closed("no tunnel handler")
+        }
+        record.proxy?.durationMs = (ContinuousClock.now - start).milliseconds
+        let fail: (ProbeFailureKind, String) -> WireEventHandler? = { [self] kind, detail in
+            setFailure(.proxy, kind, detail, at: nowMs())
+            channel.close(promise: nil)
+            finishWithoutConnection()
+            return nil
+        }
+        switch outcome {
+        case .answered(let head, _):
+            record.proxy?.status = head.status
+            record.proxy?.reason = head.reasonPhrase.isEmpty ? nil : configuration.redactor.text(String(head.reasonPhrase.prefix(200)))
+            if let server = head.headers.first(where: { $0.name.lowercased() == "server" || $0.name.lowercased() == "via" })?.value {
+                record.proxy?.server = configuration.redactor.text(String(server.prefix(200)))
+            }
+            guard (200..<300).contains(head.status) else {
+                return fail(.proxyRefused, "the proxy answered CONNECT with HTTP \(head.status) \(record.proxy?.reason ?? "")")
+            }
+        case .malformed(let detail):
+            return fail(.proxyMalformed, detail)
+        case .closed(let detail):
+            if detail.hasPrefix("no answer") { addFinding(.timeout, detail, at: nowMs()) }
+            return fail(detail.hasPrefix("no answer") ? .proxyTimeout : .proxyClosed, detail)
+        }
+        // The proxy's bytes are not the server's: what tells a plaintext port starts after the tunnel.
+        tally.withLock {
+            $0.firstBytes = []
+            $0.handshake = TLSHandshakeSniffer()
+        }
+        let tlsState = self.tlsState
+        do {
+            return try await channel.eventLoop.submit {
+                let sync = channel.pipeline.syncOperations
+                if let tlsSetup { try sync.addHandler(tlsSetup.makeHandler(recorder: tlsState)) }
+                let handler = WireEventHandler()
+                try sync.addHandler(handler)
+                if let tunnel { sync.removeHandler(tunnel, promise: nil) }
+                return handler
+            }.get()
+        } catch {
+            return fail(.proxyClosed, "the tunnel could not be set up: \(error)")
+        }
+    }
+
     private func finishWithoutConnection() {
         record.close = closeObservation(end: .notConnected, atMs: nowMs())
         phase = .ended
@@ -258,20 +357,20 @@ extension WebSocketConnection {
         record.tls = observation
     }
 
-    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (String, String) {
-        guard let error else { return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))") }
+    static func describeConnectError(_ error: (any Error)?, timeout: Duration) -> (ProbeFailureKind, String) {
+        guard let error else { return (.connectTimeout, "no TCP connection within \(DurationText.format(timeout))") }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
-            return ("connect-timeout", "no TCP connection within \(DurationText.format(timeout))")
+            return (.connectTimeout, "no TCP connection within \(DurationText.format(timeout))")
         }
         if let io = error as? IOError {
             switch io.errnoCode {
-            case ECONNREFUSED: return ("connection-refused", "connection refused: nothing listens on that port")
-            case ENETUNREACH, EHOSTUNREACH: return ("unreachable", "network or host unreachable (\(io))")
-            case ETIMEDOUT: return ("connect-timeout", "TCP connect timed out (\(io))")
-            case ECONNRESET: return ("reset", "connection reset during the TCP connect")
-            default: return ("connect-failed", "TCP connect failed: \(io)")
+            case ECONNREFUSED: return (.connectionRefused, "connection refused: nothing listens on that port")
+            case ENETUNREACH, EHOSTUNREACH: return (.unreachable, "network or host unreachable (\(io))")
+            case ETIMEDOUT: return (.connectTimeout, "TCP connect timed out (\(io))")
+            case ECONNRESET: return (.reset, "connection reset during the TCP connect")
+            default: return (.connectFailed, "TCP connect failed: \(io)")
             }
         }
-        return ("connect-failed", "TCP connect failed: \(error)")
+        return (.connectFailed, "TCP connect failed: \(error)")
     }
 }

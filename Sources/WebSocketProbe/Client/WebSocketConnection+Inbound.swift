@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension WebSocketConnection {
     // MARK: - Events from the channel
@@ -87,7 +88,7 @@ extension WebSocketConnection {
             detail = "the server answered the TLS ClientHello with non-TLS bytes (\(firstBytesText())): a plaintext port (use ws://, or the TLS port)"
         }
         recordTLSOutcome(failure: reason, detail: detail)
-        setFailure(.tls, "tls-failure", "\(reason.rawValue): \(detail)", at: t)
+        setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(detail)", at: t)
         phase = .failing
     }
 
@@ -182,12 +183,12 @@ extension WebSocketConnection {
             return
         case .malformed(let reason):
             addFinding(.malformedResponse, reason, at: t)
-            setFailure(.upgrade, "invalid-upgrade-response", "the upgrade response is not HTTP/1.x: \(reason)", at: t)
+            setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response is not HTTP/1.x: \(reason)", at: t)
             phase = .failing
             dropTransport(.localClose)
         case .oversized(let size):
             addFinding(.oversizedHead, "response head larger than \(configuration.maxHandshakeHeadBytes) bytes (\(size) received)", at: t)
-            setFailure(.upgrade, "invalid-upgrade-response", "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
+            setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
             phase = .failing
             dropTransport(.localClose)
         case .head(let head, let remainder):
@@ -208,14 +209,14 @@ extension WebSocketConnection {
                 if deflateNegotiated { frameParser.allowedRSV = 0x4 }
                 if !remainder.isEmpty { handleFrameBytes(ByteBuffer(bytes: remainder), at: t) }
             } else if head.status != 101 {
-                setFailure(.upgrade, outcome.failureKind ?? "upgrade-rejected", outcome.failureDetail ?? "upgrade rejected", at: t)
+                setFailure(.upgrade, outcome.failureKind ?? .upgradeRejected, outcome.failureDetail ?? "upgrade rejected", at: t)
                 phase = .rejectedBody
                 rejectedBodyExpected = head.headers.first(named: "Content-Length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 rejectedBodyChunked = head.headers.first(named: "Transfer-Encoding")?.lowercased().contains("chunked") ?? false
                 if rejectedBodyExpected == 0 || head.status == 204 || head.status == 304 { rejectedBodyDone = true }
                 appendRejectedBody(remainder)
             } else {
-                setFailure(.upgrade, outcome.failureKind ?? "invalid-upgrade-response", outcome.failureDetail ?? "invalid 101 response", at: t)
+                setFailure(.upgrade, outcome.failureKind ?? .invalidUpgradeResponse, outcome.failureDetail ?? "invalid 101 response", at: t)
                 phase = .failing
                 dropTransport(.localClose)
             }
@@ -244,8 +245,8 @@ extension WebSocketConnection {
             case .violation(let violation):
                 if let header = violation.header {
                     recordFrame(FrameRecord(
-                        direction: .inbound, opcode: WebSocketFrame.name(of: header.opcode), fin: header.fin, rsv: Int(header.rsv),
-                        length: header.length > UInt64(Int.max) ? Int.max : Int(header.length), atMs: t), opcode: header.opcode)
+                        direction: .inbound, opcode: header.opcode.name, fin: header.fin, rsv: Int(header.rsv),
+                        length: header.payloadLength > UInt64(Int.max) ? Int.max : Int(header.payloadLength), atMs: t), opcode: header.opcode)
                     lastInboundAtMs = t
                 }
                 failConnection(violation, at: t)
@@ -255,31 +256,31 @@ extension WebSocketConnection {
 
     private func handleFrame(_ frame: WebSocketFrame, at t: Double) {
         recordFrame(FrameRecord(
-            direction: .inbound, opcode: WebSocketFrame.name(of: frame.opcode), fin: frame.fin, rsv: Int(frame.rsv),
+            direction: .inbound, opcode: frame.opcode.name, fin: frame.fin, rsv: Int(frame.rsv),
             length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
         lastInboundAtMs = t
         if record.close.received != nil {
-            addFinding(.dataAfterClose, "a \(WebSocketFrame.name(of: frame.opcode)) frame arrived after the peer's close frame", at: t)
+            addFinding(.dataAfterClose, "a \(frame.opcode.name) frame arrived after the peer's close frame", at: t)
             return
         }
         switch frame.opcode {
-        case WebSocketFrame.ping:
+        case .ping:
             countPing(at: t)
             // Answered after the read's other frames, once for the latest ping (RFC 6455 §5.5.3).
             if answerPings && record.close.sent == nil { pongDue = Array(frame.payload) }
-        case WebSocketFrame.pong:
+        case .pong:
             if let index = pendingPings.removeValue(forKey: frame.payload) {
                 record.pings[index].pongAtMs = t
             } else {
                 addFinding(.unsolicitedPong, "a pong that answers no ping of ours (\(frame.payload.count) bytes)", at: t)
             }
-        case WebSocketFrame.close:
+        case .close:
             let body = CloseFrameBody.parse(frame.payload)
             record.close.received = CloseFrameInfo(code: body.code, reason: configuration.redactor.text(body.reason), atMs: t)
             if let violation = body.violation {
                 addFinding(violation.code, violation.detail, at: t)
-                setFailure(.websocket, "protocol-error", violation.detail, at: t)
+                setFailure(.websocket, .protocolError, violation.detail, at: t)
             }
             if record.close.sent == nil {
                 // §5.5.1: answer with a close frame, echoing the status code.
@@ -293,7 +294,7 @@ extension WebSocketConnection {
             scheduleDrop(after: configuration.timeouts.close, end: .localClose)
         default:
             let compressed = deflateNegotiated && frame.rsv & 0x4 != 0
-            if frame.opcode != WebSocketFrame.continuation { compressedMessage = compressed }
+            if frame.opcode != .continuation { compressedMessage = compressed }
             let limit = configuration.maxMessageBytes
             let inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = { PerMessageInflater.inflate($0, maxBytes: limit) }
             switch assembler.push(frame, compressed: compressedMessage, inflate: inflate) {
@@ -313,7 +314,7 @@ extension WebSocketConnection {
         guard let payload = pongDue else { return }
         pongDue = nil
         guard answerPings, record.close.sent == nil, phase == .open, let channel, channel.isWritable else { return }
-        _ = sendFrame(opcode: WebSocketFrame.pong, payload: payload)
+        _ = sendFrame(opcode: .pong, payload: payload)
     }
 
     /// Counts inbound pings per second; past ``ClientConfiguration/maxPingsPerSecond`` the flood is a finding (once).
@@ -332,7 +333,7 @@ extension WebSocketConnection {
     /// Fails the connection (§7.1.7): finding, close frame with the matching code, transport closed.
     private func failConnection(_ violation: FrameViolation, at t: Double) {
         addFinding(violation.code, violation.detail, at: t)
-        setFailure(.websocket, "protocol-error", violation.detail, at: t)
+        setFailure(.websocket, .protocolError, violation.detail, at: t)
         if record.close.sent == nil {
             let future = sendClose(code: violation.closeCode, reason: violation.closeCode == 1009 ? "message too big" : "protocol error")
             if localEnd == nil { localEnd = .localClose }
@@ -352,13 +353,13 @@ extension WebSocketConnection {
     /// Writes one masked frame and records it; `nil` when there is no transport. The payload is
     /// masked straight into the outbound buffer (one copy); a future is made only when asked for.
     @discardableResult
-    func sendFrame(opcode: UInt8, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+    func sendFrame(opcode: FrameOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
         guard let channel, phase != .ended else { return nil }
         var buffer = channel.allocator.buffer(capacity: payload.count + 14)
-        WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: WebSocketFrame.randomMaskKey(), into: &buffer)
+        WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: .random(), into: &buffer)
         let t = nowMs()
         recordFrame(FrameRecord(
-            direction: .outbound, opcode: WebSocketFrame.name(of: opcode), fin: fin, rsv: 0, length: payload.count, atMs: t,
+            direction: .outbound, opcode: opcode.name, fin: fin, rsv: 0, length: payload.count, atMs: t,
             preview: preview(opcode: opcode, payload: payload)), opcode: opcode)
         lastOutboundAtMs = t
         return intoChannel {
@@ -372,7 +373,7 @@ extension WebSocketConnection {
 
     /// Writes one masked frame and records it; `nil` when there is no transport.
     @discardableResult
-    func sendFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+    func sendFrame(opcode: FrameOpcode, payload: [UInt8], fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
         payload.withUnsafeBytes { sendFrame(opcode: opcode, payload: $0, fin: fin, wantFuture: wantFuture) }
     }
 
@@ -382,7 +383,7 @@ extension WebSocketConnection {
         guard record.close.sent == nil, channel != nil, phase != .ended else { return nil }
         record.close.sent = CloseFrameInfo(code: code, reason: configuration.redactor.text(reason), atMs: nowMs())
         if phase == .open { phase = .closing }
-        return sendFrame(opcode: WebSocketFrame.close, payload: CloseFrameBody.encode(code: code, reason: reason), wantFuture: true)
+        return sendFrame(opcode: .close, payload: CloseFrameBody.encode(code: code, reason: reason), wantFuture: true)
     }
 
     private func scheduleDrop(after delay: Duration, end: TransportEnd) {
@@ -393,16 +394,16 @@ extension WebSocketConnection {
         }
     }
 
-    private func preview<C: Collection>(opcode: UInt8, payload: C) -> String? where C.Element == UInt8 {
+    private func preview<C: Collection>(opcode: FrameOpcode, payload: C) -> String? where C.Element == UInt8 {
         guard !payload.isEmpty else { return nil }
         let redactor = configuration.redactor
         switch opcode {
-        case WebSocketFrame.text, WebSocketFrame.continuation:
+        case .text, .continuation:
             // Redact a generous prefix before cutting to the preview: a JWT or a known secret cut in the
             // middle would no longer be recognised.
             let text = String(decoding: payload.prefix(4096), as: UTF8.self)
             return String(redactor.text(text).prefix(64))
-        case WebSocketFrame.close:
+        case .close:
             let body = CloseFrameBody.parse(Array(payload))
             let text = (body.code.map(String.init) ?? "") + (body.reason.isEmpty ? "" : " " + body.reason)
             return String(redactor.text(text).prefix(64))
@@ -434,16 +435,16 @@ extension WebSocketConnection {
             let kind = transportError ?? .other("")
             let reason = alertAboutClientCertificate ?? .handshakeFailure
             recordTLSOutcome(failure: reason, detail: Self.alertDescription(kind))
-            setFailure(.tls, "tls-failure", "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
+            setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
         case .upgrading:
             let received = record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
-            setFailure(.upgrade, end == .reset ? "reset" : "connection-closed", "the connection ended (\(end.rawValue)) \(received)", at: t)
+            setFailure(.upgrade, end == .reset ? .reset : .connectionClosed, "the connection ended (\(end.rawValue)) \(received)", at: t)
         case .rejectedBody:
             rejectedBodyDone = true
             finishRejectedBody()
         case .open, .closing:
             if record.close.received == nil && localEnd == nil {
-                let kind = end == .reset ? "reset" : (end == .tlsNoCloseNotify ? "tls-truncated" : "connection-closed")
+                let kind: ProbeFailureKind = end == .reset ? .reset : (end == .tlsNoCloseNotify ? .tlsTruncated : .connectionClosed)
                 setFailure(.websocket, kind, "the transport ended (\(end.rawValue)) without a close frame from the peer (1006)", at: t)
             }
         default:

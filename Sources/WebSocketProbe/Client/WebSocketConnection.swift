@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// One instrumented WebSocket connection. Never throws for anything a peer or the network does:
 /// whatever happens is recorded in its ``transcript()``.
@@ -136,13 +137,13 @@ public actor WebSocketConnection {
     public func send(text: String) async {
         guard phase == .open else { return }
         var text = text
-        text.withUTF8 { sendFrame(opcode: WebSocketFrame.text, payload: UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { sendFrame(opcode: .text, payload: UnsafeRawBufferPointer($0)) }
     }
 
     /// Sends a binary message as one frame (nothing is sent unless the connection is open).
     public func send(binary: [UInt8]) async {
         guard phase == .open else { return }
-        sendFrame(opcode: WebSocketFrame.binary, payload: binary)
+        sendFrame(opcode: .binary, payload: binary)
     }
 
     /// Sends a ping and waits (bounded) for its pong; returns the RTT in ms, or `nil` on timeout or close.
@@ -156,7 +157,7 @@ public actor WebSocketConnection {
         record.pings.append(PingRecord(sentAtMs: nowMs()))
         let index = record.pings.count - 1
         pendingPings[payload] = index
-        _ = sendFrame(opcode: WebSocketFrame.ping, payload: payload)
+        _ = sendFrame(opcode: .ping, payload: payload)
         _ = await wait(timeout ?? configuration.timeouts.message) { [self] in
             record.pings[index].pongAtMs != nil || phase == .ended
         }
@@ -284,7 +285,7 @@ public actor WebSocketConnection {
     }
 
     /// Records a frame in the bounded log and shows it to the configuration's observer (`-v`).
-    func recordFrame(_ frame: FrameRecord, opcode: UInt8) {
+    func recordFrame(_ frame: FrameRecord, opcode: FrameOpcode) {
         frameLog.append(frame, opcode: opcode)
         configuration.frameObserver?(frame)
     }
@@ -315,7 +316,7 @@ public actor WebSocketConnection {
         }
     }
 
-    func setFailure(_ stage: ProbeStage, _ kind: String, _ detail: String, at t: Double?) {
+    func setFailure(_ stage: ProbeStage, _ kind: ProbeFailureKind, _ detail: String, at t: Double?) {
         guard record.failure == nil else { return }
         record.failure = ProbeFailure(stage: stage, kind: kind, detail: configuration.redactor.text(detail), atMs: t)
     }

@@ -221,7 +221,7 @@ public final class ExporterServer: Sendable {
             let redactor = outcome.redactor.adding(url: targetText)
             count(moduleName, outcome.report.verdict.layer == .healthy ? "success" : "failure")
             if query["debug"] == "true" {
-                return Response(status: .ok, body: TextReportRenderer.render(outcome.report, redactor: redactor))
+                return Response(status: .ok, body: TextReportRenderer.render(outcome.report, redactor: redactor, wording: ExporterAdviceWording()))
             }
             return Response(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
                             body: redactor.text(ProbeMetrics.render(outcome.report, duration: ContinuousClock.now - started)))

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHPACK
 import NIOHTTP2
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The thin handler behind `NIOHTTP2Handler` on the connection of the HTTP/2 check: hands every frame to
 /// the ``HTTP2ExtendedConnectExchange`` and carries out its actions (the extended CONNECT, the ping, the end).
@@ -103,8 +104,8 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
             let headers = HTTP2Frame.FramePayload.Headers(headers: Self.headers(for: request), endStream: false)
             context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .headers(headers))), promise: nil)
         case .sendPing(let payload):
-            let bytes = WebSocketFrame(opcode: WebSocketFrame.ping, masked: true, payload: payload).encoded(
-                maskKey: WebSocketFrame.randomMaskKey())
+            let bytes = WebSocketFrame(opcode: .ping, masked: true, payload: payload).encoded(
+                maskKey: .random())
             let promise = context.eventLoop.makePromise(of: Void.self)
             let exchange = self.exchange
             let start = self.start
@@ -114,8 +115,8 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .finish(let closeStream):
             if closeStream {
                 // A WebSocket close (1000) ends the stream, as a browser leaving the page would.
-                let close = WebSocketFrame(opcode: WebSocketFrame.close, masked: true, payload: [0x03, 0xE8])
-                    .encoded(maskKey: WebSocketFrame.randomMaskKey())
+                let close = WebSocketFrame(opcode: .close, masked: true, payload: CloseFrameBody.encode(code: CloseCode.normalClosure.rawValue, reason: ""))
+                    .encoded(maskKey: .random())
                 let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: close)), endStream: true)
                 context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: nil)
             }

@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The RFC 8441 exchange on one HTTP/2 connection, as a state machine without I/O: the server's SETTINGS,
 /// the extended CONNECT (`:method CONNECT`, `:protocol websocket`), its answer, one WebSocket ping over the
@@ -108,12 +109,12 @@ struct HTTP2ExtendedConnectExchange: Sendable {
             parser.append(bytes)
             while let next = parser.next() {
                 switch next {
-                case .frame(let frame) where frame.opcode == WebSocketFrame.pong && frame.payload == pingPayload:
+                case .frame(let frame) where frame.opcode == .pong && frame.payload == pingPayload:
                     observation.pingRttMs = pingSentAtMs.map { max(at - $0, 0) }
                     return decide(
                         .works, at: nil,
                         "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered")
-                case .frame(let frame) where frame.opcode == WebSocketFrame.close:
+                case .frame(let frame) where frame.opcode == .close:
                     let code = frame.payload.count >= 2 ? "\(Int(frame.payload[0]) << 8 | Int(frame.payload[1]))" : "no status"
                     return decide(
                         .fails, at: at,

@@ -25,8 +25,9 @@ public enum HTMLReportRenderer {
     /// At most this many frames are drawn per lane (a long `--sustain` may carry thousands); the rest are counted.
     static let maxFramesDrawn = 1500
 
-    /// The HTML document for `report`.
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) -> String {
+    /// The HTML document for `report`, next steps in `wording`'s words (default: the CLI's flags).
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording()) -> String {
+        let report = report.worded(by: wording)
         let h: (String) -> String = { escape(TerminalText.line(redactor.text($0))) }
         let v = report.verdict
         var html = """
@@ -67,7 +68,7 @@ public enum HTMLReportRenderer {
         html += "<p class=\"summary\">\(h(v.summary))</p>\n"
         if !v.evidence.isEmpty {
             html += "<h2>Evidence</h2>\n<ul class=\"evidence\">\n"
-            for e in v.evidence { html += "<li><code>\(h(e.rule))</code> \(h(e.observation))</li>\n" }
+            for e in v.evidence { html += "<li><code>\(h(e.rule.rawValue))</code> \(h(e.observation))</li>\n" }
             html += "</ul>\n"
         }
         for warning in TextReportRenderer.warnings(report) { html += "<p class=\"warning\">⚠ \(h(warning))</p>\n" }
@@ -112,7 +113,7 @@ public enum HTMLReportRenderer {
 
     static func failureLine(_ t: ConnectionTranscript, h: (String) -> String) -> String {
         var html = ""
-        if let f = t.failure { html += "<p class=\"failure\">stopped at \(h(f.stage.rawValue)): \(h(f.kind)) — \(h(f.detail))</p>\n" }
+        if let f = t.failure { html += "<p class=\"failure\">stopped at \(h(f.stage.rawValue)): \(h(f.kind.rawValue)) — \(h(f.detail))</p>\n" }
         if let hs = t.handshake, let status = hs.status {
             html +=
                 "<p>HTTP \(status)\(hs.reasonPhrase.map { " " + h($0) } ?? "")\(hs.subprotocol.map { ", subprotocol " + h($0) } ?? "")</p>\n"
@@ -210,7 +211,7 @@ public enum HTMLReportRenderer {
             }
             if let failure = t.failure, let at = failure.atMs {
                 svg +=
-                    "<circle class=\"failure\" data-event=\"failure\" cx=\"\(x(at))\" cy=\"\(num(mid))\" r=\"5\"><title>\(h(failure.kind)): \(h(failure.detail))</title></circle>\n"
+                    "<circle class=\"failure\" data-event=\"failure\" cx=\"\(x(at))\" cy=\"\(num(mid))\" r=\"5\"><title>\(h(failure.kind.rawValue)): \(h(failure.detail))</title></circle>\n"
             }
             if let at = t.close.atMs, t.close.transportEnd != .notConnected {
                 let still = t.close.transportEnd == .stillOpen
@@ -302,7 +303,7 @@ public enum HTMLReportRenderer {
         for c in channels {
             let answer = (c.status.map { "HTTP \($0)" } ?? "no HTTP answer") + (c.closeCode.map { ", close \($0)" } ?? "")
             html +=
-                "<tr class=\"\(c.accepted ? "passed" : "failed")\"><td>\(c.accepted ? "✓" : "✗")</td><td>\(h(c.channel.rawValue))</td><td>\(h(c.path))</td><td>\(answer)</td><td>\(h(c.detail))</td></tr>\n"
+                "<tr class=\"\(c.accepted ? "passed" : "failed")\"><td>\(c.accepted ? "✓" : "✗")</td><td>\(h(c.channel.rawValue))</td><td>\(h(c.path.rawValue))</td><td>\(answer)</td><td>\(h(c.detail))</td></tr>\n"
         }
         return html + "</table>\n</section>\n"
     }

@@ -6,11 +6,12 @@ import WebSocketDiagnosis
 /// in as a JSON Schema: `schemas/ws1011.report-1.schema.json`.
 public enum JSONReportRenderer {
     /// The JSON text of `report`, with every known secret and JWT-shaped string masked by `redactor`
-    /// (default: JWT-shaped strings only). Milliseconds are written to 0.1 ms, the confidence to 0.01.
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor()) throws -> String {
+    /// (default: JWT-shaped strings only), the verdict's next steps in `wording`'s words in its summary
+    /// (default: the CLI's flags). Milliseconds are written to 0.1 ms, the confidence to 0.01.
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording()) throws -> String {
         // String values are scrubbed field by field, never the serialised document: a secret that happens
         // to read like a number, `true` or a key must not turn the report into invalid JSON.
-        try encodeRounded(report.redacted(by: redactor)) + "\n"
+        try encodeRounded(report.worded(by: wording).redacted(by: redactor)) + "\n"
     }
 
     /// Any document of the ws1011 contracts (`ws1011.report/1`, `ws1011.reproduce/1`) as JSON text with the

@@ -5,9 +5,13 @@ import WebSocketDiagnosis
 /// with ✓ / ✗ / –, the end of the connection, the verdict with its evidence, and warnings
 /// (TLS verification off).
 public enum TextReportRenderer {
-    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings) and
-    /// laid out by `layout` (default: 80 columns, UTF-8 glyphs).
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), layout: TextLayout = .standard) -> String {
+    /// The report as text; the whole output is redacted with `redactor` (default: JWT-shaped strings),
+    /// laid out by `layout` (default: 80 columns, UTF-8 glyphs), next steps in `wording`'s words (default: the CLI's flags).
+    public static func render(
+        _ report: DiagnosisReport, redactor: Redactor = Redactor(), layout: TextLayout = .standard,
+        wording: any AdviceWording = CLIAdviceWording()
+    ) -> String {
+        let report = report.worded(by: wording)
         var out = "ws1011 diagnose \(safe(report.target))\n\n"
         if report.directTranscript != nil { out += "through the front:\n" }
         out += waterfall(report.transcript)
@@ -67,7 +71,7 @@ public enum TextReportRenderer {
         }
         var text = names + "\n" + cells + "\n"
         if !cumulative.isEmpty { text += "  " + cumulative.joined(separator: "  ") + "\n" }
-        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(safe(f.kind)) — \(safe(f.detail))\n" }
+        if let f = t.failure { text += "  stopped at \(f.stage.rawValue): \(safe(f.kind.rawValue)) — \(safe(f.detail))\n" }
         if let h = t.handshake, let status = h.status {
             text += "  HTTP \(status)\(h.reasonPhrase.map { " " + safe($0) } ?? "")"
             if let sp = h.subprotocol { text += ", subprotocol \(safe(sp))" }
@@ -133,20 +137,21 @@ public enum TextReportRenderer {
             let mark = c.accepted ? "✓" : "✗"
             let status = c.status.map { "HTTP \($0)" } ?? "no HTTP answer"
             let close = c.closeCode.map { ", close \($0)" } ?? ""
-            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(safe(c.path).padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
+            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.path.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
         }
         return text
     }
 
     // MARK: - Verdict
 
-    /// The verdict: layer, cause, confidence, summary, then each piece of evidence with its rule.
-    public static func verdict(_ v: Verdict) -> String {
+    /// The verdict: layer, cause, confidence, summary with the next steps in `wording`'s words (default:
+    /// the CLI's flags), then each piece of evidence with its rule.
+    public static func verdict(_ v: Verdict, wording: any AdviceWording = CLIAdviceWording()) -> String {
         var text = "Verdict: \(v.layer.rawValue.uppercased())  cause \(v.cause.rawValue)  confidence \(Int((v.confidence * 100).rounded()))%\n"
-        text += "  \(safe(v.summary))\n"
+        text += "  \(safe(v.summary(wordedBy: wording)))\n"
         if !v.evidence.isEmpty {
             text += "  Evidence:\n"
-            for e in v.evidence { text += "    • [\(safe(e.rule))] \(safe(e.observation))\n" }
+            for e in v.evidence { text += "    • [\(safe(e.rule.rawValue))] \(safe(e.observation))\n" }
         }
         return text
     }

@@ -16,6 +16,8 @@ public struct ProbePlan: Sendable {
     public var tls: ClientConfiguration.TLSSettings = .init()
     /// `--resolve`/`--connect-to` routes for every connection of the run (default none).
     public var routes: [ConnectRoute] = []
+    /// A forward proxy every connection of the run tunnels through (hosts it exempts excepted) (default `nil`).
+    public var proxy: ProxySettings? = nil
     /// Connect / TLS / upgrade / message / close bounds (defaults 10 s, close 5 s).
     public var timeouts: ClientConfiguration.Timeouts = .init()
     /// Where the token comes from (default none).

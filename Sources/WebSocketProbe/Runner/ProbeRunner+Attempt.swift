@@ -5,8 +5,8 @@ extension ProbeRunner {
     /// The five critical events of an agent run, in the order the reference contract requires.
     public static let criticalAgentEvents = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
 
-    /// Runs the layered plan once against `url` (`path` is `front` or `direct`, for progress).
-    public func attempt(url: WebSocketURL, token: String?, redactor: Redactor, path: String) async -> Attempt {
+    /// Runs the layered plan once against `url` (`path` names it in progress).
+    public func attempt(url: WebSocketURL, token: String?, redactor: Redactor, path: ProbePath) async -> Attempt {
         let channel = mainChannel(token: token)
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor)
         let sentCredential = channel != nil || plan.headers.first(named: "Authorization") != nil
@@ -15,7 +15,7 @@ extension ProbeRunner {
             profile: plan.profile.rawValue, sentCredential: sentCredential,
             expectedEvents: plan.profile == .reference ? Self.criticalAgentEvents : [])
 
-        stop.enter(path == "front" ? "connect" : "connect (direct)")
+        stop.enter(path == .front ? "connect" : "connect (direct)")
         let connection = await open(configuration)
         let isOpen = await connection.isOpen
         var ledger = StepLedger()
@@ -45,7 +45,7 @@ extension ProbeRunner {
 
     /// Auth → ping → messages → sustain → agent events → close on an open connection.
     /// Returns how long a sustain held, when one ran.
-    private func runSession(_ session: ProbeSession, ledger: inout StepLedger, sentCredential: Bool, path: String) async -> Double? {
+    private func runSession(_ session: ProbeSession, ledger: inout StepLedger, sentCredential: Bool, path: ProbePath) async -> Double? {
         let messageBound = plan.timeouts.message
         let connection = session.connection
 
@@ -223,7 +223,7 @@ extension ProbeRunner {
     }
 
     /// `start_agent` → the five critical events, in order, each within the message bound.
-    private func agentRun(_ session: ProbeSession, ledger: inout StepLedger, path: String) async {
+    private func agentRun(_ session: ProbeSession, ledger: inout StepLedger, path: ProbePath) async {
         let bound = plan.timeouts.message
         let start = clock.now()
         let expected = Self.criticalAgentEvents
@@ -256,7 +256,7 @@ extension ProbeRunner {
 
     /// Keeps the connection busy with a ping every ``ProbePlan/trafficInterval`` for `duration`.
     /// Returns how long it held.
-    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: String) async -> Double {
+    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: ProbePath) async -> Double {
         let connection = session.connection
         let start = clock.now()
         var missedPongs = 0
@@ -294,7 +294,7 @@ extension ProbeRunner {
     // MARK: - Helpers
 
     /// `step`, or `step (direct)` for the direct run.
-    func suffixed(_ step: String, _ path: String) -> String { path == "front" ? step : "\(step) (\(path))" }
+    func suffixed(_ step: String, _ path: ProbePath) -> String { path == .front ? step : "\(step) (\(path))" }
 
     func ms(since start: Duration) -> Double { (clock.now() - start).milliseconds }
 

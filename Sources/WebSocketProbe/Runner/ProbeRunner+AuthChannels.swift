@@ -36,8 +36,8 @@ extension ProbeRunner {
     /// `nil` when the matrix does not run.
     public func authChannelMatrix(token: String?, redactor: Redactor) async -> [AuthChannelResult]? {
         guard runsAuthChannelMatrix(token: token), let credential = matrixToken(token) else { return nil }
-        var paths: [(String, WebSocketURL)] = [("front", plan.target)]
-        if let direct = plan.direct { paths.append(("direct", direct)) }
+        var paths: [(ProbePath, WebSocketURL)] = [(.front, plan.target)]
+        if let direct = plan.direct { paths.append((.direct, direct)) }
         var results: [AuthChannelResult] = []
         let start = clock.now()
         for (path, url) in paths {
@@ -48,7 +48,7 @@ extension ProbeRunner {
         }
         if let direct = plan.direct {
             report("auth-channels", "no credential (direct)", elapsed: clock.now() - start, total: nil)
-            results.append(await authAttempt(channel: .none, path: "direct", url: direct, token: nil, redactor: redactor))
+            results.append(await authAttempt(channel: .none, path: .direct, url: direct, token: nil, redactor: redactor))
         }
         report("auth-channels", "", elapsed: clock.now() - start, total: nil, finished: true)
         return results
@@ -56,7 +56,7 @@ extension ProbeRunner {
 
     /// One connection carrying the credential by one channel; accepted when it opens and (for the
     /// reference profile) the welcome arrives, or (otherwise) it is still open after a short wait.
-    func authAttempt(channel: AuthChannel, path: String, url: WebSocketURL, token: String?, redactor: Redactor) async -> AuthChannelResult {
+    func authAttempt(channel: AuthChannel, path: ProbePath, url: WebSocketURL, token: String?, redactor: Redactor) async -> AuthChannelResult {
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor, dropGivenAuthorization: true)
         let connection = await open(configuration)
         guard await connection.isOpen else {

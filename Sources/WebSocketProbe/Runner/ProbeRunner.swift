@@ -113,9 +113,9 @@ public struct ProbeRunner: Sendable {
         let redactor = self.redactor(token: token)
         progress.update { $0.redactor = redactor }
 
-        async let frontAttempt = attempt(url: plan.target, token: token, redactor: redactor, path: "front")
+        async let frontAttempt = attempt(url: plan.target, token: token, redactor: redactor, path: .front)
         if let direct = plan.direct {
-            let directAttempt = await attempt(url: direct, token: token, redactor: redactor, path: "direct")
+            let directAttempt = await attempt(url: direct, token: token, redactor: redactor, path: .direct)
             progress.update { $0.direct = directAttempt }
         }
         let front = await frontAttempt
@@ -274,6 +274,7 @@ public struct ProbeRunner: Sendable {
         configuration.url = target
         configuration.tls = plan.tls
         configuration.routes = plan.routes
+        configuration.proxy = plan.proxy
         configuration.timeouts = plan.timeouts
         configuration.redactor = redactor
         configuration.answerPings = !plan.withholdPongs

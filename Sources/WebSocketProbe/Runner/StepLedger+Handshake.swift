@@ -16,7 +16,7 @@ extension StepLedger {
         let codes = Set(transcript.findings.map(\.code))
 
         // Resolve
-        if failure?.stage == .dns {
+        if failure?.stage == .dns || (failure?.stage == .proxy && failure?.kind == .proxyDNSFailure) {
             fail(.resolve, durationMs: timings.dnsMs, detail: failure?.detail ?? "name resolution failed")
             return
         }
@@ -26,11 +26,24 @@ extension StepLedger {
         pass(.resolve, durationMs: timings.dnsMs, detail: resolved)
 
         // Connect
-        if failure?.stage == .tcp {
+        if failure?.stage == .tcp || (failure?.stage == .proxy && failure?.kind == .proxyConnectFailure) {
             fail(.connect, durationMs: timings.tcpMs, detail: "\(failure?.kind ?? "tcp-failure"): \(failure?.detail ?? "")")
             return
         }
         pass(.connect, durationMs: timings.tcpMs, detail: "TCP connected to \(transcript.connectedAddress ?? transcript.target.host)")
+
+        // Proxy
+        if let proxy = transcript.proxy {
+            let via = "CONNECT \(proxy.target) through \(proxy.proxy) (\(proxy.source))"
+            if failure?.stage == .proxy {
+                fail(.proxy, durationMs: proxy.durationMs, detail: "\(via): \(failure?.kind ?? "proxy-failure"): \(failure?.detail ?? "")")
+                return
+            }
+            let answer = proxy.status.map { "HTTP \($0)" + (proxy.reason.map { " \($0)" } ?? "") } ?? "tunnel open"
+            pass(.proxy, durationMs: proxy.durationMs, detail: "\(via): \(answer)")
+        } else {
+            notApplicable(.proxy, reason: "no proxy (none given, none in the environment for this host)")
+        }
 
         // TLS
         if !transcript.target.isSecure {

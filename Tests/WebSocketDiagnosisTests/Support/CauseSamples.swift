@@ -42,9 +42,9 @@ enum CauseSamples {
         var handshakeTimeout = Fixture.failed(.upgrade, "handshake-timeout", "no response head within 10000 ms", atMs: 10_070)
         handshakeTimeout.timings.requestWrittenAtMs = 70
         let matrix = [
-            AuthChannelResult(channel: .subprotocol, path: "front", accepted: true, status: 101, detail: ""),
-            AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: ""),
-            AuthChannelResult(channel: .header, path: "direct", accepted: true, status: 101, detail: ""),
+            AuthChannelResult(channel: .subprotocol, path: .front, accepted: true, status: 101, detail: ""),
+            AuthChannelResult(channel: .header, path: .front, accepted: false, status: 403, detail: ""),
+            AuthChannelResult(channel: .header, path: .direct, accepted: true, status: 101, detail: ""),
         ]
         let allEvents = ProbeExpectations(
             profile: "reference", sentCredential: true, expectedEvents: agentEvents, receivedEvents: agentEvents)

@@ -45,7 +45,7 @@ enum Fixture {
 
     /// An attempt that failed before any HTTP answer.
     static func failed(
-        _ stage: ProbeStage, _ kind: String, _ detail: String = "", atMs: Double = 50, target: TargetDescription = Fixture.target
+        _ stage: ProbeStage, _ kind: ProbeFailureKind, _ detail: String = "", atMs: Double = 50, target: TargetDescription = Fixture.target
     ) -> ConnectionTranscript {
         ConnectionTranscript(
             target: target, timings: PhaseTimings(dnsMs: stage == .dns ? nil : 3),

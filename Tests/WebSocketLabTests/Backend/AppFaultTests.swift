@@ -10,7 +10,7 @@ struct AppFaultTests {
     // MARK: - Specs
 
     @Test func unknownFaultNameListsTheValidOnes() throws {
-        #expect { try AppFaultRegistry.make(try FaultSpec(parsing: "explode")) } throws: { error in
+        #expect { try FaultRegistry.standard.makeApplicationFault(try FaultSpec(parsing: "explode")) } throws: { error in
             let text = "\(error)"
             return text.contains("unknown application fault 'explode'") && text.contains("internal-error")
                 && text.contains("keepalive")
@@ -18,19 +18,19 @@ struct AppFaultTests {
     }
 
     @Test func unknownParameterListsTheValidOnes() throws {
-        #expect { try AppFaultRegistry.make(try FaultSpec(parsing: "keepalive:intervall=1s")) } throws: { error in
+        #expect { try FaultRegistry.standard.makeApplicationFault(try FaultSpec(parsing: "keepalive:intervall=1s")) } throws: { error in
             "\(error)".contains("intervall") && "\(error)".contains("interval, timeout")
         }
-        #expect { try AppFaultRegistry.make(try FaultSpec(parsing: "not-ready:mode=maybe")) } throws: { error in
+        #expect { try FaultRegistry.standard.makeApplicationFault(try FaultSpec(parsing: "not-ready:mode=maybe")) } throws: { error in
             "\(error)".contains("close or http")
         }
     }
 
     @Test func everyRegisteredFaultBuildsWithDefaults() throws {
-        for name in AppFaultRegistry.names {
-            _ = try AppFaultRegistry.make(FaultSpec(name: name))
+        for name in FaultRegistry.standard.applicationFaultNames {
+            _ = try FaultRegistry.standard.makeApplicationFault(FaultSpec(name: name))
         }
-        #expect(AppFaultRegistry.names.count == 11)
+        #expect(FaultRegistry.standard.applicationFaultNames.count == 11)
     }
 
     @Test func badFaultAtStartFailsTheStartAndAtRunTimeKeepsTheOldFaults() async throws {

@@ -17,4 +17,17 @@ struct BandwidthFaultTests {
         await client.close()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func bytesLeaveInPiecesAtTheConfiguredRate() throws {
+        let stage = try FaultStub("bandwidth:rate=1000").stage()
+        // 100 bytes at 1000 B/s: 50-byte pieces (50 ms worth each), the last one out at 100 ms.
+        let out = stage.feed(Array(repeating: 7, count: 100), atMs: 0)
+        #expect(out == [.bytes(Array(repeating: 7, count: 50), atMs: 50), .bytes(Array(repeating: 7, count: 50), atMs: 100)])
+        // The link is busy until then: the next byte queues behind, and the end waits for it.
+        #expect(stage.feed([1], atMs: 10) == [.bytes([1], atMs: 101)])
+        #expect(stage.finish(atMs: 20) == 101)
+        #expect(throws: FaultSpecError.self) { try FaultStub("bandwidth") }
+    }
 }

@@ -16,4 +16,15 @@ struct BlackholeFaultTests {
         await client.abort()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func everyByteIsSwallowedDownstreamByDefault() throws {
+        let stub = try FaultStub("blackhole")
+        #expect(stub.configured.direction == .downstream)
+        let stage = stub.stage()
+        #expect(stage.feed([1, 2, 3]).isEmpty)
+        #expect(stage.feed(Array(repeating: 0, count: 4096), atMs: 10).isEmpty)
+        #expect(stage.finish(atMs: 10) == 10)
+    }
 }

@@ -19,4 +19,13 @@ struct CapacityFaultTests {
         await third.close()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func upgradesAboveMaxGet429() throws {
+        let stub = try FaultStub("capacity:max=2")
+        #expect(stub.request(openWebSockets: 1).0 == .forward)
+        #expect(stub.request(openWebSockets: 2).0 == .respond(status: 429, body: "Rate exceeded."))
+        #expect(stub.request(FaultStub.request(upgrade: false), openWebSockets: 5).0 == .forward)
+    }
 }

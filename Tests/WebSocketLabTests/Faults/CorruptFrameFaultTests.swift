@@ -17,4 +17,15 @@ struct CorruptFrameFaultTests {
         #expect(observed.received?.code == 1002)
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func dataFramesGetTheChosenReservedBitAndControlFramesPass() throws {
+        let (verdict, edited) = try FaultStub("corrupt-frame").frame(opcode: FrameHeader.text)
+        #expect(verdict == .forward)
+        #expect(edited.header.rsv == 2)
+        #expect(try FaultStub("corrupt-frame:rsv=1").frame(opcode: FrameHeader.binary).1.header.rsv == 4)
+        #expect(try FaultStub("corrupt-frame:rsv=all").frame(opcode: FrameHeader.continuation).1.header.rsv == 7)
+        #expect(try FaultStub("corrupt-frame").frame(opcode: FrameHeader.ping, payload: []).1.header.rsv == 0)
+    }
 }

@@ -26,4 +26,14 @@ struct DelayUpgradeFaultTests {
         #expect(await client.transcript().failure?.kind == "handshake-timeout")
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func onlyTheFirstCountUpgradesAreHeld() throws {
+        let stub = try FaultStub("delay-upgrade:for=2s,count=1")
+        #expect(stub.request(upgradeNumber: 1).0 == .delay(.seconds(2)))
+        #expect(stub.request(upgradeNumber: 2).0 == .forward)
+        #expect(stub.request(FaultStub.request(upgrade: false), upgradeNumber: 1).0 == .forward)
+        #expect(try FaultStub("delay-upgrade:for=1s").request(upgradeNumber: 99).0 == .delay(.seconds(1)))
+    }
 }

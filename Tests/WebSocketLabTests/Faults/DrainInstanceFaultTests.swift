@@ -35,4 +35,15 @@ struct DrainInstanceFaultTests {
         #expect(observed.effectiveCode == 1006)
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func namesTheInstanceTheModeAndTheDelay() throws {
+        let fault = try #require(try FaultStub("drain-instance:instance=1,mode=1001,after=2s").fault(as: (any InstanceFault).self))
+        #expect(fault.instance == 1)
+        #expect(fault.drainMode == .goingAway)
+        #expect(fault.drainAfter == .seconds(2))
+        let defaults = try #require(try FaultStub("drain-instance").fault(as: (any InstanceFault).self))
+        #expect(defaults.instance == 0 && defaults.drainMode == .fin && defaults.drainAfter == .zero)
+    }
 }

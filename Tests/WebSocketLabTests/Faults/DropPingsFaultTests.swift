@@ -14,4 +14,13 @@ struct DropPingsFaultTests {
         await client.close()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func pingsAreDroppedAndEverythingElsePasses() throws {
+        let stub = try FaultStub("drop-pings")
+        #expect(stub.frame(opcode: FrameHeader.ping, payload: [1]).0 == .drop)
+        #expect(stub.frame(opcode: FrameHeader.pong, payload: [1]).0 == .forward)
+        #expect(stub.frame(opcode: FrameHeader.text).0 == .forward)
+    }
 }

@@ -22,4 +22,13 @@ struct DropPongsFaultTests {
         await client.close()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func pongsAreDroppedAndEverythingElsePasses() throws {
+        let stub = try FaultStub("drop-pongs")
+        #expect(stub.frame(opcode: FrameHeader.pong, payload: [1]).0 == .drop)
+        #expect(stub.frame(opcode: FrameHeader.ping, payload: [1]).0 == .forward)
+        #expect(stub.frame(opcode: FrameHeader.close, payload: FrameHeader.closePayload(code: 1000, reason: "")).0 == .forward)
+    }
 }

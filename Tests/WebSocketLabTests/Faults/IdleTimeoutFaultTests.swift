@@ -37,4 +37,13 @@ struct IdleTimeoutFaultTests {
         await client.close()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func armsAnIdleTimerInItsDirectionThatClosesTheTransport() throws {
+        let stub = try FaultStub("idle-timeout:after=2s,direction=downstream")
+        let timers = try #require(stub.fault(as: (any ConnectionTimerFault).self)).timers(direction: stub.configured.direction)
+        #expect(timers == [ConnectionTimer(start: .idle(.downstream), after: .seconds(2), action: .closeTransport)])
+        #expect { try FaultStub("idle-timeout") } throws: { "\($0)".contains("missing parameter 'after'") }
+    }
 }

@@ -20,4 +20,16 @@ struct InjectCloseFaultTests {
         #expect(timing.sinceStartMs > 580 && timing.sinceOpenMs < 1600, "closed \(timing)")
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func armsACloseWithTheCodeAndReasonInItsDirection() throws {
+        let stub = try FaultStub("inject-close:code=1001,reason=bye,after=1s")
+        #expect(stub.configured.direction == .downstream)
+        let timers = try #require(stub.fault(as: (any ConnectionTimerFault).self)).timers(direction: stub.configured.direction)
+        let close = ConnectionAction.injectClose(code: 1001, reason: "bye", direction: .downstream)
+        #expect(timers == [ConnectionTimer(start: .upgrade, after: .seconds(1), action: close)])
+        let long = String(repeating: "x", count: 124)
+        #expect { try FaultStub("inject-close:reason=\(long)") } throws: { "\($0)".contains("at most 123 bytes") }
+    }
 }

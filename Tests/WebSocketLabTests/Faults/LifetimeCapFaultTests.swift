@@ -30,4 +30,12 @@ struct LifetimeCapFaultTests {
         #expect(timing.sinceStartMs > 2980 && timing.sinceOpenMs < 4200, "ended \(timing)")
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func armsATimerFromTheAcceptThatClosesTheTransport() throws {
+        let stub = try FaultStub("lifetime-cap:after=300s")
+        let timers = try #require(stub.fault(as: (any ConnectionTimerFault).self)).timers(direction: .both)
+        #expect(timers == [ConnectionTimer(start: .connect, after: .seconds(300), action: .closeTransport)])
+    }
 }

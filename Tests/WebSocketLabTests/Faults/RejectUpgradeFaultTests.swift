@@ -15,4 +15,16 @@ struct RejectUpgradeFaultTests {
         #expect(handshake?.bodyPreview == RejectUpgradeFault.defaultBody(status))
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func upgradesAreAnsweredWithTheStatusAndPlainRequestsPass() throws {
+        let stub = try FaultStub("reject-upgrade")
+        #expect(stub.request().0 == .respond(status: 503, body: "Service Unavailable"))
+        #expect(stub.request(FaultStub.request(upgrade: false)).0 == .forward)
+        #expect(try FaultStub("reject-upgrade:status=429,body=slow down").request().0 == .respond(status: 429, body: "slow down"))
+        #expect { try FaultStub("reject-upgrade:status=500") } throws: {
+            "\($0)".contains("'status' must be one of 403, 429, 502, 503, 504")
+        }
+    }
 }

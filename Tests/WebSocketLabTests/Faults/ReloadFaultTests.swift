@@ -53,4 +53,13 @@ struct ReloadFaultTests {
         #expect(fault.after == .seconds(240))
         #expect(fault.mode == .fin)
     }
+
+    // MARK: - Without sockets
+
+    @Test func theProxyReadsTheGraceAndModeThroughTheReloadCapability() throws {
+        let fault = try #require(try FaultStub("reload:after=2s,mode=1001").fault(as: (any ProxyReloadFault).self))
+        #expect(fault.reloadAfter == .seconds(2))
+        #expect(fault.reloadMode == .goingAway)
+        #expect(try FaultStub("reload").fault(as: (any ProxyReloadFault).self)?.reloadAfter == .zero)
+    }
 }

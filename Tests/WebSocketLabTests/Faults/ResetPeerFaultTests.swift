@@ -19,4 +19,13 @@ struct ResetPeerFaultTests {
         #expect(timing.sinceStartMs > 580 && timing.sinceOpenMs < 1600, "ended \(timing)")
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func armsAResetTimerFromTheUpgrade() throws {
+        let stub = try FaultStub("reset-peer:after=250ms")
+        let timers = try #require(stub.fault(as: (any ConnectionTimerFault).self)).timers(direction: stub.configured.direction)
+        #expect(timers == [ConnectionTimer(start: .upgrade, after: .milliseconds(250), action: .reset)])
+        #expect(try FaultStub("reset-peer").fault(as: ResetPeerFault.self)?.after == .zero)
+    }
 }

@@ -18,4 +18,13 @@ struct SlowCloseFaultTests {
         #expect(ms >= 600, "close completed after \(ms) ms")
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func bytesPassAtOnceAndTheEndIsHeldTheDelay() throws {
+        let stage = try FaultStub("slow-close:delay=1500ms").stage()
+        #expect(stage.feed([1, 2], atMs: 3) == [.bytes([1, 2], atMs: 3)])
+        #expect(stage.finish(atMs: 10) == 1510)
+        #expect(try FaultStub("slow-close").stage().finish(atMs: 0) == 1000)
+    }
 }

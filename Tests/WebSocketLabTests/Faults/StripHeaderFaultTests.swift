@@ -1,4 +1,5 @@
 import Testing
+import WebSocketDiagnosis
 import WebSocketProbe
 
 @testable import WebSocketLab
@@ -24,5 +25,21 @@ struct StripHeaderFaultTests {
         #expect(await client.transcript().handshake?.headers.first(named: "X-Echo-Instance") == nil)
         await client.close()
         await h.stop()
+    }
+
+    // MARK: - Without sockets
+
+    @Test func theNamedHeaderIsRemovedFromRequestAndResponse() throws {
+        let stub = try FaultStub("strip-header:name=authorization")
+        let (action, head) = stub.request(FaultStub.request(extra: [("Authorization", "Bearer x"), ("X-Other", "kept")]))
+        #expect(action == .forward)
+        #expect(head.headers.first("Authorization") == nil)
+        #expect(head.headers.first("X-Other") == "kept")
+        var response = ProxyResponseHead(
+            status: 101, reason: "Switching Protocols", headers: HTTPHeaderList([HeaderField("Authorization", "y")]))
+        let context = HandshakeContext(isUpgrade: true, openWebSockets: 0, upgradeRequestNumber: 1)
+        stub.fault(as: (any HandshakeFault).self)!.response(&response, context: context)
+        #expect(response.headers.first("Authorization") == nil)
+        #expect { try FaultStub("strip-header:name=a b") } throws: { "\($0)".contains("'name' must be a header name") }
     }
 }

@@ -15,4 +15,14 @@ struct StripUpgradeFaultTests {
         await direct.close()
         await h.stop()
     }
+
+    // MARK: - Without sockets
+
+    @Test func theRequestLosesUpgradeAndConnectionAndBecomesHTTP10() throws {
+        let (action, head) = try FaultStub("strip-upgrade").request()
+        #expect(action == .forward)
+        #expect(head.version == "HTTP/1.0")
+        #expect(head.headers.first("Upgrade") == nil && head.headers.first("Connection") == nil)
+        #expect(head.headers.first("Sec-WebSocket-Key") != nil)
+    }
 }

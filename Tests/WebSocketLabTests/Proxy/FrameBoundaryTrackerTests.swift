@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import WebSocketWire
 
 @testable import WebSocketLab
 
@@ -13,7 +14,7 @@ struct FrameBoundaryTrackerTests {
     }
 
     @Test func headerSplitAcrossReadsIsReassembled() {
-        let frame = FrameHeader.frameBytes(opcode: FrameHeader.binary, payload: Array(repeating: 7, count: 300), maskKey: nil)
+        let frame = FrameHeader(opcode: .binary, payloadLength: 0).frame(payload: Array(repeating: 7, count: 300))
         // 300 bytes needs the 16-bit length form: a 4-byte header, split after 1 and 3 bytes.
         let chunks = [Array(frame[0..<1]), Array(frame[1..<3]), Array(frame[3...])]
         let got = events(chunks)
@@ -21,7 +22,7 @@ struct FrameBoundaryTrackerTests {
             Issue.record("no header event: \(got)")
             return
         }
-        #expect(header.opcode == FrameHeader.binary)
+        #expect(header.opcode == FrameOpcode.binary)
         #expect(header.payloadLength == 300)
         let payloadBytes = got.reduce(0) { sum, event in
             if case .payload(let range) = event { return sum + range.count }
@@ -31,35 +32,48 @@ struct FrameBoundaryTrackerTests {
         if case .frameEnd(let end, nil) = got.last { #expect(end.payloadLength == 300) } else { Issue.record("no frame end") }
     }
 
-    @Test func maskedCloseCodeIsReadEvenWhenSplitMidPayload() {
-        let frame = FrameHeader.frameBytes(
-            opcode: FrameHeader.close, payload: FrameHeader.closePayload(code: 1011, reason: "Internal error"), maskKey: (1, 2, 3, 4))
+    @Test func maskedCloseCodeIsReadEvenWhenSplitMidPayload() throws {
+        let frame = FrameHeader(opcode: .close, maskKey: MaskingKey(1, 2, 3, 4), payloadLength: 0)
+            .frame(payload: try ClosePayload(code: .internalError, reason: "Internal error").encoded())
         let got = events([Array(frame[0..<7]), Array(frame[7...])])
         guard case .frameEnd(let header, let payload?) = got.last else {
             Issue.record("no control frame end: \(got)")
             return
         }
         #expect(header.isMasked)
-        #expect(FrameHeader.closeCode(in: payload) == 1011)
+        #expect(ClosePayload.peekCode(payload) == .internalError)
         #expect(String(decoding: payload.dropFirst(2), as: UTF8.self) == "Internal error")
     }
 
     @Test func severalFramesInOneReadAreAllFound() {
-        let bytes = FrameHeader.frameBytes(opcode: FrameHeader.text, payload: Array("hi".utf8), maskKey: nil)
-            + FrameHeader.frameBytes(opcode: FrameHeader.ping, payload: [], maskKey: nil)
-            + FrameHeader.frameBytes(opcode: FrameHeader.binary, payload: Array(repeating: 1, count: 70_000), maskKey: (9, 9, 9, 9))
+        let bytes = FrameHeader(opcode: .text, payloadLength: 0).frame(payload: Array("hi".utf8))
+            + FrameHeader(opcode: .ping, payloadLength: 0).frame(payload: [])
+            + FrameHeader(opcode: .binary, maskKey: MaskingKey(9, 9, 9, 9), payloadLength: 0).frame(payload: Array(repeating: 1, count: 70_000))
         var tracker = FrameBoundaryTracker()
-        var opcodes: [UInt8] = []
+        var opcodes: [FrameOpcode] = []
         bytes.withUnsafeBytes { tracker.consume($0) { if case .header(let h, _) = $0 { opcodes.append(h.opcode) } } }
-        #expect(opcodes == [FrameHeader.text, FrameHeader.ping, FrameHeader.binary])
+        #expect(opcodes == [FrameOpcode.text, FrameOpcode.ping, FrameOpcode.binary])
         #expect(tracker.isAtFrameBoundary)
         #expect(tracker.framesSeen == 3)
     }
 
     @Test func encodeRoundTripsThroughTheTracker() {
-        let header = FrameHeader(fin: false, rsv: 2, opcode: FrameHeader.text, maskKey: (5, 6, 7, 8), payloadLength: 1 << 33)
+        let header = FrameHeader(fin: false, rsv: 2, opcode: FrameOpcode.text, maskKey: MaskingKey(5, 6, 7, 8), payloadLength: 1 << 33)
         let got = events([header.encode()])
         if case .header(let decoded, _) = got.first { #expect(decoded == header) } else { Issue.record("no header") }
+    }
+
+    @Test func headersTheCodecRefusesAreStillFollowedToTheNextFrame() {
+        // A pass-through forwards what the peers wrote: a length not in its shortest form (built by hand, the codec
+        // never writes one) and a 64-bit length with its top bit set still have boundaries to follow.
+        let nonMinimal: [UInt8] = [0x81, 0x7E, 0x00, 0x02] + Array("hi".utf8)
+        let next = FrameHeader(opcode: .ping, payloadLength: 0).frame(payload: [7])
+        let got = events([nonMinimal + next])
+        let headers = got.compactMap { event -> FrameHeader? in if case .header(let h, _) = event { h } else { nil } }
+        #expect(headers == [FrameHeader(opcode: .text, payloadLength: 2), FrameHeader(opcode: .ping, payloadLength: 1)])
+        let highBit: [UInt8] = [0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]
+        let ends = events([highBit + next]).filter { if case .frameEnd = $0 { true } else { false } }
+        #expect(ends.count == 2, "the top bit is dropped: a 3-byte frame, then the ping")
     }
 
     @Test func garbageNeverTraps() {

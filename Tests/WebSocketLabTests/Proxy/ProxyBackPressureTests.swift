@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+import WebSocketWire
 
 @testable import WebSocketLab
 
@@ -23,7 +24,7 @@ struct ProxyBackPressureTests {
         while !collector.text.contains("\r\n\r\n"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(collector.text.hasPrefix("HTTP/1.1 101"))
 
-        let frame = FrameHeader.frameBytes(opcode: FrameHeader.binary, payload: Array(repeating: 0x42, count: 60_000), maskKey: (1, 2, 3, 4))
+        let frame = FrameHeader(opcode: .binary, maskKey: MaskingKey(1, 2, 3, 4), payloadLength: 0).frame(payload: Array(repeating: 0x42, count: 60_000))
         let written = Atomic<Int>(0)
         let stop = ContinuousClock.now + .milliseconds(800)
         var offered = 0

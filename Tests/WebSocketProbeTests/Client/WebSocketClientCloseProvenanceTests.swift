@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+import WebSocketWire
 
 @Suite("WebSocket client: how a connection ends")
 struct WebSocketClientCloseProvenanceTests {
@@ -9,7 +10,7 @@ struct WebSocketClientCloseProvenanceTests {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
             try await peer.sendClose(code: 1011, reason: "Internal error")
-            _ = try await peer.readFrame(opcode: WebSocketFrame.close)
+            _ = try await peer.readFrame(opcode: .close)
         }
         defer { Task { await server.stop() } }
         let connection = await WebSocketConnection.connect(.forTest(try server.url()))
@@ -31,7 +32,7 @@ struct WebSocketClientCloseProvenanceTests {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
             try await peer.sendClose(code: nil)
-            _ = try await peer.readFrame(opcode: WebSocketFrame.close)
+            _ = try await peer.readFrame(opcode: .close)
         }
         defer { Task { await server.stop() } }
         let connection = await WebSocketConnection.connect(.forTest(try server.url()))

@@ -1,6 +1,7 @@
 import NIOCore
 import Testing
 import WebSocketDiagnosis
+import WebSocketWire
 @testable import WebSocketProbe
 
 /// The fast paths (word-wise masking, one-copy encoding, zero-copy parsing, the bounded frame log)
@@ -10,9 +11,9 @@ struct WebSocketClientFastPathTests {
     @Test("Word-wise masking matches byte-wise masking for every length and key", arguments: [0, 1, 3, 7, 8, 9, 15, 16, 125, 126, 1000, 65_536, 65_541])
     func maskingMatchesTheDefinition(length: Int) {
         let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-        let key: (UInt8, UInt8, UInt8, UInt8) = (0x12, 0xA4, 0x00, 0xFF)
-        let keyBytes = [key.0, key.1, key.2, key.3]
-        let bytes = WebSocketFrame(opcode: WebSocketFrame.binary, payload: payload).encoded(maskKey: key)
+        let key = MaskingKey(0x12, 0xA4, 0x00, 0xFF)
+        let keyBytes = [UInt8(0x12), 0xA4, 0x00, 0xFF]
+        let bytes = WebSocketFrame(opcode: .binary, payload: payload).encoded(maskKey: key)
         let headerLength = bytes.count - length
         #expect(Array(bytes[(headerLength - 4)..<headerLength]) == keyBytes)
         let expected = payload.enumerated().map { $0.element ^ keyBytes[$0.offset & 3] }
@@ -23,13 +24,13 @@ struct WebSocketClientFastPathTests {
     func encodedBufferRoundTrips() {
         let payload = (0..<70_000).map { UInt8(truncatingIfNeeded: $0) }
         var buffer = ByteBuffer()
-        payload.withUnsafeBytes { WebSocketFrame.encode(opcode: WebSocketFrame.binary, payload: $0, maskKey: nil, into: &buffer) }
+        payload.withUnsafeBytes { WebSocketFrame.encode(opcode: .binary, payload: $0, maskKey: nil, into: &buffer) }
         var parser = FrameParser(maxFrameBytes: 1 << 20)
         let split = 1_000
         parser.append(buffer: buffer.getSlice(at: 0, length: split)!)
         #expect(parser.next() == nil)
         parser.append(buffer: buffer.getSlice(at: split, length: buffer.readableBytes - split)!)
-        #expect(parser.next() == .frame(WebSocketFrame(opcode: WebSocketFrame.binary, payload: payload)))
+        #expect(parser.next() == .frame(WebSocketFrame(opcode: .binary, payload: payload)))
         #expect(parser.bufferedBytes == 0)
     }
 
@@ -38,8 +39,8 @@ struct WebSocketClientFastPathTests {
         var log = FrameLog()
         let total = FrameLog.headLimit + FrameLog.tailLimit + 500
         for i in 0..<total {
-            let opcode = i.isMultiple(of: 2) ? WebSocketFrame.ping : WebSocketFrame.binary
-            log.append(FrameRecord(direction: i.isMultiple(of: 2) ? .inbound : .outbound, opcode: WebSocketFrame.name(of: opcode), length: 10, atMs: Double(i)), opcode: opcode)
+            let opcode: FrameOpcode = i.isMultiple(of: 2) ? .ping : .binary
+            log.append(FrameRecord(direction: i.isMultiple(of: 2) ? .inbound : .outbound, opcode: opcode.name, length: 10, atMs: Double(i)), opcode: opcode)
         }
         #expect(log.frames.count == FrameLog.headLimit + FrameLog.tailLimit)
         #expect(log.dropped == 500)
@@ -56,7 +57,7 @@ struct WebSocketClientFastPathTests {
     @Test("A short session lists every frame and adds no summary fields")
     func shortSessionIsComplete() {
         var log = FrameLog()
-        log.append(FrameRecord(direction: .outbound, opcode: "text", length: 3, atMs: 1), opcode: WebSocketFrame.text)
+        log.append(FrameRecord(direction: .outbound, opcode: "text", length: 3, atMs: 1), opcode: .text)
         var transcript = ConnectionTranscript(target: TargetDescription(url: "ws://x/", scheme: "ws", host: "x", port: 80, resource: "/"))
         log.fill(&transcript)
         #expect(transcript.frames.count == 1)

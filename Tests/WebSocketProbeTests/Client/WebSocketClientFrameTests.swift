@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+import WebSocketWire
 
 @Suite("WebSocket client: frames, pings and malformed input")
 struct WebSocketClientFrameTests {
@@ -37,11 +38,11 @@ struct WebSocketClientFrameTests {
     @Test func serverPingsAreAnsweredUnlessWithheld() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
-            try await peer.send(WebSocketFrame(opcode: WebSocketFrame.ping, payload: [7, 7]))
-            let pong = try await peer.readFrame(opcode: WebSocketFrame.pong)
+            try await peer.send(WebSocketFrame(opcode: .ping, payload: [7, 7]))
+            let pong = try await peer.readFrame(opcode: .pong)
             try await peer.sendText(pong?.payload == [7, 7] ? "got pong" : "no pong")
-            _ = try await peer.readFrame(opcode: WebSocketFrame.text)
-            try await peer.send(WebSocketFrame(opcode: WebSocketFrame.ping, payload: [8]))
+            _ = try await peer.readFrame(opcode: .text)
+            try await peer.send(WebSocketFrame(opcode: .ping, payload: [8]))
             try await peer.sendText("second ping sent")
             try await peer.echoLoop()
         }
@@ -60,13 +61,13 @@ struct WebSocketClientFrameTests {
     @Test func fragmentedMessagesAreReassembled() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
-            try await peer.send(WebSocketFrame(fin: false, opcode: WebSocketFrame.text, payload: Array("hel".utf8)))
-            try await peer.send(WebSocketFrame(opcode: WebSocketFrame.ping, payload: [1]))
-            try await peer.send(WebSocketFrame(fin: false, opcode: WebSocketFrame.continuation, payload: Array("lo ".utf8)))
+            try await peer.send(WebSocketFrame(fin: false, opcode: .text, payload: Array("hel".utf8)))
+            try await peer.send(WebSocketFrame(opcode: .ping, payload: [1]))
+            try await peer.send(WebSocketFrame(fin: false, opcode: .continuation, payload: Array("lo ".utf8)))
             // A multi-byte character split across frames.
             let tail = Array("wörld".utf8)
-            try await peer.send(WebSocketFrame(fin: false, opcode: WebSocketFrame.continuation, payload: Array(tail[0..<2])))
-            try await peer.send(WebSocketFrame(fin: true, opcode: WebSocketFrame.continuation, payload: Array(tail[2...])))
+            try await peer.send(WebSocketFrame(fin: false, opcode: .continuation, payload: Array(tail[0..<2])))
+            try await peer.send(WebSocketFrame(fin: true, opcode: .continuation, payload: Array(tail[2...])))
             try await peer.echoLoop()
         }
         defer { Task { await server.stop() } }
@@ -130,7 +131,7 @@ struct WebSocketClientFrameTests {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
             try await peer.write(bytes)
-            _ = try await peer.readFrame(opcode: WebSocketFrame.close)
+            _ = try await peer.readFrame(opcode: .close)
         }
         defer { Task { await server.stop() } }
         let connection = await WebSocketConnection.connect(.forTest(try server.url()))
@@ -144,7 +145,7 @@ struct WebSocketClientFrameTests {
     @Test func frameLimitIsConfigurable() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
-            try await peer.send(WebSocketFrame(opcode: WebSocketFrame.binary, payload: [UInt8](repeating: 1, count: 2000)))
+            try await peer.send(WebSocketFrame(opcode: .binary, payload: [UInt8](repeating: 1, count: 2000)))
             await peer.waitForEOF()
         }
         defer { Task { await server.stop() } }
@@ -161,7 +162,7 @@ struct WebSocketClientFrameTests {
             try await peer.readRequest()
             let accept = UpgradeRequest.acceptValue(forKey: peer.header("Sec-WebSocket-Key") ?? "")
             let head = Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n".utf8)
-            try await peer.write(head + WebSocketFrame(opcode: WebSocketFrame.text, payload: Array("welcome".utf8)).encoded(maskKey: nil))
+            try await peer.write(head + WebSocketFrame(opcode: .text, payload: Array("welcome".utf8)).encoded(maskKey: nil))
             try await peer.echoLoop()
         }
         defer { Task { await server.stop() } }
@@ -183,7 +184,7 @@ struct WebSocketClientDeflateTests {
             let accept = UpgradeRequest.acceptValue(forKey: peer.header("Sec-WebSocket-Key") ?? "")
             try await peer.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n")
             if offered.contains("permessage-deflate") {
-                try await peer.send(WebSocketFrame(rsv: 0x4, opcode: WebSocketFrame.text, payload: Self.compressed))
+                try await peer.send(WebSocketFrame(rsv: 0x4, opcode: .text, payload: Self.compressed))
             }
             try await peer.echoLoop()
         }
@@ -203,7 +204,7 @@ struct WebSocketClientDeflateTests {
     @Test func compressedFrameWithoutNegotiationIsAReservedBitsFinding() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
-            try await peer.send(WebSocketFrame(rsv: 0x4, opcode: WebSocketFrame.text, payload: Self.compressed))
+            try await peer.send(WebSocketFrame(rsv: 0x4, opcode: .text, payload: Self.compressed))
             await peer.waitForEOF()
         }
         defer { Task { await server.stop() } }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+import WebSocketWire
 
 @Suite("WebSocket client: sans-I/O parsers")
 struct WebSocketClientSansIOTests {
@@ -94,7 +95,7 @@ struct WebSocketClientSansIOTests {
 
     @Test func frameParserHandlesSplitHeadersAndExtendedLengths() {
         var parser = FrameParser()
-        let frame = WebSocketFrame(opcode: WebSocketFrame.binary, payload: [UInt8](repeating: 9, count: 300))
+        let frame = WebSocketFrame(opcode: .binary, payload: [UInt8](repeating: 9, count: 300))
         let bytes = frame.encoded(maskKey: nil)
         parser.append(bytes[0..<3])
         #expect(parser.next() == nil)
@@ -104,8 +105,8 @@ struct WebSocketClientSansIOTests {
     }
 
     @Test func clientFramesAreMaskedAndRoundTrip() {
-        let frame = WebSocketFrame(opcode: WebSocketFrame.text, payload: Array("mask me".utf8))
-        let bytes = frame.encoded(maskKey: (1, 2, 3, 4))
+        let frame = WebSocketFrame(opcode: .text, payload: Array("mask me".utf8))
+        let bytes = frame.encoded(maskKey: MaskingKey(1, 2, 3, 4))
         #expect(bytes[1] & 0x80 != 0)
         #expect(Array(bytes[6...]) != Array("mask me".utf8))
     }
@@ -124,14 +125,14 @@ struct WebSocketClientSansIOTests {
 
     @Test func assemblerChecksContinuationsAndUTF8() {
         var assembler = MessageAssembler(maxMessageBytes: 10)
-        #expect(assembler.push(WebSocketFrame(fin: false, opcode: WebSocketFrame.text, payload: [0xC3])) == .fragmentBuffered)
-        #expect(assembler.push(WebSocketFrame(opcode: WebSocketFrame.continuation, payload: [0xA9])) == .message(.text("é")))
-        guard case .violation(let v1) = assembler.push(WebSocketFrame(opcode: WebSocketFrame.continuation, payload: [1])) else {
+        #expect(assembler.push(WebSocketFrame(fin: false, opcode: .text, payload: [0xC3])) == .fragmentBuffered)
+        #expect(assembler.push(WebSocketFrame(opcode: .continuation, payload: [0xA9])) == .message(.text("é")))
+        guard case .violation(let v1) = assembler.push(WebSocketFrame(opcode: .continuation, payload: [1])) else {
             Issue.record("expected bad continuation")
             return
         }
         #expect(v1.code == .badContinuation)
-        guard case .violation(let v2) = assembler.push(WebSocketFrame(opcode: WebSocketFrame.binary, payload: [UInt8](repeating: 0, count: 11))) else {
+        guard case .violation(let v2) = assembler.push(WebSocketFrame(opcode: .binary, payload: [UInt8](repeating: 0, count: 11))) else {
             Issue.record("expected oversized message")
             return
         }

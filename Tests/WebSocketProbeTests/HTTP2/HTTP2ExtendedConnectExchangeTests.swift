@@ -1,5 +1,6 @@
 import Testing
 import WebSocketDiagnosis
+import WebSocketWire
 
 @testable import WebSocketProbe
 
@@ -13,7 +14,7 @@ struct HTTP2ExtendedConnectExchangeTests {
 
     /// The masked-or-not pong frame a server sends for `payload`.
     static func pong(_ payload: [UInt8]) -> [UInt8] {
-        WebSocketFrame(opcode: WebSocketFrame.pong, payload: payload).encoded(maskKey: nil)
+        WebSocketFrame(opcode: .pong, payload: payload).encoded(maskKey: nil)
     }
 
     @Test func settingsWithoutEnableConnectProtocolMeanBrowsersUseHTTP1() {
@@ -40,7 +41,7 @@ struct HTTP2ExtendedConnectExchangeTests {
                 == .sendPing(x.pingPayload))
         x.pingWritten(at: 10)
         // A welcome message first, then the pong, split across two DATA frames.
-        let welcome = WebSocketFrame(opcode: WebSocketFrame.text, payload: Array("hi".utf8)).encoded(maskKey: nil)
+        let welcome = WebSocketFrame(opcode: .text, payload: Array("hi".utf8)).encoded(maskKey: nil)
         let pong = Self.pong(x.pingPayload)
         #expect(x.event(.data(welcome + pong.prefix(3), endStream: false, at: 11)) == .none)
         #expect(x.event(.data(Array(pong.dropFirst(3)), endStream: false, at: 14)) == .finish(closeStream: true))

@@ -57,7 +57,7 @@ struct HostileClientHygieneTests {
             if await connection.isOpen { _ = await connection.receive(timeout: .milliseconds(500)) }
             await connection.close()
             let transcript = await connection.transcript()
-            return transcript.failure?.kind ?? "clean:\(transcript.close.transportEnd.rawValue)"
+            return transcript.failure?.kind.rawValue ?? "clean:\(transcript.close.transportEnd.rawValue)"
         }
         let kinds = await withTaskGroup(of: String.self) { group in
             var started = 0

@@ -1,6 +1,7 @@
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+import WebSocketWire
 
 /// One misbehaving server and what the client must make of it.
 struct HostileServerCase: Sendable, CustomTestStringConvertible {
@@ -13,7 +14,7 @@ struct HostileServerCase: Sendable, CustomTestStringConvertible {
     /// A finding that must be in `transcript.findings`; `nil`: none is required.
     var finding: FindingCode?
     /// `transcript.failure?.kind`; `nil`: there must be no failure.
-    var failureKind: String?
+    var failureKind: ProbeFailureKind?
     /// The close code the client must have sent, when it fails the connection itself.
     var sentCloseCode: Int?
     /// The close code the client must have received.
@@ -31,7 +32,7 @@ struct HostileServerCase: Sendable, CustomTestStringConvertible {
 extension HostileServerCase {
     /// A 101, then `bytes`, then the server waits for the client to end the connection.
     static func after101(_ name: String, _ bytes: [UInt8], finding: FindingCode, sentClose: Int? = 1002,
-                         failure: String? = "protocol-error", configure: @escaping @Sendable (inout ClientConfiguration) -> Void = { _ in }) -> Self {
+                         failure: ProbeFailureKind? = .protocolError, configure: @escaping @Sendable (inout ClientConfiguration) -> Void = { _ in }) -> Self {
         HostileServerCase(name: name, finding: finding, failureKind: failure, sentCloseCode: sentClose, configure: configure) { peer in
             try await peer.acceptUpgrade()
             try await peer.write(bytes)
@@ -108,12 +109,16 @@ extension HostileServerCase {
 
     static let frameCases: [HostileServerCase] = [
         after101("a frame length of 2^63", HostileFrame.raw(0x82, length: 1 << 63), finding: .oversizedFrame),
+        // Built by hand: the codec never writes a length in a longer form than it needs (RFC 6455 §5.2).
+        after101("a 5-byte text frame with a 16-bit length", [0x81, 0x7E, 0x00, 0x05] + Array("hello".utf8), finding: .nonMinimalLength),
+        after101("a 126-byte binary frame with a 64-bit length", [0x82, 0x7F, 0, 0, 0, 0, 0, 0, 0x00, 0x7E] + [UInt8](repeating: 0x42, count: 126),
+                 finding: .nonMinimalLength),
         after101("a 1 GiB frame against a 64 KiB frame bound", HostileFrame.raw(0x82, length: 1 << 30, payload: [UInt8](repeating: 0x41, count: 4096)),
                  finding: .oversizedFrame, sentClose: 1009, configure: { $0.maxFrameBytes = 64 << 10 }),
         after101("an oversized control frame (ping of 126 bytes)", HostileFrame.frame(0x9, [UInt8](repeating: 1, count: 126)), finding: .oversizedControlFrame),
         after101("a fragmented control frame", HostileFrame.frame(0x9, [1, 2], fin: false), finding: .fragmentedControlFrame),
     ] + ([0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF] as [UInt8]).map { opcode in
-        after101("reserved opcode 0x\(String(opcode, radix: 16, uppercase: true))", HostileFrame.frame(opcode, [0x61]), finding: .reservedOpcode)
+        after101("reserved opcode 0x\(String(opcode, radix: 16, uppercase: true))", HostileFrame.frame(FrameOpcode(rawValue: opcode), [0x61]), finding: .reservedOpcode)
     } + [
         after101("RSV1 set without an extension", HostileFrame.frame(0x1, Array("hi".utf8), rsv: 0x4), finding: .reservedBits),
         after101("RSV3 set on a ping", HostileFrame.frame(0x9, [], rsv: 0x1), finding: .reservedBits),

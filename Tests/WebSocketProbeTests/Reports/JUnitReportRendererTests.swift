@@ -10,13 +10,13 @@ import WebSocketDiagnosis
 struct JUnitReportRendererTests {
     @Test func oneTestCasePerStepBesideTheVerdictWithCounts() {
         let xml = JUnitReportRenderer.render(ReportFixtures.rejected())
-        // The verdict, the 12 steps, and the one auth-channel attempt of the fixture.
+        // The verdict, the 13 steps, and the one auth-channel attempt of the fixture.
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == 1 + StepName.allCases.count + 1)
-        #expect(xml.contains(#"tests="13" failures="2" errors="0" skipped="9""#))
+        #expect(xml.contains(#"tests="14" failures="2" errors="0" skipped="10""#))
         #expect(xml.components(separatedBy: "<failure ").count - 1 == 3)
         #expect(xml.contains(#"name="upgrade""#))
         // junit-10.xsd has no `skipped` on <testsuites>.
-        #expect(xml.contains(#"<testsuites name="ws1011" tests="14" failures="3" errors="0" time="#))
+        #expect(xml.contains(#"<testsuites name="ws1011" tests="15" failures="3" errors="0" time="#))
     }
 
     @Test func theVerdictCaseFailsWheneverTheVerdictIsNotHealthy() throws {
@@ -37,9 +37,9 @@ struct JUnitReportRendererTests {
         var report = ReportFixtures.healthy()
         report.measurements = Measurements(idleTimeoutMs: 3000, lifetimeMs: nil, idleProbeMs: 10_000, lifetimeProbeMs: 10_000)
         report.authChannels = [
-            AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: "refused"),
-            AuthChannelResult(channel: .header, path: "direct", accepted: true, status: 101, detail: "opened"),
-            AuthChannelResult(channel: .none, path: "direct", accepted: false, status: 403, detail: "refused"),
+            AuthChannelResult(channel: .header, path: .front, accepted: false, status: 403, detail: "refused"),
+            AuthChannelResult(channel: .header, path: .direct, accepted: true, status: 101, detail: "opened"),
+            AuthChannelResult(channel: .none, path: .direct, accepted: false, status: 403, detail: "refused"),
         ]
         let xml = JUnitReportRenderer.render(report)
         #expect(xml.contains(#"<testsuite name="ws1011 probes ws://127.0.0.1:8443/ws" tests="5" failures="2" errors="0" skipped="0""#))
@@ -94,8 +94,8 @@ struct JUnitReportRendererTests {
         #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 3)
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == 2 * StepName.allCases.count + 1 + 2)
         // The outer counts add every suite; the direct suite counts only its own (all passed).
-        #expect(xml.contains(#"<testsuites name="ws1011" tests="27" failures="3" errors="0" time="#))
-        #expect(xml.contains(#"(direct)" tests="12" failures="0" errors="0" skipped="0""#))
+        #expect(xml.contains(#"<testsuites name="ws1011" tests="29" failures="3" errors="0" time="#))
+        #expect(xml.contains(#"(direct)" tests="13" failures="0" errors="0" skipped="0""#))
         #expect(xml.contains(#"<testcase classname="ws1011.probe" name="direct""#))
         #expect(xml.contains(#"classname="ws1011.direct.upgrade""#))
         #expect(xml.contains("direct upgrade ok"))

@@ -47,7 +47,7 @@ enum ReportFixtures {
             ProbeStep(name: .upgrade, status: .failed, durationMs: 2.4,
                       detail: "HTTP 403 Forbidden; body: <b>bad token</b> & \"quotes\" 'apos' \(token) \(jwt)\u{1}"),
         ]
-        for name in StepName.allCases.dropFirst(4) {
+        for name in StepName.allCases where !steps.contains(where: { $0.name == name }) {
             steps.append(ProbeStep(name: name, status: .skipped, detail: "not run: the upgrade step failed"))
         }
         return DiagnosisReport(
@@ -56,6 +56,6 @@ enum ReportFixtures {
                              summary: "The backend refused the credential <\(token)>.",
                              evidence: [Evidence(rule: "handshake-status", observation: "HTTP 403 with Authorization: Bearer \(token)")]),
             steps: steps, transcript: transcript(failedUpgrade: true),
-            authChannels: [AuthChannelResult(channel: .header, path: "front", accepted: false, status: 403, detail: "refused \(token)")])
+            authChannels: [AuthChannelResult(channel: .header, path: .front, accepted: false, status: 403, detail: "refused \(token)")])
     }
 }

@@ -106,6 +106,31 @@ struct CLIFieldSafetyTests {
         #expect(!spawned.stderr.contains("Fatal error"), "\(spawned.stderr)")
     }
 
+    @Test("The TLS proxy's CA file exists while it runs, readable by its owner only, and is gone once it stops", arguments: ["proxy", "lab"])
+    func theCAFileLeavesNothingBehind(command: String) async throws {
+        let closed = try ClosedPort()
+        let arguments =
+            command == "proxy"
+            ? ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:\(closed.port)", "--tls", "valid"]
+            : ["lab", "--port", "0", "--tls", "valid"]
+        let spawned = try Spawned(arguments)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var path: String?
+        while path == nil, spawned.process.isRunning, ContinuousClock.now < deadline {
+            path = spawned.stdout.split(separator: "\n").first { $0.contains("CA file:") }
+                .flatMap { $0.split(separator: " ").first { $0.hasSuffix(".pem") } }.map(String.init)
+            if path == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let pem = try #require(path, "no CA file line: \(spawned.stdout)\n\(spawned.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: pem)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOfFile: pem, encoding: .utf8).contains("BEGIN CERTIFICATE"))
+        kill(spawned.process.processIdentifier, SIGINT)
+        let status = try await spawned.exit(within: .seconds(15))
+        #expect(status == 0, "exit \(status): \(spawned.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: pem), "\(pem) left behind")
+    }
+
     @Test("A full disk on stdout is an error message and exit 2")
     func fullDiskIsExitTwo() async throws {
         let closed = try ClosedPort()

@@ -47,17 +47,17 @@ struct ProbeRunnerProxyTests {
             plan.authChannels = [.subprotocol, .header, .query]
             let report = try await ProbeRunner(plan: plan).run()
             let channels = try #require(report.authChannels)
-            func result(_ channel: AuthChannel, _ path: String) -> AuthChannelResult? {
+            func result(_ channel: AuthChannel, _ path: ProbePath) -> AuthChannelResult? {
                 channels.first { $0.channel == channel && $0.path == path }
             }
             #expect(channels.count == 7)
-            #expect(result(.header, "front")?.accepted == false)
-            #expect(result(.header, "front")?.status == 403)
-            #expect(result(.header, "direct")?.accepted == true)
-            #expect(result(.subprotocol, "front")?.accepted == true)
-            #expect(result(.query, "front")?.accepted == true)
-            #expect(result(.none, "direct")?.accepted == false)
-            #expect(result(.none, "direct")?.status == 403)
+            #expect(result(.header, .front)?.accepted == false)
+            #expect(result(.header, .front)?.status == 403)
+            #expect(result(.header, .direct)?.accepted == true)
+            #expect(result(.subprotocol, .front)?.accepted == true)
+            #expect(result(.query, .front)?.accepted == true)
+            #expect(result(.none, .direct)?.accepted == false)
+            #expect(result(.none, .direct)?.status == 403)
             // The main run uses the subprotocol, which survives: the path itself is healthy.
             #expect(report.steps.first { $0.name == .agentEvents }?.status == .passed)
             #expect(!(report.authChannels ?? []).map(\.detail).joined().contains(token))

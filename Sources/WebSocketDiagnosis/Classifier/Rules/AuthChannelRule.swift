@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// Which auth channel survives the front (docs/FAILURE_SIGNATURES.md rule 5).
 ///
 /// A channel is stripped when the front rejects it while the backend accepts it direct and either
@@ -9,8 +11,8 @@ struct AuthChannelRule: ClassificationRule {
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let matrix = context.authChannels, !matrix.isEmpty else { return nil }
-        let front = matrix.filter { $0.path == "front" && $0.channel != .none }
-        let direct = matrix.filter { $0.path == "direct" }
+        let front = matrix.filter { $0.path == .front && $0.channel != .none }
+        let direct = matrix.filter { $0.path == .direct }
         let directNone = direct.first { $0.channel == .none && !$0.accepted }
         let survivors = front.filter(\.accepted)
 
@@ -22,7 +24,7 @@ struct AuthChannelRule: ClassificationRule {
         }
         guard !stripped.isEmpty else { return nil }
         let mainAuthRejected = isAuthRejection(context)
-        let closedNormally = context.facts.received.map { $0.code == 1000 || $0.code == nil } ?? true
+        let closedNormally = context.facts.received.map { $0.closeCode == .normalClosure || $0.code == nil } ?? true
         let mainPassed = context.facts.opened && closedNormally && !context.facts.bareEnd
         guard mainAuthRejected || mainPassed else { return nil }
 
@@ -47,7 +49,7 @@ struct AuthChannelRule: ClassificationRule {
         let names = stripped.map { Self.carrier($0.channel) }.joined(separator: " and ")
         let alternative = survivors.first.map { "; the \($0.channel.rawValue) channel survives the front" } ?? ""
         let summary = "The front strips \(names) on the upgrade: forward it to the backend\(alternative)"
-        let confidence = (survivors.isEmpty ? 0.8 : 0.9) - (mainAuthRejected ? 0 : 0.15)
+        let confidence = (survivors.isEmpty ? Confidence.strong : Confidence.confirmed) + (mainAuthRejected ? 0 : Confidence.Step.contradicted)
         return Verdict(cause: .headerStripped, confidence: confidence, summary: summary, evidence: evidence)
     }
 
@@ -55,8 +57,8 @@ struct AuthChannelRule: ClassificationRule {
     private func isAuthRejection(_ context: ClassificationContext) -> Bool {
         if let s = context.transcript.handshake?.status, s == 401 || s == 403 { return true }
         if let r = context.facts.received {
-            if r.code == 1008 { return true }
-            if r.code == 1011, Fingerprints.isAuthFailure(reason: r.reason) { return true }
+            if r.closeCode == .policyViolation { return true }
+            if r.closeCode == .internalError, Fingerprints.isAuthFailure(reason: r.reason) { return true }
         }
         return false
     }

@@ -35,7 +35,7 @@ struct BareTransportEndRule: ClassificationRule {
         if let keepalive = ServerKeepalive(context, endAtMs: end) {
             evidence.append(keepalive.evidence)
             return Verdict(
-                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? 0.8 : 0.65,
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.strong : Confidence.plausible,
                 summary:
                     "The server's keepalive gave up (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered ping; it pings every \(Describe.seconds(keepalive.intervalMs))) and ended the connection with no close frame: keep the client answering pings, and make sure proxies forward pong frames",
                 evidence: evidence)
@@ -44,7 +44,7 @@ struct BareTransportEndRule: ClassificationRule {
         if let keepalive = ApplicationKeepalive(context, endAtMs: end) {
             evidence.append(keepalive.evidence)
             return Verdict(
-                cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? 0.75 : 0.65,
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? Confidence.likely : Confidence.plausible,
                 summary:
                     "The server's \(keepalive.heartbeat.dialect.rawValue) keepalive gave up (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered application ping) and ended the connection with no close frame: \(keepalive.advice)",
                 evidence: evidence)
@@ -60,7 +60,7 @@ struct BareTransportEndRule: ClassificationRule {
                         rule: RuleName.pingsVersusNoPings,
                         observation:
                             "the lifetime probe (\(Describe.pings(context.measurements))) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
-                return lifetimeCap(lived, confidence: 0.9, evidence: evidence)
+                return lifetimeCap(lived, confidence: Confidence.confirmed, evidence: evidence)
             }
             if let idle = m.bareIdleTimeoutMs, m.bareLifetimeMs == nil,
                 context.agree(idle, min(inSilence, outSilence)) || context.agree(idle, inSilence)
@@ -71,7 +71,7 @@ struct BareTransportEndRule: ClassificationRule {
                         observation:
                             "the idle probe ended after \(Describe.ms(idle)) of silence while the probe with pings\(m.lifetimeProbeMs.map { " lived its full \(Describe.ms($0))" } ?? " was not cut"): pings keep it alive"
                     ))
-                return idleTimeout(idle, readOnly: false, confidence: 0.9, evidence: evidence)
+                return idleTimeout(idle, readOnly: false, confidence: Confidence.confirmed, evidence: evidence)
             }
         }
 
@@ -85,10 +85,10 @@ struct BareTransportEndRule: ClassificationRule {
                     rule: RuleName.timingAfterMessage,
                     observation: "the end came \(Describe.ms(end - m)) after our message at \(Describe.ms(m)), which got no answer"))
             return Verdict(
-                cause: .applicationConnectionDropped, confidence: 0.55,
+                cause: .applicationConnectionDropped, confidence: Confidence.tentative,
                 summary:
-                    "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too; rerun with --direct",
-                evidence: evidence)
+                    "The socket ended with no close frame right after our message: the app server likely dropped it on an exception (uvicorn: \"Exception in ASGI application\" in the log) — a proxy limit is possible too",
+                evidence: evidence, next: [.compareDirect()])
         }
 
         // 4. In the middle of the reply to our last message, with expected events missing.
@@ -106,16 +106,16 @@ struct BareTransportEndRule: ClassificationRule {
             evidence += missingEvidence
             let which = missing == ["(see step)"] ? "the remaining events" : missing.joined(separator: ", ")
             return Verdict(
-                cause: .applicationConnectionDropped, confidence: 0.5,
+                cause: .applicationConnectionDropped, confidence: Confidence.even,
                 summary:
-                    "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log — rerun with --direct to rule out the front",
-                evidence: evidence)
+                    "The socket ended with no close frame in the middle of the reply (\(which) never came): the handler likely crashed mid-stream; read the backend log",
+                evidence: evidence, next: [.compareDirect("to rule out the front")])
         }
 
         // 5. Silence from the peer.
         let minSilence = context.ms(\.minimumSilence)
         // A final silence no longer than the connection's usual gap between inbound frames is its cadence, not idleness.
-        let cadence = f.longestInboundGapMs.map { $0 * 1.1 + 200 } ?? 0
+        let cadence = f.longestInboundGapMs.map { $0 * context.thresholds.cadenceFactor + context.ms(\.cadenceSlack) } ?? 0
         if inSilence >= minSilence, inSilence > cadence {
             let bothSilent = outSilence >= minSilence
             let n = bothSilent ? min(inSilence, outSilence) : inSilence
@@ -126,7 +126,7 @@ struct BareTransportEndRule: ClassificationRule {
                         ? "no frame in either direction for the last \(Describe.ms(n))"
                         : "nothing from the peer for the last \(Describe.ms(inSilence)) while we kept sending (last outbound \(Describe.ms(outSilence)) before the end)"
                 ))
-            return idleTimeout(n, readOnly: !bothSilent, confidence: bothSilent ? 0.7 : 0.6, evidence: evidence)
+            return idleTimeout(n, readOnly: !bothSilent, confidence: bothSilent ? Confidence.probable : Confidence.suggestive, evidence: evidence)
         }
 
         // 6. Traffic flowed to the end: a cap on the connection's age, or a kill.
@@ -143,7 +143,7 @@ struct BareTransportEndRule: ClassificationRule {
             evidence.append(
                 Evidence(rule: RuleName.pingsVersusNoPings, observation: "\(probe), not at \(Describe.ms(lived)): this end is no fixed cap")
             )
-            return dropped(lived, endKind: endKind, confidence: 0.5, evidence: evidence)
+            return dropped(lived, endKind: endKind, confidence: Confidence.even, evidence: evidence)
         }
         if lived >= context.ms(\.minimumLifetime), let whole = nearWholeSeconds(lived, context: context) {
             // About a third of random kills land this close to a whole second: a hint, not a measurement.
@@ -153,9 +153,9 @@ struct BareTransportEndRule: ClassificationRule {
                     observation:
                         "ended \(Describe.ms(lived)) after open, \(whole) — configured timeouts land there, but so do many random kills; only the lifetime probe can confirm a cap"
                 ))
-            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? 0.45 : 0.4, confirmed: false, evidence: evidence)
+            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? Confidence.leaning : Confidence.weak, confirmed: false, evidence: evidence)
         }
-        return dropped(lived, endKind: endKind, confidence: 0.45, evidence: evidence)
+        return dropped(lived, endKind: endKind, confidence: Confidence.leaning, evidence: evidence)
     }
 
     /// Whether the age (from open, or from the request written, where a front starts its timer) is
@@ -199,8 +199,8 @@ struct BareTransportEndRule: ClassificationRule {
         Verdict(
             cause: .infrastructureConnectionDropped, confidence: confidence,
             summary:
-                "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy; rerun with --direct, and with --lifetime-probe if it always ends at the same age",
-            evidence: evidence)
+                "The connection was dropped with no close frame under traffic (\(endKind.rawValue) after \(Describe.ms(lived))): a killed instance or a proxy",
+            evidence: evidence, next: [.compareDirect(), NextStep(.measureLifetime, "if it always ends at the same age")])
     }
 
     private func idleTimeout(_ n: Double, readOnly: Bool, confidence: Double, evidence: [Evidence]) -> Verdict {
@@ -215,8 +215,9 @@ struct BareTransportEndRule: ClassificationRule {
         let summary =
             confirmed
             ? "A cap on connection age ended it \(Describe.seconds(n)) after open despite traffic: raise the load balancer's backend-service/request timeout (\(Describe.seconds(n))) or reconnect before it; pings do not keep this connection alive"
-            : "The connection ended under traffic \(Describe.seconds(n)) after open, close to a whole second: possibly a cap on connection age — rerun with --lifetime-probe to confirm before raising any timeout (a killed instance ends like this too)"
+            : "The connection ended under traffic \(Describe.seconds(n)) after open, close to a whole second: possibly a cap on connection age (a killed instance ends like this too)"
         return Verdict(
-            cause: .lifetimeCap, confidence: confidence, summary: summary, evidence: evidence + KnownLimits.evidence(lifetimeMs: n))
+            cause: .lifetimeCap, confidence: confidence, summary: summary, evidence: evidence + KnownLimits.evidence(lifetimeMs: n),
+            next: confirmed ? [] : [NextStep(.measureLifetime, "to confirm before raising any timeout")])
     }
 }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// We sent 1011 after our pings got no pong, and no close frame came back (docs/FAILURE_SIGNATURES.md rule 2:
 /// sent-only is our keepalive giving up; received 1011 would be the peer's decision).
 struct ClientKeepaliveRule: ClassificationRule {
@@ -5,7 +7,7 @@ struct ClientKeepaliveRule: ClassificationRule {
         let f = context.facts
         let finding = context.transcript.findings.first { $0.code == .keepaliveTimeout }
         guard f.opened, f.received == nil || context.transcript.close.order == .sentFirst else { return nil }
-        guard let sent = f.sent, sent.code == 1011 || finding != nil else { return nil }
+        guard let sent = f.sent, sent.closeCode == .internalError || finding != nil else { return nil }
         guard finding != nil || !f.unansweredOwnPings.isEmpty else { return nil }
 
         var evidence = [
@@ -28,7 +30,7 @@ struct ClientKeepaliveRule: ClassificationRule {
         if let finding { evidence.append(Evidence(rule: RuleName.timingKeepalive, observation: "\(finding.code): \(finding.detail)")) }
         let silent = f.sinceLastInboundMs.map { " (nothing received for \(Describe.seconds($0)))" } ?? ""
         return Verdict(
-            cause: .clientKeepaliveTimeout, confidence: f.received == nil ? 0.8 : 0.6,
+            cause: .clientKeepaliveTimeout, confidence: f.received == nil ? Confidence.strong : Confidence.suggestive,
             summary:
                 "Our pings got no pong, so we closed with 1011\(silent): the path or the peer went silent — check that proxies forward ping/pong and the server's event loop is not blocked",
             evidence: evidence)

@@ -18,8 +18,25 @@ struct CredentialRefusal {
     let handshake: HandshakeObservation
     let context: ClassificationContext
 
-    /// The verdict's cause, confidence, summary and extra evidence.
-    func judge() -> (CauseID, Double, String, [Evidence]) {
+    /// A judgement: the verdict's cause, confidence, summary, extra evidence and what to run next.
+    struct Refusal {
+        let cause: CauseID
+        let confidence: Double
+        let summary: String
+        let evidence: [Evidence]
+        let next: [NextStep]
+
+        init(_ cause: CauseID, _ confidence: Double, _ summary: String, _ evidence: [Evidence], next: [NextStep] = []) {
+            self.cause = cause
+            self.confidence = confidence
+            self.summary = summary
+            self.evidence = evidence
+            self.next = next
+        }
+    }
+
+    /// The verdict's cause, confidence, summary, extra evidence and next steps.
+    func judge() -> Refusal {
         let body = handshake.bodyPreview
         let direct = context.directOutcome
         let sentCredential = context.expectations.sentCredential
@@ -29,24 +46,24 @@ struct CredentialRefusal {
                 rule: RuleName.handshakeStatus,
                 observation: "the \(status) body is \(vendor == "a WAF" ? "a" : vendor + "'s") block page, not the application's")
             let confirmed = direct == .opened
-            return (
-                .upgradeRejected, confirmed ? 0.8 : 0.6,
-                "A web application firewall at the front (\(vendor)) refuses the upgrade (\(status)): find the matching rule in its log and add an exception for this WebSocket path\(confirmed ? "; the backend upgrades fine direct" : " (rerun with --direct to confirm)")",
-                [evidence]
+            return Refusal(
+                .upgradeRejected, confirmed ? Confidence.strong : Confidence.suggestive,
+                "A web application firewall at the front (\(vendor)) refuses the upgrade (\(status)): find the matching rule in its log and add an exception for this WebSocket path\(confirmed ? "; the backend upgrades fine direct" : "")",
+                [evidence], next: confirmed ? [] : [.compareDirect("to confirm")]
             )
         }
         if let origin = originVerdict() { return origin }
         switch direct {
         case .status(let d) where [401, 403].contains(d):
-            return (
-                .authRejected, 0.9,
+            return Refusal(
+                .authRejected, Confidence.confirmed,
                 "The backend rejects the upgrade (\(status)) direct too: check the credential (token validity, signing secret, audience)",
                 []
             )
         case .opened:
             if sentCredential, !Fingerprints.isProxyErrorPage(body: body) {
-                return (
-                    .headerStripped, 0.7,
+                return Refusal(
+                    .headerStripped, Confidence.probable,
                     "The credential does not reach the backend through the front (direct accepts it): forward the Authorization/Sec-WebSocket-Protocol headers, or run the auth-channel matrix to see which survives",
                     [
                         Evidence(
@@ -60,39 +77,42 @@ struct CredentialRefusal {
             let why =
                 sentCredential
                 ? "the body is the proxy's own error page" : "no credential was sent, and direct the backend accepts the same upgrade"
-            return (
-                .upgradeRejected, 0.75,
+            return Refusal(
+                .upgradeRejected, Confidence.likely,
                 "The front refuses the upgrade (\(status)) while the backend accepts it direct: check the front's access rules for this path",
                 [Evidence(rule: RuleName.handshakeStatus, observation: "the front wrote this \(status): \(why)")]
             )
         default:
             if Fingerprints.isProxyErrorPage(body: body) {
-                return (
-                    .upgradeRejected, 0.55,
-                    "A proxy refuses the upgrade (\(status), its own error page): check its access rules for this path — rerun with --direct to confirm",
+                return Refusal(
+                    .upgradeRejected, Confidence.tentative,
+                    "A proxy refuses the upgrade (\(status), its own error page): check its access rules for this path",
                     [
                         Evidence(
                             rule: RuleName.handshakeStatus,
                             observation: "the \(status) body is a proxy's own error page, not the application's")
-                    ]
+                    ],
+                    next: [.compareDirect("to confirm")]
                 )
             }
             if sentCredential {
-                return (
-                    .authRejected, 0.5,
-                    "The upgrade was refused (\(status)) although a credential was sent: check the token, or a front stripping it (rerun with --direct, or with the auth-channel matrix)",
-                    [Evidence(rule: RuleName.handshakeStatus, observation: "a credential was sent and refused; the body is no block page")]
+                return Refusal(
+                    .authRejected, Confidence.even,
+                    "The upgrade was refused (\(status)) although a credential was sent: check the token, or a front stripping it",
+                    [Evidence(rule: RuleName.handshakeStatus, observation: "a credential was sent and refused; the body is no block page")],
+                    next: [.compareDirect("to tell which"), NextStep(.tryAuthChannels, "to see which channel survives the front")]
                 )
             }
-            return (
-                .authRejected, 0.6, "The server requires a credential (\(status) before the upgrade): send a token (e.g. --token)",
-                [Evidence(rule: RuleName.handshakeStatus, observation: "no credential was sent; the body is no block page")]
+            return Refusal(
+                .authRejected, Confidence.suggestive, "The server requires a credential (\(status) before the upgrade)",
+                [Evidence(rule: RuleName.handshakeStatus, observation: "no credential was sent; the body is no block page")],
+                next: [NextStep(.sendCredential)]
             )
         }
     }
 
     /// The Origin check, when the body names it or the retry with an `Origin` passed.
-    private func originVerdict() -> (CauseID, Double, String, [Evidence])? {
+    private func originVerdict() -> Refusal? {
         let sentOrigin = context.transcript.request?.headers.first(named: "origin")
         let bodySays = Fingerprints.namesOriginRefusal(handshake.bodyPreview) || Fingerprints.namesOriginRefusal(handshake.reasonPhrase)
         let retry = context.originCheck
@@ -118,12 +138,12 @@ struct CredentialRefusal {
                 "allow \(sentOrigin) in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator/ALLOWED_HOSTS, Spring setAllowedOrigins, Socket.IO cors.origin)"
         } else {
             allow =
-                "the request had no Origin header: send the page's origin (--origin) or allow requests without one in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator, Spring setAllowedOrigins, Socket.IO cors.origin)"
+                "the request had no Origin header: send the page's origin or allow requests without one in the server's Origin check (gorilla CheckOrigin, Channels AllowedHostsOriginValidator, Spring setAllowedOrigins, Socket.IO cors.origin)"
         }
-        let confidence = retryPassed ? 0.9 : (retry != nil ? 0.6 : 0.8)
-        return (
+        let confidence = retryPassed ? Confidence.confirmed : (retry != nil ? Confidence.suggestive : Confidence.strong)
+        return Refusal(
             .originRejected, confidence, "The server's Origin check refused the upgrade (\(status)); a token will not help: \(allow)",
-            evidence
+            evidence, next: retry == nil && sentOrigin == nil ? [NextStep(.sendOrigin, "to see whether it passes")] : []
         )
     }
 }

@@ -65,14 +65,14 @@ struct FleetRule: ClassificationRule {
         ]
         if signature == "bare end", fleet.pingIntervalMs != nil {
             return Verdict(
-                cause: .lifetimeCap, confidence: 0.8,
+                cause: .lifetimeCap, confidence: Confidence.strong,
                 summary:
                     "Every connection is cut with no close frame \(Describe.seconds(median)) after its open, pings or not: a cap on connection age in the front — raise it, or reconnect before it",
                 evidence: evidence)
         }
         guard signature.hasPrefix("close ") else { return nil }
         return Verdict(
-            cause: .applicationConnectionCap, confidence: 0.75,
+            cause: .applicationConnectionCap, confidence: Confidence.likely,
             summary:
                 "The server closes every connection (\(signature)) \(Describe.seconds(median)) after its open: its own cap on connection age — raise it, or reconnect before it",
             evidence: evidence)
@@ -127,7 +127,7 @@ struct FleetRule: ClassificationRule {
         let share = Double(c.signatureCount) / Double(c.count)
         if gracefulCodes.contains(c.signature), share >= 0.5 {
             return Verdict(
-                cause: .applicationRestart, confidence: refused.isEmpty ? 0.8 : 0.85,
+                cause: .applicationRestart, confidence: refused.isEmpty ? Confidence.strong : Confidence.characteristic,
                 summary:
                     "A deploy or scale-in: \(c.count) connections were closed at once with \(c.signature.dropFirst("close ".count)) (a graceful shutdown)\(refused.isEmpty ? "" : ", and new upgrades were refused") — drain connections before stopping instances, and reconnect with jittered backoff",
                 evidence: evidence)
@@ -135,13 +135,13 @@ struct FleetRule: ClassificationRule {
         guard c.signature == "bare end", share >= 0.5 else { return nil }
         if refused.count > reopened {
             return Verdict(
-                cause: .applicationRestart, confidence: 0.7,
+                cause: .applicationRestart, confidence: Confidence.probable,
                 summary:
                     "A restart: \(c.count) connections ended at once with no close frame and new upgrades were refused — the instances went away (a deploy, a scale-in or a crash): drain gracefully on SIGTERM and reconnect with backoff",
                 evidence: evidence)
         }
         return Verdict(
-            cause: .reloadDrain, confidence: fleet.pingIntervalMs == nil ? 0.65 : 0.8,
+            cause: .reloadDrain, confidence: fleet.pingIntervalMs == nil ? Confidence.plausible : Confidence.strong,
             summary:
                 "A proxy reload or drain: \(c.count) connections were cut at once with no close frame\(reopened > 0 ? " while new ones opened" : "") — a config reload in the front (ingress-nginx worker-shutdown-timeout, Envoy/Istio drain, Traefik, Caddy) drops every connection it holds: make reloads rarer, lengthen the drain, and reconnect with jittered backoff",
             evidence: evidence)
@@ -172,7 +172,7 @@ struct FleetRule: ClassificationRule {
                     observation: "the failed connections were \(Describe.ms(low))–\(Describe.ms(high)) old when they ended"))
         }
         return Verdict(
-            cause: .badInstance, confidence: 0.65,
+            cause: .badInstance, confidence: Confidence.plausible,
             summary:
                 "One bad instance: \(failed.count) of \(total) connections failed the same way (\(signature)) while the rest stayed healthy — find the instance that serves them (its logs, its health check) and take it out of the pool",
             evidence: evidence)

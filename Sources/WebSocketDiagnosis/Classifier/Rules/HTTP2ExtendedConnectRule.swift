@@ -28,7 +28,7 @@ struct HTTP2ExtendedConnectRule: ClassificationRule {
         // CONNECT is a bridge that cannot carry the stream. Both break browsers the same way.
         let definite = h2.status != nil || h2.resetCode != nil || h2.goAwayCode != nil
         return Verdict(
-            cause: .http2WebSocketBroken, confidence: definite ? 0.85 : 0.7,
+            cause: .http2WebSocketBroken, confidence: definite ? Confidence.characteristic : Confidence.probable,
             summary:
                 "WebSockets over HTTP/2 are advertised but broken: Chrome and Firefox will fail with 1006 and not fall back to HTTP/1.1, while curl, Safari and CLI clients work; stop advertising SETTINGS_ENABLE_CONNECT_PROTOCOL on the server or proxy that terminates TLS (or turn off h2 to it) until the extended CONNECT works end to end",
             evidence: evidence)

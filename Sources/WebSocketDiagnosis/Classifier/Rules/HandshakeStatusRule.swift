@@ -27,7 +27,7 @@ struct HandshakeStatusRule: ClassificationRule {
             if let tls = Self.redirectsToTLS(h, target: context.transcript.target) {
                 // Render (and other TLS-only fronts) answer ws:// with a redirect to the TLS URL.
                 return verdict(
-                    .upgradeRejected, 0.7,
+                    .upgradeRejected, Confidence.probable,
                     "The front serves WebSockets over TLS only: it redirects ws:// (\(status)) to \(tls); connect with wss:// (clients do not follow redirects)",
                     [
                         Evidence(
@@ -36,13 +36,13 @@ struct HandshakeStatusRule: ClassificationRule {
                     ])
             }
             return verdict(
-                .inconclusive, 0.3,
+                .inconclusive, Confidence.lead,
                 "The upgrade was redirected (\(status))\(location): WebSocket clients do not follow redirects; use the final URL")
 
         // MARK: Front-only statuses.
         case (let s, _) where Fingerprints.frontOnlyStatuses.contains(s):
             let what = s == 504 || s == 524 || s == 522 ? "timed out waiting for" : "could not get a valid answer from"
-            let confidence: Double = direct == .opened ? 0.9 : 0.8
+            let confidence: Double = direct == .opened ? Confidence.confirmed : Confidence.strong
             let suffix = direct == .opened ? "; the backend upgrades fine direct" : ""
             let edge =
                 Self.cloudflareMeaning[s].map {
@@ -55,8 +55,8 @@ struct HandshakeStatusRule: ClassificationRule {
 
         // MARK: Direct shows the same status: the backend itself.
         case (let s, _) where s == 401 || s == 403:
-            let (cause, confidence, summary, more) = CredentialRefusal(status: s, handshake: h, context: context).judge()
-            return verdict(cause, confidence, summary, more)
+            let refusal = CredentialRefusal(status: s, handshake: h, context: context).judge()
+            return verdict(refusal.cause, refusal.confidence, refusal.summary, refusal.evidence).advising(refusal.next)
 
         case (let s, .status(let d)) where d == s:
             return sameAsDirect(status: s, h: h, verdict: verdict)
@@ -72,7 +72,7 @@ struct HandshakeStatusRule: ClassificationRule {
         // MARK: Direct failed differently.
         case (let s, .status(let d)):
             return verdict(
-                .inconclusive, 0.3, "The front answered \(s) and the backend \(d) direct: the paths disagree; check both configurations")
+                .inconclusive, Confidence.lead, "The front answered \(s) and the backend \(d) direct: the paths disagree; check both configurations")
         }
     }
 
@@ -83,24 +83,24 @@ struct HandshakeStatusRule: ClassificationRule {
         switch s {
         case 503:
             return verdict(
-                .notReady, 0.85,
+                .notReady, Confidence.characteristic,
                 "The backend answers 503 direct too: it is starting or shutting down; wait for readiness or fix its health", [])
         case 500:
             return verdict(
-                .handshakeError, 0.85,
+                .handshakeError, Confidence.characteristic,
                 "The backend fails before accepting the upgrade (HTTP 500, direct too): read its log for the exception in the connect handler",
                 [])
         case 429:
             return verdict(
-                .rateLimited, 0.7, "The backend itself rate-limits upgrades (429 direct too): slow down reconnects or raise its limit", [])
+                .rateLimited, Confidence.probable, "The backend itself rate-limits upgrades (429 direct too): slow down reconnects or raise its limit", [])
         case 426 where h.headers.first(named: "sec-websocket-version") != nil:
             return verdict(
-                .handshakeError, 0.8,
+                .handshakeError, Confidence.strong,
                 "The backend wants WebSocket version \(h.headers.first(named: "sec-websocket-version") ?? "?"): the client and server versions differ",
                 [])
         default:
             return verdict(
-                .handshakeError, 0.75,
+                .handshakeError, Confidence.likely,
                 "The backend rejects the upgrade with \(s) direct too: check the path, the route and the headers it requires", [])
         }
     }
@@ -112,42 +112,42 @@ struct HandshakeStatusRule: ClassificationRule {
     ) -> Verdict {
         switch s {
         case let s where Fingerprints.plainHTTPStatuses.contains(s) && Fingerprints.saysSessionUnknown(body: h.bodyPreview):
-            return verdict(.noSessionAffinity, 0.85, Self.stickySummary(s), [Self.stickyEvidence])
+            return verdict(.noSessionAffinity, Confidence.characteristic, Self.stickySummary(s), [Self.stickyEvidence])
         case let s where Fingerprints.plainHTTPStatuses.contains(s) && Fingerprints.namesOriginRefusal(h.bodyPreview):
             return verdict(
-                .originRejected, 0.8,
+                .originRejected, Confidence.strong,
                 "The server's Origin check refused the upgrade (\(s)) through the front; a token will not help: allow the origin the front presents (or the page's origin) in the server's allowed origins",
                 [Evidence(rule: RuleName.originCheck, observation: "the \(s) answer names an Origin check")])
         case 400 where Self.bodyNamesAStrippedHeader(h, offered: context.transcript.request):
             // A 400 that complains about a header we sent (a missing subprotocol, a missing token) while the
             // backend accepts the same request direct: the front removed that header.
             return verdict(
-                .headerStripped, 0.8,
+                .headerStripped, Confidence.strong,
                 "The backend rejects the upgrade through the front because a header we sent did not arrive (\(Self.preview(h))); direct accepts it: forward Sec-WebSocket-Protocol/Authorization at the front",
                 [])
         case let s where Fingerprints.plainHTTPStatuses.contains(s):
             return verdict(
-                .upgradeNotForwarded, Self.bodySaysOtherwise(h) ? 0.6 : 0.9,
+                .upgradeNotForwarded, Self.bodySaysOtherwise(h) ? Confidence.suggestive : Confidence.confirmed,
                 "The front does not forward the upgrade (the backend saw plain HTTP: \(s)); pass Upgrade/Connection through (nginx: proxy_http_version 1.1 and proxy_set_header Upgrade/Connection)",
                 [])
         case 429:
             return verdict(
-                .upgradeRejected, 0.85,
+                .upgradeRejected, Confidence.characteristic,
                 "The front is out of capacity (429) while the backend upgrades direct: raise max instances/concurrency or back off reconnects",
                 [])
         case 503:
             return verdict(
-                .upgradeRejected, 0.8,
+                .upgradeRejected, Confidence.strong,
                 "The front answers 503 while the backend upgrades direct: the front sees no healthy upstream; check its health checks and backend registration",
                 Self.frontOf503(h))
         case 500:
             return verdict(
-                .appFailureBehindFront, 0.6,
+                .appFailureBehindFront, Confidence.suggestive,
                 "The upgrade fails with 500 only through the front: the front changes the request in a way the app cannot handle (compare headers and path)",
                 [])
         default:
             return verdict(
-                .upgradeRejected, 0.6,
+                .upgradeRejected, Confidence.suggestive,
                 "The front answers \(s) while the backend upgrades direct: check the front's routing and rules for this path", [])
         }
     }
@@ -245,7 +245,7 @@ struct HandshakeStatusRule: ClassificationRule {
         switch s {
         case 426 where h.headers.first(named: "sec-websocket-version") != nil:
             return verdict(
-                .handshakeError, 0.7,
+                .handshakeError, Confidence.probable,
                 "The server wants WebSocket version \(h.headers.first(named: "sec-websocket-version") ?? "?"): the client and server versions differ",
                 [])
         case let x where x == 426 || ((x == 400 || x == 505) && Fingerprints.saysUpgradeRequired(body: body)):
@@ -265,68 +265,76 @@ struct HandshakeStatusRule: ClassificationRule {
                     ))
             }
             return verdict(
-                .upgradeNotForwarded, 0.65,
-                "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection (confirm with --direct)",
-                fingerprint)
+                .upgradeNotForwarded, Confidence.plausible,
+                "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection",
+                fingerprint
+            ).advising(.compareDirect("to confirm"))
         case 404 where context.originCheck?.opened == true:
             // Action Cable answers an origin it does not allow with 404 "Page not found" (connection/base.rb
             // `respond_to_invalid_request`); the retry with the target's own origin passed.
             let origin = context.originCheck?.origin ?? "an Origin"
             return verdict(
-                .originRejected, 0.8,
-                "The server's Origin check refused the upgrade (404) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; --origin here), or allow it in the server's allowed origins (Action Cable: config.action_cable.allowed_request_origins)",
+                .originRejected, Confidence.strong,
+                "The server's Origin check refused the upgrade (404) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; this probe can too), or allow it in the server's allowed origins (Action Cable: config.action_cable.allowed_request_origins)",
                 [Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(origin) was accepted (101)")])
         case 404:
             return verdict(
-                .inconclusive, 0.3,
-                "HTTP 404: either the path is wrong or a proxy dropped the upgrade headers (Starlette answers 404 to plain HTTP on a WebSocket route); rerun with --direct",
-                [])
+                .inconclusive, Confidence.lead,
+                "HTTP 404: either the path is wrong or a proxy dropped the upgrade headers (Starlette answers 404 to plain HTTP on a WebSocket route)",
+                []
+            ).advising(.compareDirect("to tell which"))
         case 400 where Fingerprints.saysSessionUnknown(body: body):
-            return verdict(.noSessionAffinity, 0.7, Self.stickySummary(s), [Self.stickyEvidence])
+            return verdict(.noSessionAffinity, Confidence.probable, Self.stickySummary(s), [Self.stickyEvidence])
         case 400 where context.originCheck?.opened == true:
             // python-engineio answers a refused Origin with 400; the retry with an Origin passed.
             let origin = context.originCheck?.origin ?? "an Origin"
             return verdict(
-                .originRejected, 0.85,
-                "The server's Origin check refused the upgrade (400) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; --origin here), or allow requests without one in the server's allowed origins",
+                .originRejected, Confidence.characteristic,
+                "The server's Origin check refused the upgrade (400) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; this probe can too), or allow requests without one in the server's allowed origins",
                 [Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(origin) was accepted (101)")])
         case 400 where Fingerprints.namesOriginRefusal(body):
             return verdict(
-                .originRejected, 0.7,
-                "The server's Origin check refused the upgrade (400); a token will not help: send an allowed Origin (--origin) or allow this one in the server's allowed origins (Engine.IO/Socket.IO cors.origin)",
-                [Evidence(rule: RuleName.originCheck, observation: "the 400 answer names an Origin check")])
+                .originRejected, Confidence.probable,
+                "The server's Origin check refused the upgrade (400); a token will not help: send an allowed Origin or allow this one in the server's allowed origins (Engine.IO/Socket.IO cors.origin)",
+                [Evidence(rule: RuleName.originCheck, observation: "the 400 answer names an Origin check")]
+            ).advising(NextStep(.sendOrigin, "to see whether an allowed one passes"))
         case 400, 200:
             return verdict(
-                .handshakeError, 0.5,
-                "The server answered \(s) instead of upgrading: check the path and the headers it requires (rerun with --direct to rule out the front)",
-                [])
+                .handshakeError, Confidence.even,
+                "The server answered \(s) instead of upgrading: check the path and the headers it requires",
+                []
+            ).advising(.compareDirect("to rule out the front"))
         case 429:
             return verdict(
-                .upgradeRejected, 0.65,
+                .upgradeRejected, Confidence.plausible,
                 "Too many requests (429) at the upgrade: the front (or the service) is out of capacity; back off reconnects or raise its limits",
                 [])
         case 503 where Fingerprints.isEnvoyUpstreamFailure(body: body):
             return verdict(
-                .upgradeRejected, 0.7,
-                "Envoy (Istio, Cloud Run) could not reach or keep the upstream (503 \"upstream connect error…\"): check the backend's health and port; on Cloud Run with HTTP/2 end to end, the container must speak h2c (or turn HTTP/2 end-to-end off) — confirm with --direct",
-                Self.frontOf503(h))
+                .upgradeRejected, Confidence.probable,
+                "Envoy (Istio, Cloud Run) could not reach or keep the upstream (503 \"upstream connect error…\"): check the backend's health and port; on Cloud Run with HTTP/2 end to end, the container must speak h2c (or turn HTTP/2 end-to-end off)",
+                Self.frontOf503(h)
+            ).advising(.compareDirect("to confirm"))
         case 503 where Self.isIIS(h):
             return verdict(
-                .upgradeRejected, 0.5,
-                "IIS/Azure App Service answers the upgrade 503: on App Service, turn Web sockets on (Configuration → General settings); otherwise the site is stopped or starting — confirm with --direct",
-                Self.frontOf503(h))
+                .upgradeRejected, Confidence.even,
+                "IIS/Azure App Service answers the upgrade 503: on App Service, turn Web sockets on (Configuration → General settings); otherwise the site is stopped or starting",
+                Self.frontOf503(h)
+            ).advising(.compareDirect("to confirm"))
         case 503:
             if proxyAnswered && !Fingerprints.isNotReady(reason: body ?? "") || (body ?? "").lowercased().contains("no healthy upstream") {
                 fingerprint.append(
                     Evidence(rule: RuleName.handshakeStatus, observation: "the 503 comes from a proxy (server: \(server ?? "none"))"))
                 return verdict(
-                    .upgradeRejected, 0.55,
-                    "A proxy answers 503: it has no healthy upstream; check the backend's health and registration (confirm with --direct)",
-                    fingerprint)
+                    .upgradeRejected, Confidence.tentative,
+                    "A proxy answers 503: it has no healthy upstream; check the backend's health and registration",
+                    fingerprint
+                ).advising(.compareDirect("to confirm"))
             }
             return verdict(
-                .notReady, Fingerprints.isNotReady(reason: body ?? "") ? 0.6 : 0.45,
-                "The service answers 503: it is starting or shutting down; retry after readiness (rerun with --direct if it persists)", [])
+                .notReady, Fingerprints.isNotReady(reason: body ?? "") ? Confidence.suggestive : Confidence.leaning,
+                "The service answers 503: it is starting or shutting down; retry after readiness", []
+            ).advising(.compareDirect("if it persists"))
         case 500:
             let bare = Fingerprints.isBareInternalServerError(body: body)
             if bare {
@@ -336,13 +344,14 @@ struct HandshakeStatusRule: ClassificationRule {
                         observation: "the body is the framework's bare \"Internal Server Error\" (uvicorn: exception before accept)"))
             }
             return verdict(
-                .handshakeError, bare ? 0.8 : 0.65,
+                .handshakeError, bare ? Confidence.strong : Confidence.plausible,
                 "The server fails before accepting the upgrade (HTTP 500): read the backend log for the exception in the connect handler",
                 fingerprint)
         default:
             return verdict(
-                .inconclusive, 0.3, "The upgrade was answered \(s): rerun with --direct to tell whether the front or the backend says so",
-                [])
+                .inconclusive, Confidence.lead, "The upgrade was answered \(s)",
+                []
+            ).advising(.compareDirect("to tell whether the front or the backend says so"))
         }
     }
 }

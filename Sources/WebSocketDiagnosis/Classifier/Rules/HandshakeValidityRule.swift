@@ -24,7 +24,7 @@ struct HandshakeValidityRule: ClassificationRule {
                 ev = [Evidence(rule: RuleName.handshakeValidity, observation: "offered subprotocols [\(offered)], the 101 selected none")]
             }
             return Verdict(
-                cause: .subprotocolNotEchoed, confidence: 0.85,
+                cause: .subprotocolNotEchoed, confidence: Confidence.characteristic,
                 summary:
                     "The server selected none of the offered subprotocols (\(offered)), so the client must fail the connection: make the server echo one (e.g. jwt-auth)",
                 evidence: ev)
@@ -35,7 +35,7 @@ struct HandshakeValidityRule: ClassificationRule {
         }
         if !ev.isEmpty {
             return Verdict(
-                cause: .handshakeError, confidence: 0.8,
+                cause: .handshakeError, confidence: Confidence.strong,
                 summary:
                     "The 101 answer is not a valid WebSocket handshake (\(ev.map(\.observation).first ?? "")): fix the server's upgrade code or whatever rewrites the response",
                 evidence: ev)
@@ -43,7 +43,7 @@ struct HandshakeValidityRule: ClassificationRule {
         ev = evidence(Self.negotiationFaults)
         if !ev.isEmpty {
             return Verdict(
-                cause: .handshakeError, confidence: 0.75,
+                cause: .handshakeError, confidence: Confidence.likely,
                 summary:
                     "The server selected something the client never offered: it must only pick from the offered subprotocols/extensions",
                 evidence: ev)
@@ -51,7 +51,7 @@ struct HandshakeValidityRule: ClassificationRule {
         ev = evidence(Self.responseFaults)
         if !ev.isEmpty, !context.facts.opened || findings.contains(where: { $0.code == .garbageAfterUpgrade }) {
             return Verdict(
-                cause: .handshakeError, confidence: 0.6,
+                cause: .handshakeError, confidence: Confidence.suggestive,
                 summary:
                     "The answer to the upgrade is not valid HTTP/WebSocket: check what listens on \(t.target.host):\(t.target.port) (wrong port, TLS mismatch, broken proxy)",
                 evidence: ev)

@@ -30,7 +30,7 @@ struct HealthyRule: ClassificationRule {
         }
         let exercised = !t.frames.isEmpty || !passed.isEmpty
         return Verdict(
-            cause: .healthy, confidence: exercised ? 0.9 : 0.7,
+            cause: .healthy, confidence: exercised ? Confidence.confirmed : Confidence.probable,
             summary:
                 "Healthy: the connection opened\(rtts.isEmpty ? "" : ", answered pings")\(t.close.transportEnd == .stillOpen ? " and stayed up" : " and closed cleanly"); nothing to fix on this path",
             evidence: evidence)

@@ -7,16 +7,15 @@ struct InterruptionRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let interruption = context.interruption, interruption.mainAttemptInterrupted else { return nil }
         let done = context.steps.filter { $0.status != .skipped }.map { "\($0.name.rawValue) \($0.status.rawValue)" }
-        let advice = interruption.by == "max-time"
-            ? "give a longer --max-time, or shorter probes (--idle-probe, --lifetime-probe, --sustain)"
-            : "run it again and let it finish"
+        let byTime = interruption.by == "max-time"
         return Verdict(
-            cause: .interrupted, confidence: 0.95,
-            summary: "The run was cut short (\(interruption.detail)) during \(interruption.during), before the main probe finished: no cause can be named. To finish it, \(advice)",
+            cause: .interrupted, confidence: Confidence.certain,
+            summary: "The run was cut short (\(interruption.detail)) during \(interruption.during), before the main probe finished: no cause can be named\(byTime ? "" : ". To finish it, run it again and let it finish")",
             evidence: [
                 Evidence(rule: RuleName.interruption, observation: "\(interruption.detail) during \(interruption.during)"),
                 Evidence(rule: RuleName.interruption,
                          observation: done.isEmpty ? "no step finished before the stop" : "finished before the stop: " + done.joined(separator: ", ")),
-            ])
+            ],
+            next: byTime ? [NextStep(.allowMoreTime, "to finish it")] : [])
     }
 }

@@ -7,7 +7,7 @@ struct MissingEventsRule: ClassificationRule {
         guard let (missing, evidence) = Self.missingEvents(context) else { return Self.heartbeatMissing(context) }
         let which = missing == ["(see step)"] ? "expected events" : missing.joined(separator: ", ")
         return Verdict(
-            cause: .missingEvents, confidence: 0.7,
+            cause: .missingEvents, confidence: Confidence.probable,
             summary:
                 "The connection stayed up but \(which) never arrived: check that the agent emits every event to this connection and user",
             evidence: evidence)
@@ -70,13 +70,13 @@ struct MissingEventsRule: ClassificationRule {
                         "no {\"type\":\"welcome\"} either: Action Cable sends it, and starts the pings, only once the connection's connect has returned (connection/base.rb handle_open)"
                 ))
             return Verdict(
-                cause: .missingEvents, confidence: 0.75,
+                cause: .missingEvents, confidence: Confidence.likely,
                 summary:
                     "Action Cable accepted the WebSocket but never sent its welcome nor a ping: the connection's connect raised or is stuck (the server log says why); its JavaScript client declares such a connection stale after 6 s and reconnects in a loop",
                 evidence: evidence)
         }
         return Verdict(
-            cause: .missingEvents, confidence: 0.65,
+            cause: .missingEvents, confidence: Confidence.plausible,
             summary:
                 "The connection stayed up but the server's \(name) heartbeat \(last == nil ? "never started" : "stopped"): its event loop or workers are stalled, or something between buffers its messages; clients declare such a connection stale and reconnect",
             evidence: evidence)

@@ -5,7 +5,7 @@ struct NetworkFailureRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         let t = context.transcript
         guard let failure = t.failure, !context.facts.opened else { return nil }
-        let kind = failure.kind.lowercased()
+        let kind = failure.kind
         let target = "\(t.target.host):\(t.target.port)"
         let at = failure.atMs.map { " after \(Describe.ms($0))" } ?? ""
         let observation = "\(failure.stage.rawValue) failed\(at): \(failure.kind) — \(failure.detail)"
@@ -14,30 +14,30 @@ struct NetworkFailureRule: ClassificationRule {
         switch failure.stage {
         case .dns:
             return Verdict(
-                cause: .dnsFailure, confidence: 0.95,
+                cause: .dnsFailure, confidence: Confidence.certain,
                 summary: "Host name \(t.target.host) did not resolve: check the name and the resolver (DNS record, /etc/hosts, VPN)",
                 evidence: evidence)
         case .tcp:
-            if kind.contains("refused") {
+            if kind == .connectionRefused {
                 return Verdict(
-                    cause: .connectionRefused, confidence: 0.95,
+                    cause: .connectionRefused, confidence: Confidence.certain,
                     summary: "Nothing accepts connections on \(target): start the server or fix the port",
                     evidence: evidence)
             }
-            if kind.contains("timeout") || kind.contains("timed-out") {
+            if kind.isTimeout {
                 return Verdict(
-                    cause: .connectTimeout, confidence: 0.85,
+                    cause: .connectTimeout, confidence: Confidence.characteristic,
                     summary: "TCP connect to \(target) timed out: a firewall or security group drops the SYN, or the host is down",
                     evidence: evidence)
             }
-            if kind.contains("reset") {
+            if kind == .reset {
                 return reset(target: target, evidence: evidence)
             }
             return Verdict(
-                cause: .connectFailure, confidence: 0.7,
+                cause: .connectFailure, confidence: Confidence.probable,
                 summary: "TCP connect to \(target) failed (\(failure.kind)): check routing and firewalls to the host",
                 evidence: evidence)
-        case .upgrade where kind.contains("reset") && t.timings.firstResponseByteAtMs == nil:
+        case .upgrade where kind == .reset && t.timings.firstResponseByteAtMs == nil:
             return reset(target: target, evidence: evidence)
         default:
             return nil
@@ -46,7 +46,7 @@ struct NetworkFailureRule: ClassificationRule {
 
     private func reset(target: String, evidence: [Evidence]) -> Verdict {
         Verdict(
-            cause: .networkReset, confidence: 0.8,
+            cause: .networkReset, confidence: Confidence.strong,
             summary:
                 "The connection to \(target) was reset before any HTTP answer: check firewalls, proxies and the listener's accept limits",
             evidence: evidence)

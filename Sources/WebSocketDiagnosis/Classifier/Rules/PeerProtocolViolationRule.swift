@@ -2,7 +2,7 @@
 /// invalid UTF-8, bad close bodies): our findings, whatever close followed.
 struct PeerProtocolViolationRule: ClassificationRule {
     static let violations: Set<FindingCode> = [
-        .reservedOpcode, .reservedBits, .maskedServerFrame, .oversizedControlFrame, .fragmentedControlFrame,
+        .reservedOpcode, .reservedBits, .maskedServerFrame, .oversizedControlFrame, .fragmentedControlFrame, .nonMinimalLength,
         .badContinuation, .invalidUTF8, .closeBodyTooShort, .invalidCloseCode, .dataAfterClose,
     ]
 
@@ -14,7 +14,7 @@ struct PeerProtocolViolationRule: ClassificationRule {
                 rule: RuleName.peerProtocolViolation, observation: "\(f.code)\(f.atMs.map { " at \(Describe.ms($0))" } ?? ""): \(f.detail)")
         }
         return Verdict(
-            cause: .protocolError, confidence: 0.85,
+            cause: .protocolError, confidence: Confidence.characteristic,
             summary: "The server sent frames that break RFC 6455 (\(first.code)): fix its framing or whatever rewrites frames on the path",
             evidence: evidence)
     }

@@ -5,9 +5,9 @@ struct TLSFailureRule: ClassificationRule {
         guard !context.facts.opened else { return nil }
         let tlsFailed = t.tls?.failure != nil || t.failure?.stage == .tls
         guard tlsFailed else { return nil }
-        if let failure = t.failure, failure.kind == "tls-configuration" {
+        if let failure = t.failure, failure.kind == .tlsConfiguration {
             return Verdict(
-                cause: .inconclusive, confidence: 0.3,
+                cause: .inconclusive, confidence: Confidence.lead,
                 summary:
                     "The client's own TLS configuration is unusable (\(failure.detail)): fix the CA or certificate files given to the probe",
                 evidence: [Evidence(rule: RuleName.tlsVerification, observation: "TLS was never attempted: \(failure.detail)")])
@@ -38,19 +38,18 @@ struct TLSFailureRule: ClassificationRule {
         switch reason {
         case .clientCertificateRequired:
             return Verdict(
-                cause: .clientCertificateRequired, confidence: 0.9,
-                summary:
-                    "\(host) requires a client certificate (mutual TLS) and none was offered: pass the certificate and key the front expects (--cert, --key)",
-                evidence: evidence)
+                cause: .clientCertificateRequired, confidence: Confidence.confirmed,
+                summary: "\(host) requires a client certificate (mutual TLS) and none was offered",
+                evidence: evidence, next: [NextStep(.offerClientCertificate)])
         case .clientCertificateRejected:
             return Verdict(
-                cause: .clientCertificateRejected, confidence: 0.85,
+                cause: .clientCertificateRejected, confidence: Confidence.characteristic,
                 summary:
                     "\(host) refused the client certificate offered: use one issued by the CA the front trusts, unexpired, for a subject it allows",
                 evidence: evidence)
         case .plaintextPort:
             return Verdict(
-                cause: .plaintextPort, confidence: 0.9,
+                cause: .plaintextPort, confidence: Confidence.confirmed,
                 summary: "Port \(t.target.port) does not speak TLS: use ws:// or point wss:// at the TLS listener",
                 evidence: evidence)
         case .selfSigned, .unknownIssuer, .missingIntermediate:
@@ -59,21 +58,21 @@ struct TLSFailureRule: ClassificationRule {
                 ? "serve the full chain (leaf + intermediates) on \(host)"
                 : "use a certificate from a trusted CA on \(host), or trust its CA on the client"
             return Verdict(
-                cause: .untrustedChain, confidence: 0.9,
+                cause: .untrustedChain, confidence: Confidence.confirmed,
                 summary: "The server's certificate chain is not trusted (\(reason.rawValue)): \(fix)", evidence: evidence)
         case .expired, .notYetValid:
             return Verdict(
-                cause: .expiredCertificate, confidence: 0.9,
+                cause: .expiredCertificate, confidence: Confidence.confirmed,
                 summary: "The certificate of \(host) is \(reason == .expired ? "expired" : "not yet valid"): renew it (or fix the clock)",
                 evidence: evidence)
         case .hostnameMismatch:
             return Verdict(
-                cause: .hostnameMismatch, confidence: 0.9,
+                cause: .hostnameMismatch, confidence: Confidence.confirmed,
                 summary: "The certificate does not name \(host): issue one whose SANs include it, or connect by a name it covers",
                 evidence: evidence)
         case .handshakeFailure:
             return Verdict(
-                cause: .tlsHandshakeFailure, confidence: 0.7,
+                cause: .tlsHandshakeFailure, confidence: Confidence.probable,
                 summary: "The TLS handshake with \(host) failed: compare the TLS versions, ciphers and SNI the server accepts",
                 evidence: evidence)
         }

@@ -22,13 +22,13 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                     rule: RuleName.timingLifetime,
                     observation: "the lifetime probe (\(Describe.pings(context.measurements))) ended after \(Describe.ms(cap)) with no close frame")
             ]
-            var confidence = 0.8
+            var confidence = Confidence.strong
             if let idle = m.bareIdleTimeoutMs, context.agree(idle, cap) {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
                         observation: "the silent probe ended after \(Describe.ms(idle)) too: pings made no difference"))
-                confidence = 0.9
+                confidence = Confidence.confirmed
             }
             switch Self.direct(
                 context, frontMs: cap, directBareMs: m.directBareLifetimeMs, outlived: m.directLifetimeOutlived, probeMs: m.lifetimeProbeMs,
@@ -42,7 +42,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                     evidence: evidence + [line])
             case .frontOnly(let line):
                 evidence.append(line)
-                confidence = min(0.95, confidence + 0.05)
+                confidence = min(Confidence.certain, confidence + Confidence.Step.agreeing)
             case .other(let line):
                 evidence.append(line)
             case .none:
@@ -68,20 +68,20 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         rule: RuleName.pingsVersusNoPings,
                         observation: "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(probe)): pings keep it alive"))
             }
-            var confidence = pingsTested ? 0.9 : 0.65
+            var confidence = pingsTested ? Confidence.confirmed : Confidence.plausible
             switch Self.direct(
                 context, frontMs: idle, directBareMs: m.directBareIdleTimeoutMs, outlived: m.directIdleOutlived, probeMs: m.idleProbeMs,
                 probe: "silent")
             {
             case .sameCut(let line):
                 return Verdict(
-                    cause: .applicationIdleTimeout, confidence: pingsTested ? 0.85 : 0.7,
+                    cause: .applicationIdleTimeout, confidence: pingsTested ? Confidence.characteristic : Confidence.probable,
                     summary:
                         "The application cuts silent connections after \(Describe.seconds(idle)), direct to it too (no close frame): its own idle or receive timeout (a read deadline in the handler), not the front; send a message or ping every \(Describe.seconds(idle / 2)) or less, or raise that timeout",
                     evidence: evidence + [line])
             case .frontOnly(let line):
                 evidence.append(line)
-                confidence = min(0.95, confidence + 0.05)
+                confidence = min(Confidence.certain, confidence + Confidence.Step.agreeing)
             case .other(let line):
                 evidence.append(line)
             case .none:
@@ -147,7 +147,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
             if let keepalive = ApplicationKeepalive(probeContext, endAtMs: end) {
                 let how = probe.close.received.map { Describe.close(code: $0.code, reason: $0.reason) } ?? "no close frame"
                 return Verdict(
-                    cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? 0.8 : 0.7,
+                    cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? Confidence.strong : Confidence.probable,
                     summary:
                         "The server's \(keepalive.heartbeat.dialect.rawValue) keepalive ends connections whose application pings go unanswered (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after the first, \(how)) — not an idle timeout: \(keepalive.advice)",
                     evidence: [
@@ -160,7 +160,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
             guard let keepalive = ServerKeepalive(probeContext, endAtMs: end) else { continue }
             let how = probe.close.received.map { Describe.close(code: $0.code, reason: $0.reason) } ?? "no close frame"
             return Verdict(
-                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? 0.85 : 0.7,
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.characteristic : Confidence.probable,
                 summary:
                     "The server's keepalive ends connections whose pings go unanswered (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after the first, \(how)): keep the client answering pings, and make sure proxies forward pong frames",
                 evidence: [
@@ -184,13 +184,13 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         "the lifetime probe (\(Describe.pings(context.measurements))) was closed by the server, \(Describe.close(code: capped.close.code, reason: capped.close.reason)), \(Describe.ms(capped.ageMs)) after open"
                 )
             ]
-            var confidence = 0.75
+            var confidence = Confidence.likely
             if let idle = ServerCloseExplanation.serverClosedAge(m.idleTranscript), context.agree(idle.ageMs, capped.ageMs) {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
                         observation: "the silent probe was closed after \(Describe.ms(idle.ageMs)) too: traffic made no difference"))
-                confidence = 0.85
+                confidence = Confidence.characteristic
             }
             return UnrequestedCloseRule.verdict(
                 .connectionCap(ms: capped.ageMs), close: capped.close, evidence: evidence, confidence: confidence)
@@ -210,7 +210,7 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                         observation: "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(lived)): traffic keeps it alive"))
             }
             return UnrequestedCloseRule.verdict(
-                .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence, confidence: m.lifetimeProbeMs != nil ? 0.8 : 0.6)
+                .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence, confidence: m.lifetimeProbeMs != nil ? Confidence.strong : Confidence.suggestive)
         }
         return nil
     }

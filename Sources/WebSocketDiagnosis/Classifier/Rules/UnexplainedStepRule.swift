@@ -11,8 +11,8 @@ struct UnexplainedStepRule: ClassificationRule {
         }
         let first = failed.first.map { "step \($0.name.rawValue)" } ?? "stage \(failure?.stage.rawValue ?? "?")"
         return Verdict(
-            cause: .inconclusive, confidence: 0.2,
-            summary: "The \(first) failed in a way no known signature explains: read the evidence and the server log; rerun with --direct",
-            evidence: evidence)
+            cause: .inconclusive, confidence: Confidence.unexplained,
+            summary: "The \(first) failed in a way no known signature explains: read the evidence and the server log",
+            evidence: evidence, next: [.compareDirect()])
     }
 }

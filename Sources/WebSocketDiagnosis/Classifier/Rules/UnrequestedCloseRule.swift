@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketWire
 
 /// The server closed before the probe did — even with 1000 or 1001 and a polite reason, that is an
 /// observation to explain, not a pass (docs/FAILURE_SIGNATURES.md, "A close we did not ask for").
@@ -35,7 +36,7 @@ struct UnrequestedCloseRule: ClassificationRule {
         let directAge = directEnd - directOpen
         let serverClosedDirect = direct.close.order == .receivedFirst || direct.close.order == .receivedOnly
         if serverClosedDirect, context.agree(directAge, closeAgeMs) || verdict.cause == .applicationKeepaliveTimeout {
-            return verdict.adjustingConfidence(by: 0.05).adding([
+            return verdict.adjustingConfidence(by: Confidence.Step.agreeing).adding([
                 Evidence(
                     rule: RuleName.directVersusFront,
                     observation: "the server closed the direct run first too, \(Describe.ms(directAge)) after open: the backend itself")
@@ -48,7 +49,7 @@ struct UnrequestedCloseRule: ClassificationRule {
                     observation: "the direct run ended after \(Describe.ms(directAge)), before this close's age: no comparison")
             ])
         }
-        return verdict.adjustingConfidence(by: -0.2).adding([
+        return verdict.adjustingConfidence(by: Confidence.Step.refuted).adding([
             Evidence(
                 rule: RuleName.directVersusFront,
                 observation:
@@ -63,10 +64,10 @@ struct UnrequestedCloseRule: ClassificationRule {
         guard f.opened, let r = f.received, let open = f.openAtMs, close.order == .receivedFirst || close.order == .receivedOnly
         else { return nil }
         let reason = r.reason
-        switch r.code {
-        case nil, 1000: break
-        case 1001 where !Fingerprints.isEdgeRestart(reason: reason): break
-        case 1011
+        switch r.closeCode {
+        case nil, .normalClosure?: break
+        case .goingAway? where !Fingerprints.isEdgeRestart(reason: reason): break
+        case .internalError?
         where !Fingerprints.isKeepaliveTimeout(reason: reason) && !Fingerprints.isNotReady(reason: reason)
             && !Fingerprints.isAuthFailure(reason: reason):
             break
@@ -91,42 +92,42 @@ struct UnrequestedCloseRule: ClassificationRule {
             let said = message.reason.map { " (reason \"\($0)\")" } ?? ""
             if let why = message.reason, Fingerprints.isAuthFailure(reason: why) {
                 return Verdict(
-                    cause: .authRejected, confidence: 0.75,
+                    cause: .authRejected, confidence: Confidence.likely,
                     summary:
                         "The application disconnected this client as unauthorized in its own protocol\(said), then closed: check the credential or session it authenticates",
                     evidence: evidence)
             }
             if let why = message.reason, why.lowercased().contains("restart") {
                 return Verdict(
-                    cause: .applicationRestart, confidence: 0.8,
+                    cause: .applicationRestart, confidence: Confidence.strong,
                     summary: "The application announced a restart\(said) and closed: reconnect with backoff", evidence: evidence)
             }
             return Verdict(
-                cause: .applicationDisconnect, confidence: 0.75,
+                cause: .applicationDisconnect, confidence: Confidence.likely,
                 summary:
                     "The application ended the session in its own protocol\(said) before closing \(Describe.close(code: r.code, reason: reason)): look that reason up in the application",
                 evidence: evidence)
         }
 
         // 2. The server's keepalive (a 1011 right after our message stays an internal error).
-        if !(r.code == 1011 && afterMessage), let keepalive = ServerKeepalive(context, endAtMs: r.atMs) {
+        if !(r.closeCode == .internalError && afterMessage), let keepalive = ServerKeepalive(context, endAtMs: r.atMs) {
             evidence.append(keepalive.evidence)
             return Verdict(
-                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? 0.85 : 0.75,
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.characteristic : Confidence.likely,
                 summary:
                     "The server's keepalive gave up and closed (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered ping: keep the client answering pings (its event loop free), and make sure proxies forward pong frames",
                 evidence: evidence)
         }
         // 2b. The same at the application layer: its ping messages (Engine.IO `2`, JSON pings) unanswered.
-        if !(r.code == 1011 && afterMessage), let keepalive = ApplicationKeepalive(context, endAtMs: r.atMs) {
+        if !(r.closeCode == .internalError && afterMessage), let keepalive = ApplicationKeepalive(context, endAtMs: r.atMs) {
             evidence.append(keepalive.evidence)
             return Verdict(
-                cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? 0.8 : 0.75,
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? Confidence.strong : Confidence.likely,
                 summary:
                     "The server's \(keepalive.heartbeat.dialect.rawValue) keepalive gave up and closed (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered application ping: \(keepalive.advice)",
                 evidence: evidence)
         }
-        if r.code == 1011 { return nil }
+        if r.closeCode == .internalError { return nil }
 
         // 3. The timeout probes.
         if let (kind, more) = ServerCloseExplanation.explain(context, closeAtMs: r.atMs) {
@@ -143,9 +144,9 @@ struct UnrequestedCloseRule: ClassificationRule {
                         "the reason \"\(reason)\" fingerprints an idle timeout; no message either way for \(Describe.ms(silence)) before it"
                 )
             )
-            return Self.verdict(.idleTimeout(ms: silence), close: r, evidence: evidence, confidence: 0.75)
+            return Self.verdict(.idleTimeout(ms: silence), close: r, evidence: evidence, confidence: Confidence.likely)
         }
-        if r.code == 1001 { return nil }
+        if r.closeCode == .goingAway { return nil }
 
         // 5. Unexplained.
         let silence = ServerCloseExplanation.dataSilence(context, before: r.atMs)
@@ -156,18 +157,16 @@ struct UnrequestedCloseRule: ClassificationRule {
                     afterMessage
                     ? "the close came right after our message at \(Describe.ms(f.lastMessage(before: r.atMs) ?? 0))"
                     : "no message either way for \(Describe.ms(silence)) before the close"))
-        let probes =
-            context.measurements == nil
-            ? "rerun with --idle-probe and --lifetime-probe to tell its idle timeout from a per-connection cap; " : ""
         return Verdict(
-            cause: .unrequestedClose, confidence: 0.45,
+            cause: .unrequestedClose, confidence: Confidence.leaning,
             summary:
-                "The server closed the connection on its own (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(age)) after open: not a failure of the path, but not healthy either — \(probes)read the server log for why it closes",
-            evidence: evidence)
+                "The server closed the connection on its own (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(age)) after open: not a failure of the path, but not healthy either — read the server log for why it closes",
+            evidence: evidence,
+            next: context.measurements == nil ? [NextStep(.measureTimeouts, "to tell its idle timeout from a per-connection cap")] : [])
     }
 
     /// The verdict for an explanation from the timing.
-    static func verdict(_ kind: ServerCloseExplanation.Kind, close r: CloseFrameInfo, evidence: [Evidence], confidence: Double = 0.85)
+    static func verdict(_ kind: ServerCloseExplanation.Kind, close r: CloseFrameInfo, evidence: [Evidence], confidence: Double = Confidence.characteristic)
         -> Verdict
     {
         let closeText = Describe.close(code: r.code, reason: r.reason)
@@ -186,7 +185,7 @@ struct UnrequestedCloseRule: ClassificationRule {
                 evidence: evidence)
         case .restart:
             return Verdict(
-                cause: .applicationRestart, confidence: 0.75,
+                cause: .applicationRestart, confidence: Confidence.likely,
                 summary:
                     "The server closed several connections at the same instant (\(closeText)): it restarted or redeployed; reconnect with backoff and drain connections on deploys",
                 evidence: evidence)
@@ -200,13 +199,13 @@ struct UnrequestedCloseRule: ClassificationRule {
         let reason: String?
     }
 
-    /// The last inbound text frame within 2 s before `closeAt`, when it is a disconnect message: a JSON
+    /// The last inbound text frame within ``ClassifierThresholds/disconnectMessageWindow`` (2 s) before `closeAt`, when it is a disconnect message: a JSON
     /// object whose type or event is `disconnect` (Action Cable, many apps), or SignalR's close message
     /// (`{"type":7,…}`). Its `reason` (or `error`) field, when the preview shows it.
     static func disconnectMessage(_ context: ClassificationContext, before closeAt: Double) -> DisconnectMessage? {
         guard
             let frame = context.transcript.frames.last(where: {
-                $0.direction == .inbound && $0.opcode == "text" && $0.atMs <= closeAt && closeAt - $0.atMs <= 2000
+                $0.direction == .inbound && $0.opcode == "text" && $0.atMs <= closeAt && closeAt - $0.atMs <= context.ms(\.disconnectMessageWindow)
             }), let preview = frame.preview
         else { return nil }
         let compact = preview.replacingOccurrences(of: " ", with: "").lowercased()

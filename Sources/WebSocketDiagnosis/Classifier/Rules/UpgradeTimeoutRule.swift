@@ -8,9 +8,8 @@ struct UpgradeTimeoutRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         let t = context.transcript
         guard !context.facts.opened, t.handshake?.status == nil, let failure = t.failure, failure.stage == .upgrade else { return nil }
-        let kind = failure.kind.lowercased()
-        if kind.contains("timeout") { return timedOut(context, failure: failure) }
-        if kind.contains("closed") || kind.contains("reset") { return closedWithoutAnswer(context, failure: failure) }
+        if failure.kind.isTimeout { return timedOut(context, failure: failure) }
+        if failure.kind.isTransportEnd { return closedWithoutAnswer(context, failure: failure) }
         return nil
     }
 
@@ -25,21 +24,21 @@ struct UpgradeTimeoutRule: ClassificationRule {
         switch context.directOutcome {
         case .opened:
             return Verdict(
-                cause: .upgradeTimeout, confidence: 0.8,
+                cause: .upgradeTimeout, confidence: Confidence.strong,
                 summary:
                     "The front held the upgrade with no answer\(waitText) while the backend answers direct: check cold starts, queueing and the front's upstream timeout",
                 evidence: evidence)
         case .unreachable(let why) where why.lowercased().contains("timeout"):
             return Verdict(
-                cause: .applicationHandshakeTimeout, confidence: 0.75,
+                cause: .applicationHandshakeTimeout, confidence: Confidence.likely,
                 summary:
                     "The backend does not answer the upgrade in time, direct too: find what blocks its accept path (slow start-up, blocked event loop)",
                 evidence: evidence)
         default:
             return Verdict(
-                cause: .inconclusive, confidence: 0.3,
-                summary: "No HTTP answer to the upgrade\(waitText): a cold start or a stalled backend; rerun with --direct to tell which",
-                evidence: evidence)
+                cause: .inconclusive, confidence: Confidence.lead,
+                summary: "No HTTP answer to the upgrade\(waitText): a cold start or a stalled backend",
+                evidence: evidence, next: [.compareDirect("to tell which")])
         }
     }
 
@@ -52,15 +51,15 @@ struct UpgradeTimeoutRule: ClassificationRule {
         if let d = context.directEvidence { evidence.append(d) }
         if context.directOutcome == .opened {
             return Verdict(
-                cause: .upgradeRejected, confidence: 0.65,
+                cause: .upgradeRejected, confidence: Confidence.plausible,
                 summary:
                     "The front closes the connection instead of answering the upgrade while the backend upgrades direct: check the front's WebSocket support and its error log",
                 evidence: evidence)
         }
         let scheme = context.transcript.target.isSecure ? "" : " (a ws:// request to a TLS port ends like this too)"
         return Verdict(
-            cause: .inconclusive, confidence: 0.25,
-            summary: "The server closed the connection without answering the upgrade\(scheme): check its log; rerun with --direct",
-            evidence: evidence)
+            cause: .inconclusive, confidence: Confidence.faintLead,
+            summary: "The server closed the connection without answering the upgrade\(scheme): check its log",
+            evidence: evidence, next: [.compareDirect()])
     }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import WebSocketWire
 
 /// A raw TCP client for hostile-client tests: writes whatever a test scripts and collects what comes back,
 /// with bounded waits only.
@@ -82,63 +83,44 @@ final class RawSocketClient: Sendable {
     }
 
     /// A client frame: masked unless `mask` is nil, with an optional declared length that differs from the payload.
+    /// The header and the masking are ``WebSocketWire``'s; a declared length that is not the payload's, or no mask
+    /// at all, is what the codec's users never send and these tests do on purpose.
     static func frame(_ b0: UInt8, _ payload: [UInt8] = [], mask: [UInt8]? = [0x11, 0x22, 0x33, 0x44], length: UInt64? = nil) -> [UInt8] {
-        let n = length ?? UInt64(payload.count)
-        let bit: UInt8 = mask == nil ? 0 : 0x80
-        var out: [UInt8] = [b0]
-        if n < 126 {
-            out.append(bit | UInt8(n))
-        } else if n <= 0xFFFF {
-            out += [bit | 126, UInt8(n >> 8), UInt8(n & 0xFF)]
-        } else {
-            out.append(bit | 127)
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8((n >> UInt64(shift)) & 0xFF)) }
-        }
-        if let mask {
-            out += mask
-            out += payload.enumerated().map { $0.element ^ mask[$0.offset & 3] }
-        } else {
-            out += payload
-        }
-        return out
+        let key = mask.flatMap { MaskingKey($0) }
+        let header = FrameHeader(
+            fin: b0 & 0x80 != 0, rsv: (b0 >> 4) & 0x7, opcode: FrameOpcode(rawValue: b0), maskKey: key,
+            payloadLength: length ?? UInt64(payload.count))
+        return header.encode() + (key.map { $0.applied(to: payload) } ?? payload)
     }
 
-    /// The server frames in `bytes` after the HTTP head: (opcode, payload) pairs, unmasked server frames only.
+    /// The server frames in `bytes` after the HTTP head: (opcode, payload) pairs, unmasked server frames only,
+    /// up to the first incomplete frame or header the codec refuses.
     static func serverFrames(_ bytes: [UInt8]) -> [(opcode: UInt8, payload: [UInt8])] {
-        var index = 0
-        if let head = headEnd(bytes) { index = head }
+        var index = headEnd(bytes) ?? 0
         var frames: [(UInt8, [UInt8])] = []
-        while index + 2 <= bytes.count {
-            let opcode = bytes[index] & 0x0F
-            var length = Int(bytes[index + 1] & 0x7F)
-            var offset = index + 2
-            if length == 126 {
-                guard offset + 2 <= bytes.count else { break }
-                length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
-                offset += 2
-            } else if length == 127 {
-                guard offset + 8 <= bytes.count else { break }
-                length = (0..<8).reduce(0) { $0 << 8 | Int(bytes[offset + $1]) }
-                offset += 8
-            }
-            guard length >= 0, offset + length <= bytes.count else { break }
-            frames.append((opcode, Array(bytes[offset..<(offset + length)])))
-            index = offset + length
+        while index < bytes.count,
+            let header = bytes.withUnsafeBytes({ try? FrameHeader.decode(UnsafeRawBufferPointer(rebasing: $0[index...])) }) ?? nil,
+            !header.isMasked
+        {
+            let start = index + header.encodedLength
+            guard header.payloadLength <= UInt64(bytes.count - start) else { break }
+            let end = start + Int(header.payloadLength)
+            frames.append((header.opcode.rawValue, Array(bytes[start..<end])))
+            index = end
         }
         return frames
     }
 
     /// The close code of the first close frame the server sent, if any.
     static func closeCode(_ bytes: [UInt8]) -> Int? {
-        guard let close = serverFrames(bytes).first(where: { $0.opcode == 0x8 }), close.payload.count >= 2 else { return nil }
-        return Int(close.payload[0]) << 8 | Int(close.payload[1])
+        guard let close = serverFrames(bytes).first(where: { $0.opcode == FrameOpcode.close.rawValue }) else { return nil }
+        return ClosePayload.peekCode(close.payload)?.rawValue
     }
 
+    /// Where the HTTP head in `bytes` ends (index after the empty line), or nil while incomplete.
     static func headEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
-            return i + 4
-        }
-        return nil
+        var reader = HTTPHeadReader(maxBytes: 64 << 10)
+        guard case .complete(_, let consumed) = reader.feed(bytes) else { return nil }
+        return consumed
     }
 }

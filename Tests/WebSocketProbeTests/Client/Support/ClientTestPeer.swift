@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import WebSocketProbe
+import WebSocketWire
 
 #if canImport(Glibc)
 import Glibc
@@ -85,35 +86,21 @@ final class ClientTestPeer {
         }
     }
 
+    /// The next client frame in `buffer`, read with the codec (a header it refuses ends the test peer's reading).
     private func parseFrame() -> WebSocketFrame? {
-        guard buffer.count >= 2 else { return nil }
-        let masked = buffer[1] & 0x80 != 0
-        var length = Int(buffer[1] & 0x7F)
-        var offset = 2
-        if length == 126 {
-            guard buffer.count >= 4 else { return nil }
-            length = Int(buffer[2]) << 8 | Int(buffer[3])
-            offset = 4
-        } else if length == 127 {
-            guard buffer.count >= 10 else { return nil }
-            length = (2..<10).reduce(0) { $0 << 8 | Int(buffer[$1]) }
-            offset = 10
-        }
-        let keyStart = offset
-        if masked { offset += 4 }
+        guard let header = try? FrameHeader.decode(buffer) else { return nil }
+        let offset = header.encodedLength
+        let length = Int(header.payloadLength)
         guard buffer.count >= offset + length else { return nil }
         var payload = Array(buffer[offset..<(offset + length)])
-        if masked {
-            let key = Array(buffer[keyStart..<(keyStart + 4)])
-            for i in payload.indices { payload[i] ^= key[i & 3] }
-        }
-        let frame = WebSocketFrame(fin: buffer[0] & 0x80 != 0, rsv: (buffer[0] >> 4) & 7, opcode: buffer[0] & 0x0F, masked: masked, payload: payload)
+        header.maskKey?.apply(to: &payload)
+        let frame = WebSocketFrame(fin: header.fin, rsv: header.rsv, opcode: header.opcode, masked: header.isMasked, payload: payload)
         buffer.removeFirst(offset + length)
         return frame
     }
 
     /// Reads frames until one with `opcode` arrives; `nil` if the connection ends first.
-    func readFrame(opcode: UInt8) async throws -> WebSocketFrame? {
+    func readFrame(opcode: FrameOpcode) async throws -> WebSocketFrame? {
         while let frame = try await readFrame() {
             if frame.opcode == opcode { return frame }
         }
@@ -141,23 +128,23 @@ final class ClientTestPeer {
     }
 
     func sendText(_ text: String) async throws {
-        try await send(WebSocketFrame(opcode: WebSocketFrame.text, payload: Array(text.utf8)))
+        try await send(WebSocketFrame(opcode: .text, payload: Array(text.utf8)))
     }
 
     func sendClose(code: Int?, reason: String = "") async throws {
-        try await send(WebSocketFrame(opcode: WebSocketFrame.close, payload: CloseFrameBody.encode(code: code, reason: reason)))
+        try await send(WebSocketFrame(opcode: .close, payload: CloseFrameBody.encode(code: code, reason: reason)))
     }
 
     /// Echoes text/binary, answers pings, echoes a close and ends the connection.
     func echoLoop() async throws {
         while let frame = try await readFrame() {
             switch frame.opcode {
-            case WebSocketFrame.text, WebSocketFrame.binary:
+            case .text, .binary:
                 try await send(WebSocketFrame(opcode: frame.opcode, payload: frame.payload))
-            case WebSocketFrame.ping:
-                try await send(WebSocketFrame(opcode: WebSocketFrame.pong, payload: frame.payload))
-            case WebSocketFrame.close:
-                try await send(WebSocketFrame(opcode: WebSocketFrame.close, payload: frame.payload))
+            case .ping:
+                try await send(WebSocketFrame(opcode: .pong, payload: frame.payload))
+            case .close:
+                try await send(WebSocketFrame(opcode: .close, payload: frame.payload))
                 return
             default:
                 break

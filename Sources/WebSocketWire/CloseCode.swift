@@ -1,7 +1,13 @@
-/// A WebSocket close status code (RFC 6455 §7.4), with what each one means for attribution.
+/// A WebSocket close status code (RFC 6455 §7.4, IANA "WebSocket Close Code Number Registry"),
+/// with what each one means for attribution.
+///
+/// The one registry of close codes: code is written by name (`.internalError`), not as `1011`.
 public struct CloseCode: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The number on the wire (or, for 1005, 1006 and 1015, the number an API reports).
     public var rawValue: Int
+    /// The code `rawValue`.
     public init(rawValue: Int) { self.rawValue = rawValue }
+    /// The code `value`.
     public init(_ value: Int) { self.rawValue = value }
 
     /// Normal closure. Corresponds to code 1000.
@@ -13,6 +19,9 @@ public struct CloseCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let protocolError = CloseCode(1002)
     /// Unacceptable data type (or, in some apps, no supported subprotocol). Corresponds to code 1003.
     public static let unsupportedData = CloseCode(1003)
+    /// Reserved by RFC 6455 §7.4.1 ("the specific meaning might be defined in the future"). Never sent.
+    /// Corresponds to code 1004.
+    public static let reserved = CloseCode(1004)
     /// No status present: a close frame with an empty body. Never sent on the wire.
     /// Corresponds to code 1005.
     public static let noStatusReceived = CloseCode(1005)
@@ -30,11 +39,11 @@ public struct CloseCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     /// Internal error: the server hit an unexpected condition (or a keepalive gave up).
     /// Corresponds to code 1011.
     public static let internalError = CloseCode(1011)
-    /// Service restart (uvicorn on shutdown). Corresponds to code 1012.
+    /// Service restart (uvicorn on shutdown; IANA registry). Corresponds to code 1012.
     public static let serviceRestart = CloseCode(1012)
-    /// Try again later (overload). Corresponds to code 1013.
+    /// Try again later (overload; IANA registry). Corresponds to code 1013.
     public static let tryAgainLater = CloseCode(1013)
-    /// Bad gateway: a proxy got an invalid response upstream. Corresponds to code 1014.
+    /// Bad gateway: a proxy got an invalid response upstream (IANA registry). Corresponds to code 1014.
     public static let badGateway = CloseCode(1014)
     /// TLS handshake failure. Never sent on the wire. Corresponds to code 1015.
     public static let tlsHandshake = CloseCode(1015)
@@ -46,6 +55,7 @@ public struct CloseCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
         case 1001: "going away"
         case 1002: "protocol error"
         case 1003: "unsupported data"
+        case 1004: "reserved"
         case 1005: "no status received"
         case 1006: "abnormal closure"
         case 1007: "invalid frame payload data"
@@ -63,7 +73,12 @@ public struct CloseCode: RawRepresentable, Sendable, Hashable, Codable, CustomSt
         }
     }
 
-    /// Whether an endpoint may put this code in a close frame (RFC 6455 §7.4.1, §7.4.2).
+    /// 3000–4999: a code a library, framework (3000–3999, IANA-registered) or application (4000–4999,
+    /// private use) defines for itself. §7.4.2
+    public var isApplicationDefined: Bool { (3000..<5000).contains(rawValue) }
+
+    /// Whether an endpoint may put this code in a close frame (RFC 6455 §7.4.1, §7.4.2): 1000–1003,
+    /// 1007–1014 and 3000–4999.
     public var isValidOnWire: Bool {
         switch rawValue {
         case 1000...1003, 1007...1014: true

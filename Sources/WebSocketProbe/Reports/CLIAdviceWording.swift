@@ -1,0 +1,19 @@
+import WebSocketDiagnosis
+
+/// Next steps in the words of `ws1011 diagnose`: the flags that take them.
+public struct CLIAdviceWording: AdviceWording {
+    public init() {}
+
+    public func words(for action: NextStep.Action) -> String {
+        switch action {
+        case .compareDirect: "rerun with --direct"
+        case .measureTimeouts: "rerun with --idle-probe and --lifetime-probe"
+        case .measureLifetime: "rerun with --lifetime-probe"
+        case .tryAuthChannels: "rerun with --auth-channels"
+        case .sendCredential: "send a token (--token, --token-file or --secret)"
+        case .sendOrigin: "send an allowed Origin (--origin)"
+        case .allowMoreTime: "give a longer --max-time, or shorter probes (--idle-probe, --lifetime-probe, --sustain)"
+        case .offerClientCertificate: "pass the certificate and key the front expects (--cert, --key)"
+        }
+    }
+}
