@@ -91,7 +91,9 @@ struct AnalyzeHARInteropTests {
         defer { try? FileManager.default.removeItem(at: har.deletingLastPathComponent()) }
         let c = try #require(a.connections.first, Self.describe(a))
         #expect(c.verdict.cause == .lifetimeCap, Self.describe(a))
-        #expect(c.observed.contains("ended 3."), Self.describe(a))
+        // The proxy counts from its accept, the HAR from the handshake request: within a few hundred ms of 3 s.
+        let ended = c.observed.components(separatedBy: "ended ").dropFirst().first.flatMap { Double($0.prefix { $0 != " " }) }
+        #expect(ended.map { $0 >= 2.5 && $0 <= 3.6 } == true, Self.describe(a))
     }
 
     @Test(

@@ -146,7 +146,7 @@ public enum EvidenceAnalyzer {
             let outcome: FleetConnection.Outcome = open == nil ? .notOpened : end == nil ? .held : .ended
             var c = FleetConnection(
                 index: i + 1, outcome: outcome, startedAtMs: start, openedAtMs: open, endedAtMs: open == nil ? nil : end,
-                transportEnd: t.close.transportEnd, handshakeStatus: t.handshake?.status, failure: t.failure?.kind)
+                transportEnd: t.close.transportEnd, handshakeStatus: t.handshake?.status, failure: t.failure?.kind.rawValue)
             if let end, outcome == .ended {
                 // The page's reconnect: the first entry to the same URL that started after this end, within 10 s.
                 if let next = archive.entries.enumerated().first(where: { j, other in
@@ -155,7 +155,7 @@ public enum EvidenceAnalyzer {
                     if let status = next.element.transcript.handshake?.status {
                         c.reopenStatus = status
                     } else {
-                        c.reopenFailure = next.element.transcript.failure?.kind ?? "no answer"
+                        c.reopenFailure = next.element.transcript.failure?.kind.rawValue ?? "no answer"
                     }
                 }
             }

@@ -161,7 +161,9 @@ public struct HARArchive: Sendable {
                 t.close = CloseObservation(transportEnd: .stillOpen, atMs: last)
             }
             if let text = failureText, errors.first.map({ $0.atMs > open }) ?? false {
-                t.failure = ProbeFailure(stage: .websocket, kind: "browser-error", detail: text, atMs: errors.first?.atMs)
+                t.failure = ProbeFailure(
+                    stage: .websocket, kind: text.lowercased().contains("reset") ? .reset : .connectionClosed, detail: text,
+                    atMs: errors.first?.atMs)
             }
         } else {
             t.close = CloseObservation(transportEnd: statusSeen > 0 ? .eof : .notConnected, atMs: total > 0 ? total : nil)
@@ -175,23 +177,23 @@ public struct HARArchive: Sendable {
     /// What failed before the connection opened, from the status and the browser's text.
     static func failure(status: Int, text: String?, atMs: Double) -> ProbeFailure {
         if status > 0 {
-            return ProbeFailure(stage: .upgrade, kind: "upgrade-rejected", detail: text ?? "HTTP \(status)", atMs: atMs)
+            return ProbeFailure(stage: .upgrade, kind: .upgradeRejected, detail: text ?? "HTTP \(status)", atMs: atMs)
         }
         let detail = text ?? "the HAR records no answer to the upgrade"
         let lower = detail.lowercased()
-        let (stage, kind): (ProbeStage, String) =
+        let (stage, kind): (ProbeStage, ProbeFailureKind) =
             if lower.contains("name_not_resolved") || lower.contains("name_resolution") {
-                (.dns, "dns-failure")
+                (.dns, .dnsFailure)
             } else if lower.contains("connection_refused") {
-                (.tcp, "connection-refused")
+                (.tcp, .connectionRefused)
             } else if lower.contains("timed_out") {
-                (.tcp, "connect-timeout")
+                (.tcp, .connectTimeout)
             } else if lower.contains("cert") || lower.contains("ssl") {
-                (.tls, "tls-failure")
+                (.tls, .tlsFailure)
             } else if lower.contains("reset") || lower.contains("closed") {
-                (.upgrade, "reset")
+                (.upgrade, .reset)
             } else {
-                (.upgrade, "invalid-upgrade-response")
+                (.upgrade, .invalidUpgradeResponse)
             }
         return ProbeFailure(stage: stage, kind: kind, detail: detail, atMs: atMs)
     }
