@@ -1,3 +1,4 @@
+import WebSocketWire
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -21,11 +22,11 @@ struct CorruptFrameFaultTests {
     // MARK: - Without sockets
 
     @Test func dataFramesGetTheChosenReservedBitAndControlFramesPass() throws {
-        let (verdict, edited) = try FaultStub("corrupt-frame").frame(opcode: FrameHeader.text)
+        let (verdict, edited) = try FaultStub("corrupt-frame").frame(opcode: FrameOpcode.text)
         #expect(verdict == .forward)
         #expect(edited.header.rsv == 2)
-        #expect(try FaultStub("corrupt-frame:rsv=1").frame(opcode: FrameHeader.binary).1.header.rsv == 4)
-        #expect(try FaultStub("corrupt-frame:rsv=all").frame(opcode: FrameHeader.continuation).1.header.rsv == 7)
-        #expect(try FaultStub("corrupt-frame").frame(opcode: FrameHeader.ping, payload: []).1.header.rsv == 0)
+        #expect(try FaultStub("corrupt-frame:rsv=1").frame(opcode: FrameOpcode.binary).1.header.rsv == 4)
+        #expect(try FaultStub("corrupt-frame:rsv=all").frame(opcode: FrameOpcode.continuation).1.header.rsv == 7)
+        #expect(try FaultStub("corrupt-frame").frame(opcode: FrameOpcode.ping, payload: []).1.header.rsv == 0)
     }
 }

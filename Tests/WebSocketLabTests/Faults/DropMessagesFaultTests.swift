@@ -1,3 +1,4 @@
+import WebSocketWire
 import Testing
 import WebSocketProbe
 
@@ -19,11 +20,11 @@ struct DropMessagesFaultTests {
 
     @Test func dataMessagesAreDroppedAtTheirFirstFrameAndControlFramesPass() throws {
         let stub = try FaultStub("drop-messages")
-        #expect(stub.frame(opcode: FrameHeader.text).0 == .drop)
-        #expect(stub.frame(opcode: FrameHeader.binary, fin: false).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.text).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.binary, fin: false).0 == .drop)
         // Continuations follow their first frame (the proxy carries that decision), so they are not judged here.
-        #expect(stub.frame(opcode: FrameHeader.continuation).0 == .forward)
-        #expect(stub.frame(opcode: FrameHeader.ping, payload: []).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.continuation).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.ping, payload: []).0 == .forward)
     }
 
     @Test func aProbabilityDropsASeededShareOfMessages() throws {

@@ -1,3 +1,4 @@
+import WebSocketWire
 import Testing
 import WebSocketProbe
 
@@ -19,8 +20,8 @@ struct DropPingsFaultTests {
 
     @Test func pingsAreDroppedAndEverythingElsePasses() throws {
         let stub = try FaultStub("drop-pings")
-        #expect(stub.frame(opcode: FrameHeader.ping, payload: [1]).0 == .drop)
-        #expect(stub.frame(opcode: FrameHeader.pong, payload: [1]).0 == .forward)
-        #expect(stub.frame(opcode: FrameHeader.text).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.ping, payload: [1]).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.pong, payload: [1]).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.text).0 == .forward)
     }
 }

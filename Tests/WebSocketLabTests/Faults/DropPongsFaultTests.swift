@@ -1,3 +1,4 @@
+import WebSocketWire
 import Testing
 import WebSocketProbe
 
@@ -27,8 +28,8 @@ struct DropPongsFaultTests {
 
     @Test func pongsAreDroppedAndEverythingElsePasses() throws {
         let stub = try FaultStub("drop-pongs")
-        #expect(stub.frame(opcode: FrameHeader.pong, payload: [1]).0 == .drop)
-        #expect(stub.frame(opcode: FrameHeader.ping, payload: [1]).0 == .forward)
-        #expect(stub.frame(opcode: FrameHeader.close, payload: FrameHeader.closePayload(code: 1000, reason: "")).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.pong, payload: [1]).0 == .drop)
+        #expect(stub.frame(opcode: FrameOpcode.ping, payload: [1]).0 == .forward)
+        #expect(stub.frame(opcode: FrameOpcode.close, payload: ClosePayload(code: CloseCode(1000), reason: "").unvalidatedEncoding()).0 == .forward)
     }
 }

@@ -1,3 +1,4 @@
+import WebSocketWire
 import NIOCore
 
 @testable import WebSocketLab
@@ -54,7 +55,7 @@ struct FaultStub {
 
     /// Offers one frame (`payload` for control frames) in `direction`; returns the verdict and the frame as edited.
     func frame(
-        opcode: UInt8, fin: Bool = true, payload: [UInt8]? = nil, direction: FaultDirection = .downstream
+        opcode: FrameOpcode, fin: Bool = true, payload: [UInt8]? = nil, direction: FaultDirection = .downstream
     ) -> (FrameVerdict, FrameEdit) {
         let header = FrameHeader(fin: fin, opcode: opcode, payloadLength: UInt64(payload?.count ?? 5))
         var edit = FrameEdit(header: header, controlPayload: header.isControl ? (payload ?? []) : nil)

@@ -1,3 +1,4 @@
+import WebSocketWire
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -18,14 +19,14 @@ struct RewriteCloseFaultTests {
 
     @Test func theMatchingCloseCodeIsRewrittenAndTheReasonKept() throws {
         let stub = try FaultStub("rewrite-close")
-        let (verdict, edited) = stub.frame(opcode: FrameHeader.close, payload: FrameHeader.closePayload(code: 1011, reason: "boom"))
+        let (verdict, edited) = stub.frame(opcode: FrameOpcode.close, payload: ClosePayload(code: CloseCode(1011), reason: "boom").unvalidatedEncoding())
         #expect(verdict == .forward)
-        #expect(edited.controlPayload == FrameHeader.closePayload(code: 1000, reason: "boom"))
-        let other = FrameHeader.closePayload(code: 1001, reason: "")
-        #expect(stub.frame(opcode: FrameHeader.close, payload: other).1.controlPayload == other)
+        #expect(edited.controlPayload == ClosePayload(code: CloseCode(1000), reason: "boom").unvalidatedEncoding())
+        let other = ClosePayload(code: CloseCode(1001), reason: "").unvalidatedEncoding()
+        #expect(stub.frame(opcode: FrameOpcode.close, payload: other).1.controlPayload == other)
         let any = try FaultStub("rewrite-close:from=any,to=4000")
-        #expect(any.frame(opcode: FrameHeader.close, payload: other).1.controlPayload == FrameHeader.closePayload(code: 4000, reason: ""))
+        #expect(any.frame(opcode: FrameOpcode.close, payload: other).1.controlPayload == ClosePayload(code: CloseCode(4000), reason: "").unvalidatedEncoding())
         // A close frame without a code stays as it is.
-        #expect(any.frame(opcode: FrameHeader.close, payload: []).1.controlPayload == [])
+        #expect(any.frame(opcode: FrameOpcode.close, payload: []).1.controlPayload == [])
     }
 }
