@@ -38,6 +38,10 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case socketIO = "python python-socketio+uvicorn"
     /// Python with `fastapi` under uvicorn (the venv's interpreter): an app with its own JSON envelope.
     case fastAPI = "python fastapi+uvicorn"
+    /// Python with `python-engineio` and `uvicorn` (the venv's interpreter): Engine.IO v4 over ASGI.
+    case engineIO = "python python-engineio+uvicorn"
+    /// Ruby with Action Cable and Puma (Debian `ruby-actioncable`, `puma`): `Fixtures/interop/actioncable/server.rb`.
+    case actionCable = "ruby actioncable+puma"
 
     // MARK: - Locating
 
@@ -96,11 +100,19 @@ enum InteropPeer: String, Sendable, CaseIterable {
             return Self.pythonHaving(modules: ["socketio", "engineio", "uvicorn"])
         case .fastAPI:
             return Self.pythonHaving(modules: ["fastapi", "uvicorn"])
+        case .engineIO:
+            return Self.pythonHaving(modules: ["engineio", "uvicorn"])
         case .gorilla:
             let path = Self.builtPeers.appendingPathComponent("gorilla-server").path
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil
         case .tomcat:
             return Self.tomcatClassPath == nil ? nil : Self.which("java")
+        case .actionCable:
+            // Debian installs the gems under rubygems-integration; Puma brings its launcher.
+            let gems = "/usr/share/rubygems-integration/all/gems"
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: gems)) ?? []
+            guard names.contains(where: { $0.hasPrefix("actioncable-") }), Self.which("puma") != nil else { return nil }
+            return Self.which("ruby")
         }
     }
 

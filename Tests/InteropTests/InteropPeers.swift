@@ -96,6 +96,27 @@ enum InteropPeers {
             readyWithin: .seconds(60))
     }
 
+    /// python-engineio's ASGI server under uvicorn (`Fixtures/interop/engineio_app.py`) on a free port, with its
+    /// ping interval and timeout.
+    static func engineIO(pingInterval: Duration = .seconds(1), pingTimeout: Duration = .seconds(1)) async throws -> PeerProcess {
+        let python = try InteropPeer.engineIO.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "python-engineio+uvicorn", executable: python,
+            arguments: [
+                InteropPeer.fixture("engineio_app.py"), String(Double(pingInterval.milliseconds) / 1000),
+                String(Double(pingTimeout.milliseconds) / 1000),
+            ])
+    }
+
+    /// Action Cable under Puma (`Fixtures/interop/actioncable/server.rb`) on a free port; `/restart` restarts the
+    /// cable server `restartAfter` after its first connection.
+    static func actionCable(restartAfter: Duration = .milliseconds(1500)) async throws -> PeerProcess {
+        let ruby = try InteropPeer.actionCable.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "actioncable+puma", executable: ruby,
+            arguments: [InteropPeer.fixture("actioncable/server.rb"), String(Double(restartAfter.milliseconds) / 1000)], readyWithin: .seconds(60))
+    }
+
     /// A TCP server that accepts, reads, and hangs up without answering (`Fixtures/interop/hangup_server.py`).
     static func hangupServer() async throws -> PeerProcess {
         let python = try InteropPeer.pythonWebsockets.require()

@@ -31,6 +31,7 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let timingIdle: RuleName = "timing-idle-timeout"
     public static let timingLifetime: RuleName = "timing-lifetime-cap"
     public static let timingKeepalive: RuleName = "timing-keepalive-stall"
+    public static let applicationKeepalive: RuleName = "application-keepalive"
     public static let pingsVersusNoPings: RuleName = "pings-vs-no-pings"
     public static let expectedEvents: RuleName = "expected-events"
     public static let probeSteps: RuleName = "probe-steps"
