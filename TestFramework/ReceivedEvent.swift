@@ -1,9 +1,10 @@
 import Foundation
 import WebSocketProbe
 
-/// One JSON text message of the reference backend (`{"type": …, "payload": {…}}`), parsed leniently.
+/// One text message as the test run's profile reads it (``TestContract``: `{"type": …, "payload": {…}}` for the
+/// lab, Socket.IO events, …), parsed leniently.
 public struct ReceivedEvent: Sendable, Equatable {
-    /// The `type` field, or `""` when the message is not a JSON object with one.
+    /// The event name (the lab's `type` field), or `""` when the message has none.
     public var type: String
     /// The raw text.
     public var text: String
@@ -11,14 +12,17 @@ public struct ReceivedEvent: Sendable, Equatable {
     /// Parses `text`.
     public init(text: String) {
         self.text = text
-        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
-        type = object?["type"] as? String ?? ""
+        type = ProfileMessage.decode(text, envelope: TestContract.profile.envelope).type ?? ""
     }
 
-    /// A string or number field, looked up in `payload` first, then at the top level (`run_id`, `user_id`).
+    /// A string or number field, looked up in the payload first (`payload`, or the profile's payload key), then at
+    /// the top level (`run_id`, `user_id`), then under `data`.
     public func field(_ name: String) -> String? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
-        for container in [object["payload"] as? [String: Any], object, object["data"] as? [String: Any]] {
+        let root = ProfileMessage.decode(text, envelope: TestContract.profile.envelope).object
+        guard let object = root as? [String: Any] else { return nil }
+        var payloadKey = "payload"
+        if case .json(_, let key) = TestContract.profile.envelope { payloadKey = key }
+        for container in [object[payloadKey] as? [String: Any], object["payload"] as? [String: Any], object, object["data"] as? [String: Any]] {
             guard let value = container?[name] else { continue }
             if let s = value as? String { return s }
             if let n = value as? NSNumber { return n.stringValue }

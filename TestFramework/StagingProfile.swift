@@ -20,12 +20,17 @@ public struct StagingProfile: Codable, Sendable, Equatable {
     public var messageResponseTimeoutSeconds: Double
     /// The plan's sustained-connection check, seconds (> 30).
     public var sustainedConnectionSeconds: Double
+    /// The application's contract: a built-in profile name (`lab`, `netra`, `socketio`, …) or a profile file
+    /// (``TestContract``); `WS1011_PROFILE` overrides it; `nil` means `lab`.
+    public var applicationProfile: String? = nil
 
     /// Creates a profile.
     public init(
         websocketURL: String, backendURL: String, authURL: String, connectionTimeoutSeconds: Double = 30,
-        authenticationTimeoutSeconds: Double = 15, messageResponseTimeoutSeconds: Double = 10, sustainedConnectionSeconds: Double = 31
+        authenticationTimeoutSeconds: Double = 15, messageResponseTimeoutSeconds: Double = 10, sustainedConnectionSeconds: Double = 31,
+        applicationProfile: String? = nil
     ) {
+        self.applicationProfile = applicationProfile
         self.websocketURL = websocketURL
         self.backendURL = backendURL
         self.authURL = authURL

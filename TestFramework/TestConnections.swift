@@ -25,13 +25,10 @@ public enum TestConnections {
         return await transcript(of: connection)
     }
 
-    /// Sends a JSON message `{"type": type, "payload": payload}` (payload values: strings, numbers, booleans).
+    /// Sends the event `type` with `payload` in the run's profile envelope (the lab's `{"type", "payload"}`;
+    /// payload values: strings, numbers, booleans).
     public static func send(_ connection: WebSocketConnection, type: String, payload: [String: any Sendable] = [:]) async {
-        let object: [String: Any] = ["type": type, "payload": payload as [String: Any]]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
-            let text = String(data: data, encoding: .utf8)
-        else { return }
-        await connection.send(text: text)
+        await TestContract.send(connection, type: type, payload: payload)
     }
 
     /// Receives JSON events until one of type `until` arrives, the connection ends, or `timeout` passes in total.
@@ -46,6 +43,11 @@ public enum TestConnections {
             guard remaining > .zero else { return (events, .timedOut) }
             switch await connection.receive(timeout: remaining) {
             case .text(let text):
+                // Engine.IO's ping is answered here, so a Socket.IO server keeps the connection.
+                if case .socketIO = TestContract.profile.envelope, text == "2" {
+                    await connection.send(text: "3")
+                    continue
+                }
                 let event = ReceivedEvent(text: text)
                 events.append(event)
                 if until.contains(event.type) { return (events, .reached) }

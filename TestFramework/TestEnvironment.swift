@@ -80,6 +80,7 @@ public struct TestEnvironment: Sendable {
                 do { _ = try WebSocketURL(parsing: url) } catch { problems.append("WS1011_STAGING_URL: \(error.description)") }
             }
         }
+        if let problem = TestContract.resolve(environment, staging: profile).problem { problems.append(problem) }
         return TestEnvironment(target: target, staging: staging, problems: problems)
     }
 

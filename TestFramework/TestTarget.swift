@@ -57,16 +57,28 @@ public struct TestTarget: Sendable {
         }
     }
 
-    /// A client configuration for this target carrying `token` by `channel` (default the `jwt-auth` subprotocol).
+    /// A client configuration for this target carrying `token` by `channel` (default the subprotocol), in the
+    /// shapes of the run's profile (``TestContract``: the lab's `jwt-auth` + `jwt.<base64url>`, or another app's).
     public func clientConfiguration(token: String?, channel: AuthChannel = .subprotocol, timeouts: ClientConfiguration.Timeouts? = nil) -> ClientConfiguration {
-        var configuration = ClientConfiguration(url: websocketURL)
+        let profile = TestContract.profile
+        let url = profile.connect.target(for: websocketURL)
+        var configuration = ClientConfiguration(url: url)
         configuration.tls = tls
+        configuration.subprotocols = profile.connect.subprotocols
         if let timeouts { configuration.timeouts = timeouts }
+        if case .none = profile.auth.selects { configuration.requireSubprotocolSelection = false }
         if let token {
+            let auth = profile.auth
             switch channel {
-            case .subprotocol: configuration.subprotocols = ["jwt-auth", "jwt." + TestTokens.base64url(token)]
-            case .header: configuration.headers = [HeaderField("Authorization", "Bearer \(token)")]
-            case .query: configuration.url = websocketURL.replacing(resource: websocketURL.resource + "?token=" + token)
+            case .subprotocol:
+                let entries = auth.subprotocols.isEmpty ? ApplicationProfile.lab.auth.subprotocols : auth.subprotocols
+                configuration.subprotocols = entries.map { ProfileTemplate.render($0, token: token) } + configuration.subprotocols
+            case .header:
+                let header = auth.header ?? ApplicationProfile.HeaderTemplate(name: "Authorization", value: "Bearer {token}")
+                configuration.headers = [HeaderField(header.name, ProfileTemplate.render(header.value, token: token))]
+            case .query:
+                let separator = url.resource.contains("?") ? "&" : "?"
+                configuration.url = url.replacing(resource: url.resource + separator + (auth.queryParameter ?? "token") + "=" + token)
             case .none: break
             }
             configuration.redactor = Redactor().adding(secrets: [token, TestTokens.base64url(token)])

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-${FUZZ_SECONDS:-30}}"
 shift || true
 targets=("$@")
-if [[ ${#targets[@]} -eq 0 ]]; then targets=(upgrade-response inbound-frames scenario token admin-request secret-text wire-codec); fi
+if [[ ${#targets[@]} -eq 0 ]]; then targets=(upgrade-response inbound-frames scenario token admin-request secret-text wire-codec profile); fi
 scratch=.build
 
 echo "+ WS1011_FUZZ=1 swift build --product ws1011-fuzz (libFuzzer instrumentation for the project's modules)"

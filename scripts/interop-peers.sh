@@ -3,9 +3,11 @@
 #   Debian: nginx (nginx-light where it exists), haproxy, openssl; and the report consumers the report
 #           tests hand their output to: xmllint (libxml2-utils), promtool (prometheus), chromium
 #   Debian: Go with gorilla/websocket (golang-go, golang-github-gorilla-websocket-dev), a JDK and
-#           Tomcat 10's jars (default-jdk-headless, libtomcat10-java)
+#           Tomcat 10's jars (default-jdk-headless, libtomcat10-java), Ruby with Rails' Action Cable and Puma
+#           (ruby, ruby-actioncable, puma)
 #   Python: a venv at .build/interop-venv with websockets, uvicorn, starlette, channels, daphne, hypercorn
-#           (HTTP/2 with RFC 8441), and the report readers junitparser and jsonschema
+#           (HTTP/2 with RFC 8441), python-socketio (ASGI, for the socketio profile), fastapi (an app with its
+#           own JSON envelope, for profile files), python-engineio, and the report readers junitparser and jsonschema
 #   Built here, offline, into .build/interop-peers: the gorilla server (Fixtures/interop/gorilla, GOPATH
 #   mode against /usr/share/gocode) and the embedded Tomcat (Fixtures/interop/tomcat, javac)
 # Idempotent and quick when everything is already there. Prints what it did; exits non-zero with a
@@ -77,6 +79,20 @@ apt_install go golang-go
 apt_install_file /usr/share/gocode/src/github.com/gorilla/websocket/server.go golang-github-gorilla-websocket-dev
 apt_install javac default-jdk-headless
 apt_install_file /usr/share/java/tomcat10-websocket.jar libtomcat10-java
+apt_install ruby ruby
+apt_install puma puma
+has_actioncable() { command -v ruby >/dev/null 2>&1 && ruby -e 'require "action_cable"' >/dev/null 2>&1; }
+if has_actioncable; then
+  echo "interop-peers: ruby-actioncable already installed"
+elif [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  echo "interop-peers: installing ruby-actioncable"
+  install_ac() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ruby-actioncable >/dev/null 2>&1; }
+  install_ac || { apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null 2>&1; apt_updated=1; install_ac; }
+fi
+if ! has_actioncable; then
+  echo "interop-peers: could not provide Rails' Action Cable (Debian ruby-actioncable)" >&2
+  failed+=(ruby-actioncable)
+fi
 
 # MARK: Built peers (offline, from Fixtures/interop)
 peers="$root/.build/interop-peers"
@@ -112,8 +128,8 @@ if command -v javac >/dev/null 2>&1 && [[ -e /usr/share/java/tomcat10-websocket.
 fi
 
 # MARK: Python venv
-py_mods=(websockets uvicorn starlette channels daphne hypercorn junitparser jsonschema)
-if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c 'import websockets, uvicorn, starlette, channels, daphne, django, hypercorn, h2, junitparser, jsonschema' >/dev/null 2>&1; then
+py_mods=(websockets uvicorn starlette channels daphne hypercorn python-socketio python-engineio fastapi junitparser jsonschema)
+if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c 'import websockets, uvicorn, starlette, channels, daphne, django, hypercorn, h2, socketio, engineio, fastapi, junitparser, jsonschema' >/dev/null 2>&1; then
   echo "interop-peers: venv $venv already has ${py_mods[*]}"
 else
   python=$(command -v python3 || true)
@@ -153,5 +169,5 @@ if [[ ${#failed[@]} -gt 0 ]]; then
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
-echo "interop-peers: ready — $("$nginx_bin" -v 2>&1 | head -1); $("$haproxy_bin" -v 2>&1 | head -1); $(openssl version); $("$venv/bin/python" -c 'import importlib.metadata as m, websockets, uvicorn, starlette, channels, daphne, django; print("websockets", websockets.__version__, "uvicorn", uvicorn.__version__, "starlette", starlette.__version__, "channels", channels.__version__, "daphne", daphne.__version__, "django", django.__version__, "hypercorn", m.version("hypercorn"))'); $(go version); gorilla/websocket $(dpkg-query -W -f '${Version}' golang-github-gorilla-websocket-dev 2>/dev/null); Tomcat $(dpkg-query -W -f '${Version}' libtomcat10-java 2>/dev/null) on $(javac -version 2>&1)"
+echo "interop-peers: ready — $("$nginx_bin" -v 2>&1 | head -1); $("$haproxy_bin" -v 2>&1 | head -1); $(openssl version); $("$venv/bin/python" -c 'import importlib.metadata as m, websockets, uvicorn, starlette, channels, daphne, django; print("websockets", websockets.__version__, "uvicorn", uvicorn.__version__, "starlette", starlette.__version__, "channels", channels.__version__, "daphne", daphne.__version__, "django", django.__version__, "hypercorn", m.version("hypercorn"), "python-socketio", m.version("python-socketio"), "fastapi", m.version("fastapi"))'); $(go version); gorilla/websocket $(dpkg-query -W -f '${Version}' golang-github-gorilla-websocket-dev 2>/dev/null); Tomcat $(dpkg-query -W -f '${Version}' libtomcat10-java 2>/dev/null) on $(javac -version 2>&1); Action Cable $(dpkg-query -W -f '${Version}' ruby-actioncable 2>/dev/null) with $(puma --version 2>/dev/null | head -1) on $(ruby --version 2>/dev/null)"
 echo "interop-peers: report consumers — $(xmllint --version 2>&1 | head -1); $(promtool --version 2>&1 | head -1); $(chromium --version 2>/dev/null | head -1); $("$venv/bin/python" -c 'import importlib.metadata as m; print("junitparser", m.version("junitparser"), "jsonschema", m.version("jsonschema"))')"

@@ -28,6 +28,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case secretText = "secret-text"
     /// `WebSocketWire`: `FrameHeader.decode` over a stream, `FrameBoundaryTracker`, `ClosePayload.decode`, `MaskingKey`.
     case wireCodec = "wire-codec"
+    /// `ProfileLoader.decode` (an application profile file, `--profile FILE`) and the envelope that decodes
+    /// what a server sends under it.
+    case profile
 
     /// Runs one input through this entry point.
     public func run(_ bytes: [UInt8]) {
@@ -39,6 +42,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .adminRequest: Self.adminRequest(bytes)
         case .secretText: Self.secretText(bytes)
         case .wireCodec: Self.wireCodec(bytes)
+        case .profile: Self.profile(bytes)
         }
     }
 
@@ -198,6 +202,28 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         } catch {
             guard !error.message.isEmpty else { FuzzInvariant.fail("scenario", "a load error without a message") }
         }
+    }
+
+    // MARK: - Profiles
+
+    /// The bytes as a profile file: accepted → a usable profile whose own envelope decodes the same bytes as a
+    /// server message without trapping; refused → an error naming the file, with a message.
+    static func profile(_ input: [UInt8]) {
+        do {
+            let profile = try ProfileLoader.decode(Data(input), path: "fuzz.json")
+            guard !profile.name.isEmpty else { FuzzInvariant.fail("profile", "accepted a profile without a name") }
+            for step in profile.conversation where !step.expect.anyReply && step.expect.endingEvent == nil {
+                FuzzInvariant.fail("profile", "accepted a conversation step that waits for nothing")
+            }
+            let text = String(decoding: input, as: UTF8.self)
+            _ = ProfileMessage.decode(text, envelope: profile.envelope)
+            for step in profile.conversation { _ = ProfileMessage.encode(step.send, envelope: profile.envelope, token: text) }
+        } catch {
+            guard error.path == "fuzz.json", !error.message.isEmpty else { FuzzInvariant.fail("profile", "a load error without the file or a message") }
+        }
+        // Whatever the bytes, every envelope decodes them as a server message without trapping.
+        let text = String(decoding: input, as: UTF8.self)
+        for envelope in [ApplicationProfile.socketIO.envelope, ApplicationProfile.netra.envelope, .raw] { _ = ProfileMessage.decode(text, envelope: envelope) }
     }
 
     // MARK: - Tokens

@@ -24,6 +24,8 @@ public struct ClassificationInput: Sendable, Equatable {
     public var http2: HTTP2Observation?
     /// The fleet of connections held in parallel, when `--connections` ran.
     public var fleet: FleetObservation?
+    /// Where the application did not speak the chosen profile on a working connection, when it did not.
+    public var contract: ContractObservation?
 
     public init(
         transcript: ConnectionTranscript, direct: ConnectionTranscript? = nil, steps: [ProbeStep] = [],
@@ -67,6 +69,8 @@ public struct ProbeExpectations: Codable, Sendable, Equatable {
     public var messagesSentAtMs: [Double]
     /// Whether the plan kept the connection busy with our pings (a keepalive or lifetime probe).
     public var pingsDuringRun: Bool
+    /// How the profile frames application messages (`json`, `socketio`, `raw`); `nil` when unknown.
+    public var envelope: String? = nil
 
     public init(
         profile: String = "plain", sentCredential: Bool = false, expectedEvents: [String] = [],

@@ -46,6 +46,9 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     /// Frames and payload bytes per direction and opcode over the whole connection, dropped frames
     /// included; `nil` when every frame is listed in ``frames``.
     public var frameTotals: [FrameTotal]? = nil
+    /// The keepalive the server announced in its own protocol when the connection opened (Engine.IO's open
+    /// packet), read from the whole message; `nil` when none was seen.
+    public var applicationKeepalive: ApplicationKeepaliveAnnouncement? = nil
 
     public init(
         target: TargetDescription,

@@ -21,6 +21,9 @@ public struct DiagnosisReport: Codable, Sendable, Equatable {
     public var http2: HTTP2Observation?
     /// The fleet of connections held in parallel (`--connections N`); `nil` without one.
     public var fleet: FleetObservation?
+    /// Where the application did not speak the chosen profile (`client.contract-mismatch`); `nil` when it did,
+    /// or when nothing was checked.
+    public var contract: ContractObservation?
 
     public init(
         target: String, verdict: Verdict, steps: [ProbeStep], transcript: ConnectionTranscript,

@@ -49,20 +49,6 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
     /// The peer reset the connection (at connect, during the upgrade, or once open).
     public static let reset: ProbeFailureKind = "reset"
 
-    // MARK: Proxy
-    /// The forward proxy's host name did not resolve (or not in time).
-    public static let proxyDNSFailure: ProbeFailureKind = "proxy-dns-failure"
-    /// No TCP connection to the forward proxy.
-    public static let proxyConnectFailure: ProbeFailureKind = "proxy-connect-failure"
-    /// The proxy answered `CONNECT` with a status other than 2xx.
-    public static let proxyRefused: ProbeFailureKind = "proxy-refused"
-    /// The proxy's answer to `CONNECT` was not HTTP, or too large.
-    public static let proxyMalformed: ProbeFailureKind = "proxy-malformed"
-    /// The proxy ended the connection before answering `CONNECT`.
-    public static let proxyClosed: ProbeFailureKind = "proxy-closed"
-    /// No answer to `CONNECT` within the connect bound.
-    public static let proxyTimeout: ProbeFailureKind = "proxy-timeout"
-
     // MARK: TLS
     /// The probe's own TLS settings are unusable (CA or certificate files): TLS was never attempted.
     public static let tlsConfiguration: ProbeFailureKind = "tls-configuration"

@@ -104,6 +104,7 @@ extension DiagnosisReport {
         }
         r.http2 = r.http2?.redacted(by: redactor)
         r.fleet = r.fleet?.redacted(by: redactor)
+        r.contract = r.contract?.redacted(by: redactor)
         r.authChannels = r.authChannels?.map { a in
             var a = a
             a.detail = redactor.text(a.detail)

@@ -12,7 +12,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         discussion: """
             Walks DNS → TCP → TLS → upgrade → subprotocol → auth → ping/pong → messages → sustained \
             connection → agent events → close and stops at the first failing layer.
-            Without a URL, starts the embedded lab and diagnoses it with the reference profile.
+            Without a URL, starts the embedded lab and diagnoses it with the lab profile.
             Secrets: give a token or signing secret without argv (where ps, shell history and CI logs see it) \
             with --token-file/--secret-file (a path, or - for standard input) or WS1011_TOKEN/WS1011_JWT_SECRET. \
             Every secret is scrubbed from every output, also when the server echoes it back.
@@ -23,7 +23,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Argument(help: "The ws:// or wss:// URL to probe. Omit it to diagnose the embedded lab.")
     var url: String?
 
-    @Option(help: "What to exercise after the upgrade: plain (open, ping, close), echo (also a text message and its reply), reference (the lab's contract: jwt-auth subprotocol, welcome, JSON ping, streaming, an agent run with the five critical events). Default: plain with a URL, reference without.")
+    @Option(help: ArgumentHelp("The application's contract to speak after the upgrade: a built-in profile (plain, echo, lab — alias reference —, netra, socketio; `ws1011 profiles` lists them) or a profile file (`ws1011 profiles init` writes a starter). Default: plain with a URL, lab without.", valueName: "NAME|FILE"))
     var profile: String?
 
     @Option(name: [.customShort("s"), .customLong("subprotocol")], help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
@@ -83,7 +83,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .customLong("secret-file"), help: ArgumentHelp("Read the signing secret from PATH (- for standard input).", valueName: "PATH"))
     var secretFile: String?
 
-    @Option(name: .customLong("auth-channels"), help: ArgumentHelp("The channels the auth-channel matrix may carry the credential by, comma-separated: subprotocol, header, query. Default: the channels you already chose (reference profile: subprotocol,header; otherwise the header). query puts the credential in the URL, which fronts and load balancers log: it is only tried when named.", valueName: "LIST"))
+    @Option(name: .customLong("auth-channels"), help: ArgumentHelp("The channels the auth-channel matrix may carry the credential by, comma-separated: subprotocol, header, query. Default: the channels you already chose (the profile's subprotocol and header; otherwise the header). query puts the credential in the URL, which fronts and load balancers log: it is only tried when named.", valueName: "LIST"))
     var authChannels: String?
 
     @Option(name: .customLong("max-time"), help: ArgumentHelp("One bound on the whole run, timeout probes included (like curl -m), e.g. 2m. When it passes the run stops and the report says what was cut short.", valueName: "D"))
@@ -227,13 +227,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
     // MARK: - Options → plan
 
     /// Parses the options into a plan (no I/O besides checking the CA file).
-    func makePlan(target: WebSocketURL, defaultProfile: ProbeProfile) throws -> ProbePlan {
+    func makePlan(target: WebSocketURL, defaultProfile: ApplicationProfile) throws -> ProbePlan {
         var plan = ProbePlan(target: target)
         if let profile {
-            guard let p = ProbeProfile(rawValue: profile.lowercased()) else {
-                throw UsageError("unknown --profile '\(profile)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+            do {
+                plan.profile = try ProfileLoader.resolve(profile)
+            } catch {
+                throw UsageError("--profile: \(error.description)")
             }
-            plan.profile = p
         } else {
             plan.profile = defaultProfile
         }

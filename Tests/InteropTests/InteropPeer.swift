@@ -34,6 +34,14 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case tomcat = "java + embedded Tomcat 10"
     /// Python with `hypercorn` (the venv's interpreter): ASGI over TLS with HTTP/2 and RFC 8441.
     case hypercorn = "python hypercorn"
+    /// Python with `python-socketio` under uvicorn (the venv's interpreter): the socketio profile's peer.
+    case socketIO = "python python-socketio+uvicorn"
+    /// Python with `fastapi` under uvicorn (the venv's interpreter): an app with its own JSON envelope.
+    case fastAPI = "python fastapi+uvicorn"
+    /// Python with `python-engineio` and `uvicorn` (the venv's interpreter): Engine.IO v4 over ASGI.
+    case engineIO = "python python-engineio+uvicorn"
+    /// Ruby with Action Cable and Puma (Debian `ruby-actioncable`, `puma`): `Fixtures/interop/actioncable/server.rb`.
+    case actionCable = "ruby actioncable+puma"
 
     // MARK: - Locating
 
@@ -88,11 +96,23 @@ enum InteropPeer: String, Sendable, CaseIterable {
             return Self.pythonHaving(modules: ["channels", "daphne", "django"])
         case .hypercorn:
             return Self.pythonHaving(modules: ["hypercorn", "h2"])
+        case .socketIO:
+            return Self.pythonHaving(modules: ["socketio", "engineio", "uvicorn"])
+        case .fastAPI:
+            return Self.pythonHaving(modules: ["fastapi", "uvicorn"])
+        case .engineIO:
+            return Self.pythonHaving(modules: ["engineio", "uvicorn"])
         case .gorilla:
             let path = Self.builtPeers.appendingPathComponent("gorilla-server").path
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil
         case .tomcat:
             return Self.tomcatClassPath == nil ? nil : Self.which("java")
+        case .actionCable:
+            // Debian installs the gems under rubygems-integration; Puma brings its launcher.
+            let gems = "/usr/share/rubygems-integration/all/gems"
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: gems)) ?? []
+            guard names.contains(where: { $0.hasPrefix("actioncable-") }), Self.which("puma") != nil else { return nil }
+            return Self.which("ruby")
         }
     }
 

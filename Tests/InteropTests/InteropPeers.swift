@@ -11,6 +11,27 @@ enum InteropPeers {
     }
 
     /// The Starlette app under uvicorn (`Fixtures/interop/asgi_app.py`).
+    /// `Fixtures/interop/socketio_app.py MODE` (`healthy`, `failing`, `refuse`): python-socketio's ASGI server
+    /// under uvicorn, Engine.IO pinging every second.
+    static func socketIOApp(_ mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.socketIO.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "python-socketio (\(mode))", executable: python, arguments: [InteropPeer.fixture("socketio_app.py"), mode])
+    }
+
+    /// `Fixtures/interop/fastapi_app.py`: a FastAPI app with an `{event, body}` envelope under uvicorn.
+    static func fastAPIApp() async throws -> PeerProcess {
+        let python = try InteropPeer.fastAPI.require()
+        return try await PeerProcess.startPrintingPort(name: "fastapi+uvicorn", executable: python, arguments: [InteropPeer.fixture("fastapi_app.py")])
+    }
+
+    /// `Fixtures/interop/netra_server.py MODE` (`plain`, `system`, `crash`): the netra shapes on python-websockets.
+    static func netraServer(_ mode: String) async throws -> PeerProcess {
+        let python = try InteropPeer.pythonWebsockets.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "netra-shaped server (\(mode))", executable: python, arguments: [InteropPeer.fixture("netra_server.py"), mode])
+    }
+
     static func uvicornApp() async throws -> PeerProcess {
         let python = try InteropPeer.uvicorn.require()
         return try await PeerProcess.startPrintingPort(name: "uvicorn+starlette", executable: python, arguments: [InteropPeer.fixture("asgi_app.py")])
@@ -73,6 +94,27 @@ enum InteropPeers {
                 "-cp", classPath, "InteropServer", String(Int(idleTimeout.milliseconds)),
             ],
             readyWithin: .seconds(60))
+    }
+
+    /// python-engineio's ASGI server under uvicorn (`Fixtures/interop/engineio_app.py`) on a free port, with its
+    /// ping interval and timeout.
+    static func engineIO(pingInterval: Duration = .seconds(1), pingTimeout: Duration = .seconds(1)) async throws -> PeerProcess {
+        let python = try InteropPeer.engineIO.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "python-engineio+uvicorn", executable: python,
+            arguments: [
+                InteropPeer.fixture("engineio_app.py"), String(Double(pingInterval.milliseconds) / 1000),
+                String(Double(pingTimeout.milliseconds) / 1000),
+            ])
+    }
+
+    /// Action Cable under Puma (`Fixtures/interop/actioncable/server.rb`) on a free port; `/restart` restarts the
+    /// cable server `restartAfter` after its first connection.
+    static func actionCable(restartAfter: Duration = .milliseconds(1500)) async throws -> PeerProcess {
+        let ruby = try InteropPeer.actionCable.require()
+        return try await PeerProcess.startPrintingPort(
+            name: "actioncable+puma", executable: ruby,
+            arguments: [InteropPeer.fixture("actioncable/server.rb"), String(Double(restartAfter.milliseconds) / 1000)], readyWithin: .seconds(60))
     }
 
     /// A TCP server that accepts, reads, and hangs up without answering (`Fixtures/interop/hangup_server.py`).

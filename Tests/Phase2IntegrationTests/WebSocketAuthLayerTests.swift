@@ -13,8 +13,8 @@ struct Phase2WebSocketAuthLayerTests {
         let user = TestUsers.agentUser
         let token = try await TestTokens.fetch(from: target, user: user, timeout: PlanTimeouts.authentication)
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
-        let (events, _) = await TestConnections.receiveEvents(connection, until: ["connection_established"], timeout: PlanTimeouts.messageResponse)
-        let welcome = try #require(events.last { $0.type == "connection_established" }, "expected connection_established, got \(events.map(\.type))")
+        let (events, _) = await TestConnections.receiveEvents(connection, until: TestContract.welcomeTypes, timeout: PlanTimeouts.messageResponse)
+        let welcome = try #require(events.last(where: TestContract.isWelcome), "expected the \(TestContract.profile.name) welcome, got \(events.map(\.type))")
         #expect(welcome.field("user_id") == user.userID)
         #expect(welcome.field("connection_id") != nil)
         _ = await TestConnections.close(connection)
@@ -54,12 +54,14 @@ struct Phase2WebSocketAuthLayerTests {
                 group.addTask {
                     let user = TestUser(email: "isolation-\(i)@netra-testing.example.com", userID: "isolation-\(i)", plan: "enterprise", permissions: [TestUser.websocketAccess, TestUser.agentExecution])
                     let token = try await target.token(for: user)
+                    let run = try #require(TestContract.agentRun, "the \(TestContract.profile.name) profile has no agent run")
+                    let completed = run.expect.endingEvent ?? ""
                     let connection = await TestConnections.connect(target.clientConfiguration(token: token))
-                    await TestConnections.send(connection, type: "start_agent", payload: ["message": "isolation \(i)"])
-                    let (events, _) = await TestConnections.receiveEvents(connection, until: ["agent_completed"], timeout: PlanTimeouts.messageResponse)
+                    await TestContract.send(connection, run, token: token)
+                    let (events, _) = await TestConnections.receiveEvents(connection, until: [completed], timeout: PlanTimeouts.messageResponse)
                     _ = await TestConnections.close(connection)
                     let owners = events.compactMap { $0.field("user_id") }
-                    if !events.contains(where: { $0.type == "agent_completed" }) { return ["user \(i) got no agent_completed"] }
+                    if !events.contains(where: { $0.type == completed }) { return ["user \(i) got no \(completed)"] }
                     return owners.filter { $0 != "isolation-\(i)" }.map { "user \(i) received an event of \($0)" }
                 }
             }

@@ -119,6 +119,9 @@ extension CauseID {
     public static let policyViolation: CauseID = "application.policy-violation"
     /// The server's Origin check refused the upgrade (gorilla `CheckOrigin`, Channels' origin validators, …).
     public static let originRejected: CauseID = "application.origin-rejected"
+    /// A Socket.IO namespace refused the connection (`44{"message":…}` CONNECT_ERROR): a namespace
+    /// middleware or auth handler said no, or the namespace does not exist.
+    public static let socketIONamespaceRefused: CauseID = "application.socketio-namespace-refused"
 
     // MARK: Integration, client, outcome
 
@@ -126,6 +129,10 @@ extension CauseID {
     public static let appFailureBehindFront: CauseID = "integration.app-failure-behind-front"
     /// Our keepalive gave up: our pings got no pong, we sent 1011 and no close frame came back.
     public static let clientKeepaliveTimeout: CauseID = "client.keepalive-timeout"
+    /// The connection works but the application does not speak the chosen profile (no welcome, replies of
+    /// other types, another subprotocol selection): the profile does not describe this application — not the
+    /// application's fault, not the front's.
+    public static let contractMismatch: CauseID = "client.contract-mismatch"
     /// Everything the plan checked worked.
     public static let healthy: CauseID = "healthy"
     /// The evidence does not fit any rule well enough to name a cause.
@@ -146,7 +153,7 @@ extension CauseID {
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,
         .applicationConnectionCap, .applicationIdleTimeout, .applicationDisconnect, .unrequestedClose, .policyViolation,
-        .originRejected,
-        .appFailureBehindFront, .clientKeepaliveTimeout, .healthy, .inconclusive, .interrupted,
+        .originRejected, .socketIONamespaceRefused,
+        .appFailureBehindFront, .clientKeepaliveTimeout, .contractMismatch, .healthy, .inconclusive, .interrupted,
     ]
 }

@@ -19,6 +19,8 @@ struct ClassificationContext: Sendable {
     var http2: HTTP2Observation? = nil
     /// The fleet held in parallel, when one ran (never set for the direct run judged alone).
     var fleet: FleetObservation? = nil
+    /// Where the application did not speak the profile (never set for the direct run judged alone).
+    var contract: ContractObservation? = nil
     /// Whether `expectations.receivedEvents` describes this transcript (false for the direct run).
     let eventsObserved: Bool
     let thresholds: ClassifierThresholds
@@ -40,6 +42,7 @@ struct ClassificationContext: Sendable {
         self.thresholds = thresholds
         interruption = input.interruption
         fleet = input.fleet
+        contract = input.contract
     }
 
     private init(direct: ConnectionTranscript, steps: [ProbeStep], expectations: ProbeExpectations, thresholds: ClassifierThresholds) {

@@ -9,11 +9,14 @@
 /// 3. ``UpgradeTimeoutRule`` — no HTTP answer to the upgrade (compares with the direct run).
 /// 4. ``AuthChannelRule`` — the auth-channel matrix shows a channel the front strips.
 /// 5. ``HandshakeStatusRule`` — a non-101 answer, by status, direct comparison and fingerprints.
+/// 5a. ``ContractMismatchRule`` — the connection works but the application does not speak the chosen
+///     profile (no welcome, other replies, another subprotocol selection): the profile's fault, no one else's.
 /// 6. ``HandshakeValidityRule`` — a 101 that breaks RFC 6455 §4.1, or no subprotocol echoed.
 /// 7. ``ClientKeepaliveRule`` — we sent 1011 after our pings got no pong, nothing came back.
 /// 8. ``PeerProtocolViolationRule`` — our findings of frame-level violations by the peer.
 /// 8a. ``FleetRule`` — a fleet (`--connections N`): many ends at one instant (a reload or drain, a deploy),
 ///     or a part of the fleet failing one way while the rest is healthy (one bad instance).
+/// 8b. ``SocketIONamespaceRule`` — a Socket.IO namespace answered our CONNECT with CONNECT_ERROR (`44`).
 /// 9. ``UnrequestedCloseRule`` — the server closed before the probe did (1000, 1001, no status, a bare
 ///     1011): a disconnect message, its keepalive, its cap, its idle timeout, a restart — or unexplained.
 /// 10. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
@@ -38,7 +41,8 @@ public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
         InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
-        HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
+        ContractMismatchRule(), HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(),
+        SocketIONamespaceRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), UnexplainedStepRule(), HealthyRule(),
     ]
 

@@ -31,6 +31,7 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let timingIdle: RuleName = "timing-idle-timeout"
     public static let timingLifetime: RuleName = "timing-lifetime-cap"
     public static let timingKeepalive: RuleName = "timing-keepalive-stall"
+    public static let applicationKeepalive: RuleName = "application-keepalive"
     public static let pingsVersusNoPings: RuleName = "pings-vs-no-pings"
     public static let expectedEvents: RuleName = "expected-events"
     public static let probeSteps: RuleName = "probe-steps"
@@ -44,4 +45,6 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let http2ExtendedConnect: RuleName = "http2-extended-connect"
     public static let clusteredEnds: RuleName = "clustered-ends"
     public static let fleetFraction: RuleName = "fleet-fraction"
+    public static let contract: RuleName = "application-contract"
+    public static let socketIONamespace: RuleName = "socketio-namespace"
 }

@@ -65,8 +65,8 @@ public struct ScenarioProbeOptions: Codable, Sendable, Equatable {
         self.messageTimeout = messageTimeout
     }
 
-    /// Valid values of ``profile``: the names of ``ProbeProfile``.
-    public static let profiles: Set<String> = Set(ProbeProfile.allCases.map(\.rawValue))
+    /// Valid values of ``profile``: the built-in profile names (``ApplicationProfile/builtInNames``).
+    public static let profiles: Set<String> = Set(ApplicationProfile.builtInNames)
     /// Valid values of ``credential``: the names of ``AuthChannel``.
     public static let credentials: Set<String> = Set(AuthChannel.allCases.map(\.rawValue))
 

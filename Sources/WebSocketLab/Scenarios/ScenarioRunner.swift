@@ -117,7 +117,7 @@ public struct ScenarioRunner: Sendable {
         tls.trustRootsPEM = topology.trustRootsPEM
 
         var plan = ProbePlan(target: target)
-        plan.profile = ProbeProfile(rawValue: options.profile) ?? .reference
+        plan.profile = ApplicationProfile.builtIn(named: options.profile) ?? .lab
         plan.timeouts = timeouts
         plan.tls = tls
         plan.authChannelMatrix = options.authChannels

@@ -8,6 +8,10 @@ public struct ClientConfiguration: Sendable {
     public var headers: [HeaderField] = []
     /// Subprotocols offered in `Sec-WebSocket-Protocol`, in order (default none).
     public var subprotocols: [String] = []
+    /// Fail the connection when subprotocols were offered and the server selected none (default `true`, as
+    /// browsers do); `false` keeps such a connection open (the finding is still recorded), for an application
+    /// whose contract is to select none.
+    public var requireSubprotocolSelection: Bool = true
     /// Offer `permessage-deflate` (RFC 7692) (default `false`).
     public var offerDeflate: Bool = false
     /// TLS settings for `wss://`.

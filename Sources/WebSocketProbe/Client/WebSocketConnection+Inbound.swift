@@ -202,7 +202,9 @@ extension WebSocketConnection {
                 headers: redactor.headers(head.headers), acceptValid: outcome.acceptValid,
                 subprotocol: outcome.subprotocol.map(redactor.subprotocol), extensions: outcome.extensions)
             for finding in outcome.findings { addFinding(finding.code, finding.detail, at: t) }
-            if outcome.accepted {
+            let toleratedNoSelection = !configuration.requireSubprotocolSelection && head.status == 101 && !outcome.findings.isEmpty
+                && outcome.findings.allSatisfy { $0.code == .subprotocolNotEchoed }
+            if outcome.accepted || toleratedNoSelection {
                 phase = .open
                 record.timings.openAtMs = t
                 selectedSubprotocol = outcome.subprotocol
@@ -262,7 +264,13 @@ extension WebSocketConnection {
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
         lastInboundAtMs = t
         if record.close.received != nil {
-            addFinding(.dataAfterClose, "a \(frame.opcode.name) frame arrived after the peer's close frame", at: t)
+            // RFC 6455 §5.5.1 forbids data frames after a close, not control frames: a pong that answers a
+            // ping sent before the peer's close (Python websockets sends one) is recorded, not a violation.
+            if frame.opcode.isData {
+                addFinding(.dataAfterClose, "a \(frame.opcode.name) frame arrived after the peer's close frame", at: t)
+            } else if frame.opcode == .pong, let index = pendingPings.removeValue(forKey: frame.payload) {
+                record.pings[index].pongAtMs = t
+            }
             return
         }
         switch frame.opcode {

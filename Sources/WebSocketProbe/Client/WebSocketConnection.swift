@@ -292,6 +292,11 @@ public actor WebSocketConnection {
 
     /// Queues a complete message for ``receive(timeout:)``, dropping the oldest unread ones past the bounds.
     func enqueue(_ message: MessageAssembler.Message, at t: Double) {
+        // The keepalive a server announces in its own protocol (Engine.IO's open packet) is read from the
+        // whole message: the frame's preview is cut before the interval and timeout.
+        if record.applicationKeepalive == nil, case .text(let text) = message, text.hasPrefix("0{") {
+            record.applicationKeepalive = ApplicationKeepaliveAnnouncement.parse(text, atMs: t)
+        }
         messages.append(message)
         unreadBytes += Self.size(of: message)
         while messages.count > configuration.maxUnreadMessages || (unreadBytes > configuration.maxMessageBytes && messages.count > 1) {

@@ -17,7 +17,6 @@ public struct ExporterAdviceWording: AdviceWording {
         case .bypassProxy: "check the host without the proxy with `ws1011 diagnose --noproxy HOST`"
         case .offerClientCertificate: "check the front with `ws1011 diagnose --cert CERT --key KEY` (modules offer no client certificate)"
         case .giveProxyCredentials: "check the proxy with `ws1011 diagnose --proxy http://USER:PASSWORD@HOST:PORT` (modules use no proxy)"
-        case .bypassProxy: "check whether the host is reachable without the proxy (`ws1011 diagnose --proxy \"\"`)"
         }
     }
 }

@@ -59,11 +59,11 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         throws(ProbeError) -> ProbePlan
     {
         var plan = ProbePlan(target: target)
-        let profileName = profile ?? "plain"
-        guard let p = ProbeProfile(rawValue: profileName) else {
-            throw ProbeError.invalidConfiguration("unknown profile '\(profileName)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+        do {
+            plan.profile = try ProfileLoader.resolve(profile ?? "plain")
+        } catch {
+            throw ProbeError.invalidConfiguration(error.description)
         }
-        plan.profile = p
         plan.subprotocols = subprotocols ?? []
         plan.headers = (headers ?? [:]).sorted { $0.key < $1.key }.map { HeaderField($0.key, $0.value) }
         plan.tls.caFile = caFile
@@ -131,7 +131,7 @@ public struct ExporterConfiguration: Codable, Sendable, Equatable {
 
     /// Without a file: one module per built-in profile, named after it (`/probe?module=echo`).
     public static let builtIn = ExporterConfiguration(
-        modules: Dictionary(uniqueKeysWithValues: ProbeProfile.allCases.map { ($0.rawValue, ExporterModule(profile: $0.rawValue)) }))
+        modules: Dictionary(uniqueKeysWithValues: ApplicationProfile.builtIns.map { ($0.name, ExporterModule(profile: $0.name)) }))
 
     /// Reads and checks a configuration file.
     /// - Throws: ``ProbeError`` naming the file and what is wrong in it.
@@ -159,8 +159,12 @@ public struct ExporterConfiguration: Codable, Sendable, Equatable {
             }
             do throws(ProbeError) {
                 _ = try module.probeTimeout()
-                if let profile = module.profile, ProbeProfile(rawValue: profile) == nil {
-                    throw ProbeError.invalidConfiguration("unknown profile '\(profile)': use one of \(ProbeProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                if let profile = module.profile {
+                    do {
+                        _ = try ProfileLoader.resolve(profile)
+                    } catch {
+                        throw ProbeError.invalidConfiguration(error.description)
+                    }
                 }
             } catch {
                 throw ProbeError.invalidConfiguration("exporter config '\(path)', module '\(name)': \(error.description)")

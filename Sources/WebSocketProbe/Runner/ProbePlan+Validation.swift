@@ -65,9 +65,6 @@ extension ProbePlan {
         }
         if fleetHold <= .zero { throw ProbeError.invalidConfiguration("--hold must be longer than zero, e.g. 10s") }
         guard trafficInterval > .zero else { throw ProbeError.invalidConfiguration("the traffic interval must be longer than zero") }
-        guard let data = agentPayloadJSON.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
-            throw ProbeError.invalidConfiguration("the agent payload must be a JSON object, e.g. {\"message\":\"hello\"}")
-        }
     }
 
     /// An `Origin` is `scheme://host[:port]` (RFC 6454 §6.1) or `null`: no path, no spaces, no control characters.

@@ -6,8 +6,8 @@ import WebSocketDiagnosis
 public struct ProbePlan: Sendable {
     /// The URL probed (through the front, or the only URL).
     public var target: WebSocketURL
-    /// What the probe exercises after the upgrade (default `.plain`).
-    public var profile: ProbeProfile = .plain
+    /// The application's contract the probe speaks after the upgrade (default ``ApplicationProfile/plain``).
+    public var profile: ApplicationProfile = .plain
     /// Extra request headers, in order (default none).
     public var headers: [HeaderField] = []
     /// Subprotocols offered, in order, before any the profile adds (default none).
@@ -32,11 +32,9 @@ public struct ProbePlan: Sendable {
     public var sustain: Duration? = nil
     /// Interval of the pings during `sustain` and the lifetime probe (default 1 s).
     public var trafficInterval: Duration = .seconds(1)
-    /// Run the auth-channel matrix when the plan has a credential and the profile is `reference`
-    /// or an `Authorization` header was given (default `true`).
+    /// Run the auth-channel matrix when the plan has a credential and the profile names more than one
+    /// channel, or an `Authorization` header was given (default `true`).
     public var authChannelMatrix: Bool = true
-    /// The agent run's payload for the `reference` profile (JSON object text).
-    public var agentPayloadJSON: String = #"{"agent_name":"ws1011-probe","message":"ws1011 diagnostic run"}"#
     /// Do not answer the server's pings (`--withhold-pongs`): a stalled client, to reproduce a server keepalive
     /// giving up (default `false`).
     public var withholdPongs: Bool = false
@@ -52,7 +50,7 @@ public struct ProbePlan: Sendable {
     public var maxTime: Duration? = nil
     /// Which auth channels the auth-channel matrix may carry the credential by (`--auth-channels`).
     /// `nil` (the default) means the channels the user already chose: the one the credential was given
-    /// in (a header), or the profile's own (`reference`: subprotocol and header). The URL query is never
+    /// in (a header), or the profile's own (`lab`: subprotocol and header). The URL query is never
     /// used unless named here: fronts, load balancers and Cloud Run log full URLs.
     public var authChannels: [AuthChannel]? = nil
     /// Called with every frame of every connection of the run and the connection's name (`front`, `direct`,
@@ -83,16 +81,9 @@ public struct ProbePlan: Sendable {
     }
 }
 
-/// What a probe exercises once the connection is open.
-public enum ProbeProfile: String, Sendable, CaseIterable, Codable {
-    /// Open, ping, close.
-    case plain
-    /// Also send a text message and wait for a reply.
-    case echo
-    /// The lab's contract: `jwt-auth` subprotocol auth, welcome, JSON ping, an agent run with the
-    /// five critical events, streaming chunks.
-    case reference
-}
+/// What a probe exercises once the connection is open: an ``ApplicationProfile`` (the name it had when the
+/// profiles were a fixed list).
+public typealias ProbeProfile = ApplicationProfile
 
 /// Where the probe's token comes from.
 public enum TokenSource: Sendable, Equatable {

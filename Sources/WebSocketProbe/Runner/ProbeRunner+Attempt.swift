@@ -2,29 +2,35 @@ import Foundation
 import WebSocketDiagnosis
 
 extension ProbeRunner {
-    /// The five critical events of an agent run, in the order the reference contract requires.
-    public static let criticalAgentEvents = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"]
+    /// The five critical events of an agent run, in the order the lab's contract requires.
+    public static let criticalAgentEvents = ApplicationProfile.agentEvents
 
     /// Runs the layered plan once against `url` (`path` names it in progress).
     public func attempt(url: WebSocketURL, token: String?, redactor: Redactor, path: ProbePath) async -> Attempt {
+        let profile = plan.profile
         let channel = mainChannel(token: token)
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor)
         let sentCredential = channel != nil || plan.headers.first(named: "Authorization") != nil
             || plan.headers.contains { Redactor().secretHeaders.contains($0.name.lowercased()) }
         var expectations = ProbeExpectations(
-            profile: plan.profile.rawValue, sentCredential: sentCredential,
-            expectedEvents: plan.profile == .reference ? Self.criticalAgentEvents : [])
+            profile: profile.name, sentCredential: sentCredential, expectedEvents: profile.criticalEvents)
+        expectations.envelope = profile.envelope.kind
 
         stop.enter(path == .front ? "connect" : "connect (direct)")
         let connection = await open(configuration)
         let isOpen = await connection.isOpen
         var ledger = StepLedger()
-        ledger.recordHandshake(await connection.transcript(), isOpen: isOpen,
-                               expectedSubprotocol: channel == .subprotocol ? "jwt-auth" : nil)
+        let expectedSubprotocol = self.expectedSubprotocol(channel: channel, token: token, redactor: redactor)
+        ledger.recordHandshake(await connection.transcript(), isOpen: isOpen, expectedSubprotocol: expectedSubprotocol)
         var sustainedMs: Double?
-        let session = ProbeSession(connection: connection, clock: clock)
+        var mismatches: [ContractMismatch] = []
+        var awaited: [String] = []
+        let session = ProbeSession(connection: connection, clock: clock, profile: profile, answerEnginePings: !plan.withholdPongs)
         if !ledger.hasFailed {
-            sustainedMs = await runSession(session, ledger: &ledger, sentCredential: sentCredential, path: path)
+            sustainedMs = await runSession(session, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, token: token, sentCredential: sentCredential, path: path)
+        } else if ledger.firstFailure?.name == .subprotocol, stop.reason == nil {
+            mismatches = await subprotocolMismatch(
+                await connection.transcript(), isOpen: isOpen, expected: expectedSubprotocol, url: url, channel: channel, token: token, redactor: redactor)
         }
         // A step failed on an open connection (no pong, no event): keep the evidence as it was
         // (`still-open`), then drop the transport without inventing a close of ours.
@@ -34,40 +40,66 @@ extension ProbeRunner {
         var transcript = await connection.transcript()
         if await connection.isOpen { await connection.abort() }
         transcript.target.url = redactor.url(transcript.target.url)
+        // A failed conversation step's own events are expected too, beside the critical ones.
+        for event in awaited where !expectations.expectedEvents.contains(event) { expectations.expectedEvents.append(event) }
         expectations.receivedEvents = session.receivedEvents
         expectations.messagesSentAtMs = transcript.frames
             .filter { $0.direction == .outbound && ($0.opcode == "text" || $0.opcode == "binary") }.map(\.atMs)
         expectations.pingsDuringRun = plan.sustain != nil || plan.keepalive != nil
-        return Attempt(transcript: transcript, steps: ledger.steps, expectations: expectations, sustainedMs: sustainedMs)
+        let contract = mismatches.isEmpty || stop.reason != nil ? nil : ContractObservation(profile: profile.name, mismatches: mismatches)
+        return Attempt(transcript: transcript, steps: ledger.steps, expectations: expectations, sustainedMs: sustainedMs, contract: contract)
     }
 
     // MARK: - After the upgrade
 
-    /// Auth → ping → messages → sustain → agent events → close on an open connection.
-    /// Returns how long a sustain held, when one ran.
-    private func runSession(_ session: ProbeSession, ledger: inout StepLedger, sentCredential: Bool, path: ProbePath) async -> Double? {
+    /// Auth → ping → messages → sustain → agent events → close on an open connection, in the words of the
+    /// plan's profile. Returns how long a sustain held, when one ran.
+    private func runSession(
+        _ session: ProbeSession, ledger: inout StepLedger, mismatches: inout [ContractMismatch], awaited: inout [String], token: String?,
+        sentCredential: Bool, path: ProbePath
+    ) async -> Double? {
         let messageBound = plan.timeouts.message
         let connection = session.connection
+        let profile = plan.profile
 
-        // Auth
+        // Auth: the Engine.IO/Socket.IO handshake, then the welcome
         stop.enter(suffixed("auth", path))
         var start = clock.now()
-        if plan.profile == .reference {
-            switch await session.waitFor(["connection_established"], within: messageBound) {
-            case .matched:
-                ledger.pass(.auth, durationMs: ms(since: start),
-                            detail: sentCredential ? "credential accepted: welcome connection_established received" : "welcome connection_established received (no credential sent)")
+        var welcomed: [String] = []
+        if case .socketIO(let namespace, let authJSON) = profile.envelope {
+            guard await socketIOConnect(session, namespace: namespace, authJSON: authJSON, token: token, ledger: &ledger, mismatches: &mismatches, start: start)
+            else { return nil }
+            welcomed.append("Engine.IO open, namespace \(namespace) connected")
+        }
+        if let welcome = profile.welcome {
+            let bound = welcome.within ?? messageBound
+            let before = session.seenTotal
+            let outcome = await session.waitFor(within: bound) { m in m.control == nil && welcome.anyOf.contains(where: m.matches) }
+            let shapes = welcome.anyOf.map(\.description).joined(separator: " or ")
+            switch outcome {
+            case .matched(let m):
+                welcomed.append("welcome \(welcome.anyOf.first(where: m.matches)?.description ?? m.type ?? "") received")
             case .timedOut:
-                ledger.fail(.auth, durationMs: ms(since: start), detail: "no connection_established welcome within \(DurationText.format(messageBound))")
+                let seen = session.seen(since: before)
+                mismatches.append(ContractMismatch(
+                    field: "welcome", expected: "\(shapes) within \(DurationText.format(bound))",
+                    observed: seen.isEmpty ? "no message at all" : "\(seen.count) other message(s), none of that shape", seen: seen))
+                ledger.fail(.auth, durationMs: ms(since: start), detail: "no \(shapes) welcome within \(DurationText.format(bound))" + (seen.isEmpty ? "" : "; seen: \(seen.joined(separator: " | ").prefix(300))"))
             case .closed(let end):
                 ledger.fail(.auth, durationMs: ms(since: start), detail: "the connection ended before the welcome: \(end.probeSummary)")
-            case .applicationError(let text):
+            case .applicationError(let text), .refused(let text):
                 ledger.fail(.auth, durationMs: ms(since: start), detail: "the backend answered with an error instead of the welcome: \(text.prefix(200))")
             }
-        } else if sentCredential {
-            ledger.pass(.auth, detail: "the upgrade with the credential was accepted")
-        } else {
-            ledger.notApplicable(.auth, reason: "no credential in this plan")
+        }
+        if !ledger.hasFailed {
+            if !welcomed.isEmpty {
+                let what = welcomed.joined(separator: "; ")
+                ledger.pass(.auth, durationMs: ms(since: start), detail: sentCredential ? "credential accepted: \(what)" : "\(what) (no credential sent)")
+            } else if sentCredential {
+                ledger.pass(.auth, detail: "the upgrade with the credential was accepted")
+            } else {
+                ledger.notApplicable(.auth, reason: "no credential in this plan")
+            }
         }
         guard !ledger.hasFailed else { return nil }
 
@@ -83,28 +115,22 @@ extension ProbeRunner {
         }
         guard !ledger.hasFailed else { return nil }
 
-        // Message flow
+        // Message flow: the application heartbeat, then the conversation's message steps
         stop.enter(suffixed("messages", path))
         start = clock.now()
-        switch plan.profile {
-        case .plain:
-            ledger.notApplicable(.messages, reason: "not part of the plain profile")
-        case .echo:
-            let text = "ws1011 echo probe \(UInt32.random(in: 0...UInt32.max))"
-            await connection.send(text: text)
-            switch await session.waitFor(nil, within: messageBound) {
-            case .matched(_, let reply):
-                ledger.pass(.messages, durationMs: ms(since: start),
-                            detail: reply == text ? "sent a text message, the same text came back" : "sent a text message, got a reply (\(reply.count) characters, not an exact echo)")
-            case .timedOut:
-                ledger.fail(.messages, durationMs: ms(since: start), detail: "sent a text message, no reply within \(DurationText.format(messageBound))")
-            case .closed(let end):
-                ledger.fail(.messages, durationMs: ms(since: start), detail: "sent a text message, the connection ended: \(end.probeSummary)")
-            case .applicationError(let e):
-                ledger.fail(.messages, durationMs: ms(since: start), detail: "sent a text message, got an error: \(e.prefix(200))")
-            }
-        case .reference:
-            await referenceMessages(session, ledger: &ledger, start: start)
+        var details: [String] = []
+        if let heartbeat = profile.heartbeat {
+            guard let detail = await self.heartbeat(heartbeat, session, ledger: &ledger, mismatches: &mismatches, start: start) else { return nil }
+            details.append(detail)
+        }
+        for (index, step) in profile.conversation.enumerated() where step.step == .messages {
+            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path) else { return nil }
+            details.append(detail)
+        }
+        if details.isEmpty {
+            ledger.notApplicable(.messages, reason: "the \(profile.name) profile exchanges no application messages")
+        } else {
+            ledger.pass(.messages, durationMs: ms(since: start), detail: details.joined(separator: "; "))
         }
         guard !ledger.hasFailed else { return nil }
         if let size = plan.messageSize {
@@ -122,12 +148,19 @@ extension ProbeRunner {
         }
         guard !ledger.hasFailed else { return sustainedMs }
 
-        // Agent events
+        // Agent events: the conversation's agent-events steps
         stop.enter(suffixed("agent-events", path))
-        if plan.profile == .reference {
-            await agentRun(session, ledger: &ledger, path: path)
+        start = clock.now()
+        details = []
+        for (index, step) in profile.conversation.enumerated() where step.step == .agentEvents {
+            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path)
+            else { return sustainedMs }
+            details.append(detail)
+        }
+        if details.isEmpty {
+            ledger.notApplicable(.agentEvents, reason: "the \(profile.name) profile runs no agent")
         } else {
-            ledger.notApplicable(.agentEvents, reason: "only the reference profile runs an agent")
+            ledger.pass(.agentEvents, durationMs: ms(since: start), detail: details.joined(separator: "; "))
         }
         guard !ledger.hasFailed else { return sustainedMs }
 
@@ -148,55 +181,20 @@ extension ProbeRunner {
         return sustainedMs
     }
 
-    /// JSON `ping` → `pong`, then `stream_request` → `partial_result` chunks → `stream_complete`.
-    private func referenceMessages(_ session: ProbeSession, ledger: inout StepLedger, start: Duration) async {
-        let bound = plan.timeouts.message
-        await session.connection.send(text: ProbeSession.jsonMessage(type: "ping"))
-        switch await session.waitFor(["pong"], within: bound) {
-        case .matched: break
-        case .timedOut:
-            ledger.fail(.messages, durationMs: ms(since: start), detail: #"sent {"type":"ping"}, no pong within "# + DurationText.format(bound))
-            return
-        case .closed(let end):
-            ledger.fail(.messages, durationMs: ms(since: start), detail: #"sent {"type":"ping"}, the connection ended: "# + end.probeSummary)
-            return
-        case .applicationError(let e):
-            ledger.fail(.messages, durationMs: ms(since: start), detail: #"sent {"type":"ping"}, got an error: "# + e.prefix(200))
-            return
-        }
-        await session.connection.send(text: ProbeSession.jsonMessage(type: "stream_request", payloadJSON: #"{"content":"ws1011 stream probe"}"#))
-        var chunks = 0
-        let outcome = await session.waitFor(["stream_complete"], within: bound) { type in
-            if type == "partial_result" { chunks += 1 }
-        }
-        switch outcome {
-        case .matched where chunks > 0:
-            ledger.pass(.messages, durationMs: ms(since: start), detail: "JSON ping → pong; stream_request → \(chunks) partial_result chunk(s) → stream_complete")
-        case .matched:
-            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request → stream_complete without any partial_result chunk")
-        case .timedOut:
-            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request: \(chunks) chunk(s), no stream_complete within \(DurationText.format(bound))")
-        case .closed(let end):
-            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request: \(chunks) chunk(s), then the connection ended: \(end.probeSummary)")
-        case .applicationError(let e):
-            ledger.fail(.messages, durationMs: ms(since: start), detail: "stream_request: got an error: \(e.prefix(200))")
-        }
-    }
-
     /// One application message of `bytes` bytes (`--message-size`): the connection must stay up and the peer
-    /// keep answering (a JSON `ping` for `reference`, our ping otherwise) within the message bound. A size
+    /// keep answering (our ping) within the message bound. A size
     /// limit shows as a close (1009) or a dropped socket; the step fails with what happened.
     private func oversizedMessage(_ session: ProbeSession, bytes: Int, ledger: inout StepLedger) async {
         let bound = plan.timeouts.message
         let start = clock.now()
         let connection = session.connection
         let text: String
-        if plan.profile == .reference {
-            // A type of its own: the reference contract acknowledges unknown types, so the message starts no
+        if case .json = plan.profile.envelope {
+            // A type of its own: the lab's contract acknowledges unknown types, so the message starts no
             // agent run whose events the agent-events step would then mistake for its own.
-            let envelope = ProbeSession.jsonMessage(type: "size_probe", payloadJSON: #"{"data":""}"#)
+            let envelope = ProfileMessage.encode(.event(type: "size_probe", payloadJSON: #"{"data":""}"#), envelope: plan.profile.envelope, token: nil)
             let filler = String(repeating: "x", count: max(0, bytes - envelope.utf8.count))
-            text = ProbeSession.jsonMessage(type: "size_probe", payloadJSON: #"{"data":""# + filler + #""}"#)
+            text = ProfileMessage.encode(.event(type: "size_probe", payloadJSON: #"{"data":""# + filler + #""}"#), envelope: plan.profile.envelope, token: nil)
         } else {
             text = String(repeating: "x", count: bytes)
         }
@@ -222,38 +220,6 @@ extension ProbeRunner {
         }
     }
 
-    /// `start_agent` → the five critical events, in order, each within the message bound.
-    private func agentRun(_ session: ProbeSession, ledger: inout StepLedger, path: ProbePath) async {
-        let bound = plan.timeouts.message
-        let start = clock.now()
-        let expected = Self.criticalAgentEvents
-        await session.connection.send(text: ProbeSession.jsonMessage(type: "start_agent", payloadJSON: plan.agentPayloadJSON))
-        var seen: [String] = []
-        let total = bound * expected.count
-        let outcome = await session.waitFor(["agent_completed"], within: total) { type in
-            guard let type, expected.contains(type) else { return }
-            seen.append(type)
-            report("agent-events (\(path))", "waiting for agent_completed; seen \(Array(Set(seen)).count) of 5 event kinds",
-                   elapsed: clock.now() - start, total: total)
-        }
-        report("agent-events (\(path))", "", elapsed: clock.now() - start, total: total, finished: true)
-        let missing = expected.filter { !seen.contains($0) }
-        let inOrder = Self.isInOrder(seen, expected)
-        switch outcome {
-        case .matched where missing.isEmpty && inOrder:
-            ledger.pass(.agentEvents, durationMs: ms(since: start), detail: "all five critical events in order (\(seen.count) events)")
-        case .matched:
-            ledger.fail(.agentEvents, durationMs: ms(since: start),
-                        detail: missing.isEmpty ? "events out of order: \(seen.joined(separator: ", "))" : "agent_completed arrived but missing: \(missing.joined(separator: ", "))")
-        case .timedOut:
-            ledger.fail(.agentEvents, durationMs: ms(since: start), detail: "missing \(missing.joined(separator: ", ")) after \(DurationText.format(total))")
-        case .closed(let end):
-            ledger.fail(.agentEvents, durationMs: ms(since: start), detail: "the connection ended mid-run (missing \(missing.joined(separator: ", "))): \(end.probeSummary)")
-        case .applicationError(let e):
-            ledger.fail(.agentEvents, durationMs: ms(since: start), detail: "the backend refused the agent run: \(e.prefix(200))")
-        }
-    }
-
     /// Keeps the connection busy with a ping every ``ProbePlan/trafficInterval`` for `duration`.
     /// Returns how long it held.
     private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: ProbePath) async -> Double {
@@ -263,6 +229,8 @@ extension ProbeRunner {
         let activity = "sustain (\(path))"
         while clock.now() - start < duration {
             report(activity, "connection up with a ping every \(DurationText.format(plan.trafficInterval))", elapsed: clock.now() - start, total: duration)
+            // Engine.IO pings that arrived meanwhile are answered before ours goes out.
+            if case .engineIO = plan.profile.heartbeat { await session.drain() }
             // A pong is waited for up to the message bound, not just the traffic interval: a pong that is merely
             // late (a loaded machine, a slow path) is not a missing pong. The cadence resumes at the next tick.
             if await connection.ping(timeout: plan.timeouts.message) == nil {

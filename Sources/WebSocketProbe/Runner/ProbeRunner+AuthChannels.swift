@@ -1,22 +1,22 @@
 import WebSocketDiagnosis
 
 extension ProbeRunner {
-    /// Whether the plan runs the auth-channel matrix: it is on, there is a token, and the profile is
-    /// `reference` or an `Authorization` header was given.
+    /// Whether the plan runs the auth-channel matrix: it is on, there is a token, and the profile names a
+    /// subprotocol channel besides its header, or an `Authorization` header was given.
     public func runsAuthChannelMatrix(token: String?) -> Bool {
         guard plan.authChannelMatrix, matrixToken(token) != nil else { return false }
         if plan.authChannels != nil { return true }
-        guard plan.profile == .reference || plan.headers.first(named: "Authorization") != nil else { return false }
+        guard !plan.profile.auth.subprotocols.isEmpty || plan.headers.first(named: "Authorization") != nil else { return false }
         // One channel through the front alone would only repeat the main attempt.
         return matrixChannels(token: token).count > 1 || plan.direct != nil
     }
 
     /// The channels the matrix carries the credential by: those named by ``ProbePlan/authChannels``, or
-    /// else the ones the user already chose — the profile's own for `reference` (subprotocol, header),
+    /// else the ones the user already chose — the profile's own (`lab`: subprotocol, header),
     /// otherwise the header the credential travels in. Never the URL query unless named: fronts log URLs.
     public func matrixChannels(token: String?) -> [AuthChannel] {
         if let chosen = plan.authChannels { return chosen.filter { $0 != .none } }
-        if plan.profile == .reference && token != nil { return [.subprotocol, .header] }
+        if !plan.profile.auth.subprotocols.isEmpty && token != nil { return plan.profile.auth.matrixChannels }
         return [.header]
     }
 
@@ -54,8 +54,8 @@ extension ProbeRunner {
         return results
     }
 
-    /// One connection carrying the credential by one channel; accepted when it opens and (for the
-    /// reference profile) the welcome arrives, or (otherwise) it is still open after a short wait.
+    /// One connection carrying the credential by one channel; accepted when it opens and (for a profile
+    /// with a welcome) the welcome arrives, or (otherwise) it is still open after a short wait.
     func authAttempt(channel: AuthChannel, path: ProbePath, url: WebSocketURL, token: String?, redactor: Redactor) async -> AuthChannelResult {
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor, dropGivenAuthorization: true)
         let connection = await open(configuration)
@@ -66,22 +66,23 @@ extension ProbeRunner {
             if status == nil, let failure = transcript.failure { detail = "\(failure.kind): \(failure.detail)" }
             return AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: redactor.text(detail))
         }
-        let session = ProbeSession(connection: connection, clock: clock)
-        let bound = plan.profile == .reference ? plan.timeouts.message : min(plan.timeouts.message, .seconds(1))
-        let outcome = await session.waitFor(plan.profile == .reference ? ["connection_established"] : [], within: bound)
+        let session = ProbeSession(connection: connection, clock: clock, profile: plan.profile, answerEnginePings: !plan.withholdPongs)
+        let welcome = plan.profile.welcome
+        let bound = welcome.map { $0.within ?? plan.timeouts.message } ?? min(plan.timeouts.message, .seconds(1))
+        let outcome = await session.waitFor(within: bound) { m in m.control == nil && (welcome?.anyOf.contains(where: m.matches) ?? false) }
         let status = await connection.transcript().handshake?.status ?? 101
         let result: AuthChannelResult
         switch outcome {
         case .matched:
-            result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened; welcome connection_established received")
-        case .timedOut where plan.profile == .reference:
+            result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened; welcome received")
+        case .timedOut where welcome != nil:
             result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened but no welcome within \(DurationText.format(bound))")
         case .timedOut:
             result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened and stayed open \(DurationText.format(bound))")
         case .closed(let end):
             result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, closeCode: end.effectiveCode,
                                        detail: "opened, then ended: \(end.probeSummary)")
-        case .applicationError(let text):
+        case .applicationError(let text), .refused(let text):
             result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened, then an error: \(text.prefix(200))")
         }
         if await connection.isOpen { await connection.close(code: 1000, reason: "ws1011 auth probe") }

@@ -3,15 +3,15 @@ import WebSocketDiagnosis
 extension ProbeRunner {
     /// Retries a refused upgrade once with the target's own origin, to test the server's Origin check.
     ///
-    /// Runs when the main attempt's upgrade was answered 403 or 400 — the statuses Origin checks answer
-    /// with (gorilla/websocket, Django Channels, Tomcat's `checkOrigin`, python-engineio; see
+    /// Runs when the main attempt's upgrade was answered 403, 400 or 404 — the statuses Origin checks answer
+    /// with (gorilla/websocket, Django Channels, Tomcat's `checkOrigin`, python-engineio, Action Cable; see
     /// docs/FAILURE_SIGNATURES.md, "Handshake refusals") — and the run sent no `Origin` or another one
     /// than the target's own. The retry is the same upgrade (same credential, headers, subprotocols)
     /// with `Origin: https://host[:port]` for `wss`, `http://host[:port]` for `ws`. Whether it opened is
     /// evidence for the classifier: the Origin check refused the first, not the credential.
     /// - Returns: the retry's outcome, or `nil` when no retry applies.
     public func originCheck(front: Attempt, token: String?, redactor: Redactor) async -> OriginCheck? {
-        guard let status = front.transcript.handshake?.status, status == 403 || status == 400 else { return nil }
+        guard let status = front.transcript.handshake?.status, status == 403 || status == 400 || status == 404 else { return nil }
         let own = Self.ownOrigin(of: plan.target)
         let sent = plan.headers.first(named: "Origin") ?? plan.origin
         if let sent, sent.lowercased() == own.lowercased() { return nil }

@@ -41,6 +41,8 @@ public struct ProbeRunner: Sendable {
         public var expectations: ProbeExpectations
         /// How long a `sustain` held, when one ran.
         public var sustainedMs: Double?
+        /// Where the application did not speak the plan's profile, when it did not.
+        public var contract: ContractObservation? = nil
     }
 
     // MARK: - Running
@@ -163,6 +165,7 @@ public struct ProbeRunner: Sendable {
         input.originCheck = done.originCheck
         input.http2 = done.http2
         input.fleet = done.fleet
+        input.contract = front.contract
         let verdict = FailureClassifier.classify(input)
         var report = DiagnosisReport(
             target: redactor.url(plan.target.description), verdict: verdict, steps: front.steps,
@@ -171,18 +174,19 @@ public struct ProbeRunner: Sendable {
         report.interruption = interruption
         report.http2 = done.http2
         report.fleet = done.fleet
+        report.contract = front.contract
         return Outcome(report: Self.redacted(report, with: redactor), redactor: redactor)
     }
 
     /// The main attempt of a run stopped before it finished (stuck connecting or fetching the token):
     /// every step not run, the one in progress marked interrupted.
-    static func unfinishedAttempt(_ target: WebSocketURL, redactor: Redactor, stop: RunStop, profile: ProbeProfile) -> Attempt {
+    static func unfinishedAttempt(_ target: WebSocketURL, redactor: Redactor, stop: RunStop, profile: ApplicationProfile) -> Attempt {
         var ledger = StepLedger()
         ledger.interrupt(stop.reason?.phrase ?? "stopped")
         let transcript = ConnectionTranscript(target: TargetDescription(
             url: redactor.url(target.description), scheme: target.scheme, host: target.host, port: target.port,
             resource: redactor.url(target.resource)))
-        return Attempt(transcript: transcript, steps: ledger.steps, expectations: ProbeExpectations(profile: profile.rawValue), sustainedMs: nil)
+        return Attempt(transcript: transcript, steps: ledger.steps, expectations: ProbeExpectations(profile: profile.name), sustainedMs: nil)
     }
 
     /// Opens a connection registered with the run's stop, so that a stop ends every wait on it.
@@ -231,20 +235,22 @@ public struct ProbeRunner: Sendable {
 
     // MARK: - Configuration
 
-    /// How the main attempt carries the token: the subprotocol for `reference`, else an
-    /// `Authorization` header (unless one is given already); `nil` without a token.
+    /// How the main attempt carries the token: the profile's channel (``ApplicationProfile/Auth/mainChannel``;
+    /// a header channel yields to an `Authorization` header given already); `nil` without a token.
     func mainChannel(token: String?) -> AuthChannel? {
         guard token != nil else { return nil }
-        if plan.profile == .reference { return .subprotocol }
-        if plan.headers.first(named: "Authorization") != nil { return nil }
-        return .header
+        let channel = plan.profile.auth.mainChannel
+        if channel == .header, plan.headers.first(named: plan.profile.auth.header?.name ?? "Authorization") != nil { return nil }
+        return channel
     }
 
-    /// The client configuration for one connection to `url`, carrying `token` by `channel`.
+    /// The client configuration for one connection to `url`, carrying `token` by `channel` in the shapes the
+    /// plan's profile gives (subprotocol entries, header, query parameter), at the profile's path.
     func clientConfiguration(url: WebSocketURL, channel: AuthChannel?, token: String?, redactor: Redactor,
                              dropGivenAuthorization: Bool = false) -> ClientConfiguration {
-        var target = url
-        var configuration = ClientConfiguration(url: url)
+        let auth = plan.profile.auth
+        var target = Self.profileTarget(url, plan.profile.connect)
+        var configuration = ClientConfiguration(url: target)
         if let observer = plan.frameObserver {
             let activity = stop.activity
             let name = (activity == "token" || activity.hasPrefix("connect") ? "main" : activity)
@@ -252,25 +258,28 @@ public struct ProbeRunner: Sendable {
             configuration.frameObserver = { observer(name, $0) }
         }
         configuration.headers = dropGivenAuthorization ? plan.headers.filter { $0.name.lowercased() != "authorization" } : plan.headers
-        configuration.subprotocols = plan.subprotocols
+        configuration.subprotocols = plan.profile.connect.subprotocols + plan.subprotocols
         if let origin = plan.origin, configuration.headers.first(named: "Origin") == nil {
             configuration.headers.append(HeaderField("Origin", origin))
         }
         if let token, let channel {
             switch channel {
             case .subprotocol:
-                configuration.subprotocols = ["jwt-auth", "jwt." + Self.base64url(token)] + plan.subprotocols
+                let entries = auth.subprotocols.isEmpty ? ApplicationProfile.lab.auth.subprotocols : auth.subprotocols
+                configuration.subprotocols = entries.map { ProfileTemplate.render($0, token: token) } + configuration.subprotocols
             case .header:
-                configuration.headers.removeAll { $0.name.lowercased() == "authorization" }
-                configuration.headers.append(HeaderField("Authorization", "Bearer \(token)"))
+                let header = auth.header ?? ApplicationProfile.HeaderTemplate(name: "Authorization", value: "Bearer {token}")
+                configuration.headers.removeAll { $0.name.lowercased() == header.name.lowercased() }
+                configuration.headers.append(HeaderField(header.name, ProfileTemplate.render(header.value, token: token)))
             case .query:
                 let encoded = Self.queryEncoded(token)
-                let separator = url.resource.contains("?") ? "&" : "?"
-                target = url.replacing(resource: url.resource + separator + "token=" + encoded)
+                let separator = target.resource.contains("?") ? "&" : "?"
+                target = target.replacing(resource: target.resource + separator + (auth.queryParameter ?? "token") + "=" + encoded)
             case .none:
                 break
             }
         }
+        if case .none = auth.selects { configuration.requireSubprotocolSelection = false }
         configuration.url = target
         configuration.tls = plan.tls
         configuration.routes = plan.routes
@@ -281,6 +290,9 @@ public struct ProbeRunner: Sendable {
         configuration.keepalive = plan.keepalive
         return configuration
     }
+
+    /// `url` at the profile's path (when the URL gives none) with its query items added (when missing).
+    static func profileTarget(_ url: WebSocketURL, _ connect: ApplicationProfile.Connect) -> WebSocketURL { connect.target(for: url) }
 
     /// Base64url without padding (the `jwt.<token>` subprotocol entry).
     static func base64url(_ text: String) -> String { Redactor.base64url(text) }

@@ -59,6 +59,21 @@ enum CauseSamples {
         proxyForbids.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "--proxy", target: "app.example.test:443", status: 403)
         var proxyDown = Fixture.failed(.proxy, .proxyConnectFailure, "TCP connect to the proxy 127.0.0.1:3128 failed: connection-refused")
         proxyDown.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "https_proxy", target: "app.example.test:443")
+        var contractMismatch = ClassificationInput(
+            transcript: Fixture.opened(frames: [inbound("text", at: 150, preview: "hello")]),
+            steps: [ProbeStep(name: .auth, status: .failed, detail: "no connection_established welcome within 10 s")],
+            expectations: credential)
+        contractMismatch.contract = ContractObservation(
+            profile: "lab",
+            mismatches: [ContractMismatch(field: "welcome", expected: "connection_established within 10 s", observed: "1 other message(s)", seen: ["hello"])])
+        var socketIOExpectations = ProbeExpectations(profile: "socketio")
+        socketIOExpectations.envelope = "socketio"
+        let namespaceRefused = ClassificationInput(
+            transcript: Fixture.opened(frames: [
+                inbound("text", at: 130, preview: #"0{"sid":"a","pingInterval":25000,"pingTimeout":20000}"#),
+                outbound("text", at: 135, preview: "40/admin,"), inbound("text", at: 140, preview: #"44/admin,{"message":"not authorized"}"#),
+            ]),
+            steps: [ProbeStep(name: .auth, status: .failed, detail: "namespace /admin refused the connection")], expectations: socketIOExpectations)
         let samples: [CauseSample] = [
             // Network
             .init(name: "proxy forbids CONNECT", input: .init(transcript: proxyForbids), expected: .proxyRefused),
@@ -70,8 +85,6 @@ enum CauseSamples {
             .init(
                 name: "SYN dropped", input: .init(transcript: Fixture.failed(.tcp, "connect-timeout", "2000 ms")), expected: .connectTimeout
             ),
-            .init(name: "proxy 403", input: .init(transcript: proxied(status: 403)), expected: .proxyRefused),
-            .init(name: "proxy not listening", input: .init(transcript: proxied(status: nil)), expected: .proxyUnreachable),
             .init(name: "RST at connect", input: .init(transcript: Fixture.failed(.tcp, "reset", "ECONNRESET")), expected: .networkReset),
             .init(
                 name: "EHOSTUNREACH", input: .init(transcript: Fixture.failed(.tcp, "host-unreachable", "EHOSTUNREACH")),
@@ -168,6 +181,8 @@ enum CauseSamples {
             .init(
                 name: "no subprotocol echoed", input: .init(transcript: Fixture.opened(offered: ["jwt-auth"])),
                 expected: .subprotocolNotEchoed),
+            .init(name: "no welcome, other replies", input: contractMismatch, expected: .contractMismatch),
+            .init(name: "Socket.IO 44 CONNECT_ERROR", input: namespaceRefused, expected: .socketIONamespaceRefused),
             .init(
                 name: "HTTP 500 pre-accept", input: .init(transcript: Fixture.rejected(500, body: "Internal Server Error")),
                 expected: .handshakeError),
@@ -257,13 +272,5 @@ enum CauseSamples {
                 expected: .inconclusive),
         ]
         return samples
-    }
-
-    /// A CONNECT through a forward proxy that was refused with `status`, or (`nil`) never answered.
-    static func proxied(status: Int?) -> ConnectionTranscript {
-        var t = Fixture.failed(.proxy, status == nil ? .proxyConnectFailure : .proxyRefused,
-                               status.map { "the proxy answered CONNECT with HTTP \($0)" } ?? "TCP connect to the proxy 127.0.0.1:3128 failed")
-        t.proxy = ProxyObservation(proxy: "127.0.0.1:3128", source: "https_proxy", target: "chat.example.com:443", status: status)
-        return t
     }
 }

@@ -145,6 +145,16 @@ extension HostileServerCase {
             try await peer.write(HostileFrame.close(1000) + HostileFrame.frame(0x1, Array("late".utf8)))
             await peer.drain()
         },
+        // RFC 6455 §5.5.1 forbids data after a close, not control frames: Python websockets answers a ping that
+        // crossed its close with a pong, and that is no protocol error.
+        HostileServerCase(
+            name: "a close, then a pong", failureKind: nil, receivedCloseCode: 1000,
+            check: { t in t.findings.contains { $0.code == .dataAfterClose } ? ["a pong after the close was called data after close"] : [] }
+        ) { peer in
+            try await peer.acceptUpgrade()
+            try await peer.write(HostileFrame.close(1000) + HostileFrame.frame(0xA, Array("late pong".utf8)))
+            await peer.drain()
+        },
     ]
 
     // MARK: - Transport

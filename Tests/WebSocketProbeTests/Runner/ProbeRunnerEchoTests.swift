@@ -61,6 +61,26 @@ struct ProbeRunnerEchoTests {
         }
     }
 
+    /// An echo server speaks no one's contract: under the lab profile (with a token) the connection works,
+    /// the welcome never comes, and the verdict says the profile does not fit — not the app, not the front —
+    /// whether the server selects the offered `jwt-auth` or none at all.
+    @Test(arguments: [true, false])
+    func anEchoServerUnderTheLabProfileIsAContractMismatch(echoSubprotocol: Bool) async throws {
+        try await withEcho(EchoServer.Configuration(echoSubprotocol: echoSubprotocol)) { server in
+            var p = try plan(server, .lab)
+            p.token = .literal("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl")
+            p.timeouts.message = .seconds(2)
+            let report = try await ProbeRunner(plan: p).run()
+            #expect(report.verdict.cause == .contractMismatch, "\(TextReportRenderer.render(report))")
+            #expect(report.verdict.layer == .client)
+            let contract = try #require(report.contract)
+            #expect(contract.profile == "lab")
+            #expect(contract.mismatches.contains { $0.field == "welcome" })
+            if !echoSubprotocol { #expect(contract.mismatches.contains { $0.field == "auth.selects" }) }
+            #expect(!TextReportRenderer.render(report).contains("c2lnbmF0dXJl"))
+        }
+    }
+
     @Test func directRunGoesSideBySide() async throws {
         try await withEcho { front in
             try await withEcho { backend in

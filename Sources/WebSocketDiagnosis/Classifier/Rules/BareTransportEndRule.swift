@@ -4,7 +4,8 @@
 /// Timing decides, in this order:
 /// 1. the server's pings went unanswered and the end came within the server's own ping timeout (its
 ///    interval learned from its pings, ``ServerKeepalive``) → the server's keepalive (its close lost, or
-///    none sent: autobahn/Daphne and aiohttp drop the socket);
+///    none sent: autobahn/Daphne and aiohttp drop the socket); the same for its application pings
+///    (``ApplicationKeepalive``);
 /// 2. the timeout-discovery measurements match this end → lifetime cap or idle timeout, confirmed;
 /// 3. right after one of our messages, unanswered → the application dropped the socket;
 /// 4. in the middle of a streamed reply to our last message (two or more frames, the last one just
@@ -37,6 +38,15 @@ struct BareTransportEndRule: ClassificationRule {
                 cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.strong : Confidence.plausible,
                 summary:
                     "The server's keepalive gave up (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered ping; it pings every \(Describe.seconds(keepalive.intervalMs))) and ended the connection with no close frame: keep the client answering pings, and make sure proxies forward pong frames",
+                evidence: evidence)
+        }
+
+        if let keepalive = ApplicationKeepalive(context, endAtMs: end) {
+            evidence.append(keepalive.evidence)
+            return Verdict(
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? Confidence.likely : Confidence.plausible,
+                summary:
+                    "The server's \(keepalive.heartbeat.dialect.rawValue) keepalive gave up (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered application ping) and ended the connection with no close frame: \(keepalive.advice)",
                 evidence: evidence)
         }
 

@@ -269,6 +269,14 @@ struct HandshakeStatusRule: ClassificationRule {
                 "A server saw plain HTTP where the client sent an upgrade: make the front forward Upgrade/Connection",
                 fingerprint
             ).advising(.compareDirect("to confirm"))
+        case 404 where context.originCheck?.opened == true:
+            // Action Cable answers an origin it does not allow with 404 "Page not found" (connection/base.rb
+            // `respond_to_invalid_request`); the retry with the target's own origin passed.
+            let origin = context.originCheck?.origin ?? "an Origin"
+            return verdict(
+                .originRejected, Confidence.strong,
+                "The server's Origin check refused the upgrade (404) and accepts Origin \(origin); a token will not help: send an allowed Origin (browsers do; this probe can too), or allow it in the server's allowed origins (Action Cable: config.action_cable.allowed_request_origins)",
+                [Evidence(rule: RuleName.originCheck, observation: "the same upgrade with Origin: \(origin) was accepted (101)")])
         case 404:
             return verdict(
                 .inconclusive, Confidence.lead,

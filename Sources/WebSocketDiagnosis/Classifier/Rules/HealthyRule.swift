@@ -8,6 +8,12 @@ struct HealthyRule: ClassificationRule {
         var parts = ["upgrade 101 at \(Describe.ms(f.openAtMs ?? 0))"]
         if !rtts.isEmpty { parts.append("\(rtts.count) pings answered (max RTT \(Describe.ms(rtts.max() ?? 0)))") }
         parts.append("\(t.frames.count) frames")
+        if let heartbeat = ApplicationHeartbeat(t), !heartbeat.pingsAtMs.isEmpty {
+            let every = heartbeat.intervalMs.map { " every \(Describe.seconds($0))" } ?? ""
+            let answered = heartbeat.answersExpected ? ", \(heartbeat.pingsAtMs.count - heartbeat.unansweredAtMs.count) answered" : ""
+            let welcome = heartbeat.welcomeAtMs.map { "welcome at \(Describe.ms($0)), " } ?? ""
+            parts.append("\(welcome)\(heartbeat.pingsAtMs.count) \(heartbeat.dialect.pingWords)\(every)\(answered)")
+        }
         switch t.close.transportEnd {
         case .stillOpen: parts.append("still open when observation stopped")
         default:

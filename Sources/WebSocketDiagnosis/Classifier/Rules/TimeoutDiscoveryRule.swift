@@ -141,9 +141,23 @@ struct TimeoutDiscoveryRule: ClassificationRule {
     /// A probe ended by the server's keepalive: its pings went unanswered (pongs withheld), then the end.
     private func keepalive(_ context: ClassificationContext, _ m: Measurements) -> Verdict? {
         for (name, probe) in [("silent", m.idleTranscript), ("pinged", m.lifetimeTranscript)] {
-            guard let probe, ServerCloseExplanation.endedByPeer(probe), let end = probe.close.received?.atMs ?? probe.close.atMs,
-                let keepalive = ServerKeepalive(.probe(probe, thresholds: context.thresholds), endAtMs: end)
+            guard let probe, ServerCloseExplanation.endedByPeer(probe), let end = probe.close.received?.atMs ?? probe.close.atMs
             else { continue }
+            let probeContext = ClassificationContext.probe(probe, thresholds: context.thresholds)
+            if let keepalive = ApplicationKeepalive(probeContext, endAtMs: end) {
+                let how = probe.close.received.map { Describe.close(code: $0.code, reason: $0.reason) } ?? "no close frame"
+                return Verdict(
+                    cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? Confidence.strong : Confidence.probable,
+                    summary:
+                        "The server's \(keepalive.heartbeat.dialect.rawValue) keepalive ends connections whose application pings go unanswered (\(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after the first, \(how)) — not an idle timeout: \(keepalive.advice)",
+                    evidence: [
+                        Evidence(
+                            rule: RuleName.applicationKeepalive,
+                            observation: "the \(name) timeout probe ended (\(how)) after the server's application pings went unanswered"),
+                        keepalive.evidence,
+                    ])
+            }
+            guard let keepalive = ServerKeepalive(probeContext, endAtMs: end) else { continue }
             let how = probe.close.received.map { Describe.close(code: $0.code, reason: $0.reason) } ?? "no close frame"
             return Verdict(
                 cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.characteristic : Confidence.probable,

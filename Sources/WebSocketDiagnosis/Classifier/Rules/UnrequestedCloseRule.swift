@@ -8,7 +8,8 @@ import WebSocketWire
 /// 1. an application-level disconnect message just before the close (Action Cable's
 ///    `{"type":"disconnect","reason":…}`, SignalR's close message) → what that message says;
 /// 2. the server's pings went unanswered and the close came within its own ping timeout → its keepalive
-///    (``ServerKeepalive``; Tornado closes 1000 `ping timed out`, Engine.IO writes its close packet);
+///    (``ServerKeepalive``; Tornado closes 1000 `ping timed out`); the same for its application pings
+///    (``ApplicationKeepalive``: Engine.IO's `2` left without a `3`, JSON pings without a pong);
 /// 3. the timeout probes explain it (``ServerCloseExplanation``): a restart (same instant as another
 ///    connection's end), the application's per-connection cap (same age as the pinged probe's close), its
 ///    idle timeout (same silence as the silent probe's close, the pinged probe lived);
@@ -115,6 +116,15 @@ struct UnrequestedCloseRule: ClassificationRule {
                 cause: .applicationKeepaliveTimeout, confidence: keepalive.noPongEver ? Confidence.characteristic : Confidence.likely,
                 summary:
                     "The server's keepalive gave up and closed (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered ping: keep the client answering pings (its event loop free), and make sure proxies forward pong frames",
+                evidence: evidence)
+        }
+        // 2b. The same at the application layer: its ping messages (Engine.IO `2`, JSON pings) unanswered.
+        if !(r.closeCode == .internalError && afterMessage), let keepalive = ApplicationKeepalive(context, endAtMs: r.atMs) {
+            evidence.append(keepalive.evidence)
+            return Verdict(
+                cause: .applicationKeepaliveTimeout, confidence: keepalive.noAnswerEver ? Confidence.strong : Confidence.likely,
+                summary:
+                    "The server's \(keepalive.heartbeat.dialect.rawValue) keepalive gave up and closed (\(Describe.close(code: r.code, reason: reason))) \(Describe.seconds(keepalive.sinceFirstUnansweredMs)) after its first unanswered application ping: \(keepalive.advice)",
                 evidence: evidence)
         }
         if r.closeCode == .internalError { return nil }
