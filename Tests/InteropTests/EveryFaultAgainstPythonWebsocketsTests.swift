@@ -256,7 +256,9 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             let (straight, directClose) = try await closeWait(Self.direct(backends[0]))
             #expect(frontClose.received?.code == 1000, "the close frame itself passes at once: \(Probe.describe(frontClose))")
             #expect(frontClose.transportEnd == .eof, "the held FIN does arrive: \(Probe.describe(frontClose))")
-            #expect(front >= 1300 && front < 3000, "TCP end \(front) ms after the close frame; expected ≈ 1.5 s")
+            // The hold runs from the upstream's FIN; the close frame before it can be forwarded late on a busy
+            // machine, which shortens what the client measures. Direct, the end follows within 700 ms.
+            #expect(front >= 1000 && front < 3000, "TCP end \(front) ms after the close frame; expected ≈ 1.5 s")
             #expect(straight < 700, "direct, TCP ends \(straight) ms after the close frame: \(Probe.describe(directClose))")
         }
     }
