@@ -44,7 +44,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(name: .customLong("connect-to"), help: ArgumentHelp("HOST:PORT:CONNECT-HOST:CONNECT-PORT: connect there instead (repeatable; empty parts mean any / unchanged), as curl --connect-to.", valueName: "H:P:CH:CP"))
     var connectTo: [String] = []
 
-    @Option(name: [.customShort("x"), .customLong("proxy")], help: ArgumentHelp("Tunnel through this HTTP proxy with CONNECT: http://[USER:PASSWORD@]HOST[:PORT] (port 1080 when omitted), as curl -x. Without it https_proxy (wss://), http_proxy (ws://) or all_proxy apply; \"\" turns every proxy off.", valueName: "URL"))
+    @Option(name: [.customShort("x"), .customLong("proxy")], help: ArgumentHelp("Tunnel through this HTTP proxy with CONNECT: http://[USER:PASSWORD@]HOST[:PORT] (port 1080 when omitted), as curl -x. Without it https_proxy (wss://), http_proxy (ws://) or all_proxy apply; \"\" turns every proxy off. A password here is visible to ps: prefer the variables.", valueName: "URL"))
     var proxy: String?
 
     @Option(name: .customLong("noproxy"), help: ArgumentHelp("Hosts that bypass the proxy, as NO_PROXY lists them (comma-separated names, domains, addresses, IPv4 ranges; * for all). Replaces NO_PROXY.", valueName: "LIST"))
@@ -207,7 +207,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
             case .auto: break
             }
             let colour = layout.colour
-            layout.colour = false
             let unicode = layout.unicode
             Console.out(
                 TextReportRenderer.render(report, redactor: redactor, layout: layout),

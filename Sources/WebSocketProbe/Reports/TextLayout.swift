@@ -14,8 +14,9 @@ public struct TextLayout: Sendable, Equatable {
     public var width: Int
     /// Whether glyphs beyond ASCII may be printed (default `true`).
     public var unicode: Bool
-    /// Whether the step marks, the verdict line and warnings are coloured with ANSI SGR sequences (default
-    /// `false`; ``current(environment:)`` turns it on only for a terminal and never with `NO_COLOR`).
+    /// Whether the output suits colour (default `false`; ``current(environment:)`` says yes only for a terminal
+    /// and never with `NO_COLOR`). ``apply(_:)`` never colours: the writer adds ``coloured(_:unicode:)`` after it
+    /// has made the text terminal-safe, so that no escape sequence is ever part of the report's text.
     public var colour: Bool
 
     /// Creates a layout; `width` is kept at 40 or more.
@@ -84,8 +85,7 @@ public struct TextLayout: Sendable, Equatable {
         if !unicode {
             for (glyph, ascii) in Self.asciiFallbacks { text = text.replacingOccurrences(of: String(glyph), with: ascii) }
         }
-        let wrapped = text.split(separator: "\n", omittingEmptySubsequences: false).map { wrap(String($0)) }.joined(separator: "\n")
-        return colour ? Self.coloured(wrapped, unicode: unicode) : wrapped
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrap(String($0)) }.joined(separator: "\n")
     }
 
     // MARK: - Colour
