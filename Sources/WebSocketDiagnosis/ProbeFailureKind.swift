@@ -9,13 +9,7 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
+    // Codable comes from RawRepresentable: the bare string, as FindingCode.
 
     // MARK: DNS
     /// The name did not resolve (NXDOMAIN, no address).

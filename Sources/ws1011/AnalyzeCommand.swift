@@ -50,7 +50,7 @@ struct AnalyzeCommand: ParsableCommand {
             lines += verdictLines(c.verdict, indent: "    ")
             if let recorded = c.recordedVerdict, recorded.cause != c.verdict.cause {
                 lines.append(
-                    "    (the report said \(recorded.cause) at \(String(format: "%.2f", recorded.confidence)); the current rules say otherwise)"
+                    "    (the report said \(TerminalText.line(recorded.cause.rawValue)) at \(String(format: "%.2f", recorded.confidence)); the current rules say otherwise)"
                 )
             }
         }

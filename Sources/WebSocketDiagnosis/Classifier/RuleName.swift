@@ -8,13 +8,7 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
+    // Codable comes from RawRepresentable: the bare string, as FindingCode.
 
     public static let networkStage: RuleName = "network-stage"
     public static let proxyHop: RuleName = "proxy-hop"

@@ -67,10 +67,17 @@ public enum EvidenceAnalyzer {
     // MARK: - A ws1011 report
 
     static func report(_ data: Data) throws(AnalyzeError) -> FileAnalysis {
-        let report: DiagnosisReport
-        do { report = try JSONReportRenderer.decode(data) } catch {
+        let decoded: DiagnosisReport
+        do { decoded = try JSONReportRenderer.decode(data) } catch {
             throw AnalyzeError.malformedReport(Self.decodingProblem(error))
         }
+        // A report may be hand-made or come from another tool: scrubbed as a run's own report is (the target's
+        // credentials, the request's headers and subprotocols, JWT-shaped text) before anything is read from it.
+        let redactor = Redactor().adding(
+            url: decoded.target, headers: decoded.transcript.request?.headers ?? [],
+            subprotocols: decoded.transcript.request?.offeredSubprotocols ?? [])
+        var report = decoded.redacted(by: redactor)
+        report.target = redactor.url(decoded.target)
         var input = ClassificationInput(
             transcript: report.transcript, direct: report.directTranscript, steps: report.steps, directSteps: report.directSteps,
             measurements: report.measurements, authChannels: report.authChannels)
@@ -95,7 +102,8 @@ public enum EvidenceAnalyzer {
         switch e {
         case .keyNotFound(let key, let c): return "\(path(c)).\(key.stringValue) is missing"
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-            return "\(path(c).isEmpty ? "the document" : path(c)): \(c.debugDescription)"
+            // The description can quote a value from the file: scrubbed like everything printed.
+            return "\(path(c).isEmpty ? "the document" : path(c)): \(Redactor().text(c.debugDescription))"
         @unknown default: return "\(e)"
         }
     }

@@ -48,7 +48,7 @@ extension ApplicationProfile {
         var p = ApplicationProfile(
             name: "lab",
             summary:
-                "the embedded lab's contract (alias reference): jwt-auth subprotocol auth, {type, payload} JSON, welcome, JSON ping, streaming, an agent run with five events"
+                "the embedded lab's contract: jwt-auth subprotocol auth, {type, payload} JSON, welcome, JSON ping, streaming, an agent run with five events"
         )
         p.auth = Auth(
             subprotocols: ["jwt-auth", "jwt.{token:base64url}"], header: HeaderTemplate(name: "Authorization", value: "Bearer {token}"),

@@ -79,4 +79,26 @@ struct CLIAnalyzeTests {
         #expect(analysis.connections.first?.recordedVerdict?.cause == .healthy)
         #expect(analysis.connections.first?.verdict.cause == .applicationKeepaliveTimeout)
     }
+
+    @Test func aHandMadeReportIsScrubbedAndItsTextMadeSafeBeforeItIsPrinted() async throws {
+        let secret = "s3cr3t-Query-Value-9071"
+        let url = "ws://127.0.0.1:1/ws?token=\(secret)"
+        let t = ConnectionTranscript(
+            target: TargetDescription(url: url, scheme: "ws", host: "127.0.0.1", port: 1, resource: "/ws?token=\(secret)"),
+            timings: PhaseTimings(), close: CloseObservation(transportEnd: .notConnected),
+            failure: ProbeFailure(stage: .tcp, kind: .connectionRefused, detail: "refused \(url)", atMs: 1))
+        // Another tool's report: the token in the clear, and an escape sequence in the recorded cause.
+        let recorded = Verdict(cause: CauseID(rawValue: "network.x\u{1B}[2J"), confidence: 0.5, summary: "see \(url)", evidence: [])
+        var json = try JSONReportRenderer.render(DiagnosisReport(target: url, verdict: recorded, steps: [], transcript: t))
+        json = json.replacingOccurrences(of: "token=%3Credacted%3E", with: "token=\(secret)")
+            .replacingOccurrences(of: "token=<redacted>", with: "token=\(secret)")
+        #expect(json.contains(secret), "the file under test holds the token in the clear")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-analyze-\(UUID().uuidString.prefix(8)).json")
+        try json.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = try await CLITests.run(["analyze", file.path])
+        #expect(r.stdout.contains("connection-refused"), "\(r.stdout)\n\(r.stderr)")
+        #expect(!r.stdout.contains(secret) && !r.stderr.contains(secret), "the token reached the output:\n\(r.stdout)")
+        #expect(!r.stdout.contains("\u{1B}"), "an escape sequence from the file reached the terminal")
+    }
 }
