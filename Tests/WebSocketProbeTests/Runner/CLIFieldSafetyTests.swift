@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -278,6 +279,42 @@ struct CLIFieldSafetyTests {
         #expect(r.status == 1, "exit \(r.status): \(r.stderr)")
         #expect(r.stdout.contains("Bearer <redacted>") || r.stdout.contains("401"), "\(r.stdout)")
         #expect(!r.stdout.contains("opaque-token-from-stdin-42") && !r.stderr.contains("opaque-token-from-stdin-42"))
+    }
+
+    @Test("--token-file reads a pipe as `<(vault read …)` gives it, and names a directory as one")
+    func tokenFileFromAPipe() async throws {
+        let received = Mutex<String?>(nil)
+        let server = try await HostileServer.start { peer in
+            _ = try await peer.readRequest()
+            received.withLock { $0 = peer.header("Authorization") }
+            try await peer.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
+        }
+        defer { Task { await server.stop() } }
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-token-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        async let run = CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--token-file", fifo, "--message-timeout", "1s"])
+        // The writer end, as the shell's process substitution is: opened once ws1011 opens the reading end.
+        var fd: Int32 = -1
+        let deadline = ContinuousClock.now + .seconds(15)
+        while fd < 0, ContinuousClock.now < deadline {
+            fd = open(fifo, O_WRONLY | O_NONBLOCK)
+            if fd < 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        if fd >= 0 {
+            let line = Array("piped-token-0123456789\n".utf8)
+            _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        let r = try await run
+        #expect(fd >= 0, "ws1011 never opened the pipe: \(r.stderr)")
+        #expect(r.status == 1, "exit \(r.status): \(r.stderr)")
+        #expect(received.withLock { $0 } == "Bearer piped-token-0123456789", "\(String(describing: received.withLock { $0 }))")
+        #expect(!(r.stdout + r.stderr).contains("piped-token-0123456789"))
+
+        let directory = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--token-file", NSTemporaryDirectory()])
+        #expect(directory.status == 2)
+        #expect(directory.stderr.contains("a directory"), "\(directory.stderr)")
     }
 
     // MARK: - Bounds and interruptions
