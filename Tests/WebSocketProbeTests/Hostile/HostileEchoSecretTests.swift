@@ -128,6 +128,8 @@ struct HostileEchoSecretTests {
         var arguments: @Sendable (_ port: Int, _ authPort: Int, _ path: String) -> [String]
         var environment: [String: String] = [:]
         var stdin: String? = nil
+        /// The run's bounds (a token fetch is bounded by their sum).
+        var bounds = ["--message-timeout", "1s", "--connect-timeout", "3s"]
         var testDescription: String { name }
     }
 
@@ -158,9 +160,11 @@ struct HostileEchoSecretTests {
             Channel(name: "--auth-url ?client_secret=") { p, a, path in
                 ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/token?client_secret=\(q)", "--user", "u@example.com"]
             },
-            Channel(name: "token issued by --auth-url") { p, a, path in
-                ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/issue", "--user", "u@example.com"]
-            },
+            Channel(
+                name: "token issued by --auth-url",
+                arguments: { p, a, path in ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/issue", "--user", "u@example.com"] },
+                // The fetch is bounded by connect + message timeout: generous, so that a busy machine does not end it.
+                bounds: ["--message-timeout", "1s", "--connect-timeout", "15s"]),
             Channel(name: "userinfo in the URL") { p, _, path in ["ws://probe:\(q)@127.0.0.1:\(p)\(path)"] },
         ]
     }()
@@ -176,7 +180,7 @@ struct HostileEchoSecretTests {
         let json = dir.appendingPathComponent("report.json").path, junit = dir.appendingPathComponent("report.xml").path
         let html = dir.appendingPathComponent("report.html").path
         let arguments = ["diagnose"] + channel.arguments(server.port, auth.port, path)
-            + ["--message-timeout", "1s", "--connect-timeout", "3s", "--json", json, "--junit", junit, "--html", html]
+            + channel.bounds + ["--json", json, "--junit", junit, "--html", html]
         let r = try await CLITests.run(arguments, environment: channel.environment)
         // Refused before any connection: credentials in the URL, and a token service that answers 401.
         let refusedEarly = channel.name.hasPrefix("userinfo") || channel.name.hasPrefix("--auth-url ?client_secret=")
