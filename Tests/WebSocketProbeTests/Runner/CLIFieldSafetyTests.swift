@@ -65,8 +65,18 @@ struct CLIFieldSafetyTests {
         }
         defer { Task { await server.stop() } }
         for path in ["/reject", "/ws"] {
-            let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)\(path)", "--message-timeout", "1s"])
+            let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-escape-\(UUID().uuidString).json").path
+            defer { try? FileManager.default.removeItem(atPath: json) }
+            let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)\(path)", "--message-timeout", "1s", "--json", json])
             #expect(r.status == 1, "\(path): exit \(r.status)\n\(r.stderr)")
+            // JSON keeps the exact text, escaped as JSON escapes it: no raw escape byte, the text decodes back whole.
+            let data = try Data(contentsOf: URL(fileURLWithPath: json))
+            #expect(!data.contains(0x1B) && String(decoding: data, as: UTF8.self).contains("\\u001b"), "\(path): the JSON report is not JSON-escaped")
+            if path == "/reject" {
+                let report = try JSONReportRenderer.decode(data)
+                #expect(report.transcript.handshake?.reasonPhrase?.contains("\u{1B}[31mRED\u{1B}[0m") == true,
+                        "the JSON report altered the reason phrase: \(String(describing: report.transcript.handshake?.reasonPhrase))")
+            }
             for (name, text) in [("stdout", r.stdout), ("stderr", r.stderr)] {
                 #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E },
                         "\(path): \(name) carries a raw control character")
