@@ -202,7 +202,8 @@ struct WebSocketConnectionStateMachine {
         if !closeSent {
             closeSent = true
             if localEnd == nil { localEnd = .localClose }
-            return .sendCloseThenCloseTransport(code: closeCode, reason: closeCode == CloseCode.messageTooBig.rawValue ? "message too big" : "protocol error")
+            return .sendCloseThenCloseTransport(
+                code: closeCode, reason: closeCode == CloseCode.messageTooBig.rawValue ? "message too big" : "protocol error")
         }
         return closeTransport(.localClose)
     }

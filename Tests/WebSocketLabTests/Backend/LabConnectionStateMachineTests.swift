@@ -30,15 +30,21 @@ struct LabConnectionStateMachineTests {
 
     @Test func reservedBitsAndUnmaskedFramesAreClosedWith1002() {
         var rsv = Machine()
-        #expect(rsv.frameReceived(Self.frame(.text, "{}", rsv1: true), messageLimit: 100) == .sendClose(code: 1002, reason: "Reserved bits set"))
+        #expect(
+            rsv.frameReceived(Self.frame(.text, "{}", rsv1: true), messageLimit: 100) == .sendClose(code: 1002, reason: "Reserved bits set")
+        )
         #expect(rsv.phase == .closing)
         var unmasked = Machine()
-        #expect(unmasked.frameReceived(Self.frame(.text, "{}", masked: false), messageLimit: 100) == .sendClose(code: 1002, reason: "Unmasked client frame"))
+        #expect(
+            unmasked.frameReceived(Self.frame(.text, "{}", masked: false), messageLimit: 100)
+                == .sendClose(code: 1002, reason: "Unmasked client frame"))
     }
 
     @Test func anUnknownOpcodeIsClosedWith1002() {
         var m = Machine()
-        #expect(m.frameReceived(Self.frame(WebSocketOpcode(encodedWebSocketOpcode: 0x3)!), messageLimit: 100) == .sendClose(code: 1002, reason: "Unknown opcode"))
+        #expect(
+            m.frameReceived(Self.frame(WebSocketOpcode(encodedWebSocketOpcode: 0x3)!), messageLimit: 100)
+                == .sendClose(code: 1002, reason: "Unknown opcode"))
     }
 
     @Test func aPingIsAnsweredWithItsPayloadOnlyWhileOpen() {
@@ -81,10 +87,14 @@ struct LabConnectionStateMachineTests {
 
     @Test func aMessageOverTheLimitIsClosedWith1009WholeOrInFragments() {
         var whole = Machine()
-        #expect(whole.frameReceived(Self.frame(.text, String(repeating: "a", count: 11)), messageLimit: 10) == .sendClose(code: 1009, reason: "Message too big"))
+        #expect(
+            whole.frameReceived(Self.frame(.text, String(repeating: "a", count: 11)), messageLimit: 10)
+                == .sendClose(code: 1009, reason: "Message too big"))
         var fragments = Machine()
         #expect(fragments.frameReceived(Self.frame(.text, "aaaaaa", fin: false), messageLimit: 10) == .none)
-        #expect(fragments.frameReceived(Self.frame(.continuation, "aaaaaa"), messageLimit: 10) == .sendClose(code: 1009, reason: "Message too big"))
+        #expect(
+            fragments.frameReceived(Self.frame(.continuation, "aaaaaa"), messageLimit: 10)
+                == .sendClose(code: 1009, reason: "Message too big"))
         // A limit raised on the open connection applies to the next frame.
         var raised = Machine()
         #expect(Self.request(raised.frameReceived(Self.frame(.text, "{\"type\":\"ping\"}"), messageLimit: 1 << 20)) != nil)
@@ -92,13 +102,17 @@ struct LabConnectionStateMachineTests {
 
     @Test func badMessagesAreAnsweredWithAnErrorAndTheConnectionStaysOpen() {
         var m = Machine()
-        #expect(m.frameReceived(Self.frame(.binary, "x"), messageLimit: 100) == .sendError(code: "unsupported_binary", message: "binary frames are not supported: send JSON text frames"))
+        #expect(
+            m.frameReceived(Self.frame(.binary, "x"), messageLimit: 100)
+                == .sendError(code: "unsupported_binary", message: "binary frames are not supported: send JSON text frames"))
         guard case .sendError(let notJSON, _) = m.frameReceived(Self.frame(.text, "[1]"), messageLimit: 100) else {
             Issue.record("a JSON array was not refused")
             return
         }
         #expect(notJSON == "invalid_json")
-        #expect(m.frameReceived(Self.frame(.text, "{\"payload\":{}}"), messageLimit: 100) == .sendError(code: "missing_type", message: "the message has no \"type\" field"))
+        #expect(
+            m.frameReceived(Self.frame(.text, "{\"payload\":{}}"), messageLimit: 100)
+                == .sendError(code: "missing_type", message: "the message has no \"type\" field"))
         #expect(m.isOpen)
         #expect(m.messageIndex == 0)
     }
@@ -124,7 +138,9 @@ struct LabConnectionStateMachineTests {
         var close = ByteBuffer()
         close.writeInteger(UInt16(4001))
         close.webSocketMask(Self.mask)
-        #expect(m.frameReceived(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: Self.mask, data: close), messageLimit: 100) == .answerCloseThenCloseTransport(code: 4001))
+        #expect(
+            m.frameReceived(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: Self.mask, data: close), messageLimit: 100)
+                == .answerCloseThenCloseTransport(code: 4001))
         #expect(m.phase == .closing)
         #expect(m.frameReceived(Self.frame(.text, "{\"type\":\"ping\"}"), messageLimit: 100) == .none)
         #expect(m.closeRequested(code: 1001, reason: "") == .none)
@@ -165,7 +181,9 @@ struct LabConnectionStateMachineTests {
         #expect(m.frameReceived(Self.frame(.pong, "other"), messageLimit: 100) == .none)
         var pong = ByteBuffer(bytes: [1, 2, 3, 4])
         pong.webSocketMask(Self.mask)
-        #expect(m.frameReceived(WebSocketFrame(fin: true, opcode: .pong, maskKey: Self.mask, data: pong), messageLimit: 100) == .keepaliveAnswered)
+        #expect(
+            m.frameReceived(WebSocketFrame(fin: true, opcode: .pong, maskKey: Self.mask, data: pong), messageLimit: 100)
+                == .keepaliveAnswered)
         #expect(m.keepaliveExpired([1, 2, 3, 4]) == .none)
         let afterPong = m.keepaliveDue(payload: [5, 6, 7, 8])
         #expect(afterPong)
