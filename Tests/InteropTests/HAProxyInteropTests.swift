@@ -69,6 +69,7 @@ struct HAProxyInteropTests {
                 }
             }
             let report = try await ProbeRunner(plan: plan, progress: sink).run()
+            WireByteCounter.register(report)
             #expect(reloaded.error == nil, "\(reloaded.error ?? "")")
             let fleet = try #require(report.fleet, Probe.describe(report))
             #expect(fleet.opened == 6)
