@@ -22,10 +22,11 @@ struct FaultPresetVerdictTests {
         var testDescription: String { "\(preset)\(atFleetStart.map { " then \($0)" } ?? "")\(direct ? " with --direct" : "") → \(expected)" }
     }
 
-    /// Idle and lifetime probes with a ping every 300 ms: silence ends one, or both at the same age.
+    /// Idle and lifetime probes with a ping every 300 ms: silence ends one, or both at the same age. The caps
+    /// below are 4 s from the connect, so that an upgrade slowed by a busy machine still opens well inside them.
     static let timeoutProbes: @Sendable (inout ProbePlan) -> Void = {
-        $0.idleProbe = .seconds(5)
-        $0.lifetimeProbe = .seconds(5)
+        $0.idleProbe = .seconds(7)
+        $0.lifetimeProbe = .seconds(7)
         $0.trafficInterval = .milliseconds(300)
     }
 
@@ -39,15 +40,15 @@ struct FaultPresetVerdictTests {
             $0.fleetHold = .seconds(5)
         },
         Case(preset: "envoy:idle=1s", expected: .idleTimeout, probe: timeoutProbes),
-        Case(preset: "envoy:max-duration=2500ms", expected: .lifetimeCap, probe: timeoutProbes),
+        Case(preset: "envoy:max-duration=4s", expected: .lifetimeCap, probe: timeoutProbes),
         // A message over the frame quota is answered 1009 by the gateway, not by the application.
         Case(preset: "aws-api-gateway:frame=4096", expected: .messageTooBig) { $0.messageSize = 8192 },
         // With --direct the same message passes straight: the failure is named as the front's, not the application's.
         Case(preset: "aws-api-gateway:frame=4096", expected: .appFailureBehindFront, direct: true) { $0.messageSize = 8192 },
         Case(preset: "aws-api-gateway:idle=1s", expected: .idleTimeout, probe: timeoutProbes),
         // The request timeout ends the connection at the same age, pinged or silent.
-        Case(preset: "azure-app-gateway:timeout=2500ms", expected: .lifetimeCap, probe: timeoutProbes),
-        Case(preset: "traefik:timeout=2500ms", expected: .lifetimeCap, probe: timeoutProbes),
+        Case(preset: "azure-app-gateway:timeout=4s", expected: .lifetimeCap, probe: timeoutProbes),
+        Case(preset: "traefik:timeout=4s", expected: .lifetimeCap, probe: timeoutProbes),
         Case(preset: "cloudflare:idle=1s", expected: .idleTimeout, probe: timeoutProbes),
         // The edge restart: 1001 with Cloudflare's reason on a connection kept busy.
         Case(preset: "cloudflare:restart-after=1s", expected: .edgeRestart) { $0.sustain = .seconds(4) },
