@@ -45,13 +45,17 @@ public struct FleetConnection: Codable, Sendable, Equatable {
     public var reopenStatus: Int?
     /// After an end during the hold: why the new upgrade got no HTTP answer.
     public var reopenFailure: String?
+    /// The backend instance that served the upgrade (its 101 or its refusal), when the front named it in a
+    /// response header (``instanceHeaders``, or the user's own): scrubbed, at most ``maximumInstanceLength``
+    /// characters; `nil` when no answer named one.
+    public var instance: String?
 
     public init(
         index: Int, outcome: Outcome, startedAtMs: Double, connectedAtMs: Double? = nil, openedAtMs: Double? = nil,
         endedAtMs: Double? = nil,
         transportEnd: TransportEnd = .notConnected, closeCode: Int? = nil, closeReceived: Bool = false,
         closeReason: String? = nil, handshakeStatus: Int? = nil, failure: String? = nil, reopenStatus: Int? = nil,
-        reopenFailure: String? = nil
+        reopenFailure: String? = nil, instance: String? = nil
     ) {
         self.index = index
         self.outcome = outcome
@@ -67,6 +71,7 @@ public struct FleetConnection: Codable, Sendable, Equatable {
         self.failure = failure
         self.reopenStatus = reopenStatus
         self.reopenFailure = reopenFailure
+        self.instance = instance
     }
 
     /// How long it had been open when it ended.

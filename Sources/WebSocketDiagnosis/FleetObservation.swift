@@ -23,6 +23,9 @@ public struct FleetObservation: Codable, Sendable, Equatable {
     public var clusters: [FleetCluster]
     /// A few whole transcripts of connections that ended, as examples (at most ``maximumExamples``).
     public var examples: [ConnectionTranscript]
+    /// The connections by the backend instance that served them, by name, when the front named any
+    /// (``FleetConnection/instance``); `nil` when none was named.
+    public var instances: [FleetInstance]?
 
     /// How many whole transcripts a fleet keeps.
     public static let maximumExamples = 3
@@ -44,6 +47,13 @@ public struct FleetObservation: Codable, Sendable, Equatable {
         opened = connections.filter { $0.openedAtMs != nil }.count
         ended = connections.filter { $0.outcome == .ended }.count
         clusters = Self.clusters(of: connections, window: clusterWindowMs)
+        instances = Self.instances(of: connections)
+    }
+
+    /// ``FleetInstance/tally(_:)``, `nil` when no connection names its instance.
+    static func instances(of connections: [FleetConnection]) -> [FleetInstance]? {
+        let tally = FleetInstance.tally(connections)
+        return tally.isEmpty ? nil : tally
     }
 
     /// The ends grouped greedily: from the earliest end, every end within `window` of it is one group; groups
@@ -74,7 +84,7 @@ public struct FleetObservation: Codable, Sendable, Equatable {
 }
 
 extension FleetObservation {
-    /// A copy with every text a peer wrote (close reasons, failure details, the example transcripts) scrubbed.
+    /// A copy with every text a peer wrote (close reasons, failure details, instance names, the example transcripts) scrubbed.
     public func redacted(by redactor: Redactor) -> FleetObservation {
         var copy = self
         copy.connections = connections.map { c in
@@ -82,8 +92,10 @@ extension FleetObservation {
             c.closeReason = c.closeReason.map(redactor.text)
             c.failure = c.failure.map(redactor.text)
             c.reopenFailure = c.reopenFailure.map(redactor.text)
+            c.instance = c.instance.map(redactor.text)
             return c
         }
+        copy.instances = Self.instances(of: copy.connections)
         copy.examples = examples.map { $0.redacted(by: redactor) }
         return copy
     }

@@ -119,6 +119,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("After the main probe, hold N connections (1-1000) in parallel with a ping each every second, to see a reload, a deploy or one bad instance.", valueName: "N"))
     var connections: Int?
 
+    @Option(
+        name: .customLong("instance-header"),
+        help: ArgumentHelp(
+            "The response header in which your front names the backend instance that served a connection (looked for before X-Served-By and X-Backend-Server), so the --connections fleet is tallied by instance.",
+            valueName: "NAME"))
+    var instanceHeader: String?
+
     @Option(help: ArgumentHelp("How long the --connections fleet is held, e.g. 30s (default 10s; --max-time still bounds it).", valueName: "D"))
     var hold: String?
 
@@ -272,6 +279,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
                 throw UsageError("--connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
             }
             plan.connections = connections
+        }
+        if let instanceHeader {
+            guard connections != nil else { throw UsageError("--instance-header applies to the --connections fleet: give --connections N too") }
+            plan.instanceHeader = instanceHeader
         }
         if let hold {
             guard connections != nil else { throw UsageError("--hold applies to the --connections fleet: give --connections N too") }

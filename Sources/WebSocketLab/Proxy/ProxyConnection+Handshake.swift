@@ -114,6 +114,7 @@ extension ProxyConnection {
             (configured.fault as? any HandshakeFault)?.response(&head, context: context)
         }
         if let stickyCookie { head.headers.add("Set-Cookie", "\(stickyCookie.name)=\(stickyCookie.value); Path=/; HttpOnly") }
+        if let (name, value) = servedBy { head.headers.set(name, value) }
         guard case .openTunnel(let webSocket, let pending) = machine.responseRelayed(status: head.status) else { return }
         if answersUpgrade { proxy.metrics.upgrade(status: head.status) }
         if webSocket {

@@ -24,6 +24,7 @@ final class ProxyConnection: @unchecked Sendable {
     var client: Channel?
     var server: Channel?
 
+    /// The upstream instance picked for this connection (its index in the configuration); `nil` before the pick.
     var instance: Int?
     var stickyCookie: (name: String, value: String)?
 
@@ -160,13 +161,18 @@ final class ProxyConnection: @unchecked Sendable {
         }
     }
 
+    /// The `X-Served-By: instance-N` header that names the upstream instance picked for this connection, as a
+    /// front that names its backends does (Fastly's `X-Served-By`; nginx's `add_header … $upstream_addr`):
+    /// on the upstream's answer and on the proxy's own 502/504 once an instance was picked. `nil` before the pick.
+    var servedBy: (String, String)? { instance.map { ("X-Served-By", "instance-\($0)") } }
+
     /// Answers the client directly and closes (nothing more goes upstream).
     private func respondAndClose(status: Int, body: String, closeUpstream: Bool, answersUpgrade: Bool) {
         if answersUpgrade { proxy.metrics.upgrade(status: status) }
         if closeUpstream { server?.close(promise: nil) }
         guard let client else { return }
         var buffer = client.allocator.buffer(capacity: 256)
-        buffer.writeBytes(ProxyResponseHead.simple(status: status, body: body))
+        buffer.writeBytes(ProxyResponseHead.simple(status: status, body: body, extraHeaders: servedBy.map { [$0] } ?? []))
         client.writeAndFlush(buffer).whenComplete { _ in client.close(promise: nil) }
         // A client that does not read would hold the connection until the kernel gave up: the answer has
         // a deadline. Not a `schedule` timer: those stop mattering once the connection is closing.

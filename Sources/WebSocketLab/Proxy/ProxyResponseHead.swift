@@ -36,10 +36,14 @@ public struct ProxyResponseHead: Sendable, Equatable {
         return Array(text.utf8)
     }
 
-    /// A complete response made by the proxy itself (`Connection: close`, a text body).
-    public static func simple(status: Int, body: String, contentType: String = "text/plain; charset=utf-8") -> [UInt8] {
+    /// A complete response made by the proxy itself (`Connection: close`, a text body), with `extraHeaders`
+    /// before the standard ones (default none).
+    public static func simple(
+        status: Int, body: String, contentType: String = "text/plain; charset=utf-8", extraHeaders: [(String, String)] = []
+    ) -> [UInt8] {
         var head = ProxyResponseHead(status: status, reason: reasonPhrase(status))
         let bodyBytes = Array(body.utf8)
+        for (name, value) in extraHeaders { head.headers.add(name, value) }
         head.headers.add("Content-Type", contentType)
         head.headers.add("Content-Length", String(bodyBytes.count))
         head.headers.add("Connection", "close")

@@ -56,6 +56,10 @@ public struct ExporterModule: Codable, Sendable, Equatable {
     /// How long the fleet of ``connections`` is held (default: half the probe's bound); never more than three
     /// quarters of the bound, so the main probe and the fleet fit in one scrape.
     public var hold: String?
+    /// The response header in which the front names the backend instance that served a fleet connection, as
+    /// `diagnose --instance-header` (default: the usual ones, `X-Served-By` and `X-Backend-Server`); applies
+    /// with ``connections``.
+    public var instanceHeader: String?
 
     /// A module with every setting at its default (the plain profile, no credential).
     public init(profile: String? = nil) {
@@ -109,8 +113,9 @@ public struct ExporterModule: Codable, Sendable, Equatable {
             }
             plan.connections = connections
             plan.fleetHold = try fleetHold(bound: bound)
-        } else if hold != nil {
-            throw ProbeError.invalidConfiguration("hold applies to the fleet: give connections too")
+            plan.instanceHeader = instanceHeader
+        } else if hold != nil || instanceHeader != nil {
+            throw ProbeError.invalidConfiguration("\(hold != nil ? "hold" : "instanceHeader") applies to the fleet: give connections too")
         }
         for (name, value) in [("idleProbe", idleProbe), ("lifetimeProbe", lifetimeProbe)] {
             guard let value else { continue }
@@ -144,8 +149,8 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         if let connections, !(1...ProbePlan.maximumConnections).contains(connections) {
             throw ProbeError.invalidConfiguration("connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
         }
-        if connections != nil { _ = try fleetHold(bound: bound) } else if hold != nil {
-            throw ProbeError.invalidConfiguration("hold applies to the fleet: give connections too")
+        if connections != nil { _ = try fleetHold(bound: bound) } else if hold != nil || instanceHeader != nil {
+            throw ProbeError.invalidConfiguration("\(hold != nil ? "hold" : "instanceHeader") applies to the fleet: give connections too")
         }
         if let proxy {
             let settings = try ProxySettings.parse(proxy, source: "module proxy")

@@ -53,8 +53,9 @@ public enum ProbeMetrics {
     }
 
     /// The fleet's series (a module with `connections`): how many connections were asked for, opened, held,
-    /// ended, cut by the probe's own bound and refused; the largest cluster of ends and its window. The
-    /// outcome label is a fixed set, nothing a peer writes.
+    /// ended, cut by the probe's own bound and refused; the largest cluster of ends and its window; when the
+    /// front named its instances, how many it named and how many had a failure. The outcome label is a fixed
+    /// set, nothing a peer writes.
     static func renderFleet(_ fleet: FleetObservation, into out: inout MetricsText) {
         out.family("probe_ws1011_fleet_connections", "The fleet's connections by outcome (requested, opened, held, ended, cut, not_opened).",
                    type: "gauge")
@@ -76,6 +77,13 @@ public enum ProbeMetrics {
         let reopened = fleet.connections.filter { $0.outcome == .ended && $0.reopenStatus == 101 }.count
         out.gauge("probe_ws1011_fleet_reopened_connections", "Connections that ended and whose new upgrade right after was accepted (101).",
                   Double(reopened))
+        // Instance names are the peer's words and unbounded in number: counts only, never a label.
+        if let instances = fleet.instances {
+            out.gauge("probe_ws1011_fleet_instances", "Backend instances the front named in its answers to the fleet's upgrades.",
+                      Double(instances.count))
+            out.gauge("probe_ws1011_fleet_failing_instances", "Named backend instances with at least one fleet connection that ended or never opened.",
+                      Double(instances.filter { $0.failed > 0 }.count))
+        }
     }
 
     /// `TLSv1.3` → `TLS 1.3` (blackbox_exporter's spelling).

@@ -26,6 +26,28 @@ extension TextReportRenderer {
         if !reopens.isEmpty {
             text += "  new upgrades right after an end: \(reopens.filter { $0.reopenStatus == 101 }.count) of \(reopens.count) opened\n"
         }
+        if let instances = f.instances { text += instanceTable(instances) }
+        return text
+    }
+
+    /// The most instances the table shows; the rest are counted in one line.
+    static let maximumInstanceRows = 20
+
+    /// The fleet by the instance the front said served each connection: one row per instance, terminal-safe
+    /// names cut to a column.
+    static func instanceTable(_ instances: [FleetInstance]) -> String {
+        let names = instances.prefix(maximumInstanceRows).map { safe($0.name) }
+        let width = min(max(8, names.map(\.count).max() ?? 0), FleetConnection.maximumInstanceLength)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func num(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: " ", count: max(0, n - s.count)) + s }
+        var text = "  by instance (as the front named it):\n"
+        text += "    \(pad("instance", width))  served  opened  held  ended  not opened  commonest failure\n"
+        for (i, name) in zip(instances, names) {
+            let failure = i.failure.map { "\(i.failureCount) × \(safe($0))" } ?? "-"
+            text +=
+                "    \(pad(name, width))  \(num(i.connections, 6))  \(num(i.opened, 6))  \(num(i.held, 4))  \(num(i.ended, 5))  \(num(i.notOpened, 10))  \(failure)\n"
+        }
+        if instances.count > maximumInstanceRows { text += "    … and \(instances.count - maximumInstanceRows) more instances\n" }
         return text
     }
 }

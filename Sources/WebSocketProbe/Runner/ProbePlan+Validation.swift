@@ -40,6 +40,10 @@ extension ProbePlan {
                     "--subprotocol #\(index + 1) is not an HTTP token (the value is not shown): use letters, digits and !#$%&'*+-.^_`|~ only, no spaces, commas or line breaks")
             }
         }
+        if let instanceHeader, instanceHeader.isEmpty || instanceHeader.count > 64 || !instanceHeader.unicodeScalars.allSatisfy({ tchar.contains($0) }) {
+            throw ProbeError.invalidConfiguration(
+                "--instance-header (instanceHeader) must be a header name of at most 64 letters, digits and -, e.g. X-Instance-Id (the value is not shown)")
+        }
         for header in headers where UpgradeRequest.hasControl(header.name) || UpgradeRequest.hasControl(header.value) {
             throw ProbeError.invalidHeader(header.name + ": " + header.value)
         }

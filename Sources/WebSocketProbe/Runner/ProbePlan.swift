@@ -72,6 +72,11 @@ public struct ProbePlan: Sendable {
     /// How long the fleet of ``connections`` is held from its start (`--hold`, default 10 s); bounded by ``maxTime``.
     public var fleetHold: Duration = .seconds(10)
 
+    /// The response header in which the front names the backend instance that served a fleet connection
+    /// (`--instance-header NAME`), looked for before the usual ones (``FleetConnection/instanceHeaders``:
+    /// `X-Served-By`, `X-Backend-Server`); default none.
+    public var instanceHeader: String? = nil
+
     /// The most connections one fleet may hold.
     public static let maximumConnections = 1000
 

@@ -8,7 +8,9 @@ extension ProbeRunner {
     /// a short ramp (half the hold, at most ``maximumFleetRamp``) so that they have different ages, and holds
     /// them in parallel with a ping every ``ProbePlan/trafficInterval`` until ``ProbePlan/fleetHold`` after the
     /// fleet's start. A connection that ends during the hold makes one new upgrade at once (does the front
-    /// serve new connections, or refuse them?). `nil` when no fleet was asked for.
+    /// serve new connections, or refuse them?). When the answer to an upgrade names the backend instance that served
+    /// it (``FleetConnection/instanceHeaders``, or ``ProbePlan/instanceHeader``), the connection records it and the
+    /// fleet is tallied by instance. `nil` when no fleet was asked for.
     ///
     /// Each connection is summarised in a ``FleetConnection``; only ``FleetObservation/maximumExamples`` whole
     /// transcripts are kept, so a fleet of a thousand costs a few numbers per connection. The run's stop
@@ -29,7 +31,8 @@ extension ProbeRunner {
         await withTaskGroup(of: (FleetConnection, ConnectionTranscript?).self) { group in
             for index in 0..<n {
                 group.addTask {
-                    await holdFleetConnection(index, delay: spacing * index, start: start, hold: hold, configuration: configuration)
+                    await holdFleetConnection(
+                        index, delay: spacing * index, start: start, hold: hold, configuration: configuration, redactor: redactor)
                 }
             }
             for await (summary, transcript) in group {
@@ -51,7 +54,7 @@ extension ProbeRunner {
     /// Holds one fleet connection: waits `delay`, opens, pings every traffic interval until `start + hold`.
     /// Returns its summary, and its transcript when it ended during the hold (a candidate example).
     func holdFleetConnection(
-        _ index: Int, delay: Duration, start: Duration, hold: Duration, configuration: ClientConfiguration
+        _ index: Int, delay: Duration, start: Duration, hold: Duration, configuration: ClientConfiguration, redactor: Redactor
     ) async -> (FleetConnection, ConnectionTranscript?) {
         try? await clock.sleep(delay)
         let startedAt = clock.now() - start
@@ -62,6 +65,7 @@ extension ProbeRunner {
             let t = await connection.transcript()
             summary.outcome = stop.isStopped ? .cut : .notOpened
             summary.handshakeStatus = t.handshake?.status
+            summary.instance = instance(of: t, redactor: redactor)
             if t.handshake?.status == nil { summary.failure = t.failure.map { "\($0.stage.rawValue) \($0.kind)" } }
             return (summary, nil)
         }
@@ -79,6 +83,7 @@ extension ProbeRunner {
         let endedAt = clock.now() - start
         if ended == nil { await connection.close(code: 1000, reason: "ws1011 fleet done") }
         let t = await connection.transcript()
+        summary.instance = instance(of: t, redactor: redactor)
         // Offsets in the transcript count from the connection's own start.
         summary.openedAtMs = t.timings.openAtMs.map { startedAt.milliseconds + $0 }
         if let tcp = t.timings.tcpMs {
@@ -107,5 +112,12 @@ extension ProbeRunner {
             summary.reopenFailure = reopened.failure.map { "\($0.stage.rawValue) \($0.kind)" } ?? "no answer"
         }
         return (summary, t)
+    }
+
+    /// The instance the answer to a fleet connection's upgrade named (``FleetConnection/instance(in:custom:redactor:)``
+    /// with ``ProbePlan/instanceHeader``).
+    private func instance(of t: ConnectionTranscript, redactor: Redactor) -> String? {
+        guard let headers = t.handshake?.headers else { return nil }
+        return FleetConnection.instance(in: headers, custom: plan.instanceHeader, redactor: redactor)
     }
 }

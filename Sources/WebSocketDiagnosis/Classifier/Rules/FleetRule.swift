@@ -15,7 +15,9 @@
 /// 2. most of the fleet ended one same way at one same age but at different instants → a cap on age, not an
 ///    event: ``CauseID/lifetimeCap`` for bare ends under pings, ``CauseID/applicationConnectionCap`` for close frames;
 /// 3. no cluster, and a part of the fleet failed one same way while at least as many connections lived
-///    the whole hold → ``CauseID/badInstance``: one instance behind the balancer is bad.
+///    the whole hold → ``CauseID/badInstance``: one instance behind the balancer is bad; when the front named
+///    the instance on every answer (``FleetConnection/instance``) and every failure came from one, the verdict
+///    names it.
 ///
 /// A close 1001/1012 is the application's own graceful shutdown, so the clustered deploy is the existing
 /// application restart with the cluster as its evidence, not a new infrastructure cause: the fix (drain
@@ -175,10 +177,38 @@ struct FleetRule: ClassificationRule {
                     rule: RuleName.fleetFraction,
                     observation: "the failed connections were \(Describe.ms(low))–\(Describe.ms(high)) old when they ended"))
         }
+        if let named = oneInstance(failed, fleet: fleet) {
+            evidence.insert(named.evidence, at: 0)
+            return Verdict(
+                cause: .badInstance, confidence: Confidence.likely,
+                summary:
+                    "One bad instance, \(named.name): \(failed.count) of \(total) connections failed the same way (\(signature)), every one served by it, while the other instances stayed healthy — take \(named.name) out of the pool and read its logs and health check",
+                evidence: evidence)
+        }
         return Verdict(
             cause: .badInstance, confidence: Confidence.plausible,
             summary:
                 "One bad instance: \(failed.count) of \(total) connections failed the same way (\(signature)) while the rest stayed healthy — find the instance that serves them (its logs, its health check) and take it out of the pool",
             evidence: evidence)
+    }
+
+    /// The instance every failure came from, when the front named it on each and named at least one other
+    /// instance: its name and the evidence (`all 2 failures came from instance-1; instance-0 and instance-2 held 4 of 4`).
+    private func oneInstance(_ failed: [FleetConnection], fleet: FleetObservation) -> (name: String, evidence: Evidence)? {
+        guard let name = failed.first?.instance, failed.allSatisfy({ $0.instance == name }) else { return nil }
+        let others = (fleet.instances ?? []).filter { $0.name != name }
+        guard !others.isEmpty else { return nil }
+        let names =
+            others.count == 1 ? others[0].name
+            : others.count <= 3 ? others.dropLast().map(\.name).joined(separator: ", ") + " and " + others.last!.name
+            : "the other \(others.count) instances"
+        let held = others.map(\.held).reduce(0, +)
+        let served = others.map(\.connections).reduce(0, +)
+        return (
+            name,
+            Evidence(
+                rule: RuleName.fleetFraction,
+                observation: "all \(failed.count) failures came from \(name); \(names) held \(held) of \(served)")
+        )
     }
 }
