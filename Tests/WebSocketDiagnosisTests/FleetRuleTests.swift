@@ -159,6 +159,73 @@ struct FleetRuleTests {
         #expect(v.evidenceText.contains("HTTP 502"))
     }
 
+    @Test func failuresAllServedByOneNamedInstanceNameItInTheVerdict() {
+        // Round-robin over three instances: instance-1 refuses every upgrade with 502.
+        var connections = (0..<6).map { FleetFixture.connection($0) }
+        for i in connections.indices {
+            connections[i].instance = "instance-\(i % 3)"
+            if i % 3 == 1 {
+                connections[i].outcome = .notOpened
+                connections[i].openedAtMs = nil
+                connections[i].handshakeStatus = 502
+            }
+        }
+        let fleet = FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: connections)
+        #expect(
+            fleet.instances
+                == [
+                    FleetInstance(name: "instance-0", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
+                    FleetInstance(
+                        name: "instance-1", connections: 2, opened: 0, held: 0, ended: 0, notOpened: 2, failure: "HTTP 502", failureCount: 2),
+                    FleetInstance(name: "instance-2", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
+                ])
+        let v = classify(fleet)
+        #expect(v.cause == .badInstance, "\(v.summary)\n\(v.evidenceText)")
+        #expect(v.summary.contains("One bad instance, instance-1:"), "\(v.summary)")
+        #expect(v.evidenceText.contains("all 2 failures came from instance-1; instance-0 and instance-2 held 4 of 4"), "\(v.evidenceText)")
+        #expect(v.confidence == Confidence.likely)
+
+        // Failures from two instances: still the fraction's verdict, but no instance is named.
+        connections[4].outcome = .notOpened
+        connections[4].openedAtMs = nil
+        connections[4].handshakeStatus = 502
+        connections[1].outcome = .held
+        connections[1].openedAtMs = 250
+        connections[1].handshakeStatus = nil
+        let spread = classify(FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: connections))
+        #expect(spread.cause == .badInstance)
+        #expect(!spread.summary.contains("instance-"), "\(spread.summary)")
+        #expect(!spread.evidenceText.contains("failures came from"), "\(spread.evidenceText)")
+    }
+
+    @Test func aFleetWhoseFrontNamesNoInstanceHasNoInstanceTally() {
+        let fleet = FleetObservation(
+            requested: 3, holdMs: 10_000, rampMs: 600, pingIntervalMs: 1000, connections: (0..<3).map { FleetFixture.connection($0) })
+        #expect(fleet.instances == nil)
+    }
+
+    @Test func theInstanceIsReadFromTheUsersHeaderFirstThenTheUsualOnesScrubbedAndBounded() {
+        let redactor = Redactor(knownSecrets: ["s3cr3t-t0ken-value"])
+        let headers = [HeaderField("x-backend-server", "10.0.0.7:8080"), HeaderField("X-Pod", "pod-7")]
+        #expect(FleetConnection.instance(in: headers, redactor: redactor) == "10.0.0.7:8080")
+        #expect(FleetConnection.instance(in: headers, custom: "x-pod", redactor: redactor) == "pod-7")
+        #expect(FleetConnection.instance(in: [HeaderField("X-Served-By", "  ")], redactor: redactor) == nil)
+        // A token in the value never reaches the report: a known secret, and a JWT-shaped one.
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlc2lnbmF0dXJl"
+        let leaked = FleetConnection.instance(in: [HeaderField("X-Served-By", "node-1;s3cr3t-t0ken-value")], redactor: redactor)
+        #expect(leaked?.contains("s3cr3t") == false && leaked?.hasPrefix("node-1;") == true, "\(leaked ?? "nil")")
+        let jwtLeak = FleetConnection.instance(in: [HeaderField("X-Served-By", "node-2 " + jwt)], redactor: redactor)
+        #expect(jwtLeak?.contains("eyJ") == false, "\(jwtLeak ?? "nil")")
+        let long = FleetConnection.instance(in: [HeaderField("X-Served-By", String(repeating: "a", count: 500))], redactor: redactor)
+        #expect(long?.count == FleetConnection.maximumInstanceLength && long?.hasSuffix("…") == true)
+        // The fleet's own redaction scrubs a name recorded before a secret was known, and its tally follows.
+        var c = FleetFixture.connection(0)
+        c.instance = "node-3 s3cr3t-t0ken-value"
+        let fleet = FleetObservation(requested: 1, holdMs: 1000, rampMs: 0, pingIntervalMs: nil, connections: [c]).redacted(by: redactor)
+        #expect(fleet.connections[0].instance?.contains("s3cr3t") == false)
+        #expect(fleet.instances?.map(\.name) == fleet.connections.map { $0.instance! })
+    }
+
     @Test func failuresOfDifferentKindsOrMostOfTheFleetAreNotOneBadInstance() {
         var mixed = (0..<8).map { FleetFixture.connection($0) }
         mixed[1] = FleetFixture.ended(mixed[1], at: 1500, code: 1011)

@@ -31,6 +31,42 @@ struct HTMLReportRendererTests {
         #expect(TextReportRenderer.render(report).contains("opened 3 of 3; ended during the hold 3; held to the end 0"))
     }
 
+    @Test func aFleetWhoseFrontNamesItsInstancesShowsATableByInstance() {
+        var report = ReportFixtures.healthy()
+        var connections: [FleetConnection] = []
+        for i in 0..<6 {
+            let started = Double(i) * 100
+            if i % 3 == 1 {
+                connections.append(
+                    FleetConnection(index: i, outcome: .notOpened, startedAtMs: started, handshakeStatus: 502, instance: "<b>pod-1</b>\u{1B}[2J"))
+            } else {
+                connections.append(
+                    FleetConnection(
+                        index: i, outcome: .held, startedAtMs: started, openedAtMs: started + 20, transportEnd: .localClose,
+                        instance: "pod-\(i % 3)"))
+            }
+        }
+        report.fleet = FleetObservation(requested: 6, holdMs: 10_000, rampMs: 600, pingIntervalMs: 1000, connections: connections)
+        let text = TextReportRenderer.render(report)
+        #expect(text.contains("by instance (as the front named it):"), "\(text)")
+        let lines: [String] = text.components(separatedBy: "\n")
+        let rows: [String] = lines.filter { (line: String) -> Bool in line.hasPrefix("    pod-") || line.hasPrefix("    <b>") }
+        #expect(rows.count == 3, "\(text)")
+        let healthyRow: String = "2       2     2      0           0  -"
+        let deadRow: String = "2       0     0      0           2  2 × HTTP 502"
+        #expect(rows.contains { (row: String) -> Bool in row.hasPrefix("    pod-0") && row.hasSuffix(healthyRow) }, "\(rows)")
+        #expect(rows.contains { (row: String) -> Bool in row.contains("pod-1") && row.hasSuffix(deadRow) }, "\(rows)")
+        #expect(!text.contains("\u{1B}"), "a peer's escape sequence never reaches the terminal")
+        let html = HTMLReportRenderer.render(report)
+        #expect(html.contains("&lt;b&gt;pod-1&lt;/b&gt;"), "\(html)")
+        #expect(!html.contains("<b>pod-1"))
+        // Without a named instance there is no table.
+        report.fleet = FleetObservation(
+            requested: 1, holdMs: 10_000, rampMs: 0, pingIntervalMs: 1000,
+            connections: [FleetConnection(index: 0, outcome: .held, startedAtMs: 0, openedAtMs: 20, transportEnd: .localClose)])
+        #expect(!TextReportRenderer.render(report).contains("by instance"))
+    }
+
     @Test func peerTextIsEscapedAndSecretsAreRedacted() {
         var report = ReportFixtures.rejected()
         report.transcript.handshake?.reasonPhrase = "<script>alert(1)</script>\u{202E}"

@@ -71,6 +71,30 @@ struct JSONReportRendererTests {
         #expect(try JSONReportRenderer.decode(Data(json.utf8)).transcript.close.received?.code == nil)
     }
 
+    @Test func aFleetsInstancesAreInTheJSONWithTheSchemasFields() throws {
+        var report = ReportFixtures.healthy()
+        report.fleet = FleetObservation(
+            requested: 2, holdMs: 1000, rampMs: 0, pingIntervalMs: nil,
+            connections: [
+                FleetConnection(index: 0, outcome: .held, startedAtMs: 0, openedAtMs: 10, transportEnd: .localClose, instance: "instance-0"),
+                FleetConnection(index: 1, outcome: .notOpened, startedAtMs: 0, handshakeStatus: 502, instance: "instance-1"),
+            ])
+        let json = try JSONReportRenderer.render(report)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let fleet = try #require(object["fleet"] as? [String: Any])
+        let instances = try #require(fleet["instances"] as? [[String: Any]])
+        #expect(instances.count == 2 && instances[1]["failure"] as? String == "HTTP 502" && instances[1]["notOpened"] as? Int == 1)
+        #expect((fleet["connections"] as? [[String: Any]])?.first?["instance"] as? String == "instance-0")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("schemas/ws1011.report-1.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let def = try #require((schema["$defs"] as? [String: Any])?["fleetInstance"] as? [String: Any])
+        let properties = Set((def["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        for instance in instances { #expect(Set(instance.keys).isSubset(of: properties), "\(instance.keys) vs \(properties)") }
+        #expect(Set(def["required"] as? [String] ?? []).isSubset(of: Set(instances[0].keys)))
+        #expect(try JSONReportRenderer.decode(Data(json.utf8)).fleet?.instances?.map(\.name) == ["instance-0", "instance-1"])
+    }
+
     @Test func theCheckedInSchemaPatternAcceptsEveryKnownCause() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("schemas/ws1011.report-1.schema.json")
