@@ -186,12 +186,9 @@ struct FleetRuleTests {
         #expect(v.confidence == Confidence.likely)
 
         // Failures from two instances: still the fraction's verdict, but no instance is named.
-        connections[4].outcome = .notOpened
-        connections[4].openedAtMs = nil
-        connections[4].handshakeStatus = 502
-        connections[1].outcome = .held
-        connections[1].openedAtMs = 250
-        connections[1].handshakeStatus = nil
+        connections[2].outcome = .notOpened
+        connections[2].openedAtMs = nil
+        connections[2].handshakeStatus = 502
         let spread = classify(FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: connections))
         #expect(spread.cause == .badInstance)
         #expect(!spread.summary.contains("instance-"), "\(spread.summary)")
