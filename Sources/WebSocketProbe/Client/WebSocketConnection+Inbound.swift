@@ -432,6 +432,7 @@ extension WebSocketConnection {
             switch transportError {
             case .reset: end = .reset
             case .tlsUncleanShutdown: end = .tlsNoCloseNotify
+            case .http2(let ending, _): end = ending
             default: end = .eof
             }
         }
@@ -453,8 +454,16 @@ extension WebSocketConnection {
             finishRejectedBody()
         case .open, .closing:
             if record.close.received == nil && localEnd == nil {
-                let kind: ProbeFailureKind = end == .reset ? .reset : (end == .tlsNoCloseNotify ? .tlsTruncated : .connectionClosed)
-                setFailure(.websocket, kind, "the transport ended (\(end.rawValue)) without a close frame from the peer (1006)", at: t)
+                let kind: ProbeFailureKind =
+                    switch end {
+                    case .reset: .reset
+                    case .tlsNoCloseNotify: .tlsTruncated
+                    case .http2Reset: .http2StreamReset
+                    case .http2GoAway: .http2GoAway
+                    default: .connectionClosed
+                    }
+                let why = if case .http2(_, let text)? = transportError { "\(end.rawValue): \(text)" } else { end.rawValue }
+                setFailure(.websocket, kind, "the transport ended (\(why)) without a close frame from the peer (1006)", at: t)
             }
         default:
             break
