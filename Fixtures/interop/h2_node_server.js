@@ -5,7 +5,7 @@
 // usage: node h2_node_server.js PORT CERT KEY MODE
 //   works        the extended CONNECT is answered 200 and the stream echoes messages
 //   refuse       advertises SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, then resets every CONNECT (REFUSED_STREAM)
-//   reset-open   answers the first message by resetting the stream (RST_STREAM CANCEL), no close frame
+//   reset-open   answers the first message by resetting the stream (RST_STREAM INTERNAL_ERROR), no close frame
 //   goaway-open  answers the first message with GOAWAY PROTOCOL_ERROR (last stream 0), then ends the connection
 // Prints "request CONNECT websocket PATH" for every extended CONNECT it reads.
 'use strict';
@@ -61,7 +61,8 @@ server.on('stream', (stream, headers) => {
   const ws = new WebSocket(null, undefined, {});
   ws.setSocket(stream, Buffer.alloc(0), { maxPayload: 16 * 1024 * 1024 });
   let after;
-  if (mode === 'reset-open') after = () => stream.close(http2.constants.NGHTTP2_CANCEL);
+  // destroy with an error resets at once (RST_STREAM INTERNAL_ERROR); close() would end the stream first.
+  if (mode === 'reset-open') after = () => stream.destroy(new Error('interop: reset the open stream'));
   if (mode === 'goaway-open') {
     after = () => {
       const session = stream.session;

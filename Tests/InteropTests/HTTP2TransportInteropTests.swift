@@ -18,6 +18,7 @@ struct HTTP2TransportInteropTests {
         try await Probe.diagnose(url) {
             $0.tls.trustRootsPEM = [authority.rootCertificatePEM]
             $0.authChannelMatrix = false
+            $0.profile = .echo
             if http2 { $0.transport = .http2 }
             configure(&$0)
         }
@@ -47,6 +48,8 @@ struct HTTP2TransportInteropTests {
             #expect(t.close.sent != nil && t.close.received != nil, Probe.describe(t.close))
             #expect(t.close.transportEnd != .localTimeout, "the stream's end came without waiting out a bound: \(Probe.describe(t.close))")
             #expect(report.steps.first { $0.name == .h2 }?.detail.contains("went over HTTP/2") == true)
+            #expect(report.steps.first { $0.name == .upgrade }?.detail.contains("extended CONNECT") == true)
+            #expect(report.steps.first { $0.name == .messages }?.status == .passed, Probe.describe(report))
             #expect(server.stdoutText.contains("request CONNECT websocket /chat?room=1"), "\(server.stdoutText)")
         }
     }
@@ -91,7 +94,7 @@ struct HTTP2TransportInteropTests {
     }
 
     @Test(
-        "node http2 resetting the open stream (RST_STREAM CANCEL) with no close frame: the close provenance and cause say RST_STREAM",
+        "node http2 resetting the open stream (RST_STREAM INTERNAL_ERROR) with no close frame: the close provenance and cause say RST_STREAM",
         .enabled(if: InteropPeer.shouldRun(.nodeHTTP2), InteropPeer.reason(.nodeHTTP2)), .realIO)
     func nodeResetOfTheOpenStream() async throws {
         let authority = try LabCertificateAuthority.generate()
@@ -101,7 +104,7 @@ struct HTTP2TransportInteropTests {
             #expect(t.timings.openAtMs != nil, Probe.describe(report))
             #expect(t.close.received == nil)
             #expect(t.close.transportEnd == .http2Reset, Probe.describe(t.close))
-            #expect(t.http2?.resetCode == "CANCEL", "\(t.http2?.detail ?? "-")")
+            #expect(t.http2?.resetCode == "INTERNAL_ERROR", "\(t.http2?.detail ?? "-")")
             #expect(t.failure?.kind == .http2StreamReset, Probe.describe(report))
             #expect(report.verdict.cause == .http2StreamReset, Probe.describe(report))
         }

@@ -70,7 +70,7 @@ struct HTTP2StreamEndRuleTests {
         #expect(v.cause != .http2StreamReset, "\(v.cause): \(v.summary)")
     }
 
-    @Test(arguments: [(ProbeFailureKind.http2StreamReset, "REFUSED_STREAM", nil), (.http2GoAway, nil, "PROTOCOL_ERROR")])
+    @Test(arguments: [(ProbeFailureKind.http2StreamReset, String?.some("REFUSED_STREAM"), String?.none), (.http2GoAway, nil, "PROTOCOL_ERROR")])
     func aResetOrGoAwayAnsweringTheExtendedConnectIsTheBrowserOnlyFailure(_ kind: ProbeFailureKind, _ reset: String?, _ goAway: String?) {
         var t = Fixture.opened()
         t.timings.openAtMs = nil

@@ -79,13 +79,13 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
             let fields = headers.headers.filter { !$0.name.hasPrefix(":") }.map { HeaderField($0.name, $0.value) }
             event = .answer(status: status, headers: fields, endStream: headers.endStream, at: at)
         case .data(let payload) where frame.streamID == stream:
-            giveBackWindow(payload.flowControlledLength, context: context)
+            giveBackWindow(Self.flowControlled(payload), context: context)
             if case .byteBuffer(let buffer) = payload.data, buffer.readableBytes > 0, state.value.phase == .open {
                 if released { context.fireChannelRead(wrapInboundOut(buffer)) } else { held.append(buffer) }
             }
             event = .data(endStream: payload.endStream, at: at)
         case .data(let payload):
-            giveBackWindow(payload.flowControlledLength, context: context)
+            giveBackWindow(Self.flowControlled(payload), context: context)
             return
         case .rstStream(let code) where frame.streamID == stream:
             event = .reset(HTTP2CheckHandler.name(of: code), at: at)
@@ -122,6 +122,11 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
         case .end(let ending):
             if released { context.fireErrorCaught(ending) } else { heldEnding = ending }
         }
+    }
+
+    /// The bytes a DATA frame takes from the flow-control windows: its data and its padding (RFC 9113 §6.1).
+    static func flowControlled(_ payload: HTTP2Frame.FramePayload.Data) -> Int {
+        payload.data.readableBytes + (payload.paddingBytes.map { $0 + 1 } ?? 0)
     }
 
     private func giveBackWindow(_ length: Int, context: ChannelHandlerContext) {
