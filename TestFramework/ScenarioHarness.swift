@@ -30,7 +30,8 @@ public enum ScenarioHarness {
             Issue.record("scenario '\(id)' is not in \(catalog.directory) (load errors: \(errors.isEmpty ? "none" : errors))", sourceLocation: sourceLocation)
             return nil
         }
-        let result = await ScenarioRunner().run(scenario)
+        // Bounded like `ws1011 reproduce --parallel`: see ``ScenarioSlots``.
+        let result = await ScenarioSlots.shared.withSlot { await ScenarioRunner().run(scenario) }
         if let bytes = result.observed?.signature.wireBytes { WireByteCounter.current?.add(bytes: bytes) }
         return result
     }

@@ -28,10 +28,19 @@ echo "+ swift build --build-tests (before the load)"
 swift build || { echo "swift build failed" >&2; exit 1; }
 swift build --build-tests || { echo "swift build --build-tests failed" >&2; exit 1; }
 
+# Each loop is bounded in time (timeout, 90 min by default: longer than any suite run), and a watchdog ends them
+# when this script goes, even when it is killed without running its trap (SIGKILL, a CI job's hard stop).
+max_seconds="${BUSY_MAX_SECONDS:-5400}"
+[[ "$max_seconds" =~ ^[0-9]+$ ]] || { echo "error: BUSY_MAX_SECONDS must be a number of seconds (got '$max_seconds')" >&2; exit 2; }
 for ((i = 0; i < loops; i++)); do
-  yes >/dev/null &
+  timeout "$max_seconds" yes >/dev/null &
   pids+=("$!")
 done
+(
+  while kill -0 $$ 2>/dev/null; do sleep 2; done
+  kill "${pids[@]}" 2>/dev/null
+) &
+pids+=("$!")
 echo "+ $loops busy loop(s) running (pids ${pids[*]}); load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 start=$(date +%s)
 scripts/swift-test.sh "$filter"

@@ -22,6 +22,9 @@ public struct FleetConnection: Codable, Sendable, Equatable {
     public var outcome: Outcome
     /// When the connection attempt began.
     public var startedAtMs: Double
+    /// When the TCP connection was established (the front's accept); `nil` when it never connected or the
+    /// recording did not say.
+    public var connectedAtMs: Double?
     /// When the upgrade completed; `nil` when it never opened.
     public var openedAtMs: Double?
     /// When the connection ended, for ``Outcome/ended``.
@@ -44,7 +47,8 @@ public struct FleetConnection: Codable, Sendable, Equatable {
     public var reopenFailure: String?
 
     public init(
-        index: Int, outcome: Outcome, startedAtMs: Double, openedAtMs: Double? = nil, endedAtMs: Double? = nil,
+        index: Int, outcome: Outcome, startedAtMs: Double, connectedAtMs: Double? = nil, openedAtMs: Double? = nil,
+        endedAtMs: Double? = nil,
         transportEnd: TransportEnd = .notConnected, closeCode: Int? = nil, closeReceived: Bool = false,
         closeReason: String? = nil, handshakeStatus: Int? = nil, failure: String? = nil, reopenStatus: Int? = nil,
         reopenFailure: String? = nil
@@ -52,6 +56,7 @@ public struct FleetConnection: Codable, Sendable, Equatable {
         self.index = index
         self.outcome = outcome
         self.startedAtMs = startedAtMs
+        self.connectedAtMs = connectedAtMs
         self.openedAtMs = openedAtMs
         self.endedAtMs = endedAtMs
         self.transportEnd = transportEnd
@@ -68,6 +73,15 @@ public struct FleetConnection: Codable, Sendable, Equatable {
     public var ageMs: Double? {
         guard let openedAtMs, let endedAtMs else { return nil }
         return endedAtMs - openedAtMs
+    }
+
+    /// How long it had been connected when it ended, counted from the TCP connect: a front's cap runs from its
+    /// accept, so a slow upgrade (a busy front) does not move this age as it moves ``ageMs``. Falls back to
+    /// ``ageMs`` when the connect time is unknown.
+    public var ageSinceConnectMs: Double? {
+        guard let endedAtMs, openedAtMs != nil else { return nil }
+        guard let connectedAtMs else { return ageMs }
+        return endedAtMs - connectedAtMs
     }
 
     /// How it failed, in words two failures can be compared by: `close 1001`, `close without status`,
@@ -89,5 +103,22 @@ public struct FleetConnection: Codable, Sendable, Equatable {
     public var reopenRefused: Bool {
         if let reopenStatus { return reopenStatus != 101 }
         return reopenFailure != nil
+    }
+}
+
+extension Collection where Element == FleetConnection {
+    /// The ages at the end of these connections, on the basis that spreads them least: counted from the open
+    /// (a cap the application counts) or from the TCP connect (a cap the front counts from its accept). On a busy
+    /// front the upgrade's time varies from one connection to the next, and only one of the two bases shows the
+    /// cap's one age; a reload's ends are at different ages on both.
+    public var endAges: [Double] { endAgesWithBasis.ages }
+
+    /// ``endAges`` and the event they count from, in words: `open` or `TCP connect`.
+    public var endAgesWithBasis: (ages: [Double], from: String) {
+        let fromOpen = compactMap(\.ageMs)
+        let fromConnect = compactMap(\.ageSinceConnectMs)
+        func spread(_ a: [Double]) -> Double { (a.max() ?? 0) - (a.min() ?? 0) }
+        guard fromConnect.count == fromOpen.count, spread(fromConnect) < spread(fromOpen) else { return (fromOpen, "open") }
+        return (fromConnect, "TCP connect")
     }
 }

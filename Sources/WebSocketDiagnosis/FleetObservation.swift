@@ -61,7 +61,7 @@ public struct FleetObservation: Codable, Sendable, Equatable {
                 var tally: [String: Int] = [:]
                 for m in members { tally[m.signature, default: 0] += 1 }
                 let top = tally.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }!
-                let ages = members.compactMap(\.ageMs)
+                let ages = members.endAges
                 groups.append(
                     FleetCluster(
                         fromMs: members.first!.endedAtMs!, toMs: members.last!.endedAtMs!, count: members.count,

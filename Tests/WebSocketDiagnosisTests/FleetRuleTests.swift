@@ -67,6 +67,30 @@ struct FleetRuleTests {
             "\(v.evidenceText)")
     }
 
+    @Test func aFrontsCapCountedFromTheAcceptIsACapWhenSlowUpgradesSpreadTheAgesFromTheOpen() {
+        // A busy front: each connection's TCP connect lands 200 ms after the last, its upgrade takes 20–620 ms,
+        // and the front cuts it 1.2 s after its accept. From the open the ages spread 600 ms (no cap); from the
+        // connect they agree — the basis that shows one age is the one the front counts.
+        let connections = (0..<6).map { i -> FleetConnection in
+            let start = Double(i) * 200
+            let upgrade = [20.0, 620, 300, 80, 450, 150][i]
+            var c = FleetConnection(
+                index: i, outcome: .held, startedAtMs: start, connectedAtMs: start + 1, openedAtMs: start + 1 + upgrade,
+                transportEnd: .localClose)
+            c = FleetFixture.ended(c, at: start + 1 + 1200)
+            return c
+        }
+        let fleet = FleetObservation(requested: 6, holdMs: 4000, rampMs: 1200, pingIntervalMs: 1000, connections: connections)
+        let v = classify(fleet)
+        #expect(v.cause == .lifetimeCap, "\(v.summary)\n\(v.evidenceText)")
+        #expect(v.evidenceText.contains("1200 ms–1200 ms after their TCP connect"), "\(v.evidenceText)")
+        // Without the connect times the same ends are no cap: the ages from the open spread too far.
+        let withoutConnect = FleetObservation(
+            requested: 6, holdMs: 4000, rampMs: 1200, pingIntervalMs: 1000,
+            connections: connections.map { var c = $0; c.connectedAtMs = nil; return c })
+        #expect(classify(withoutConnect).cause != .lifetimeCap)
+    }
+
     @Test func closeFramesAtTheSameAgeAreTheApplicationsCap() {
         let connections = (0..<5).map { i -> FleetConnection in
             let c = FleetFixture.connection(i, spacing: 400)

@@ -11,12 +11,15 @@ import NIOTLS
 ///
 /// `@unchecked Sendable`: its mutable state is only touched on the channel's event loop (channel
 /// callbacks, and ``adopt(by:)``, which the actor calls from that same loop).
-final class WireEventHandler: ChannelInboundHandler, @unchecked Sendable {
+final class WireEventHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private weak var connection: WebSocketConnection?
     private var adopted = false
     private var early: [WireEvent] = []
+    private var inactive = false
 
     init() {}
 
@@ -59,8 +62,23 @@ final class WireEventHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        inactive = true
         forward(.inactive(at: .now))
         context.fireChannelInactive()
+    }
+
+    /// A reset can reach a write before it reaches a read: the kernel hands the pending ECONNRESET to the first
+    /// call on the socket, and when that is our write (a ping sent while the loop had not yet read the reset — a
+    /// busy machine), NIO closes the channel with the write's error and never fires `errorCaught`; the read after
+    /// it sees only the end of the stream. The write's failure is the one place the reset shows, so it is reported
+    /// as the transport error, as a read's would be. Other write failures (a channel we closed) are not.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let promise = promise ?? context.eventLoop.makePromise()
+        promise.futureResult.whenFailure { [self] error in
+            guard !inactive, case .reset = TransportErrorKind.classify(error) else { return }
+            forward(.error(TransportErrorKind.classify(error), at: .now))
+        }
+        context.write(data, promise: promise)
     }
 
     private static func name(_ v: TLSVersion) -> String {

@@ -81,6 +81,9 @@ extension ProbeRunner {
         let t = await connection.transcript()
         // Offsets in the transcript count from the connection's own start.
         summary.openedAtMs = t.timings.openAtMs.map { startedAt.milliseconds + $0 }
+        if let tcp = t.timings.tcpMs {
+            summary.connectedAtMs = startedAt.milliseconds + (t.timings.dnsMs ?? 0) + tcp
+        }
         summary.transportEnd = t.close.transportEnd
         if stop.isStopped { return (summary, nil) }
         guard let ended else {

@@ -46,7 +46,7 @@ struct FleetRule: ClassificationRule {
         guard ended.count >= max(Self.minimumCluster, (fleet.opened + 1) / 2), let signature = ended.first?.signature,
             ended.allSatisfy({ $0.signature == signature })
         else { return nil }
-        let ages = ended.compactMap(\.ageMs)
+        let (ages, from) = ended.endAgesWithBasis
         let ends = ended.compactMap(\.endedAtMs)
         let ageSpread = ages.max()! - ages.min()!
         let endSpread = ends.max()! - ends.min()!
@@ -56,7 +56,7 @@ struct FleetRule: ClassificationRule {
             Evidence(
                 rule: RuleName.clusteredEnds,
                 observation:
-                    "\(ended.count) of \(fleet.opened) connections ended the same way (\(signature)) at the same age, \(Describe.ms(ages.min()!))–\(Describe.ms(ages.max()!)) after their open, spread over \(Describe.ms(endSpread)): a cap on age, not one event"
+                    "\(ended.count) of \(fleet.opened) connections ended the same way (\(signature)) at the same age, \(Describe.ms(ages.min()!))–\(Describe.ms(ages.max()!)) after their \(from), spread over \(Describe.ms(endSpread)): a cap on age, not one event"
             ),
             Evidence(
                 rule: RuleName.pingsVersusNoPings,
@@ -67,14 +67,14 @@ struct FleetRule: ClassificationRule {
             return Verdict(
                 cause: .lifetimeCap, confidence: Confidence.strong,
                 summary:
-                    "Every connection is cut with no close frame \(Describe.seconds(median)) after its open, pings or not: a cap on connection age in the front — raise it, or reconnect before it",
+                    "Every connection is cut with no close frame \(Describe.seconds(median)) after its \(from), pings or not: a cap on connection age in the front — raise it, or reconnect before it",
                 evidence: evidence)
         }
         guard signature.hasPrefix("close ") else { return nil }
         return Verdict(
             cause: .applicationConnectionCap, confidence: Confidence.likely,
             summary:
-                "The server closes every connection (\(signature)) \(Describe.seconds(median)) after its open: its own cap on connection age — raise it, or reconnect before it",
+                "The server closes every connection (\(signature)) \(Describe.seconds(median)) after its \(from): its own cap on connection age — raise it, or reconnect before it",
             evidence: evidence)
     }
 
