@@ -163,6 +163,32 @@ struct HTTP2TransportInteropTests {
     }
 
     @Test(
+        "python-hyper h2 over --http2: silence after the CONNECT ends at the upgrade bound; GOAWAY in answer is the browser-only failure",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func refusingH2ServerOverHTTP2() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.h2RefusingServer(authority: authority, mode: "silent").run { server in
+            let started = ContinuousClock.now
+            let report = try await Self.run("wss://127.0.0.1:\(server.port)/", authority: authority, http2: true) {
+                $0.timeouts.upgrade = .seconds(1)
+            }
+            let took = ContinuousClock.now - started
+            let t = report.transcript
+            #expect(t.failure?.kind == .handshakeTimeout, Probe.describe(report))
+            #expect(t.failure?.detail.contains("no answer to the extended CONNECT within 1s") == true, Probe.describe(report))
+            #expect(t.close.transportEnd == .localTimeout, Probe.describe(t.close))
+            #expect(took < .seconds(10), "the wait for the answer is bounded: \(took)")
+        }
+        try await InteropPeers.h2RefusingServer(authority: authority, mode: "goaway").run { server in
+            let report = try await Self.run("wss://127.0.0.1:\(server.port)/", authority: authority, http2: true)
+            #expect(report.transcript.failure?.kind == .http2GoAway, Probe.describe(report))
+            #expect(report.transcript.http2?.goAwayCode == "PROTOCOL_ERROR")
+            #expect(report.transcript.close.transportEnd == .http2GoAway, Probe.describe(report.transcript.close))
+            #expect(report.verdict.cause == .http2WebSocketBroken, Probe.describe(report))
+        }
+    }
+
+    @Test(
         "--http2 against a server that speaks HTTP/1.1 only: ALPN does not select h2, inconclusive with the lead to run over HTTP/1.1",
         .enabled(if: InteropPeer.shouldRun(.openssl), InteropPeer.reason(.openssl)), .realIO)
     func http2AgainstAnHTTP1OnlyServer() async throws {
