@@ -31,7 +31,13 @@ struct ReproduceCommand: AsyncParsableCommand {
             Console.error("error: \(error.description)\n")
             throw ExitCode(2)
         }
-        for error in loaded.errors { Console.error("error: \(error.description)\n") }
+        // A case of the user's that does not load is bad input, as in `ws1011 scenarios`: nothing runs, so a
+        // broken file is never mistaken for a catalog that matched.
+        guard loaded.errors.isEmpty else {
+            for error in loaded.errors { Console.error("error: \(error.description)\n") }
+            Console.error("\(loaded.errors.count) scenario file(s) could not be loaded: fix them (the message names the file and the field); nothing was run\n")
+            throw ExitCode(2)
+        }
         guard parallel >= 1 else {
             Console.error("error: --parallel must be at least 1\n")
             throw ExitCode(2)
@@ -57,7 +63,7 @@ struct ReproduceCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        if matched != results.count || !loaded.errors.isEmpty { throw ExitCode(1) }
+        if matched != results.count { throw ExitCode(1) }
     }
 
     static func table(_ results: [ScenarioResult]) -> String {

@@ -18,13 +18,24 @@ enum SecretInput {
                 throw UsageError("\(option) -: standard input cannot be read (\(error.localizedDescription)); pipe the secret in, e.g. `printf %s \"$TOKEN\" | ws1011 …`")
             }
         } else {
-            guard FileManager.default.fileExists(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw UsageError("\(option) '\(path)': no such file. Give the path of a file that holds only the secret, or - for standard input")
             }
-            guard let read = FileManager.default.contents(atPath: path) else {
+            guard !isDirectory.boolValue else {
+                throw UsageError("\(option) '\(path)': a directory. Give the path of a file that holds only the secret, or - for standard input")
+            }
+            // A file handle, not `contents(atPath:)`: a pipe (`--token-file <(vault read …)`) is read as a file is,
+            // and at most one byte more than a secret may hold is read, whatever the file is.
+            guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw UsageError("\(option) '\(path)': the file is not readable. Check its permissions")
             }
-            data = read
+            defer { try? handle.close() }
+            do {
+                data = try handle.read(upToCount: SecretText.maxBytes + 1) ?? Data()
+            } catch {
+                throw UsageError("\(option) '\(path)': the file cannot be read (\(error.localizedDescription))")
+            }
         }
         return try SecretText.parse(data, source: path == "-" ? "\(option) - (standard input)" : "\(option) '\(path)'")
     }

@@ -91,6 +91,26 @@ struct FleetRuleTests {
         #expect(classify(withoutConnect).cause != .lifetimeCap)
     }
 
+    @Test func agesWithAClientsReadingDelayStillReadAsOneCapWhenTheInstantsSpreadFarMore() {
+        // A 1.2 s cap; a loaded client read each end 0–400 ms late. The ages spread 400 ms, the ends 1.4 s:
+        // still one age, not one instant.
+        let late = [0.0, 400, 150, 320, 60, 240]
+        let connections = (0..<6).map { i -> FleetConnection in
+            let c = FleetFixture.connection(i, spacing: 300)
+            return FleetFixture.ended(c, at: c.openedAtMs! + 1200 + late[i])
+        }
+        let fleet = FleetObservation(requested: 6, holdMs: 4000, rampMs: 1800, pingIntervalMs: 1000, connections: connections)
+        let v = classify(fleet)
+        #expect(v.cause == .lifetimeCap, "\(v.summary)\n\(v.evidenceText)")
+        // The same spread of ages over instants hardly more spread is no cap.
+        let bunched = (0..<6).map { i -> FleetConnection in
+            let c = FleetFixture.connection(i, spacing: 60)
+            return FleetFixture.ended(c, at: c.openedAtMs! + 1200 + late[i])
+        }
+        let tight = FleetObservation(requested: 6, holdMs: 4000, rampMs: 360, pingIntervalMs: 1000, connections: bunched)
+        #expect(classify(tight).cause != .lifetimeCap)
+    }
+
     @Test func closeFramesAtTheSameAgeAreTheApplicationsCap() {
         let connections = (0..<5).map { i -> FleetConnection in
             let c = FleetFixture.connection(i, spacing: 400)

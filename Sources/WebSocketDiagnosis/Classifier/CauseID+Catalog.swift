@@ -128,6 +128,9 @@ extension CauseID {
     /// A Socket.IO namespace refused the connection (`44{"message":…}` CONNECT_ERROR): a namespace
     /// middleware or auth handler said no, or the namespace does not exist.
     public static let socketIONamespaceRefused: CauseID = "application.socketio-namespace-refused"
+    /// The server sent pings without pause (`frame.ping-flood`) and a step failed while the connection was
+    /// busy with them: a keepalive timer or loop gone wrong in the server, or in a proxy that pings for it.
+    public static let pingFlood: CauseID = "application.ping-flood"
 
     // MARK: Integration, client, outcome
 
@@ -160,7 +163,7 @@ extension CauseID {
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,
         .applicationHandshakeTimeout, .missingEvents, .validationError, .rateLimited, .applicationDefinedClose,
         .applicationConnectionCap, .applicationIdleTimeout, .applicationDisconnect, .unrequestedClose, .policyViolation,
-        .originRejected, .socketIONamespaceRefused,
+        .originRejected, .socketIONamespaceRefused, .pingFlood,
         .appFailureBehindFront, .clientKeepaliveTimeout, .contractMismatch, .healthy, .inconclusive, .interrupted,
     ]
 }

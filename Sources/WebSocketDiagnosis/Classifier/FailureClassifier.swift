@@ -28,6 +28,7 @@
 /// 13. ``TimeoutDiscoveryRule`` — the idle/lifetime probes found a limit the main run did not hit.
 /// 14. ``HTTP2ExtendedConnectRule`` — HTTP/1.1 works, but WebSockets over HTTP/2 are advertised and fail
 ///     (the failure only browsers see).
+/// 14a. ``PingFloodRule`` — a step failed while the server sent pings without pause (`frame.ping-flood`).
 /// 15. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
 /// 16. ``HealthyRule`` — opened, nothing failed.
 ///
@@ -45,7 +46,8 @@ public enum FailureClassifier {
         InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
         ContractMismatchRule(), HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(),
         SocketIONamespaceRule(), HTTP2StreamEndRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
-        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), UnexplainedStepRule(), HealthyRule(),
+        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), PingFloodRule(), UnexplainedStepRule(),
+        HealthyRule(),
     ]
 
     /// Classifies one probe's observations with the default thresholds.

@@ -19,6 +19,7 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let handshakeValidity: RuleName = "handshake-validity"
     public static let sentVersusReceived: RuleName = "close-sent-vs-received"
     public static let peerProtocolViolation: RuleName = "peer-protocol-violation"
+    public static let pingFlood: RuleName = "ping-flood"
     public static let closeFrame: RuleName = "close-frame-vs-transport-end"
     public static let reasonFingerprint: RuleName = "reason-fingerprint"
     public static let timingAfterMessage: RuleName = "timing-after-message"

@@ -70,7 +70,7 @@ public enum ScenarioLoader {
                 let field = prefix.isEmpty ? key : "\(prefix).\(key)"
                 let guess = known.min { editDistance($0, key) < editDistance($1, key) }
                 let hint = guess.map { editDistance($0, key) <= 3 ? " — did you mean '\($0)'?" : "" } ?? ""
-                throw ScenarioLoadError(path: path, field: field, message: "unknown field\(hint) Valid fields here: \(known.joined(separator: ", "))")
+                throw ScenarioLoadError(path: path, field: field, message: "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(known.joined(separator: ", "))")
             }
         }
         if let steps = object["timeline"] as? [Any] {

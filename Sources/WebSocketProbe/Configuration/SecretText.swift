@@ -33,15 +33,23 @@ public enum SecretText {
     /// Refuses an empty secret and one with a control character (C0, DEL, C1) anywhere.
     public static func check(_ secret: String, source: String) throws(ProbeError) {
         guard !secret.isEmpty else { throw ProbeError.invalidConfiguration("\(source) is empty: give the secret itself") }
-        if let bad = secret.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
-            let name = switch bad.value {
-            case 0x0A: "a line feed"
-            case 0x0D: "a carriage return"
-            case 0x09: "a tab"
-            default: "control character U+" + String(format: "%04X", bad.value)
-            }
+        if let name = controlCharacter(in: secret) {
             throw ProbeError.invalidConfiguration(
                 "\(source) contains \(name) (the value is not shown): a secret is one line of printable characters. Remove it (a file may end with one newline)")
+        }
+    }
+
+    /// The first control character (C0, DEL, C1) in `secret`, named for a message ("a line feed",
+    /// "control character U+001B"), or `nil` when there is none.
+    public static func controlCharacter(in secret: String) -> String? {
+        guard let bad = secret.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) else {
+            return nil
+        }
+        return switch bad.value {
+        case 0x0A: "a line feed"
+        case 0x0D: "a carriage return"
+        case 0x09: "a tab"
+        default: "control character U+" + String(format: "%04X", bad.value)
         }
     }
 }

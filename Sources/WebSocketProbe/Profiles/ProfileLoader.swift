@@ -80,7 +80,7 @@ struct ProfileReader {
         for key in dict.keys.sorted() where !keys.contains(key) {
             let guess = keys.min { editDistance($0, key) < editDistance($1, key) }
             let hint = guess.map { editDistance($0, key) <= 3 ? " — did you mean '\($0)'?" : "" } ?? ""
-            throw fail(field.isEmpty ? key : "\(field).\(key)", "unknown field\(hint) Valid fields here: \(keys.joined(separator: ", "))")
+            throw fail(field.isEmpty ? key : "\(field).\(key)", "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(keys.joined(separator: ", "))")
         }
         return dict
     }

@@ -121,6 +121,12 @@ public struct AuthTokenFetcher: Sendable {
             let shape = keys.map { "its keys are \($0.isEmpty ? "none" : $0.prefix(20).joined(separator: ", "))" } ?? "it is not a JSON object"
             throw ProbeError.invalidConfiguration("the auth service's answer has no access_token (\(redactor.text(shape))). Point --auth-url at an endpoint that answers {\"access_token\": …}")
         }
+        // Refused, never altered: in a header a line break would split the request, and a token changed
+        // silently is not the service's token.
+        if let problem = SecretText.controlCharacter(in: token) {
+            throw ProbeError.invalidConfiguration(
+                "the access_token from the auth service at \(redactor.url(authURL)) contains \(problem) (the value is not shown): a token is one line of printable characters. Fix what the auth service answers")
+        }
         return token
     }
 }

@@ -184,6 +184,12 @@ enum CauseSamples {
             .init(name: "no welcome, other replies", input: contractMismatch, expected: .contractMismatch),
             .init(name: "Socket.IO 44 CONNECT_ERROR", input: namespaceRefused, expected: .socketIONamespaceRefused),
             .init(
+                name: "ping flood, our ping unanswered",
+                input: .init(
+                    transcript: Fixture.opened().finding(.pingFlood, "more than 100 pings within one second from the peer", atMs: 130),
+                    steps: [ProbeStep(name: .ping, status: .failed, detail: "no pong within 3s")]),
+                expected: .pingFlood),
+            .init(
                 name: "HTTP 500 pre-accept", input: .init(transcript: Fixture.rejected(500, body: "Internal Server Error")),
                 expected: .handshakeError),
             .init(

@@ -106,10 +106,16 @@ struct HostileEchoSecretTests {
         }
     }
 
-    /// Serves an auth endpoint that answers 401 quoting the whole request (for `--auth-url`).
+    /// Serves an auth endpoint that answers 401 quoting the whole request (for `--auth-url`), or on
+    /// `/auth/issue` a 200 whose `access_token` is the credential (a token ws1011 learns from the service).
     static func echoingAuthService() async throws -> HostileServer {
         try await HostileServer.start { peer in
             let request = try await peer.readRequest()
+            if request.hasPrefix("POST /auth/issue") {
+                let body = #"{"access_token":"\#(Self.jsonEscaped(secret))","token_type":"Bearer"}"#
+                try await peer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+                return
+            }
             let body = "unauthorized request:\n\(request)\n\(request.removingPercentEncoding ?? "")"
             try await peer.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
         }
@@ -122,6 +128,8 @@ struct HostileEchoSecretTests {
         var arguments: @Sendable (_ port: Int, _ authPort: Int, _ path: String) -> [String]
         var environment: [String: String] = [:]
         var stdin: String? = nil
+        /// The run's bounds (a token fetch is bounded by their sum).
+        var bounds = ["--message-timeout", "1s", "--connect-timeout", "3s"]
         var testDescription: String { name }
     }
 
@@ -152,6 +160,11 @@ struct HostileEchoSecretTests {
             Channel(name: "--auth-url ?client_secret=") { p, a, path in
                 ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/token?client_secret=\(q)", "--user", "u@example.com"]
             },
+            Channel(
+                name: "token issued by --auth-url",
+                arguments: { p, a, path in ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/issue", "--user", "u@example.com"] },
+                // The fetch is bounded by connect + message timeout: generous, so that a busy machine does not end it.
+                bounds: ["--message-timeout", "1s", "--connect-timeout", "15s"]),
             Channel(name: "userinfo in the URL") { p, _, path in ["ws://probe:\(q)@127.0.0.1:\(p)\(path)"] },
         ]
     }()
@@ -167,10 +180,10 @@ struct HostileEchoSecretTests {
         let json = dir.appendingPathComponent("report.json").path, junit = dir.appendingPathComponent("report.xml").path
         let html = dir.appendingPathComponent("report.html").path
         let arguments = ["diagnose"] + channel.arguments(server.port, auth.port, path)
-            + ["--message-timeout", "1s", "--connect-timeout", "3s", "--json", json, "--junit", junit, "--html", html]
+            + channel.bounds + ["--json", json, "--junit", junit, "--html", html]
         let r = try await CLITests.run(arguments, environment: channel.environment)
         // Refused before any connection: credentials in the URL, and a token service that answers 401.
-        let refusedEarly = channel.name.hasPrefix("userinfo") || channel.name.hasPrefix("--auth-url")
+        let refusedEarly = channel.name.hasPrefix("userinfo") || channel.name.hasPrefix("--auth-url ?client_secret=")
         #expect(r.status == (refusedEarly ? 2 : 1), "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
         let outputs = [("stdout", r.stdout), ("stderr", r.stderr),
                        ("--json", (try? String(contentsOfFile: json, encoding: .utf8)) ?? ""),

@@ -43,6 +43,25 @@ struct HostileServerBoundTests {
         await connection.close()
         #expect(ContinuousClock.now - closeStarted < .seconds(6), "close took \(ContinuousClock.now - closeStarted) under a flood (bound 1 s + 2 s)")
     }
+
+    @Test("A diagnose run against a ping flood ends within its bounds and names the flood as the cause")
+    func aFloodedRunNamesTheFlood() async throws {
+        // The flood outlasts the run by far: only the run's own bounds can end it.
+        let server = try await Self.pingFlood(seconds: 60)
+        defer { Task { await server.stop() } }
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-flood-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let started = ContinuousClock.now
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s", "--json", json], timeout: .seconds(60))
+        let took = ContinuousClock.now - started
+        // A 1 s message bound, a 2 s close bound and the steps between; the slack is for a busy machine.
+        #expect(took < .seconds(30), "a run with 1 s bounds took \(took) under a ping flood")
+        #expect(r.status == 1, "exit \(r.status): \(r.stderr)")
+        let report = try JSONReportRenderer.decode(Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(report.verdict.cause == .pingFlood, "\(report.verdict.cause): \(report.verdict.summary)")
+        #expect(report.verdict.evidence.contains { $0.rule == .pingFlood }, "\(report.verdict.evidence)")
+        #expect(r.stdout.contains("application.ping-flood"), "\(r.stdout)")
+    }
 }
 
 /// A peer cannot grow the client's memory: repeated faults are counted, unread messages bounded.

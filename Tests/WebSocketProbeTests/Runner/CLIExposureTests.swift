@@ -167,6 +167,28 @@ struct CLIExposureTests {
         #expect(try await lab.stop() == 0)
     }
 
+    /// `diagnose` takes the signing secret without argv: from `WS1011_JWT_SECRET` (and says so) or `--secret-file -`;
+    /// either mints a token the lab accepts, and the secret is in no output.
+    @Test func diagnoseMintsWithASecretFromTheEnvironmentOrStandardInput() async throws {
+        let secret = "env-secret-\(UUID().uuidString)"
+        let lab = try await Running(["lab", "--port", "0"], environment: ["WS1011_JWT_SECRET": secret])
+        #expect(lab.isRunning, "\(lab.stdout)\n\(lab.stderr)")
+        let websocket = try #require(Self.url(after: "WebSocket:", in: lab.stdout), "\(lab.stdout)")
+        let user = "websocket-test-1@netra-testing.example.com"
+        let fromEnvironment = try await CLITests.run(
+            ["diagnose", websocket, "--profile", "reference", "--user", user], timeout: .seconds(60), environment: ["WS1011_JWT_SECRET": secret])
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stdout)\n\(fromEnvironment.stderr)")
+        #expect(fromEnvironment.stderr.contains("$WS1011_JWT_SECRET"), "the run does not say where the secret came from: \(fromEnvironment.stderr)")
+        let fromStandardInput = try await CLITests.run(
+            ["diagnose", websocket, "--profile", "reference", "--user", user, "--secret-file", "-"], timeout: .seconds(60),
+            environment: ["WS1011_JWT_SECRET": ""], stdin: secret + "\n")
+        #expect(fromStandardInput.status == 0, "\(fromStandardInput.stdout)\n\(fromStandardInput.stderr)")
+        for output in [fromEnvironment.stdout, fromEnvironment.stderr, fromStandardInput.stdout, fromStandardInput.stderr, lab.stdout, lab.stderr] {
+            #expect(!output.contains(secret))
+        }
+        #expect(try await lab.stop() == 0)
+    }
+
     /// On every interface with a secret of its own: a loud warning, URLs a client can use, the secret never printed.
     /// (Bound for a few seconds; the test connects over loopback only.)
     @Test func theLabOnEveryInterfaceWarnsAndPrintsUsableURLs() async throws {

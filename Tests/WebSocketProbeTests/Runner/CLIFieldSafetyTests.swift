@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
@@ -64,8 +65,18 @@ struct CLIFieldSafetyTests {
         }
         defer { Task { await server.stop() } }
         for path in ["/reject", "/ws"] {
-            let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)\(path)", "--message-timeout", "1s"])
+            let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-escape-\(UUID().uuidString).json").path
+            defer { try? FileManager.default.removeItem(atPath: json) }
+            let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)\(path)", "--message-timeout", "1s", "--json", json])
             #expect(r.status == 1, "\(path): exit \(r.status)\n\(r.stderr)")
+            // JSON keeps the exact text, escaped as JSON escapes it: no raw escape byte, the text decodes back whole.
+            let data = try Data(contentsOf: URL(fileURLWithPath: json))
+            #expect(!data.contains(0x1B) && String(decoding: data, as: UTF8.self).contains("\\u001b"), "\(path): the JSON report is not JSON-escaped")
+            if path == "/reject" {
+                let report = try JSONReportRenderer.decode(data)
+                #expect(report.transcript.handshake?.reasonPhrase?.contains("\u{1B}[31mRED\u{1B}[0m") == true,
+                        "the JSON report altered the reason phrase: \(String(describing: report.transcript.handshake?.reasonPhrase))")
+            }
             for (name, text) in [("stdout", r.stdout), ("stderr", r.stderr)] {
                 #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E },
                         "\(path): \(name) carries a raw control character")
@@ -176,6 +187,31 @@ struct CLIFieldSafetyTests {
         #expect(!r.stderr.contains("tok-4711-secret") && !r.stdout.contains("tok-4711-secret"), "\(r.stderr)")
     }
 
+    @Test("A token from the auth service with CR LF or ESC inside is exit 2 before any connection, not sent altered", arguments: [
+        "tok-4711-secret\r\nX-Injected: yes", "tok-4711-secret\u{1B}[2J",
+    ])
+    func fetchedTokenWithControlCharactersIsRefused(_ token: String) async throws {
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["access_token": token]), as: UTF8.self)
+        let auth = try await HostileServer.start { peer in
+            _ = try await peer.readRequest()
+            try await peer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        }
+        // The WebSocket server counts upgrade requests: none may arrive.
+        let upgrades = HostileCounter()
+        let server = try await HostileServer.start { peer in
+            _ = try await peer.readRequest()
+            _ = upgrades.next()
+            try await peer.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
+        }
+        defer { Task { await auth.stop(); await server.stop() } }
+        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
+                                        "--user", "u@example.com", "--message-timeout", "1s"])
+        #expect(r.status == 2, "exit \(r.status): \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("access_token") && r.stderr.contains("auth service"), "\(r.stderr)")
+        #expect(upgrades.next() == 0, "the altered token was sent")
+        #expect(!(r.stdout + r.stderr).contains("tok-4711-secret") && !(r.stdout + r.stderr).contains("Injected"), "\(r.stdout)\(r.stderr)")
+    }
+
     @Test("A header with CR LF inside cannot inject a second header: exit 2")
     func headerWithCRLFIsRefused() async throws {
         let closed = try ClosedPort()
@@ -255,6 +291,42 @@ struct CLIFieldSafetyTests {
         #expect(!r.stdout.contains("opaque-token-from-stdin-42") && !r.stderr.contains("opaque-token-from-stdin-42"))
     }
 
+    @Test("--token-file reads a pipe as `<(vault read …)` gives it, and names a directory as one")
+    func tokenFileFromAPipe() async throws {
+        let received = Mutex<String?>(nil)
+        let server = try await HostileServer.start { peer in
+            _ = try await peer.readRequest()
+            received.withLock { $0 = peer.header("Authorization") }
+            try await peer.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
+        }
+        defer { Task { await server.stop() } }
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-token-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        async let run = CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--token-file", fifo, "--message-timeout", "1s"])
+        // The writer end, as the shell's process substitution is: opened once ws1011 opens the reading end.
+        var fd: Int32 = -1
+        let deadline = ContinuousClock.now + .seconds(15)
+        while fd < 0, ContinuousClock.now < deadline {
+            fd = open(fifo, O_WRONLY | O_NONBLOCK)
+            if fd < 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        if fd >= 0 {
+            let line = Array("piped-token-0123456789\n".utf8)
+            _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        let r = try await run
+        #expect(fd >= 0, "ws1011 never opened the pipe: \(r.stderr)")
+        #expect(r.status == 1, "exit \(r.status): \(r.stderr)")
+        #expect(received.withLock { $0 } == "Bearer piped-token-0123456789", "\(String(describing: received.withLock { $0 }))")
+        #expect(!(r.stdout + r.stderr).contains("piped-token-0123456789"))
+
+        let directory = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--token-file", NSTemporaryDirectory()])
+        #expect(directory.status == 2)
+        #expect(directory.stderr.contains("a directory"), "\(directory.stderr)")
+    }
+
     // MARK: - Bounds and interruptions
 
     /// Accepts the upgrade and then says nothing (answers no ping), until the client leaves.
@@ -309,6 +381,51 @@ struct CLIFieldSafetyTests {
         #expect(report.interruption?.by == "SIGINT")
         #expect(report.interruption?.mainAttemptInterrupted == false, "the main attempt had finished before the signal")
         #expect(report.steps.contains { $0.name == .ping && $0.status == .failed }, "the main attempt's steps are kept")
+    }
+
+    @Test("SIGTERM writes the partial report (text, JSON and JUnit) and exits 143")
+    func terminateWritesEveryPartialReport() async throws {
+        let server = try await Self.silentServer()
+        defer { Task { await server.stop() } }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-sigterm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("report.json").path, junit = dir.appendingPathComponent("report.xml").path
+        let spawned = try Spawned(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s", "--idle-probe", "70s",
+                                   "--lifetime-probe", "70s", "--sustain", "35s", "--json", json, "--junit", junit])
+        // Wait until the timeout probes hold their connections (the main attempt takes about the 1 s ping bound).
+        try await Task.sleep(for: .seconds(4))
+        #expect(spawned.process.isRunning)
+        kill(spawned.process.processIdentifier, SIGTERM)
+        let status = try await spawned.exit(within: .seconds(20))
+        #expect(status == 143, "exit \(status): \(spawned.stderr)")
+        #expect(spawned.stdout.contains("Verdict:") && spawned.stdout.contains("SIGTERM"), "\(spawned.stdout)\n\(spawned.stderr)")
+        let report = try JSONReportRenderer.decode(Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(report.interruption?.by == "SIGTERM")
+        #expect(report.steps.contains { $0.name == .ping && $0.status == .failed }, "the main attempt's steps are kept")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<testsuite") && xml.contains("SIGTERM"), "the JUnit report does not say the run was cut short:\n\(xml)")
+    }
+
+    @Test("A second signal ends the run at once, without waiting for the partial report")
+    func aSecondSignalExitsAtOnce() async throws {
+        // A token fetch that never answers: after the first signal the run waits its stop grace (2 s) for the fetch
+        // to wind down before it writes the partial report, so a second signal 300 ms later lands in that wait.
+        let auth = try await HostileServer.start(scriptBound: .seconds(60)) { peer in await peer.drain() }
+        defer { Task { await auth.stop() } }
+        let closed = try ClosedPort()
+        let spawned = try Spawned(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
+                                   "--user", "u@example.com", "--connect-timeout", "20s", "--message-timeout", "20s"])
+        try await Task.sleep(for: .seconds(1))
+        #expect(spawned.process.isRunning, "\(spawned.stderr)")
+        kill(spawned.process.processIdentifier, SIGINT)
+        try await Task.sleep(for: .milliseconds(300))
+        kill(spawned.process.processIdentifier, SIGTERM)
+        let status = try await spawned.exit(within: .seconds(20))
+        // 143 is the second signal's code: the first alone would have ended with 130 after writing the report.
+        #expect(status == 143, "exit \(status): \(spawned.stdout)\(spawned.stderr)")
+        #expect(spawned.stderr.contains("again to quit at once"), "\(spawned.stderr)")
+        #expect(!spawned.stdout.contains("Verdict:"), "the second signal waited for the report:\n\(spawned.stdout)")
     }
 
     @Test("SIGINT during the main attempt: the running step is reported interrupted, the verdict names no cause")
