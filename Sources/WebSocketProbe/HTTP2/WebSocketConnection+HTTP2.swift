@@ -40,6 +40,10 @@ extension WebSocketConnection {
                 fail(.invalidUpgradeResponse, "the extended CONNECT was answered \(status) with END_STREAM: no stream to carry the WebSocket", at: answeredAt)
                 return await closeAfterFailedOpening(.localClose)
             }
+            guard phase != .ended else {
+                fail(.connectionClosed, "the extended CONNECT was answered \(status) but the connection ended before the stream carried anything", at: t)
+                return
+            }
             if let problem = subprotocolProblem(selected) {
                 addFinding(problem.code, problem.detail, at: answeredAt)
                 if problem.fatal {
@@ -68,7 +72,9 @@ extension WebSocketConnection {
             await closeAfterFailedOpening(.localClose)
         case .ended(let ending):
             fail(ending.kind ?? .connectionClosed, stream.detail, at: ms(ending.at))
-            if let end = ending.end, localEnd == nil { localEnd = end }
+            if let end = ending.end {
+                if phase == .ended { record.close.transportEnd = end } else if localEnd == nil { localEnd = end }
+            }
             await closeAfterFailedOpening(.localClose)
         case .timedOut:
             let what = stream.phase == .awaitingSettings ? "no SETTINGS frame" : "no answer to the extended CONNECT"
@@ -79,9 +85,13 @@ extension WebSocketConnection {
         }
     }
 
+    /// Records the opening's failure. The connection's end can reach this actor before the opening's outcome
+    /// when both came in one read (the outcome is a promise, the end an event): the outcome came first on the
+    /// wire, so it replaces the generic "ended before any response" the end recorded.
     private func fail(_ kind: ProbeFailureKind, _ detail: String, at t: Double) {
+        if phase == .ended, record.failure?.stage == .upgrade { record.failure = nil }
         setFailure(.upgrade, kind, detail, at: t)
-        phase = .failing
+        if phase != .ended { phase = .failing }
     }
 
     private func closeAfterFailedOpening(_ end: TransportEnd) async {
