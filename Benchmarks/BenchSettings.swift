@@ -2,8 +2,8 @@ import Foundation
 
 /// Everything the harness can be told through the environment (all bounded, all with defaults).
 struct BenchSettings: Sendable, Codable {
-    /// Which benchmarks to run (`BENCH_ONLY=1,3`), default all four.
-    var only: Set<Int> = [1, 2, 3, 4]
+    /// Which benchmarks to run (`BENCH_ONLY=1,3`), default all five.
+    var only: Set<Int> = [1, 2, 3, 4, 5]
     /// Load per path in benchmark 1 (`BENCH_PROXY_SECONDS`, default 4).
     var proxySeconds: Double = 4
     /// Connections in benchmark 1 (`BENCH_PROXY_CONNECTIONS`, default 64).
@@ -24,6 +24,14 @@ struct BenchSettings: Sendable, Codable {
     var agentUsers = 1000
     /// Runs of the probe in benchmark 4 (`BENCH_VERDICT_RUNS`, default 20).
     var verdictRuns = 20
+    /// Concurrent scrapers in benchmark 5 (`BENCH_EXPORTER_CONCURRENCY`, default 50).
+    var exporterConcurrency = 50
+    /// How long they scrape in benchmark 5 (`BENCH_EXPORTER_SECONDS`, default 5).
+    var exporterSeconds: Double = 5
+    /// Connections of the exporter's fleet probe and of the Python client in benchmark 5 (`BENCH_EXPORTER_FLEET`, default 1000).
+    var exporterFleet = 1000
+    /// The Python script holding a fleet (`BENCH_PY_FLEET_CLIENT`, default `bench/ws_fleet_client.py`).
+    var pythonFleetClient = "bench/ws_fleet_client.py"
     /// The ws1011 release binary (`BENCH_WS1011`, default `.build/release/ws1011`).
     var ws1011Binary = ".build/release/ws1011"
     /// Another ws1011 binary measured as one more path in benchmark 1, e.g. a build of the previous commit
@@ -54,6 +62,10 @@ struct BenchSettings: Sendable, Codable {
         s.labConnections = int("BENCH_CONNECTIONS", 1...50_000) ?? s.labConnections
         s.agentUsers = int("BENCH_AGENT_USERS", 1...10_000) ?? s.agentUsers
         s.verdictRuns = int("BENCH_VERDICT_RUNS", 3...1000) ?? s.verdictRuns
+        s.exporterConcurrency = int("BENCH_EXPORTER_CONCURRENCY", 1...500) ?? s.exporterConcurrency
+        s.exporterSeconds = double("BENCH_EXPORTER_SECONDS", 0.5...60) ?? s.exporterSeconds
+        s.exporterFleet = int("BENCH_EXPORTER_FLEET", 1...1000) ?? s.exporterFleet
+        s.pythonFleetClient = env["BENCH_PY_FLEET_CLIENT"] ?? s.pythonFleetClient
         s.ws1011Binary = env["BENCH_WS1011"] ?? s.ws1011Binary
         s.ws1011Baseline = env["BENCH_WS1011_BASELINE"].flatMap { $0.isEmpty ? nil : $0 }
         s.python = env["BENCH_PYTHON"] ?? s.python

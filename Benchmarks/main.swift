@@ -17,6 +17,7 @@ struct BenchDocument: Codable {
     var client: ClientBenchmark.Report?
     var labScale: LabScaleBenchmark.Report?
     var timeToVerdict: VerdictBenchmark.Report?
+    var exporter: ExporterBenchmark.Report?
 }
 
 func log(_ line: String) {
@@ -54,6 +55,11 @@ if settings.only.contains(4) {
     let (rows, report) = await VerdictBenchmark.run(settings, log: log)
     document.rows += rows
     document.timeToVerdict = report
+}
+if settings.only.contains(5) {
+    let (rows, report) = await ExporterBenchmark.run(settings, log: log)
+    document.rows += rows
+    document.exporter = report
 }
 document.seconds = (ContinuousClock.now - began).ms / 1000
 document.machine["loadavgAtEnd"] = loadAverage()

@@ -5,7 +5,8 @@
 #
 # Environment (all optional): BENCH_CONNECTIONS (held lab connections, default 10000),
 # BENCH_AGENT_USERS (1000), BENCH_PROXY_SECONDS (4), BENCH_CLIENT_SECONDS (3), BENCH_WINDOW (1),
-# BENCH_VERDICT_RUNS (20), BENCH_ONLY (e.g. 1,2), BENCH_OUT (bench-results/bench.json),
+# BENCH_VERDICT_RUNS (20), BENCH_EXPORTER_CONCURRENCY (50), BENCH_EXPORTER_SECONDS (5),
+# BENCH_EXPORTER_FLEET (1000), BENCH_ONLY (e.g. 1,2), BENCH_OUT (bench-results/bench.json),
 # BENCH_SKIP_INSTALL=1 (don't install HAProxy / the venv), BENCH_SKIP_BUILD=1,
 # BENCH_WS1011_BASELINE (another ws1011 binary, e.g. a copy built from the previous commit: benchmark 1
 # measures it as one more path in the same run, with its CPU per round trip).

@@ -14,6 +14,9 @@ struct ExporterCommand: AsyncParsableCommand {
             Without --config every built-in profile is a module named after it (plain, echo, reference). A config \
             file is JSON: {"modules": {"chat": {"profile": "echo", "tokenFile": "/run/secrets/token", "timeout": "8s", \
             "headers": {"X-Env": "prod"}, "subprotocols": ["chat.v1"], "caFile": "ca.pem", "idleProbe": "70s"}}}. \
+            As in diagnose, a module may hold a fleet ("connections": 200, "hold": "20s"; the probe_ws1011_fleet_* series \
+            count it), a client certificate ("certFile", "keyFile") and a CONNECT proxy ("proxy": "http://HOST:PORT", \
+            "proxyCredentialsFile" or "proxyCredentialsEnv" holding USER:PASSWORD, "noProxy"). \
             Credentials come from tokenFile/tokenEnv (or secretFile/secretEnv with user), never from the file itself, \
             and never reach a label, a debug page or a log.
             It binds 127.0.0.1 by default and then refuses requests whose Host is not its own address (DNS rebinding) \

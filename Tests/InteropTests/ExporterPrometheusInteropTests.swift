@@ -29,7 +29,7 @@ struct ExporterPrometheusInteropTests {
     }
 
     @Test(
-        "Prometheus reads probe_success and the verdict series of a healthy and a refused target",
+        "Prometheus reads probe_success and the verdict series of a healthy target, a refused port and a front answering 502",
         .enabled(if: InteropPeer.shouldRun(.prometheus), InteropPeer.reason(.prometheus)), .timeLimit(.minutes(2)))
     func prometheusScrapesTheVerdict() async throws {
         let prometheus = try InteropPeer.prometheus.require()
@@ -44,6 +44,10 @@ struct ExporterPrometheusInteropTests {
         configuration.modules["lab"] = module
         let exporter = try await ExporterServer.start(ExporterServer.Options(), configuration: configuration)
         let refused = "ws://127.0.0.1:1/ws"
+        // The lab behind the fault proxy answering every upgrade 502: a front's failure, not the network's.
+        let front = try await FaultProxy.start(
+            ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: [FaultSpec(parsing: "reject-upgrade:status=502")]))
+        let faulted = front.url(path: "/ws")
         do {
             try await PeerProcess.startListening(name: "prometheus", executable: prometheus) { directory, port in
                 let config = """
@@ -53,7 +57,7 @@ struct ExporterPrometheusInteropTests {
                         metrics_path: /probe
                         params: {module: [lab]}
                         static_configs:
-                          - targets: ["\(lab.websocketURL)", "\(refused)"]
+                          - targets: ["\(lab.websocketURL)", "\(refused)", "\(faulted)"]
                         relabel_configs:
                           - source_labels: [__address__]
                             target_label: __param_target
@@ -73,7 +77,7 @@ struct ExporterPrometheusInteropTests {
                 let deadline = ContinuousClock.now + .seconds(45)
                 while ContinuousClock.now < deadline {
                     success = (try? await Self.query(port, "probe_success")) ?? []
-                    if success.count >= 2 { break }
+                    if success.count >= 3 { break }
                     try await Task.sleep(for: .milliseconds(500))
                 }
                 let byInstance = Dictionary(success.map { ($0.0["instance"] ?? "", $0.1) }, uniquingKeysWith: { a, _ in a })
@@ -83,21 +87,47 @@ struct ExporterPrometheusInteropTests {
                 #expect(verdicts.contains { $0.0["instance"] == refused && $0.0["cause"] == "network.connection-refused" && $0.0["layer"] == "network" },
                         "\(verdicts)")
                 #expect(verdicts.contains { $0.0["instance"] == lab.websocketURL && $0.0["cause"] == "healthy" }, "\(verdicts)")
+                #expect(byInstance[faulted] == 0, "probe_success as Prometheus stored it: \(success)")
+                #expect(verdicts.contains { $0.0["instance"] == faulted && $0.0["layer"] == "infrastructure" && $0.0["cause"] == "infrastructure.upgrade-rejected" },
+                        "\(verdicts)")
                 // The scrape itself succeeded for both (up == 1): failures are data, not scrape errors.
                 let up = try await Self.query(port, "up")
-                #expect(up.count == 2 && up.allSatisfy { $0.1 == 1 }, "\(up)")
+                #expect(up.count == 3 && up.allSatisfy { $0.1 == 1 }, "\(up)")
                 let series = try await Self.query(port, #"{__name__=~"probe_.*"}"#)
                 for (labels, _) in series {
                     #expect(!labels.values.contains { $0.contains(token) }, "a label carries the token: \(labels)")
                 }
             }
         } catch {
-            await exporter.shutdown(); await lab.shutdown(); try? FileManager.default.removeItem(at: dir)
+            await exporter.shutdown(); await front.shutdown(); await lab.shutdown(); try? FileManager.default.removeItem(at: dir)
             throw error
         }
         await exporter.shutdown()
+        await front.shutdown()
         await lab.shutdown()
         try? FileManager.default.removeItem(at: dir)
+    }
+
+    @Test(
+        "promtool accepts the scrape_config and the alert rules the README shows under Running at scale",
+        .enabled(if: InteropPeer.shouldRun(.promtool), InteropPeer.reason(.promtool)), .timeLimit(.minutes(1)))
+    func promtoolAcceptsTheREADMEsScrapeConfigAndRules() async throws {
+        let promtool = try InteropPeer.promtool.require()
+        let readme = try String(contentsOf: InteropPeer.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "### Running at scale"), "the README has no 'Running at scale' section")
+        let section = readme[start.upperBound...]
+        let end = section.range(of: "\n## ")?.lowerBound ?? section.endIndex
+        let blocks = section[..<end].components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        try #require(blocks.count == 2, "expected the scrape_config and the rules: \(blocks.count) yaml blocks")
+        #expect(blocks[0].contains("relabel_configs") && blocks[0].contains("__param_target"), "the scrape_config shows the relabelling")
+        let dir = try PeerProcess.makeDirectory("ws1011-readme-prometheus")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (blocks[0] + "rule_files: [rules.yml]\n").write(to: dir.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+        try blocks[1].write(to: dir.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
+        let result = try await PeerProcess.runToEnd(
+            executable: promtool, arguments: ["check", "config", dir.appendingPathComponent("prometheus.yml").path], within: .seconds(30))
+        #expect(result.status == 0, "promtool refused the README's config: \(result.output)")
+        #expect(result.output.contains("rules found"), "\(result.output)")
     }
 
     @Test(

@@ -217,13 +217,16 @@ enum InteropPeers {
     }
 
     /// HAProxy in the foreground (`-db`) in `mode` (`http` or `tcp`) in front of `upstreamPort`,
-    /// with `timeouts` (the `timeout …` lines of the defaults section).
-    static func haproxy(mode: String, upstreamPort: Int, timeouts: [String]) async throws -> PeerProcess {
+    /// with `timeouts` (the `timeout …` lines of the defaults section). With `reloadable` (lines of the global
+    /// section, e.g. `hard-stop-after 1s`) it runs in master-worker mode (`-W`, its pid file in its directory), so
+    /// that ``haproxyReload(_:)`` (SIGUSR2 to the master) starts a new worker and soft-stops the old one.
+    static func haproxy(mode: String, upstreamPort: Int, timeouts: [String], reloadable: [String]? = nil) async throws -> PeerProcess {
         let haproxy = try InteropPeer.haproxy.require()
         return try await PeerProcess.startListening(name: "haproxy (\(mode))", executable: haproxy) { directory, port in
             let conf = """
                 global
                     maxconn 64
+                \((reloadable ?? []).map { "    " + $0 }.joined(separator: "\n"))
                 defaults
                     mode \(mode)
                 \(timeouts.map { "    timeout " + $0 }.joined(separator: "\n"))
@@ -236,8 +239,20 @@ enum InteropPeers {
                 """
             let path = directory.appendingPathComponent("haproxy.cfg")
             try conf.write(to: path, atomically: true, encoding: .utf8)
-            return ["-db", "-f", path.path]
+            let master = reloadable == nil ? [] : ["-W", "-p", directory.appendingPathComponent("haproxy.pid").path]
+            return master + ["-db", "-f", path.path]
         }
+    }
+
+    /// A graceful reload of an HAProxy started with `reloadable`: SIGUSR2 to its master process, which starts
+    /// a new worker and soft-stops the old one (its connections live on until `hard-stop-after`). Bounded: 10 s.
+    static func haproxyReload(_ peer: PeerProcess) async throws {
+        let pidFile = peer.directory.appendingPathComponent("haproxy.pid")
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
+            let pid = Int32(text.split(separator: "\n").first?.trimmingCharacters(in: .whitespaces) ?? "")
+        else { throw InteropError("HAProxy wrote no pid file at \(pidFile.path): was it started with reloadable?") }
+        let (status, output) = try await PeerProcess.runToEnd(executable: "/bin/kill", arguments: ["-USR2", String(pid)], within: .seconds(10))
+        guard status == 0 else { throw InteropError("kill -USR2 \(pid) (the HAProxy master) exited \(status): \(output)") }
     }
 
     /// `openssl s_server` presenting the lab CA's `variant` certificate; `www` answers HTTP requests

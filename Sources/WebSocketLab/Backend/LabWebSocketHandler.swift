@@ -2,33 +2,28 @@ import Foundation
 import NIOCore
 import NIOWebSocket
 import WebSocketProbe
+import WebSocketWire
 
-/// One accepted WebSocket connection of the reference backend: reassembles messages (bounded), answers
-/// control frames, runs the server keepalive, dispatches JSON messages (ping, agent runs, streams, token
-/// refresh) and applies the active application faults. Everything runs on the channel's event loop; events
-/// are written only to this connection, so one user never sees another's events.
+/// One accepted WebSocket connection of the reference backend: the shell around
+/// ``LabConnectionStateMachine``, which checks frames, reassembles and decodes messages, routes them and
+/// runs the close handshake and the keepalive's bookkeeping. This handler performs what the machine
+/// decides (writes, closes, timers), applies the active application faults and does the work a routed
+/// message asks for (agent runs, streams, token refresh). Everything runs on the channel's event loop;
+/// events are written only to this connection, so one user never sees another's events.
 final class LabWebSocketHandler: ChannelInboundHandler {
     typealias InboundIn = NIOWebSocket.WebSocketFrame
     typealias OutboundOut = NIOWebSocket.WebSocketFrame
 
-    private enum Phase { case open, closing, closed }
-
     private let state: LabState
     private var claims: LabClaims
     let connectionID: String
-    private var phase = Phase.open
+    /// The connection's decisions.
+    private var machine: LabConnectionStateMachine
     private var context: ChannelHandlerContext?
 
-    // Reassembly.
-    private var partial: ByteBuffer?
-    private var partialIsText = true
-    // Counters for fault triggers.
-    private var messageIndex = 0
-    private var typeCounts: [String: Int] = [:]
     // Timers.
     private var heartbeatTimer: Scheduled<Void>?
     private var pongTimer: Scheduled<Void>?
-    private var pendingPing: [UInt8]?
     private var closeTimer: Scheduled<Void>?
     private var work: [String: Scheduled<Void>] = [:]
 
@@ -36,6 +31,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         self.state = state
         self.claims = claims
         self.connectionID = "conn_" + UUID().uuidString.lowercased().prefix(12)
+        self.machine = LabConnectionStateMachine()
     }
 
     // MARK: - Lifecycle
@@ -75,8 +71,8 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let control = event as? LabControlEvent {
             switch control {
-            case .restart: close(code: 1012, reason: "Service restart")
-            case .shutdown: close(code: 1001, reason: "Server shutting down")
+            case .restart: close(code: CloseCode.serviceRestart.rawValue, reason: "Service restart")
+            case .shutdown: close(code: CloseCode.goingAway.rawValue, reason: "Server shutting down")
             }
             return
         }
@@ -84,8 +80,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     }
 
     private func finish() {
-        guard phase != .closed else { return }
-        phase = .closed
+        guard machine.ended() else { return }
         cancelWork()
         closeTimer?.cancel()
         state.connections.remove(connectionID)
@@ -101,124 +96,60 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     // MARK: - Frames
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        // RFC 6455 §5.2: no extension is negotiated, so reserved bits must be clear; §5.1: clients must mask.
-        if frame.rsv1 || frame.rsv2 || frame.rsv3 {
-            close(code: 1002, reason: "Reserved bits set")
-            return
-        }
-        if frame.maskKey == nil {
-            close(code: 1002, reason: "Unmasked client frame")
-            return
-        }
-        switch frame.opcode {
-        case .connectionClose:
-            receivedClose(frame)
-        case .ping:
-            guard phase == .open else { return }
-            write(NIOWebSocket.WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
-        case .pong:
-            let bytes = Array(frame.unmaskedData.readableBytesView)
-            if let pendingPing, pendingPing == bytes {
-                self.pendingPing = nil
-                pongTimer?.cancel()
-                pongTimer = nil
-            }
-        case .text, .binary:
-            guard phase == .open else { return }
-            partial = frame.unmaskedData
-            partialIsText = frame.opcode == .text
-            continueMessage(fin: frame.fin)
-        case .continuation:
-            guard phase == .open, var buffer = partial else { return }
-            var more = frame.unmaskedData
-            if buffer.readableBytes + more.readableBytes > state.messageLimit {
-                close(code: 1009, reason: "Message too big")
-                return
-            }
-            buffer.writeBuffer(&more)
-            partial = buffer
-            continueMessage(fin: frame.fin)
-        default:
-            close(code: 1002, reason: "Unknown opcode")
-        }
+        perform(machine.frameReceived(unwrapInboundIn(data), messageLimit: state.messageLimit))
     }
 
-    private func continueMessage(fin: Bool) {
-        guard let buffer = partial else { return }
-        if buffer.readableBytes > state.messageLimit {
-            partial = nil
-            close(code: 1009, reason: "Message too big")
+    /// Carries out what the machine decided.
+    private func perform(_ action: LabConnectionStateMachine.Action) {
+        switch action {
+        case .none:
             return
-        }
-        guard fin else { return }
-        partial = nil
-        guard partialIsText else {
-            send(LabEnvelope.error(code: "unsupported_binary", message: "binary frames are not supported: send JSON text frames"))
-            return
-        }
-        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-            close(code: 1007, reason: "Invalid UTF-8 in text frame")
-            return
-        }
-        handle(text: text)
-    }
-
-    private func receivedClose(_ frame: NIOWebSocket.WebSocketFrame) {
-        guard let context else { return }
-        if phase == .closing {
+        case .sendPong(let payload):
+            write(NIOWebSocket.WebSocketFrame(fin: true, opcode: .pong, data: payload))
+        case .keepaliveAnswered:
+            pongTimer?.cancel()
+            pongTimer = nil
+        case .sendError(let code, let message):
+            send(LabEnvelope.error(code: code, message: message))
+        case .dispatch(let request):
+            handle(request)
+        case .sendClose(let code, let reason):
+            sendClose(code: code, reason: reason)
+        case .answerCloseThenCloseTransport(let code):
+            guard let context else { return }
+            cancelWork()
+            var reply = context.channel.allocator.buffer(capacity: 2)
+            if let code { reply.writeInteger(code) }
+            context.writeAndFlush(wrapOutboundOut(NIOWebSocket.WebSocketFrame(fin: true, opcode: .connectionClose, data: reply)))
+                .assumeIsolated().whenComplete { _ in
+                    self.finish()
+                    context.close(promise: nil)
+                }
+        case .closeTransport:
             finish()
-            context.close(promise: nil)
-            return
+            context?.close(promise: nil)
         }
-        phase = .closing
-        cancelWork()
-        var data = frame.unmaskedData
-        var reply = context.channel.allocator.buffer(capacity: 2)
-        if let code = data.readInteger(as: UInt16.self) { reply.writeInteger(code) }
-        context.writeAndFlush(wrapOutboundOut(NIOWebSocket.WebSocketFrame(fin: true, opcode: .connectionClose, data: reply)))
-            .assumeIsolated().whenComplete { _ in
-                self.finish()
-                context.close(promise: nil)
-            }
     }
 
     // MARK: - Messages
 
-    private func handle(text: String) {
-        guard let json = LabJSON.parse(text), case .object = json else {
-            send(LabEnvelope.error(code: "invalid_json", message: "the message is not a JSON object: send {\"type\": …, \"payload\": {…}}"))
-            return
-        }
-        guard let type = json["type"]?.stringValue, !type.isEmpty else {
-            send(LabEnvelope.error(code: "missing_type", message: "the message has no \"type\" field"))
-            return
-        }
-        messageIndex += 1
-        // Keyed by what the client sends: at most 64 distinct types are counted apart (faults trigger on a
-        // few known types), the rest share one counter so a client cannot grow this without bound.
-        if typeCounts[type] != nil || typeCounts.count < 64 {
-            typeCounts[type, default: 0] += 1
-        } else {
-            typeCounts["*", default: 0] += 1
-        }
-        let faultContext = AppFaultMessageContext(type: type, index: messageIndex, typeIndex: typeCounts[type] ?? 1)
-        for action in state.activeFaults.messageActions(faultContext) {
+    private func handle(_ request: LabConnectionStateMachine.Request) {
+        for action in state.activeFaults.messageActions(request.faultContext) {
             perform(action)
-            if phase != .open { return }
+            if !machine.isOpen { return }
         }
-        let payload = json["payload"] ?? [:]
-        switch type {
-        case "ping":
+        let payload = request.payload
+        switch request.route {
+        case .ping:
             send(LabEnvelope.message("pong", ["connection_id": .string(connectionID)]))
-        case "user_message", "start_agent", "execute_agent":
+        case .agentRun:
             startAgentRun(payload: payload)
-        case "stream_request":
+        case .stream:
             startStream(payload: payload)
-        case "refresh_token":
+        case .refreshToken:
             refresh(payload: payload)
-        default:
-            send(LabEnvelope.message("ack", ["received_type": .string(type), "connection_id": .string(connectionID)]))
+        case .acknowledge:
+            send(LabEnvelope.message("ack", ["received_type": .string(request.type), "connection_id": .string(connectionID)]))
         }
     }
 
@@ -259,10 +190,10 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private func sendAgentEvent(_ run: AgentRun, index: Int) {
         work[run.runID] = nil
-        guard phase == .open, index < run.count else { return }
+        guard machine.isOpen, index < run.count else { return }
         for action in state.activeFaults.agentEventActions(index: index + 1) {
             perform(action)
-            if phase != .open { return }
+            if !machine.isOpen { return }
         }
         let event = run.event(index)
         send(LabEnvelope.agentEvent(event.type, run: run, fields: event.fields))
@@ -286,7 +217,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private func sendChunk(streamID: String, index: Int, total: Int) {
         work[streamID] = nil
-        guard phase == .open else { return }
+        guard machine.isOpen else { return }
         if index == total {
             send(LabEnvelope.message("stream_complete", [
                 "stream_id": .string(streamID), "total_chunks": .number(Double(total)), "user_id": .string(claims.sub),
@@ -329,14 +260,14 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     }
 
     private func heartbeatTick() {
-        guard phase == .open else { return }
-        if let heartbeat = state.heartbeat, pendingPing == nil {
+        guard machine.isOpen else { return }
+        if let heartbeat = state.heartbeat {
             let payload = (0..<4).map { _ in UInt8.random(in: 0...255) }
-            pendingPing = payload
-            write(NIOWebSocket.WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(bytes: payload)))
-            pongTimer = schedule(after: heartbeat.timeout) { handler in
-                guard handler.pendingPing == payload else { return }
-                handler.close(code: 1011, reason: "keepalive ping timeout")
+            if machine.keepaliveDue(payload: payload) {
+                write(NIOWebSocket.WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(bytes: payload)))
+                pongTimer = schedule(after: heartbeat.timeout) { handler in
+                    handler.perform(handler.machine.keepaliveExpired(payload))
+                }
             }
         }
         scheduleHeartbeat()
@@ -357,10 +288,14 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         }
     }
 
-    /// Sends a close frame and closes the socket when the peer answers (or after 2 s).
+    /// Closes with `code` and `reason` (once: the machine decides).
     private func close(code: Int, reason: String) {
-        guard phase == .open, let context else { return }
-        phase = .closing
+        perform(machine.closeRequested(code: code, reason: reason))
+    }
+
+    /// Sends a close frame and closes the socket when the peer answers (or after 2 s).
+    private func sendClose(code: Int, reason: String) {
+        guard let context else { return }
         cancelWork()
         var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         data.writeInteger(UInt16(truncatingIfNeeded: code))
@@ -373,7 +308,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     }
 
     private func send(_ json: LabJSON) {
-        guard phase == .open, let context else { return }
+        guard machine.isOpen, let context else { return }
         write(NIOWebSocket.WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: json.text)))
     }
 

@@ -4,4 +4,6 @@ public enum FrameVerdict: Sendable, Equatable {
     case forward
     /// Drop the frame (and, for the first frame of a fragmented message, the rest of the message).
     case drop
+    /// Drop the frame and end the connection as `action` says (a front refusing the frame: `frame-limit`).
+    case end(ConnectionAction)
 }

@@ -35,6 +35,9 @@ public struct ProxyConfiguration: Sendable {
     public var upstreamConnectTimeout: Duration = .seconds(5)
     /// Bound on waiting for the upstream's response head; default 30 s (then 504).
     public var upstreamResponseTimeout: Duration = .seconds(30)
+    /// Bound on writing the proxy's own answer (400, 431, 502, 503, 504) to a client before the client
+    /// is closed without it (a client that does not read); default 5 s.
+    public var answerTimeout: Duration = .seconds(5)
     /// Bytes a fault may hold back in one direction (delay queues) before the proxy stops reading
     /// from the sender; default 1 MiB.
     public var maxQueuedBytes: Int = 1 << 20

@@ -76,8 +76,13 @@ extension ProxyConnection {
             case .failure(let error):
                 perform(machine.refuse(status: 502, body: "Bad Gateway: cannot connect to upstream instance \(picked) (\(upstream)): \(error)"))
             case .success(let channel):
-                guard case .sendRequest(let pending) = machine.upstreamConnected(forwardsUpgrade: forwardsUpgrade, maxHeadBytes: maxHeadBytes) else {
-                    // The connection moved on (the client left, a fault or the proxy ended it).
+                let pending: ByteBuffer?
+                switch machine.upstreamConnected(forwardsUpgrade: forwardsUpgrade, maxHeadBytes: maxHeadBytes) {
+                case .sendRequest(let held):
+                    pending = held
+                case .closeStray:
+                    // The connection moved on (the client left, a fault or the proxy ended it): this channel,
+                    // not `server`, is the one to close.
                     channel.close(promise: nil)
                     return
                 }

@@ -66,6 +66,13 @@ extension ProxyConnection {
                     verdict = .drop
                 } else if header.isData {
                     verdict = apply(faults, to: &edit, d)
+                    if case .end(let action) = verdict {
+                        // Nothing more of this frame or direction goes through: the connection ends now.
+                        d.droppingFrame = true
+                        d.droppingMessage = true
+                        end(action, by: .proxy)
+                        return
+                    }
                     if !header.fin { d.droppingMessage = verdict == .drop }
                 }
                 d.droppingFrame = verdict == .drop
@@ -84,6 +91,10 @@ extension ProxyConnection {
                     d.heldControl = false
                     var edit = FrameEdit(header: header, controlPayload: payload)
                     let verdict = apply(faults, to: &edit, d)
+                    if case .end(let action) = verdict {
+                        end(action, by: .proxy)
+                        return
+                    }
                     if header.opcode == .close {
                         proxy.metrics.closeFrame(code: ClosePayload.peekCode(edit.controlPayload ?? [])?.rawValue, d.direction)
                     }
@@ -104,7 +115,8 @@ extension ProxyConnection {
     private func apply(_ faults: [ConfiguredFault], to edit: inout FrameEdit, _ d: TunnelDirection) -> FrameVerdict {
         for configured in faults {
             guard let fault = configured.fault as? any FrameFault, configured.roll() else { continue }
-            if fault.frame(&edit, direction: d.direction) == .drop { return .drop }
+            let verdict = fault.frame(&edit, direction: d.direction)
+            if verdict != .forward { return verdict }
         }
         return .forward
     }

@@ -129,7 +129,7 @@ final class ProxyConnection: @unchecked Sendable {
             return
         case .respond(let status, let body, let closeUpstream, let answersUpgrade):
             respondAndClose(status: status, body: body, closeUpstream: closeUpstream, answersUpgrade: answersUpgrade)
-        case .closeUpstream, .closeStrayUpstream:
+        case .closeUpstream:
             server?.close(promise: nil)
         case .passEnd(let direction):
             finishSource(direction == .upstream ? up : down)
@@ -139,7 +139,7 @@ final class ProxyConnection: @unchecked Sendable {
             injectClose(code: code, reason: reason, toClient: toClient, toServer: toServer)
         case .finish(let finish):
             self.finish(finish)
-        case .forward, .forwardRequestBody, .applyRequestFaults, .sendRequest, .relayResponse, .openTunnel:
+        case .forward, .forwardRequestBody, .applyRequestFaults, .relayResponse, .openTunnel:
             assertionFailure("\(action) is performed by the event that returns it")
         }
     }
@@ -168,6 +168,12 @@ final class ProxyConnection: @unchecked Sendable {
         var buffer = client.allocator.buffer(capacity: 256)
         buffer.writeBytes(ProxyResponseHead.simple(status: status, body: body))
         client.writeAndFlush(buffer).whenComplete { _ in client.close(promise: nil) }
+        // A client that does not read would hold the connection until the kernel gave up: the answer has
+        // a deadline. Not a `schedule` timer: those stop mattering once the connection is closing.
+        let deadline = eventLoop.scheduleTask(in: TimeAmount(proxy.configuration.answerTimeout)) { [self] in
+            perform(machine.answerDeadlinePassed())
+        }
+        timers.append(deadline)
     }
 
     private func finish(_ finish: ProxyConnectionStateMachine.Finish) {

@@ -64,6 +64,9 @@ struct ProxyConnectionStateMachine {
         var client: Transport
         var server: Transport
         var isWebSocket: Bool
+        /// The proxy's own answer (400, 431, 502, 503, 504) is being written to the client, which is
+        /// closed once it is written, or by ``answerDeadlinePassed()`` or a reset if it never is.
+        var answering = false
     }
 
     enum State {
@@ -106,10 +109,6 @@ struct ProxyConnectionStateMachine {
         /// The request head is complete: apply the handshake faults, then ``upstreamDue()`` and connect,
         /// or ``refuse(status:body:)``.
         case applyRequestFaults(ProxyRequestHead)
-        /// The upstream connected: send it the request head followed by `pending`.
-        case sendRequest(pending: ByteBuffer?)
-        /// A connect that completed after the connection moved on: close that channel.
-        case closeStrayUpstream
         /// The response head is complete: apply the response faults, then ``responseRelayed(status:)``;
         /// `answersUpgrade`: the response answers an upgrade request (the shell counts its status).
         case relayResponse(ProxyResponseHead, rest: ByteBuffer, answersUpgrade: Bool)
@@ -117,6 +116,8 @@ struct ProxyConnectionStateMachine {
         case openTunnel(webSocket: Bool, pending: ByteBuffer?)
         /// Answer the client with `status` and close it once written; close the upstream first when
         /// `closeUpstream`; `answersUpgrade`: the answer is to an upgrade request (the shell counts it).
+        /// The shell arms the answer deadline (``answerDeadlinePassed()``): a client that does not read
+        /// does not hold the connection.
         case respond(status: Int, body: String, closeUpstream: Bool, answersUpgrade: Bool)
         /// The client left before the response head: close the upstream.
         case closeUpstream
@@ -267,9 +268,19 @@ struct ProxyConnectionStateMachine {
         return respond(status: status, body: body)
     }
 
+    /// What to do with an upstream channel that just connected.
+    enum UpstreamConnect: Equatable {
+        /// It is the connection's upstream: send it the request head followed by `pending`.
+        case sendRequest(pending: ByteBuffer?)
+        /// The connection moved on (the client left, a fault or the proxy ended it): close the channel
+        /// that connected — never the connection's own upstream, which it is not. Not an ``Action``, so
+        /// that it cannot reach the shell's `perform`, which acts on the connection's channels.
+        case closeStray
+    }
+
     /// The upstream connected; `forwardsUpgrade` when the head sent still asks for an upgrade.
-    mutating func upstreamConnected(forwardsUpgrade: Bool, maxHeadBytes: Int) -> Action {
-        guard case .handshaking(let h) = state else { return .closeStrayUpstream }
+    mutating func upstreamConnected(forwardsUpgrade: Bool, maxHeadBytes: Int) -> UpstreamConnect {
+        guard case .handshaking(let h) = state else { return .closeStray }
         state = .awaitingResponse(
             AwaitingResponse(
                 isUpgrade: h.isUpgrade, forwardsUpgrade: forwardsUpgrade, parser: HTTPHeadParser(maxBytes: maxHeadBytes),
@@ -342,9 +353,18 @@ struct ProxyConnectionStateMachine {
     }
 
     /// A fault or the proxy ends the connection with `action`.
+    ///
+    /// While closing, the closes are already under way and only one thing is left to end: the proxy's
+    /// own answer still being written to the client. A reset cuts it (RST: the fault's point is that
+    /// the connection ends now, abruptly); a graceful close or an injected close frame adds nothing.
     mutating func end(_ action: ConnectionAction, by: ProxyMetrics.EndedBy) -> Action {
         switch state {
-        case .closing, .finished:
+        case .closing(var c):
+            guard case .reset = action, c.answering, c.client == .open else { return .none }
+            c.answering = false
+            state = .closing(c)
+            return .closeBoth(reset: true)
+        case .finished:
             return .none
         case .modifying:
             preconditionFailure("ProxyConnectionStateMachine re-entered while modifying")
@@ -386,6 +406,15 @@ struct ProxyConnectionStateMachine {
         return closeBoth(reset: false)
     }
 
+    /// The answer deadline after a ``Action/respond(status:body:closeUpstream:answersUpgrade:)`` passed:
+    /// a client that has not taken the answer (it does not read) is closed without it.
+    mutating func answerDeadlinePassed() -> Action {
+        guard case .closing(var c) = state, c.answering, c.client == .open else { return .none }
+        c.answering = false
+        state = .closing(c)
+        return .closeBoth(reset: false)
+    }
+
     /// The client did not finish its request head in time.
     mutating func requestTimedOut() -> Action {
         guard case .readingRequest = state else { return .none }
@@ -415,7 +444,7 @@ struct ProxyConnectionStateMachine {
         default:
             break
         }
-        state = .closing(Closing(client: .open, server: server, isWebSocket: false))
+        state = .closing(Closing(client: .open, server: server, isWebSocket: false, answering: true))
         return .respond(status: status, body: body, closeUpstream: server == .open, answersUpgrade: isUpgrade)
     }
 

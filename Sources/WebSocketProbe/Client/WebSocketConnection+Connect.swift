@@ -153,12 +153,8 @@ extension WebSocketConnection {
         channel = connected.channel
         // The phase the first events belong to, then the handler hands over every event (those that
         // came before included, in order) to `deliver`, on the loop.
-        if url.isSecure {
-            phase = .tls
-            record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure)
-        } else {
-            phase = .upgrading
-        }
+        machine.transportConnected(secure: url.isSecure)
+        if url.isSecure { record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure) }
         if let handler = connected.handler {
             handler.adopt(by: self)
         } else {
@@ -172,8 +168,7 @@ extension WebSocketConnection {
                 addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 recordTLSOutcome(failure: .handshakeFailure, detail: "TLS handshake timeout")
                 setFailure(.tls, .tlsTimeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
-                phase = .failing
-                dropTransport(.localTimeout)
+                perform(machine.tlsTimedOut())
                 _ = await wait(.seconds(2)) { [self] in phase == .ended }
                 return
             }
@@ -204,8 +199,7 @@ extension WebSocketConnection {
             let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
             addFinding(.timeout, detail, at: nowMs())
             setFailure(.upgrade, .handshakeTimeout, detail, at: nowMs())
-            phase = .failing
-            dropTransport(.localTimeout)
+            perform(machine.upgradeTimedOut())
             _ = await wait(.seconds(2)) { [self] in phase == .ended }
             return
         }
@@ -250,11 +244,11 @@ extension WebSocketConnection {
         let detail = "no pong within \(DurationText.format(keepalive.timeout)) of our keepalive ping: sent close 1011"
         addFinding(.keepaliveTimeout, detail, at: nowMs())
         setFailure(.websocket, .keepaliveTimeout, detail, at: nowMs())
-        _ = sendClose(code: 1011, reason: "keepalive ping timeout")
+        perform(machine.keepaliveTimedOut())
         let bound = min(configuration.timeouts.close, keepalive.timeout)
         _ = await wait(bound) { [self] in phase == .ended || record.close.received != nil }
         if phase != .ended {
-            dropTransport(record.close.received != nil ? .localClose : .localTimeout)
+            perform(machine.closeTimedOut())
             _ = await wait(.seconds(2)) { [self] in phase == .ended }
         }
         return false
@@ -264,9 +258,7 @@ extension WebSocketConnection {
 
     /// Closes the transport ourselves, remembering why (unless a reason is already set).
     func dropTransport(_ end: TransportEnd) {
-        guard phase != .ended else { return }
-        if localEnd == nil { localEnd = end }
-        if let channel { intoChannel { channel.close(promise: nil) } }
+        perform(machine.closeTransport(end))
     }
 
     /// Records the end of an attempt that never had a connection.
@@ -335,7 +327,7 @@ extension WebSocketConnection {
 
     private func finishWithoutConnection() {
         record.close = closeObservation(end: .notConnected, atMs: nowMs())
-        phase = .ended
+        machine.notConnected()
         checkWaiters()
     }
 

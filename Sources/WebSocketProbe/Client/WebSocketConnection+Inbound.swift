@@ -62,12 +62,11 @@ extension WebSocketConnection {
             record.timings.tlsMs = max(0, t - (tcpDoneAtMs ?? t))
             recordTLSOutcome(failure: nil, detail: nil)
             record.tls?.protocolVersion = version
-            if phase == .tls { phase = .upgrading }
+            machine.tlsHandshakeCompleted()
         case .error(let kind, let at):
-            if transportError == nil { transportError = kind }
-            if phase == .tls { tlsFailed(kind, at: ms(at)) }
+            perform(machine.errorCaught(kind), at: ms(at))
         case .inactive(let at):
-            transportEnded(at: ms(at))
+            perform(machine.transportEnded(), at: ms(at))
         }
         checkWaiters()
     }
@@ -90,7 +89,6 @@ extension WebSocketConnection {
         }
         recordTLSOutcome(failure: reason, detail: detail)
         setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(detail)", at: t)
-        phase = .failing
     }
 
     /// A failure that is about our client certificate, told by the server's alert (BoringSSL names a received
@@ -185,13 +183,11 @@ extension WebSocketConnection {
         case .malformed(let reason):
             addFinding(.malformedResponse, reason, at: t)
             setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response is not HTTP/1.x: \(reason)", at: t)
-            phase = .failing
-            dropTransport(.localClose)
+            perform(machine.upgradeAnswered(.invalid), at: t)
         case .oversized(let size):
             addFinding(.oversizedHead, "response head larger than \(configuration.maxHandshakeHeadBytes) bytes (\(size) received)", at: t)
             setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
-            phase = .failing
-            dropTransport(.localClose)
+            perform(machine.upgradeAnswered(.invalid), at: t)
         case .head(let head, let remainder):
             record.timings.responseHeadAtMs = t
             record.timings.upgradeMs = t - (tlsDoneAtMs ?? tcpDoneAtMs ?? 0)
@@ -205,7 +201,7 @@ extension WebSocketConnection {
             let toleratedNoSelection = !configuration.requireSubprotocolSelection && head.status == 101 && !outcome.findings.isEmpty
                 && outcome.findings.allSatisfy { $0.code == .subprotocolNotEchoed }
             if outcome.accepted || toleratedNoSelection {
-                phase = .open
+                perform(machine.upgradeAnswered(.accepted), at: t)
                 record.timings.openAtMs = t
                 selectedSubprotocol = outcome.subprotocol
                 deflateNegotiated = outcome.deflateNegotiated
@@ -213,15 +209,14 @@ extension WebSocketConnection {
                 if !remainder.isEmpty { handleFrameBytes(ByteBuffer(bytes: remainder), at: t) }
             } else if head.status != 101 {
                 setFailure(.upgrade, outcome.failureKind ?? .upgradeRejected, outcome.failureDetail ?? "upgrade rejected", at: t)
-                phase = .rejectedBody
+                perform(machine.upgradeAnswered(.rejected), at: t)
                 rejectedBodyExpected = head.headers.first(named: "Content-Length").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 rejectedBodyChunked = head.headers.first(named: "Transfer-Encoding")?.lowercased().contains("chunked") ?? false
                 if rejectedBodyExpected == 0 || head.status == 204 || head.status == 304 { rejectedBodyDone = true }
                 appendRejectedBody(remainder)
             } else {
                 setFailure(.upgrade, outcome.failureKind ?? .invalidUpgradeResponse, outcome.failureDetail ?? "invalid 101 response", at: t)
-                phase = .failing
-                dropTransport(.localClose)
+                perform(machine.upgradeAnswered(.invalid), at: t)
             }
         }
     }
@@ -241,7 +236,7 @@ extension WebSocketConnection {
     private func handleFrameBytes(_ bytes: ByteBuffer, at t: Double) {
         frameParser.append(buffer: bytes)
         defer { answerDuePing() }
-        while phase == .open || phase == .closing, let event = frameParser.next() {
+        while machine.readsFrames, let event = frameParser.next() {
             switch event {
             case .frame(let frame):
                 handleFrame(frame, at: t)
@@ -263,21 +258,30 @@ extension WebSocketConnection {
             length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
         lastInboundAtMs = t
-        if record.close.received != nil {
-            // RFC 6455 §5.5.1 forbids data frames after a close, not control frames: a pong that answers a
-            // ping sent before the peer's close (Python websockets sends one) is recorded, not a violation.
-            if frame.opcode.isData {
-                addFinding(.dataAfterClose, "a \(frame.opcode.name) frame arrived after the peer's close frame", at: t)
-            } else if frame.opcode == .pong, let index = pendingPings.removeValue(forKey: frame.payload) {
+        switch machine.frameArrived(frame.opcode, answerPings: answerPings) {
+        case .dataAfterClose:
+            // RFC 6455 §5.5.1 forbids data frames after a close, not control frames.
+            addFinding(.dataAfterClose, "a \(frame.opcode.name) frame arrived after the peer's close frame", at: t)
+            return
+        case .lateControl:
+            // A pong that answers a ping sent before the peer's close (Python websockets sends one) is
+            // recorded, not a violation.
+            if frame.opcode == .pong, let index = pendingPings.removeValue(forKey: frame.payload) {
                 record.pings[index].pongAtMs = t
             }
             return
-        }
-        switch frame.opcode {
-        case .ping:
+        case .answerPing:
             countPing(at: t)
             // Answered after the read's other frames, once for the latest ping (RFC 6455 §5.5.3).
-            if answerPings && record.close.sent == nil { pongDue = Array(frame.payload) }
+            pongDue = Array(frame.payload)
+            return
+        case .countPing:
+            countPing(at: t)
+            return
+        case .handle:
+            break
+        }
+        switch frame.opcode {
         case .pong:
             if let index = pendingPings.removeValue(forKey: frame.payload) {
                 record.pings[index].pongAtMs = t
@@ -291,16 +295,8 @@ extension WebSocketConnection {
                 addFinding(violation.code, violation.detail, at: t)
                 setFailure(.websocket, .protocolError, violation.detail, at: t)
             }
-            if record.close.sent == nil {
-                // §5.5.1: answer with a close frame, echoing the status code.
-                if let violation = body.violation {
-                    _ = sendClose(code: violation.closeCode, reason: "")
-                } else {
-                    _ = sendClose(code: body.code, reason: "")
-                }
-            }
-            phase = .closing
-            scheduleDrop(after: configuration.timeouts.close, end: .localClose)
+            // §5.5.1: answer with a close frame, echoing the status code (the violation's for a bad body).
+            perform(machine.closeFrameReceived(echo: body.violation?.closeCode ?? body.code), at: t)
         default:
             let compressed = deflateNegotiated && frame.rsv & 0x4 != 0
             if frame.opcode != .continuation { compressedMessage = compressed }
@@ -322,7 +318,7 @@ extension WebSocketConnection {
     private func answerDuePing() {
         guard let payload = pongDue else { return }
         pongDue = nil
-        guard answerPings, record.close.sent == nil, phase == .open, let channel, channel.isWritable else { return }
+        guard machine.mayAnswerPing(answerPings: answerPings), let channel, channel.isWritable else { return }
         _ = sendFrame(opcode: .pong, payload: payload)
     }
 
@@ -343,18 +339,36 @@ extension WebSocketConnection {
     private func failConnection(_ violation: FrameViolation, at t: Double) {
         addFinding(violation.code, violation.detail, at: t)
         setFailure(.websocket, .protocolError, violation.detail, at: t)
-        if record.close.sent == nil {
-            let future = sendClose(code: violation.closeCode, reason: violation.closeCode == 1009 ? "message too big" : "protocol error")
-            if localEnd == nil { localEnd = .localClose }
-            if let future, let channel {
+        perform(machine.violation(closeCode: violation.closeCode), at: t)
+    }
+
+    // MARK: - Actions
+
+    /// Performs what the state machine decided; `t` is when the event that led to it happened.
+    func perform(_ action: WebSocketConnectionStateMachine.Action, at t: Double? = nil) {
+        switch action {
+        case .none:
+            return
+        case .closeTransport:
+            if let channel { intoChannel { channel.close(promise: nil) } }
+        case .sendClose(let code, let reason):
+            writeClose(code: code, reason: reason)
+        case .sendCloseThenCloseTransport(let code, let reason):
+            if let future = writeClose(code: code, reason: reason), let channel {
                 intoChannel { future.whenComplete { _ in channel.close(promise: nil) } }
             } else {
-                dropTransport(.localClose)
+                perform(machine.closeTransport(.localClose))
             }
-        } else {
-            dropTransport(.localClose)
+        case .answerCloseThenArmDrop(let code):
+            writeClose(code: code, reason: "")
+            scheduleDrop(after: configuration.timeouts.close, end: .localClose)
+        case .armDrop:
+            scheduleDrop(after: configuration.timeouts.close, end: .localClose)
+        case .recordTLSFailure(let kind):
+            tlsFailed(kind, at: t ?? nowMs())
+        case .recordEnd(let ending, let end):
+            transportEnded(ending, end: end, at: t ?? nowMs())
         }
-        phase = .closing
     }
 
     // MARK: - Frames out
@@ -386,12 +400,11 @@ extension WebSocketConnection {
         payload.withUnsafeBytes { sendFrame(opcode: opcode, payload: $0, fin: fin, wantFuture: wantFuture) }
     }
 
-    /// Sends a close frame (`code` nil: empty body) and records it.
+    /// Writes the close frame the machine decided on (`code` nil: empty body) and records it.
     @discardableResult
-    func sendClose(code: Int?, reason: String) -> EventLoopFuture<Void>? {
-        guard record.close.sent == nil, channel != nil, phase != .ended else { return nil }
+    private func writeClose(code: Int?, reason: String) -> EventLoopFuture<Void>? {
+        guard record.close.sent == nil, channel != nil else { return nil }
         record.close.sent = CloseFrameInfo(code: code, reason: configuration.redactor.text(reason), atMs: nowMs())
-        if phase == .open { phase = .closing }
         return sendFrame(opcode: .close, payload: CloseFrameBody.encode(code: code, reason: reason), wantFuture: true)
     }
 
@@ -399,7 +412,7 @@ extension WebSocketConnection {
         scheduledDrop?.cancel()
         scheduledDrop = eventLoop.scheduleTask(in: TimeAmount(max(delay, .zero))) { [weak self] in
             guard let self else { return }
-            self.assumeIsolated { $0.dropTransport(end) }
+            self.assumeIsolated { $0.perform($0.machine.closeTransport(end)) }
         }
     }
 
@@ -423,53 +436,30 @@ extension WebSocketConnection {
 
     // MARK: - Transport end
 
-    private func transportEnded(at t: Double) {
-        guard phase != .ended else { return }
-        let end: TransportEnd
-        if let localEnd {
-            end = localEnd
-        } else {
-            switch transportError {
-            case .reset: end = .reset
-            case .tlsUncleanShutdown: end = .tlsNoCloseNotify
-            case .http2(let ending, _): end = ending
-            default: end = .eof
-            }
-        }
-        switch phase {
-        case .tls:
-            tlsFailed(transportError ?? .other("the server closed the connection during the TLS handshake"), at: t)
-        case .upgrading where record.timings.firstResponseByteAtMs == nil && alertAboutClientCertificate != nil:
+    private func transportEnded(_ ending: WebSocketConnectionStateMachine.Ending, end: TransportEnd, at t: Double) {
+        switch ending {
+        case .duringTLS(let error):
+            tlsFailed(error ?? .other("the server closed the connection during the TLS handshake"), at: t)
+        case .duringUpgrade where record.timings.firstResponseByteAtMs == nil && alertAboutClientCertificate != nil:
             // TLS 1.3: the client's side of the handshake is done before the server checks our certificate,
             // so its refusal arrives as an alert in place of the upgrade response.
             let kind = transportError ?? .other("")
             let reason = alertAboutClientCertificate ?? .handshakeFailure
             recordTLSOutcome(failure: reason, detail: Self.alertDescription(kind))
             setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
-        case .upgrading:
+        case .duringUpgrade:
             let received = record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
             setFailure(.upgrade, end == .reset ? .reset : .connectionClosed, "the connection ended (\(end.rawValue)) \(received)", at: t)
-        case .rejectedBody:
+        case .duringRejectedBody:
             rejectedBodyDone = true
             finishRejectedBody()
-        case .open, .closing:
-            if record.close.received == nil && localEnd == nil {
-                let kind: ProbeFailureKind =
-                    switch end {
-                    case .reset: .reset
-                    case .tlsNoCloseNotify: .tlsTruncated
-                    case .http2Reset: .http2StreamReset
-                    case .http2GoAway: .http2GoAway
-                    default: .connectionClosed
-                    }
-                let why = if case .http2(_, let text)? = transportError { "\(end.rawValue): \(text)" } else { end.rawValue }
-                setFailure(.websocket, kind, "the transport ended (\(why)) without a close frame from the peer (1006)", at: t)
-            }
-        default:
+        case .withoutCloseFrame(let kind):
+            let why = if case .http2(_, let text)? = machine.transportError { "\(end.rawValue): \(text)" } else { end.rawValue }
+            setFailure(.websocket, kind, "the transport ended (\(why)) without a close frame from the peer (1006)", at: t)
+        case .plain:
             break
         }
         record.close = closeObservation(end: end, atMs: t)
-        phase = .ended
         keepaliveTask?.cancel()
         scheduledDrop?.cancel()
         scheduledDrop = nil

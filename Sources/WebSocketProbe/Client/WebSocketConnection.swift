@@ -9,8 +9,10 @@ import WebSocketWire
 /// whatever happens is recorded in its ``transcript()``.
 ///
 /// The protocol logic lives in sans-I/O structs (``UpgradeResponseParser``, ``HandshakeValidator``,
-/// ``FrameParser``, ``MessageAssembler``, ``CloseFrameBody``); channel handlers only forward bytes and
-/// events here, in order, stamped on a monotonic clock.
+/// ``FrameParser``, ``MessageAssembler``, ``CloseFrameBody``) and the connection's decisions (its phase,
+/// the close handshake, why the transport ended) in ``WebSocketConnectionStateMachine``, whose actions
+/// this actor performs; channel handlers only forward bytes and events here, in order, stamped on a
+/// monotonic clock.
 ///
 /// The actor runs on its channel's event loop (its executor is the loop), so reads, frame handling,
 /// timers and resumed waits happen on one thread without hops; a caller that prefers the same loop
@@ -18,9 +20,7 @@ import WebSocketWire
 public actor WebSocketConnection {
     // MARK: - State
 
-    enum Phase: Equatable {
-        case connecting, tls, upgrading, rejectedBody, failing, open, closing, ended
-    }
+    typealias Phase = WebSocketConnectionStateMachine.Phase
 
     struct Waiter {
         let condition: () -> Bool
@@ -40,7 +40,10 @@ public actor WebSocketConnection {
     }
     let start: ContinuousClock.Instant
     var record: ConnectionTranscript
-    var phase: Phase = .connecting
+    /// The connection's decisions: phase, close frames each way, why the transport ended.
+    var machine = WebSocketConnectionStateMachine()
+    /// The machine's phase.
+    var phase: Phase { machine.phase }
     var channel: (any Channel)?
     let tally = LockedBox(WireTally())
     let tlsState = LockedBox(TLSVerificationState())
@@ -76,8 +79,7 @@ public actor WebSocketConnection {
     var pingFloodReported = false
     var pingCounter: UInt32 = 0
     var answerPings: Bool
-    var localEnd: TransportEnd?
-    var transportError: TransportErrorKind?
+    var transportError: TransportErrorKind? { machine.transportError }
     /// What the client certificate offered is (`--cert`), `nil` when none.
     var offeredClientCertificate: String?
     var tcpDoneAtMs: Double?
@@ -188,18 +190,10 @@ public actor WebSocketConnection {
     /// Starts the close handshake with `code` and `reason` (default 1000, "") and waits (bounded by
     /// `timeouts.close`) for the peer's close and the transport end.
     public func close(code: Int = 1000, reason: String = "") async {
-        switch phase {
-        case .ended:
-            return
-        case .open:
-            _ = sendClose(code: code, reason: reason)
-        case .closing:
-            if record.close.sent == nil { _ = sendClose(code: code, reason: reason) }
-        case .connecting, .tls, .upgrading, .rejectedBody, .failing:
-            dropTransport(.localClose)
-        }
+        guard phase != .ended else { return }
+        perform(machine.closeRequested(code: code, reason: reason))
         if await wait(configuration.timeouts.close, until: { [self] in phase == .ended }) { return }
-        dropTransport(record.close.received != nil ? .localClose : .localTimeout)
+        perform(machine.closeTimedOut())
         _ = await wait(.seconds(2)) { [self] in phase == .ended }
     }
 

@@ -34,6 +34,28 @@ public struct ExporterModule: Codable, Sendable, Equatable {
     public var lifetimeProbe: String?
     /// Run the auth-channel matrix (off by default).
     public var authMatrix: Bool?
+    /// A PEM client certificate (chain, leaf first; the file may hold the key too) for a front that requires
+    /// mutual TLS, as `diagnose --cert`.
+    public var certFile: String?
+    /// The PEM private key of ``certFile`` when it is in a file of its own, as `diagnose --key`.
+    public var keyFile: String?
+    /// Tunnel through this HTTP proxy with CONNECT: `http://HOST[:PORT]`, as `diagnose --proxy`. Its
+    /// credentials are not written here: ``proxyCredentialsFile`` or ``proxyCredentialsEnv`` hold `USER:PASSWORD`.
+    /// Without it no proxy is used (the exporter's own `https_proxy` does not apply).
+    public var proxy: String?
+    /// A file holding the proxy's `USER:PASSWORD`.
+    public var proxyCredentialsFile: String?
+    /// An environment variable holding the proxy's `USER:PASSWORD`.
+    public var proxyCredentialsEnv: String?
+    /// Hosts that bypass ``proxy``, as `NO_PROXY` lists them.
+    public var noProxy: String?
+    /// Hold this many connections in parallel after the main probe (1-1000), as `diagnose --connections`: a
+    /// reload, a deploy or one bad instance shows as the verdict, and the `probe_ws1011_fleet_*` series count
+    /// them (off by default).
+    public var connections: Int?
+    /// How long the fleet of ``connections`` is held (default: half the probe's bound); never more than three
+    /// quarters of the bound, so the main probe and the fleet fit in one scrape.
+    public var hold: String?
 
     /// A module with every setting at its default (the plain profile, no credential).
     public init(profile: String? = nil) {
@@ -77,6 +99,19 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         plan.timeouts.close = min(bound, .seconds(2))
         plan.maxTime = bound
         plan.authChannelMatrix = authMatrix ?? false
+        plan.tls.clientCertificateFile = certFile
+        plan.tls.clientKeyFile = keyFile
+        plan.proxy = try proxySettings(environment: environment)
+        plan.extraSecrets += plan.proxy?.secrets ?? []
+        if let connections {
+            guard (1...ProbePlan.maximumConnections).contains(connections) else {
+                throw ProbeError.invalidConfiguration("connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
+            }
+            plan.connections = connections
+            plan.fleetHold = try fleetHold(bound: bound)
+        } else if hold != nil {
+            throw ProbeError.invalidConfiguration("hold applies to the fleet: give connections too")
+        }
         for (name, value) in [("idleProbe", idleProbe), ("lifetimeProbe", lifetimeProbe)] {
             guard let value else { continue }
             guard let d = DurationText.parse(value), d > .zero else {
@@ -99,6 +134,69 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         }
         try plan.validate()
         return plan
+    }
+
+    /// Checks what can be checked without the secrets (read at each probe): the timeout, the fleet, the
+    /// proxy's form, the client certificate and key.
+    /// - Throws: ``ProbeError`` naming the setting and the fix.
+    func check() throws(ProbeError) {
+        let bound = try probeTimeout()
+        if let connections, !(1...ProbePlan.maximumConnections).contains(connections) {
+            throw ProbeError.invalidConfiguration("connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
+        }
+        if connections != nil { _ = try fleetHold(bound: bound) } else if hold != nil {
+            throw ProbeError.invalidConfiguration("hold applies to the fleet: give connections too")
+        }
+        if let proxy {
+            let settings = try ProxySettings.parse(proxy, source: "module proxy")
+            if settings.username != nil {
+                throw ProbeError.invalidConfiguration(
+                    "proxy: credentials do not belong in the config file; write proxy as http://HOST:PORT and put USER:PASSWORD in proxyCredentialsFile or proxyCredentialsEnv")
+            }
+        } else if proxyCredentialsFile != nil || proxyCredentialsEnv != nil || noProxy != nil {
+            throw ProbeError.invalidConfiguration("proxyCredentialsFile, proxyCredentialsEnv and noProxy apply to a proxy: give proxy too")
+        }
+        if let certFile {
+            _ = try ClientIdentity.load(certificateFile: certFile, keyFile: keyFile)
+        } else if keyFile != nil {
+            throw ProbeError.invalidConfiguration("keyFile is the key of certFile: give certFile too")
+        }
+    }
+
+    /// The fleet's hold within `bound`: ``hold`` (default half the bound), at most three quarters of it.
+    func fleetHold(bound: Duration) throws(ProbeError) -> Duration {
+        var wanted = bound / 2
+        if let hold {
+            guard let d = DurationText.parse(hold), d > .zero else {
+                throw ProbeError.invalidConfiguration(DurationText.syntaxHelp(hold, option: "hold"))
+            }
+            wanted = d
+        }
+        return min(wanted, bound * 3 / 4)
+    }
+
+    /// The module's proxy, with its credentials from ``proxyCredentialsFile`` or ``proxyCredentialsEnv``.
+    func proxySettings(environment: [String: String]) throws(ProbeError) -> ProxySettings? {
+        guard let proxy else {
+            if proxyCredentialsFile != nil || proxyCredentialsEnv != nil || noProxy != nil {
+                throw ProbeError.invalidConfiguration("proxyCredentialsFile, proxyCredentialsEnv and noProxy apply to a proxy: give proxy too")
+            }
+            return nil
+        }
+        var settings = try ProxySettings.parse(proxy, source: "module proxy")
+        guard settings.username == nil else {
+            throw ProbeError.invalidConfiguration(
+                "proxy: credentials do not belong in the config file; write proxy as http://HOST:PORT and put USER:PASSWORD in proxyCredentialsFile or proxyCredentialsEnv")
+        }
+        if let credentials = try secret(file: proxyCredentialsFile, env: proxyCredentialsEnv, what: "proxyCredentials", environment: environment) {
+            guard let colon = credentials.firstIndex(of: ":"), colon != credentials.startIndex else {
+                throw ProbeError.invalidConfiguration("proxyCredentials: write USER:PASSWORD (no colon found, or no user before it)")
+            }
+            settings.username = String(credentials[..<colon])
+            settings.password = String(credentials[credentials.index(after: colon)...])
+        }
+        settings.exemptions = noProxy ?? ""
+        return settings
     }
 
     private func secret(file: String?, env: String?, what: String, environment: [String: String]) throws(ProbeError) -> String? {
@@ -158,7 +256,7 @@ public struct ExporterConfiguration: Codable, Sendable, Equatable {
                 throw ProbeError.invalidConfiguration("exporter config '\(path)': module name '\(name)' may use only letters, digits, '-', '_' and '.'")
             }
             do throws(ProbeError) {
-                _ = try module.probeTimeout()
+                try module.check()
                 if let profile = module.profile {
                     do {
                         _ = try ProfileLoader.resolve(profile)

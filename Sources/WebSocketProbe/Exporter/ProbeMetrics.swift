@@ -48,7 +48,34 @@ public enum ProbeMetrics {
         if let lifetime = report.measurements?.lifetimeMs {
             out.gauge("probe_ws1011_lifetime_seconds", "The lifetime cap measured on the path, in seconds.", lifetime / 1000)
         }
+        if let fleet = report.fleet { renderFleet(fleet, into: &out) }
         return out.text
+    }
+
+    /// The fleet's series (a module with `connections`): how many connections were asked for, opened, held,
+    /// ended, cut by the probe's own bound and refused; the largest cluster of ends and its window. The
+    /// outcome label is a fixed set, nothing a peer writes.
+    static func renderFleet(_ fleet: FleetObservation, into out: inout MetricsText) {
+        out.family("probe_ws1011_fleet_connections", "The fleet's connections by outcome (requested, opened, held, ended, cut, not_opened).",
+                   type: "gauge")
+        let outcomes: [(String, Int)] = [
+            ("requested", fleet.requested), ("opened", fleet.opened),
+            ("held", fleet.connections.filter { $0.outcome == .held }.count), ("ended", fleet.ended),
+            ("cut", fleet.connections.filter { $0.outcome == .cut }.count),
+            ("not_opened", fleet.connections.filter { $0.outcome == .notOpened }.count),
+        ]
+        for (outcome, count) in outcomes { out.sample("probe_ws1011_fleet_connections", Double(count), labels: [("outcome", outcome)]) }
+        out.gauge("probe_ws1011_fleet_hold_seconds", "How long the fleet was held, in seconds.", fleet.holdMs / 1000)
+        let largest = fleet.clusters.first
+        out.gauge("probe_ws1011_fleet_largest_cluster_connections",
+                  "How many connections ended together in the largest cluster (0: no two ends within the window).", Double(largest?.count ?? 0))
+        if let largest {
+            out.gauge("probe_ws1011_fleet_largest_cluster_spread_seconds", "How far apart the first and last end of the largest cluster were, in seconds.",
+                      largest.endSpreadMs / 1000)
+        }
+        let reopened = fleet.connections.filter { $0.outcome == .ended && $0.reopenStatus == 101 }.count
+        out.gauge("probe_ws1011_fleet_reopened_connections", "Connections that ended and whose new upgrade right after was accepted (101).",
+                  Double(reopened))
     }
 
     /// `TLSv1.3` → `TLS 1.3` (blackbox_exporter's spelling).

@@ -51,7 +51,7 @@ extension WebSocketConnection {
                     return await closeAfterFailedOpening(.localClose)
                 }
             }
-            phase = .open
+            perform(machine.upgradeAnswered(.accepted), at: answeredAt)
             record.timings.openAtMs = answeredAt
             selectedSubprotocol = selected
             // The data the server sent right after its answer comes now, to the frame parser.
@@ -71,16 +71,14 @@ extension WebSocketConnection {
                 at: stream.settingsAt.map(ms) ?? t)
             await closeAfterFailedOpening(.localClose)
         case .ended(let ending):
-            fail(ending.kind ?? .connectionClosed, stream.detail, at: ms(ending.at))
-            if let end = ending.end {
-                if phase == .ended { record.close.transportEnd = end } else if localEnd == nil { localEnd = end }
-            }
+            // The stream's end (RST_STREAM, GOAWAY) is the transport's end; the connection then closes it.
+            fail(ending.kind ?? .connectionClosed, stream.detail, at: ms(ending.at), end: ending.end ?? .localClose)
             await closeAfterFailedOpening(.localClose)
         case .timedOut:
             let what = stream.phase == .awaitingSettings ? "no SETTINGS frame" : "no answer to the extended CONNECT"
             let detail = "\(what) within \(DurationText.format(bound)) of the TLS handshake"
             addFinding(.timeout, detail, at: t)
-            fail(.handshakeTimeout, detail, at: t)
+            fail(.handshakeTimeout, detail, at: t, end: .localTimeout)
             await closeAfterFailedOpening(.localTimeout)
         }
     }
@@ -88,10 +86,18 @@ extension WebSocketConnection {
     /// Records the opening's failure. The connection's end can reach this actor before the opening's outcome
     /// when both came in one read (the outcome is a promise, the end an event): the outcome came first on the
     /// wire, so it replaces the generic "ended before any response" the end recorded.
-    private func fail(_ kind: ProbeFailureKind, _ detail: String, at t: Double) {
+    /// `end` is how the transport ends (the stream's `RST_STREAM`/`GOAWAY`, our bound, our close).
+    private func fail(_ kind: ProbeFailureKind, _ detail: String, at t: Double, end: TransportEnd = .localClose) {
         if phase == .ended, record.failure?.stage == .upgrade { record.failure = nil }
         setFailure(.upgrade, kind, detail, at: t)
-        if phase != .ended { phase = .failing }
+        if phase == .ended {
+            record.close.transportEnd = end == .localClose ? record.close.transportEnd : end
+            return
+        }
+        // The end's reason first (the first one is kept), then failing: no frames are read; the transport is
+        // closed next (``closeAfterFailedOpening(_:)``).
+        _ = machine.closeTransport(end)
+        _ = machine.upgradeAnswered(.invalid)
     }
 
     private func closeAfterFailedOpening(_ end: TransportEnd) async {

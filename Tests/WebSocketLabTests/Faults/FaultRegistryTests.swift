@@ -38,8 +38,8 @@ struct FaultRegistryTests {
     }
 
     @Test func everyStandardFaultHasADescriptorMatchingItsRegistryName() {
-        #expect(FaultRegistry.standard.faultNames.count == 22)
-        #expect(FaultRegistry.standard.types.count == 22)
+        #expect(FaultRegistry.standard.faultNames.count == 23)
+        #expect(FaultRegistry.standard.types.count == 23)
         for (name, type) in FaultRegistry.standard.types { #expect(type.descriptor.name == name) }
     }
 
@@ -56,5 +56,31 @@ struct FaultRegistryTests {
         #expect(nginx.first?.direction == .downstream)
         #expect((try FaultRegistry.standard.make(parsing: "gcp-lb").first?.fault as? LifetimeCapFault)?.after == .seconds(30))
         #expect(throws: FaultSpecError.self) { _ = try FaultRegistry.standard.make(parsing: "aws-alb:idle=5s") }
+    }
+
+    /// The presets users hit most, at their documented defaults (each preset's doc names its source).
+    @Test func thePresetsUsersHitMostCarryTheirVendorsDefaults() throws {
+        func make(_ text: String) throws -> [ConfiguredFault] { try FaultRegistry.standard.make(parsing: text) }
+        let ingress = try make("ingress-nginx")
+        #expect(ingress.count == 1 && (ingress[0].fault as? IdleTimeoutFault)?.after == .seconds(60) && ingress[0].direction == .downstream)
+        let reloading = try make("ingress-nginx:reload=240s")
+        #expect(reloading.compactMap { $0.fault as? ReloadFault }.first?.after == .seconds(240))
+        let envoy = try make("envoy:max-duration=1h")
+        #expect(envoy.compactMap { $0.fault as? IdleTimeoutFault }.first?.after == .seconds(300))
+        #expect(envoy.compactMap { $0.fault as? LifetimeCapFault }.first?.after == .seconds(3600))
+        #expect(try make("envoy").count == 1, "Envoy has no connection duration cap by default")
+        let gateway = try make("aws-api-gateway")
+        #expect(gateway.compactMap { $0.fault as? IdleTimeoutFault }.first?.after == .seconds(600))
+        #expect(gateway.compactMap { $0.fault as? LifetimeCapFault }.first?.after == .seconds(7200))
+        let frame = try #require(gateway.first { $0.fault is FrameLimitFault })
+        #expect((frame.fault as? FrameLimitFault)?.bytes == 32768 && (frame.fault as? FrameLimitFault)?.code == 1009)
+        #expect(frame.direction == .upstream)
+        #expect((try make("azure-app-gateway").first?.fault as? LifetimeCapFault)?.after == .seconds(20))
+        #expect((try make("traefik").first?.fault as? LifetimeCapFault)?.after == .seconds(60))
+        let cloudflare = try make("cloudflare:restart-after=10m")
+        #expect(cloudflare.compactMap { $0.fault as? IdleTimeoutFault }.first?.after == .seconds(100))
+        let restart = try #require(cloudflare.compactMap { $0.fault as? InjectCloseFault }.first)
+        #expect(restart.code == 1001 && restart.reason == FaultPreset.cloudflareRestartReason && restart.after == .seconds(600))
+        #expect(throws: FaultSpecError.self) { _ = try make("traefik:idle=5s") }
     }
 }

@@ -126,7 +126,7 @@ struct ProxyConnectionStateMachineTests {
         _ = m.received(Self.bytes(Self.upgrade), from: .client)
         #expect(m.refuse(status: 503, body: "no") == .respond(status: 503, body: "no", closeUpstream: false, answersUpgrade: true))
         #expect(!m.upstreamDue())
-        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStrayUpstream)
+        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStray)
         #expect(m.closed(.server) == .none)
         #expect(m.refuse(status: 502, body: "again") == .none)
         #expect(m.closed(.client) == .finish(.init(endedBy: .proxy, closesWebSocket: false)))
@@ -136,7 +136,7 @@ struct ProxyConnectionStateMachineTests {
         var m = Machine(maxHeadBytes: 4096)
         _ = m.received(Self.bytes(Self.upgrade), from: .client)
         #expect(m.closed(.client) == .finish(.init(endedBy: .client, closesWebSocket: false)))
-        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStrayUpstream)
+        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStray)
         #expect(m.refuse(status: 502, body: "cannot connect") == .none)
     }
 
@@ -154,7 +154,7 @@ struct ProxyConnectionStateMachineTests {
         #expect(
             malformed
                 == .respond(status: 502, body: "Bad Gateway: malformed upstream response head", closeUpstream: true, answersUpgrade: true))
-        #expect(bad.closing == .init(client: .open, server: .open, isWebSocket: false))
+        #expect(bad.closing == .init(client: .open, server: .open, isWebSocket: false, answering: true))
     }
 
     @Test func closingTheUpstreamUnderAResponseDoesNotCloseTheClient() {
@@ -162,7 +162,7 @@ struct ProxyConnectionStateMachineTests {
         _ = m.responseTimedOut()
         // The upstream's close comes back as an event while the answer is being written: the client stays.
         #expect(m.closed(.server) == .none)
-        #expect(m.closing == .init(client: .open, server: .closed, isWebSocket: false))
+        #expect(m.closing == .init(client: .open, server: .closed, isWebSocket: false, answering: true))
         #expect(m.closed(.client) == .finish(.init(endedBy: .proxy, closesWebSocket: false)))
     }
 
@@ -241,6 +241,7 @@ struct ProxyConnectionStateMachineTests {
         #expect(m.phase == phase)
         #expect(m.end(.closeTransport, by: .proxy) == .closeBoth(reset: false))
         #expect(!m.isLive)
+        // The closes are issued (the channels are closed, not half-open): a reset has nothing left to cut.
         #expect(m.end(.reset, by: .proxy) == .none)
         #expect(m.received(Self.bytes("x"), from: .client) == .none)
         #expect(m.readPolicy(.client) == .read)
@@ -333,11 +334,67 @@ struct ProxyConnectionStateMachineTests {
         #expect(m.requestTimedOut() == .none)
         #expect(m.injectedCloseExpired() == .none)
         #expect(m.closeFrameForwarded(from: .client) == .none)
-        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStrayUpstream)
+        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStray)
         #expect(m.readPolicy(.client) == .hold)
         #expect(m.readPolicy(.server) == .hold)
         m.failed(.server)
         #expect(m.endedBy == .client)
         #expect(!m.isLive)
+    }
+
+    // MARK: - The proxy's own answers
+
+    @Test func aResetWhileTheProxysAnswerIsPendingCutsItWithRST() {
+        var m = Self.awaitingResponse()
+        _ = m.responseTimedOut()
+        // A graceful close adds nothing to an answer that closes the client once written…
+        #expect(m.end(.closeTransport, by: .proxy) == .none)
+        #expect(m.end(.injectClose(code: 1001, reason: "", direction: .both), by: .proxy) == .none)
+        // …but a reset fault means "now, abruptly": the answer not yet taken is cut.
+        #expect(m.end(.reset, by: .proxy) == .closeBoth(reset: true))
+        #expect(m.closing?.answering == false)
+        #expect(m.end(.reset, by: .proxy) == .none)
+        #expect(m.endedBy == .proxy)
+        #expect(m.closed(.server) == .none)
+        #expect(m.closed(.client) == .finish(.init(endedBy: .proxy, closesWebSocket: false)))
+    }
+
+    @Test func aResetAfterTheClientTookTheAnswerAndLeftDoesNothing() {
+        var m = Machine(maxHeadBytes: 64)
+        _ = m.received(Self.bytes("GET /" + String(repeating: "a", count: 200)), from: .client)
+        #expect(m.closed(.client) == .finish(.init(endedBy: .proxy, closesWebSocket: false)))
+        #expect(m.end(.reset, by: .proxy) == .none)
+    }
+
+    @Test func theAnswerDeadlineClosesAClientThatDoesNotReadOnce() {
+        var m = Self.awaitingResponse()
+        _ = m.closed(.server)
+        #expect(m.closing?.answering == true)
+        #expect(m.answerDeadlinePassed() == .closeBoth(reset: false))
+        #expect(m.answerDeadlinePassed() == .none)
+        #expect(m.closed(.client) == .finish(.init(endedBy: .upstream, closesWebSocket: false)))
+        #expect(m.answerDeadlinePassed() == .none)
+    }
+
+    @Test func theAnswerDeadlineDoesNothingOnceTheClientLeftOrWithoutAnAnswer() {
+        var left = Self.awaitingResponse()
+        _ = left.responseTimedOut()
+        _ = left.closed(.client)
+        #expect(left.answerDeadlinePassed() == .none)
+
+        var tunnel = Self.tunnel()
+        #expect(tunnel.answerDeadlinePassed() == .none)
+        _ = tunnel.end(.closeTransport, by: .proxy)
+        #expect(tunnel.answerDeadlinePassed() == .none)
+    }
+
+    @Test func aStrayConnectLeavesTheClosingConnectionAsItWas() {
+        var m = Machine(maxHeadBytes: 4096)
+        _ = m.received(Self.bytes(Self.upgrade), from: .client)
+        _ = m.refuse(status: 503, body: "no instance")
+        let before = m.closing
+        #expect(m.upstreamConnected(forwardsUpgrade: true, maxHeadBytes: 4096) == .closeStray)
+        #expect(m.closing == before)
+        #expect(m.closing == .init(client: .open, server: .closed, isWebSocket: false, answering: true))
     }
 }
