@@ -4,7 +4,8 @@
 #           tests hand their output to: xmllint (libxml2-utils), promtool (prometheus), chromium
 #   Debian: Go with gorilla/websocket (golang-go, golang-github-gorilla-websocket-dev), a JDK and
 #           Tomcat 10's jars (default-jdk-headless, libtomcat10-java), Ruby with Rails' Action Cable and Puma
-#           (ruby, ruby-actioncable, puma)
+#           (ruby, ruby-actioncable, puma), Node.js with the ws library (nodejs, node-ws: RFC 8441 over
+#           Node's http2 module)
 #   Python: a venv at .build/interop-venv with websockets, uvicorn, starlette, channels, daphne, hypercorn
 #           (HTTP/2 with RFC 8441), python-socketio (ASGI, for the socketio profile), fastapi (an app with its
 #           own JSON envelope, for profile files), python-engineio, and the report readers junitparser and jsonschema
@@ -81,6 +82,9 @@ apt_install javac default-jdk-headless
 apt_install_file /usr/share/java/tomcat10-websocket.jar libtomcat10-java
 apt_install ruby ruby
 apt_install puma puma
+# Node's own http2 module (RFC 8441 with enableConnectProtocol) carrying the `ws` library's WebSocket.
+apt_install node nodejs
+apt_install_file /usr/share/nodejs/ws/lib/websocket.js node-ws
 has_actioncable() { command -v ruby >/dev/null 2>&1 && ruby -e 'require "action_cable"' >/dev/null 2>&1; }
 if has_actioncable; then
   echo "interop-peers: ruby-actioncable already installed"

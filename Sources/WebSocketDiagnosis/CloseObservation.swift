@@ -90,4 +90,10 @@ public enum TransportEnd: String, Codable, Sendable {
     case stillOpen = "still-open"
     /// There never was a connection.
     case notConnected = "not-connected"
+    /// Over HTTP/2 (`--http2`): the server ended the WebSocket's stream (`END_STREAM`), the stream's FIN.
+    case http2EndStream = "h2-end-stream"
+    /// Over HTTP/2: the server reset the WebSocket's stream (`RST_STREAM`; the code is in the transcript's `http2`).
+    case http2Reset = "h2-rst-stream"
+    /// Over HTTP/2: the server's `GOAWAY` ended the connection the stream was on (the code is in the transcript's `http2`).
+    case http2GoAway = "h2-goaway"
 }

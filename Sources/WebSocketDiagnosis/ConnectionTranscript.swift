@@ -49,6 +49,10 @@ public struct ConnectionTranscript: Codable, Sendable, Equatable {
     /// The keepalive the server announced in its own protocol when the connection opened (Engine.IO's open
     /// packet), read from the whole message; `nil` when none was seen.
     public var applicationKeepalive: ApplicationKeepaliveAnnouncement? = nil
+    /// The HTTP/2 connection the WebSocket went over (`--http2`, RFC 8441): ALPN, the server's SETTINGS,
+    /// the answer to the extended CONNECT and how the stream ended (`RST_STREAM`, `GOAWAY`); times are ms
+    /// since this connection's start. `nil` over HTTP/1.1.
+    public var http2: HTTP2Observation? = nil
 
     public init(
         target: TargetDescription,
@@ -289,6 +293,13 @@ public struct HandshakeObservation: Codable, Sendable, Equatable {
     public var subprotocol: String?
     /// Extensions the server accepted.
     public var extensions: [String]
+
+    /// Whether the answer is the one that opens a WebSocket: 101 over HTTP/1.1, a 2xx to the extended
+    /// CONNECT over HTTP/2 (RFC 8441 §5).
+    public var opensWebSocket: Bool {
+        guard let status else { return false }
+        return httpVersion == "HTTP/2" ? (200..<300).contains(status) : status == 101
+    }
 
     public init(
         status: Int? = nil, reasonPhrase: String? = nil, httpVersion: String? = nil, headers: [HeaderField] = [],

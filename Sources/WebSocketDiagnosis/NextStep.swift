@@ -27,6 +27,8 @@ public struct NextStep: Sendable, Hashable {
         case giveProxyCredentials
         /// Reach the host without the forward proxy (exempt it), where it is reachable directly.
         case bypassProxy
+        /// Run the same plan over HTTP/1.1 (the run went over HTTP/2) to tell whether only browsers fail.
+        case compareHTTP1
     }
 
     /// What to do.
@@ -74,6 +76,7 @@ public struct PlainAdviceWording: AdviceWording {
         case .offerClientCertificate: "offer the client certificate and key the front expects"
         case .giveProxyCredentials: "give the proxy its credentials"
         case .bypassProxy: "exempt the host from the proxy"
+        case .compareHTTP1: "run the same plan over HTTP/1.1"
         }
     }
 }

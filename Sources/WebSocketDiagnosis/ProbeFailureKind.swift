@@ -63,6 +63,16 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
     /// The connection ended (EOF) before a response head, or, once open, without a close frame.
     public static let connectionClosed: ProbeFailureKind = "connection-closed"
 
+    // MARK: WebSockets over HTTP/2 (RFC 8441, `--http2`)
+    /// ALPN did not select `h2` to an offer of `h2` only.
+    public static let http2NotNegotiated: ProbeFailureKind = "h2-not-negotiated"
+    /// HTTP/2 without `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`: the extended CONNECT may not be sent.
+    public static let http2NoExtendedConnect: ProbeFailureKind = "h2-no-extended-connect"
+    /// The server reset the WebSocket's stream (`RST_STREAM`), before or after the 200.
+    public static let http2StreamReset: ProbeFailureKind = "h2-stream-reset"
+    /// The server's `GOAWAY` ended the connection the WebSocket's stream was on.
+    public static let http2GoAway: ProbeFailureKind = "h2-goaway"
+
     // MARK: WebSocket
     /// The peer broke RFC 6455 (the finding names the rule).
     public static let protocolError: ProbeFailureKind = "protocol-error"
@@ -76,7 +86,8 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
         .dnsFailure, .dnsTimeout, .proxyDNSFailure, .proxyConnectFailure, .proxyRefused, .proxyMalformed, .proxyTimeout,
         .proxyClosed, .connectionRefused, .connectTimeout, .unreachable, .connectFailed, .reset,
         .tlsConfiguration, .tlsTimeout, .tlsFailure, .tlsTruncated, .handshakeTimeout, .upgradeRejected,
-        .invalidUpgradeResponse, .connectionClosed, .protocolError, .keepaliveTimeout,
+        .invalidUpgradeResponse, .connectionClosed, .http2NotNegotiated, .http2NoExtendedConnect, .http2StreamReset, .http2GoAway,
+        .protocolError, .keepaliveTimeout,
     ]
 
     /// A bound of ours fired (connect, DNS, TLS, handshake, keepalive): the peer said nothing, we gave up.
@@ -86,4 +97,7 @@ public struct ProbeFailureKind: RawRepresentable, Codable, Sendable, Hashable, C
 
     /// The transport ended under us (a reset or an EOF) without an answer.
     public var isTransportEnd: Bool { self == .reset || self == .connectionClosed }
+
+    /// The HTTP/2 layer ended the WebSocket's stream (`RST_STREAM` or `GOAWAY`, `--http2`).
+    public var isHTTP2StreamEnd: Bool { self == .http2StreamReset || self == .http2GoAway }
 }

@@ -32,6 +32,7 @@ extension ConnectionTranscript {
             t.tls?.clientCertificate = tls.clientCertificate.map(redactor.text)
         }
         t.route = t.route.map(redactor.text)
+        t.http2 = t.http2?.redacted(by: redactor)
         if var proxy = t.proxy {
             proxy.proxy = redactor.text(proxy.proxy)
             proxy.target = redactor.text(proxy.target)

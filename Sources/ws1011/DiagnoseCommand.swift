@@ -138,6 +138,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-h2"), help: "For wss://, skip the WebSockets-over-HTTP/2 check (ALPN h2, RFC 8441 extended CONNECT) that shows what Chrome and Firefox would do.")
     var noH2 = false
 
+    @Flag(name: .customLong("http2"), help: "Run the whole plan over HTTP/2 (wss:// only): every WebSocket is an RFC 8441 extended CONNECT on an h2 stream, as Chrome and Firefox open it, with the same transcript (timings, frames, pings, and whether a close frame, RST_STREAM, GOAWAY or the TCP end closed it).")
+    var http2 = false
+
     @Option(help: ArgumentHelp("Write the ws1011.report/1 JSON report to PATH; - writes it to stdout, and nothing else goes there.", valueName: "PATH"))
     var json: String?
 
@@ -292,6 +295,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         plan.origin = origin
         plan.authChannelMatrix = !noAuthMatrix
         plan.http2Check = !noH2
+        if http2 {
+            guard !noH2 else { throw UsageError("--http2 and --no-h2 contradict each other: give one") }
+            plan.transport = .http2
+        }
         if let authChannels {
             guard !noAuthMatrix else { throw UsageError("--auth-channels and --no-auth-matrix contradict each other: give one") }
             plan.authChannels = try Self.parseChannels(authChannels)

@@ -40,6 +40,9 @@ enum InteropPeer: String, Sendable, CaseIterable {
     case fastAPI = "python fastapi+uvicorn"
     /// Python with `python-engineio` and `uvicorn` (the venv's interpreter): Engine.IO v4 over ASGI.
     case engineIO = "python python-engineio+uvicorn"
+    /// Node.js with the `ws` library (Debian `nodejs`, `node-ws`): `Fixtures/interop/h2_node_server.js`,
+    /// RFC 8441 over Node's own `http2` module.
+    case nodeHTTP2 = "node http2+ws"
     /// Ruby with Action Cable and Puma (Debian `ruby-actioncable`, `puma`): `Fixtures/interop/actioncable/server.rb`.
     case actionCable = "ruby actioncable+puma"
 
@@ -107,6 +110,9 @@ enum InteropPeer: String, Sendable, CaseIterable {
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil
         case .tomcat:
             return Self.tomcatClassPath == nil ? nil : Self.which("java")
+        case .nodeHTTP2:
+            guard FileManager.default.fileExists(atPath: "/usr/share/nodejs/ws/lib/websocket.js") else { return nil }
+            return Self.which("node")
         case .actionCable:
             // Debian installs the gems under rubygems-integration; Puma brings its launcher.
             let gems = "/usr/share/rubygems-integration/all/gems"

@@ -74,6 +74,50 @@ enum InteropPeers {
         }
     }
 
+    /// `Fixtures/interop/h2_node_server.js`: Node's `http2` module with `enableConnectProtocol` over TLS (ALPN h2
+    /// and http/1.1) carrying the `ws` library's WebSocket, in `mode` (`works`, `refuse`, `reset-open`, `goaway-open`).
+    static func nodeHTTP2Server(authority: LabCertificateAuthority, mode: String) async throws -> PeerProcess {
+        let node = try InteropPeer.nodeHTTP2.require()
+        let identity = authority.serverIdentity(.valid)
+        return try await PeerProcess.startListening(name: "node http2 (\(mode))", executable: node) { directory, port in
+            let cert = directory.appendingPathComponent("chain.pem")
+            let key = directory.appendingPathComponent("key.pem")
+            try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
+            try identity.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+            return [InteropPeer.fixture("h2_node_server.js"), String(port), cert.path, key.path, mode]
+        }
+    }
+
+    /// HAProxy terminating TLS with ALPN `h2,http/1.1` (its HTTP/2 frontend speaks RFC 8441 and turns the
+    /// extended CONNECT into an HTTP/1.1 upgrade) in front of the plain WebSocket server on `upstreamPort`.
+    static func haproxyHTTP2(authority: LabCertificateAuthority, upstreamPort: Int) async throws -> PeerProcess {
+        let haproxy = try InteropPeer.haproxy.require()
+        let identity = authority.serverIdentity(.valid)
+        return try await PeerProcess.startListening(name: "haproxy (h2 frontend)", executable: haproxy) { directory, port in
+            let pem = directory.appendingPathComponent("front.pem")
+            try (identity.certificateChainPEM + [identity.privateKeyPEM]).joined(separator: "\n").write(to: pem, atomically: true, encoding: .utf8)
+            let conf = """
+                global
+                    maxconn 64
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                    timeout tunnel 60s
+                frontend fe
+                    bind 127.0.0.1:\(port) ssl crt \(pem.path) alpn h2,http/1.1
+                    default_backend be
+                backend be
+                    server s1 127.0.0.1:\(upstreamPort)
+
+                """
+            let path = directory.appendingPathComponent("haproxy.cfg")
+            try conf.write(to: path, atomically: true, encoding: .utf8)
+            return ["-db", "-f", path.path]
+        }
+    }
+
     /// The gorilla/websocket server (`Fixtures/interop/gorilla/main.go`) with its flags (`-idle 2s`, …).
     static func gorilla(_ flags: [String] = []) async throws -> PeerProcess {
         let server = try InteropPeer.gorilla.require()

@@ -66,6 +66,12 @@ extension CauseID {
     /// WebSockets over HTTP/2 (RFC 8441) are advertised (`SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`) but the
     /// extended CONNECT fails while HTTP/1.1 works: browsers fail with 1006, CLI clients do not.
     public static let http2WebSocketBroken: CauseID = "infrastructure.h2-websocket-broken"
+    /// Over HTTP/2 (`--http2`), the open WebSocket's stream was reset (`RST_STREAM`) with no close frame:
+    /// the HTTP/2 layer (a front terminating h2, or the server's h2 stack) ended it, not the application.
+    public static let http2StreamReset: CauseID = "infrastructure.h2-stream-reset"
+    /// Over HTTP/2 (`--http2`), a `GOAWAY` ended the connection under the open WebSocket with no close frame:
+    /// a graceful shutdown (restart, drain, reload) or a connection error of the h2 layer.
+    public static let http2GoAway: CauseID = "infrastructure.h2-goaway"
     /// Many connections cut at once with no close frame while new ones open: a proxy reload or drain
     /// (ingress-nginx `worker-shutdown-timeout`, Envoy/Istio config pushes, Traefik, Caddy), seen by a fleet.
     public static let reloadDrain: CauseID = "infrastructure.reload-drain"
@@ -151,6 +157,7 @@ extension CauseID {
         .clientCertificateRequired, .clientCertificateRejected,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
         .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity, .http2WebSocketBroken,
+        .http2StreamReset, .http2GoAway,
         .reloadDrain, .badInstance,
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,
         .applicationRestart, .messageTooBig, .protocolError, .subprotocolNotEchoed, .handshakeError,

@@ -88,8 +88,8 @@ struct ClassificationContext: Sendable {
     var directOutcome: DirectOutcome {
         guard let d = direct else { return .absent }
         if d.timings.openAtMs != nil { return .opened }
-        if let s = d.handshake?.status, s != 101 { return .status(s) }
-        if d.handshake?.status == 101 { return .unreachable("the backend's 101 failed the client's checks") }
+        if let h = d.handshake, let s = h.status, !h.opensWebSocket { return .status(s) }
+        if d.handshake?.opensWebSocket == true { return .unreachable("the backend's 101 failed the client's checks") }
         return .unreachable(d.failure.map { "\($0.stage.rawValue) \($0.kind): \($0.detail)" } ?? "no answer")
     }
 

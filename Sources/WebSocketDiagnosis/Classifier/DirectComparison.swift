@@ -87,7 +87,7 @@ enum DirectComparison {
                 summary:
                     "Events arrive direct but not through the front: the front drops or buffers messages; check its buffering and message limits",
                 evidence: ev)
-        case .handshakeError where context.transcript.handshake?.status == nil || context.transcript.handshake?.status == 101,
+        case .handshakeError where context.transcript.handshake?.status == nil || context.transcript.handshake?.opensWebSocket == true,
             .protocolError where context.facts.received == nil:
             return Verdict(
                 cause: .frontProtocolViolation, confidence: Confidence.probable,

@@ -17,6 +17,8 @@
 /// 8a. ``FleetRule`` — a fleet (`--connections N`): many ends at one instant (a reload or drain, a deploy),
 ///     or a part of the fleet failing one way while the rest is healthy (one bad instance).
 /// 8b. ``SocketIONamespaceRule`` — a Socket.IO namespace answered our CONNECT with CONNECT_ERROR (`44`).
+/// 8c. ``HTTP2StreamEndRule`` — over HTTP/2 (`--http2`): `RST_STREAM` or `GOAWAY` in place of a close
+///     frame once open, or in answer to the extended CONNECT; no WebSockets over HTTP/2 offered at all.
 /// 9. ``UnrequestedCloseRule`` — the server closed before the probe did (1000, 1001, no status, a bare
 ///     1011): a disconnect message, its keepalive, its cap, its idle timeout, a restart — or unexplained.
 /// 10. ``ReceivedCloseRule`` — the peer's close frame: code, reason fingerprint, timing.
@@ -43,7 +45,7 @@ public enum FailureClassifier {
     static let rules: [any ClassificationRule] = [
         InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
         ContractMismatchRule(), HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(),
-        SocketIONamespaceRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
+        SocketIONamespaceRule(), HTTP2StreamEndRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), PingFloodRule(), UnexplainedStepRule(),
         HealthyRule(),
     ]

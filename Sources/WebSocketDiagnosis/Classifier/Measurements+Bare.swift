@@ -18,7 +18,7 @@ extension Measurements {
 
     private static func outlived(_ value: Double?, _ transcript: ConnectionTranscript?) -> Bool {
         guard let transcript, value == nil else { return false }
-        return transcript.timings.openAtMs != nil && transcript.handshake?.status == 101
+        return transcript.timings.openAtMs != nil && transcript.handshake?.opensWebSocket == true
     }
 
     private static func bare(_ value: Double?, _ transcript: ConnectionTranscript?) -> Double? {

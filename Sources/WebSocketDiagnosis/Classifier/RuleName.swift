@@ -38,6 +38,7 @@ public struct RuleName: RawRepresentable, Codable, Sendable, Hashable, CustomStr
     public static let disconnectMessage: RuleName = "disconnect-message"
     public static let originCheck: RuleName = "origin-check"
     public static let http2ExtendedConnect: RuleName = "http2-extended-connect"
+    public static let http2StreamEnd: RuleName = "http2-stream-end"
     public static let clusteredEnds: RuleName = "clustered-ends"
     public static let fleetFraction: RuleName = "fleet-fraction"
     public static let contract: RuleName = "application-contract"

@@ -45,7 +45,7 @@ struct TranscriptFacts: Sendable {
         received = t.close.received
         sent = t.close.sent
         switch t.close.transportEnd {
-        case .eof, .reset, .tlsNoCloseNotify: transportEndedByPeer = true
+        case .eof, .reset, .tlsNoCloseNotify, .http2EndStream, .http2Reset, .http2GoAway: transportEndedByPeer = true
         default: transportEndedByPeer = false
         }
         bareEnd = t.timings.openAtMs != nil && t.close.received == nil && t.close.sent == nil && transportEndedByPeer

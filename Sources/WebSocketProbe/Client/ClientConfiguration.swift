@@ -23,6 +23,9 @@ public struct ClientConfiguration: Sendable {
     public var proxy: ProxySettings? = nil
     /// The bounds of every wait.
     public var timeouts: Timeouts = .init()
+    /// How the WebSocket is carried: an HTTP/1.1 upgrade (default) or an RFC 8441 extended CONNECT on an
+    /// HTTP/2 stream (``WebSocketTransport/http2``, `--http2`, `wss://` only).
+    public var transport: WebSocketTransport = .http1
     /// Answer the peer's pings (default `true`); `false` withholds pongs to reproduce a stalled client.
     public var answerPings: Bool = true
     /// Our own periodic pings; when one gets no pong within its timeout we send close 1011 and give up

@@ -21,7 +21,8 @@ extension WebSocketConnection {
         let tlsSetup: TLSClientSetup?
         if url.isSecure {
             do {
-                tlsSetup = try TLSClientSetup.make(configuration.tls, host: url.host)
+                tlsSetup = try TLSClientSetup.make(
+                    configuration.tls, host: url.host, applicationProtocols: http2 == nil ? ["http/1.1"] : HTTP2Transport.applicationProtocols)
                 offeredClientCertificate = tlsSetup?.clientCertificate
             } catch {
                 setFailure(.tls, .tlsConfiguration, error.description, at: nowMs())
@@ -95,6 +96,7 @@ extension WebSocketConnection {
             let tunnelTarget = record.proxy?.target ?? ""
             let authorization = proxy?.authorization
             let viaProxy = proxy != nil
+            let http2 = self.http2
             // The channel lives on this actor's loop: its events reach us without a hop.
             let bootstrap = ClientBootstrap(group: eventLoop)
                 .connectTimeout(TimeAmount(remaining))
@@ -113,6 +115,7 @@ extension WebSocketConnection {
                         if let tlsSetup {
                             try sync.addHandler(tlsSetup.makeHandler(recorder: tlsState))
                         }
+                        if let http2 { try sync.addHandler(http2.gate(on: channel.eventLoop)) }
                         let handler = WireEventHandler()
                         handlerSlot.withLock { $0 = handler }
                         try sync.addHandler(handler)
@@ -172,7 +175,7 @@ extension WebSocketConnection {
             guard phase == .upgrading else { return }
         }
 
-        await upgrade()
+        if let http2 { await upgradeOverHTTP2(http2) } else { await upgrade() }
     }
 
     /// Writes the upgrade request and waits (bounded) for the response head; reads a rejected response's body.
@@ -222,7 +225,7 @@ extension WebSocketConnection {
 
     // MARK: - Keepalive
 
-    private func startKeepalive(_ keepalive: ClientConfiguration.Keepalive) {
+    func startKeepalive(_ keepalive: ClientConfiguration.Keepalive) {
         // On the connection's loop, not the cooperative pool (see EventLoopTaskExecutor).
         keepaliveTask = Task(executorPreference: EventLoopTaskExecutor(eventLoop)) { [weak self] in
             while !Task.isCancelled {
@@ -306,10 +309,12 @@ extension WebSocketConnection {
             $0.handshake = TLSHandshakeSniffer()
         }
         let tlsState = self.tlsState
+        let http2 = self.http2
         do {
             return try await channel.eventLoop.submit {
                 let sync = channel.pipeline.syncOperations
                 if let tlsSetup { try sync.addHandler(tlsSetup.makeHandler(recorder: tlsState)) }
+                if let http2 { try sync.addHandler(http2.gate(on: channel.eventLoop)) }
                 let handler = WireEventHandler()
                 try sync.addHandler(handler)
                 if let tunnel { sync.removeHandler(tunnel, promise: nil) }

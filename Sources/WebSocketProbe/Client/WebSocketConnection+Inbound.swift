@@ -454,7 +454,8 @@ extension WebSocketConnection {
             rejectedBodyDone = true
             finishRejectedBody()
         case .withoutCloseFrame(let kind):
-            setFailure(.websocket, kind, "the transport ended (\(end.rawValue)) without a close frame from the peer (1006)", at: t)
+            let why = if case .http2(_, let text)? = machine.transportError { "\(end.rawValue): \(text)" } else { end.rawValue }
+            setFailure(.websocket, kind, "the transport ended (\(why)) without a close frame from the peer (1006)", at: t)
         case .plain:
             break
         }

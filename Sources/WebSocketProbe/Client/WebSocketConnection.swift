@@ -90,6 +90,8 @@ public actor WebSocketConnection {
     var rejectedBodyChunked = false
     var rejectedBodyDone = false
     var keepaliveTask: Task<Void, Never>?
+    /// The HTTP/2 stream the WebSocket runs over (`--http2`), `nil` over HTTP/1.1.
+    let http2: HTTP2Transport?
     var scheduledDrop: Scheduled<Void>?
 
     /// The subprotocol the server selected, when the connection opened with one.
@@ -106,6 +108,7 @@ public actor WebSocketConnection {
         self.loopExecutor = loop.executor
         self.start = .now
         self.answerPings = configuration.answerPings
+        self.http2 = configuration.transport == .http2 ? HTTP2Transport(configuration: configuration) : nil
         self.request = UpgradeRequest(configuration: configuration)
         self.responseParser = UpgradeResponseParser(maxHeadBytes: configuration.maxHandshakeHeadBytes)
         self.frameParser = FrameParser(maxFrameBytes: configuration.maxFrameBytes)
@@ -220,6 +223,7 @@ public actor WebSocketConnection {
         frameLog.fill(&snapshot)
         let counts = tally.value
         snapshot.wire = WireCounters(bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
+        snapshot.http2 = http2.map { $0.state.value.observation(since: start) }
         if phase != .ended {
             snapshot.close = channel == nil ? closeObservation(end: .notConnected, atMs: nil) : closeObservation(end: .stillOpen, atMs: nowMs())
         }

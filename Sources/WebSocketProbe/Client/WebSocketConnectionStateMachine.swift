@@ -266,7 +266,15 @@ struct WebSocketConnectionStateMachine {
             ending = .duringRejectedBody
         case .open, .closing:
             if !closeReceived && localEnd == nil {
-                ending = .withoutCloseFrame(end == .reset ? .reset : (end == .tlsNoCloseNotify ? .tlsTruncated : .connectionClosed))
+                let kind: ProbeFailureKind =
+                    switch end {
+                    case .reset: .reset
+                    case .tlsNoCloseNotify: .tlsTruncated
+                    case .http2Reset: .http2StreamReset
+                    case .http2GoAway: .http2GoAway
+                    default: .connectionClosed
+                    }
+                ending = .withoutCloseFrame(kind)
             } else {
                 ending = .plain
             }
@@ -283,6 +291,7 @@ struct WebSocketConnectionStateMachine {
         switch transportError {
         case .reset: return .reset
         case .tlsUncleanShutdown: return .tlsNoCloseNotify
+        case .http2(let ending, _): return ending
         default: return .eof
         }
     }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import WebSocketDiagnosis
 
 /// What the channel handler reports to the connection, in order, each stamped on the monotonic clock.
 enum WireEvent: Sendable {
@@ -19,6 +20,8 @@ enum TransportErrorKind: Sendable, Equatable {
     case tlsUncleanShutdown
     /// The TLS layer failed (handshake or record).
     case tls(String)
+    /// The HTTP/2 stream the WebSocket runs over ended (`--http2`): how (`h2-rst-stream`, …) and what was read.
+    case http2(TransportEnd, String)
     case other(String)
 
     static func classify(_ error: any Error) -> TransportErrorKind {
@@ -35,6 +38,7 @@ enum TransportErrorKind: Sendable, Equatable {
             if case .uncleanShutdown = ssl { return .tlsUncleanShutdown }
             return .tls(String(describing: ssl))
         }
+        if let ending = error as? HTTP2StreamEnding { return ending.end.map { .http2($0, ending.detail) } ?? .other(ending.detail) }
         if error is NIOSSLExtraError || error is BoringSSLError { return .tls(String(describing: error)) }
         return .other(String(describing: error))
     }
@@ -44,6 +48,7 @@ enum TransportErrorKind: Sendable, Equatable {
         case .reset(let s): "connection reset (\(s))"
         case .tlsUncleanShutdown: "TLS ended without close_notify"
         case .tls(let s): s
+        case .http2(_, let s): s
         case .other(let s): s
         }
     }

@@ -17,6 +17,7 @@ public struct ExporterAdviceWording: AdviceWording {
         case .bypassProxy: "check the host without the proxy with `ws1011 diagnose --noproxy HOST`"
         case .offerClientCertificate: "check the front with `ws1011 diagnose --cert CERT --key KEY` (modules offer no client certificate)"
         case .giveProxyCredentials: "check the proxy with `ws1011 diagnose --proxy http://USER:PASSWORD@HOST:PORT` (modules use no proxy)"
+        case .compareHTTP1: "compare with `ws1011 diagnose` over HTTP/1.1 (without --http2)"
         }
     }
 }

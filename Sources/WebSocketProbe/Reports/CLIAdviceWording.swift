@@ -16,6 +16,7 @@ public struct CLIAdviceWording: AdviceWording {
         case .offerClientCertificate: "pass the certificate and key the front expects (--cert, --key)"
         case .giveProxyCredentials: "put them in the proxy URL (--proxy http://USER:PASSWORD@HOST:PORT, or the https_proxy variable)"
         case .bypassProxy: "bypass the proxy for it (--noproxy HOST, or NO_PROXY)"
+        case .compareHTTP1: "rerun without --http2"
         }
     }
 }

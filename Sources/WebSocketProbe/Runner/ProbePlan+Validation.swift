@@ -27,6 +27,10 @@ extension ProbePlan {
                     path: caFile, reason: "a certificate in it is not valid PEM (\(error)); export the CA again as PEM (`openssl x509 -in CA -out ca.pem`)")
             }
         }
+        if transport == .http2, !target.isSecure || direct?.isSecure == false {
+            throw ProbeError.invalidConfiguration(
+                "--http2 needs a wss:// URL: WebSockets over HTTP/2 (RFC 8441) run over TLS with ALPN h2, as browsers open them; use wss:// (for --direct too) or drop --http2")
+        }
         if let certificateFile = tls.clientCertificateFile {
             _ = try ClientIdentity.load(certificateFile: certificateFile, keyFile: tls.clientKeyFile)
         } else if tls.clientKeyFile != nil {

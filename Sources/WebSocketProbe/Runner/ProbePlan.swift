@@ -65,6 +65,10 @@ public struct ProbePlan: Sendable {
     /// Whether a `wss://` run also checks WebSockets over HTTP/2 (RFC 8441) on a connection of its own, as
     /// Chrome and Firefox would open them (``HTTP2WebSocketCheck``; default on, `--no-h2` turns it off).
     public var http2Check: Bool = true
+    /// How every WebSocket of the run is carried: HTTP/1.1 (default) or, with `--http2`, an RFC 8441
+    /// extended CONNECT on an HTTP/2 stream, as Chrome and Firefox do (`wss://` only). Over HTTP/2 the
+    /// separate check (``http2Check``) does not run: the run itself is that check.
+    public var transport: WebSocketTransport = .http1
     /// After the main attempt, hold this many connections in parallel (`--connections N`, 1…``maximumConnections``),
     /// each with a ping every ``trafficInterval``, to see many connections end at once (a reload, a deploy) or
     /// a part of them fail one way (one bad instance) (default none).

@@ -11,7 +11,7 @@ extension ProbeRunner {
     /// - Returns: the observation (not yet scrubbed: the report boundary does that), or `nil` when the check
     ///   does not apply or the run was stopped.
     public func http2Check(front: Attempt, token: String?, redactor: Redactor) async -> HTTP2Observation? {
-        guard plan.http2Check, plan.target.isSecure, !stop.isStopped,
+        guard plan.http2Check, plan.transport == .http1, plan.target.isSecure, !stop.isStopped,
             front.steps.first(where: { $0.name == .tls })?.status == .passed
         else { return nil }
         stop.enter("h2")
@@ -28,6 +28,8 @@ extension ProbeRunner {
             step = observation.step
         } else if !plan.target.isSecure {
             step = ProbeStep(name: .h2, status: .skipped, detail: "ws:// has no TLS: browsers speak HTTP/2 only over TLS")
+        } else if plan.transport == .http2 {
+            step = ProbeStep(name: .h2, status: .skipped, detail: "the run itself went over HTTP/2 (--http2): see the transcript")
         } else if !plan.http2Check {
             step = ProbeStep(name: .h2, status: .skipped, detail: "turned off (--no-h2)")
         } else {

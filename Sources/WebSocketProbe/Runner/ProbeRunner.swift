@@ -285,6 +285,7 @@ public struct ProbeRunner: Sendable {
         configuration.routes = plan.routes
         configuration.proxy = plan.proxy
         configuration.timeouts = plan.timeouts
+        configuration.transport = plan.transport
         configuration.redactor = redactor
         configuration.answerPings = !plan.withholdPongs
         configuration.keepalive = plan.keepalive

@@ -68,12 +68,19 @@ extension StepLedger {
         // Upgrade
         let handshake = transcript.handshake
         let subprotocolFault = codes.contains(.subprotocolNotEchoed) || codes.contains(.unexpectedSubprotocol)
-        if !isOpen, !(subprotocolFault && handshake?.status == 101) {
+        if !isOpen, !(subprotocolFault && handshake?.opensWebSocket == true) {
             fail(.upgrade, durationMs: timings.upgradeMs, detail: Self.upgradeFailureDetail(transcript))
             return
         }
-        pass(.upgrade, durationMs: timings.upgradeMs,
-             detail: "HTTP \(handshake?.status ?? 101) \(Self.oneLine(handshake?.reasonPhrase ?? "Switching Protocols")), accept key \(handshake?.acceptValid == false ? "INVALID" : "valid")")
+        if let h2 = transcript.http2 {
+            // RFC 8441 §5: a 2xx to the extended CONNECT opens the stream; there is no accept key.
+            let settings = h2.settingsAtMs.map { ", SETTINGS at \(Int($0.rounded())) ms" } ?? ""
+            pass(.upgrade, durationMs: timings.upgradeMs,
+                 detail: "extended CONNECT (:protocol websocket) answered \(handshake?.status ?? 200) over HTTP/2 (ALPN h2\(settings))")
+        } else {
+            pass(.upgrade, durationMs: timings.upgradeMs,
+                 detail: "HTTP \(handshake?.status ?? 101) \(Self.oneLine(handshake?.reasonPhrase ?? "Switching Protocols")), accept key \(handshake?.acceptValid == false ? "INVALID" : "valid")")
+        }
 
         // Subprotocol
         let offered = transcript.request?.offeredSubprotocols ?? []

@@ -211,6 +211,14 @@ enum CauseSamples {
                 input: .init(transcript: Fixture.rejected(400, body: #"{"code":1,"message":"Session ID unknown"}"#)),
                 expected: .noSessionAffinity),
             .init(name: "h2 extended CONNECT advertised, stream reset", input: http2Broken, expected: .http2WebSocketBroken),
+            .init(
+                name: "over HTTP/2, the open stream reset with no close frame",
+                input: .init(transcript: HTTP2StreamEndRuleTests.openedOverHTTP2(end: .http2Reset, HTTP2StreamEndRuleTests.h2(reset: "CANCEL"))),
+                expected: .http2StreamReset),
+            .init(
+                name: "over HTTP/2, GOAWAY under the open stream",
+                input: .init(transcript: HTTP2StreamEndRuleTests.openedOverHTTP2(end: .http2GoAway, HTTP2StreamEndRuleTests.h2(goAway: "NO_ERROR"))),
+                expected: .http2GoAway),
             .init(name: "fleet cut at one instant, reconnects fine", input: fleetInput(FleetFixture.reload), expected: .reloadDrain),
             .init(
                 name: "2 of 8 fleet connections closed 1011, the rest held",

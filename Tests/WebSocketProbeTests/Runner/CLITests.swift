@@ -172,6 +172,16 @@ struct CLITests {
         #expect(r.stderr.contains(mentioned), "\(r.stderr)")
     }
 
+    @Test(arguments: [
+        (["diagnose", "--http2", "ws://127.0.0.1:1/"], "--http2 needs a wss:// URL"),
+        (["diagnose", "--http2", "--no-h2", "wss://127.0.0.1:1/"], "contradict"),
+    ])
+    func http2WithoutTLSOrWithNoH2IsAUsageError(_ arguments: [String], _ mentioned: String) async throws {
+        let r = try await Self.run(arguments, timeout: .seconds(10))
+        #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stderr.contains(mentioned), "\(r.stderr)")
+    }
+
     @Test func versionNamesTheReleaseAndTheReportContracts() async throws {
         let r = try await Self.run(["--version"], timeout: .seconds(10))
         #expect(r.status == 0, "\(r.stderr)")

@@ -9,7 +9,7 @@ struct ContractMismatchRule: ClassificationRule {
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let contract = context.contract, let first = contract.mismatches.first else { return nil }
         let t = context.transcript
-        guard t.handshake?.status == 101 else { return nil }
+        guard t.handshake?.opensWebSocket == true else { return nil }
         // The peer ended the connection before we did: a close or a drop, which other rules explain.
         if t.close.received != nil, t.close.order != .sentFirst { return nil }
         if t.close.sent == nil, t.close.transportEnd == .eof || t.close.transportEnd == .reset { return nil }

@@ -16,7 +16,7 @@ struct HandshakeValidityRule: ClassificationRule {
 
         let notEchoed =
             findings.contains { $0.code == .subprotocolNotEchoed }
-            || (t.handshake?.status == 101 && !(t.request?.offeredSubprotocols.isEmpty ?? true) && t.handshake?.subprotocol == nil)
+            || (t.handshake?.opensWebSocket == true && !(t.request?.offeredSubprotocols.isEmpty ?? true) && t.handshake?.subprotocol == nil)
         if notEchoed {
             let offered = t.request?.offeredSubprotocols.joined(separator: ", ") ?? "?"
             var ev = evidence([.subprotocolNotEchoed])

@@ -1,0 +1,174 @@
+import WebSocketDiagnosis
+
+/// The HTTP/2 stream a WebSocket runs over (`--http2`, RFC 8441), as a state machine without I/O: the
+/// server's SETTINGS, the extended CONNECT, its answer, then the stream's life until it ends
+/// (`END_STREAM`, `RST_STREAM`, `GOAWAY`, the connection's end).
+///
+/// ``HTTP2WebSocketStreamHandler`` feeds it the frames it reads and carries out the returned ``Action``;
+/// it keeps what was seen, on the monotonic clock, for the transcript (``observation(since:)``).
+struct HTTP2WebSocketStream: Sendable {
+    /// Where the stream is.
+    enum Phase: Sendable, Equatable {
+        /// ALPN selected `h2`; the server's first SETTINGS frame has not come.
+        case awaitingSettings
+        /// The extended CONNECT was sent; its answer has not come.
+        case awaitingAnswer
+        /// Answered 2xx: the stream carries the WebSocket's frames.
+        case open
+        /// The stream is over (refused, reset, ended, or its connection went away).
+        case ended
+    }
+
+    /// Something that happened on the connection.
+    enum Event: Sendable, Equatable {
+        /// The server's SETTINGS frame (not an ACK).
+        case settings([HTTP2Observation.Setting], at: ContinuousClock.Instant)
+        /// The extended CONNECT went out.
+        case connectWritten(at: ContinuousClock.Instant)
+        /// A HEADERS frame on the stream: `:status` (when numeric) and the other fields.
+        case answer(status: Int?, headers: [HeaderField], endStream: Bool, at: ContinuousClock.Instant)
+        /// A DATA frame on the stream; `endStream` when it carries `END_STREAM`.
+        case data(endStream: Bool, at: ContinuousClock.Instant)
+        /// `RST_STREAM` on the stream, with the error code's name.
+        case reset(String, at: ContinuousClock.Instant)
+        /// `GOAWAY`, with the error code's name and the last stream id the server will process.
+        case goAway(String, lastStreamID: Int, at: ContinuousClock.Instant)
+        /// The TCP connection ended (or failed) under the stream.
+        case connectionEnded(at: ContinuousClock.Instant)
+    }
+
+    /// What the handler must do.
+    enum Action: Sendable, Equatable {
+        case none
+        /// Send the extended CONNECT (HEADERS without END_STREAM) on the stream.
+        case sendConnect
+        /// Tell the connection how the opening went (the answer, or why there is none).
+        case opening(HTTP2StreamOpening)
+        /// The open stream ended: hand the ending to the connection (as its transport end) and close.
+        case end(HTTP2StreamEnding)
+    }
+
+    /// The stream the extended CONNECT opens.
+    static let streamID = 1
+
+    private(set) var phase: Phase = .awaitingSettings
+    private(set) var settings: [HTTP2Observation.Setting]?
+    private(set) var settingsAt: ContinuousClock.Instant?
+    private(set) var connectWrittenAt: ContinuousClock.Instant?
+    private(set) var status: Int?
+    private(set) var headers: [HeaderField]?
+    private(set) var answerAt: ContinuousClock.Instant?
+    private(set) var resetCode: String?
+    private(set) var goAwayCode: String?
+    private(set) var endedAt: ContinuousClock.Instant?
+    private(set) var detail = "no SETTINGS frame yet"
+    /// Whether our side ended the stream (`END_STREAM` after our close frame).
+    var localEndStream = false
+
+    /// Whether the server advertised `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`.
+    var extendedConnect: Bool {
+        settings?.last { $0.id == HTTP2ExtendedConnectExchange.enableConnectProtocol }?.value == 1
+    }
+
+    /// Takes one event and says what to do.
+    mutating func event(_ event: Event) -> Action {
+        guard phase != .ended else { return .none }
+        switch event {
+        case .settings(let received, let at):
+            guard phase == .awaitingSettings else { return .none }  // later SETTINGS change nothing here
+            settings = received
+            settingsAt = at
+            guard extendedConnect else {
+                return end(
+                    at: at, "HTTP/2 without SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: no extended CONNECT may be sent",
+                    opening: .notAdvertised)
+            }
+            phase = .awaitingAnswer
+            detail = "extended CONNECT sent, no answer yet"
+            return .sendConnect
+
+        case .connectWritten(let at):
+            if connectWrittenAt == nil { connectWrittenAt = at }
+            return .none
+
+        case .answer(let status, let headers, let endStream, let at):
+            guard phase == .awaitingAnswer else {
+                // Trailers end the stream like END_STREAM on DATA.
+                return endStream && phase == .open ? streamEnded(at: at) : .none
+            }
+            self.status = status
+            self.headers = headers
+            answerAt = at
+            let answer = HTTP2StreamOpening.answered(status: status, headers: headers, endStream: endStream, at: at)
+            guard let status, (200..<300).contains(status), !endStream else {
+                let code = status.map(String.init) ?? "no :status"
+                return end(at: at, "the extended CONNECT was answered \(code)\(endStream ? " with END_STREAM" : "")", opening: answer)
+            }
+            phase = .open
+            detail = "the extended CONNECT was answered \(status): the stream carries the WebSocket"
+            return .opening(answer)
+
+        case .data(let endStream, let at):
+            guard endStream else { return .none }
+            if phase == .awaitingAnswer {
+                return end(at: at, "the server ended the stream before answering the extended CONNECT", opening: .ended(ending(.http2EndStream, nil, at: at)))
+            }
+            return streamEnded(at: at)
+
+        case .reset(let code, let at):
+            resetCode = code
+            let ending = self.ending(.http2Reset, .http2StreamReset, at: at, "RST_STREAM \(code)")
+            return finish(ending, at: at)
+
+        case .goAway(let code, let lastStreamID, let at):
+            goAwayCode = code
+            // A graceful GOAWAY that still covers our stream lets the stream finish: keep going.
+            if code == "NO_ERROR" && lastStreamID >= Self.streamID && phase != .awaitingSettings { return .none }
+            let ending = self.ending(.http2GoAway, .http2GoAway, at: at, "GOAWAY \(code) (last stream \(lastStreamID))")
+            return finish(ending, at: at)
+
+        case .connectionEnded(let at):
+            let ending = self.ending(nil, nil, at: at, "the connection ended")
+            return finish(ending, at: at)
+        }
+    }
+
+    /// What was seen, as the transcript's ``HTTP2Observation`` (times in ms since `start`).
+    func observation(since start: ContinuousClock.Instant) -> HTTP2Observation {
+        let ms = { (instant: ContinuousClock.Instant?) in instant.map { max(0, ($0 - start).milliseconds) } }
+        let outcome: HTTP2Observation.Outcome =
+            if settings == nil { .unchecked } else if !extendedConnect { .noExtendedConnect } else if let status, (200..<300).contains(status),
+                answerAt != nil
+            { .works } else if phase == .awaitingAnswer { .unchecked } else { .fails }
+        return HTTP2Observation(
+            outcome: outcome, alpn: "h2", settings: settings, extendedConnect: extendedConnect, status: status, headers: headers,
+            subprotocol: headers?.first(named: "sec-websocket-protocol"), resetCode: resetCode, goAwayCode: goAwayCode,
+            failedAtMs: outcome == .fails ? ms(endedAt ?? answerAt) : nil, settingsAtMs: ms(settingsAt), answerAtMs: ms(answerAt),
+            durationMs: ms(endedAt), detail: detail)
+    }
+
+    // MARK: - Endings
+
+    private mutating func streamEnded(at: ContinuousClock.Instant) -> Action {
+        finish(ending(.http2EndStream, nil, at: at, "the server ended the stream (END_STREAM)"), at: at)
+    }
+
+    /// Before the answer an ending is the opening's outcome; once open it is the stream's end.
+    private mutating func finish(_ ending: HTTP2StreamEnding, at: ContinuousClock.Instant) -> Action {
+        let wasOpen = phase == .open
+        let stage = phase == .awaitingSettings ? " before any SETTINGS frame" : wasOpen ? " after the stream opened" : " before the extended CONNECT was answered"
+        _ = end(at: at, ending.detail + stage, opening: nil)
+        return wasOpen ? .end(ending) : .opening(.ended(ending))
+    }
+
+    private func ending(_ end: TransportEnd?, _ kind: ProbeFailureKind?, at: ContinuousClock.Instant, _ what: String = "") -> HTTP2StreamEnding {
+        HTTP2StreamEnding(end: end, kind: kind, detail: what, at: at)
+    }
+
+    private mutating func end(at: ContinuousClock.Instant, _ detail: String, opening: HTTP2StreamOpening?) -> Action {
+        phase = .ended
+        endedAt = at
+        self.detail = detail
+        return opening.map { .opening($0) } ?? .none
+    }
+}

@@ -1,0 +1,173 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import WebSocketDiagnosis
+
+/// The thin handler behind `NIOHTTP2Handler` on a connection whose WebSocket runs over HTTP/2 (`--http2`):
+/// drives ``HTTP2WebSocketStream`` with the frames it reads and, once the stream is open, turns it into a
+/// channel of plain bytes for the WebSocket handlers after it: DATA on the stream in, bytes out as DATA.
+///
+/// Stream data that comes before the connection has taken the answer is held until ``release()``, so the
+/// connection never reads frames as a handshake. When our close frame goes out, the stream is ended
+/// (`END_STREAM`, the stream's FIN); when the server ends, resets or goes away, the ending is passed down
+/// as an ``HTTP2StreamEnding`` error. Closing the channel resets an open stream (`CANCEL`) and says
+/// `GOAWAY` first, as a browser leaving a page does. There is no stream multiplexer: it answers the flow
+/// control of the stream and of the connection itself.
+///
+/// `@unchecked Sendable`: its mutable state is touched only on the channel's event loop.
+final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = HTTP2Frame
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = HTTP2Frame
+
+    private let state: LockedBox<HTTP2WebSocketStream>
+    private let request: HTTP2CheckHandler.Request
+    private let slot: HTTP2StreamSlot
+    private let stream = HTTP2StreamID(HTTP2WebSocketStream.streamID)
+    private var context: ChannelHandlerContext?
+    private var released = false
+    private var held: [ByteBuffer] = []
+    private var heldEnding: HTTP2StreamEnding?
+    /// Flow-controlled bytes read and not yet given back with WINDOW_UPDATE.
+    private var unacknowledged = 0
+
+    /// Give the window back once this much is read (half the default initial window, RFC 9113 §6.9.2).
+    static let windowUpdateThreshold = 32_768
+
+    init(state: LockedBox<HTTP2WebSocketStream>, request: HTTP2CheckHandler.Request, slot: HTTP2StreamSlot) {
+        self.state = state
+        self.request = request
+        self.slot = slot
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        slot.complete(.ended(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection closed", at: .now)))
+    }
+
+    /// Lets stream data through from now on (the held data first, then a held ending). On the loop.
+    func release() {
+        guard !released, let context else { return }
+        released = true
+        let data = held
+        held = []
+        for buffer in data { context.fireChannelRead(wrapInboundOut(buffer)) }
+        if let ending = heldEnding {
+            heldEnding = nil
+            context.fireErrorCaught(ending)
+        }
+    }
+
+    // MARK: - Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        let at = ContinuousClock.now
+        let event: HTTP2WebSocketStream.Event
+        switch frame.payload {
+        case .settings(.settings(let settings)) where frame.streamID == .rootStream:
+            event = .settings(settings.map(HTTP2CheckHandler.observed), at: at)
+        case .goAway(let last, let code, _):
+            event = .goAway(HTTP2CheckHandler.name(of: code), lastStreamID: Int(last), at: at)
+        case .headers(let headers) where frame.streamID == stream:
+            let status = headers.headers.first(name: ":status").flatMap { Int($0) }
+            let fields = headers.headers.filter { !$0.name.hasPrefix(":") }.map { HeaderField($0.name, $0.value) }
+            event = .answer(status: status, headers: fields, endStream: headers.endStream, at: at)
+        case .data(let payload) where frame.streamID == stream:
+            giveBackWindow(Self.flowControlled(payload), context: context)
+            if case .byteBuffer(let buffer) = payload.data, buffer.readableBytes > 0, state.value.phase == .open {
+                if released { context.fireChannelRead(wrapInboundOut(buffer)) } else { held.append(buffer) }
+            }
+            event = .data(endStream: payload.endStream, at: at)
+        case .data(let payload):
+            giveBackWindow(Self.flowControlled(payload), context: context)
+            return
+        case .rstStream(let code) where frame.streamID == stream:
+            event = .reset(HTTP2CheckHandler.name(of: code), at: at)
+        default:
+            return
+        }
+        perform(state.withLock { $0.event(event) }, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        _ = state.withLock { $0.event(.connectionEnded(at: .now)) }
+        slot.complete(.ended(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection ended", at: .now)))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // An HTTP/2 protocol error of the connection: before the answer it is the opening's outcome.
+        slot.complete(.ended(HTTP2StreamEnding(end: nil, kind: nil, detail: "HTTP/2 error: \(error)", at: .now)))
+        context.fireErrorCaught(error)
+    }
+
+    private func perform(_ action: HTTP2WebSocketStream.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .sendConnect:
+            let headers = HTTP2Frame.FramePayload.Headers(headers: HTTP2CheckHandler.headers(for: request), endStream: false)
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            let state = self.state
+            promise.futureResult.whenSuccess { _ = state.withLock { $0.event(.connectWritten(at: .now)) } }
+            context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .headers(headers))), promise: promise)
+        case .opening(let opening):
+            slot.complete(opening)
+        case .end(let ending):
+            if released { context.fireErrorCaught(ending) } else { heldEnding = ending }
+        }
+    }
+
+    /// The bytes a DATA frame takes from the flow-control windows: its data and its padding (RFC 9113 §6.1).
+    static func flowControlled(_ payload: HTTP2Frame.FramePayload.Data) -> Int {
+        payload.data.readableBytes + (payload.paddingBytes.map { $0 + 1 } ?? 0)
+    }
+
+    private func giveBackWindow(_ length: Int, context: ChannelHandlerContext) {
+        unacknowledged += length
+        guard unacknowledged >= Self.windowUpdateThreshold else { return }
+        let increment = unacknowledged
+        unacknowledged = 0
+        if state.value.phase != .ended {
+            context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
+    }
+
+    // MARK: - Outbound
+
+    /// One WebSocket frame as DATA on the open stream; a close frame also ends our side (`END_STREAM`).
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let buffer = unwrapOutboundIn(data)
+        let current = state.value
+        guard current.phase == .open, !current.localEndStream else {
+            promise?.fail(ChannelError.outputClosed)
+            return
+        }
+        // Every write of the connection is one whole frame: its first byte holds the opcode (close: 0x8).
+        let isClose = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self).map { $0 & 0x0F == 0x8 } ?? false
+        if isClose { state.withLock { $0.localEndStream = true } }
+        let payload = HTTP2Frame.FramePayload.Data(data: .byteBuffer(buffer), endStream: isClose)
+        context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(payload))), promise: promise)
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode == .all, context.channel.isActive else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        let current = state.value
+        if current.phase == .open || current.phase == .awaitingAnswer {
+            context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .rstStream(.cancel))), promise: nil)
+        }
+        let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .rootStream, errorCode: .noError, opaqueData: nil))
+        context.writeAndFlush(wrapOutboundOut(goAway), promise: nil)
+        context.close(mode: mode, promise: promise)
+    }
+}

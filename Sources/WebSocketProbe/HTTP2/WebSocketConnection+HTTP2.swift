@@ -1,0 +1,121 @@
+import NIOCore
+import WebSocketDiagnosis
+
+extension WebSocketConnection {
+    // MARK: - The extended CONNECT (RFC 8441), in place of the HTTP/1.1 upgrade
+
+    /// Waits (bounded by the upgrade timeout, from the end of TLS) for the server's SETTINGS and the answer
+    /// to the extended CONNECT that ``HTTP2WebSocketStreamHandler`` sends; on a 2xx the connection opens
+    /// and the stream's data reaches the frame parser, otherwise the failure is recorded and the connection
+    /// closed. The transcript keeps the request (`CONNECT`, `:protocol websocket`), the answer as the
+    /// handshake (`HTTP/2`), and the stream in ``ConnectionTranscript/http2``.
+    func upgradeOverHTTP2(_ http2: HTTP2Transport) async {
+        guard let channel, let slot = http2.slot.value, configuration.url.isSecure else {
+            fail(.http2NotNegotiated, "WebSockets over HTTP/2 need TLS with ALPN h2 (wss://)", at: nowMs())
+            return await closeAfterFailedOpening(.localClose)
+        }
+        record.request = http2.recordedRequest(by: configuration.redactor)
+        let bound = configuration.timeouts.upgrade
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(bound)) { slot.complete(.timedOut) }
+        let opening = (try? await slot.promise.futureResult.get()) ?? .timedOut
+        timer.cancel()
+        let stream = http2.state.value
+        if let at = stream.connectWrittenAt { record.timings.requestWrittenAtMs = ms(at) }
+        let t = nowMs()
+        switch opening {
+        case .answered(let status, let headers, let endStream, let at):
+            let answeredAt = ms(at)
+            record.timings.firstResponseByteAtMs = answeredAt
+            record.timings.responseHeadAtMs = answeredAt
+            record.timings.upgradeMs = answeredAt - (tlsDoneAtMs ?? tcpDoneAtMs ?? 0)
+            let redactor = configuration.redactor
+            let selected = headers.first(named: "sec-websocket-protocol")
+            record.handshake = HandshakeObservation(
+                status: status, httpVersion: "HTTP/2", headers: redactor.headers(headers), subprotocol: selected.map(redactor.subprotocol))
+            guard let status, (200..<300).contains(status) else {
+                fail(.upgradeRejected, "the extended CONNECT was answered \(status.map(String.init) ?? "without a :status")", at: answeredAt)
+                return await closeAfterFailedOpening(.localClose)
+            }
+            guard !endStream else {
+                fail(.invalidUpgradeResponse, "the extended CONNECT was answered \(status) with END_STREAM: no stream to carry the WebSocket", at: answeredAt)
+                return await closeAfterFailedOpening(.localClose)
+            }
+            guard phase != .ended else {
+                fail(.connectionClosed, "the extended CONNECT was answered \(status) but the connection ended before the stream carried anything", at: t)
+                return
+            }
+            if let problem = subprotocolProblem(selected) {
+                addFinding(problem.code, problem.detail, at: answeredAt)
+                if problem.fatal {
+                    fail(.invalidUpgradeResponse, problem.detail, at: answeredAt)
+                    return await closeAfterFailedOpening(.localClose)
+                }
+            }
+            perform(machine.upgradeAnswered(.accepted), at: answeredAt)
+            record.timings.openAtMs = answeredAt
+            selectedSubprotocol = selected
+            // The data the server sent right after its answer comes now, to the frame parser.
+            if let handler = http2.streamHandler.value { intoChannel { handler.release() } }
+            if let keepalive = configuration.keepalive { startKeepalive(keepalive) }
+            checkWaiters()
+        case .notNegotiated(let alpn):
+            fail(
+                .http2NotNegotiated,
+                "ALPN selected \(alpn ?? "no protocol") to an offer of h2 only: the server does not speak HTTP/2 here (browsers use HTTP/1.1)",
+                at: t)
+            await closeAfterFailedOpening(.localClose)
+        case .notAdvertised:
+            fail(
+                .http2NoExtendedConnect,
+                "HTTP/2 without SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: WebSockets over HTTP/2 are not offered (browsers open them over HTTP/1.1 here)",
+                at: stream.settingsAt.map(ms) ?? t)
+            await closeAfterFailedOpening(.localClose)
+        case .ended(let ending):
+            // The stream's end (RST_STREAM, GOAWAY) is the transport's end; the connection then closes it.
+            fail(ending.kind ?? .connectionClosed, stream.detail, at: ms(ending.at), end: ending.end ?? .localClose)
+            await closeAfterFailedOpening(.localClose)
+        case .timedOut:
+            let what = stream.phase == .awaitingSettings ? "no SETTINGS frame" : "no answer to the extended CONNECT"
+            let detail = "\(what) within \(DurationText.format(bound)) of the TLS handshake"
+            addFinding(.timeout, detail, at: t)
+            fail(.handshakeTimeout, detail, at: t, end: .localTimeout)
+            await closeAfterFailedOpening(.localTimeout)
+        }
+    }
+
+    /// Records the opening's failure. The connection's end can reach this actor before the opening's outcome
+    /// when both came in one read (the outcome is a promise, the end an event): the outcome came first on the
+    /// wire, so it replaces the generic "ended before any response" the end recorded.
+    /// `end` is how the transport ends (the stream's `RST_STREAM`/`GOAWAY`, our bound, our close).
+    private func fail(_ kind: ProbeFailureKind, _ detail: String, at t: Double, end: TransportEnd = .localClose) {
+        if phase == .ended, record.failure?.stage == .upgrade { record.failure = nil }
+        setFailure(.upgrade, kind, detail, at: t)
+        if phase == .ended {
+            record.close.transportEnd = end == .localClose ? record.close.transportEnd : end
+            return
+        }
+        // The end's reason first (the first one is kept), then failing: no frames are read; the transport is
+        // closed next (``closeAfterFailedOpening(_:)``).
+        _ = machine.closeTransport(end)
+        _ = machine.upgradeAnswered(.invalid)
+    }
+
+    private func closeAfterFailedOpening(_ end: TransportEnd) async {
+        dropTransport(end)
+        _ = await wait(.seconds(2)) { [self] in phase == .ended }
+    }
+
+    /// RFC 6455 §4.1 for the answer's `sec-websocket-protocol`: one we offered, and one at all when we
+    /// offered some (fatal unless the configuration tolerates none).
+    private func subprotocolProblem(_ selected: String?) -> (code: FindingCode, detail: String, fatal: Bool)? {
+        let offered = configuration.subprotocols
+        if let selected {
+            guard offered.contains(selected) else {
+                return (.unexpectedSubprotocol, "the server selected the subprotocol '\(selected)', which was not offered", true)
+            }
+            return nil
+        }
+        guard !offered.isEmpty else { return nil }
+        return (.subprotocolNotEchoed, "subprotocols were offered and the answer selected none", configuration.requireSubprotocolSelection)
+    }
+}
