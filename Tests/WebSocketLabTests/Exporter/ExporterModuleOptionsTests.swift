@@ -78,6 +78,23 @@ struct ExporterModuleOptionsTests {
         #expect(ExporterServerTests.value(body, #"probe_ws1011_fleet_connections{outcome="held"}"#) == 4, "\(body)")
         #expect(ExporterServerTests.value(body, #"probe_ws1011_fleet_connections{outcome="ended"}"#) == 0)
         #expect(ExporterServerTests.value(body, "probe_ws1011_fleet_largest_cluster_connections") == 0)
+        // The proxy names its one upstream (X-Served-By: instance-0): counted, never a label.
+        #expect(ExporterServerTests.value(body, "probe_ws1011_fleet_instances") == 1, "\(body)")
+        #expect(ExporterServerTests.value(body, "probe_ws1011_fleet_failing_instances") == 0, "\(body)")
+        #expect(!body.contains("instance-0"), "an instance name is the peer's words, never a label")
+    }
+
+    @Test func aModulesInstanceHeaderIsTheFleetsAndAFleetOptionOnly() throws {
+        var module = ExporterModule(profile: "plain")
+        module.instanceHeader = "X-Pod"
+        let target = try WebSocketURL(parsing: "ws://127.0.0.1:1/")
+        #expect(throws: ProbeError.invalidConfiguration("instanceHeader applies to the fleet: give connections too")) {
+            try module.plan(target: target, bound: .seconds(10))
+        }
+        module.connections = 2
+        #expect(try module.plan(target: target, bound: .seconds(10)).instanceHeader == "X-Pod")
+        module.instanceHeader = "X-Pod: injected"
+        #expect(throws: ProbeError.self) { try module.plan(target: target, bound: .seconds(10)) }
     }
 
     @Test func aModuleWithoutConnectionsHasNoFleetSeries() async throws {
