@@ -5,6 +5,13 @@ import WebSocketWire
 
 /// One misbehaving server and what the client must make of it.
 struct HostileServerCase: Sendable, CustomTestStringConvertible {
+    /// A 101 with 70 KiB of headers, built once (not by the script while the client's upgrade bound runs).
+    static let oversizedHead: [UInt8] = {
+        var head = "HTTP/1.1 101 Switching Protocols\r\n"
+        for i in 0..<700 { head += "X-Padding-\(i): \(String(repeating: "a", count: 90))\r\n" }
+        return Array((head + "\r\n").utf8)
+    }()
+
     /// Names the misbehaviour (shown as the test argument).
     var name: String
     /// Connect with `wss://` (the server still speaks raw TCP unless ``tlsServer``).
@@ -69,9 +76,7 @@ extension HostileServerCase {
         },
         HostileServerCase(name: "70 KiB of response headers", finding: .oversizedHead, failureKind: "invalid-upgrade-response") { peer in
             try await peer.readRequest()
-            var head = "HTTP/1.1 101 Switching Protocols\r\n"
-            for i in 0..<700 { head += "X-Padding-\(i): \(String(repeating: "a", count: 90))\r\n" }
-            try await peer.write(head + "\r\n")
+            try await peer.write(HostileServerCase.oversizedHead)
             await peer.drain()
         },
         HostileServerCase(name: "a 101 without Upgrade", finding: .missingUpgradeHeader, failureKind: "invalid-upgrade-response") { peer in
