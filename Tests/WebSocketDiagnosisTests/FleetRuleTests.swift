@@ -174,10 +174,12 @@ struct FleetRuleTests {
         #expect(
             fleet.instances
                 == [
-                    FleetInstance(name: "instance-0", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
+                    FleetInstance(
+                        name: "instance-0", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
                     FleetInstance(
                         name: "instance-1", connections: 2, opened: 0, held: 0, ended: 0, notOpened: 2, failure: "HTTP 502", failureCount: 2),
-                    FleetInstance(name: "instance-2", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
+                    FleetInstance(
+                        name: "instance-2", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
                 ])
         let v = classify(fleet)
         #expect(v.cause == .badInstance, "\(v.summary)\n\(v.evidenceText)")

@@ -38,7 +38,8 @@ struct HTMLReportRendererTests {
             let started = Double(i) * 100
             if i % 3 == 1 {
                 connections.append(
-                    FleetConnection(index: i, outcome: .notOpened, startedAtMs: started, handshakeStatus: 502, instance: "<b>pod-1</b>\u{1B}[2J"))
+                    FleetConnection(
+                        index: i, outcome: .notOpened, startedAtMs: started, handshakeStatus: 502, instance: "<b>pod-1</b>\u{1B}[2J"))
             } else {
                 connections.append(
                     FleetConnection(

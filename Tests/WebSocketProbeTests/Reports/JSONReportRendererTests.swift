@@ -76,7 +76,8 @@ struct JSONReportRendererTests {
         report.fleet = FleetObservation(
             requested: 2, holdMs: 1000, rampMs: 0, pingIntervalMs: nil,
             connections: [
-                FleetConnection(index: 0, outcome: .held, startedAtMs: 0, openedAtMs: 10, transportEnd: .localClose, instance: "instance-0"),
+                FleetConnection(
+                    index: 0, outcome: .held, startedAtMs: 0, openedAtMs: 10, transportEnd: .localClose, instance: "instance-0"),
                 FleetConnection(index: 1, outcome: .notOpened, startedAtMs: 0, handshakeStatus: 502, instance: "instance-1"),
             ])
         let json = try JSONReportRenderer.render(report)

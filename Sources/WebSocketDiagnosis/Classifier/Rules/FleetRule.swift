@@ -198,10 +198,14 @@ struct FleetRule: ClassificationRule {
         guard let name = failed.first?.instance, failed.allSatisfy({ $0.instance == name }) else { return nil }
         let others = (fleet.instances ?? []).filter { $0.name != name }
         guard !others.isEmpty else { return nil }
-        let names =
-            others.count == 1 ? others[0].name
-            : others.count <= 3 ? others.dropLast().map(\.name).joined(separator: ", ") + " and " + others.last!.name
-            : "the other \(others.count) instances"
+        let names: String
+        if others.count == 1 {
+            names = others[0].name
+        } else if others.count <= 3 {
+            names = others.dropLast().map(\.name).joined(separator: ", ") + " and " + others.last!.name
+        } else {
+            names = "the other \(others.count) instances"
+        }
         let held = others.map(\.held).reduce(0, +)
         let served = others.map(\.connections).reduce(0, +)
         return (
