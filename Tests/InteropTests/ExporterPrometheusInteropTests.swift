@@ -51,7 +51,7 @@ struct ExporterPrometheusInteropTests {
         do {
             try await PeerProcess.startListening(name: "prometheus", executable: prometheus) { directory, port in
                 let config = """
-                    global: {scrape_interval: 1s, scrape_timeout: 1s}
+                    global: {scrape_interval: 4s, scrape_timeout: 4s}
                     scrape_configs:
                       - job_name: ws1011
                         metrics_path: /probe
@@ -72,7 +72,9 @@ struct ExporterPrometheusInteropTests {
                         "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
             }.run { peer in
                 let port = peer.port
-                // Scraped every second: wait (bounded) until both targets have a sample.
+                // Scraped every 4 s with a 4 s scrape timeout, which the exporter's probes respect (less a margin): a
+                // 1 s timeout cut the reference profile's agent run short on a busy runner and read as a failed probe.
+                // Wait (bounded) until every target has a sample.
                 var success: [([String: String], Double)] = []
                 let deadline = ContinuousClock.now + .seconds(45)
                 while ContinuousClock.now < deadline {
