@@ -58,6 +58,9 @@ extension CauseID {
     public static let edgeRestart: CauseID = "infrastructure.edge-restart"
     /// Application messages arrive direct but not through the front.
     public static let messagesDropped: CauseID = "infrastructure.messages-dropped"
+    /// The front closes with 1009 a message the backend accepts direct: a frame or message size quota in the front
+    /// (AWS API Gateway: 32 KB frames, 128 KB messages).
+    public static let frontMessageSizeLimit: CauseID = "infrastructure.message-size-limit"
     /// Through the front only, the handshake or the frames break RFC 6455 (the front alters them).
     public static let frontProtocolViolation: CauseID = "infrastructure.protocol-violation"
     /// Several instances behind a balancer without session affinity: the session the client names lives
@@ -156,7 +159,7 @@ extension CauseID {
         .plaintextPort, .untrustedChain, .expiredCertificate, .hostnameMismatch, .tlsHandshakeFailure,
         .clientCertificateRequired, .clientCertificateRejected,
         .upgradeNotForwarded, .upgradeRejected, .upgradeTimeout, .idleTimeout, .lifetimeCap, .headerStripped,
-        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontProtocolViolation, .noSessionAffinity, .http2WebSocketBroken,
+        .infrastructureConnectionDropped, .edgeRestart, .messagesDropped, .frontMessageSizeLimit, .frontProtocolViolation, .noSessionAffinity, .http2WebSocketBroken,
         .http2StreamReset, .http2GoAway,
         .reloadDrain, .badInstance,
         .internalErrorClose, .applicationKeepaliveTimeout, .applicationConnectionDropped, .authRejected, .notReady,

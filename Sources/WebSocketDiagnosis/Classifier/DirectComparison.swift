@@ -81,6 +81,12 @@ enum DirectComparison {
                 summary:
                     "The connection is dropped only through the front (direct survives the same message): check the front's limits (message size, body size, timeouts) and its log",
                 evidence: ev)
+        case .messageTooBig:
+            return Verdict(
+                cause: .frontMessageSizeLimit, confidence: Confidence.likely,
+                summary:
+                    "The message is refused as too big (close 1009) only through the front; the backend accepts it direct: a size quota in the front (AWS API Gateway allows 32 KB frames and 128 KB messages) — split the message or raise the front's limit",
+                evidence: ev)
         case .missingEvents:
             return Verdict(
                 cause: .messagesDropped, confidence: Confidence.probable,

@@ -177,6 +177,12 @@ enum CauseSamples {
                 input: .init(
                     transcript: Fixture.opened(frames: [outbound("binary", at: 400, length: 2_000_000)]).receivingClose(
                         1009, "too big", at: 410)), expected: .messageTooBig),
+            .init(
+                name: "1009 only through the front",
+                input: .init(
+                    transcript: Fixture.opened(frames: [outbound("binary", at: 400, length: 40_000)]).receivingClose(
+                        1009, "Message too big", at: 410),
+                    direct: directOK), expected: .frontMessageSizeLimit),
             .init(name: "1002", input: .init(transcript: Fixture.opened().receivingClose(1002, "", at: 300)), expected: .protocolError),
             .init(
                 name: "no subprotocol echoed", input: .init(transcript: Fixture.opened(offered: ["jwt-auth"])),

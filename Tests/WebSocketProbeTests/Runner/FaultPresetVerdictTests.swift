@@ -44,7 +44,7 @@ struct FaultPresetVerdictTests {
         // A message over the frame quota is answered 1009 by the gateway, not by the application.
         Case(preset: "aws-api-gateway:frame=4096", expected: .messageTooBig) { $0.messageSize = 8192 },
         // With --direct the same message passes straight: the failure is named as the front's, not the application's.
-        Case(preset: "aws-api-gateway:frame=4096", expected: .appFailureBehindFront, direct: true) { $0.messageSize = 8192 },
+        Case(preset: "aws-api-gateway:frame=4096", expected: .frontMessageSizeLimit, direct: true) { $0.messageSize = 8192 },
         Case(preset: "aws-api-gateway:idle=1s", expected: .idleTimeout, probe: timeoutProbes),
         // The request timeout ends the connection at the same age, pinged or silent.
         Case(preset: "azure-app-gateway:timeout=4s", expected: .lifetimeCap, probe: timeoutProbes),
