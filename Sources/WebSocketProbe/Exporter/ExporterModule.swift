@@ -152,6 +152,7 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         if connections != nil { _ = try fleetHold(bound: bound) } else if hold != nil || instanceHeader != nil {
             throw ProbeError.invalidConfiguration("\(hold != nil ? "hold" : "instanceHeader") applies to the fleet: give connections too")
         }
+        try ProbePlan.checkInstanceHeader(instanceHeader)
         if let proxy {
             let settings = try ProxySettings.parse(proxy, source: "module proxy")
             if settings.username != nil {
@@ -206,8 +207,21 @@ public struct ExporterModule: Codable, Sendable, Equatable {
 
     private func secret(file: String?, env: String?, what: String, environment: [String: String]) throws(ProbeError) -> String? {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ProbeError.invalidConfiguration("\(what)File '\(file)' cannot be read; check the path and its permissions")
+            // Read on every probe (a rotated token is picked up), through a handle and bounded: at most one byte more
+            // than a secret may hold, whatever the file is; a directory is named as one.
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let handle = FileHandle(forReadingAtPath: file)
+            else {
+                throw ProbeError.invalidConfiguration(
+                    "\(what)File '\(file)' cannot be read (\(isDirectory.boolValue ? "a directory" : "missing or not readable")); give the path of a file that holds only the \(what)")
+            }
+            defer { try? handle.close() }
+            let data: Data
+            do {
+                data = try handle.read(upToCount: SecretText.maxBytes + 1) ?? Data()
+            } catch {
+                throw ProbeError.invalidConfiguration("\(what)File '\(file)' cannot be read (\(error.localizedDescription))")
             }
             return try SecretText.parse(data, source: "\(what)File '\(file)'")
         }

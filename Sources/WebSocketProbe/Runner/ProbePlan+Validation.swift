@@ -44,10 +44,7 @@ extension ProbePlan {
                     "--subprotocol #\(index + 1) is not an HTTP token (the value is not shown): use letters, digits and !#$%&'*+-.^_`|~ only, no spaces, commas or line breaks")
             }
         }
-        if let instanceHeader, instanceHeader.isEmpty || instanceHeader.count > 64 || !instanceHeader.unicodeScalars.allSatisfy({ tchar.contains($0) }) {
-            throw ProbeError.invalidConfiguration(
-                "--instance-header (instanceHeader) must be a header name of at most 64 letters, digits and -, e.g. X-Instance-Id (the value is not shown)")
-        }
+        try Self.checkInstanceHeader(instanceHeader)
         for header in headers where UpgradeRequest.hasControl(header.name) || UpgradeRequest.hasControl(header.value) {
             throw ProbeError.invalidHeader(header.name + ": " + header.value)
         }
@@ -88,6 +85,17 @@ extension ProbePlan {
         let rest = origin[separator.upperBound...]
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@") else {
             throw ProbeError.invalidConfiguration("--origin '\(origin)' is not an origin (no host, or a path, query or userinfo): \(fix)")
+        }
+    }
+
+    /// Checks the name given to `--instance-header` (an exporter module's `instanceHeader`): an HTTP token of at
+    /// most 64 characters. Shared by the plan's validation and the exporter's check when its file loads.
+    static func checkInstanceHeader(_ name: String?) throws(ProbeError) {
+        guard let name else { return }
+        let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        if name.isEmpty || name.count > 64 || !name.unicodeScalars.allSatisfy({ tchar.contains($0) }) {
+            throw ProbeError.invalidConfiguration(
+                "--instance-header (instanceHeader) must be a header name of at most 64 letters, digits and -, e.g. X-Instance-Id (the value is not shown)")
         }
     }
 }

@@ -97,6 +97,20 @@ struct ExporterModuleOptionsTests {
         #expect(throws: ProbeError.self) { try module.plan(target: target, bound: .seconds(10)) }
     }
 
+    @Test func aTokenFileIsReadBoundedAndADirectoryIsNamedAsOne() throws {
+        let target = try WebSocketURL(parsing: "ws://127.0.0.1:1/")
+        var module = ExporterModule(profile: "plain")
+        module.tokenFile = FileManager.default.temporaryDirectory.path
+        let error = #expect(throws: ProbeError.self) { try module.plan(target: target, bound: .seconds(10)) }
+        #expect(error?.description.contains("a directory") == true, "\(String(describing: error))")
+        // A file far larger than any secret: refused as too large, without reading it whole.
+        let big = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-big-token-\(UUID().uuidString)")
+        try Data(repeating: 0x61, count: 4 << 20).write(to: big)
+        defer { try? FileManager.default.removeItem(at: big) }
+        module.tokenFile = big.path
+        #expect(throws: ProbeError.self) { try module.plan(target: target, bound: .seconds(10)) }
+    }
+
     @Test func aModuleWithoutConnectionsHasNoFleetSeries() async throws {
         try await ExporterServerTests.withLabAndExporter { lab, exporter, _ in
             let target = lab.websocketURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -165,6 +179,7 @@ struct ExporterModuleOptionsTests {
         (#"{"connections": 1001}"#, "connections must be 1 to 1000"),
         (#"{"hold": "5s"}"#, "give connections too"),
         (#"{"connections": 5, "hold": "soon"}"#, "hold"),
+        (#"{"connections": 5, "instanceHeader": "X-Pod: injected"}"#, "instanceHeader"),
     ])
     func badModuleOptionsAreRefusedAtLoadNamingTheSettingAndTheFix(_ module: String, _ expected: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-exporter-bad-\(UUID().uuidString)")
