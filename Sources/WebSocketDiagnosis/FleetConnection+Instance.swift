@@ -21,9 +21,17 @@ extension FleetConnection {
     public static func instance(in headers: [HeaderField], custom: String? = nil, redactor: Redactor) -> String? {
         for name in [custom].compactMap({ $0 }) + instanceHeaders {
             guard let field = headers.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else { continue }
-            let value = redactor.header(name: field.name, value: field.value).trimmingCharacters(in: .whitespaces)
+            // A list (nginx's `$upstream_addr` after a retry: `10.0.0.1:80, 10.0.0.2:80`) names the last one tried,
+            // the one that answered.
+            let scrubbed = redactor.header(name: field.name, value: field.value)
+            let value = (scrubbed.split(separator: ",").last.map(String.init) ?? scrubbed).trimmingCharacters(in: .whitespaces)
             guard !value.isEmpty else { continue }
-            return value.count > maximumInstanceLength ? String(value.prefix(maximumInstanceLength - 1)) + "…" : value
+            guard value.count > maximumInstanceLength else { return value }
+            // Cut, with a short checksum of the whole value so two long names sharing a prefix stay two instances.
+            let sum = value.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+            let hex = String(sum & 0xFFFF, radix: 16)
+            let tag = String(repeating: "0", count: 4 - hex.count) + hex
+            return String(value.prefix(maximumInstanceLength - 1 - tag.count)) + "…" + tag
         }
         return nil
     }

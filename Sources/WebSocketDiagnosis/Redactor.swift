@@ -303,7 +303,7 @@ public struct Redactor: Sendable {
     }
 
     /// Headers whose value is a URL: their query and userinfo are masked like any URL's.
-    static let urlHeaders: Set<String> = ["location", "content-location", "referer", "origin"]
+    static let urlHeaders: Set<String> = ["location", "content-location", "referer", "origin", ":path"]
 
     /// The value of header `name` as it may be recorded.
     public func header(name: String, value: String) -> String {

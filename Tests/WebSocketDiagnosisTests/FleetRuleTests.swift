@@ -91,24 +91,24 @@ struct FleetRuleTests {
         #expect(classify(withoutConnect).cause != .lifetimeCap)
     }
 
-    @Test func agesWithAClientsReadingDelayStillReadAsOneCapWhenTheInstantsSpreadFarMore() {
-        // A 1.2 s cap; a loaded client read each end 0–400 ms late. The ages spread 400 ms, the ends 1.4 s:
-        // still one age, not one instant.
-        let late = [0.0, 400, 150, 320, 60, 240]
-        let connections = (0..<6).map { i -> FleetConnection in
+    @Test func agesWithinAClientsReadingNoiseAreOneCapButAgesDriftingBySecondsAreNot() {
+        // A 1.2 s cap; a loaded client read each end 0–200 ms late: one age.
+        let late = [0.0, 200, 150, 120, 60, 180]
+        let noisy = (0..<6).map { i -> FleetConnection in
             let c = FleetFixture.connection(i, spacing: 300)
             return FleetFixture.ended(c, at: c.openedAtMs! + 1200 + late[i])
         }
-        let fleet = FleetObservation(requested: 6, holdMs: 4000, rampMs: 1800, pingIntervalMs: 1000, connections: connections)
+        let fleet = FleetObservation(requested: 6, holdMs: 4000, rampMs: 1800, pingIntervalMs: 1000, connections: noisy)
         let v = classify(fleet)
         #expect(v.cause == .lifetimeCap, "\(v.summary)\n\(v.evidenceText)")
-        // The same spread of ages over instants hardly more spread is no cap.
-        let bunched = (0..<6).map { i -> FleetConnection in
-            let c = FleetFixture.connection(i, spacing: 60)
-            return FleetFixture.ended(c, at: c.openedAtMs! + 1200 + late[i])
+        // Ages 2.0, 2.5 and 2.6 s over opens 0.67 s apart: the ends spread far more than the ages, but the ages
+        // differ by 600 ms — not one cap.
+        let drifting = zip([0.0, 667, 1333], [2000.0, 2500, 2600]).enumerated().map { i, pair -> FleetConnection in
+            let c = FleetConnection(index: i, outcome: .held, startedAtMs: pair.0, openedAtMs: pair.0, transportEnd: .localClose)
+            return FleetFixture.ended(c, at: pair.0 + pair.1)
         }
-        let tight = FleetObservation(requested: 6, holdMs: 4000, rampMs: 360, pingIntervalMs: 1000, connections: bunched)
-        #expect(classify(tight).cause != .lifetimeCap)
+        let drift = FleetObservation(requested: 3, holdMs: 4000, rampMs: 2000, pingIntervalMs: 1000, connections: drifting)
+        #expect(classify(drift).cause != .lifetimeCap)
     }
 
     @Test func closeFramesAtTheSameAgeAreTheApplicationsCap() {
@@ -216,7 +216,11 @@ struct FleetRuleTests {
         let jwtLeak = FleetConnection.instance(in: [HeaderField("X-Served-By", "node-2 " + jwt)], redactor: redactor)
         #expect(jwtLeak?.contains("eyJ") == false, "\(jwtLeak ?? "nil")")
         let long = FleetConnection.instance(in: [HeaderField("X-Served-By", String(repeating: "a", count: 500))], redactor: redactor)
-        #expect(long?.count == FleetConnection.maximumInstanceLength && long?.hasSuffix("…") == true)
+        #expect(long?.count == FleetConnection.maximumInstanceLength && long?.contains("…") == true)
+        // Two long names with one prefix stay two instances; a retried upstream list names the one that answered.
+        let other = FleetConnection.instance(in: [HeaderField("X-Served-By", String(repeating: "a", count: 499) + "b")], redactor: redactor)
+        #expect(other != long, "\(other ?? "nil") vs \(long ?? "nil")")
+        #expect(FleetConnection.instance(in: [HeaderField("X-Backend-Server", "10.0.0.1:80, 10.0.0.2:80")], redactor: redactor) == "10.0.0.2:80")
         // The fleet's own redaction scrubs a name recorded before a secret was known, and its tally follows.
         var c = FleetFixture.connection(0)
         c.instance = "node-3 s3cr3t-t0ken-value"

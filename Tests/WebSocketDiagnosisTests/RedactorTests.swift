@@ -12,6 +12,12 @@ struct RedactorTests {
         #expect(redactor.header(name: "proxy-authorization", value: "Basic dXNlcjpwYXNz") == "Basic <redacted>")
     }
 
+    @Test func anHTTP2PathPseudoHeaderIsMaskedAsAURL() {
+        let value = Redactor().header(name: ":path", value: "/ws?token=opaque-credential-42&room=1")
+        #expect(!value.contains("opaque-credential-42"), "\(value)")
+        #expect(value.hasPrefix("/ws?"), "\(value)")
+    }
+
     @Test func secretHeadersAreMaskedWhole() {
         #expect(redactor.header(name: "Cookie", value: "session=abc123; theme=dark") == "<redacted>")
         #expect(redactor.header(name: "X-API-Key", value: "k-1234567890") == "<redacted>")

@@ -125,6 +125,11 @@ final class LabWebSocketHandler: ChannelInboundHandler {
                     self.finish()
                     context.close(promise: nil)
                 }
+            // A client that stopped reading keeps that write pending: the connection still ends within 2 s.
+            closeTimer = schedule(after: .seconds(2)) { handler in
+                handler.finish()
+                handler.context?.close(promise: nil)
+            }
         case .closeTransport:
             finish()
             context?.close(promise: nil)

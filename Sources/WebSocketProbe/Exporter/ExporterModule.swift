@@ -209,12 +209,15 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         if let file {
             // Read on every probe (a rotated token is picked up), through a handle and bounded: at most one byte more
             // than a secret may hold, whatever the file is; a directory is named as one.
+            // Only a regular file: a FIFO with no writer would block the probe's open before any bound applies.
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let type = (try? FileManager.default.attributesOfItem(atPath: file))?[.type] as? FileAttributeType
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), type == .typeRegular,
                 let handle = FileHandle(forReadingAtPath: file)
             else {
+                let why = isDirectory.boolValue ? "a directory" : (type != nil && type != .typeRegular ? "not a regular file" : "missing or not readable")
                 throw ProbeError.invalidConfiguration(
-                    "\(what)File '\(file)' cannot be read (\(isDirectory.boolValue ? "a directory" : "missing or not readable")); give the path of a file that holds only the \(what)")
+                    "\(what)File '\(file)' cannot be read (\(why)); give the path of a regular file that holds only the \(what)")
             }
             defer { try? handle.close() }
             let data: Data

@@ -196,8 +196,10 @@ public final class ExporterServer: Sendable {
         }
         var bound: Duration
         do { bound = try module.probeTimeout() } catch { return Response(status: .internalServerError, body: "\(error.description)\n") }
-        if let announced = headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(Double.init), announced > 0 {
-            let scrape = Duration.milliseconds(Int64(announced * 1000)) - options.scrapeTimeoutMargin
+        // Whatever the header holds (`inf`, `1e300`, `nan`): only a finite positive number is used, clamped to an hour
+        // before it becomes a Duration (an unclamped conversion traps).
+        if let announced = headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(Double.init), announced.isFinite, announced > 0 {
+            let scrape = Duration.milliseconds(Int64(min(announced, 3600) * 1000)) - options.scrapeTimeoutMargin
             bound = min(bound, max(scrape, .milliseconds(250)))
         }
         let admitted = state.withLockedValue { s -> Bool in

@@ -96,6 +96,8 @@ struct HTTP2WebSocketStream: Sendable {
                 // Trailers end the stream like END_STREAM on DATA.
                 return endStream && phase == .open ? streamEnded(at: at) : .none
             }
+            // An interim answer (100, 103 Early Hints) comes before the final one (RFC 9113 §8.1): wait on.
+            if let status, (100..<200).contains(status), !endStream { return .none }
             self.status = status
             self.headers = headers
             answerAt = at

@@ -72,7 +72,9 @@ extension WebSocketConnection {
             await closeAfterFailedOpening(.localClose)
         case .ended(let ending):
             // The stream's end (RST_STREAM, GOAWAY) is the transport's end; the connection then closes it.
-            fail(ending.kind ?? .connectionClosed, stream.detail, at: ms(ending.at), end: ending.end ?? .localClose)
+            // The stream's own account when it saw the end; otherwise the error that ended the opening (a malformed
+            // frame, a handler that could not be set up), which the stream never saw.
+            fail(ending.kind ?? .connectionClosed, stream.phase == .ended ? stream.detail : ending.detail, at: ms(ending.at), end: ending.end ?? .localClose)
             await closeAfterFailedOpening(.localClose)
         case .timedOut:
             let what = stream.phase == .awaitingSettings ? "no SETTINGS frame" : "no answer to the extended CONNECT"

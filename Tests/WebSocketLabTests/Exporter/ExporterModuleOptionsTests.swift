@@ -109,6 +109,13 @@ struct ExporterModuleOptionsTests {
         defer { try? FileManager.default.removeItem(at: big) }
         module.tokenFile = big.path
         #expect(throws: ProbeError.self) { try module.plan(target: target, bound: .seconds(10)) }
+        // A FIFO with no writer would block the probe's open before any bound: refused as not a regular file.
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        module.tokenFile = fifo
+        let fifoError = #expect(throws: ProbeError.self) { try module.plan(target: target, bound: .seconds(10)) }
+        #expect(fifoError?.description.contains("not a regular file") == true, "\(String(describing: fifoError))")
     }
 
     @Test func aModuleWithoutConnectionsHasNoFleetSeries() async throws {

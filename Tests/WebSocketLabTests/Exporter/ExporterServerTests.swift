@@ -133,6 +133,17 @@ struct ExporterServerTests {
         }
     }
 
+    @Test func aScrapeTimeoutHeaderOfAnyNumberNeverTrapsTheExporter() async throws {
+        try await Self.withLabAndExporter(nil) { _, exporter, _ in
+            for announced in ["inf", "1e300", "nan", "-5", "9223372036854775807"] {
+                let r = try await Self.get(exporter.port, "/probe?target=ws%3A%2F%2F127.0.0.1%3A1%2Fws&module=plain",
+                                           headers: [("X-Prometheus-Scrape-Timeout-Seconds", announced)])
+                #expect(r.status == 200, "\(announced): \(r.body)")
+                #expect(Self.value(r.body, "probe_success") == 0, "\(announced): \(r.body)")
+            }
+        }
+    }
+
     @Test func theScrapeTimeoutBoundsAProbeOfASilentServer() async throws {
         // A server that accepts TCP and never answers the upgrade.
         let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

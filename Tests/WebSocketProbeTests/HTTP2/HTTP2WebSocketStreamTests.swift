@@ -31,6 +31,16 @@ struct HTTP2WebSocketStreamTests {
         #expect(o.settingsAtMs == 10 && o.answerAtMs == 30)
     }
 
+    @Test func anInterimAnswerIsNotTheAnswer() {
+        // 103 Early Hints from a front, then the 200 (RFC 9113 §8.1): the stream opens on the 200.
+        var s = HTTP2WebSocketStream()
+        _ = s.event(.settings(Self.advertised, at: Self.at(10)))
+        #expect(s.event(.answer(status: 103, headers: [], endStream: false, at: Self.at(20))) == HTTP2WebSocketStream.Action.none)
+        #expect(s.phase == .awaitingAnswer)
+        _ = s.event(.answer(status: 200, headers: [], endStream: false, at: Self.at(30)))
+        #expect(s.phase == .open)
+    }
+
     @Test func settingsWithoutTheAdvertisementEndBeforeAnyConnect() {
         var s = HTTP2WebSocketStream()
         let action = s.event(.settings([.init(id: 3, name: "SETTINGS_MAX_CONCURRENT_STREAMS", value: 100)], at: Self.at(10)))

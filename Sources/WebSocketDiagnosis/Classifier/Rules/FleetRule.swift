@@ -53,11 +53,9 @@ struct FleetRule: ClassificationRule {
         let ageSpread = ages.max()! - ages.min()!
         let endSpread = ends.max()! - ends.min()!
         let median = ages.sorted()[ages.count / 2]
-        // The same age within the measurement's noise: 250 ms, 5 % of the age, or a third of how far the ends spread
-        // (a client late to read an end on a busy machine adds its delay to one age and one end alike; ages a
-        // third as spread as the instants still follow the opens, not one instant).
-        guard ageSpread <= max(Self.minimumAgeMargin, 0.05 * median, endSpread / 3), endSpread >= ageSpread + Self.minimumAgeMargin
-        else { return nil }
+        // The same age within the measurement's noise: 250 ms or 5 % of the age. (A tolerance that grew with the
+        // ends' spread would call ages drifting by a second "one cap", with strong confidence.)
+        guard ageSpread <= max(Self.minimumAgeMargin, 0.05 * median), endSpread >= ageSpread + Self.minimumAgeMargin else { return nil }
         let evidence = [
             Evidence(
                 rule: RuleName.clusteredEnds,
