@@ -43,6 +43,14 @@ async def serve_connection(reader, writer, mode):
             writer.write(connection.data_to_send())
             await writer.drain()
             if mode == "goaway" and connection.state_machine.state == h2.connection.ConnectionState.CLOSED:
+                # A lingering close, as nginx's and the HTTP/2 spec's (RFC 9113 §6.8): read what the client still
+                # sends for a while before closing. Closing at once with its late bytes unread makes the kernel
+                # send a reset, and the client's kernel drops the unread GOAWAY with it.
+                try:
+                    while await asyncio.wait_for(reader.read(65536), timeout=1.0):
+                        pass
+                except (asyncio.TimeoutError, ConnectionError):
+                    pass
                 break
     except Exception as error:  # a protocol error of the peer ends this connection only
         print("connection error", error, flush=True)
