@@ -90,6 +90,7 @@ struct HTTP2ExtendedConnectExchange: Sendable {
 
         case .answer(let status, let headers, let endStream, let at):
             guard phase == .awaitingAnswer else { return .none }  // trailers or a second block: nothing to learn
+            if HTTP2WebSocketStream.isInterim(status, endStream: endStream) { return .none }
             observation.status = status
             observation.headers = headers
             observation.answerAtMs = at

@@ -96,8 +96,7 @@ struct HTTP2WebSocketStream: Sendable {
                 // Trailers end the stream like END_STREAM on DATA.
                 return endStream && phase == .open ? streamEnded(at: at) : .none
             }
-            // An interim answer (100, 103 Early Hints) comes before the final one (RFC 9113 §8.1): wait on.
-            if let status, (100..<200).contains(status), !endStream { return .none }
+            if Self.isInterim(status, endStream: endStream) { return .none }
             self.status = status
             self.headers = headers
             answerAt = at
@@ -133,6 +132,13 @@ struct HTTP2WebSocketStream: Sendable {
             let ending = self.ending(nil, nil, at: at, "the connection ended")
             return finish(ending, at: at)
         }
+    }
+
+    /// Whether an answer is an interim one (100, 103 Early Hints) that comes before the final answer (RFC 9113
+    /// §8.1): the `h2` check and the `--http2` stream both wait on past it.
+    static func isInterim(_ status: Int?, endStream: Bool) -> Bool {
+        guard let status else { return false }
+        return (100..<200).contains(status) && !endStream
     }
 
     /// What was seen, as the transcript's ``HTTP2Observation`` (times in ms since `start`).

@@ -51,6 +51,15 @@ struct HTTP2ExtendedConnectExchangeTests {
         #expect(x.observation.failedAtMs == nil)
     }
 
+    @Test func an103BeforeThe200IsNotARefusal() {
+        // Early Hints from a front are not the browser-only failure: the check waits for the final answer.
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        #expect(x.event(.answer(status: 103, headers: [], endStream: false, at: 7)) == .none)
+        #expect(x.event(.answer(status: 200, headers: [], endStream: false, at: 9)) == .sendPing(x.pingPayload))
+        #expect(x.observation.status == 200)
+    }
+
     @Test func aPongWithAnotherPayloadIsNotOurs() {
         var x = HTTP2ExtendedConnectExchange()
         _ = x.event(.settings(Self.advertised, at: 5))
