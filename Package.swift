@@ -110,7 +110,14 @@ let package = Package(
         .executableTarget(
             name: "ws1011-bench",
             dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
-            path: "Benchmarks"
+            path: "Benchmarks",
+            exclude: ["ProxyHost"]
+        ),
+        // The fault proxy alone with a synchronous main, for `scripts/proxy-instructions.sh` (valgrind).
+        .executableTarget(
+            name: "ws1011-proxy-host",
+            dependencies: ["WebSocketLab"] + nio,
+            path: "Benchmarks/ProxyHost"
         ),
         // The libFuzzer entry points and their invariants: driven by ws1011-fuzz, replayed by the tests.
         .target(
