@@ -3,8 +3,8 @@ import WebSocketWire
 /// Follows frame boundaries in one direction of a WebSocket byte stream, across reads.
 ///
 /// Sans-I/O and allocation-free on the pass-through path: it reads each frame header where it
-/// lies (keeping at most the 14 bytes of a header split across reads), then skips the payload by
-/// count. It never copies a data payload; control-frame payloads (at most 125 bytes by RFC 6455
+/// lies in the read (copying only a header split across reads, at most 14 bytes), then skips the
+/// payload by count. It never copies a data payload; control-frame payloads (at most 125 bytes by RFC 6455
 /// §5.5) are captured unmasked so that close codes can be read and rewritten. It never traps on
 /// peer input: lengths are 64-bit and a malformed stream only yields odd headers. Headers are read
 /// with ``WebSocketWire``'s ``FrameHeader`` codec; a header the codec refuses is still followed (see
@@ -68,18 +68,28 @@ public struct FrameBoundaryTracker: Sendable {
             }
             // Reading a header.
             let headerStart = i
-            while i < n {
-                headerBytes.append(bytes[i])
-                i += 1
-                if let needed = Self.headerLength(headerBytes), headerBytes.count == needed { break }
+            let header: FrameHeader
+            if headerBytes.isEmpty, let needed = FrameHeader.encodedLength(firstBytes: UnsafeRawBufferPointer(rebasing: bytes[i...])),
+                needed <= n - i
+            {
+                // The whole header lies in this read (the usual case): read where it lies, nothing kept.
+                header = Self.decode(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + needed)]))
+                i += needed
+            } else {
+                // Split across reads: gathered byte by byte until complete.
+                while i < n {
+                    headerBytes.append(bytes[i])
+                    i += 1
+                    if let needed = Self.headerLength(headerBytes), headerBytes.count == needed { break }
+                }
+                guard let needed = Self.headerLength(headerBytes), headerBytes.count == needed else { return }
+                header = Self.decode(headerBytes)
+                headerBytes.removeAll(keepingCapacity: true)
             }
-            guard let needed = Self.headerLength(headerBytes), headerBytes.count == needed else { return }
-            let header = Self.decode(headerBytes)
-            headerBytes.removeAll(keepingCapacity: true)
             current = header
             remaining = header.payloadLength
             payloadOffset = 0
-            control.removeAll(keepingCapacity: true)
+            if !control.isEmpty { control.removeAll(keepingCapacity: true) }
             framesSeen += 1
             event(.header(header, headerBytesInBuffer: headerStart..<i))
             if remaining == 0 { finishFrame(event) }
@@ -101,6 +111,11 @@ public struct FrameBoundaryTracker: Sendable {
     /// its shortest form as declared, a 64-bit length with its most significant bit set without that bit
     /// (RFC 6455 §5.2: it MUST be 0), so that the boundaries the peers see are the boundaries followed.
     static func decode(_ b: [UInt8]) -> FrameHeader {
+        b.withUnsafeBytes { decode($0) }
+    }
+
+    /// The header in `b` (all of its bytes), read as the array form above reads it.
+    static func decode(_ b: UnsafeRawBufferPointer) -> FrameHeader {
         do {
             if let header = try FrameHeader.decode(b) { return header }
         } catch {

@@ -76,6 +76,38 @@ struct FrameBoundaryTrackerTests {
         #expect(ends.count == 2, "the top bit is dropped: a 3-byte frame, then the ping")
     }
 
+    @Test func everyCutOfAStreamFindsTheSameFramesAsOneRead() {
+        // Headers read where they lie (whole in a read) and headers gathered across reads must agree: each
+        // stream is cut once at every position, and the headers, payload bytes and frame ends are compared.
+        let stream =
+            FrameHeader(opcode: .text, maskKey: MaskingKey(1, 2, 3, 4), payloadLength: 0).frame(payload: Array(repeating: 5, count: 300))
+            + FrameHeader(opcode: .ping, payloadLength: 0).frame(payload: [1, 2, 3])
+            + FrameHeader(fin: false, opcode: .binary, payloadLength: 0).frame(payload: Array(repeating: 6, count: 70_000))
+            + FrameHeader(opcode: .close, maskKey: MaskingKey(9, 8, 7, 6), payloadLength: 0).frame(payload: [0x03, 0xF3, 0x61])
+        func summary(_ events: [FrameBoundaryTracker.Event]) -> (headers: [FrameHeader], payload: Int, ends: [String]) {
+            var headers: [FrameHeader] = []
+            var payload = 0
+            var ends: [String] = []
+            for event in events {
+                switch event {
+                case .header(let h, _): headers.append(h)
+                case .payload(let range): payload += range.count
+                case .frameEnd(let h, let control): ends.append("\(h.opcode.name) \(control.map { "\($0)" } ?? "-")")
+                }
+            }
+            return (headers, payload, ends)
+        }
+        let whole = summary(events([stream]))
+        #expect(whole.headers.count == 4)
+        #expect(whole.ends.last == "close [3, 243, 97]")
+        for cut in [1, 2, 3, 5, 7, 8, 9, 305, 306, 307, 310, 311, 312, 314, 318, 70_315, 70_325, stream.count - 3, stream.count - 1] {
+            let parts = summary(events([Array(stream[..<cut]), Array(stream[cut...])]))
+            #expect(parts.headers == whole.headers, "cut at \(cut)")
+            #expect(parts.payload == whole.payload, "cut at \(cut)")
+            #expect(parts.ends == whole.ends, "cut at \(cut)")
+        }
+    }
+
     @Test func garbageNeverTraps() {
         var tracker = FrameBoundaryTracker()
         for seed in 0..<200 {
