@@ -67,6 +67,11 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     func received(_ buffer: ByteBuffer, from side: ProxySideHandler.Side) {
+        if let route = machine.tunnelRoute(from: side) {
+            // Tunnel bytes leave the machine as it is: only read, not modified (no exclusive access, no action to build).
+            forward(buffer, route.direction == .upstream ? up : down, webSocket: route.webSocket)
+            return
+        }
         switch machine.received(buffer, from: side) {
         case .forward(let direction, let webSocket):
             forward(buffer, direction == .upstream ? up : down, webSocket: webSocket)

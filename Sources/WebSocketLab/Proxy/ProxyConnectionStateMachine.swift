@@ -191,12 +191,20 @@ struct ProxyConnectionStateMachine {
 
     // MARK: - Bytes
 
+    /// Where bytes from `side` go in the tunnel: the direction and whether it is frame-aware; nil outside the
+    /// tunnel. The hot path: tunnel bytes change nothing in the machine, so the shell asks this (the state is
+    /// only read) before ``received(_:from:)``, which gives the same answer as ``Action/forward(_:webSocket:)``.
+    func tunnelRoute(from side: Side) -> (direction: FaultDirection, webSocket: Bool)? {
+        guard case .tunnel(let t) = state else { return nil }
+        return (side == .client ? .upstream : .downstream, t.isWebSocket)
+    }
+
     /// Bytes arrived from `side`.
     mutating func received(_ buffer: ByteBuffer, from side: Side) -> Action {
+        if let route = tunnelRoute(from: side) { return .forward(route.direction, webSocket: route.webSocket) }
         switch state {
-        case .tunnel(let t):
-            // The hot path: nothing is copied (`Tunnel` holds no references).
-            return .forward(side == .client ? .upstream : .downstream, webSocket: t.isWebSocket)
+        case .tunnel:
+            preconditionFailure("tunnel bytes are routed above")
 
         case .readingRequest(var parser):
             guard side == .client else { return .none }

@@ -202,6 +202,22 @@ struct ProxyConnectionStateMachineTests {
         #expect(m.isLive)
     }
 
+    @Test func tunnelRouteAnswersAsReceivedDoesAndOnlyInTheTunnel() throws {
+        for webSocket in [true, false] {
+            var m = Self.tunnel(webSocket: webSocket)
+            for side in [ProxySideHandler.Side.client, .server] {
+                let route = try #require(m.tunnelRoute(from: side))
+                #expect(route.direction == (side == .client ? .upstream : .downstream))
+                #expect(route.webSocket == webSocket)
+                #expect(m.received(Self.bytes("x"), from: side) == .forward(route.direction, webSocket: webSocket))
+            }
+            _ = m.closed(.client)
+            _ = m.closed(.server)
+            #expect(m.tunnelRoute(from: .client) == nil, "finished: no route")
+        }
+        #expect(Machine(maxHeadBytes: 1024).tunnelRoute(from: .client) == nil, "reading the request head: no route")
+    }
+
     @Test(arguments: [ProxySideHandler.Side.client, .server])
     func halfCloseIsPassedOnAndTheOtherWayKeepsFlowing(first: ProxySideHandler.Side) {
         var m = Self.tunnel()
