@@ -139,7 +139,7 @@ extension ProxyConnection {
     /// Sends bytes on through the fault stages (or straight to the destination when there are none).
     func emit(_ buffer: ByteBuffer, _ d: TunnelDirection) {
         guard let destination = d.destination else { return }
-        if d.stages.isEmpty && d.queue.isEmpty {
+        if d.stages.isEmpty && d.queueIsEmpty {
             if destinationHandler(d)?.writeDirect(buffer) != true { destination.write(buffer, promise: nil) }
             return
         }
@@ -160,11 +160,11 @@ extension ProxyConnection {
                 let at = max(at, d.lastQueued)
                 d.lastQueued = at
                 d.queuedBytes += bytes.readableBytes
-                d.queue.append(.bytes(bytes, at))
+                d.enqueue(.bytes(bytes, at))
             case .closeConnection(let at):
                 let at = max(at, d.lastQueued)
                 d.lastQueued = at
-                d.queue.append(.closeConnection(at))
+                d.enqueue(.closeConnection(at))
             }
         }
         pump(d)
@@ -175,7 +175,7 @@ extension ProxyConnection {
         let now = NIODeadline.now()
         var wrote = false
         while let item = d.queue.first, item.at <= now {
-            d.queue.removeFirst()
+            _ = d.dequeueFirst()
             switch item {
             case .bytes(let bytes, _):
                 d.queuedBytes -= bytes.readableBytes
@@ -210,7 +210,7 @@ extension ProxyConnection {
     func finishSource(_ d: TunnelDirection) {
         guard !d.sourceEnded else { return }
         d.sourceEnded = true
-        if d.stages.isEmpty && d.queue.isEmpty {
+        if d.stages.isEmpty && d.queueIsEmpty {
             closeDestinationAfterFlush(d)
             return
         }
@@ -218,7 +218,7 @@ extension ProxyConnection {
         for stage in d.stages { at = stage.finish(ready: at) }
         at = max(at, d.lastQueued)
         d.lastQueued = at
-        d.queue.append(.end(at))
+        d.enqueue(.end(at))
         pump(d)
     }
 
@@ -242,7 +242,7 @@ extension ProxyConnection {
             // To the client, as if from the server: unmasked.
             var buffer = client.allocator.buffer(capacity: payload.count + 4)
             buffer.writeBytes(FrameHeader(opcode: .close, payloadLength: 0).frame(payload: payload))
-            down.queue.removeAll()
+            down.clearQueue()
             down.queuedBytes = 0
             client.writeAndFlush(buffer, promise: nil)
             proxy.metrics.closeFrame(code: code, .downstream)
@@ -251,7 +251,7 @@ extension ProxyConnection {
             // To the server, as if from the client: masked (RFC 6455 §5.3).
             var buffer = server.allocator.buffer(capacity: payload.count + 8)
             buffer.writeBytes(FrameHeader(opcode: .close, maskKey: .random(), payloadLength: 0).frame(payload: payload))
-            up.queue.removeAll()
+            up.clearQueue()
             up.queuedBytes = 0
             server.writeAndFlush(buffer, promise: nil)
             proxy.metrics.closeFrame(code: code, .upstream)

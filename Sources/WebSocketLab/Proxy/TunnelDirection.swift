@@ -20,7 +20,12 @@ final class TunnelDirection {
     var destination: Channel?
     var tracker = FrameBoundaryTracker()
     var stages: [any StreamStage] = []
-    var queue = CircularBuffer<Item>()
+    /// The timed output queue; changed only through ``enqueue(_:)``, ``dequeueFirst()`` and ``clearQueue()``,
+    /// which keep ``queueIsEmpty`` in step.
+    private(set) var queue = CircularBuffer<Item>()
+    /// Whether the output queue is empty: a plain flag, so that the pass-through path (every read) need not
+    /// read the queue itself, whose accesses the runtime checks for exclusivity.
+    private(set) var queueIsEmpty = true
     var queuedBytes = 0
     var lastQueued = NIODeadline.uptimeNanoseconds(0)
     var timer: Scheduled<Void>?
@@ -39,6 +44,25 @@ final class TunnelDirection {
     var currentFrameIsControlHeld = false
 
     init(direction: FaultDirection) { self.direction = direction }
+
+    /// Appends `item` to the output queue.
+    func enqueue(_ item: Item) {
+        queue.append(item)
+        queueIsEmpty = false
+    }
+
+    /// Removes and returns the first item of the output queue (which must not be empty).
+    func dequeueFirst() -> Item {
+        let item = queue.removeFirst()
+        queueIsEmpty = queue.isEmpty
+        return item
+    }
+
+    /// Empties the output queue.
+    func clearQueue() {
+        queue.removeAll()
+        queueIsEmpty = true
+    }
 
     /// Whether the destination can take more without growing memory past `limit`.
     func canAccept(limit: Int) -> Bool {
