@@ -4,7 +4,7 @@ import NIOPosix
 import WebSocketLab
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // `ws1011-proxy-host UPSTREAM_PORT [FAULT_SPEC ...]`: the fault proxy in this process on 127.0.0.1 (one
