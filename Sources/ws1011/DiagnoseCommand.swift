@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
+import WebSocketScenarios
 
 /// `ws1011 diagnose [URL] …`: the layered probe, a verdict with evidence, text / JSON / JUnit reports.
 struct DiagnoseCommand: AsyncParsableCommand {

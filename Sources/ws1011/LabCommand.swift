@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketLab
+import WebSocketScenarios
 
 /// The reproduction catalog compiled into the binary is exactly `Fixtures/scenarios`: same files, same
 /// ids, every one valid. Adding a case stays adding one file.

@@ -1,5 +1,7 @@
 import Foundation
 import WebSocketDiagnosis
+import WebSocketLab
+import WebSocketProbe
 
 /// Reads and validates scenario files. Never crashes on a malformed file: every problem becomes a
 /// ``ScenarioLoadError`` naming the file, the field and the fix.
@@ -261,5 +263,3 @@ public enum ScenarioLoader {
         return row[b.count]
     }
 }
-
-import WebSocketProbe

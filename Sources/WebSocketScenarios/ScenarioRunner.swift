@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketLab
 import WebSocketProbe
 
 /// Runs scenarios on loopback: starts the topology (lab backend, fault proxy in front when asked, TLS from the
