@@ -163,10 +163,11 @@ let package = Package(
         .testTarget(
             name: "WebSocketLabTests",
             dependencies: [
-                "WebSocketWire", "WebSocketAuth", "WebSocketProbe", "WebSocketLab", "WebSocketScenarios", "WebSocketTestFramework",
+                "WebSocketWire", "WebSocketAuth", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
                 .product(name: "Crypto", package: "swift-crypto"),
             ] + nio
         ),
+        .testTarget(name: "WebSocketScenariosTests", dependencies: ["WebSocketScenarios", "WebSocketLab"]),
         // Against peers no one here wrote: Python websockets, uvicorn/Starlette, nginx, HAProxy, openssl s_server.
         .testTarget(
             name: "InteropTests",

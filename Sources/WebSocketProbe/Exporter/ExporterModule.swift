@@ -132,12 +132,13 @@ public struct ExporterModule: Codable, Sendable, Equatable {
     /// - Throws: ``ProbeError`` naming the setting and the fix.
     func check() throws(ProbeError) {
         let bound = try probeTimeout()
-        if let connections, !(1...ProbePlan.maximumConnections).contains(connections) {
-            throw ProbeError.invalidConfiguration("connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
-        }
-        if connections != nil { _ = try fleetHold(bound: bound) } else if hold != nil || instanceHeader != nil {
-            throw ProbeError.invalidConfiguration("\(hold != nil ? "hold" : "instanceHeader") applies to the fleet: give connections too")
-        }
+        // The fleet as the plan's builder checks it (the range, a hold or an instance header without a fleet).
+        var fleet = ProbeOptions()
+        fleet.names = .exporterModule
+        fleet.connections = connections
+        fleet.instanceHeader = instanceHeader
+        if connections != nil || hold != nil { fleet.fleetHold = try fleetHold(bound: bound) }
+        try fleet.check()
         try ProbePlan.checkInstanceHeader(instanceHeader)
         if let proxy {
             let settings = try ProxySettings.parse(proxy, source: "module proxy")

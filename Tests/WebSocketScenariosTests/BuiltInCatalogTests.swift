@@ -8,7 +8,7 @@ import WebSocketScenarios
 @Suite("Built-in scenario catalog")
 struct BuiltInCatalogTests {
     static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/scenarios")
 
     @Test func theBuiltInCatalogIsEveryFileOfFixturesScenarios() throws {
