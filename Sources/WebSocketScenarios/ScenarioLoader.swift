@@ -1,7 +1,6 @@
 import Foundation
 import WebSocketDiagnosis
 import WebSocketLab
-import WebSocketProbe
 
 /// Reads and validates scenario files. Never crashes on a malformed file: every problem becomes a
 /// ``ScenarioLoadError`` naming the file, the field and the fix.

@@ -1,6 +1,5 @@
 import NIOCore
 import WebSocketLab
-import WebSocketProbe
 
 /// A started scenario topology: the lab backend instance(s), the fault proxy when asked, and the URLs.
 final class ScenarioTopologyInstance: Sendable {

@@ -3,7 +3,6 @@ import Foundation
 import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
-import WebSocketProbe
 
 /// `ws1011 lab`: the reference backend and auth service on loopback until interrupted.
 struct LabCommand: AsyncParsableCommand {

@@ -3,7 +3,6 @@ import Foundation
 import NIOPosix
 import WebSocketDiagnosis
 import WebSocketLab
-import WebSocketProbe
 
 /// `ws1011 proxy`: the WebSocket-aware fault proxy in front of one or more upstreams, until interrupted.
 struct ProxyCommand: AsyncParsableCommand {
