@@ -41,6 +41,7 @@ struct HTTP2FrontStreamStateMachineTests {
         #expect(head.headers.first("authorization") == "Bearer t0ken")
         #expect(head.headers.all("cookie") == ["a=1; b=2"], "HTTP/2's split cookies are joined for HTTP/1.1")
         #expect(!head.headers.fields.contains { $0.name.hasPrefix(":") })
+        #expect(head.headers.first("Via") == "2 ws1011", "the upstream can tell the request came over HTTP/2")
     }
 
     @Test func the101BecomesA200WithTheNegotiatedFieldsThenBytesFlowBothWays() {

@@ -170,6 +170,7 @@ struct HTTP2FrontStreamStateMachine {
             for field in Self.forwardable(fields) where field.name.lowercased() != "sec-websocket-key" {
                 head.headers.add(field.name, field.value)
             }
+            Self.addVia(&head)
             head.headers.add("Upgrade", "websocket")
             head.headers.add("Connection", "Upgrade")
             head.headers.add("Sec-WebSocket-Key", key)
@@ -188,6 +189,7 @@ struct HTTP2FrontStreamStateMachine {
             head.headers.add("Transfer-Encoding", "chunked")
             body = .chunked
         }
+        Self.addVia(&head)
         // One request per upstream connection: the response ends with the connection at the latest.
         head.headers.add("Connection", "close")
         state = .connecting(Pending(kind: .request(method: method), body: body, held: nil, clientEnded: endStream))
@@ -392,6 +394,12 @@ struct HTTP2FrontStreamStateMachine {
         }
         if !cookies.isEmpty { out.append(HeaderField("cookie", cookies.joined(separator: "; "))) }
         return out
+    }
+
+    /// `Via: 2 ws1011` (RFC 9110 §7.6.3): the request reached the front over HTTP/2, appended to any `Via` it had.
+    private static func addVia(_ head: inout ProxyRequestHead) {
+        let existing = head.headers.all("Via")
+        head.headers.set("Via", (existing + ["2 ws1011"]).joined(separator: ", "))
     }
 
     /// The upstream's response fields as HTTP/2 allows them: lower-case names, nothing hop-by-hop or named in

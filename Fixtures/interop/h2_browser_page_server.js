@@ -1,0 +1,73 @@
+// The HTTP/1.1 origin behind the lab's HTTP/2 front (`ws1011 proxy --http2`) for headless Chromium: serves a
+// page that opens a WebSocket to its own origin, echoes WebSocket messages (Debian node-ws), and holds the
+// page's load (an image) until the page reports how its WebSocket ended, so `chromium --dump-dom` prints the
+// outcome.
+//
+// usage: node h2_browser_page_server.js PORT
+// Prints "upgrade via=VIA" for every WebSocket upgrade (the front adds `Via: 2 ws1011` to what came over
+// HTTP/2), "message TEXT" for every message, "page via=VIA" for the page, "done RESULT" for the report.
+'use strict';
+const http = require('http');
+const { WebSocketServer } = require('/usr/share/nodejs/ws');
+
+const [port] = process.argv.slice(2);
+const page = `<!doctype html>
+<html><head><meta charset="utf-8"><title>ws1011 h2 front</title></head><body>
+<pre id="result">pending</pre>
+<script>
+const out = document.getElementById('result');
+const log = [];
+let finished = false;
+function finish(text) {
+  if (finished) return;
+  finished = true;
+  out.textContent = text;
+  fetch('/done?' + encodeURIComponent(text)).catch(() => {});
+}
+const ws = new WebSocket('wss://' + location.host + '/ws');
+ws.onopen = () => { log.push('open'); ws.send('hello from chromium'); };
+ws.onmessage = (e) => { log.push('echo:' + e.data); ws.close(1000, 'bye'); };
+ws.onclose = (e) => finish(log.concat(['close:' + e.code]).join(' '));
+setTimeout(() => finish(log.concat(['timeout']).join(' ')), 10000);
+</script>
+<img src="/hold" alt="">
+</body></html>`;
+
+const held = [];
+let done = false;
+function release() {
+  done = true;
+  while (held.length) held.pop().end();
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/') {
+    console.log(`page via=${req.headers['via'] || '-'}`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(page);
+  } else if (url.pathname === '/hold') {
+    res.writeHead(204, { 'cache-control': 'no-store' });
+    if (done) res.end(); else held.push(res);
+    setTimeout(() => res.end(), 15000);
+  } else if (url.pathname === '/done') {
+    console.log(`done ${decodeURIComponent(url.search.slice(1))}`);
+    res.writeHead(204);
+    res.end();
+    release();
+  } else {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  }
+});
+const wss = new WebSocketServer({ noServer: true });
+server.on('upgrade', (req, socket, head) => {
+  console.log(`upgrade via=${req.headers['via'] || '-'}`);
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on('message', (data, isBinary) => {
+      console.log(`message ${data}`);
+      ws.send(data, { binary: isBinary });
+    });
+  });
+});
+server.listen(Number(port), '127.0.0.1');
