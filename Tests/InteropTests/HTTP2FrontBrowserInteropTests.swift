@@ -45,7 +45,8 @@ struct HTTP2FrontBrowserInteropTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let leaf = dir.appendingPathComponent("leaf.pem")
         try certificatePEM.write(to: leaf, atomically: true, encoding: .utf8)
-        let script = "'\(openssl)' x509 -in '\(leaf.path)' -pubkey -noout | '\(openssl)' pkey -pubin -outform der | '\(openssl)' dgst -sha256 -binary | base64"
+        let script =
+            "'\(openssl)' x509 -in '\(leaf.path)' -pubkey -noout | '\(openssl)' pkey -pubin -outform der | '\(openssl)' dgst -sha256 -binary | base64"
         let run = try await PeerProcess.runToEnd(executable: "/bin/sh", arguments: ["-c", script], within: .seconds(30))
         let pin = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard run.status == 0, pin.count == 44 else { throw InteropError("cannot compute the SPKI pin: \(run.output)") }
@@ -67,7 +68,9 @@ struct HTTP2FrontBrowserInteropTests {
             ],
             within: .seconds(90))
         let line = dom.output.split(separator: "\n").first { $0.contains(#"<pre id="result">"#) }
-        guard dom.status == 0, let line else { throw InteropError("Chromium printed no result (status \(dom.status)): \(dom.output.suffix(2000))") }
+        guard dom.status == 0, let line else {
+            throw InteropError("Chromium printed no result (status \(dom.status)): \(dom.output.suffix(2000))")
+        }
         return String(line).replacingOccurrences(of: #"<pre id="result">"#, with: "").replacingOccurrences(of: "</pre>", with: "")
     }
 

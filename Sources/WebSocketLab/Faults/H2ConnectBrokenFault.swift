@@ -9,7 +9,10 @@ public struct H2ConnectBrokenFault: HTTP2ConnectFault {
         parameters: [
             .init("mode", "status (answer a status), reset (RST_STREAM) or accept-reset (200, then RST_STREAM); default status"),
             .init("status", "the status for mode=status, 400…599; default 501"),
-            .init("code", "the RST_STREAM error code for the reset modes, by name (PROTOCOL_ERROR) or number; default PROTOCOL_ERROR for reset, CANCEL for accept-reset"),
+            .init(
+                "code",
+                "the RST_STREAM error code for the reset modes, by name (PROTOCOL_ERROR) or number; default PROTOCOL_ERROR for reset, CANCEL for accept-reset"
+            ),
         ])
 
     public let connectFailure: HTTP2ConnectFailure
@@ -45,7 +48,9 @@ public struct H2ConnectBrokenFault: HTTP2ConnectFault {
         guard let digits else {
             throw FaultSpecError(
                 spec: spec.description,
-                message: "'code' must be an HTTP/2 error code name (\(HTTP2ConnectFailure.errorCodeNames.joined(separator: ", "))) or number, got '\(raw)'")
+                message:
+                    "'code' must be an HTTP/2 error code name (\(HTTP2ConnectFailure.errorCodeNames.joined(separator: ", "))) or number, got '\(raw)'"
+            )
         }
         return digits
     }

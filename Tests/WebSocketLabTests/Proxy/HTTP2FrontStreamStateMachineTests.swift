@@ -58,7 +58,9 @@ struct HTTP2FrontStreamStateMachineTests {
                 .webSocketOpened,
                 .sendHeaders(
                     status: 200,
-                    headers: [HeaderField("sec-websocket-protocol", "chat.v2"), HeaderField("sec-websocket-extensions", "permessage-deflate")],
+                    headers: [
+                        HeaderField("sec-websocket-protocol", "chat.v2"), HeaderField("sec-websocket-extensions", "permessage-deflate"),
+                    ],
                     endStream: false),
                 .sendData(Self.bytes("frame"), endStream: false),
                 .writeUpstream(Self.bytes("early")),
@@ -75,8 +77,13 @@ struct HTTP2FrontStreamStateMachineTests {
 
     @Test func anUpgradeTheUpstreamRefusesIsAnsweredWithItsStatus() {
         var (machine, _) = Self.connected()
-        let actions = machine.upstreamRead(Self.bytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\nX-Reason: waf\r\n\r\n"))
-        #expect(actions == [.closeUpstream, .sendHeaders(status: 403, headers: [HeaderField("content-length", "0"), HeaderField("x-reason", "waf")], endStream: true)])
+        let actions = machine.upstreamRead(
+            Self.bytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\nX-Reason: waf\r\n\r\n"))
+        #expect(
+            actions == [
+                .closeUpstream,
+                .sendHeaders(status: 403, headers: [HeaderField("content-length", "0"), HeaderField("x-reason", "waf")], endStream: true),
+            ])
         #expect(machine.isDone)
     }
 
@@ -96,7 +103,8 @@ struct HTTP2FrontStreamStateMachineTests {
     @Test func everyWaitOnTheUpstreamEndsInAnAnswer() {
         var failed = Machine(key: "k", maxHeadBytes: 4096)
         _ = failed.headersReceived(Self.connect, endStream: false, failure: nil)
-        #expect(failed.upstreamConnectFailed("refused").first.map { if case .sendHeaders(502, _, false) = $0 { true } else { false } } == true)
+        #expect(
+            failed.upstreamConnectFailed("refused").first.map { if case .sendHeaders(502, _, false) = $0 { true } else { false } } == true)
         var (slow, _) = Self.connected()
         let timedOut = slow.responseTimedOut()
         #expect(timedOut.first == .closeUpstream)
@@ -106,26 +114,38 @@ struct HTTP2FrontStreamStateMachineTests {
         var tooBig = Machine(key: "k", maxHeadBytes: 64)
         _ = tooBig.headersReceived(Self.connect, endStream: false, failure: nil)
         _ = tooBig.upstreamConnected()
-        #expect(tooBig.upstreamRead(Self.bytes("HTTP/1.1 101 Switching Protocols\r\n" + String(repeating: "X-Pad: 1\r\n", count: 20))).contains {
-            if case .sendHeaders(502, _, _) = $0 { true } else { false }
-        })
+        #expect(
+            tooBig.upstreamRead(Self.bytes("HTTP/1.1 101 Switching Protocols\r\n" + String(repeating: "X-Pad: 1\r\n", count: 20))).contains
+            {
+                if case .sendHeaders(502, _, _) = $0 { true } else { false }
+            })
     }
 
     @Test func classicConnectAndOtherProtocolsAreRefused() {
         var classic = Machine(key: "k", maxHeadBytes: 4096)
-        let actions = classic.headersReceived([HeaderField(":method", "CONNECT"), HeaderField(":authority", "db:5432")], endStream: false, failure: nil)
+        let actions = classic.headersReceived(
+            [HeaderField(":method", "CONNECT"), HeaderField(":authority", "db:5432")], endStream: false, failure: nil)
         #expect(actions.first.map { if case .sendHeaders(501, _, _) = $0 { true } else { false } } == true)
         var other = Machine(key: "k", maxHeadBytes: 4096)
         let fields = Self.connect.map { $0.name == ":protocol" ? HeaderField(":protocol", "connect-udp") : $0 }
-        #expect(other.headersReceived(fields, endStream: false, failure: nil).first.map { if case .sendHeaders(501, _, _) = $0 { true } else { false } } == true)
+        #expect(
+            other.headersReceived(fields, endStream: false, failure: nil).first.map {
+                if case .sendHeaders(501, _, _) = $0 { true } else { false }
+            } == true)
     }
 
     // MARK: - Plain requests
 
     static func get(_ method: String = "GET", endStream: Bool = true, extra: [HeaderField] = []) -> (Machine, ProxyRequestHead) {
         var machine = Machine(key: "k", maxHeadBytes: 4096)
-        let fields = [HeaderField(":method", method), HeaderField(":scheme", "https"), HeaderField(":path", "/page"), HeaderField(":authority", "a.test")] + extra
-        guard case .connectUpstream(let head) = machine.headersReceived(fields, endStream: endStream, failure: nil).first else { preconditionFailure() }
+        let fields =
+            [
+                HeaderField(":method", method), HeaderField(":scheme", "https"), HeaderField(":path", "/page"),
+                HeaderField(":authority", "a.test"),
+            ] + extra
+        guard case .connectUpstream(let head) = machine.headersReceived(fields, endStream: endStream, failure: nil).first else {
+            preconditionFailure()
+        }
         return (machine, head)
     }
 
@@ -134,11 +154,14 @@ struct HTTP2FrontStreamStateMachineTests {
         #expect(head.method == "GET" && head.target == "/page" && head.headers.first("Host") == "a.test")
         #expect(head.headers.first("Connection") == "close" && head.headers.first("Transfer-Encoding") == nil)
         #expect(machine.upstreamConnected() == [.armResponseTimer])
-        let first = machine.upstreamRead(Self.bytes("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10\r\nConnection: close\r\n\r\n<p>"))
-        #expect(first == [
-            .sendHeaders(status: 200, headers: [HeaderField("content-type", "text/html"), HeaderField("content-length", "10")], endStream: false),
-            .sendData(Self.bytes("<p>"), endStream: false),
-        ])
+        let first = machine.upstreamRead(
+            Self.bytes("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10\r\nConnection: close\r\n\r\n<p>"))
+        #expect(
+            first == [
+                .sendHeaders(
+                    status: 200, headers: [HeaderField("content-type", "text/html"), HeaderField("content-length", "10")], endStream: false),
+                .sendData(Self.bytes("<p>"), endStream: false),
+            ])
         #expect(machine.upstreamRead(Self.bytes("hi</p>!extra")) == [.sendData(Self.bytes("hi</p>!"), endStream: true), .closeUpstream])
         #expect(machine.isDone)
     }
@@ -148,8 +171,14 @@ struct HTTP2FrontStreamStateMachineTests {
         _ = chunked.upstreamConnected()
         let head = chunked.upstreamRead(Self.bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"))
         #expect(head.last == .sendData(Self.bytes("hel"), endStream: false))
-        #expect(!head.contains { if case .sendHeaders(_, let fields, _) = $0 { fields.contains { $0.name == "transfer-encoding" } } else { false } })
-        #expect(chunked.upstreamRead(Self.bytes("lo\r\n6;x=y\r\n world\r\n0\r\n\r\n")) == [.sendData(Self.bytes("lo world"), endStream: true), .closeUpstream])
+        #expect(
+            !head.contains {
+                if case .sendHeaders(_, let fields, _) = $0 { fields.contains { $0.name == "transfer-encoding" } } else { false }
+            })
+        #expect(
+            chunked.upstreamRead(Self.bytes("lo\r\n6;x=y\r\n world\r\n0\r\n\r\n")) == [
+                .sendData(Self.bytes("lo world"), endStream: true), .closeUpstream,
+            ])
 
         var (untilClose, _) = Self.get()
         _ = untilClose.upstreamConnected()
@@ -163,7 +192,10 @@ struct HTTP2FrontStreamStateMachineTests {
 
         var (bad, _) = Self.get()
         _ = bad.upstreamConnected()
-        #expect(bad.upstreamRead(Self.bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).suffix(2) == [.closeUpstream, .resetStream(code: 0x1)])
+        #expect(
+            bad.upstreamRead(Self.bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).suffix(2) == [
+                .closeUpstream, .resetStream(code: 0x1),
+            ])
     }
 
     @Test func aRequestBodyWithoutLengthGoesUpstreamChunkedAndAnInterimAnswerIsSkipped() {

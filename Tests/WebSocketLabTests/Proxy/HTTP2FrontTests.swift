@@ -77,12 +77,13 @@ struct HTTP2FrontTests {
         await h.stop()
     }
 
-    @Test(arguments: [
-        ("h2-connect-broken:status=502", "502", nil),
-        ("h2-connect-broken:mode=reset", nil, "PROTOCOL_ERROR"),
-        ("h2-connect-broken:mode=reset,code=REFUSED_STREAM", nil, "REFUSED_STREAM"),
-        ("h2-connect-broken:mode=accept-reset", "200", "CANCEL"),
-    ] as [(String, String?, String?)])
+    @Test(
+        arguments: [
+            ("h2-connect-broken:status=502", "502", nil),
+            ("h2-connect-broken:mode=reset", nil, "PROTOCOL_ERROR"),
+            ("h2-connect-broken:mode=reset,code=REFUSED_STREAM", nil, "REFUSED_STREAM"),
+            ("h2-connect-broken:mode=accept-reset", "200", "CANCEL"),
+        ] as [(String, String?, String?)])
     func aBrokenFrontIsTheBrowserOnlyFailureWhileHTTP1Works(fault: String, status: String?, reset: String?) async throws {
         let h = try await Self.start(faults: [fault])
         let report = try await Self.diagnose(h)

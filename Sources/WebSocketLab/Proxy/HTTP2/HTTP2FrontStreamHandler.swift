@@ -131,7 +131,9 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
                 upstream?.write(buffer, promise: nil)
                 wroteUpstream = true
             case .armResponseTimer:
-                schedule(after: proxy.configuration.upstreamResponseTimeout) { handler in handler.perform(handler.machine.responseTimedOut()) }
+                schedule(after: proxy.configuration.upstreamResponseTimeout) { handler in
+                    handler.perform(handler.machine.responseTimedOut())
+                }
             case .sendHeaders(let status, let fields, let endStream):
                 var headers = HPACKHeaders([(":status", String(status))])
                 for field in fields { headers.add(name: field.name.lowercased(), value: field.value) }
@@ -148,7 +150,9 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
                     channel.flush()
                     channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
                     // A peer that never closes its side does not hold the stream: closed after the answer timeout.
-                    let timer = channel.eventLoop.scheduleTask(in: TimeAmount(proxy.configuration.answerTimeout)) { channel.close(promise: nil) }
+                    let timer = channel.eventLoop.scheduleTask(in: TimeAmount(proxy.configuration.answerTimeout)) {
+                        channel.close(promise: nil)
+                    }
                     timers.append(timer)
                 }
             case .closeUpstream:
@@ -207,7 +211,8 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: hostForSNI))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: hostForSNI))
                     }
                     try channel.pipeline.syncOperations.addHandler(upstreamHandler)
                 }

@@ -332,7 +332,8 @@ struct HTTP2FrontStreamStateMachine {
             for name in ["sec-websocket-protocol", "sec-websocket-extensions"] {
                 if let value = head.headers.first(name) { fields.append(HeaderField(name, value)) }
             }
-            state = .open(Open(kind: .webSocket, body: .raw, decoder: HTTP1BodyDecoder(framing: .untilClose), clientEnded: pending.clientEnded))
+            state = .open(
+                Open(kind: .webSocket, body: .raw, decoder: HTTP1BodyDecoder(framing: .untilClose), clientEnded: pending.clientEnded))
             var actions: [Action] = [.webSocketOpened, .sendHeaders(status: 200, headers: fields, endStream: false)]
             if rest.readableBytes > 0 { actions.append(.sendData(rest, endStream: false)) }
             if let held = pending.held, held.readableBytes > 0 { actions.append(.writeUpstream(held)) }
@@ -405,7 +406,8 @@ struct HTTP2FrontStreamStateMachine {
     /// The upstream's response fields as HTTP/2 allows them: lower-case names, nothing hop-by-hop or named in
     /// `Connection`.
     static func answerFields(_ headers: HTTPHeaderList) -> [HeaderField] {
-        let named = Set(headers.all("Connection").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        let named = Set(
+            headers.all("Connection").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
         return headers.fields.compactMap { field in
             let name = field.name.lowercased()
             return hopByHop.contains(name) || named.contains(name) ? nil : HeaderField(name, field.value)
