@@ -3,10 +3,15 @@
 // page's load (an image) until the page reports how its WebSocket ended, so `chromium --dump-dom` prints the
 // outcome.
 //
+// Also, for h2_front_client.js: `POST /echo` answers the body's length; an upgrade to `/stall` is accepted
+// (101) and then not read for 6 s, so the front's back-pressure is all that stops the sender.
+//
 // usage: node h2_browser_page_server.js PORT
 // Prints "upgrade via=VIA" for every WebSocket upgrade (the front adds `Via: 2 ws1011` to what came over
-// HTTP/2), "message TEXT" for every message, "page via=VIA" for the page, "done RESULT" for the report.
+// HTTP/2), "message TEXT" for every message, "page via=VIA" for the page, "done RESULT" for the report,
+// "stall open" / "stall closed MS" (ms after it opened) for the stalled upgrade.
 'use strict';
+const crypto = require('crypto');
 const http = require('http');
 const { WebSocketServer } = require('/usr/share/nodejs/ws');
 
@@ -55,6 +60,13 @@ const server = http.createServer((req, res) => {
     res.writeHead(204);
     res.end();
     release();
+  } else if (url.pathname === '/echo' && req.method === 'POST') {
+    let length = 0;
+    req.on('data', (chunk) => { length += chunk.length; });
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`length ${length} via=${req.headers['via'] || '-'}`);
+    });
   } else {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
@@ -62,6 +74,20 @@ const server = http.createServer((req, res) => {
 });
 const wss = new WebSocketServer({ noServer: true });
 server.on('upgrade', (req, socket, head) => {
+  if (req.url === '/stall') {
+    const accept = crypto.createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    socket.pause();
+    const opened = Date.now();
+    console.log('stall open');
+    // Reading again after 6 s lets the front's close of this connection show (a paused socket sees no end).
+    setTimeout(() => socket.resume(), 6000);
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    // The front's close (FIN) is the end; an upgraded socket is half-open, so 'close' would wait for ours.
+    socket.on('end', () => { console.log(`stall closed ${Date.now() - opened}`); socket.destroy(); });
+    return;
+  }
   console.log(`upgrade via=${req.headers['via'] || '-'}`);
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.on('message', (data, isBinary) => {
