@@ -1,5 +1,6 @@
 import Foundation
 import WebSocketDiagnosis
+import WebSocketLab
 
 /// Reads and validates scenario files. Never crashes on a malformed file: every problem becomes a
 /// ``ScenarioLoadError`` naming the file, the field and the fix.
@@ -272,5 +273,3 @@ public enum ScenarioLoader {
         return row[b.count]
     }
 }
-
-import WebSocketProbe
