@@ -8,7 +8,8 @@ import WebSocketScenarios
 @Suite("Scenario HTTP/2 front: topology.http2 and the h2 outcome")
 struct ScenarioHTTP2TopologyTests {
     static func scenario(topology: String, faults: String = "[]", h2: String = "fails") -> Data {
-        Data("""
+        Data(
+            """
             {"id": "t", "title": "t", "cause": {"description": "d", "reference": "infrastructure: r"},
              "topology": \(topology), "proxyFaults": \(faults), "probe": {"profile": "reference"},
              "expected": {"signature": {"opened": true, "h2": "\(h2)"},
