@@ -4,7 +4,8 @@
 // outcome.
 //
 // Also, for h2_front_client.js: `POST /echo` answers the body's length; an upgrade to `/stall` is accepted
-// (101) and then not read for 6 s, so the front's back-pressure is all that stops the sender.
+// (101) and then not read for 6 s, so the front's back-pressure is all that stops the sender; an upgrade to
+// `/flood` is accepted and then written to as fast as the socket takes it (printed as "flood-flushed BYTES").
 //
 // usage: node h2_browser_page_server.js PORT
 // Prints "upgrade via=VIA" for every WebSocket upgrade (the front adds `Via: 2 ws1011` to what came over
@@ -86,6 +87,26 @@ server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {});
     // The front's close (FIN) is the end; an upgraded socket is half-open, so 'close' would wait for ours.
     socket.on('end', () => { console.log(`stall closed ${Date.now() - opened}`); socket.destroy(); });
+    return;
+  }
+  if (req.url === '/flood') {
+    // Writes for 3 s (at most 64 MiB) to a client that does not read: what the socket takes is bounded by
+    // the front's back-pressure only.
+    const accept = crypto.createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    socket.on('error', () => {});
+    const chunk = Buffer.alloc(65536, 0x62);
+    const start = Date.now();
+    let queued = 0;
+    let flushed = 0;
+    function pump() {
+      while (queued < 64 * 1024 * 1024 && Date.now() - start < 3000 && !socket.destroyed) {
+        queued += chunk.length;
+        if (!socket.write(chunk, (err) => { if (!err) flushed += chunk.length; })) { socket.once('drain', pump); return; }
+      }
+    }
+    pump();
+    setTimeout(() => console.log(`flood-flushed ${flushed}`), 4000);
     return;
   }
   console.log(`upgrade via=${req.headers['via'] || '-'}`);

@@ -5,7 +5,8 @@
 // session open 8 s more.
 //
 // usage: node h2_front_client.js PORT CA_FILE
-// Prints "settings enableConnectProtocol=N", "get STATUS BYTES", "post STATUS BODY", "stall-status STATUS",
+// At the same time it opens one to `/flood` and never reads it (the origin writes as fast as it can).
+// Prints "settings enableConnectProtocol=N", "get STATUS BYTES", "post STATUS BODY", "flood-status STATUS", "stall-status STATUS",
 // "stall-flushed BYTES" (what the stream took within the time), "reset".
 'use strict';
 const http2 = require('http2');
@@ -39,6 +40,16 @@ session.once('remoteSettings', async (settings) => {
   console.log(`get ${page.status} ${page.text.length}`);
   const post = await exchange({ ':method': 'POST', ':path': '/echo' }, 'x'.repeat(10000));
   console.log(`post ${post.status} ${post.text}`);
+
+  // A stream this client never reads: the origin behind it writes as fast as it can.
+  const flood = session.request(
+    { ':method': 'CONNECT', ':protocol': 'websocket', ':path': '/flood', 'sec-websocket-version': '13' }, { endStream: false });
+  flood.on('error', () => {});
+  flood.on('response', (h) => {
+    console.log(`flood-status ${h[':status']}`);
+    flood.pause();
+    setTimeout(() => flood.close(http2.constants.NGHTTP2_CANCEL), 5000);
+  });
 
   const stream = session.request(
     { ':method': 'CONNECT', ':protocol': 'websocket', ':path': '/stall', 'sec-websocket-version': '13' }, { endStream: false });

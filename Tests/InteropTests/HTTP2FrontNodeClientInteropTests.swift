@@ -5,9 +5,10 @@ import WebSocketTestFramework
 
 /// The lab's HTTP/2 front (`ws1011 proxy --http2`) with Node's own `http2` client
 /// (`Fixtures/interop/h2_front_client.js`) in front of the Node origin: the SETTINGS, a GET and a POST of
-/// unknown length forwarded as HTTP/1.1, and an extended CONNECT whose origin does not read — the bytes the
+/// unknown length forwarded as HTTP/1.1, an extended CONNECT whose origin does not read — the bytes the
 /// client's stream can push are bounded by the front's back-pressure — then reset, which closes the origin's
-/// connection while the client's HTTP/2 session stays open.
+/// connection while the client's HTTP/2 session stays open; and one the client does not read while its origin
+/// writes as fast as it can, bounded the other way.
 @Suite("Interop: Node's http2 client through the lab's HTTP/2 front")
 struct HTTP2FrontNodeClientInteropTests {
     @Test(
@@ -42,6 +43,11 @@ struct HTTP2FrontNodeClientInteropTests {
             // write watermark and one stream window. Without back-pressure the front takes all of it.
             #expect(taken > 0 && taken < 24 << 20, "the stream took \(taken) bytes")
             let origins = origin.stdoutText
+            // And the other way: an origin writing to a stream its client does not read is held back too.
+            #expect(out.contains("flood-status 200"), "\(out)")
+            let floodFlushed = origins.split(separator: "\n").first { $0.hasPrefix("flood-flushed ") }.flatMap { Int($0.dropFirst(14)) }
+            let flooded = try #require(floodFlushed, "\(origins)")
+            #expect(flooded > 0 && flooded < 24 << 20, "the origin's socket took \(flooded) bytes for a client that does not read")
             #expect(origins.contains("stall open"), "\(origins)")
             // The origin reads again 6 s after the open; the client reset the stream at about 4 s and keeps its
             // session until about 12 s: an end seen before then came from the reset.
