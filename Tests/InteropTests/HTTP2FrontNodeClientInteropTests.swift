@@ -12,7 +12,7 @@ import WebSocketTestFramework
 @Suite("Interop: Node's http2 client through the lab's HTTP/2 front")
 struct HTTP2FrontNodeClientInteropTests {
     @Test(
-        "node http2 client: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, GET and POST forwarded, the stalled stream held back, RST_STREAM closes the upstream",
+        "node http2 client: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, GET and POST forwarded, streams held back both ways by back-pressure, RST_STREAM closes the upstream",
         .enabled(if: InteropPeer.shouldRun(.nodeHTTP2), InteropPeer.reason(.nodeHTTP2)), .timeLimit(.minutes(2)))
     func nodeClientThroughTheFront() async throws {
         let node = try InteropPeer.nodeHTTP2.require()
