@@ -5,7 +5,8 @@ import WebSocketDiagnosis
 import WebSocketWire
 
 /// The thin handler behind `NIOHTTP2Handler` on the connection of the HTTP/2 check: hands every frame to
-/// the ``HTTP2ExtendedConnectExchange`` and carries out its actions (the extended CONNECT, the ping, the end).
+/// the ``HTTP2ExtendedConnectExchange`` and carries out its actions (the extended CONNECT, the ping, the
+/// profile's first message, the end).
 ///
 /// It sits directly after `NIOHTTP2Handler` without a stream multiplexer, so it sees the connection's
 /// frames (SETTINGS, GOAWAY) and those of the one stream it opens (stream 1).
@@ -110,6 +111,14 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
             let exchange = self.exchange
             let start = self.start
             promise.futureResult.whenSuccess { exchange.withLock { $0.pingWritten(at: (ContinuousClock.now - start).milliseconds) } }
+            let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: bytes)))
+            context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: promise)
+        case .sendText(let text):
+            let bytes = WebSocketFrame(opcode: .text, masked: true, payload: Array(text.utf8)).encoded(maskKey: .random())
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            let exchange = self.exchange
+            let start = self.start
+            promise.futureResult.whenSuccess { exchange.withLock { $0.messageWritten(at: (ContinuousClock.now - start).milliseconds) } }
             let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: bytes)))
             context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: promise)
         case .finish(let closeStream):
