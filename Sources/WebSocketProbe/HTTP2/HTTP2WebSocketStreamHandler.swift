@@ -52,31 +52,19 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
     // MARK: - Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        let raw = unwrapInboundIn(data)
+        // DATA on any stream takes from the connection's window (and the stream's): give it back.
+        if case .data(let payload) = raw.payload { giveBackWindow(Self.flowControlled(payload), context: context) }
+        guard let frame = HTTP2StreamFrame(raw, stream: stream) else { return }
         let at = ContinuousClock.now
-        let event: HTTP2WebSocketStream.Event
-        switch frame.payload {
-        case .settings(.settings(let settings)) where frame.streamID == .rootStream:
-            event = .settings(settings.map(HTTP2CheckHandler.observed), at: at)
-        case .goAway(let last, let code, _):
-            event = .goAway(HTTP2CheckHandler.name(of: code), lastStreamID: Int(last), at: at)
-        case .headers(let headers) where frame.streamID == stream:
-            let status = headers.headers.first(name: ":status").flatMap { Int($0) }
-            let fields = headers.headers.filter { !$0.name.hasPrefix(":") }.map { HeaderField($0.name, $0.value) }
-            event = .answer(status: status, headers: fields, endStream: headers.endStream, at: at)
-        case .data(let payload) where frame.streamID == stream:
-            giveBackWindow(Self.flowControlled(payload), context: context)
-            var buffer = ByteBuffer()
-            if case .byteBuffer(let data) = payload.data { buffer = data }
-            event = .data(buffer, endStream: payload.endStream, at: at)
-        case .data(let payload):
-            giveBackWindow(Self.flowControlled(payload), context: context)
-            return
-        case .rstStream(let code) where frame.streamID == stream:
-            event = .reset(HTTP2CheckHandler.name(of: code), at: at)
-        default:
-            return
-        }
+        let event: HTTP2WebSocketStream.Event =
+            switch frame {
+            case .settings(let settings): .settings(settings, at: at)
+            case .goAway(let code, let lastStreamID): .goAway(code, lastStreamID: lastStreamID, at: at)
+            case .answer(let status, let headers, let endStream): .answer(status: status, headers: headers, endStream: endStream, at: at)
+            case .data(let buffer, let endStream): .data(buffer, endStream: endStream, at: at)
+            case .reset(let code): .reset(code, at: at)
+            }
         perform(state.withLock { $0.event(event) }, context: context)
     }
 
