@@ -29,7 +29,7 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let exchange: LockedBox<HTTP2ExtendedConnectExchange>
     private let request: Request
     private let start: ContinuousClock.Instant
-    private let stream = HTTP2StreamID(1)
+    private let stream = HTTP2StreamID(HTTP2ExtendedConnectRules.streamID)
 
     init(exchange: LockedBox<HTTP2ExtendedConnectExchange>, request: Request, start: ContinuousClock.Instant) {
         self.exchange = exchange

@@ -95,7 +95,7 @@ struct HTTP2ExtendedConnectExchange: Sendable {
             guard phase == .awaitingSettings else { return .none }  // later SETTINGS change nothing here
             observation.settings = settings
             observation.settingsAtMs = at
-            let advertised = settings.last { $0.id == Self.enableConnectProtocol }?.value == 1
+            let advertised = HTTP2ExtendedConnectRules.advertises(settings)
             observation.extendedConnect = advertised
             guard advertised else {
                 return decide(
@@ -107,20 +107,21 @@ struct HTTP2ExtendedConnectExchange: Sendable {
 
         case .answer(let status, let headers, let endStream, let at):
             guard phase == .awaitingAnswer else { return .none }  // trailers or a second block: nothing to learn
-            if HTTP2WebSocketStream.isInterim(status, endStream: endStream) { return .none }
+            let answer = HTTP2ExtendedConnectRules.answer(status: status, endStream: endStream)
+            if answer == .interim { return .none }
             observation.status = status
             observation.headers = headers
             observation.answerAtMs = at
             observation.subprotocol = headers.first(named: "sec-websocket-protocol")
-            guard let status, (200..<300).contains(status) else {
-                let code = status.map(String.init) ?? "no :status"
-                return decide(.fails, at: at, "the extended CONNECT was answered \(code) at \(Self.ms(at))")
-            }
-            guard !endStream else {
-                return decide(.fails, at: at, "the extended CONNECT was answered \(status) with END_STREAM at \(Self.ms(at)): no tunnel")
+            if case .refuses(let words) = answer {
+                return decide(.fails, at: at, "the extended CONNECT was answered \(words) at \(Self.ms(at))")
             }
             phase = .awaitingPong
             return .sendPing(pingPayload)
+
+        case .data(_, let endStream, let at) where phase == .awaitingAnswer:
+            guard endStream else { return .none }
+            return decide(.fails, at: at, "the server ended the stream (END_STREAM) at \(Self.ms(at)) before answering the extended CONNECT")
 
         case .data(let bytes, let endStream, let at):
             guard phase == .awaitingPong || phase == .awaitingReply else { return .none }
@@ -184,7 +185,7 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                 return decide(.unchecked, at: at, "GOAWAY \(code) at \(Self.ms(at)) before any SETTINGS frame")
             }
             // A graceful GOAWAY that still covers our stream (1) lets the stream finish: keep waiting.
-            if code == "NO_ERROR" && lastStreamID >= 1 { return .none }
+            if HTTP2ExtendedConnectRules.letsTheStreamRun(goAwayCode: code, lastStreamID: lastStreamID) { return .none }
             return decide(.fails, at: at, "GOAWAY \(code) (last stream \(lastStreamID)) at \(Self.ms(at)) \(stage)")
 
         case .ended(let why, let at):
@@ -206,9 +207,6 @@ struct HTTP2ExtendedConnectExchange: Sendable {
             return decide(.fails, at: at, "no \(missing) within \(what)")
         }
     }
-
-    /// `SETTINGS_ENABLE_CONNECT_PROTOCOL` (RFC 8441 §3).
-    static let enableConnectProtocol = 8
 
     private var stage: String {
         switch phase {

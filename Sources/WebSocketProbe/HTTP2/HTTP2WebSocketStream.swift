@@ -74,7 +74,7 @@ struct HTTP2WebSocketStream: Sendable {
     }
 
     /// The stream the extended CONNECT opens.
-    static let streamID = 1
+    static let streamID = HTTP2ExtendedConnectRules.streamID
 
     private(set) var phase: Phase = .awaitingSettings
     private(set) var settings: [HTTP2Observation.Setting]?
@@ -100,7 +100,7 @@ struct HTTP2WebSocketStream: Sendable {
 
     /// Whether the server advertised `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`.
     var extendedConnect: Bool {
-        settings?.last { $0.id == HTTP2ExtendedConnectExchange.enableConnectProtocol }?.value == 1
+        settings.map(HTTP2ExtendedConnectRules.advertises) ?? false
     }
 
     /// Takes one event and says what to do.
@@ -122,7 +122,7 @@ struct HTTP2WebSocketStream: Sendable {
             return endedAgain("RST_STREAM", code, at: at)
         case .goAway(let code, let lastStreamID, let at) where phase == .ended:
             // A graceful GOAWAY that covers the stream ends nothing (as while open): not recorded as an ending.
-            if code == "NO_ERROR" && lastStreamID >= Self.streamID { return .none }
+            if HTTP2ExtendedConnectRules.letsTheStreamRun(goAwayCode: code, lastStreamID: lastStreamID) { return .none }
             return endedAgain("GOAWAY", code, at: at)
         default:
             break
@@ -151,18 +151,18 @@ struct HTTP2WebSocketStream: Sendable {
                 // Trailers end the stream like END_STREAM on DATA.
                 return endStream && phase == .open ? streamEnded(at: at) : .none
             }
-            if Self.isInterim(status, endStream: endStream) { return .none }
+            let judged = HTTP2ExtendedConnectRules.answer(status: status, endStream: endStream)
+            if judged == .interim { return .none }
             self.status = status
             self.headers = headers
             answerAt = at
             let answer = HTTP2StreamOpening.answered(status: status, headers: headers, endStream: endStream, at: at)
-            guard let status, (200..<300).contains(status), !endStream else {
-                let code = status.map(String.init) ?? "no :status"
-                return end(at: at, "the extended CONNECT was answered \(code)\(endStream ? " with END_STREAM" : "")", opening: answer)
+            if case .refuses(let words) = judged {
+                return end(at: at, "the extended CONNECT was answered \(words)", opening: answer)
             }
             phase = .open
             opened = true
-            detail = "the extended CONNECT was answered \(status): the stream carries the WebSocket"
+            detail = "the extended CONNECT was answered \(status ?? 0): the stream carries the WebSocket"
             return .opening(answer)
 
         case .data(let buffer, let endStream, let at):
@@ -183,7 +183,9 @@ struct HTTP2WebSocketStream: Sendable {
         case .goAway(let code, let lastStreamID, let at):
             goAwayCode = code
             // A graceful GOAWAY that still covers our stream lets the stream finish: keep going.
-            if code == "NO_ERROR" && lastStreamID >= Self.streamID && phase != .awaitingSettings { return .none }
+            if HTTP2ExtendedConnectRules.letsTheStreamRun(goAwayCode: code, lastStreamID: lastStreamID) && phase != .awaitingSettings {
+                return .none
+            }
             streamEnds.append(("GOAWAY", code, at))
             let ending = self.ending(.http2GoAway, .http2GoAway, at: at, "GOAWAY \(code) (last stream \(lastStreamID))")
             return finish(ending, at: at)
@@ -193,20 +195,14 @@ struct HTTP2WebSocketStream: Sendable {
         }
     }
 
-    /// Whether an answer is an interim one (100, 103 Early Hints) that comes before the final answer (RFC 9113
-    /// §8.1): the `h2` check and the `--http2` stream both wait on past it.
-    static func isInterim(_ status: Int?, endStream: Bool) -> Bool {
-        guard let status else { return false }
-        return (100..<200).contains(status) && !endStream
-    }
-
     /// What was seen, as the transcript's ``HTTP2Observation`` (times in ms since `start`).
     func observation(since start: ContinuousClock.Instant) -> HTTP2Observation {
         let ms = { (instant: ContinuousClock.Instant?) in instant.map { max(0, ($0 - start).milliseconds) } }
         let outcome: HTTP2Observation.Outcome =
-            if settings == nil { .unchecked } else if !extendedConnect { .noExtendedConnect } else if let status, (200..<300).contains(status),
-                answerAt != nil
-            { .works } else if phase == .awaitingAnswer { .unchecked } else { .fails }
+            // Works once the answer opened the stream (a 2xx without END_STREAM: a 200 that ends it opened nothing).
+            if settings == nil { .unchecked } else if !extendedConnect { .noExtendedConnect } else if opened { .works } else if phase
+                == .awaitingAnswer
+            { .unchecked } else { .fails }
         return HTTP2Observation(
             outcome: outcome, alpn: "h2", settings: settings, extendedConnect: extendedConnect, status: status, headers: headers,
             subprotocol: headers?.first(named: "sec-websocket-protocol"), resetCode: resetCode, goAwayCode: goAwayCode,

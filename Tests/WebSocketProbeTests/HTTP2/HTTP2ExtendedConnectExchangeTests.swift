@@ -111,6 +111,37 @@ struct HTTP2ExtendedConnectExchangeTests {
         #expect(broken.observation.goAwayCode == "PROTOCOL_ERROR")
     }
 
+    @Test func theStreamEndedBeforeTheAnswerFailsAtOnceNotAtTheBound() {
+        // The --http2 stream always read it so; the check waited for the upgrade bound.
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        #expect(x.event(.data([], endStream: true, at: 12)) == .finish(closeStream: false))
+        #expect(x.observation.outcome == .fails && x.observation.failedAtMs == 12)
+        #expect(x.observation.detail.contains("before answering the extended CONNECT"), "\(x.observation.detail)")
+    }
+
+    @Test func bothMachinesJudgeAnswersAndGoAwaysByTheSameRules() {
+        typealias Rules = HTTP2ExtendedConnectRules
+        #expect(Rules.answer(status: 103, endStream: false) == .interim)
+        #expect(Rules.answer(status: 200, endStream: false) == .opens)
+        #expect(Rules.answer(status: 200, endStream: true) == .refuses("200 with END_STREAM"))
+        #expect(Rules.answer(status: 103, endStream: true) == .refuses("103 with END_STREAM"))
+        #expect(Rules.answer(status: nil, endStream: false) == .refuses("no :status"))
+        #expect(Rules.advertises(Self.advertised) && !Rules.advertises(Self.advertised + [.init(id: 8, name: "", value: 0)]))
+        #expect(Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 1))
+        #expect(!Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 0) && !Rules.letsTheStreamRun(goAwayCode: "CANCEL", lastStreamID: 1))
+        // A 200 with END_STREAM: no tunnel for either machine.
+        var check = HTTP2ExtendedConnectExchange()
+        _ = check.event(.settings(Self.advertised, at: 5))
+        _ = check.event(.answer(status: 200, headers: [], endStream: true, at: 9))
+        var stream = HTTP2WebSocketStream()
+        let start = ContinuousClock.now
+        _ = stream.event(.settings(Self.advertised, at: start))
+        _ = stream.event(.answer(status: 200, headers: [], endStream: true, at: start))
+        #expect(check.observation.outcome == .fails && stream.observation(since: start).outcome == .fails)
+        #expect(check.observation.detail.contains("200 with END_STREAM") && stream.detail.contains("200 with END_STREAM"))
+    }
+
     @Test func noAnswerWithinTheBoundFails() {
         var x = HTTP2ExtendedConnectExchange()
         _ = x.event(.settings(Self.advertised, at: 5))
