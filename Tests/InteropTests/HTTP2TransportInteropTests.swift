@@ -104,6 +104,9 @@ struct HTTP2TransportInteropTests {
             #expect(t.close.received?.code == 1011 && t.close.received?.reason == "going down", Probe.describe(t.close))
             #expect(t.close.transportEnd == .http2EndStream, Probe.describe(t.close))
             #expect(t.frames.contains { $0.direction == .inbound && $0.opcode == "close" }, "the close frame is in the frame log")
+            // The times are those of the read, not of when the connection took the answer.
+            let read = try #require(t.close.received?.atMs)
+            #expect(read >= (t.timings.openAtMs ?? .infinity) && read <= (t.close.atMs ?? 0), Probe.describe(t.close))
             #expect(t.http2?.streamEnds?.first?.frame == "END_STREAM", "\(t.http2?.detail ?? "-")")
             #expect(server.stdoutText.contains("request CONNECT websocket /"), "\(server.stdoutText)")
         }

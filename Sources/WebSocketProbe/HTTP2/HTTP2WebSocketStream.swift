@@ -54,12 +54,12 @@ struct HTTP2WebSocketStream: Sendable {
 
     /// What passes on to the connection's handlers, in order.
     enum Delivery: Sendable, Equatable {
-        /// Data of the open stream: WebSocket frames.
-        case bytes(ByteBuffer)
+        /// Data of the open stream (WebSocket frames), and when it was read.
+        case bytes(ByteBuffer, at: ContinuousClock.Instant)
         /// How the open stream ended (an error down the channel: the connection's transport end).
         case ending(HTTP2StreamEnding)
-        /// The TCP connection's end (`channelInactive`).
-        case inactive
+        /// The TCP connection's end (`channelInactive`), and when it was read.
+        case inactive(at: ContinuousClock.Instant)
     }
 
     /// What the handler must do.
@@ -117,7 +117,7 @@ struct HTTP2WebSocketStream: Sendable {
             if phase != .ended, case .forward(let items) = finish(self.ending(nil, nil, at: at, "the connection ended"), at: at) {
                 ending = .forward(items)
             }
-            return combine(ending, deliver([.inactive]))
+            return combine(ending, deliver([.inactive(at: at)]))
         case .reset(let code, let at) where phase == .ended:
             return endedAgain("RST_STREAM", code, at: at)
         case .goAway(let code, let lastStreamID, let at) where phase == .ended:
@@ -166,7 +166,7 @@ struct HTTP2WebSocketStream: Sendable {
             return .opening(answer)
 
         case .data(let buffer, let endStream, let at):
-            let bytes: Action = phase == .open && buffer.readableBytes > 0 ? deliver([.bytes(buffer)]) : .none
+            let bytes: Action = phase == .open && buffer.readableBytes > 0 ? deliver([.bytes(buffer, at: at)]) : .none
             guard endStream else { return bytes }
             streamEnds.append(("END_STREAM", nil, at))
             if phase == .awaitingAnswer {

@@ -95,7 +95,7 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
         case .forward(let items):
             for item in items {
                 switch item {
-                case .bytes(let buffer): context.fireChannelRead(wrapInboundOut(buffer))
+                case .bytes(let buffer, _): context.fireChannelRead(wrapInboundOut(buffer))
                 case .ending(let ending): context.fireErrorCaught(ending)
                 case .inactive: context.fireChannelInactive()
                 }

@@ -109,7 +109,7 @@ extension WebSocketConnection {
     }
 
     /// Takes the stream from its machine: what it held while the connection had not taken the answer (the
-    /// stream's data, its ending, the connection's end, in the order read) is handled now, and everything
+    /// stream's data, its ending, the connection's end, in the order and with the times read) is handled now, and everything
     /// after it passes through the channel at once. Held items are handed over here, not down the channel:
     /// a 2xx, a close frame and the end can all come in one read before this actor runs, and by then the
     /// channel may be closed and its handlers gone. An ending closes the channel, as ``WireEventHandler``
@@ -118,13 +118,13 @@ extension WebSocketConnection {
         guard case .forward(let items) = http2.state.withLock({ $0.event(.released) }) else { return }
         for item in items {
             switch item {
-            case .bytes(let buffer):
-                deliver(.bytes(buffer, at: .now))
+            case .bytes(let buffer, let at):
+                deliver(.bytes(buffer, at: at))
             case .ending(let ending):
                 deliver(.error(TransportErrorKind.classify(ending), at: ending.at))
                 if let channel { intoChannel { channel.close(promise: nil) } }
-            case .inactive:
-                deliver(.inactive(at: .now))
+            case .inactive(let at):
+                deliver(.inactive(at: at))
             }
         }
     }

@@ -91,7 +91,7 @@ struct HTTP2WebSocketStreamTests {
     @Test func aResetOfTheOpenStreamEndsItAsTheTransportEnd() {
         var s = Self.opened()
         let text = ByteBuffer(bytes: WebSocketFrame(opcode: .text, payload: Array("hi".utf8)).encoded(maskKey: nil))
-        #expect(s.event(.data(text, endStream: false, at: Self.at(50))) == .forward([.bytes(text)]))
+        #expect(s.event(.data(text, endStream: false, at: Self.at(50))) == .forward([.bytes(text, at: Self.at(50))]))
         let action = s.event(.reset("CANCEL", at: Self.at(900)))
         #expect(action == .forward([.ending(HTTP2StreamEnding(end: .http2Reset, kind: .http2StreamReset, detail: "RST_STREAM CANCEL", at: Self.at(900)))]))
         #expect(s.phase == .ended)
@@ -128,7 +128,7 @@ struct HTTP2WebSocketStreamTests {
         #expect(s.event(.data(close, endStream: true, at: Self.at(31))) == Self.none, "held: the connection still reads a handshake")
         #expect(s.event(.connectionEnded(at: Self.at(32))) == Self.none, "the end waits behind the close frame")
         let ending = HTTP2StreamEnding(end: .http2EndStream, kind: nil, detail: "the server ended the stream (END_STREAM)", at: Self.at(31))
-        #expect(s.event(.released) == .forward([.bytes(close), .ending(ending), .inactive]))
+        #expect(s.event(.released) == .forward([.bytes(close, at: Self.at(31)), .ending(ending), .inactive(at: Self.at(32))]))
         #expect(s.event(.released) == Self.none, "passed on once")
         #expect(s.observation(since: Self.start).streamEnds == [.init(frame: "END_STREAM", atMs: 31)])
     }
@@ -136,14 +136,14 @@ struct HTTP2WebSocketStreamTests {
     @Test func afterTheAnswerWasTakenDataAndTheEndPassAtOnce() {
         var s = Self.opened()
         let close = Self.closeFrame(.normalClosure, "")
-        #expect(s.event(.data(close, endStream: false, at: Self.at(40))) == .forward([.bytes(close)]))
-        #expect(s.event(.connectionEnded(at: Self.at(45))) == .forward([.ending(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection ended", at: Self.at(45))), .inactive]))
+        #expect(s.event(.data(close, endStream: false, at: Self.at(40))) == .forward([.bytes(close, at: Self.at(40))]))
+        #expect(s.event(.connectionEnded(at: Self.at(45))) == .forward([.ending(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection ended", at: Self.at(45))), .inactive(at: Self.at(45))]))
     }
 
     @Test func theConnectionsEndBeforeAnyAnswerIsNeverHeld() {
         var s = HTTP2WebSocketStream()
         _ = s.event(.settings(Self.advertised, at: Self.at(10)))
-        #expect(s.event(.connectionEnded(at: Self.at(20))) == .forward([.inactive]))
+        #expect(s.event(.connectionEnded(at: Self.at(20))) == .forward([.inactive(at: Self.at(20))]))
     }
 
     @Test func endStreamThenRstStreamAreBothRecordedInOrderAndTheFirstIsTheProvenance() {
@@ -166,7 +166,7 @@ struct HTTP2WebSocketStreamTests {
         var s = HTTP2WebSocketStream()
         _ = s.event(.settings(Self.advertised, at: Self.at(10)))
         // The handler hands the opening the connection's end; the machine passes the end on and records it.
-        #expect(s.event(.connectionEnded(at: Self.at(60))) == .forward([.inactive]))
+        #expect(s.event(.connectionEnded(at: Self.at(60))) == .forward([.inactive(at: Self.at(60))]))
         let o = s.observation(since: Self.start)
         #expect(o.outcome == .fails && o.failedAtMs == 60 && o.resetCode == nil && o.goAwayCode == nil)
         #expect(s.detail == "the connection ended before the extended CONNECT was answered")
