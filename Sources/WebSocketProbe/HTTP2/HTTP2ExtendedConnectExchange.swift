@@ -121,7 +121,8 @@ struct HTTP2ExtendedConnectExchange: Sendable {
 
         case .data(_, let endStream, let at) where phase == .awaitingAnswer:
             guard endStream else { return .none }
-            return decide(.fails, at: at, "the server ended the stream (END_STREAM) at \(Self.ms(at)) before answering the extended CONNECT")
+            return decide(
+                .fails, at: at, "the server ended the stream (END_STREAM) at \(Self.ms(at)) before answering the extended CONNECT")
 
         case .data(let bytes, let endStream, let at):
             guard phase == .awaitingPong || phase == .awaitingReply else { return .none }
@@ -133,7 +134,8 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                     guard let message else {
                         return decide(
                             .works, at: nil,
-                            "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered")
+                            "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered"
+                        )
                     }
                     // What came before the pong is not the answer to a message not yet sent.
                     fragments = nil
@@ -144,7 +146,8 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                 case .frame(let frame) where frame.opcode == .close:
                     let code = frame.payload.count >= 2 ? "\(Int(frame.payload[0]) << 8 | Int(frame.payload[1]))" : "no status"
                     return decide(
-                        .fails, at: at, "the stream opened (200) but the server closed the WebSocket (\(code)) at \(Self.ms(at)) \(waitingFor)")
+                        .fails, at: at,
+                        "the stream opened (200) but the server closed the WebSocket (\(code)) at \(Self.ms(at)) \(waitingFor)")
                 case .violation(let violation):
                     return decide(.fails, at: at, "the stream opened (200) but carried no valid WebSocket frame: \(violation.detail)")
                 case .frame(let frame) where phase == .awaitingReply && frame.opcode.isData:
@@ -157,11 +160,13 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                         let answer = type.map { " (\($0))" } ?? ""
                         return decide(
                             .works, at: nil,
-                            "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered; the profile's first message (\(message.name)) was answered\(answer) after \(Self.ms(observation.messageRttMs ?? 0))")
+                            "extended CONNECT answered 200 at \(Self.ms(observation.answerAtMs ?? at)); a ping over the stream was answered; the profile's first message (\(message.name)) was answered\(answer) after \(Self.ms(observation.messageRttMs ?? 0))"
+                        )
                     case .error(let type):
                         return decide(
                             .fails, at: at,
-                            "the stream opened (200) and the ping was answered, but the application answered the profile's first message (\(message.name)) with \(type) at \(Self.ms(at))")
+                            "the stream opened (200) and the ping was answered, but the application answered the profile's first message (\(message.name)) with \(type) at \(Self.ms(at))"
+                        )
                     case .other:
                         continue
                     }
@@ -170,7 +175,8 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                 }
             }
             if endStream {
-                return decide(.fails, at: at, "the stream opened (200) but the server ended it (END_STREAM) at \(Self.ms(at)) \(waitingFor)")
+                return decide(
+                    .fails, at: at, "the stream opened (200) but the server ended it (END_STREAM) at \(Self.ms(at)) \(waitingFor)")
             }
             return .none
 

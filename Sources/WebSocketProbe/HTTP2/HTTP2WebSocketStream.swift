@@ -170,7 +170,9 @@ struct HTTP2WebSocketStream: Sendable {
             guard endStream else { return bytes }
             streamEnds.append(("END_STREAM", nil, at))
             if phase == .awaitingAnswer {
-                return end(at: at, "the server ended the stream before answering the extended CONNECT", opening: .ended(ending(.http2EndStream, nil, at: at)))
+                return end(
+                    at: at, "the server ended the stream before answering the extended CONNECT",
+                    opening: .ended(ending(.http2EndStream, nil, at: at)))
             }
             return combine(bytes, streamEnded(at: at))
 
@@ -198,11 +200,17 @@ struct HTTP2WebSocketStream: Sendable {
     /// What was seen, as the transcript's ``HTTP2Observation`` (times in ms since `start`).
     func observation(since start: ContinuousClock.Instant) -> HTTP2Observation {
         let ms = { (instant: ContinuousClock.Instant?) in instant.map { max(0, ($0 - start).milliseconds) } }
-        let outcome: HTTP2Observation.Outcome =
-            // Works once the answer opened the stream (a 2xx without END_STREAM: a 200 that ends it opened nothing).
-            if settings == nil { .unchecked } else if !extendedConnect { .noExtendedConnect } else if opened { .works } else if phase
-                == .awaitingAnswer
-            { .unchecked } else { .fails }
+        // Works once the answer opened the stream (a 2xx without END_STREAM: a 200 that ends it opened nothing).
+        let outcome: HTTP2Observation.Outcome
+        if settings == nil {
+            outcome = .unchecked
+        } else if !extendedConnect {
+            outcome = .noExtendedConnect
+        } else if opened {
+            outcome = .works
+        } else {
+            outcome = phase == .awaitingAnswer ? .unchecked : .fails
+        }
         return HTTP2Observation(
             outcome: outcome, alpn: "h2", settings: settings, extendedConnect: extendedConnect, status: status, headers: headers,
             subprotocol: headers?.first(named: "sec-websocket-protocol"), resetCode: resetCode, goAwayCode: goAwayCode,
@@ -220,7 +228,9 @@ struct HTTP2WebSocketStream: Sendable {
     /// Before the answer an ending is the opening's outcome; once open it is the stream's end.
     private mutating func finish(_ ending: HTTP2StreamEnding, at: ContinuousClock.Instant) -> Action {
         let wasOpen = phase == .open
-        let stage = phase == .awaitingSettings ? " before any SETTINGS frame" : wasOpen ? " after the stream opened" : " before the extended CONNECT was answered"
+        let stage =
+            phase == .awaitingSettings
+            ? " before any SETTINGS frame" : wasOpen ? " after the stream opened" : " before the extended CONNECT was answered"
         _ = end(at: at, ending.detail + stage, opening: nil)
         return wasOpen ? deliver([.ending(ending)]) : .opening(.ended(ending))
     }
@@ -252,7 +262,9 @@ struct HTTP2WebSocketStream: Sendable {
         }
     }
 
-    private func ending(_ end: TransportEnd?, _ kind: ProbeFailureKind?, at: ContinuousClock.Instant, _ what: String = "") -> HTTP2StreamEnding {
+    private func ending(_ end: TransportEnd?, _ kind: ProbeFailureKind?, at: ContinuousClock.Instant, _ what: String = "")
+        -> HTTP2StreamEnding
+    {
         HTTP2StreamEnding(end: end, kind: kind, detail: what, at: at)
     }
 

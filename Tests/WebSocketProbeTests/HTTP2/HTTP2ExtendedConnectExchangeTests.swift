@@ -129,7 +129,9 @@ struct HTTP2ExtendedConnectExchangeTests {
         #expect(Rules.answer(status: nil, endStream: false) == .refuses("no :status"))
         #expect(Rules.advertises(Self.advertised) && !Rules.advertises(Self.advertised + [.init(id: 8, name: "", value: 0)]))
         #expect(Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 1))
-        #expect(!Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 0) && !Rules.letsTheStreamRun(goAwayCode: "CANCEL", lastStreamID: 1))
+        #expect(
+            !Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 0)
+                && !Rules.letsTheStreamRun(goAwayCode: "CANCEL", lastStreamID: 1))
         // A 200 with END_STREAM: no tunnel for either machine.
         var check = HTTP2ExtendedConnectExchange()
         _ = check.event(.settings(Self.advertised, at: 5))
@@ -217,7 +219,9 @@ struct HTTP2ExtendedConnectExchangeTests {
 
     @Test func anApplicationErrorInAnswerToTheMessageFails() {
         var (x, _) = Self.afterPong(Self.labMessage)
-        #expect(x.event(.data(Self.text(#"{"type":"error","payload":{"message":"no"}}"#), endStream: false, at: 20)) == .finish(closeStream: true))
+        #expect(
+            x.event(.data(Self.text(#"{"type":"error","payload":{"message":"no"}}"#), endStream: false, at: 20))
+                == .finish(closeStream: true))
         #expect(x.observation.outcome == .fails && x.observation.messageAnswered == false)
         #expect(x.observation.detail.contains("with error"), "\(x.observation.detail)")
     }
@@ -231,7 +235,8 @@ struct HTTP2ExtendedConnectExchangeTests {
 
     @Test func theFirstMessageIsTheOneTheHTTP1RunSendsFirst() {
         #expect(HTTP2CheckMessage.first(of: .plain, token: nil, messageBound: .seconds(1)) == nil, "plain sends no message")
-        #expect(HTTP2CheckMessage.first(of: .socketIO, token: nil, messageBound: .seconds(1)) == nil, "Socket.IO needs its own handshake first")
+        #expect(
+            HTTP2CheckMessage.first(of: .socketIO, token: nil, messageBound: .seconds(1)) == nil, "Socket.IO needs its own handshake first")
         var profile = ApplicationProfile.lab
         profile.heartbeat = nil
         let stream = HTTP2CheckMessage.first(of: profile, token: "t0k", messageBound: .seconds(1))

@@ -24,7 +24,9 @@ struct HTTP2WebSocketStreamTests {
 
     /// A server's close frame (unmasked) with `code` and `reason`, as stream data.
     static func closeFrame(_ code: CloseCode, _ reason: String) -> ByteBuffer {
-        ByteBuffer(bytes: WebSocketFrame(opcode: .close, payload: CloseFrameBody.encode(code: code.rawValue, reason: reason)).encoded(maskKey: nil))
+        ByteBuffer(
+            bytes: WebSocketFrame(opcode: .close, payload: CloseFrameBody.encode(code: code.rawValue, reason: reason)).encoded(maskKey: nil)
+        )
     }
 
     static let none = HTTP2WebSocketStream.Action.none
@@ -93,7 +95,11 @@ struct HTTP2WebSocketStreamTests {
         let text = ByteBuffer(bytes: WebSocketFrame(opcode: .text, payload: Array("hi".utf8)).encoded(maskKey: nil))
         #expect(s.event(.data(text, endStream: false, at: Self.at(50))) == .forward([.bytes(text, at: Self.at(50))]))
         let action = s.event(.reset("CANCEL", at: Self.at(900)))
-        #expect(action == .forward([.ending(HTTP2StreamEnding(end: .http2Reset, kind: .http2StreamReset, detail: "RST_STREAM CANCEL", at: Self.at(900)))]))
+        #expect(
+            action
+                == .forward([
+                    .ending(HTTP2StreamEnding(end: .http2Reset, kind: .http2StreamReset, detail: "RST_STREAM CANCEL", at: Self.at(900)))
+                ]))
         #expect(s.phase == .ended)
         let o = s.observation(since: Self.start)
         #expect(o.resetCode == "CANCEL" && o.durationMs == 900)
@@ -106,7 +112,13 @@ struct HTTP2WebSocketStreamTests {
         #expect(s.phase == .open)
         var t = Self.opened()
         let action = t.event(.goAway("NO_ERROR", lastStreamID: 0, at: Self.at(100)))
-        #expect(action == .forward([.ending(HTTP2StreamEnding(end: .http2GoAway, kind: .http2GoAway, detail: "GOAWAY NO_ERROR (last stream 0)", at: Self.at(100)))]))
+        #expect(
+            action
+                == .forward([
+                    .ending(
+                        HTTP2StreamEnding(
+                            end: .http2GoAway, kind: .http2GoAway, detail: "GOAWAY NO_ERROR (last stream 0)", at: Self.at(100)))
+                ]))
         var u = Self.opened()
         guard let ending = Self.ending(u.event(.goAway("PROTOCOL_ERROR", lastStreamID: 1, at: Self.at(100)))) else {
             Issue.record("an error GOAWAY ends the stream")
@@ -118,7 +130,13 @@ struct HTTP2WebSocketStreamTests {
     @Test func endStreamFromTheServerIsTheStreamsFin() {
         var s = Self.opened()
         let action = s.event(.data(ByteBuffer(), endStream: true, at: Self.at(200)))
-        #expect(action == .forward([.ending(HTTP2StreamEnding(end: .http2EndStream, kind: nil, detail: "the server ended the stream (END_STREAM)", at: Self.at(200)))]))
+        #expect(
+            action
+                == .forward([
+                    .ending(
+                        HTTP2StreamEnding(
+                            end: .http2EndStream, kind: nil, detail: "the server ended the stream (END_STREAM)", at: Self.at(200)))
+                ]))
     }
 
     @Test func theAnswerACloseFrameAndTheEndInOneReadReachTheConnectionInOrderOnceItTookTheAnswer() {
@@ -137,7 +155,12 @@ struct HTTP2WebSocketStreamTests {
         var s = Self.opened()
         let close = Self.closeFrame(.normalClosure, "")
         #expect(s.event(.data(close, endStream: false, at: Self.at(40))) == .forward([.bytes(close, at: Self.at(40))]))
-        #expect(s.event(.connectionEnded(at: Self.at(45))) == .forward([.ending(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection ended", at: Self.at(45))), .inactive(at: Self.at(45))]))
+        #expect(
+            s.event(.connectionEnded(at: Self.at(45)))
+                == .forward([
+                    .ending(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection ended", at: Self.at(45))),
+                    .inactive(at: Self.at(45)),
+                ]))
     }
 
     @Test func theConnectionsEndBeforeAnyAnswerIsNeverHeld() {
@@ -184,6 +207,7 @@ struct HTTP2WebSocketStreamTests {
         _ = s.event(.goAway("NO_ERROR", lastStreamID: 0, at: Self.at(970)))
         _ = s.event(.goAway("NO_ERROR", lastStreamID: 1, at: Self.at(980)))
         let later = s.observation(since: Self.start)
-        #expect(later.goAwayCode == "PROTOCOL_ERROR" && later.streamEnds?.map(\.text).last == "GOAWAY NO_ERROR" && later.streamEnds?.count == 3)
+        #expect(
+            later.goAwayCode == "PROTOCOL_ERROR" && later.streamEnds?.map(\.text).last == "GOAWAY NO_ERROR" && later.streamEnds?.count == 3)
     }
 }
