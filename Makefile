@@ -48,7 +48,7 @@ phase3: deps
 
 ## Unit tests of the library modules only (the cooperative-pool test in a process of its own).
 unit: deps
-	@scripts/swift-test.sh 'WebSocketDiagnosisTests|WebSocketProbeTests|WebSocketLabTests'
+	@scripts/swift-test.sh 'WebSocketWireTests|WebSocketDiagnosisTests|WebSocketProbeTests|WebSocketLabTests|WebSocketScenariosTests'
 	@scripts/swift-test.sh PoolIndependence
 
 ## Start the lab (reference backend + auth service) until Ctrl-C.

@@ -25,8 +25,10 @@ let package = Package(
         .executable(name: "ws1011", targets: ["ws1011"]),
         .library(name: "WebSocketWire", targets: ["WebSocketWire"]),
         .library(name: "WebSocketDiagnosis", targets: ["WebSocketDiagnosis"]),
+        .library(name: "WebSocketAuth", targets: ["WebSocketAuth"]),
         .library(name: "WebSocketProbe", targets: ["WebSocketProbe"]),
         .library(name: "WebSocketLab", targets: ["WebSocketLab"]),
+        .library(name: "WebSocketScenarios", targets: ["WebSocketScenarios"]),
         // Phase tests, targets, users, traits and assertions for your own WebSocket application.
         .library(name: "WebSocketTestFramework", targets: ["WebSocketTestFramework"]),
     ],
@@ -48,18 +50,28 @@ let package = Package(
         // The one wire vocabulary: opcodes, masking, frame headers, close payloads, the close-code registry,
         // the bounded HTTP head parser. The standard library only (no NIO), so that the sans-I/O core can use it.
         .target(name: "WebSocketWire", swiftSettings: fuzzSwiftSettings),
-        // Sans-I/O core: observations, transcript, verdict, classifier. Foundation and WebSocketWire only.
+        // Sans-I/O core: observations, transcript, verdict, classifier, duration text. Foundation and WebSocketWire only.
         .target(name: "WebSocketDiagnosis", dependencies: ["WebSocketWire"], swiftSettings: fuzzSwiftSettings),
-        // The instrumented client, the layered probe runner, JWT minting, reports.
+        // The lab's HS256 tokens: claims, minting, verification. The probe mints with it, the lab's auth service
+        // and backend verify with it. JWTKit and Crypto only.
+        .target(
+            name: "WebSocketAuth",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: fuzzSwiftSettings
+        ),
+        // The instrumented client, the layered probe runner, reports, the exporter.
         .target(
             name: "WebSocketProbe",
             dependencies: [
                 "WebSocketWire",
                 "WebSocketDiagnosis",
+                "WebSocketAuth",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 // RFC 8441 (WebSockets over HTTP/2): the `h2` probe step only.
@@ -68,21 +80,28 @@ let package = Package(
             ] + nio,
             swiftSettings: fuzzSwiftSettings
         ),
-        // Reference backend, auth service, fault proxy, certificate authority, scenarios.
+        // Reference backend, auth service, fault proxy, certificate authority. Never the probe: what the lab and
+        // the probe share lives beneath both (WebSocketWire, WebSocketDiagnosis, WebSocketAuth).
         .target(
             name: "WebSocketLab",
             dependencies: [
                 "WebSocketWire",
-                "WebSocketProbe",
                 "WebSocketDiagnosis",
+                "WebSocketAuth",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ] + nio,
+            swiftSettings: fuzzSwiftSettings
+        ),
+        // The reproduction catalog and its runner: a scenario starts lab topologies and probes them, so this is
+        // where the lab and the probe meet (also the embedded lab a `diagnose` without a URL probes).
+        .target(
+            name: "WebSocketScenarios",
+            dependencies: ["WebSocketWire", "WebSocketDiagnosis", "WebSocketProbe", "WebSocketLab"] + nio,
             swiftSettings: fuzzSwiftSettings,
             // The reproduction catalog (Fixtures/scenarios) compiled in: an installed binary carries it.
             plugins: ["EmbedScenarios"]
@@ -94,8 +113,10 @@ let package = Package(
         .executableTarget(
             name: "ws1011",
             dependencies: [
+                "WebSocketScenarios",
                 "WebSocketLab",
                 "WebSocketProbe",
+                "WebSocketAuth",
                 "WebSocketDiagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + nio
@@ -103,19 +124,19 @@ let package = Package(
         // The single source of truth for tests.
         .target(
             name: "WebSocketTestFramework",
-            dependencies: ["WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            dependencies: ["WebSocketScenarios", "WebSocketLab", "WebSocketProbe", "WebSocketAuth", "WebSocketDiagnosis"] + nio,
             path: "TestFramework"
         ),
         // `make bench`: side-by-side measurements against peers (HAProxy, Python websockets).
         .executableTarget(
             name: "ws1011-bench",
-            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketAuth", "WebSocketDiagnosis"] + nio,
             path: "Benchmarks"
         ),
         // The libFuzzer entry points and their invariants: driven by ws1011-fuzz, replayed by the tests.
         .target(
             name: "WebSocketFuzzTargets",
-            dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
+            dependencies: ["WebSocketWire", "WebSocketScenarios", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio,
             path: "Fuzz/Targets",
             swiftSettings: fuzzSwiftSettings
         ),
@@ -133,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "WebSocketProbeTests",
             dependencies: [
-                "WebSocketWire", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework", "WebSocketFuzzTargets",
+                "WebSocketWire", "WebSocketProbe", "WebSocketAuth", "WebSocketLab", "WebSocketTestFramework", "WebSocketFuzzTargets",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -142,14 +163,15 @@ let package = Package(
         .testTarget(
             name: "WebSocketLabTests",
             dependencies: [
-                "WebSocketWire", "WebSocketLab", "WebSocketTestFramework",
+                "WebSocketWire", "WebSocketAuth", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
                 .product(name: "Crypto", package: "swift-crypto"),
             ] + nio
         ),
+        .testTarget(name: "WebSocketScenariosTests", dependencies: ["WebSocketScenarios", "WebSocketLab"]),
         // Against peers no one here wrote: Python websockets, uvicorn/Starlette, nginx, HAProxy, openssl s_server.
         .testTarget(
             name: "InteropTests",
-            dependencies: ["WebSocketTestFramework", "WebSocketLab", "WebSocketProbe", "WebSocketDiagnosis"] + nio
+            dependencies: ["WebSocketTestFramework", "WebSocketLab", "WebSocketProbe", "WebSocketScenarios", "WebSocketDiagnosis"] + nio
         ),
         .testTarget(name: "Phase1InfrastructureTests", dependencies: ["WebSocketTestFramework"] + nio),
         .testTarget(name: "Phase2IntegrationTests", dependencies: ["WebSocketTestFramework"] + nio),

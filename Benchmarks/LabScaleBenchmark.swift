@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import WebSocketAuth
 import WebSocketLab
 import WebSocketProbe
 

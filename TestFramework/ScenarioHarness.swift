@@ -1,5 +1,6 @@
 import Testing
 import WebSocketLab
+import WebSocketScenarios
 
 /// Runs catalog scenarios from tests: the built-in catalog plus your own cases (`WS1011_SCENARIOS`, or
 /// ``catalog(adding:)``), through ``ScenarioRunner``, registering the bytes that crossed sockets with the

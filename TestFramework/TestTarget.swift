@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe

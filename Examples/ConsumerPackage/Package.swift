@@ -28,6 +28,7 @@ let package = Package(
                 .product(name: "WebSocketTestFramework", package: "ws1011"),
                 .product(name: "WebSocketProbe", package: "ws1011"),
                 .product(name: "WebSocketLab", package: "ws1011"),
+                .product(name: "WebSocketScenarios", package: "ws1011"),
                 .product(name: "WebSocketDiagnosis", package: "ws1011"),
             ]
         ),

@@ -1,9 +1,11 @@
 import Foundation
 import NIOCore
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketWire
 import WebSocketLab
 import WebSocketProbe
+import WebSocketScenarios
 
 // The library `WebSocketFuzzTargets`: `ws1011-fuzz` drives it under libFuzzer, and `swift test` replays the
 // committed corpus through exactly these entry points (HostileFuzzCorpusReplayTests).

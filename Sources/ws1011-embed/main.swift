@@ -1,7 +1,7 @@
 import Foundation
 
 // Writes a Swift file that holds files as string literals: `ws1011-embed OUTPUT INPUT...`.
-// Used by the EmbedScenarios build plugin to compile the reproduction catalog into WebSocketLab.
+// Used by the EmbedScenarios build plugin to compile the reproduction catalog into WebSocketScenarios.
 
 /// Writes a message to stderr with `write(2)`, which reports a closed or full stream instead of trapping.
 func fail(_ message: String) {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
+import WebSocketScenarios
 
 /// `ws1011 diagnose [URL] …`: the layered probe, a verdict with evidence, text / JSON / JUnit reports.
 struct DiagnoseCommand: AsyncParsableCommand {
@@ -237,75 +239,44 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     /// Parses the options into a plan (no I/O besides checking the CA file).
     func makePlan(target: WebSocketURL, defaultProfile: ApplicationProfile) throws -> ProbePlan {
-        var plan = ProbePlan(target: target)
-        if let profile {
-            do {
-                plan.profile = try ProfileLoader.resolve(profile)
-            } catch {
-                throw UsageError("--profile: \(error.description)")
-            }
-        } else {
-            plan.profile = defaultProfile
-        }
-        plan.subprotocols = subprotocols
-        plan.headers = try headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }
-        plan.tls.caFile = caFile
-        plan.tls.insecure = insecure
-        plan.tls.clientCertificateFile = clientCertificate
-        plan.tls.clientKeyFile = clientKey
-        plan.proxy = try proxySettings(for: target, environment: ProcessInfo.processInfo.environment)
-        plan.extraSecrets += plan.proxy?.secrets ?? []
-        plan.routes = try connectTo.map { text throws(ProbeError) in try ConnectRoute.parseConnectTo(text) }
+        var options = ProbeOptions()
+        options.profile = profile
+        options.defaultProfile = defaultProfile
+        options.subprotocols = subprotocols
+        options.headers = try headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }
+        options.caFile = caFile
+        options.insecure = insecure
+        options.clientCertificateFile = clientCertificate
+        options.clientKeyFile = clientKey
+        options.proxy = try proxySettings(for: target, environment: ProcessInfo.processInfo.environment)
+        options.routes = try connectTo.map { text throws(ProbeError) in try ConnectRoute.parseConnectTo(text) }
             + resolve.map { text throws(ProbeError) in try ConnectRoute.parseResolve(text) }
-        plan.timeouts.connect = try duration(connectTimeout, "--connect-timeout")
-        plan.timeouts.tlsHandshake = plan.timeouts.connect
-        plan.timeouts.upgrade = plan.timeouts.connect
-        plan.timeouts.message = try duration(messageTimeout, "--message-timeout")
-        plan.direct = try direct.map { text throws(ProbeError) in try WebSocketURL(parsing: text) }
-        plan.idleProbe = try idleProbe.map { try duration($0, "--idle-probe") }
-        plan.lifetimeProbe = try lifetimeProbe.map { try duration($0, "--lifetime-probe") }
-        plan.sustain = try sustain.map { try duration($0, "--sustain") }
-        plan.withholdPongs = withholdPongs
+        options.connectTimeout = try duration(connectTimeout, "--connect-timeout")
+        options.messageTimeout = try duration(messageTimeout, "--message-timeout")
+        options.direct = try direct.map { text throws(ProbeError) in try WebSocketURL(parsing: text) }
+        options.idleProbe = try idleProbe.map { try duration($0, "--idle-probe") }
+        options.lifetimeProbe = try lifetimeProbe.map { try duration($0, "--lifetime-probe") }
+        options.sustain = try sustain.map { try duration($0, "--sustain") }
+        options.withholdPongs = withholdPongs
         if let keepalive {
             let parts = keepalive.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 else {
                 throw UsageError("--keepalive takes INTERVAL:TIMEOUT, e.g. 5s:10s (got '\(keepalive)')")
             }
-            plan.keepalive = .init(interval: try duration(parts[0], "--keepalive (interval)"), timeout: try duration(parts[1], "--keepalive (timeout)"))
+            options.keepalive = .init(interval: try duration(parts[0], "--keepalive (interval)"), timeout: try duration(parts[1], "--keepalive (timeout)"))
         }
-        if let messageSize {
-            guard messageSize >= 1 else { throw UsageError("--message-size must be at least 1 byte (got \(messageSize))") }
-            plan.messageSize = messageSize
-        }
-        if let connections {
-            guard (1...ProbePlan.maximumConnections).contains(connections) else {
-                throw UsageError("--connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
-            }
-            plan.connections = connections
-        }
-        if let instanceHeader {
-            guard connections != nil else { throw UsageError("--instance-header applies to the --connections fleet: give --connections N too") }
-            plan.instanceHeader = instanceHeader
-        }
-        if let hold {
-            guard connections != nil else { throw UsageError("--hold applies to the --connections fleet: give --connections N too") }
-            plan.fleetHold = try duration(hold, "--hold")
-        }
-        plan.maxTime = try maxTime.map { try duration($0, "--max-time") }
-        plan.origin = origin
-        plan.authChannelMatrix = !noAuthMatrix
-        plan.http2Check = !noH2
-        if http2 {
-            guard !noH2 else { throw UsageError("--http2 and --no-h2 contradict each other: give one") }
-            plan.transport = .http2
-        }
-        if let authChannels {
-            guard !noAuthMatrix else { throw UsageError("--auth-channels and --no-auth-matrix contradict each other: give one") }
-            plan.authChannels = try Self.parseChannels(authChannels)
-        }
-        plan.token = try tokenSource()
-        try plan.validate()
-        return plan
+        options.messageSize = messageSize
+        options.connections = connections
+        options.instanceHeader = instanceHeader
+        options.fleetHold = try hold.map { try duration($0, "--hold") }
+        options.maxTime = try maxTime.map { try duration($0, "--max-time") }
+        options.origin = origin
+        options.authChannelMatrix = !noAuthMatrix
+        options.http2Check = !noH2
+        options.http2 = http2
+        options.authChannels = try authChannels.map { try Self.parseChannels($0) }
+        options.token = try tokenSource()
+        return try options.plan(for: target)
     }
 
     /// `subprotocol,header,query` → the channels, in order, each once.

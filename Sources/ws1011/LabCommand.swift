@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
-import WebSocketProbe
 
 /// `ws1011 lab`: the reference backend and auth service on loopback until interrupted.
 struct LabCommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import NIOPosix
+import WebSocketDiagnosis
 import WebSocketLab
-import WebSocketProbe
 
 /// `ws1011 proxy`: the WebSocket-aware fault proxy in front of one or more upstreams, until interrupted.
 struct ProxyCommand: AsyncParsableCommand {
@@ -55,6 +55,11 @@ struct ProxyCommand: AsyncParsableCommand {
     var adminTokenFile: String?
 
     @Option(help: ArgumentHelp(
+        "How long the proxy's own answer (400, 431, 502, 503, 504) may take to reach a client; a client that does not read it is closed then (default 5s, at most 1h).",
+        valueName: "DURATION"))
+    var answerTimeout: String?
+
+    @Option(help: ArgumentHelp(
         "Event-loop threads (default 1: both sides of a connection always share one loop, and one loop batches more work per wake-up; raise it for many busy connections on idle cores).",
         valueName: "N"))
     var threads: Int = 1
@@ -89,6 +94,7 @@ struct ProxyCommand: AsyncParsableCommand {
             tlsVariant = variant
         }
         var configuration = ProxyConfiguration(upstreams: upstreamList, faults: specs)
+        if let answerTimeout { configuration.answerTimeout = try Self.answerTimeout(answerTimeout) }
         configuration.tlsVariant = tlsVariant
         configuration.listenHost = listenAddress.host
         configuration.listenPort = listenAddress.port
@@ -138,6 +144,7 @@ struct ProxyCommand: AsyncParsableCommand {
             "  upstreams: " + upstreamList.map(\.description).joined(separator: ", "),
             "  threads:   \(threads) event loop\(threads == 1 ? "" : "s")",
             "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
+            "  answers:   the proxy's own answers get \(DurationText.format(configuration.answerTimeout)) to reach a client (--answer-timeout)",
         ]
         if let caFile {
             lines.append("  CA file:   \(caFile.path)  (diagnose with --ca-file \(caFile.path); removed when the proxy stops)")
@@ -161,6 +168,16 @@ struct ProxyCommand: AsyncParsableCommand {
         await proxy.shutdown()
         try? await group.shutdownGracefully()
         Console.out("proxy stopped\n")
+    }
+
+    /// The bound of `--answer-timeout`: a duration longer than zero and at most an hour (a longer one would only
+    /// keep a client that does not read connected).
+    static func answerTimeout(_ text: String) throws -> Duration {
+        guard let duration = DurationText.parse(text) else { throw UsageError(DurationText.syntaxHelp(text, option: "--answer-timeout")) }
+        guard duration > .zero, duration <= .seconds(3600) else {
+            throw UsageError("--answer-timeout \(text) is out of range: give more than 0 and at most 1h, e.g. 5s")
+        }
+        return duration
     }
 
     /// The admin token from --admin-token-file or WS1011_ADMIN_TOKEN, or nil; registered with the console so that

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WebSocketLab
 import WebSocketProbe
+import WebSocketScenarios
 
 /// `ws1011 reproduce [ID…] [--json PATH]`: runs catalog scenarios on loopback and prints the table.
 struct ReproduceCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WebSocketLab
+import WebSocketScenarios
 
 /// `ws1011 scenarios`: lists the reproduction catalog (id, expected layer/cause, title).
 struct ScenariosCommand: AsyncParsableCommand {

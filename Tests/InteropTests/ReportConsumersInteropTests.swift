@@ -3,6 +3,7 @@ import Testing
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
+import WebSocketScenarios
 
 @testable import WebSocketProbe
 

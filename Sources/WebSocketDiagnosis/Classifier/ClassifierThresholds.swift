@@ -76,10 +76,3 @@ public struct ClassifierThresholds: Sendable, Equatable {
         self.disconnectMessageWindow = disconnectMessageWindow
     }
 }
-
-extension Duration {
-    /// The duration in milliseconds (transcripts count in milliseconds).
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

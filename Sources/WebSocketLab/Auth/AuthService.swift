@@ -1,5 +1,5 @@
 import Foundation
-import WebSocketProbe
+import WebSocketAuth
 
 /// The lab's auth service: `POST /auth/token`, `/auth/refresh`, `/auth/validate`. Transport-free: it takes a
 /// method, a path, headers and a body, and returns a status and a JSON body.

@@ -1,4 +1,4 @@
-import WebSocketProbe
+import WebSocketAuth
 
 /// Everything the lab's backend and auth service need; every field has a working default.
 public struct LabConfiguration: Sendable {

@@ -4,7 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import NIOWebSocket
-import WebSocketProbe
+import WebSocketAuth
 
 /// The lab's reference backend and auth service on real loopback sockets.
 ///

@@ -1,6 +1,6 @@
 import Synchronization
 import NIOCore
-import WebSocketProbe
+import WebSocketAuth
 
 /// State shared by every connection of one lab: configuration, active faults, verifiers, connections.
 final class LabState: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import NIOWebSocket
-import WebSocketProbe
+import WebSocketAuth
 import WebSocketWire
 
 /// One accepted WebSocket connection of the reference backend: the shell around

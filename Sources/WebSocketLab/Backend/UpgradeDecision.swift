@@ -1,4 +1,4 @@
-import WebSocketProbe
+import WebSocketAuth
 
 /// What the backend decided about one upgrade request.
 enum UpgradeDecision: Sendable {

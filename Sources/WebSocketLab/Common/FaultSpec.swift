@@ -1,4 +1,4 @@
-import WebSocketProbe
+import WebSocketDiagnosis
 
 /// A fault named on a command line or in a scenario: `NAME[:k=v,k=v…]`.
 ///

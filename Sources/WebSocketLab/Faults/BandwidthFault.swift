@@ -1,4 +1,3 @@
-import WebSocketProbe
 import NIOCore
 
 /// `bandwidth`: limits one direction to `rate` bytes per second. A congested or throttled link.

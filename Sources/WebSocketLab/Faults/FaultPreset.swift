@@ -1,5 +1,3 @@
-import WebSocketProbe
-
 /// Named fronts composed of faults, with their real defaults; each takes parameters too
 /// (`cloud-run:timeout=2s`).
 public enum FaultPreset: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import WebSocketProbe
+import WebSocketDiagnosis
 import NIOCore
 
 /// `latency`: delays every chunk by `delay` ± `jitter` (order kept). A slow path or a far region.

@@ -1,4 +1,3 @@
-import WebSocketProbe
 import NIOCore
 
 /// `slicer`: cuts the stream into small pieces with a pause between them, so frames arrive split

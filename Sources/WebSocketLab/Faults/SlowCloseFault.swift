@@ -1,4 +1,3 @@
-import WebSocketProbe
 import NIOCore
 
 /// `slow-close`: when one side ends the connection, passes the end on to the other side only

@@ -84,61 +84,47 @@ public struct ExporterModule: Codable, Sendable, Equatable {
     public func plan(target: WebSocketURL, bound: Duration, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ProbeError) -> ProbePlan
     {
-        var plan = ProbePlan(target: target)
-        do {
-            plan.profile = try ProfileLoader.resolve(profile ?? "plain")
-        } catch {
-            throw ProbeError.invalidConfiguration(error.description)
-        }
-        plan.subprotocols = subprotocols ?? []
-        plan.headers = (headers ?? [:]).sorted { $0.key < $1.key }.map { HeaderField($0.key, $0.value) }
-        plan.tls.caFile = caFile
-        plan.tls.insecure = insecure ?? false
+        var options = ProbeOptions()
+        options.names = .exporterModule
+        options.profile = profile ?? "plain"
+        options.subprotocols = subprotocols ?? []
+        options.headers = (headers ?? [:]).sorted { $0.key < $1.key }.map { HeaderField($0.key, $0.value) }
+        options.caFile = caFile
+        options.insecure = insecure ?? false
         // Every wait fits inside the bound; the whole run too (--max-time).
         let wait = min(bound, .seconds(10))
-        plan.timeouts.connect = wait
-        plan.timeouts.tlsHandshake = wait
-        plan.timeouts.upgrade = wait
-        plan.timeouts.message = wait
-        plan.timeouts.close = min(bound, .seconds(2))
-        plan.maxTime = bound
-        plan.authChannelMatrix = authMatrix ?? false
-        plan.tls.clientCertificateFile = certFile
-        plan.tls.clientKeyFile = keyFile
-        plan.proxy = try proxySettings(environment: environment)
-        plan.extraSecrets += plan.proxy?.secrets ?? []
-        if let connections {
-            guard (1...ProbePlan.maximumConnections).contains(connections) else {
-                throw ProbeError.invalidConfiguration("connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
-            }
-            plan.connections = connections
-            plan.fleetHold = try fleetHold(bound: bound)
-            plan.instanceHeader = instanceHeader
-        } else if hold != nil || instanceHeader != nil {
-            throw ProbeError.invalidConfiguration("\(hold != nil ? "hold" : "instanceHeader") applies to the fleet: give connections too")
-        }
+        options.connectTimeout = wait
+        options.messageTimeout = wait
+        options.closeTimeout = min(bound, .seconds(2))
+        options.maxTime = bound
+        options.authChannelMatrix = authMatrix ?? false
+        options.clientCertificateFile = certFile
+        options.clientKeyFile = keyFile
+        options.proxy = try proxySettings(environment: environment)
+        options.connections = connections
+        if connections != nil || hold != nil { options.fleetHold = try fleetHold(bound: bound) }
+        options.instanceHeader = instanceHeader
         for (name, value) in [("idleProbe", idleProbe), ("lifetimeProbe", lifetimeProbe)] {
             guard let value else { continue }
             guard let d = DurationText.parse(value), d > .zero else {
                 throw ProbeError.invalidConfiguration(DurationText.syntaxHelp(value, option: name))
             }
-            if name == "idleProbe" { plan.idleProbe = d } else { plan.lifetimeProbe = d }
+            if name == "idleProbe" { options.idleProbe = d } else { options.lifetimeProbe = d }
         }
         let token = try secret(file: tokenFile, env: tokenEnv, what: "token", environment: environment)
         let signing = try secret(file: secretFile, env: secretEnv, what: "secret", environment: environment)
         switch (token, signing) {
         case (nil, nil):
-            plan.token = .none
+            options.token = .none
         case (let token?, nil):
-            plan.token = .literal(token)
+            options.token = .literal(token)
         case (nil, let signing?):
             guard let user, !user.isEmpty else { throw ProbeError.invalidConfiguration("secretFile/secretEnv needs user: the user a token is minted for") }
-            plan.token = .mint(secret: signing, email: user)
+            options.token = .mint(secret: signing, email: user)
         case (.some, .some):
             throw ProbeError.invalidConfiguration("give a token (tokenFile/tokenEnv) or a signing secret (secretFile/secretEnv), not both")
         }
-        try plan.validate()
-        return plan
+        return try options.plan(for: target)
     }
 
     /// Checks what can be checked without the secrets (read at each probe): the timeout, the fleet, the
@@ -146,12 +132,13 @@ public struct ExporterModule: Codable, Sendable, Equatable {
     /// - Throws: ``ProbeError`` naming the setting and the fix.
     func check() throws(ProbeError) {
         let bound = try probeTimeout()
-        if let connections, !(1...ProbePlan.maximumConnections).contains(connections) {
-            throw ProbeError.invalidConfiguration("connections must be 1 to \(ProbePlan.maximumConnections) (got \(connections))")
-        }
-        if connections != nil { _ = try fleetHold(bound: bound) } else if hold != nil || instanceHeader != nil {
-            throw ProbeError.invalidConfiguration("\(hold != nil ? "hold" : "instanceHeader") applies to the fleet: give connections too")
-        }
+        // The fleet as the plan's builder checks it (the range, a hold or an instance header without a fleet).
+        var fleet = ProbeOptions()
+        fleet.names = .exporterModule
+        fleet.connections = connections
+        fleet.instanceHeader = instanceHeader
+        if connections != nil || hold != nil { fleet.fleetHold = try fleetHold(bound: bound) }
+        try fleet.check()
         try ProbePlan.checkInstanceHeader(instanceHeader)
         if let proxy {
             let settings = try ProxySettings.parse(proxy, source: "module proxy")

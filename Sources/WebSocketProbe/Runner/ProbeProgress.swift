@@ -1,3 +1,5 @@
+import WebSocketDiagnosis
+
 /// One live progress update from a long probe step ("holding a silent connection: 12s / 60s").
 public struct ProbeProgress: Sendable, Equatable {
     /// Which activity is reporting (`sustain`, `idle-probe`, `lifetime-probe`, `agent-events`, …).

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import WebSocketAuth
 import WebSocketDiagnosis
 
 /// Runs a ``ProbePlan`` layer by layer — resolve → connect → TLS → upgrade → subprotocol → auth →

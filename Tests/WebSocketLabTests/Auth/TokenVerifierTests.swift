@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import JWTKit
 import Testing
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe

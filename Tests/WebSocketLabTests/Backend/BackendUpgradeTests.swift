@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WebSocketAuth
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WebSocketAuth
 import WebSocketFuzzTargets
 import WebSocketLab
 import WebSocketProbe

@@ -1,5 +1,5 @@
 import Testing
-import WebSocketLab
+import WebSocketScenarios
 import WebSocketTestFramework
 
 /// Phase 3: our own reproduction case, run by ws1011's scenario runner beside its built-in catalog.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketLab
 import WebSocketProbe
 
 /// Runs scenarios on loopback: starts the topology (lab backend, fault proxy in front when asked, TLS from the
@@ -106,44 +107,25 @@ public struct ScenarioRunner: Sendable {
         }
         defer { timeline.cancel() }
 
-        let handshake = options.handshakeTimeout?.duration ?? .seconds(3)
-        var timeouts = ClientConfiguration.Timeouts()
-        timeouts.connect = handshake
-        timeouts.tlsHandshake = handshake
-        timeouts.upgrade = handshake
-        timeouts.message = options.messageTimeout?.duration ?? .seconds(3)
-        timeouts.close = .seconds(2)
-        var tls = ClientConfiguration.TLSSettings()
-        tls.trustRootsPEM = topology.trustRootsPEM
-
-        var plan = ProbePlan(target: target)
-        plan.profile = ApplicationProfile.builtIn(named: options.profile) ?? .lab
-        plan.timeouts = timeouts
-        plan.tls = tls
-        plan.authChannelMatrix = options.authChannels
-        plan.idleProbe = options.idleProbe?.duration
-        plan.lifetimeProbe = options.lifetimeProbe?.duration
-        plan.sustain = options.sustain?.duration
-        plan.trafficInterval = .milliseconds(250)
-        plan.withholdPongs = options.withholdPongs
-        plan.keepalive = options.keepalive.map { .init(interval: $0.interval.duration, timeout: $0.timeout.duration) }
-        plan.messageSize = options.messageBytes
-        if options.direct { plan.direct = try WebSocketURL(parsing: topology.directURL) }
-        switch options.credential {
-        case "none":
-            plan.token = .none
-        case "header":
-            plan.token = .literal(token)
-            plan.headers.append(HeaderField("Authorization", "Bearer \(token)"))
-        case "query":
-            plan.token = .literal(token)
-            plan.target = target.replacing(resource: target.resource + (target.resource.contains("?") ? "&" : "?") + "token=" + token)
-            if let direct = plan.direct {
-                plan.direct = direct.replacing(resource: direct.resource + (direct.resource.contains("?") ? "&" : "?") + "token=" + token)
-            }
-        default:
-            plan.token = .literal(token)
-        }
+        var probeOptions = ProbeOptions()
+        probeOptions.names = .scenarioFile
+        probeOptions.profile = options.profile
+        probeOptions.connectTimeout = options.handshakeTimeout?.duration ?? .seconds(3)
+        probeOptions.messageTimeout = options.messageTimeout?.duration ?? .seconds(3)
+        probeOptions.closeTimeout = .seconds(2)
+        probeOptions.trustRootsPEM = topology.trustRootsPEM
+        probeOptions.authChannelMatrix = options.authChannels
+        probeOptions.idleProbe = options.idleProbe?.duration
+        probeOptions.lifetimeProbe = options.lifetimeProbe?.duration
+        probeOptions.sustain = options.sustain?.duration
+        probeOptions.trafficInterval = .milliseconds(250)
+        probeOptions.withholdPongs = options.withholdPongs
+        probeOptions.keepalive = options.keepalive.map { .init(interval: $0.interval.duration, timeout: $0.timeout.duration) }
+        probeOptions.messageSize = options.messageBytes
+        if options.direct { probeOptions.direct = try WebSocketURL(parsing: topology.directURL) }
+        probeOptions.token = .literal(token)
+        probeOptions.credentialChannel = AuthChannel(rawValue: options.credential)
+        let plan = try probeOptions.plan(for: target)
         let report = try await ProbeRunner(plan: plan, eventLoopGroup: eventLoopGroup).run()
         let source = scenario.expected.signature.from
         let transcript: ConnectionTranscript? =

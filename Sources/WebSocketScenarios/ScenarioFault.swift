@@ -1,3 +1,4 @@
+import WebSocketLab
 /// A fault as written in a scenario file: either the command-line form (`"idle-timeout:after=1s"`) or an
 /// object (`{"name": "idle-timeout", "parameters": {"after": "1s"}}`; numbers and booleans are accepted as values).
 public struct ScenarioFault: Codable, Sendable, Equatable, CustomStringConvertible {

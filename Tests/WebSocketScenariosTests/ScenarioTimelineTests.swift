@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketLab
+import WebSocketScenarios
 
 /// Timeline steps: what the loader accepts and the field it names when a step is wrong.
 @Suite("Scenario timeline: application and proxy faults mid-run")

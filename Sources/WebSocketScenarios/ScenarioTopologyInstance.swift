@@ -1,5 +1,5 @@
 import NIOCore
-import WebSocketProbe
+import WebSocketLab
 
 /// A started scenario topology: the lab backend instance(s), the fault proxy when asked, and the URLs.
 final class ScenarioTopologyInstance: Sendable {

@@ -1,3 +1,4 @@
+import WebSocketLab
 import WebSocketProbe
 
 /// The embedded lab started for one probe: where to connect, as which test user, and which root to trust.

@@ -1,4 +1,4 @@
-import WebSocketProbe
+import WebSocketDiagnosis
 
 /// A duration written as text in a scenario file (`"250ms"`, `"1.5s"`), decoded with ``DurationText``.
 public struct ScenarioDuration: Codable, Sendable, Equatable, CustomStringConvertible {

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import WebSocketLab
+import WebSocketScenarios
 
 /// The reproduction catalog compiled into the binary is exactly `Fixtures/scenarios`: same files, same
 /// ids, every one valid. Adding a case stays adding one file.
 @Suite("Built-in scenario catalog")
 struct BuiltInCatalogTests {
     static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/scenarios")
 
     @Test func theBuiltInCatalogIsEveryFileOfFixturesScenarios() throws {

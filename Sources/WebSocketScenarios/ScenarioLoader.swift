@@ -1,5 +1,6 @@
 import Foundation
 import WebSocketDiagnosis
+import WebSocketLab
 
 /// Reads and validates scenario files. Never crashes on a malformed file: every problem becomes a
 /// ``ScenarioLoadError`` naming the file, the field and the fix.
@@ -261,5 +262,3 @@ public enum ScenarioLoader {
         return row[b.count]
     }
 }
-
-import WebSocketProbe
