@@ -94,6 +94,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // The lab front's HTTP/2 (`proxy --http2`, RFC 8441 bridged to HTTP/1.1).
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ] + nio,
             swiftSettings: fuzzSwiftSettings
         ),

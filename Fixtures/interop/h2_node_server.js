@@ -7,6 +7,8 @@
 //   refuse       advertises SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, then resets every CONNECT (REFUSED_STREAM)
 //   reset-open   answers the first message by resetting the stream (RST_STREAM INTERNAL_ERROR), no close frame
 //   goaway-open  answers the first message with GOAWAY PROTOCOL_ERROR (last stream 0), then ends the connection
+//   mute         over HTTP/2 the WebSocket answers pings but never a message (over HTTP/1.1 it echoes)
+//   close-open   answers the first message with the stream's close() (END_STREAM, then RST_STREAM NO_ERROR), no close frame
 // Prints "request CONNECT websocket PATH" for every extended CONNECT it reads.
 'use strict';
 const http2 = require('http2');
@@ -63,12 +65,18 @@ server.on('stream', (stream, headers) => {
   let after;
   // destroy with an error resets at once (RST_STREAM INTERNAL_ERROR); close() would end the stream first.
   if (mode === 'reset-open') after = () => stream.destroy(new Error('interop: reset the open stream'));
+  // close() ends our side first (END_STREAM) and then resets the stream with NO_ERROR (RFC 9113 §8.1).
+  if (mode === 'close-open') after = () => stream.close(http2.constants.NGHTTP2_NO_ERROR);
   if (mode === 'goaway-open') {
     after = () => {
       const session = stream.session;
       session.goaway(http2.constants.NGHTTP2_PROTOCOL_ERROR, 0);
       setTimeout(() => session.destroy(), 200);
     };
+  }
+  if (mode === 'mute') {
+    ws.on('error', () => {});
+    return;
   }
   echo(ws, after);
 });

@@ -13,10 +13,12 @@ public struct HTTP2Observation: Codable, Sendable, Equatable {
         /// HTTP/2 was negotiated, but the server did not advertise `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`:
         /// browsers open a separate HTTP/1.1 connection for the WebSocket.
         case noExtendedConnect = "no-extended-connect"
-        /// Advertised, and the extended CONNECT was answered 200 and a ping was answered over the stream.
+        /// Advertised, and the extended CONNECT was answered 200, a ping was answered over the stream and,
+        /// when the profile has a first message, that message was answered too.
         case works
         /// Advertised, and the extended CONNECT failed (a status other than 200, `RST_STREAM`, `GOAWAY`,
-        /// the connection ending, no answer in time, or no pong over the stream).
+        /// the connection ending, no answer in time, no pong over the stream, or no answer to the profile's
+        /// first message).
         case fails
         /// The check could not tell (the TCP or TLS connection for it failed, or the run was stopped).
         case unchecked
@@ -62,15 +64,46 @@ public struct HTTP2Observation: Codable, Sendable, Equatable {
     public var answerAtMs: Double?
     /// The round trip of the WebSocket ping sent over the stream, when it was answered.
     public var pingRttMs: Double?
+    /// The profile's first message, when the check sent it over the stream after the pong: its event type,
+    /// or `a text message` (never its text, which may carry the credential).
+    public var messageSent: String?
+    /// Whether an answer to ``messageSent`` came within its bound (`nil` when none was sent).
+    public var messageAnswered: Bool?
+    /// From writing ``messageSent`` to its answer.
+    public var messageRttMs: Double?
+    /// What ended the stream or its connection, in the order read (over `--http2`; empty when nothing did).
+    public var streamEnds: [StreamEnd]?
     /// How long the whole check took.
     public var durationMs: Double?
     /// What happened, in words.
     public var detail: String
 
+    /// One thing that ended the WebSocket's stream or its connection, as it was read: `END_STREAM`,
+    /// `RST_STREAM` or `GOAWAY` with its code. A stream can end more than once: a server that ends it
+    /// (`END_STREAM`) and then resets it (`RST_STREAM NO_ERROR`, RFC 9113 §8.1; Node's `close()` does this).
+    public struct StreamEnd: Codable, Sendable, Equatable {
+        /// `END_STREAM`, `RST_STREAM` or `GOAWAY`.
+        public var frame: String
+        /// The error code (`NO_ERROR`, `CANCEL`, …); `nil` for `END_STREAM`.
+        public var code: String?
+        /// Milliseconds from the start (of the check, or of the connection over HTTP/2).
+        public var atMs: Double
+
+        public init(frame: String, code: String? = nil, atMs: Double) {
+            self.frame = frame
+            self.code = code
+            self.atMs = atMs
+        }
+
+        /// `END_STREAM`, `RST_STREAM CANCEL`.
+        public var text: String { code.map { "\(frame) \($0)" } ?? frame }
+    }
+
     public init(
         outcome: Outcome, alpn: String? = nil, settings: [Setting]? = nil, extendedConnect: Bool = false, status: Int? = nil,
         headers: [HeaderField]? = nil, subprotocol: String? = nil, resetCode: String? = nil, goAwayCode: String? = nil,
         failedAtMs: Double? = nil, settingsAtMs: Double? = nil, answerAtMs: Double? = nil, pingRttMs: Double? = nil,
+        messageSent: String? = nil, messageAnswered: Bool? = nil, messageRttMs: Double? = nil, streamEnds: [StreamEnd]? = nil,
         durationMs: Double? = nil, detail: String
     ) {
         self.outcome = outcome
@@ -86,6 +119,10 @@ public struct HTTP2Observation: Codable, Sendable, Equatable {
         self.settingsAtMs = settingsAtMs
         self.answerAtMs = answerAtMs
         self.pingRttMs = pingRttMs
+        self.messageSent = messageSent
+        self.messageAnswered = messageAnswered
+        self.messageRttMs = messageRttMs
+        self.streamEnds = streamEnds
         self.durationMs = durationMs
         self.detail = detail
     }

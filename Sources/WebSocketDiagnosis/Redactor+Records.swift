@@ -126,7 +126,7 @@ extension ProbeStep {
 
 extension HTTP2Observation {
     /// A copy with every text field scrubbed by `redactor`: the ALPN name, setting names, the answer's
-    /// headers and subprotocol, the error codes and the detail.
+    /// headers and subprotocol, the error codes, the message's name and the detail.
     public func redacted(by redactor: Redactor) -> HTTP2Observation {
         var o = self
         o.alpn = o.alpn.map(redactor.text)
@@ -135,6 +135,8 @@ extension HTTP2Observation {
         o.subprotocol = o.subprotocol.map(redactor.subprotocol)
         o.resetCode = o.resetCode.map(redactor.text)
         o.goAwayCode = o.goAwayCode.map(redactor.text)
+        o.messageSent = o.messageSent.map(redactor.text)
+        o.streamEnds = o.streamEnds?.map { StreamEnd(frame: $0.frame, code: $0.code.map(redactor.text), atMs: $0.atMs) }
         o.detail = redactor.text(o.detail)
         return o
     }

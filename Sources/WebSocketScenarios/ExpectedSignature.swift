@@ -24,12 +24,15 @@ public struct ExpectedSignature: Codable, Sendable, Equatable {
     /// began, no later than `max` ms after the open. A server's timer starts between those two instants, so the
     /// window holds however long a busy machine makes the handshake.
     public var endWindowMs: [Double]?
+    /// The outcome of the `h2` step (WebSockets over HTTP/2 as browsers open them): `works`, `fails`,
+    /// `not-offered`, `no-extended-connect` or `unchecked`.
+    public var h2: String?
 
     /// Creates an expected signature; `nil` fields are not checked.
     public init(
         from: SignatureSource = .main, opened: Bool? = nil, handshakeStatus: Int? = nil, failureKind: String? = nil,
         tlsFailure: String? = nil, closeFrameReceived: Bool? = nil, closeCode: Int? = nil, closeReasonContains: String? = nil,
-        sentCloseCode: Int? = nil, endWindowMs: [Double]? = nil
+        sentCloseCode: Int? = nil, endWindowMs: [Double]? = nil, h2: String? = nil
     ) {
         self.from = from
         self.opened = opened
@@ -41,11 +44,12 @@ public struct ExpectedSignature: Codable, Sendable, Equatable {
         self.closeReasonContains = closeReasonContains
         self.sentCloseCode = sentCloseCode
         self.endWindowMs = endWindowMs
+        self.h2 = h2
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case from, opened, handshakeStatus, failureKind, tlsFailure, closeFrameReceived, closeCode, closeReasonContains
-        case sentCloseCode, endWindowMs
+        case sentCloseCode, endWindowMs, h2
     }
 
     public init(from decoder: any Decoder) throws {
@@ -60,6 +64,7 @@ public struct ExpectedSignature: Codable, Sendable, Equatable {
         closeReasonContains = try c.decodeIfPresent(String.self, forKey: .closeReasonContains)
         sentCloseCode = try c.decodeIfPresent(Int.self, forKey: .sentCloseCode)
         endWindowMs = try c.decodeIfPresent([Double].self, forKey: .endWindowMs)
+        h2 = try c.decodeIfPresent(String.self, forKey: .h2)
     }
 
     // MARK: - Matching
@@ -78,6 +83,7 @@ public struct ExpectedSignature: Codable, Sendable, Equatable {
         check("closeFrameReceived", closeFrameReceived, observed.closeFrameReceived)
         check("closeCode", closeCode, observed.closeCode)
         check("sentCloseCode", sentCloseCode, observed.sentCloseCode)
+        check("h2", h2, observed.h2)
         if let closeReasonContains {
             let reason = observed.closeReason ?? ""
             if reason.range(of: closeReasonContains, options: .caseInsensitive) == nil {

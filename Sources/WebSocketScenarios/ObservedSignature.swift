@@ -26,6 +26,9 @@ public struct ObservedSignature: Codable, Sendable, Equatable, CustomStringConve
     public var endAfterStartMs: Double?
     /// Bytes that crossed the socket (both ways).
     public var wireBytes: Int
+    /// The outcome of the run's `h2` step (`works`, `fails`, `not-offered`, …; ``HTTP2Observation/Outcome``),
+    /// when it ran.
+    public var h2: String?
 
     /// Reads the signature of `transcript` (`nil`: the transcript named by `source` does not exist).
     public init(transcript: ConnectionTranscript?, from source: SignatureSource) {

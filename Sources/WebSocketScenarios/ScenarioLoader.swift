@@ -119,6 +119,17 @@ public enum ScenarioLoader {
         if s.topology.wssToPlaintext, s.topology.tls != nil {
             throw fail("topology.wssToPlaintext", "wss:// to a plaintext port needs a server without TLS: remove 'topology.tls'")
         }
+        if s.topology.http2, s.topology.path != .proxy || s.topology.tls == nil {
+            throw fail("topology.http2", "HTTP/2 is served by the proxy over TLS: set topology.path to \"proxy\" and topology.tls (e.g. \"valid\")")
+        }
+        if let h2 = s.expected.signature.h2, HTTP2Observation.Outcome(rawValue: h2) == nil {
+            throw fail("expected.signature.h2", "unknown h2 outcome '\(h2)'; valid: \(HTTP2Observation.Outcome.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if !s.topology.http2, let fault = s.proxyFaults.first(where: { fault in
+            ((try? FaultRegistry.standard.make(fault.spec)) ?? []).contains { $0.fault is any HTTP2ConnectFault }
+        }) {
+            throw fail("proxyFaults", "'\(fault.spec.name)' acts on WebSockets over HTTP/2: set topology.http2 to true (with topology.tls)")
+        }
         if s.topology.path == .direct {
             if !s.proxyFaults.isEmpty { throw fail("proxyFaults", "proxy faults need the proxy: set topology.path to \"proxy\"") }
             if s.topology.instances != 1 { throw fail("topology.instances", "several instances need the proxy: set topology.path to \"proxy\"") }

@@ -136,6 +136,7 @@ public struct ScenarioRunner: Sendable {
             case .lifetime: report.measurements?.lifetimeTranscript
             }
         var signature = ObservedSignature(transcript: transcript, from: source)
+        signature.h2 = report.http2?.outcome.rawValue
         signature.wireBytes = [report.transcript, report.directTranscript, report.measurements?.idleTranscript, report.measurements?.lifetimeTranscript]
             .compactMap { $0 }.reduce(0) { $0 + $1.wire.bytesIn + $1.wire.bytesOut }
         return .init(signature: signature, verdict: report.verdict)

@@ -17,16 +17,20 @@ public struct ScenarioTopology: Codable, Sendable, Equatable {
     public var wssToPlaintext: Bool
     /// Number of backend instances behind the proxy (default 1).
     public var instances: Int
+    /// `true`: the proxy serves HTTP/2 too (ALPN `h2`, extended CONNECT advertised, WebSockets over HTTP/2
+    /// bridged to the backend); needs `path` `proxy` and `tls`. Default false.
+    public var http2: Bool
 
     /// Creates a topology; the default is a single plain-`ws://` backend, probed directly.
-    public init(path: Path = .direct, tls: String? = nil, wssToPlaintext: Bool = false, instances: Int = 1) {
+    public init(path: Path = .direct, tls: String? = nil, wssToPlaintext: Bool = false, instances: Int = 1, http2: Bool = false) {
         self.path = path
         self.tls = tls
         self.wssToPlaintext = wssToPlaintext
         self.instances = instances
+        self.http2 = http2
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case path, tls, wssToPlaintext, instances }
+    enum CodingKeys: String, CodingKey, CaseIterable { case path, tls, wssToPlaintext, instances, http2 }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -34,5 +38,6 @@ public struct ScenarioTopology: Codable, Sendable, Equatable {
         tls = try c.decodeIfPresent(String.self, forKey: .tls)
         wssToPlaintext = try c.decodeIfPresent(Bool.self, forKey: .wssToPlaintext) ?? false
         instances = try c.decodeIfPresent(Int.self, forKey: .instances) ?? 1
+        http2 = try c.decodeIfPresent(Bool.self, forKey: .http2) ?? false
     }
 }

@@ -59,12 +59,14 @@ final class ScenarioTopologyInstance: Sendable {
             var proxyConfiguration = ProxyConfiguration(
                 upstreams: labs.map { ProxyUpstream(host: $0.host, port: $0.port) }, faults: scenario.proxyFaults.map(\.spec))
             proxyConfiguration.upstreamResponseTimeout = .seconds(5)
+            proxyConfiguration.http2 = topology.http2
             var roots: [String] = []
             let proxy: FaultProxy
             do {
                 if let variant {
                     let authority = try LabCertificateAuthority.generate()
-                    proxyConfiguration.tls = try authority.makeServerContext(variant)
+                    proxyConfiguration.tls = try authority.makeServerContext(
+                        variant, applicationProtocols: topology.http2 ? ["h2", "http/1.1"] : ["http/1.1"])
                     roots = [authority.rootCertificatePEM]
                 }
                 proxy = try await FaultProxy.start(proxyConfiguration, eventLoopGroup: eventLoopGroup)

@@ -40,6 +40,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Terminate TLS with the lab's CA: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
     var tls: String?
 
+    @Flag(help: ArgumentHelp("Serve HTTP/2 too (needs --tls): ALPN h2 and http/1.1, SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, WebSockets over HTTP/2 (RFC 8441) bridged to the upstream as HTTP/1.1 upgrades — as browsers open them. With --fault h2-connect-broken the setting is advertised and the extended CONNECT fails."))
+    var http2 = false
+
     @Option(name: .customLong("fault"), help: ArgumentHelp("A fault NAME[:k=v,…] (repeatable), e.g. idle-timeout:after=2s, reject-upgrade:status=503.", valueName: "SPEC"))
     var faults: [String] = []
 
@@ -93,9 +96,18 @@ struct ProxyCommand: AsyncParsableCommand {
             }
             tlsVariant = variant
         }
+        if !http2, let name = specs.first(where: { spec in
+            ((try? FaultRegistry.standard.make(spec)) ?? []).contains { $0.fault is any HTTP2ConnectFault }
+        })?.name {
+            throw UsageError("--fault \(name) acts on WebSockets over HTTP/2: add --http2 (with --tls VARIANT), or drop the fault")
+        }
+        if http2, tlsVariant == nil {
+            throw UsageError("--http2 needs --tls VARIANT (e.g. --tls valid): browsers speak HTTP/2 only over TLS with ALPN h2")
+        }
         var configuration = ProxyConfiguration(upstreams: upstreamList, faults: specs)
         if let answerTimeout { configuration.answerTimeout = try Self.answerTimeout(answerTimeout) }
         configuration.tlsVariant = tlsVariant
+        configuration.http2 = http2
         configuration.listenHost = listenAddress.host
         configuration.listenPort = listenAddress.port
         if let admin {
@@ -142,6 +154,7 @@ struct ProxyCommand: AsyncParsableCommand {
         var lines = [
             "ws1011 proxy listening on \(proxy.url(path: "/"))",
             "  upstreams: " + upstreamList.map(\.description).joined(separator: ", "),
+            "  http/2:    " + (http2 ? "served (ALPN h2, extended CONNECT advertised)" : "no (HTTP/1.1 only; --http2 to serve it)"),
             "  threads:   \(threads) event loop\(threads == 1 ? "" : "s")",
             "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
             "  answers:   the proxy's own answers get \(DurationText.format(configuration.answerTimeout)) to reach a client (--answer-timeout)",

@@ -64,7 +64,68 @@ struct HTTP2TransportInteropTests {
             #expect(report.transcript.handshake?.status == 101, Probe.describe(report))
             let h2 = try #require(report.http2, Probe.describe(report))
             #expect(h2.outcome == .works && h2.pingRttMs != nil, "\(h2.detail)")
+            #expect(h2.messageSent == "a text message" && h2.messageAnswered == true && h2.messageRttMs != nil, "\(h2.detail)")
+            #expect(report.steps.first { $0.name == .h2 }?.detail.contains("the profile's first message (a text message) was answered") == true)
             #expect(report.verdict.cause == .healthy, Probe.describe(report))
+        }
+    }
+
+    @Test(
+        "node http2 answering pings but no message over HTTP/2: the h2 check fails on the profile's first message, the browser-only failure",
+        .enabled(if: InteropPeer.shouldRun(.nodeHTTP2), InteropPeer.reason(.nodeHTTP2)), .realIO)
+    func nodeCheckNeedsTheFirstMessageAnswered() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.nodeHTTP2Server(authority: authority, mode: "mute").run { server in
+            let started = ContinuousClock.now
+            let report = try await Self.run("wss://127.0.0.1:\(server.port)/", authority: authority, http2: false) {
+                $0.timeouts.message = .seconds(1)
+            }
+            #expect(report.steps.first { $0.name == .messages }?.status == .passed, "HTTP/1.1 echoes: \(Probe.describe(report))")
+            let h2 = try #require(report.http2, Probe.describe(report))
+            #expect(h2.outcome == .fails && h2.status == 200 && h2.pingRttMs != nil, "\(h2.detail)")
+            #expect(h2.messageSent == "a text message" && h2.messageAnswered == false, "\(h2.detail)")
+            #expect(h2.detail.contains("no answer to the profile's first message"), "\(h2.detail)")
+            #expect(report.steps.first { $0.name == .h2 }?.status == .failed)
+            #expect(report.verdict.cause == .http2WebSocketBroken, Probe.describe(report))
+            #expect(report.verdict.evidence.contains { $0.observation.contains("first message (a text message) was not") }, Probe.describe(report))
+            #expect(ContinuousClock.now - started < .seconds(30), "the wait for the answer is bounded")
+        }
+    }
+
+    @Test(
+        "python-hyper h2 answering 200, a close frame with END_STREAM and the TLS end in one write: the close frame is read before the end",
+        .enabled(if: InteropPeer.shouldRun(.hypercorn), InteropPeer.reason(.hypercorn)), .realIO)
+    func answerCloseAndEndInOneRead() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.h2CloseAtOnceServer(authority: authority).run { server in
+            let report = try await Self.run("wss://127.0.0.1:\(server.port)/", authority: authority, http2: true)
+            let t = report.transcript
+            #expect(t.handshake?.status == 200 && t.timings.openAtMs != nil, Probe.describe(report))
+            #expect(t.close.received?.code == 1011 && t.close.received?.reason == "going down", Probe.describe(t.close))
+            #expect(t.close.transportEnd == .http2EndStream, Probe.describe(t.close))
+            #expect(t.frames.contains { $0.direction == .inbound && $0.opcode == "close" }, "the close frame is in the frame log")
+            // The times are those of the read, not of when the connection took the answer.
+            let read = try #require(t.close.received?.atMs)
+            #expect(read >= (t.timings.openAtMs ?? .infinity) && read <= (t.close.atMs ?? 0), Probe.describe(t.close))
+            #expect(t.http2?.streamEnds?.first?.frame == "END_STREAM", "\(t.http2?.detail ?? "-")")
+            #expect(server.stdoutText.contains("request CONNECT websocket /"), "\(server.stdoutText)")
+        }
+    }
+
+    @Test(
+        "node http2 closing the open stream with close(): END_STREAM then RST_STREAM NO_ERROR, both recorded in order, END_STREAM the provenance",
+        .enabled(if: InteropPeer.shouldRun(.nodeHTTP2), InteropPeer.reason(.nodeHTTP2)), .realIO)
+    func nodeCloseEndsThenResets() async throws {
+        let authority = try LabCertificateAuthority.generate()
+        try await InteropPeers.nodeHTTP2Server(authority: authority, mode: "close-open").run { server in
+            let report = try await Self.run("wss://127.0.0.1:\(server.port)/", authority: authority, http2: true)
+            let t = report.transcript
+            #expect(t.timings.openAtMs != nil, Probe.describe(report))
+            #expect(t.close.received == nil)
+            #expect(t.close.transportEnd == .http2EndStream, Probe.describe(t.close))
+            let h2 = try #require(t.http2)
+            #expect(h2.streamEnds?.map(\.text) == ["END_STREAM", "RST_STREAM NO_ERROR"], "\(h2.detail)")
+            #expect(h2.resetCode == "NO_ERROR" && h2.detail.contains("then RST_STREAM NO_ERROR"), "\(h2.detail)")
         }
     }
 

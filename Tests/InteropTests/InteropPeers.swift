@@ -74,8 +74,23 @@ enum InteropPeers {
         }
     }
 
+    /// `Fixtures/interop/h2_close_at_once_server.py` (python-hyper `h2`): answers the extended CONNECT with 200, a
+    /// close frame (1011) with END_STREAM and the TLS close_notify in one TCP write, then the TCP end.
+    static func h2CloseAtOnceServer(authority: LabCertificateAuthority) async throws -> PeerProcess {
+        let python = try InteropPeer.hypercorn.require()
+        let identity = authority.serverIdentity(.valid)
+        return try await PeerProcess.startListening(name: "h2 close-at-once server", executable: python) { directory, port in
+            let cert = directory.appendingPathComponent("chain.pem")
+            let key = directory.appendingPathComponent("key.pem")
+            try identity.certificateChainPEM.joined(separator: "\n").write(to: cert, atomically: true, encoding: .utf8)
+            try identity.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+            return [InteropPeer.fixture("h2_close_at_once_server.py"), String(port), cert.path, key.path]
+        }
+    }
+
     /// `Fixtures/interop/h2_node_server.js`: Node's `http2` module with `enableConnectProtocol` over TLS (ALPN h2
-    /// and http/1.1) carrying the `ws` library's WebSocket, in `mode` (`works`, `refuse`, `reset-open`, `goaway-open`).
+    /// and http/1.1) carrying the `ws` library's WebSocket, in `mode` (`works`, `refuse`, `reset-open`, `goaway-open`,
+    /// `close-open`).
     static func nodeHTTP2Server(authority: LabCertificateAuthority, mode: String) async throws -> PeerProcess {
         let node = try InteropPeer.nodeHTTP2.require()
         let identity = authority.serverIdentity(.valid)

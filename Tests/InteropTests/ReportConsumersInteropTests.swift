@@ -163,11 +163,13 @@ struct ReportConsumersInteropTests {
     func reproduceDocumentValidatesAgainstItsSchema() async throws {
         let catalog = try ScenarioCatalog.resolve(explicit: nil)
         let scenarios = try catalog.select([])
-        // Two scenarios: one that opens and one refused at the upgrade, so both observed shapes are checked.
-        let chosen = scenarios.filter { ["healthy-direct", "app-missing-token"].contains($0.id) }
-        #expect(chosen.count == 2)
+        // One that opens, one refused at the upgrade, one with the h2 step's outcome expected and observed, so
+        // every observed shape is checked.
+        let chosen = scenarios.filter { ["healthy-direct", "app-missing-token", "h2-front-connect-broken"].contains($0.id) }
+        #expect(chosen.count == 3)
         let results = await ScenarioRunner(maxConcurrent: 2).run(chosen)
         #expect(results.contains { $0.observed != nil })
+        #expect(results.contains { $0.observed?.signature.h2 == "fails" }, "the h2 outcome is in the document")
         let dir = try Self.directory("reproduce")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("reproduce.json")

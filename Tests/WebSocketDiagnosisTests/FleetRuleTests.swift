@@ -134,6 +134,36 @@ struct FleetRuleTests {
         #expect(classify(fleet).cause == .healthy)
     }
 
+    @Test func mostOfAFleetEndingAtNoOneInstantAndNoOneAgeIsInconclusiveNotHealthy() {
+        // Six connections opened 300 ms apart, each cut 1.05–1.35 s after its open (a 1.2 s cap read by a client
+        // at load 15): the ages spread 300 ms, more than one cap's noise; the ends spread 2 s, no one event.
+        let late = [140.0, 55, 70, -80, -85, -155]
+        let connections = (0..<6).map { i -> FleetConnection in
+            let c = FleetFixture.connection(i, spacing: 300)
+            return FleetFixture.ended(c, at: c.openedAtMs! + 1200 + late[i])
+        }
+        let fleet = FleetObservation(requested: 6, holdMs: 4000, rampMs: 1800, pingIntervalMs: 1000, connections: connections)
+        #expect(FleetRule().evaluate(CauseSamples.fleetContext(fleet)) == nil)
+        let v = classify(fleet)
+        #expect(v.cause == .inconclusive, "\(v.summary)\n\(v.evidenceText)")
+        #expect(v.summary.contains("6 of 6 connections held in parallel ended early"), "\(v.summary)")
+        #expect(v.evidenceText.contains("6 of 6 connections held in parallel ended before the 4000 ms hold was over: 6 × bare end"), "\(v.evidenceText)")
+        #expect(v.evidenceText.contains("1045 ms–1340 ms after their"), "\(v.evidenceText)")
+        // Ends spread over the hold with mixed signatures: the same.
+        let spread = (0..<6).map { FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 1500, code: $0 % 2 == 0 ? 1011 : nil) }
+        let mixed = classify(FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: spread))
+        #expect(mixed.cause == .inconclusive, "\(mixed.summary)")
+        #expect(mixed.evidenceText.contains("3 × bare end, 3 × close 1011"), "\(mixed.evidenceText)")
+    }
+
+    @Test func aStrayEndInAFleetThatOtherwiseHeldStaysWithTheOtherRules() {
+        // One of six ended: not most of the fleet, so the main attempt's verdict (healthy) stands.
+        let connections = (0..<6).map { $0 == 2 ? FleetFixture.ended(FleetFixture.connection($0), at: 2500) : FleetFixture.connection($0) }
+        let fleet = FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: connections)
+        #expect(UnexplainedFleetEndsRule().evaluate(CauseSamples.fleetContext(fleet)) == nil)
+        #expect(classify(fleet).cause == .healthy)
+    }
+
     // MARK: One bad instance
 
     @Test func aQuarterOfTheFleetFailingOneWayWhileTheRestHoldsIsOneBadInstance() {

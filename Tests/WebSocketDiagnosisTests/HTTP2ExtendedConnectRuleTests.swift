@@ -28,6 +28,23 @@ struct HTTP2ExtendedConnectRuleTests {
         #expect(v.evidence.contains { $0.observation.contains("HTTP/1.1 opened") })
     }
 
+    @Test func anUnansweredFirstMessageOverAnOpenStreamIsTheBrowserOnlyFailureWithThatEvidence() {
+        var h2 = Self.observation(.fails, status: 200)
+        h2.pingRttMs = 3
+        h2.messageSent = "ping"
+        h2.messageAnswered = false
+        h2.detail = "no answer to the profile's first message (ping) after the stream opened and the ping was answered within 5s"
+        let passed = ProbeStep(name: .messages, status: .passed, detail: "ping → pong")
+        let v = FailureClassifier.classify(Self.input(Fixture.opened(), h2, steps: [passed]))
+        #expect(v.cause == .http2WebSocketBroken, "\(v.summary)")
+        #expect(v.confidence == Confidence.probable, "a 200 that then carries nothing is not a deliberate refusal")
+        #expect(v.evidence.contains { $0.observation.contains("the profile's first message (ping) was not (over HTTP/1.1: ping → pong)") }, "\(v.evidence)")
+        // Answered: nothing about the message in the evidence of a failure that came before it.
+        let refused = FailureClassifier.classify(Self.input(Fixture.opened(), Self.observation(.fails, status: 501), steps: [passed]))
+        #expect(refused.confidence == Confidence.characteristic)
+        #expect(!refused.evidence.contains { $0.observation.contains("first message") })
+    }
+
     @Test func workingOrAbsentHTTP2WebSocketsAreHealthy() {
         for outcome in [HTTP2Observation.Outcome.works, .notOffered, .noExtendedConnect, .unchecked] {
             let v = FailureClassifier.classify(

@@ -15,7 +15,7 @@ struct BuiltInCatalogTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasSuffix(".json") }
         let builtIn = ScenarioCatalog.builtIn
         #expect(builtIn.errors.isEmpty, "\(builtIn.errors.map(\.description))")
-        #expect(files.count >= 37)
+        #expect(files.count >= 39)
         #expect(Set(builtIn.scenarios.map(\.id)) == Set(files.map { String($0.dropLast(5)) }))
         let fromDisk = ScenarioCatalog.load(directory: Self.fixtures.path)
         #expect(builtIn.scenarios.map(\.id) == fromDisk.scenarios.map(\.id))

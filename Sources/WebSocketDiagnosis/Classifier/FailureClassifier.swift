@@ -30,6 +30,8 @@
 ///     (the failure only browsers see).
 /// 14a. ``PingFloodRule`` — a step failed while the server sent pings without pause (`frame.ping-flood`).
 /// 15. ``UnexplainedStepRule`` — a step failed that nothing explains: inconclusive.
+/// 15a. ``UnexplainedFleetEndsRule`` — the main attempt was fine, but most of a fleet ended early in a way
+///     ``FleetRule`` cannot name: inconclusive, not healthy.
 /// 16. ``HealthyRule`` — opened, nothing failed.
 ///
 /// When the input has a direct run and the winning rule did not already compare paths, the same rules
@@ -47,7 +49,7 @@ public enum FailureClassifier {
         ContractMismatchRule(), HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(),
         SocketIONamespaceRule(), HTTP2StreamEndRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
         BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), PingFloodRule(), UnexplainedStepRule(),
-        HealthyRule(),
+        UnexplainedFleetEndsRule(), HealthyRule(),
     ]
 
     /// Classifies one probe's observations with the default thresholds.

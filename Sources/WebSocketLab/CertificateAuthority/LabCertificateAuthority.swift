@@ -113,15 +113,16 @@ public struct LabCertificateAuthority: Sendable {
         identities[variant] ?? identities[.valid] ?? ServerIdentity(certificateChainPEM: [], privateKeyPEM: "")
     }
 
-    /// A server TLS context presenting `variant`.
-    public func makeServerContext(_ variant: TLSVariant) throws -> NIOSSLContext {
+    /// A server TLS context presenting `variant`, offering `applicationProtocols` by ALPN (default `http/1.1`;
+    /// `["h2", "http/1.1"]` for a front that serves HTTP/2 too).
+    public func makeServerContext(_ variant: TLSVariant, applicationProtocols: [String] = ["http/1.1"]) throws -> NIOSSLContext {
         let identity = serverIdentity(variant)
         let chain = try identity.certificateChainPEM.map {
             NIOSSLCertificateSource.certificate(try NIOSSLCertificate(bytes: Array($0.utf8), format: .pem))
         }
         let key = try NIOSSLPrivateKey(bytes: Array(identity.privateKeyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = applicationProtocols
         return try NIOSSLContext(configuration: configuration)
     }
 

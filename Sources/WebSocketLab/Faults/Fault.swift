@@ -9,6 +9,7 @@
 /// - `ConnectionTimerFault`: end the connection on a timer (lifetime, idle, injected close);
 /// - `InstanceFault`: take an upstream instance out (scale-in);
 /// - `ProxyReloadFault`: cut every open connection after a grace (a proxy reload).
+/// - `HTTP2ConnectFault`: fail the extended CONNECT of a WebSocket over HTTP/2 (a proxy serving `--http2`).
 ///
 /// Name, direction and probability live on `ConfiguredFault`, the shared wrapper; `direction` and
 /// `probability` parameters are taken off the spec before `init(spec:)` sees it.

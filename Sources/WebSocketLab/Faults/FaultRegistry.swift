@@ -23,7 +23,7 @@ public struct FaultRegistry: Sendable {
         StripUpgradeFault.self, StripHeaderFault.self, RejectUpgradeFault.self, DelayUpgradeFault.self,
         InjectCloseFault.self, RewriteCloseFault.self, DropPongsFault.self, DropPingsFault.self,
         CorruptFrameFault.self, DropMessagesFault.self, DrainInstanceFault.self, CapacityFault.self,
-        ReloadFault.self, FrameLimitFault.self,
+        ReloadFault.self, FrameLimitFault.self, H2ConnectBrokenFault.self,
     ], applicationTypes: [
         InternalErrorAppFault.self, DropOnErrorAppFault.self, NotReadyAppFault.self, SecretMismatchAppFault.self,
         CrashMidStreamAppFault.self, KeepaliveAppFault.self, NoSubprotocolEchoAppFault.self, SlowHandlerAppFault.self,

@@ -31,6 +31,8 @@ public final class FaultProxy: Sendable {
     let metrics = ProxyMetrics()
     let group: any EventLoopGroup
     let upstreamTLSContext: NIOSSLContext?
+    /// The HTTP/2 connections of the front (``ProxyConfiguration/http2``), closed at shutdown.
+    let http2Connections = ChildChannelTracker()
     private let state = Mutex(State())
     private let generation = Atomic<Int>(0)
     private let channels = Mutex<(server: Channel?, admin: Channel?)>((nil, nil))
@@ -72,6 +74,7 @@ public final class FaultProxy: Sendable {
         let group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         var faults: [ConfiguredFault] = []
         for spec in configuration.faults { faults += try registry.make(spec) }
+        try configuration.validateHTTP2(faults)
         var upstreamTLSContext: NIOSSLContext?
         if configuration.upstreams.contains(where: \.tls) {
             var tls = configuration.upstreamTLS ?? TLSConfiguration.makeClientConfiguration()
@@ -114,6 +117,7 @@ public final class FaultProxy: Sendable {
         for connection in connections {
             connection.eventLoop.execute { connection.end(.closeTransport, by: .proxy) }
         }
+        await http2Connections.closeAll()
     }
 
     private static func bind(configuration: ProxyConfiguration, group: any EventLoopGroup, box: ListenerBox) async throws -> Channel {
@@ -124,6 +128,10 @@ public final class FaultProxy: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let proxy = box.proxy else { throw ProxyError("proxy not ready") }
+                    if proxy.configuration.http2, let tls = proxy.configuration.tls {
+                        try FaultProxy.configureNegotiatedFront(channel, proxy: proxy, tls: tls)
+                        return
+                    }
                     if let tls = proxy.configuration.tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }

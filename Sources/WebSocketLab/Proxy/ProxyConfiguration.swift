@@ -16,6 +16,13 @@ public struct ProxyConfiguration: Sendable {
     /// loopback and the listen host (as the lab does); ignored when ``tls`` is given. The root to trust is
     /// ``FaultProxy/rootCertificatePEM``, in memory: no file is written. Default nil (no TLS).
     public var tlsVariant: TLSVariant?
+    /// Serve HTTP/2 too (RFC 8441 WebSockets over HTTP/2, as browsers open them): TLS offers ALPN `h2` and
+    /// `http/1.1`; HTTP/1.1 clients get the proxy as without it, HTTP/2 clients an HTTP/2 server whose
+    /// SETTINGS carry `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`, each extended CONNECT bridged to the upstream
+    /// as an HTTP/1.1 upgrade and each plain request forwarded as an HTTP/1.1 request. Frame, stream,
+    /// handshake and timer faults apply to HTTP/1.1 connections only; `h2-connect-broken` to the extended
+    /// CONNECT. Needs TLS: ``tlsVariant``, or a ``tls`` context whose ALPN offers `h2`. Default false.
+    public var http2: Bool = false
     /// The root of the CA made for ``tlsVariant``, once the proxy has started.
     public internal(set) var rootCertificatePEM: String?
     /// Client TLS settings for upstreams with `tls: true`; default: no certificate verification.

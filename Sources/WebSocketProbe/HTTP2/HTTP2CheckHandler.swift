@@ -5,7 +5,8 @@ import WebSocketDiagnosis
 import WebSocketWire
 
 /// The thin handler behind `NIOHTTP2Handler` on the connection of the HTTP/2 check: hands every frame to
-/// the ``HTTP2ExtendedConnectExchange`` and carries out its actions (the extended CONNECT, the ping, the end).
+/// the ``HTTP2ExtendedConnectExchange`` and carries out its actions (the extended CONNECT, the ping, the
+/// profile's first message, the end).
 ///
 /// It sits directly after `NIOHTTP2Handler` without a stream multiplexer, so it sees the connection's
 /// frames (SETTINGS, GOAWAY) and those of the one stream it opens (stream 1).
@@ -28,7 +29,7 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let exchange: LockedBox<HTTP2ExtendedConnectExchange>
     private let request: Request
     private let start: ContinuousClock.Instant
-    private let stream = HTTP2StreamID(1)
+    private let stream = HTTP2StreamID(HTTP2ExtendedConnectRules.streamID)
 
     init(exchange: LockedBox<HTTP2ExtendedConnectExchange>, request: Request, start: ContinuousClock.Instant) {
         self.exchange = exchange
@@ -58,28 +59,16 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var nowMs: Double { (ContinuousClock.now - start).milliseconds }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        guard let frame = HTTP2StreamFrame(unwrapInboundIn(data), stream: stream) else { return }
         let at = nowMs
-        let event: HTTP2ExtendedConnectExchange.Event?
-        switch frame.payload {
-        case .settings(.settings(let settings)) where frame.streamID == .rootStream:
-            event = .settings(settings.map(Self.observed), at: at)
-        case .goAway(let last, let code, _):
-            event = .goAway(Self.name(of: code), lastStreamID: Int(last), at: at)
-        case .headers(let headers) where frame.streamID == stream:
-            let status = headers.headers.first(name: ":status").flatMap { Int($0) }
-            let fields = headers.headers.filter { !$0.name.hasPrefix(":") }.map { HeaderField($0.name, $0.value) }
-            event = .answer(status: status, headers: fields, endStream: headers.endStream, at: at)
-        case .data(let data) where frame.streamID == stream:
-            var bytes: [UInt8] = []
-            if case .byteBuffer(let buffer) = data.data { bytes = Array(buffer.readableBytesView) }
-            event = .data(bytes, endStream: data.endStream, at: at)
-        case .rstStream(let code) where frame.streamID == stream:
-            event = .reset(Self.name(of: code), at: at)
-        default:
-            event = nil
-        }
-        guard let event else { return }
+        let event: HTTP2ExtendedConnectExchange.Event =
+            switch frame {
+            case .settings(let settings): .settings(settings, at: at)
+            case .goAway(let code, let lastStreamID): .goAway(code, lastStreamID: lastStreamID, at: at)
+            case .answer(let status, let headers, let endStream): .answer(status: status, headers: headers, endStream: endStream, at: at)
+            case .data(let buffer, let endStream): .data(Array(buffer.readableBytesView), endStream: endStream, at: at)
+            case .reset(let code): .reset(code, at: at)
+            }
         perform(exchange.withLock { $0.event(event) }, context: context)
     }
 
@@ -104,14 +93,9 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
             let headers = HTTP2Frame.FramePayload.Headers(headers: Self.headers(for: request), endStream: false)
             context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .headers(headers))), promise: nil)
         case .sendPing(let payload):
-            let bytes = WebSocketFrame(opcode: .ping, masked: true, payload: payload).encoded(
-                maskKey: .random())
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            let exchange = self.exchange
-            let start = self.start
-            promise.futureResult.whenSuccess { exchange.withLock { $0.pingWritten(at: (ContinuousClock.now - start).milliseconds) } }
-            let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: bytes)))
-            context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: promise)
+            send(WebSocketFrame(opcode: .ping, masked: true, payload: payload), context: context) { $0.pingWritten(at: $1) }
+        case .sendText(let text):
+            send(WebSocketFrame(opcode: .text, masked: true, payload: Array(text.utf8)), context: context) { $0.messageWritten(at: $1) }
         case .finish(let closeStream):
             if closeStream {
                 // A WebSocket close (1000) ends the stream, as a browser leaving the page would.
@@ -126,35 +110,17 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// One received setting as observed: its id, its RFC name, its value.
-    static func observed(_ setting: HTTP2Setting) -> HTTP2Observation.Setting {
-        let id = identifier(of: setting.parameter)
-        return HTTP2Observation.Setting(id: id, name: settingName(id), value: setting.value)
-    }
-
-    /// The identifier of a settings parameter (NIOHTTP2 keeps it internal; it is a 16-bit number, RFC 9113 §6.5.1).
-    static func identifier(of parameter: HTTP2SettingsParameter) -> Int {
-        (0...0xFFFF).first { HTTP2SettingsParameter(extensionSetting: $0) == parameter } ?? -1
-    }
-
-    /// `SETTINGS_MAX_CONCURRENT_STREAMS`, …, `UNKNOWN_0xNN` (RFC 9113 §6.5.2, RFC 8441 §3).
-    static func settingName(_ id: Int) -> String {
-        let names = [
-            1: "SETTINGS_HEADER_TABLE_SIZE", 2: "SETTINGS_ENABLE_PUSH", 3: "SETTINGS_MAX_CONCURRENT_STREAMS",
-            4: "SETTINGS_INITIAL_WINDOW_SIZE", 5: "SETTINGS_MAX_FRAME_SIZE", 6: "SETTINGS_MAX_HEADER_LIST_SIZE",
-            8: "SETTINGS_ENABLE_CONNECT_PROTOCOL", 9: "SETTINGS_NO_RFC7540_PRIORITIES",
-        ]
-        return names[id] ?? "UNKNOWN_0x" + String(id, radix: 16, uppercase: true)
-    }
-
-    /// `NO_ERROR`, `CANCEL`, `CONNECT_ERROR`, …, `0xNN` (RFC 9113 §7).
-    static func name(of code: HTTP2ErrorCode) -> String {
-        let names = [
-            "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR",
-            "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY",
-            "HTTP_1_1_REQUIRED",
-        ]
-        let n = code.networkCode
-        return n < names.count ? names[n] : "0x" + String(n, radix: 16, uppercase: true)
+    /// Writes one masked WebSocket frame as DATA on the stream; `written` records when it went out (ms since the start).
+    private func send(
+        _ frame: WebSocketFrame, context: ChannelHandlerContext,
+        written: @escaping @Sendable (inout HTTP2ExtendedConnectExchange, Double) -> Void
+    ) {
+        let bytes = frame.encoded(maskKey: .random())
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        let exchange = self.exchange
+        let start = self.start
+        promise.futureResult.whenSuccess { exchange.withLock { written(&$0, (ContinuousClock.now - start).milliseconds) } }
+        let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: bytes)))
+        context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: promise)
     }
 }

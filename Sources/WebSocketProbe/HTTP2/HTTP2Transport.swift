@@ -2,8 +2,8 @@ import NIOCore
 import WebSocketDiagnosis
 
 /// What a ``WebSocketConnection`` keeps when its WebSocket runs over HTTP/2 (`--http2`, RFC 8441): the
-/// extended CONNECT to send, the stream's state (shared with the channel's handler), the slot where the
-/// channel hands over the opening and the handler that holds stream data until the connection takes it.
+/// extended CONNECT to send, the stream's state (shared with the channel's handler; it holds what the stream
+/// carried until the connection takes it) and the slot where the channel hands over the opening.
 final class HTTP2Transport: Sendable {
     /// The extended CONNECT: `:authority`, `:path`, subprotocols and the request headers (credentials, `Origin`).
     let request: HTTP2CheckHandler.Request
@@ -11,8 +11,6 @@ final class HTTP2Transport: Sendable {
     let state = LockedBox(HTTP2WebSocketStream())
     /// The slot of the latest connection attempt.
     let slot = LockedBox<HTTP2StreamSlot?>(nil)
-    /// The stream's handler, once ALPN selected `h2`.
-    let streamHandler = LockedBox<HTTP2WebSocketStreamHandler?>(nil)
 
     /// The transport of `configuration` (its URL's authority and resource, subprotocols and headers).
     init(configuration: ClientConfiguration) {

@@ -25,7 +25,6 @@ final class HTTP2TransportALPNHandler: ChannelInboundHandler, RemovableChannelHa
                     let stream = HTTP2WebSocketStreamHandler(state: transport.state, request: transport.request, slot: slot)
                     let http2 = NIOHTTP2Handler(mode: .client, initialSettings: nioDefaultSettings)
                     try context.pipeline.syncOperations.addHandlers([http2, stream], position: .after(self))
-                    transport.streamHandler.withLock { $0 = stream }
                 } catch {
                     slot.complete(.ended(HTTP2StreamEnding(end: nil, kind: nil, detail: "cannot set up HTTP/2: \(error)", at: .now)))
                 }

@@ -11,19 +11,24 @@ import WebSocketDiagnosis
 /// HTTP/2 it records the server's SETTINGS and, when `SETTINGS_ENABLE_CONNECT_PROTOCOL = 1` is advertised,
 /// sends the extended CONNECT (`:method CONNECT`, `:protocol websocket`, `:scheme https`, `:path`,
 /// `:authority`, `sec-websocket-version: 13`, the configuration's subprotocols and headers — the same
-/// credentials as the HTTP/1.1 attempt) and, when it is answered 200, one WebSocket ping over the stream.
+/// credentials as the HTTP/1.1 attempt) and, when it is answered 200, one WebSocket ping over the stream,
+/// then the profile's first message (``message``), when there is one: the stream works only when both
+/// are answered.
 ///
 /// Every wait is bounded by the configuration's timeouts (connect, TLS handshake, `upgrade` for the
-/// SETTINGS and for the answer, `message` for the pong) and ends when `stop` fires. Never throws: a check
-/// that could not tell is an ``HTTP2Observation/Outcome/unchecked`` observation.
+/// SETTINGS and for the answer, `message` for the pong) and the message's own bound, and ends when `stop`
+/// fires. Never throws: a check that could not tell is an ``HTTP2Observation/Outcome/unchecked`` observation.
 public struct HTTP2WebSocketCheck: Sendable {
     /// The connection to check: its URL (with a query credential), TLS settings, timeouts, subprotocols
     /// and headers (credentials, `Origin`).
     public var configuration: ClientConfiguration
+    /// The profile's first message, sent over the stream after the pong (`nil`: the ping is the exchange).
+    public var message: HTTP2CheckMessage?
 
-    /// A check of `configuration`'s `wss://` URL.
-    public init(configuration: ClientConfiguration) {
+    /// A check of `configuration`'s `wss://` URL that sends `message` after the ping (default none).
+    public init(configuration: ClientConfiguration, message: HTTP2CheckMessage? = nil) {
         self.configuration = configuration
+        self.message = message
     }
 
     /// How often the waits look at the exchange.
@@ -65,7 +70,7 @@ public struct HTTP2WebSocketCheck: Sendable {
 
         let request = HTTP2CheckHandler.Request(
             authority: url.authority, path: url.resource, subprotocols: configuration.subprotocols, headers: configuration.headers)
-        let exchange = LockedBox(HTTP2ExtendedConnectExchange())
+        let exchange = LockedBox(HTTP2ExtendedConnectExchange(message: message))
         let alpn = LockedBox(HTTP2ALPNHandler.State.waiting)
         let tlsState = LockedBox(TLSVerificationState())
         let deadline = ContinuousClock.now + timeouts.connect
@@ -124,7 +129,7 @@ public struct HTTP2WebSocketCheck: Sendable {
                     "ALPN selected \(selected ?? "no protocol") to an offer of h2 and http/1.1: browsers use WebSockets over HTTP/1.1 here")
         }
 
-        // SETTINGS, the answer to the extended CONNECT, the pong: each phase has its own bound.
+        // SETTINGS, the answer to the extended CONNECT, the pong, the message's answer: each phase has its own bound.
         while true {
             let phase = exchange.value.phase
             if phase == .done { break }
@@ -132,6 +137,8 @@ public struct HTTP2WebSocketCheck: Sendable {
                 switch phase {
                 case .awaitingSettings: (timeouts.upgrade, "the SETTINGS frame")
                 case .awaitingAnswer: (timeouts.upgrade, DurationText.format(timeouts.upgrade) + " (--upgrade-timeout)")
+                case .awaitingReply:
+                    (message?.within ?? timeouts.message, DurationText.format(message?.within ?? timeouts.message) + " (the profile's message bound)")
                 default: (timeouts.message, DurationText.format(timeouts.message) + " (--message-timeout)")
                 }
             let moved = await wait(bound, stop: stop) { exchange.value.phase != phase }

@@ -7,10 +7,12 @@ import WebSocketDiagnosis
 /// drives ``HTTP2WebSocketStream`` with the frames it reads and, once the stream is open, turns it into a
 /// channel of plain bytes for the WebSocket handlers after it: DATA on the stream in, bytes out as DATA.
 ///
-/// Stream data that comes before the connection has taken the answer is held until ``release()``, so the
-/// connection never reads frames as a handshake. When our close frame goes out, the stream is ended
-/// (`END_STREAM`, the stream's FIN); when the server ends, resets or goes away, the ending is passed down
-/// as an ``HTTP2StreamEnding`` error. Closing the channel resets an open stream (`CANCEL`) and says
+/// What the open stream carries before the connection has taken the answer (data, the stream's ending, the
+/// connection's end) is held by the machine until the connection takes it from there
+/// (``HTTP2WebSocketStream/Event/released``), so the connection never reads frames as a handshake and reads
+/// them before the end when all came in one read. When our close frame goes out, the
+/// stream is ended (`END_STREAM`, the stream's FIN); when the server ends, resets or goes away, the ending
+/// is passed down as an ``HTTP2StreamEnding`` error. Closing the channel resets an open stream (`CANCEL`) and says
 /// `GOAWAY` first, as a browser leaving a page does. There is no stream multiplexer: it answers the flow
 /// control of the stream and of the connection itself.
 ///
@@ -26,9 +28,6 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
     private let slot: HTTP2StreamSlot
     private let stream = HTTP2StreamID(HTTP2WebSocketStream.streamID)
     private var context: ChannelHandlerContext?
-    private var released = false
-    private var held: [ByteBuffer] = []
-    private var heldEnding: HTTP2StreamEnding?
     /// Flow-controlled bytes read and not yet given back with WINDOW_UPDATE.
     private var unacknowledged = 0
 
@@ -50,55 +49,29 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
         slot.complete(.ended(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection closed", at: .now)))
     }
 
-    /// Lets stream data through from now on (the held data first, then a held ending). On the loop.
-    func release() {
-        guard !released, let context else { return }
-        released = true
-        let data = held
-        held = []
-        for buffer in data { context.fireChannelRead(wrapInboundOut(buffer)) }
-        if let ending = heldEnding {
-            heldEnding = nil
-            context.fireErrorCaught(ending)
-        }
-    }
-
     // MARK: - Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        let raw = unwrapInboundIn(data)
+        // DATA on any stream takes from the connection's window (and the stream's): give it back.
+        if case .data(let payload) = raw.payload { giveBackWindow(Self.flowControlled(payload), context: context) }
+        guard let frame = HTTP2StreamFrame(raw, stream: stream) else { return }
         let at = ContinuousClock.now
-        let event: HTTP2WebSocketStream.Event
-        switch frame.payload {
-        case .settings(.settings(let settings)) where frame.streamID == .rootStream:
-            event = .settings(settings.map(HTTP2CheckHandler.observed), at: at)
-        case .goAway(let last, let code, _):
-            event = .goAway(HTTP2CheckHandler.name(of: code), lastStreamID: Int(last), at: at)
-        case .headers(let headers) where frame.streamID == stream:
-            let status = headers.headers.first(name: ":status").flatMap { Int($0) }
-            let fields = headers.headers.filter { !$0.name.hasPrefix(":") }.map { HeaderField($0.name, $0.value) }
-            event = .answer(status: status, headers: fields, endStream: headers.endStream, at: at)
-        case .data(let payload) where frame.streamID == stream:
-            giveBackWindow(Self.flowControlled(payload), context: context)
-            if case .byteBuffer(let buffer) = payload.data, buffer.readableBytes > 0, state.value.phase == .open {
-                if released { context.fireChannelRead(wrapInboundOut(buffer)) } else { held.append(buffer) }
+        let event: HTTP2WebSocketStream.Event =
+            switch frame {
+            case .settings(let settings): .settings(settings, at: at)
+            case .goAway(let code, let lastStreamID): .goAway(code, lastStreamID: lastStreamID, at: at)
+            case .answer(let status, let headers, let endStream): .answer(status: status, headers: headers, endStream: endStream, at: at)
+            case .data(let buffer, let endStream): .data(buffer, endStream: endStream, at: at)
+            case .reset(let code): .reset(code, at: at)
             }
-            event = .data(endStream: payload.endStream, at: at)
-        case .data(let payload):
-            giveBackWindow(Self.flowControlled(payload), context: context)
-            return
-        case .rstStream(let code) where frame.streamID == stream:
-            event = .reset(HTTP2CheckHandler.name(of: code), at: at)
-        default:
-            return
-        }
         perform(state.withLock { $0.event(event) }, context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        _ = state.withLock { $0.event(.connectionEnded(at: .now)) }
+        let action = state.withLock { $0.event(.connectionEnded(at: .now)) }
         slot.complete(.ended(HTTP2StreamEnding(end: nil, kind: nil, detail: "the connection ended", at: .now)))
-        context.fireChannelInactive()
+        perform(action, context: context)  // passes the end on, or holds it behind the stream's data for the connection
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -119,8 +92,14 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
             context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .headers(headers))), promise: promise)
         case .opening(let opening):
             slot.complete(opening)
-        case .end(let ending):
-            if released { context.fireErrorCaught(ending) } else { heldEnding = ending }
+        case .forward(let items):
+            for item in items {
+                switch item {
+                case .bytes(let buffer, _): context.fireChannelRead(wrapInboundOut(buffer))
+                case .ending(let ending): context.fireErrorCaught(ending)
+                case .inactive: context.fireChannelInactive()
+                }
+            }
         }
     }
 

@@ -2,7 +2,8 @@ import WebSocketDiagnosis
 
 extension ProbeRunner {
     /// Checks WebSockets over HTTP/2 (RFC 8441) on a connection of its own, as Chrome and Firefox would
-    /// open them: ALPN `h2`, the server's SETTINGS, the extended CONNECT and one ping (``HTTP2WebSocketCheck``).
+    /// open them: ALPN `h2`, the server's SETTINGS, the extended CONNECT, one ping and the profile's first
+    /// message, when it has one (``HTTP2WebSocketCheck``, ``HTTP2CheckMessage``).
     ///
     /// Runs for `wss://` targets unless turned off (`--no-h2`), after the HTTP/1.1 attempt, and only when
     /// that attempt's TCP and TLS worked (otherwise its own failure is what to fix). It sends the same
@@ -16,7 +17,8 @@ extension ProbeRunner {
         else { return nil }
         stop.enter("h2")
         let configuration = clientConfiguration(url: plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
-        let observation = await HTTP2WebSocketCheck(configuration: configuration).run(eventLoopGroup: eventLoopGroup, stop: stop)
+        let message = HTTP2CheckMessage.first(of: plan.profile, token: token, messageBound: plan.timeouts.message)
+        let observation = await HTTP2WebSocketCheck(configuration: configuration, message: message).run(eventLoopGroup: eventLoopGroup, stop: stop)
         return stop.isStopped ? nil : observation
     }
 

@@ -36,10 +36,15 @@ struct ExporterModuleOptionsTests {
             let target = proxy.url(path: "/ws").addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             async let answer = ExporterServerTests.get(exporter.port, "/probe?target=\(target)&module=fleet", bound: .seconds(60))
             if let during {
-                // The fleet is open when the proxy holds `connections` connections (bounded wait).
+                // The fleet is open when the proxy holds `connections` connections and has answered their
+                // upgrades after the main attempt's (bounded wait): the main attempt's connection, still
+                // closing on a busy machine, must not stand in for the fleet's last one.
                 let deadline = ContinuousClock.now + .seconds(20)
                 while ContinuousClock.now < deadline {
-                    if (ExporterServerTests.value(proxy.metricsText(), "ws1011_proxy_connections_open") ?? 0) >= Double(connections) { break }
+                    let metrics = proxy.metricsText()
+                    let open = ExporterServerTests.value(metrics, "ws1011_proxy_connections_open") ?? 0
+                    let upgraded = ExporterServerTests.value(metrics, #"ws1011_proxy_upgrades_total{status="101"}"#) ?? 0
+                    if open >= Double(connections) && upgraded >= Double(connections + 1) { break }
                     try await Task.sleep(for: .milliseconds(50))
                 }
                 try during(proxy)

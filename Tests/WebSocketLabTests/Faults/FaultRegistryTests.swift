@@ -38,8 +38,8 @@ struct FaultRegistryTests {
     }
 
     @Test func everyStandardFaultHasADescriptorMatchingItsRegistryName() {
-        #expect(FaultRegistry.standard.faultNames.count == 23)
-        #expect(FaultRegistry.standard.types.count == 23)
+        #expect(FaultRegistry.standard.faultNames.count == 24)
+        #expect(FaultRegistry.standard.types.count == 24)
         for (name, type) in FaultRegistry.standard.types { #expect(type.descriptor.name == name) }
     }
 

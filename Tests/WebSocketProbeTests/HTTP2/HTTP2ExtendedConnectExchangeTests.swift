@@ -111,6 +111,39 @@ struct HTTP2ExtendedConnectExchangeTests {
         #expect(broken.observation.goAwayCode == "PROTOCOL_ERROR")
     }
 
+    @Test func theStreamEndedBeforeTheAnswerFailsAtOnceNotAtTheBound() {
+        // The --http2 stream always read it so; the check waited for the upgrade bound.
+        var x = HTTP2ExtendedConnectExchange()
+        _ = x.event(.settings(Self.advertised, at: 5))
+        #expect(x.event(.data([], endStream: true, at: 12)) == .finish(closeStream: false))
+        #expect(x.observation.outcome == .fails && x.observation.failedAtMs == 12)
+        #expect(x.observation.detail.contains("before answering the extended CONNECT"), "\(x.observation.detail)")
+    }
+
+    @Test func bothMachinesJudgeAnswersAndGoAwaysByTheSameRules() {
+        typealias Rules = HTTP2ExtendedConnectRules
+        #expect(Rules.answer(status: 103, endStream: false) == .interim)
+        #expect(Rules.answer(status: 200, endStream: false) == .opens)
+        #expect(Rules.answer(status: 200, endStream: true) == .refuses("200 with END_STREAM"))
+        #expect(Rules.answer(status: 103, endStream: true) == .refuses("103 with END_STREAM"))
+        #expect(Rules.answer(status: nil, endStream: false) == .refuses("no :status"))
+        #expect(Rules.advertises(Self.advertised) && !Rules.advertises(Self.advertised + [.init(id: 8, name: "", value: 0)]))
+        #expect(Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 1))
+        #expect(
+            !Rules.letsTheStreamRun(goAwayCode: "NO_ERROR", lastStreamID: 0)
+                && !Rules.letsTheStreamRun(goAwayCode: "CANCEL", lastStreamID: 1))
+        // A 200 with END_STREAM: no tunnel for either machine.
+        var check = HTTP2ExtendedConnectExchange()
+        _ = check.event(.settings(Self.advertised, at: 5))
+        _ = check.event(.answer(status: 200, headers: [], endStream: true, at: 9))
+        var stream = HTTP2WebSocketStream()
+        let start = ContinuousClock.now
+        _ = stream.event(.settings(Self.advertised, at: start))
+        _ = stream.event(.answer(status: 200, headers: [], endStream: true, at: start))
+        #expect(check.observation.outcome == .fails && stream.observation(since: start).outcome == .fails)
+        #expect(check.observation.detail.contains("200 with END_STREAM") && stream.detail.contains("200 with END_STREAM"))
+    }
+
     @Test func noAnswerWithinTheBoundFails() {
         var x = HTTP2ExtendedConnectExchange()
         _ = x.event(.settings(Self.advertised, at: 5))
@@ -124,6 +157,91 @@ struct HTTP2ExtendedConnectExchangeTests {
         _ = x.event(.ended("TCP end", at: 3))
         #expect(x.observation.outcome == .unchecked)
         #expect(x.observation.step.status == .skipped)
+    }
+
+    // MARK: - The profile's first message
+
+    /// The lab profile's first message (its JSON heartbeat, `ping` answered by `pong`).
+    static let labMessage = HTTP2CheckMessage.first(of: .lab, token: nil, messageBound: .seconds(2))!
+
+    static func text(_ text: String) -> [UInt8] {
+        WebSocketFrame(opcode: .text, payload: Array(text.utf8)).encoded(maskKey: nil)
+    }
+
+    /// An exchange with `message`, answered 200 and its ping's pong read at 14 ms.
+    static func afterPong(_ message: HTTP2CheckMessage) -> (HTTP2ExtendedConnectExchange, HTTP2ExtendedConnectExchange.Action) {
+        var x = HTTP2ExtendedConnectExchange(message: message)
+        _ = x.event(.settings(advertised, at: 5))
+        _ = x.event(.answer(status: 200, headers: [], endStream: false, at: 9))
+        x.pingWritten(at: 10)
+        let action = x.event(.data(pong(x.pingPayload), endStream: false, at: 14))
+        return (x, action)
+    }
+
+    @Test func afterThePongTheProfilesFirstMessageGoesOutAndItsAnswerMakesItWork() {
+        var (x, action) = Self.afterPong(Self.labMessage)
+        #expect(action == .sendText(#"{"type":"ping","payload":{}}"#))
+        #expect(x.phase == .awaitingReply && x.observation.outcome == .unchecked, "the pong alone does not decide")
+        x.messageWritten(at: 15)
+        // The welcome is not the answer; the pong event, split over two DATA frames, is.
+        let pongEvent = Self.text(#"{"type":"pong"}"#)
+        #expect(x.event(.data(Self.text(#"{"type":"connection_established"}"#) + pongEvent.prefix(4), endStream: false, at: 16)) == .none)
+        #expect(x.event(.data(Array(pongEvent.dropFirst(4)), endStream: false, at: 21)) == .finish(closeStream: true))
+        let o = x.observation
+        #expect(o.outcome == .works && o.pingRttMs == 4)
+        #expect(o.messageSent == "ping" && o.messageAnswered == true && o.messageRttMs == 6)
+        #expect(o.detail.contains("the profile's first message (ping) was answered (pong)"), "\(o.detail)")
+    }
+
+    @Test func aFragmentedEchoAnswersAnAnyReplyMessage() {
+        let echo = HTTP2CheckMessage.first(of: .echo, token: nil, messageBound: .seconds(2))!
+        #expect(echo.anyReply)
+        var (x, action) = Self.afterPong(echo)
+        guard case .sendText = action else {
+            Issue.record("the echo profile's message goes out after the pong, got \(action)")
+            return
+        }
+        let first = WebSocketFrame(fin: false, opcode: .text, payload: Array("ws1011 ".utf8)).encoded(maskKey: nil)
+        let last = WebSocketFrame(opcode: .continuation, payload: Array("echo".utf8)).encoded(maskKey: nil)
+        #expect(x.event(.data(first, endStream: false, at: 16)) == .none, "half a message is no answer yet")
+        #expect(x.event(.data(last, endStream: false, at: 17)) == .finish(closeStream: true))
+        #expect(x.observation.messageAnswered == true)
+    }
+
+    @Test func noAnswerToTheProfilesFirstMessageWithinItsBoundFails() {
+        var (x, _) = Self.afterPong(Self.labMessage)
+        _ = x.event(.timedOut("2s (the profile's message bound)", at: 2015))
+        let o = x.observation
+        #expect(o.outcome == .fails && o.failedAtMs == 2015 && o.step.status == .failed)
+        #expect(o.messageSent == "ping" && o.messageAnswered == false && o.pingRttMs == 4)
+        #expect(o.detail.contains("no answer to the profile's first message (ping)"), "\(o.detail)")
+    }
+
+    @Test func anApplicationErrorInAnswerToTheMessageFails() {
+        var (x, _) = Self.afterPong(Self.labMessage)
+        #expect(
+            x.event(.data(Self.text(#"{"type":"error","payload":{"message":"no"}}"#), endStream: false, at: 20))
+                == .finish(closeStream: true))
+        #expect(x.observation.outcome == .fails && x.observation.messageAnswered == false)
+        #expect(x.observation.detail.contains("with error"), "\(x.observation.detail)")
+    }
+
+    @Test func theStreamEndingBeforeTheAnswerFails() {
+        var (x, _) = Self.afterPong(Self.labMessage)
+        #expect(x.event(.data([], endStream: true, at: 30)) == .finish(closeStream: true))
+        #expect(x.observation.outcome == .fails)
+        #expect(x.observation.detail.contains("before answering the profile's first message"), "\(x.observation.detail)")
+    }
+
+    @Test func theFirstMessageIsTheOneTheHTTP1RunSendsFirst() {
+        #expect(HTTP2CheckMessage.first(of: .plain, token: nil, messageBound: .seconds(1)) == nil, "plain sends no message")
+        #expect(
+            HTTP2CheckMessage.first(of: .socketIO, token: nil, messageBound: .seconds(1)) == nil, "Socket.IO needs its own handshake first")
+        var profile = ApplicationProfile.lab
+        profile.heartbeat = nil
+        let stream = HTTP2CheckMessage.first(of: profile, token: "t0k", messageBound: .seconds(1))
+        #expect(stream?.name == "stream_request" && stream?.answers == ["stream_complete", "partial_result"])
+        #expect(stream?.within == .seconds(1))
     }
 
     @Test func eventsAfterTheDecisionChangeNothing() {

@@ -16,7 +16,7 @@ struct CLICatalogTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try await CLITests.run(["scenarios"], environment: ["WS1011_SCENARIOS": ""], currentDirectory: dir)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("37 scenario(s): 37 built in"), "\(r.stdout)")
+        #expect(r.stdout.contains("39 scenario(s): 39 built in"), "\(r.stdout)")
         #expect(r.stdout.contains("nginx-idle-timeout"))
     }
 
@@ -51,7 +51,7 @@ struct CLICatalogTests {
             .write(to: own.appendingPathComponent("my-service-healthy.json"), atomically: true, encoding: .utf8)
         let listed = try await CLITests.run(["scenarios"], environment: ["WS1011_SCENARIOS": own.path], currentDirectory: dir)
         #expect(listed.status == 0, "\(listed.stderr)")
-        #expect(listed.stdout.contains("my-service-healthy") && listed.stdout.contains("37 built in, 1 from"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("my-service-healthy") && listed.stdout.contains("39 built in, 1 from"), "\(listed.stdout)")
 
         // A field the model does not know, and a file that is not JSON at all.
         try #"{"id": "my-typo", "title": "t", "expected": {"cause": "healthy"}}"#

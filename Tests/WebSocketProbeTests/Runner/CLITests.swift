@@ -165,6 +165,8 @@ struct CLITests {
         (["lab", "--port", "70000"], "--port"),
         (["proxy", "--listen", "nonsense", "--upstream", "127.0.0.1:1"], "nonsense"),
         (["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--preset", "heroku"], "heroku"),
+        (["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--http2"], "--http2 needs --tls"),
+        (["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--fault", "h2-connect-broken"], "add --http2"),
     ])
     func badLabOrProxyOptionIsAUsageError(_ arguments: [String], _ mentioned: String) async throws {
         let r = try await Self.run(arguments, timeout: .seconds(10))

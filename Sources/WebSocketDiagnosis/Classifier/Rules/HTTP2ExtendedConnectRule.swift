@@ -24,9 +24,21 @@ struct HTTP2ExtendedConnectRule: ClassificationRule {
             evidence.append(
                 Evidence(rule: RuleName.probeSteps, observation: "the same WebSocket over HTTP/1.1 opened (101 at \(Describe.ms(open)))"))
         }
+        // The stream opened and the ping came back, but the application's first message did not: the bridge
+        // carries the WebSocket's control frames and not what the application needs (or the backend answers
+        // the HTTP/2 request differently); over HTTP/1.1 the same message was answered.
+        if let message = h2.messageSent, h2.messageAnswered == false {
+            let overHTTP1 = context.steps.first { $0.name == .messages && $0.status == .passed }.map { " (over HTTP/1.1: \($0.detail))" } ?? ""
+            evidence.append(
+                Evidence(
+                    rule: RuleName.http2ExtendedConnect,
+                    observation:
+                        "over HTTP/2 the stream opened and the ping was answered, but the profile's first message (\(message)) was not\(overHTTP1)"))
+        }
         // A refused stream or a 501 is a deliberate refusal; a reset, GOAWAY or silence after the
-        // CONNECT is a bridge that cannot carry the stream. Both break browsers the same way.
-        let definite = h2.status != nil || h2.resetCode != nil || h2.goAwayCode != nil
+        // CONNECT (or after a 200) is a bridge that cannot carry the stream. Both break browsers the same way.
+        let refused = h2.status.map { !(200..<300).contains($0) } ?? false
+        let definite = refused || h2.resetCode != nil || h2.goAwayCode != nil
         return Verdict(
             cause: .http2WebSocketBroken, confidence: definite ? Confidence.characteristic : Confidence.probable,
             summary:
