@@ -10,6 +10,9 @@ import WebSocketWire
 /// (``HTTP2WebSocketCheck``) feeds it the end of a bound (``Event/timedOut(_:at:)``). Every outcome is
 /// recorded as an ``HTTP2Observation`` (``observation``).
 struct HTTP2ExtendedConnectExchange: Sendable {
+    /// The largest answer to the profile's first message gathered from its fragments (16 MiB).
+    static let maxReplyBytes = 16 << 20
+
     /// Where the exchange is.
     enum Phase: Sendable, Equatable {
         /// HTTP/2 negotiated; the server's first SETTINGS frame has not come.
@@ -151,6 +154,11 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                 case .violation(let violation):
                     return decide(.fails, at: at, "the stream opened (200) but carried no valid WebSocket frame: \(violation.detail)")
                 case .frame(let frame) where phase == .awaitingReply && frame.opcode.isData:
+                    // An answer that never ends is not gathered past a bound.
+                    guard (frame.opcode == .continuation ? fragments?.payload.count ?? 0 : 0) + frame.payload.count <= Self.maxReplyBytes else {
+                        return decide(
+                            .fails, at: at, "the answer to the profile's first message grew past \(Self.maxReplyBytes) bytes without ending")
+                    }
                     guard let (opcode, payload) = reassemble(frame) else { continue }
                     guard let message else { continue }
                     switch message.reply(to: opcode == .binary ? nil : String(decoding: payload, as: UTF8.self)) {

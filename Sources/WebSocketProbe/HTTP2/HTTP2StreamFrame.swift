@@ -48,9 +48,20 @@ enum HTTP2StreamFrame: Sendable, Equatable {
     }
 
     /// The identifier of a settings parameter (NIOHTTP2 keeps it internal; it is a 16-bit number, RFC 9113 §6.5.1).
+    /// Read from the parameter's 16 bits and checked by building the parameter back (a scan of all 65,536 ids
+    /// per setting let a peer's SETTINGS full of unknown ids stall the event loop); a layout that ever differs
+    /// falls back to a table built once.
     static func identifier(of parameter: HTTP2SettingsParameter) -> Int {
-        (0...0xFFFF).first { HTTP2SettingsParameter(extensionSetting: $0) == parameter } ?? -1
+        if MemoryLayout<HTTP2SettingsParameter>.size == MemoryLayout<UInt16>.size {
+            let raw = Int(unsafeBitCast(parameter, to: UInt16.self))
+            if HTTP2SettingsParameter(extensionSetting: raw) == parameter { return raw }
+        }
+        return identifiers[parameter] ?? -1
     }
+
+    /// Every settings id by its parameter, for ``identifier(of:)``'s fallback.
+    private static let identifiers: [HTTP2SettingsParameter: Int] = Dictionary(
+        (0...0xFFFF).map { (HTTP2SettingsParameter(extensionSetting: $0), $0) }, uniquingKeysWith: { first, _ in first })
 
     /// `SETTINGS_MAX_CONCURRENT_STREAMS`, …, `UNKNOWN_0xNN` (RFC 9113 §6.5.2, RFC 8441 §3).
     static func settingName(_ id: Int) -> String {

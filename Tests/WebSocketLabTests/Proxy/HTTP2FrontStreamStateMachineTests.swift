@@ -19,6 +19,10 @@ struct HTTP2FrontStreamStateMachineTests {
 
     static func bytes(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
+    /// The upstream's valid 101 for ``connected()``'s key (RFC 6455 §1.3's sample nonce).
+    static let switching =
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
+
     static func text(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
 
     /// A machine past the extended CONNECT with the upstream connected, and the head it sent.
@@ -49,7 +53,7 @@ struct HTTP2FrontStreamStateMachineTests {
         // A client that sends before the 200 has its bytes held until the upgrade is answered.
         #expect(machine.clientData(Self.bytes("early"), endStream: false) == [])
         var answer = Self.bytes(
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n"
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
                 + "Sec-WebSocket-Protocol: chat.v2\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
         answer.writeString("frame")
         let actions = machine.upstreamRead(answer)
@@ -82,9 +86,73 @@ struct HTTP2FrontStreamStateMachineTests {
         #expect(
             actions == [
                 .closeUpstream,
-                .sendHeaders(status: 403, headers: [HeaderField("content-length", "0"), HeaderField("x-reason", "waf")], endStream: true),
+                .sendHeaders(status: 403, headers: [HeaderField("x-reason", "waf"), HeaderField("content-length", "0")], endStream: true),
             ])
         #expect(machine.isDone)
+    }
+
+    @Test func aRefusalWithABodyIsRelayedWithItsBodyAndALengthHTTP2Accepts() {
+        // A 401 with a JSON reason: HTTP/2 checks content-length against the DATA, so the body must follow.
+        var (machine, _) = Self.connected()
+        #expect(machine.holdsClientData, "the client's bytes wait unread until the upgrade is answered")
+        let body = #"{"error":"missing_token"}"#
+        let actions = machine.upstreamRead(
+            Self.bytes("HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"))
+        #expect(
+            actions == [
+                .sendHeaders(
+                    status: 401,
+                    headers: [HeaderField("content-type", "application/json"), HeaderField("content-length", String(body.utf8.count))],
+                    endStream: false),
+                .sendData(Self.bytes(body), endStream: true), .closeUpstream,
+            ])
+        #expect(!machine.holdsClientData)
+        // A length beside chunked, or a malformed one, is not passed on: the body goes as DATA until its end.
+        var (chunked, _) = Self.connected()
+        let both = chunked.upstreamRead(
+            Self.bytes("HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n4\r\nbusy\r\n0\r\n\r\n"))
+        #expect(both.first == .sendHeaders(status: 503, headers: [], endStream: false), "\(both)")
+        #expect(both.contains(.sendData(Self.bytes("busy"), endStream: true)))
+        var (malformed, _) = Self.connected()
+        let bad = malformed.upstreamRead(Self.bytes("HTTP/1.1 500 Internal Server Error\r\nContent-Length: abc\r\n\r\noops"))
+        #expect(bad.first == .sendHeaders(status: 500, headers: [], endStream: false), "\(bad)")
+    }
+
+    @Test func a101ThatIsNotThisUpgradesAnswerIsA502NotAWebSocket() {
+        var (wrongAccept, _) = Self.connected()
+        let actions = wrongAccept.upstreamRead(
+            Self.bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n"))
+        #expect(actions.first == .closeUpstream && actions.contains { if case .sendHeaders(502, _, _) = $0 { true } else { false } }, "\(actions)")
+        #expect(!actions.contains(.webSocketOpened))
+        var (noUpgrade, _) = Self.connected()
+        let plain = noUpgrade.upstreamRead(Self.bytes("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"))
+        #expect(!plain.contains(.webSocketOpened), "\(plain)")
+        // Extensions negotiated over several lines all reach the client.
+        var (twoLines, _) = Self.connected()
+        let opened = twoLines.upstreamRead(
+            Self.bytes(
+                Self.switching.replacingOccurrences(of: "\r\n\r\n", with: "\r\nSec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: x-other\r\n\r\n")))
+        #expect(opened.contains(.sendHeaders(status: 200, headers: [HeaderField("sec-websocket-extensions", "permessage-deflate, x-other")], endStream: false)), "\(opened)")
+    }
+
+    @Test func interimAnswersArePassedOverAFewTimesAtMost() {
+        var (few, _) = Self.connected()
+        let after = few.upstreamRead(Self.bytes(String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 3) + Self.switching))
+        #expect(after.contains(.webSocketOpened), "\(after)")
+        var (many, _) = Self.connected()
+        let flood = many.upstreamRead(Self.bytes(String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 2_000)))
+        #expect(flood.first == .closeUpstream && flood.contains { if case .sendHeaders(502, _, _) = $0 { true } else { false } }, "\(flood.prefix(3))")
+        #expect(many.isDone)
+    }
+
+    @Test func aRequestWithHostInsteadOfAuthorityKeepsItsHost() {
+        var machine = Machine(key: "k", maxHeadBytes: 4096)
+        let fields = [HeaderField(":method", "GET"), HeaderField(":scheme", "https"), HeaderField(":path", "/health"), HeaderField("host", "h.test")]
+        guard case .connectUpstream(let head) = machine.headersReceived(fields, endStream: true, failure: nil).first else {
+            Issue.record("no upstream connect")
+            return
+        }
+        #expect(head.headers.all("Host") == ["h.test"])
     }
 
     @Test func aResetFromTheClientClosesTheUpstreamInEveryPhase() {
@@ -95,7 +163,7 @@ struct HTTP2FrontStreamStateMachineTests {
         var (awaiting, _) = Self.connected()
         #expect(awaiting.clientReset() == [.closeUpstream])
         var (open, _) = Self.connected()
-        _ = open.upstreamRead(Self.bytes("HTTP/1.1 101 Switching Protocols\r\n\r\n"))
+        _ = open.upstreamRead(Self.bytes(Self.switching))
         #expect(open.clientReset() == [.closeUpstream])
         #expect(open.upstreamRead(Self.bytes("late")) == [], "nothing more goes to a reset stream")
     }

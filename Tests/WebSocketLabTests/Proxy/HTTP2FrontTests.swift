@@ -123,6 +123,19 @@ struct HTTP2FrontTests {
         await h.stop()
     }
 
+    @Test func anUpgradeTheLabRefusesWithABodyReachesTheHTTP2ClientAsItsStatus() async throws {
+        // The lab answers an upgrade it turns down (here 403, no token) with a JSON body and its Content-Length:
+        // through the front that is the stream's 403 (NIOHTTP2 checks the length against the DATA), not a reset.
+        let lab = try await LabServer.start(LabConfiguration())
+        let h = try await Self.start(configure: { $0.upstreams = [ProxyUpstream(host: "127.0.0.1", port: lab.port)] })
+        let client = await WebSocketConnection.connect(try Self.client(h, path: "/ws", http2: true))
+        #expect(await client.isOpen == false)
+        let t = await client.transcript()
+        #expect(t.handshake?.status == 403, "\(String(describing: t.failure))")
+        await h.stop()
+        await lab.shutdown()
+    }
+
     @Test func http2WithoutTLSAndTheFaultWithoutHTTP2AreRefusedAtStart() async throws {
         await #expect { try await ProxyHarness.start { $0.http2 = true } } throws: { "\($0)".contains("--http2 needs TLS") }
         await #expect { try await ProxyHarness.start(faults: ["h2-connect-broken"]) } throws: { "\($0)".contains("--http2") }

@@ -42,13 +42,22 @@ extension FaultProxy {
     private static func configureHTTP2(_ channel: Channel, proxy: FaultProxy) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = http2Settings
-        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: .init()
+        // A connection with no stream open — no preface yet, or idle after its streams — does not stay forever:
+        // GOAWAY and close after the upstream response timeout, as an HTTP/1.1 client that sends no request head.
+        let manager = NIOHTTP2ServerConnectionManagementHandler(
+            eventLoop: channel.eventLoop,
+            configuration: .init(
+                maxIdleTime: TimeAmount(proxy.configuration.upstreamResponseTimeout), maxAge: nil,
+                maxGraceTime: TimeAmount(proxy.configuration.answerTimeout), keepalive: nil))
+        let sync = channel.pipeline.syncOperations
+        _ = try sync.configureHTTP2Pipeline(
+            mode: .server, connectionConfiguration: connection, streamConfiguration: .init(), streamDelegate: manager.http2StreamDelegate
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(HTTP2FrontStreamHandler(proxy: proxy))
             }
         }
+        try sync.addHandler(manager)
         proxy.http2Connections.track(channel)
     }
 

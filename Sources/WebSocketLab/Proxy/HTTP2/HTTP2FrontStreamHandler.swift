@@ -81,7 +81,9 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let upstream, !upstream.isWritable {
+        // Not read (so the stream's window is not given back) while the machine holds the client's bytes or the
+        // upstream cannot take more: what the client may send meanwhile is bounded by its flow-control window.
+        if machine.holdsClientData || !(upstream?.isWritable ?? true) {
             pendingRead = true
         } else {
             context.read()
@@ -93,7 +95,7 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     /// Re-issues a held read of the stream once the upstream can take more.
     func resumeClientReads() {
-        guard pendingRead, let context, upstream?.isWritable ?? true else { return }
+        guard pendingRead, let context, !machine.holdsClientData, upstream?.isWritable ?? true else { return }
         pendingRead = false
         context.read()
     }
@@ -164,6 +166,7 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
         if wroteUpstream { upstream?.flush() }
         if wroteClient { context?.flush() }
+        resumeClientReads()
         if machine.isDone, let context {
             // The stream's work is over: a client that keeps its side open does not hold it past the answer timeout.
             let channel = context.channel

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import NIOCore
 import WebSocketDiagnosis
 
@@ -66,6 +68,8 @@ struct HTTP2FrontStreamStateMachine {
     private struct AwaitingResponse {
         var pending: Pending
         var parser: HTTPHeadParser
+        /// Interim (1xx) heads already passed over.
+        var interim = 0
     }
 
     private struct Open {
@@ -89,6 +93,9 @@ struct HTTP2FrontStreamStateMachine {
         static let internalError: UInt32 = 0x2
         static let cancel: UInt32 = 0x8
     }
+
+    /// The most interim (1xx) heads passed over before the upstream is taken as broken (502).
+    static let maxInterimHeads = 8
 
     /// Hop-by-hop fields (RFC 9110 §7.6.1) and those HTTP/2 forbids (RFC 9113 §8.2.2): never forwarded.
     static let hopByHop: Set<String> = [
@@ -122,6 +129,17 @@ struct HTTP2FrontStreamStateMachine {
     var isConnecting: Bool {
         if case .connecting = state { return true }
         return false
+    }
+
+    /// Whether the client's DATA must wait unread (the handler holds the stream's reads, so its flow-control
+    /// window is not given back): while the upstream is being connected, and, for a WebSocket, until the
+    /// upstream's 101. Whatever the client sends then is bounded by the stream's window.
+    var holdsClientData: Bool {
+        switch state {
+        case .connecting: return true
+        case .awaitingResponse(let a): return a.pending.kind == .webSocket
+        case .awaitingHeaders, .open, .done: return false
+        }
     }
 
     /// Whether the stream's work is over.
@@ -166,7 +184,7 @@ struct HTTP2FrontStreamStateMachine {
                 break
             }
             var head = ProxyRequestHead(method: "GET", target: path)
-            if let authority { head.headers.add("Host", authority) }
+            if let host = authority ?? fields.first(named: "host") { head.headers.add("Host", host) }
             for field in Self.forwardable(fields) where field.name.lowercased() != "sec-websocket-key" {
                 head.headers.add(field.name, field.value)
             }
@@ -182,7 +200,8 @@ struct HTTP2FrontStreamStateMachine {
         guard !method.isEmpty, let path, !path.isEmpty else { return answer(400, "a request needs :method and :path") }
         kind = .request(method: method)
         var head = ProxyRequestHead(method: method, target: path)
-        if let authority { head.headers.add("Host", authority) }
+        // RFC 9113 §8.3.1: a request may carry `host` instead of `:authority`.
+        if let host = authority ?? fields.first(named: "host") { head.headers.add("Host", host) }
         for field in Self.forwardable(fields) { head.headers.add(field.name, field.value) }
         var body = RequestBody.raw
         if !endStream, head.headers.first("Content-Length") == nil {
@@ -285,7 +304,7 @@ struct HTTP2FrontStreamStateMachine {
                 guard let head = ProxyResponseHead(lines: lines) else {
                     return [.closeUpstream] + answer(502, "Bad Gateway: malformed upstream response head")
                 }
-                return responseHead(head, rest: rest, pending: a.pending)
+                return responseHead(head, rest: rest, pending: a.pending, interim: a.interim)
             }
         case .open(var o):
             if o.kind == .webSocket { return buffer.readableBytes > 0 ? [.sendData(buffer, endStream: false)] : [] }
@@ -320,17 +339,21 @@ struct HTTP2FrontStreamStateMachine {
 
     // MARK: - Transitions
 
-    private mutating func responseHead(_ head: ProxyResponseHead, rest: ByteBuffer, pending: Pending) -> [Action] {
+    private mutating func responseHead(_ head: ProxyResponseHead, rest: ByteBuffer, pending: Pending, interim: Int) -> [Action] {
         switch pending.kind {
-        case .webSocket:
-            guard head.status == 101 else {
-                state = .done
-                return [.closeUpstream, .sendHeaders(status: head.status, headers: Self.answerFields(head.headers), endStream: true)]
+        case .webSocket where head.status == 101:
+            // A 101 that is not an upgrade to WebSocket with our key's accept value is a broken upstream handshake,
+            // not a WebSocket (RFC 6455 §4.1): answered 502, as the HTTP/1.1 client would refuse it.
+            guard head.headers.contains("Upgrade", token: "websocket"),
+                head.headers.first("Sec-WebSocket-Accept")?.trimmingCharacters(in: .whitespaces) == Self.acceptValue(for: key)
+            else {
+                return [.closeUpstream] + answer(502, "Bad Gateway: the upstream's 101 is not a WebSocket upgrade for this request (Upgrade or Sec-WebSocket-Accept)")
             }
             // RFC 8441 §5: the 2xx carries what the 101 negotiated; nothing of the HTTP/1.1 upgrade itself.
             var fields: [HeaderField] = []
             for name in ["sec-websocket-protocol", "sec-websocket-extensions"] {
-                if let value = head.headers.first(name) { fields.append(HeaderField(name, value)) }
+                let values = head.headers.all(name)
+                if !values.isEmpty { fields.append(HeaderField(name, values.joined(separator: ", "))) }
             }
             state = .open(
                 Open(kind: .webSocket, body: .raw, decoder: HTTP1BodyDecoder(framing: .untilClose), clientEnded: pending.clientEnded))
@@ -340,14 +363,20 @@ struct HTTP2FrontStreamStateMachine {
             if pending.clientEnded { actions.append(.halfCloseUpstream) }
             return actions
 
-        case .request(let method):
+        case .webSocket, .request:
+            // A refused upgrade is relayed as a plain answer to a GET, body and all (the reason a 401 or a 503 gives).
+            let method = if case .request(let method) = pending.kind { method } else { "GET" }
             if (100..<200).contains(head.status) {
-                // An interim answer (100, 103): the final head follows.
-                state = .awaitingResponse(AwaitingResponse(pending: pending, parser: HTTPHeadParser(maxBytes: maxHeadBytes)))
+                // An interim answer (100, 103): the final head follows — after a few at most.
+                guard interim < Self.maxInterimHeads else {
+                    return [.closeUpstream] + answer(502, "Bad Gateway: more than \(Self.maxInterimHeads) interim answers from the upstream")
+                }
+                state = .awaitingResponse(
+                    AwaitingResponse(pending: pending, parser: HTTPHeadParser(maxBytes: maxHeadBytes), interim: interim + 1))
                 return rest.readableBytes > 0 ? upstreamRead(rest) : []
             }
             var decoder = HTTP1BodyDecoder(framing: HTTP1BodyDecoder.framing(status: head.status, method: method, headers: head.headers))
-            let fields = Self.answerFields(head.headers)
+            let fields = Self.answerFields(head.headers, framing: decoder.framing)
             if decoder.isComplete {
                 state = .done
                 return [.closeUpstream, .sendHeaders(status: head.status, headers: fields, endStream: true)]
@@ -362,7 +391,7 @@ struct HTTP2FrontStreamStateMachine {
                 state = .done
                 actions.append(.closeUpstream)
             } else {
-                state = .open(Open(kind: pending.kind, body: pending.body, decoder: decoder, clientEnded: pending.clientEnded))
+                state = .open(Open(kind: .request(method: method), body: pending.body, decoder: decoder, clientEnded: pending.clientEnded))
             }
             return actions
         }
@@ -404,14 +433,24 @@ struct HTTP2FrontStreamStateMachine {
     }
 
     /// The upstream's response fields as HTTP/2 allows them: lower-case names, nothing hop-by-hop or named in
-    /// `Connection`.
-    static func answerFields(_ headers: HTTPHeaderList) -> [HeaderField] {
+    /// `Connection`, and `content-length` only as the length the body is sent with (one value, the decoder's):
+    /// HTTP/2 checks it against the DATA that follows (RFC 9113 §8.1.1), so a length beside `chunked`, a
+    /// malformed one, or one on an answer that has no body would make the front's own answer a stream error.
+    static func answerFields(_ headers: HTTPHeaderList, framing: HTTP1BodyDecoder.Framing) -> [HeaderField] {
         let named = Set(
             headers.all("Connection").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-        return headers.fields.compactMap { field in
+        var fields: [HeaderField] = headers.fields.compactMap { field in
             let name = field.name.lowercased()
+            if name == "content-length" { return nil }
             return hopByHop.contains(name) || named.contains(name) ? nil : HeaderField(name, field.value)
         }
+        if case .length(let n) = framing { fields.append(HeaderField("content-length", String(n))) }
+        return fields
+    }
+
+    /// The `Sec-WebSocket-Accept` value an upstream must answer to `key` (RFC 6455 §4.2.2).
+    static func acceptValue(for key: String) -> String {
+        Data(Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))).base64EncodedString()
     }
 
     /// Client body bytes in the upstream's framing; `end` adds the chunked coding's last chunk.
