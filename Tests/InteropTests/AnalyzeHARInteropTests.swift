@@ -35,9 +35,11 @@ struct AnalyzeHARInteropTests {
                 .replacingOccurrences(of: "{admin}", with: String(proxy.adminPort ?? 0))
             let planFile = dir.appendingPathComponent("plan.json")
             try text.write(to: planFile, atomically: true, encoding: .utf8)
-            let run = try await PeerProcess.runToEnd(
-                executable: python, arguments: [InteropPeer.fixture("har_recorder.py"), chromium, har.path, planFile.path],
-                within: .seconds(90))
+            let run = try await BrowserSlot.shared.run {
+                try await PeerProcess.runToEnd(
+                    executable: python, arguments: [InteropPeer.fixture("har_recorder.py"), chromium, har.path, planFile.path],
+                    within: .seconds(90))
+            }
             guard run.status == 0, run.output.contains("RECORDED") else {
                 throw InteropError("har_recorder.py: \(run.output.suffix(2000))")
             }

@@ -289,8 +289,9 @@ struct ReportConsumersInteropTests {
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--enable-logging=stderr", "--v=0",
                 "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile-\(run.name)").path)",
             ]
-            let dom = try await PeerProcess.runToEnd(
-                executable: chromium, arguments: common + ["--dump-dom", file.absoluteString], within: .seconds(60))
+            let dom = try await BrowserSlot.shared.run {
+                try await PeerProcess.runToEnd(executable: chromium, arguments: common + ["--dump-dom", file.absoluteString], within: .seconds(60))
+            }
             #expect(dom.status == 0, "\(run.name): \(dom.output.suffix(2000))")
             // Chromium logs a blocked load, a CSP violation or a script error as a console message.
             #expect(
@@ -325,10 +326,12 @@ struct ReportConsumersInteropTests {
             // The pixels: the verdict banner's colour and, where the connection opened, the open-connection bar
             // of the timeline (a colour nothing else on the page uses).
             let png = dir.appendingPathComponent("\(run.name).png")
-            let shot = try await PeerProcess.runToEnd(
-                executable: chromium,
-                arguments: common + ["--screenshot=\(png.path)", "--window-size=1200,1400", "--hide-scrollbars", file.absoluteString],
-                within: .seconds(60))
+            let shot = try await BrowserSlot.shared.run {
+                try await PeerProcess.runToEnd(
+                    executable: chromium,
+                    arguments: common + ["--screenshot=\(png.path)", "--window-size=1200,1400", "--hide-scrollbars", file.absoluteString],
+                    within: .seconds(60))
+            }
             #expect(shot.status == 0 && FileManager.default.fileExists(atPath: png.path), "\(run.name): \(shot.output.suffix(2000))")
             let banner = run.report.verdict.layer == .healthy ? "1a7f37" : run.report.verdict.layer == .inconclusive ? "9a6700" : "cf222e"
             let colours = try await PeerProcess.runToEnd(
