@@ -7,7 +7,7 @@ import WebSocketTestFramework
 
 /// The client and the classifier against a Go server built on gorilla/websocket (Debian's package, a stack
 /// no one here wrote): `Fixtures/interop/gorilla/main.go`, each route written as gorilla's examples write it.
-@Suite("Interop: Go gorilla/websocket")
+@Suite("Interop: Go gorilla/websocket", .serialized)
 struct GorillaInteropTests {
     static let enabled = InteropPeer.shouldRun(.gorilla)
     static let reason = InteropPeer.reason(.gorilla)

@@ -9,7 +9,7 @@ import WebSocketTestFramework
 /// client's stream can push are bounded by the front's back-pressure — then reset, which closes the origin's
 /// connection while the client's HTTP/2 session stays open; and one the client does not read while its origin
 /// writes as fast as it can, bounded the other way.
-@Suite("Interop: Node's http2 client through the lab's HTTP/2 front")
+@Suite("Interop: Node's http2 client through the lab's HTTP/2 front", .serialized)
 struct HTTP2FrontNodeClientInteropTests {
     @Test(
         "node http2 client: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, GET and POST forwarded, streams held back both ways by back-pressure, RST_STREAM closes the upstream",
