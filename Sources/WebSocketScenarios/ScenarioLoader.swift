@@ -69,8 +69,7 @@ public enum ScenarioLoader {
             guard let dict = node as? [String: Any] else { continue }
             for key in dict.keys.sorted() where !known.contains(key) {
                 let field = prefix.isEmpty ? key : "\(prefix).\(key)"
-                let guess = known.min { editDistance($0, key) < editDistance($1, key) }
-                let hint = guess.map { editDistance($0, key) <= 3 ? " — did you mean '\($0)'?" : "" } ?? ""
+                let hint = DidYouMean.hint(for: key, among: known)
                 throw ScenarioLoadError(path: path, field: field, message: "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(known.joined(separator: ", "))")
             }
         }
@@ -254,22 +253,5 @@ public enum ScenarioLoader {
 
     private static func describe(_ error: any Error) -> String {
         (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var prev = row[0]
-            row[0] = i
-            for j in 1...b.count {
-                let old = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
-                prev = old
-            }
-        }
-        return row[b.count]
     }
 }

@@ -42,6 +42,12 @@ struct ScenarioHTTP2TopologyTests {
         }
     }
 
+    @Test func aMisspelledTopologyFieldIsNamedWithTheFieldItMeant() {
+        let error = Self.loadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "htpp2": true}"#))
+        #expect(error?.field == "topology.htpp2")
+        #expect(error?.message.contains("did you mean 'http2'?") == true, "\(String(describing: error?.message))")
+    }
+
     @Test func theBrokenFaultNeedsHTTP2AndAnUnknownOutcomeIsNamed() {
         let withoutHTTP2 = Self.loadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid"}"#, faults: #"["h2-connect-broken"]"#))
         #expect(withoutHTTP2?.field == "proxyFaults")

@@ -78,8 +78,7 @@ struct ProfileReader {
     func object(_ value: Any?, _ field: String, keys: [String]) throws(ProfileLoadError) -> [String: Any] {
         guard let dict = value as? [String: Any] else { throw fail(field, "must be a JSON object with \(keys.joined(separator: ", "))") }
         for key in dict.keys.sorted() where !keys.contains(key) {
-            let guess = keys.min { editDistance($0, key) < editDistance($1, key) }
-            let hint = guess.map { editDistance($0, key) <= 3 ? " — did you mean '\($0)'?" : "" } ?? ""
+            let hint = DidYouMean.hint(for: key, among: keys)
             throw fail(field.isEmpty ? key : "\(field).\(key)", "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(keys.joined(separator: ", "))")
         }
         return dict
@@ -436,23 +435,5 @@ struct ProfileReader {
             throw fail("\(field).expect", "a raw envelope has no event names: use anyReply true")
         }
         return .init(name: name, step: step, send: outgoing, expect: expect, within: try duration(o["within"], "\(field).within"))
-    }
-
-    /// Levenshtein distance, for "did you mean".
-    func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var row = Array(0...b.count)
-        for i in 1...a.count {
-            var previous = row[0]
-            row[0] = i
-            for j in 1...b.count {
-                let old = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = old
-            }
-        }
-        return row[b.count]
     }
 }
