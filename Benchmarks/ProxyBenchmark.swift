@@ -24,6 +24,9 @@ enum ProxyBenchmark {
         /// The baseline ws1011 binary (`BENCH_WS1011_BASELINE`), when one was given.
         var ws1011Baseline: EchoLoadGenerator.Outcome?
         var ws1011BaselineCPUMicrosPerMessage: Double?
+        /// A bare SwiftNIO forwarder (``GlueProxy``): the floor of any proxy built on SwiftNIO's channels.
+        var nioFloor: EchoLoadGenerator.Outcome?
+        var nioFloorCPUMicrosPerMessage: Double?
         var errors: [String: String] = [:]
     }
 
@@ -109,6 +112,19 @@ enum ProxyBenchmark {
                 report.errors["ws1011 baseline"] = "\(error)"
             }
         }
+        // The floor: a bare SwiftNIO forwarder, this benchmark binary started again in its glue-proxy mode.
+        do {
+            let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+            let child = try ChildProcess(me, [GlueProxy.command, String(echo.port), String(threads)])
+            cleanups.append { await child.stop() }
+            let line = try await child.waitForLine(containing: "listening on", within: .seconds(15))
+            guard let port = line.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) }) else {
+                throw LoadError("cannot read the glue proxy's port from '\(line)'")
+            }
+            paths.append(("SwiftNIO floor", port, child.pid))
+        } catch {
+            report.errors["SwiftNIO floor"] = "\(error)"
+        }
         if let haproxy = which(settings.haproxy) {
             do {
                 let process = try await HAProxyProcess.start(executable: haproxy, upstreamPort: echo.port, group: loadGroup, threads: threads)
@@ -160,6 +176,8 @@ enum ProxyBenchmark {
         report.haproxyCPUMicrosPerMessage = microsPerMessage("HAProxy")
         report.ws1011Baseline = EchoLoadGenerator.Outcome.merged(runs["ws1011 baseline"] ?? [])
         report.ws1011BaselineCPUMicrosPerMessage = microsPerMessage("ws1011 baseline")
+        report.nioFloor = EchoLoadGenerator.Outcome.merged(runs["SwiftNIO floor"] ?? [])
+        report.nioFloorCPUMicrosPerMessage = microsPerMessage("SwiftNIO floor")
         if let line = summary(report) { log("  " + line) }
         for cleanup in cleanups { await cleanup() }
 
@@ -222,6 +240,18 @@ enum ProxyBenchmark {
                 benchmark: b, metric: "proxy CPU per round trip vs baseline build", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
                 peer: "ws1011 baseline", peerValue: r.ws1011BaselineCPUMicrosPerMessage, goal: "(info)", met: nil))
         }
+        // Where the difference to HAProxy lies: the ws1011 proxy against a bare SwiftNIO forwarder (its own
+        // logic), and that forwarder against HAProxy (SwiftNIO's per-event cost).
+        let floorNote = r.errors["SwiftNIO floor"].map { "the bare SwiftNIO forwarder could not run: \($0)" }
+        rows.append(BenchRow(
+            benchmark: b, metric: "proxy CPU per round trip vs bare SwiftNIO forwarder", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
+            peer: "SwiftNIO floor", peerValue: r.nioFloorCPUMicrosPerMessage, goal: "(info)", met: nil, note: floorNote))
+        rows.append(BenchRow(
+            benchmark: b, metric: "p99 RTT via ws1011 proxy vs bare SwiftNIO forwarder", value: ours?.latency.p99Ms, unit: "ms",
+            peer: "SwiftNIO floor", peerValue: r.nioFloor?.latency.p99Ms, goal: "(info)", met: nil))
+        rows.append(BenchRow(
+            benchmark: b, metric: "bare SwiftNIO forwarder CPU per round trip vs HAProxy", value: r.nioFloorCPUMicrosPerMessage, unit: "µs",
+            peer: "HAProxy tcp", peerValue: r.haproxyCPUMicrosPerMessage, goal: "(info)", met: nil))
         rows.append(BenchRow(
             benchmark: b, metric: "generator: raw NIO vs ws1011 client (direct)", value: r.direct?.messagesPerSecond, unit: "msg/s",
             peer: "ws1011 client load", peerValue: r.generatorCheck?.messagesPerSecond, goal: "raw NIO ≥ client (cheaper generator)",
@@ -240,6 +270,12 @@ enum ProxyBenchmark {
             ours.latency.p99Ms / peer.latency.p99Ms, ours.latency.p99Ms, peer.latency.p99Ms)
         if let mine = r.ws1011ProxyCPUMicrosPerMessage, let theirs = r.haproxyCPUMicrosPerMessage, theirs > 0 {
             line += String(format: ", CPU per round trip %.2f× (%.1f vs %.1f µs)", mine / theirs, mine, theirs)
+        }
+        if let floor = r.nioFloorCPUMicrosPerMessage, let theirs = r.haproxyCPUMicrosPerMessage, floor > 0, theirs > 0,
+            let mine = r.ws1011ProxyCPUMicrosPerMessage
+        {
+            line += String(
+                format: "; bare SwiftNIO forwarder %.1f µs (ws1011 / it %.2f×, it / HAProxy %.2f×)", floor, mine / floor, floor / theirs)
         }
         return line
     }

@@ -24,6 +24,20 @@ func log(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
+// `ws1011-bench glue-proxy UPSTREAM-PORT THREADS`: the bare SwiftNIO forwarder benchmark 1 starts as its own process.
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == GlueProxy.command {
+    guard let port = Int(CommandLine.arguments[2]), let threads = Int(CommandLine.arguments[3]) else {
+        log("usage: ws1011-bench \(GlueProxy.command) UPSTREAM-PORT THREADS")
+        exit(2)
+    }
+    do {
+        try GlueProxy.serve(upstreamPort: port, threads: threads)
+    } catch {
+        log("glue proxy: \(error)")
+        exit(1)
+    }
+}
+
 let settings = BenchSettings.fromEnvironment()
 let began = ContinuousClock.now
 var document = BenchDocument(

@@ -95,9 +95,10 @@ extension ProxyConnection {
                 if var pending { buffer.writeBuffer(&pending) }
                 proxy.metrics.bytes(buffer.readableBytes, .upstream)
                 channel.writeAndFlush(buffer, promise: nil)
-                schedule(after: proxy.configuration.upstreamResponseTimeout) { connection in
-                    connection.perform(connection.machine.responseTimedOut())
-                }
+                handshakeTimers.append(
+                    schedule(after: proxy.configuration.upstreamResponseTimeout) { connection in
+                        connection.perform(connection.machine.responseTimedOut())
+                    })
                 clientHandler?.resumeIfPossible()
             }
         }
@@ -116,6 +117,7 @@ extension ProxyConnection {
         if let stickyCookie { head.headers.add("Set-Cookie", "\(stickyCookie.name)=\(stickyCookie.value); Path=/; HttpOnly") }
         if let (name, value) = servedBy { head.headers.set(name, value) }
         guard case .openTunnel(let webSocket, let pending) = machine.responseRelayed(status: head.status) else { return }
+        cancelHandshakeTimers()
         if answersUpgrade { proxy.metrics.upgrade(status: head.status) }
         if webSocket {
             proxy.webSocketOpened()

@@ -7,7 +7,7 @@ extension ProxyConnection {
     /// Bytes that arrived from the source of `d`, after the handshake; frame-aware when `webSocket`.
     func forward(_ buffer: ByteBuffer, _ d: TunnelDirection, webSocket: Bool, countBytes: Bool = true) {
         if countBytes { proxy.metrics.bytes(buffer.readableBytes, d.direction) }
-        d.lastActivity = .now()
+        if d.tracksActivity { d.lastActivity = .now() }
         guard webSocket else {
             if !d.blocked { emit(buffer, d) }
             return

@@ -37,6 +37,9 @@ final class ProxyConnection: @unchecked Sendable {
     let up = TunnelDirection(direction: .upstream)
     let down = TunnelDirection(direction: .downstream)
     var timers: [Scheduled<Void>] = []
+    /// The bounds on the request and response heads: cancelled when the tunnel opens, so that a long-lived
+    /// tunnel leaves nothing in the event loop's timer heap (which the loop looks at on every tick).
+    var handshakeTimers: [Scheduled<Void>] = []
 
     init(proxy: FaultProxy, eventLoop: any EventLoop) {
         self.proxy = proxy
@@ -61,9 +64,10 @@ final class ProxyConnection: @unchecked Sendable {
             }
         }
         // A client that never finishes its request head does not hold the connection forever.
-        schedule(after: proxy.configuration.upstreamResponseTimeout) { connection in
-            connection.perform(connection.machine.requestTimedOut())
-        }
+        handshakeTimers.append(
+            schedule(after: proxy.configuration.upstreamResponseTimeout) { connection in
+                connection.perform(connection.machine.requestTimedOut())
+            })
     }
 
     func received(_ buffer: ByteBuffer, from side: ProxySideHandler.Side) {
@@ -190,6 +194,7 @@ final class ProxyConnection: @unchecked Sendable {
     private func finish(_ finish: ProxyConnectionStateMachine.Finish) {
         for timer in timers { timer.cancel() }
         timers.removeAll()
+        handshakeTimers.removeAll()
         up.timer?.cancel()
         down.timer?.cancel()
         if finish.closesWebSocket { proxy.webSocketClosed() }
@@ -201,12 +206,20 @@ final class ProxyConnection: @unchecked Sendable {
 
     // MARK: - Timers
 
-    func schedule(after duration: Duration, _ body: @escaping @Sendable (ProxyConnection) -> Void) {
+    @discardableResult
+    func schedule(after duration: Duration, _ body: @escaping @Sendable (ProxyConnection) -> Void) -> Scheduled<Void> {
         let task = eventLoop.scheduleTask(in: TimeAmount(max(duration, .zero))) { [self] in
             guard machine.isLive else { return }
             body(self)
         }
         timers.append(task)
+        return task
+    }
+
+    /// The tunnel is open: the head bounds can no longer fire anything.
+    func cancelHandshakeTimers() {
+        for timer in handshakeTimers { timer.cancel() }
+        handshakeTimers.removeAll()
     }
 
     func arm(_ timer: ConnectionTimer) {
@@ -220,6 +233,8 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     private func armIdle(_ timer: ConnectionTimer, direction: FaultDirection) {
+        up.tracksActivity = true
+        down.tracksActivity = true
         let last: NIODeadline =
             switch direction {
             case .upstream: up.lastActivity

@@ -34,8 +34,10 @@ final class TunnelDirection {
     var blocked = false
     /// The source ended; the end is queued or passed on.
     var sourceEnded = false
-    /// Bytes seen from the source, for idle tracking.
+    /// Bytes seen from the source, for idle tracking: kept only while an idle timer watches (``tracksActivity``),
+    /// so that a tunnel without one reads no clock per read.
     var lastActivity = NIODeadline.now()
+    var tracksActivity = false
 
     // Frame-fault state.
     var heldControl = false
