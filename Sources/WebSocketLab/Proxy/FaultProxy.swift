@@ -281,6 +281,9 @@ public final class FaultProxy: Sendable {
         currentFaults.filter { !($0.fault is any FrameFault) && $0.roll() }
     }
 
+    /// The connections open now (each is read and changed on its own event loop only).
+    var openConnections: [ProxyConnection] { state.withLock { Array($0.connections.values) } }
+
     func register(_ connection: ProxyConnection) {
         state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
     }
