@@ -14,6 +14,9 @@ final class ProxyMetrics: Sendable {
         static let bytes = "Bytes relayed, by direction (upstream: client to backend; downstream: backend to client)."
         static let frames = "WebSocket frames relayed, by direction and opcode."
         static let closeFrames = "Close frames relayed, by direction and close code (registered codes as themselves, others by range)."
+        static let h2Streams = "Streams the HTTP/2 front (--http2) accepted, by kind: websocket (an extended CONNECT, RFC 8441) or request."
+        static let h2Answers =
+            "How the HTTP/2 front answered extended CONNECTs: the :status it sent (200: the WebSocket is open), or reset when it reset the stream instead."
     }
 
     /// Who ended a connection.
@@ -74,6 +77,20 @@ final class ProxyMetrics: Sendable {
         registry.makeCounter(
             name: "ws1011_proxy_close_frames_total",
             labels: [("direction", direction.rawValue), ("code", Self.codeLabel(code))], help: Help.closeFrames
+        ).increment()
+    }
+
+    /// A stream the HTTP/2 front accepted (its families appear once a stream came, so an HTTP/1.1-only proxy's
+    /// exposition is unchanged).
+    func h2Stream(webSocket: Bool) {
+        registry.makeCounter(name: "ws1011_proxy_h2_streams_total", labels: [("kind", webSocket ? "websocket" : "request")], help: Help.h2Streams)
+            .increment()
+    }
+
+    /// The HTTP/2 front's answer to an extended CONNECT: the `:status` it sent, or nil when it reset the stream instead.
+    func h2WebSocketAnswer(status: Int?) {
+        registry.makeCounter(
+            name: "ws1011_proxy_h2_websocket_answers_total", labels: [("answer", status.map { String($0) } ?? "reset")], help: Help.h2Answers
         ).increment()
     }
 

@@ -44,6 +44,12 @@ struct HTTP2FrontTests {
         return try await ProbeRunner(plan: plan).run()
     }
 
+    /// The value of the series `series` (name and labels as exposed) in the proxy's metrics; nil when absent.
+    static func metric(_ h: ProxyHarness, _ series: String) -> Double? {
+        h.proxy.metrics.render().split(separator: "\n").first { $0.hasPrefix(series + " ") }
+            .flatMap { Double($0.dropFirst(series.count + 1)) }
+    }
+
     @Test func aWebSocketOverHTTP2OpensWith200EchoesAndClosesWithACloseFrameEachWay() async throws {
         let h = try await Self.start()
         var configuration = try Self.client(h, path: "/chat?room=1", http2: true)
@@ -64,6 +70,11 @@ struct HTTP2FrontTests {
         #expect(h2.alpn == "h2" && h2.extendedConnect && h2.outcome == .works, "\(h2.detail)")
         #expect(t.close.received?.code == 1000 && t.close.sent?.code == 1000)
         #expect(t.close.transportEnd != .localTimeout, "the stream ended (END_STREAM) without waiting out a bound: \(t.close.transportEnd)")
+        // The front's streams are in the proxy's metrics: one WebSocket, answered 200, its bytes both ways.
+        #expect(Self.metric(h, #"ws1011_proxy_h2_streams_total{kind="websocket"}"#) == 1)
+        #expect(Self.metric(h, #"ws1011_proxy_h2_websocket_answers_total{answer="200"}"#) == 1)
+        #expect((Self.metric(h, #"ws1011_proxy_bytes_total{direction="upstream"}"#) ?? 0) > 300_000)
+        #expect((Self.metric(h, #"ws1011_proxy_bytes_total{direction="downstream"}"#) ?? 0) > 300_000)
         await h.stop()
     }
 
@@ -101,6 +112,9 @@ struct HTTP2FrontTests {
         let opened = await overHTTP2.isOpen
         let next = opened ? await overHTTP2.receive(timeout: .seconds(5)) : .timeout
         #expect(!opened || next.isClosed, "the WebSocket over HTTP/2 fails (or dies at once after a 200)")
+        // How the front answered is in its metrics: the refusal's status, or a reset before any answer.
+        let answer = #"ws1011_proxy_h2_websocket_answers_total{answer="\#(status ?? "reset")"}"#
+        #expect((Self.metric(h, answer) ?? 0) >= 2, "the h2 check and the connection above: \(answer)")
         await h.stop()
     }
 

@@ -28,6 +28,8 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var pendingRead = false
     private var instance: Int?
     private var countsAsWebSocket = false
+    /// The stream's first answer (HEADERS or RST_STREAM) was counted in the metrics.
+    private var answerCounted = false
 
     init(proxy: FaultProxy) {
         self.proxy = proxy
@@ -54,7 +56,9 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
         case .headers(let headers):
             let fields = headers.headers.map { HeaderField($0.name, $0.value) }
             let failure = fields.first(named: ":protocol") != nil && machine.kind == nil ? proxy.rollHTTP2ConnectFailure() : nil
+            let isNew = machine.kind == nil
             perform(machine.headersReceived(fields, endStream: headers.endStream, failure: failure))
+            if isNew, let kind = machine.kind { proxy.metrics.h2Stream(webSocket: kind == .webSocket) }
         case .data(let payload):
             guard case .byteBuffer(let buffer) = payload.data else { return }
             perform(machine.clientData(buffer, endStream: payload.endStream))
@@ -130,6 +134,7 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
             case .connectUpstream(let head):
                 connect(head)
             case .writeUpstream(let buffer):
+                proxy.metrics.bytes(buffer.readableBytes, .upstream)
                 upstream?.write(buffer, promise: nil)
                 wroteUpstream = true
             case .armResponseTimer:
@@ -137,15 +142,18 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
                     handler.perform(handler.machine.responseTimedOut())
                 }
             case .sendHeaders(let status, let fields, let endStream):
+                countAnswer(status: status)
                 var headers = HPACKHeaders([(":status", String(status))])
                 for field in fields { headers.add(name: field.name.lowercased(), value: field.value) }
                 if let instance { headers.add(name: "x-served-by", value: "instance-\(instance)") }
                 context?.write(wrapOutboundOut(.headers(.init(headers: headers, endStream: endStream))), promise: nil)
                 wroteClient = true
             case .sendData(let buffer, let endStream):
+                proxy.metrics.bytes(buffer.readableBytes, .downstream)
                 context?.write(wrapOutboundOut(.data(.init(data: .byteBuffer(buffer), endStream: endStream))), promise: nil)
                 wroteClient = true
             case .resetStream(let code):
+                countAnswer(status: nil)
                 context?.writeAndFlush(wrapOutboundOut(.rstStream(HTTP2ErrorCode(networkCode: Int(code)))), promise: nil)
             case .halfCloseUpstream:
                 if let channel = upstream {
@@ -173,6 +181,13 @@ final class HTTP2FrontStreamHandler: ChannelDuplexHandler, @unchecked Sendable {
             let timer = context.eventLoop.scheduleTask(in: TimeAmount(proxy.configuration.answerTimeout)) { channel.close(promise: nil) }
             timers.append(timer)
         }
+    }
+
+    /// Counts how an extended CONNECT was answered: its first HEADERS or a reset before any.
+    private func countAnswer(status: Int?) {
+        guard !answerCounted, machine.kind == .webSocket else { return }
+        answerCounted = true
+        proxy.metrics.h2WebSocketAnswer(status: status)
     }
 
     private func schedule(after duration: Duration, _ body: @escaping @Sendable (HTTP2FrontStreamHandler) -> Void) {
