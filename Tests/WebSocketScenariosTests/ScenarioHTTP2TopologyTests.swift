@@ -17,15 +17,6 @@ struct ScenarioHTTP2TopologyTests {
             """.utf8)
     }
 
-    static func loadError(_ data: Data) -> ScenarioLoadError? {
-        do {
-            _ = try ScenarioLoader.decode(data, path: "t.json")
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test func anHTTP2FrontWithTheBrokenFaultLoads() throws {
         let scenario = try ScenarioLoader.decode(
             Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "http2": true}"#, faults: #"["h2-connect-broken:mode=reset"]"#),
@@ -36,23 +27,23 @@ struct ScenarioHTTP2TopologyTests {
 
     @Test func http2NeedsTheProxyAndTLS() {
         for topology in [#"{"path": "direct", "tls": "valid", "http2": true}"#, #"{"path": "proxy", "http2": true}"#] {
-            let error = Self.loadError(Self.scenario(topology: topology))
+            let error = scenarioLoadError(Self.scenario(topology: topology))
             #expect(error?.field == "topology.http2", "\(topology)")
             #expect(error?.message.contains("topology.tls") == true)
         }
     }
 
     @Test func aMisspelledTopologyFieldIsNamedWithTheFieldItMeant() {
-        let error = Self.loadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "htpp2": true}"#))
+        let error = scenarioLoadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "htpp2": true}"#))
         #expect(error?.field == "topology.htpp2")
         #expect(error?.message.contains("did you mean 'http2'?") == true, "\(String(describing: error?.message))")
     }
 
     @Test func theBrokenFaultNeedsHTTP2AndAnUnknownOutcomeIsNamed() {
-        let withoutHTTP2 = Self.loadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid"}"#, faults: #"["h2-connect-broken"]"#))
+        let withoutHTTP2 = scenarioLoadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid"}"#, faults: #"["h2-connect-broken"]"#))
         #expect(withoutHTTP2?.field == "proxyFaults")
         #expect(withoutHTTP2?.message.contains("topology.http2") == true)
-        let unknown = Self.loadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "http2": true}"#, h2: "broken"))
+        let unknown = scenarioLoadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "http2": true}"#, h2: "broken"))
         #expect(unknown?.field == "expected.signature.h2")
         #expect(unknown?.message.contains("works") == true)
     }

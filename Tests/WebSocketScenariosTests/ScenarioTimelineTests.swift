@@ -16,15 +16,6 @@ struct ScenarioTimelineTests {
             """.utf8)
     }
 
-    static func loadError(_ data: Data) -> ScenarioLoadError? {
-        do {
-            _ = try ScenarioLoader.decode(data, path: "t.json")
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test func aStepCanSwitchProxyFaultsAndLeavesTheOtherListAlone() throws {
         let scenario = try ScenarioLoader.decode(
             Self.scenario(timeline: #"[{"after": "2s", "proxyFaults": ["drain-instance:instance=0,mode=fin"]}]"#), path: "t.json")
@@ -35,18 +26,18 @@ struct ScenarioTimelineTests {
     }
 
     @Test func proxyFaultsInADirectTopologyNameTheField() {
-        let error = Self.loadError(Self.scenario(path: "direct", timeline: #"[{"after": "1s", "proxyFaults": ["latency:delay=10ms"]}]"#))
+        let error = scenarioLoadError(Self.scenario(path: "direct", timeline: #"[{"after": "1s", "proxyFaults": ["latency:delay=10ms"]}]"#))
         #expect(error?.field == "timeline[0].proxyFaults")
         #expect(error?.message.contains("topology.path") == true)
     }
 
     @Test func aStepThatChangesNothingIsRefused() {
-        let error = Self.loadError(Self.scenario(timeline: #"[{"after": "1s"}]"#))
+        let error = scenarioLoadError(Self.scenario(timeline: #"[{"after": "1s"}]"#))
         #expect(error?.field == "timeline[0]")
     }
 
     @Test func anUnknownProxyFaultInAStepNamesItsIndex() {
-        let error = Self.loadError(Self.scenario(timeline: #"[{"after": "1s", "proxyFaults": ["no-such-fault"]}]"#))
+        let error = scenarioLoadError(Self.scenario(timeline: #"[{"after": "1s", "proxyFaults": ["no-such-fault"]}]"#))
         #expect(error?.field == "timeline[0].proxyFaults[0]")
     }
 }
