@@ -135,7 +135,7 @@ let package = Package(
             name: "ws1011-bench",
             dependencies: ["WebSocketWire", "WebSocketLab", "WebSocketProbe", "WebSocketAuth", "WebSocketDiagnosis"] + nio,
             path: "Benchmarks",
-            exclude: ["ProxyHost"]
+            exclude: ["ProxyHost", "Peers"]
         ),
         // The fault proxy alone with a synchronous main, for `scripts/proxy-instructions.sh` (valgrind).
         .executableTarget(

@@ -30,8 +30,8 @@ struct BenchSettings: Sendable, Codable {
     var exporterSeconds: Double = 5
     /// Connections of the exporter's fleet probe and of the Python client in benchmark 5 (`BENCH_EXPORTER_FLEET`, default 1000).
     var exporterFleet = 1000
-    /// The Python script holding a fleet (`BENCH_PY_FLEET_CLIENT`, default `bench/ws_fleet_client.py`).
-    var pythonFleetClient = "bench/ws_fleet_client.py"
+    /// The Python script holding a fleet (`BENCH_PY_FLEET_CLIENT`, default `Benchmarks/Peers/ws_fleet_client.py`).
+    var pythonFleetClient = "Benchmarks/Peers/ws_fleet_client.py"
     /// The ws1011 release binary (`BENCH_WS1011`, default `.build/release/ws1011`).
     var ws1011Binary = ".build/release/ws1011"
     /// Another ws1011 binary measured as one more path in benchmark 1, e.g. a build of the previous commit
@@ -39,8 +39,8 @@ struct BenchSettings: Sendable, Codable {
     var ws1011Baseline: String?
     /// The Python interpreter with `websockets` (`BENCH_PYTHON`, default `.build/bench-venv/bin/python`).
     var python = ".build/bench-venv/bin/python"
-    /// The Python client script (`BENCH_PY_CLIENT`, default `bench/ws_echo_client.py`).
-    var pythonClient = "bench/ws_echo_client.py"
+    /// The Python client script (`BENCH_PY_CLIENT`, default `Benchmarks/Peers/ws_echo_client.py`).
+    var pythonClient = "Benchmarks/Peers/ws_echo_client.py"
     /// HAProxy (`BENCH_HAPROXY`, default `haproxy` from PATH).
     var haproxy = "haproxy"
     /// Where the JSON goes (`BENCH_OUT`, default `bench-results/bench.json`).

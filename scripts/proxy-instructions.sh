@@ -2,7 +2,7 @@
 # Instructions the ws1011 proxy spends per WebSocket echo round trip, counted by
 # `valgrind --tool=callgrind` (user-space instructions of the proxy process; repeatable whatever the
 # machine's load, unlike wall-clock figures). The proxy runs twice in front of a small Python echo
-# upstream (bench/proxy_round_trips.py), driven with FEW and then MANY sequential round trips of
+# upstream (Benchmarks/Peers/proxy_round_trips.py), driven with FEW and then MANY sequential round trips of
 # BYTES-byte binary messages; the difference over MANY − FEW round trips leaves out start-up,
 # connection set-up and shutdown.
 #
@@ -45,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 bench/proxy_round_trips.py serve "$work/upstream-port" &
+python3 Benchmarks/Peers/proxy_round_trips.py serve "$work/upstream-port" &
 upstream_pid=$!
 for _ in $(seq 100); do [[ -s $work/upstream-port ]] && break; sleep 0.1; done
 [[ -s $work/upstream-port ]] || { echo "the echo upstream did not start" >&2; exit 1; }
@@ -73,7 +73,7 @@ count() {
     sleep 0.1
   done
   [[ -n $port ]] || { echo "the proxy did not start within 60 s:" >&2; cat "$log" >&2; kill "$pid" 2>/dev/null; exit 1; }
-  timeout 600 python3 bench/proxy_round_trips.py drive "$port" "$n" "$BYTES" "$CONNECTIONS" >/dev/null
+  timeout 600 python3 Benchmarks/Peers/proxy_round_trips.py drive "$port" "$n" "$BYTES" "$CONNECTIONS" >/dev/null
   # The proxy host ends cleanly on SIGINT; the forwarder takes the default action of SIGTERM (a background job of
   # a non-interactive shell starts with SIGINT ignored), on which callgrind still writes its counts.
   if [[ $which == floor ]]; then kill -TERM "$pid"; else kill -INT "$pid"; fi
