@@ -100,6 +100,13 @@ struct UpgradeTimeoutRuleTests {
         #expect(v?.cause == .applicationHandshakeTimeout)
     }
 
+    @Test func theDirectRunsFailureKindDecidesNotTheWordTimeoutInItsText() {
+        // Refused direct, with "timeout" in the detail text: not a timeout, so not the backend's handshake.
+        let refused = Fixture.failed(.tcp, "connection-refused", "connect() refused (the timeout was not reached)")
+        let v = rule.evaluate(context(timedOut, direct: refused.asDirect))
+        #expect(v?.cause == .inconclusive)
+    }
+
     @Test func withoutADirectRunATimeoutIsInconclusive() {
         let v = rule.evaluate(context(timedOut))
         #expect(v?.layer == .inconclusive)

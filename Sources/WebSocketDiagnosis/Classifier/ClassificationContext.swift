@@ -81,16 +81,17 @@ struct ClassificationContext: Sendable {
         case opened
         /// The backend answered the upgrade with this status.
         case status(Int)
-        /// The direct run failed before any HTTP answer (network, TLS, timeout).
-        case unreachable(String)
+        /// The direct run failed before any HTTP answer (network, TLS, timeout): what happened, and the failure's
+        /// kind when the run recorded one (rules decide on the kind; the text is for evidence).
+        case unreachable(String, kind: ProbeFailureKind?)
     }
 
     var directOutcome: DirectOutcome {
         guard let d = direct else { return .absent }
         if d.timings.openAtMs != nil { return .opened }
         if let h = d.handshake, let s = h.status, !h.opensWebSocket { return .status(s) }
-        if d.handshake?.opensWebSocket == true { return .unreachable("the backend's 101 failed the client's checks") }
-        return .unreachable(d.failure.map { "\($0.stage.rawValue) \($0.kind): \($0.detail)" } ?? "no answer")
+        if d.handshake?.opensWebSocket == true { return .unreachable("the backend's 101 failed the client's checks", kind: nil) }
+        return .unreachable(d.failure.map { "\($0.stage.rawValue) \($0.kind): \($0.detail)" } ?? "no answer", kind: d.failure?.kind)
     }
 
     /// The direct run's evidence line.
@@ -101,7 +102,7 @@ struct ClassificationContext: Sendable {
         case .status(let s):
             let answer = direct?.handshake.map(Describe.httpAnswer) ?? "HTTP \(s)"
             return Evidence(rule: RuleName.directVersusFront, observation: "the direct run was answered \(answer) too")
-        case .unreachable(let why):
+        case .unreachable(let why, _):
             return Evidence(rule: RuleName.directVersusFront, observation: "the direct run got no HTTP answer (\(why))")
         }
     }

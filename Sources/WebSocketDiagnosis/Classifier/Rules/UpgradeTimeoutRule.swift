@@ -28,7 +28,7 @@ struct UpgradeTimeoutRule: ClassificationRule {
                 summary:
                     "The front held the upgrade with no answer\(waitText) while the backend answers direct: check cold starts, queueing and the front's upstream timeout",
                 evidence: evidence)
-        case .unreachable(let why) where why.lowercased().contains("timeout"):
+        case .unreachable(_, let kind?) where kind.isTimeout:
             return Verdict(
                 cause: .applicationHandshakeTimeout, confidence: Confidence.likely,
                 summary:
