@@ -20,6 +20,10 @@ extension Verdict {
         return copy
     }
 
+    /// A copy for a record that cannot show who ended the connection (a HAR keeps no close frames): a reading
+    /// that rests on the timing alone is one contradiction (``Confidence/Step/contradicted``) less sure.
+    public func enderUnobserved() -> Verdict { adjustingConfidence(by: Confidence.Step.contradicted) }
+
     /// A copy with `steps` added to what to run next.
     func advising(_ steps: NextStep...) -> Verdict { advising(steps) }
 

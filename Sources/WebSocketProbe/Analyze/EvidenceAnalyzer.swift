@@ -112,7 +112,7 @@ public enum EvidenceAnalyzer {
 
     /// What every verdict from a HAR says about its limits.
     static let harLimit = Evidence(
-        rule: "known-limit",
+        rule: RuleName.knownLimit,
         observation:
             "from a HAR: the upgrade, the data messages and their times, and when the entry ended — no pings, pongs or close frames, so whether a close frame came, and from whom, is unknown; the verdict rests on the timing"
     )
@@ -124,7 +124,7 @@ public enum EvidenceAnalyzer {
                 ClassificationInput(transcript: entry.transcript, expectations: ProbeExpectations(profile: "browser")))
             if entry.transcript.timings.openAtMs != nil, entry.ended, verdict.layer != .healthy {
                 // Who ended it is not in a HAR: the timing reading stands, with less certainty.
-                verdict.confidence = ((max(0.05, verdict.confidence - 0.15)) * 100).rounded() / 100
+                verdict = verdict.enderUnobserved()
             }
             verdict.evidence.append(harLimit)
             return ConnectionAnalysis(

@@ -21,7 +21,7 @@ struct ContractMismatchRule: ClassificationRule {
                 observation: "profile \(contract.profile), field \(m.field): expected \(m.expected); \(m.observed); messages seen: \(seen)")
         }
         return Verdict(
-            cause: .contractMismatch, confidence: 0.8,
+            cause: .contractMismatch, confidence: Confidence.strong,
             summary:
                 "The connection works but the application does not speak the '\(contract.profile)' profile (\(first.field): \(first.observed)): choose the profile of this application (ws1011 profiles) or describe its contract in a profile file (ws1011 profiles init)",
             evidence: evidence)

@@ -11,7 +11,7 @@ struct SocketIONamespaceRule: ClassificationRule {
         else { return nil }
         let preview = refusal.preview ?? ""
         return Verdict(
-            cause: .socketIONamespaceRefused, confidence: 0.85,
+            cause: .socketIONamespaceRefused, confidence: Confidence.characteristic,
             summary:
                 "The Socket.IO namespace refused the connection (\(preview.prefix(120))): check the namespace name and what its connect handler or middleware requires (auth payload, token)",
             evidence: [
