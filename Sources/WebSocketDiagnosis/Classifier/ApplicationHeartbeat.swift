@@ -135,13 +135,14 @@ struct ApplicationHeartbeat: Sendable {
     // MARK: - A heartbeat that stopped
 
     /// The heartbeat missing at `time`: the server's pings never came though its protocol sends them, or
-    /// stopped, for more than two intervals (plus slack) before `time`. `nil` when they kept coming, or no
+    /// stopped, for more than ``ClassifierThresholds/keepaliveTimeoutIntervals`` intervals (two, plus slack) before `time`. `nil` when they kept coming, or no
     /// interval is known.
-    func missing(at time: Double, openAtMs open: Double, slackMs: Double) -> (sinceMs: Double, lastPingAtMs: Double?)? {
+    func missing(at time: Double, openAtMs open: Double, thresholds th: ClassifierThresholds) -> (sinceMs: Double, lastPingAtMs: Double?)? {
         guard let interval = intervalMs, interval > 0 else { return nil }
         let last = pingsAtMs.last { $0 <= time }
         let since = time - (last ?? open)
-        guard since > 2 * interval + max(slackMs, 0.1 * interval) else { return nil }
+        let slack = max(th.measurementTolerance.milliseconds, th.keepaliveIntervalSlack * interval)
+        guard since > th.keepaliveTimeoutIntervals * interval + slack else { return nil }
         return (since, last)
     }
 }

@@ -26,10 +26,10 @@ struct ApplicationKeepalive: Sendable {
             let interval = heartbeat.intervalMs ?? context.facts.openAtMs.map({ first - $0 }), interval > 0
         else { return nil }
         let since = end - first
-        let slack = max(context.ms(\.measurementTolerance), 0.1 * interval)
+        let slack = max(context.ms(\.measurementTolerance), context.thresholds.keepaliveIntervalSlack * interval)
         let timeout = heartbeat.announced?.pingTimeoutMs ?? interval
         // A ping and an end that arrive together are a coincidence: a server waits for the answer.
-        guard since >= 50, since <= interval + timeout + slack else { return nil }
+        guard since >= context.ms(\.keepaliveCoincidence), since <= interval + timeout + slack else { return nil }
         self.heartbeat = heartbeat
         firstUnansweredAtMs = first
         unanswered = heartbeat.unansweredAtMs.count

@@ -4,7 +4,7 @@
 /// In this order:
 /// 1. a cluster — at least ``minimumCluster`` connections (or every connection that opened, when fewer)
 ///    ended within the fleet's window, at clearly different ages (the ages spread more than the ends,
-///    by ``minimumAgeMargin``: the same instant, not the same age, which would be a cap):
+///    by ``ageMargin(_:)``: the same instant, not the same age, which would be a cap):
 ///    - close frames 1001/1012 → ``CauseID/applicationRestart``: a server library's graceful shutdown
 ///      (Python `websockets` 1001, uvicorn 1012) on every connection at once is a deploy or a scale-in;
 ///    - bare ends, and the new upgrades made right after were refused (an error status or no answer) →
@@ -28,22 +28,24 @@ struct FleetRule: ClassificationRule {
 
     /// How many ends make a cluster (fewer are enough when they are every connection that opened, two at least).
     static let minimumCluster = 3
-    /// How much more the ages must spread than the ends for "the same instant at different ages".
-    static let minimumAgeMargin = 250.0
+    /// How much more the ages must spread than the ends for "the same instant at different ages", and the
+    /// least spread that still counts as "one age": the measurement tolerance (250 ms by default).
+    static func ageMargin(_ th: ClassifierThresholds) -> Double { th.measurementTolerance.milliseconds }
 
     func evaluate(_ context: ClassificationContext) -> Verdict? {
         guard let fleet = context.fleet, fleet.opened >= 2 else { return nil }
         // A cluster of another kind (1011s at one instant) is not claimed here: the other readings still apply.
-        if let cluster = fleet.clusters.first(where: { isEvent($0, fleet: fleet) }), let verdict = clustered(cluster, fleet: fleet) {
+        let th = context.thresholds
+        if let cluster = fleet.clusters.first(where: { isEvent($0, fleet: fleet, thresholds: th) }), let verdict = clustered(cluster, fleet: fleet) {
             return verdict
         }
-        return sameAge(fleet) ?? badInstance(fleet)
+        return sameAge(fleet, thresholds: th) ?? badInstance(fleet)
     }
 
     // MARK: - A cap on age
 
     /// Most of the fleet ended one same way at one same age, at different instants: a cap, not an event.
-    private func sameAge(_ fleet: FleetObservation) -> Verdict? {
+    private func sameAge(_ fleet: FleetObservation, thresholds th: ClassifierThresholds) -> Verdict? {
         let ended = fleet.connections.filter { $0.outcome == .ended && $0.ageMs != nil }
         guard ended.count >= max(Self.minimumCluster, (fleet.opened + 1) / 2), let signature = ended.first?.signature,
             ended.allSatisfy({ $0.signature == signature })
@@ -53,9 +55,10 @@ struct FleetRule: ClassificationRule {
         let ageSpread = ages.max()! - ages.min()!
         let endSpread = ends.max()! - ends.min()!
         let median = ages.sorted()[ages.count / 2]
-        // The same age within the measurement's noise: 250 ms or 5 % of the age. (A tolerance that grew with the
-        // ends' spread would call ages drifting by a second "one cap", with strong confidence.)
-        guard ageSpread <= max(Self.minimumAgeMargin, 0.05 * median), endSpread >= ageSpread + Self.minimumAgeMargin else { return nil }
+        // The same age within the measurement's noise: 250 ms or 5 % of the age (the measurement tolerances). (A
+        // tolerance that grew with the ends' spread would call ages drifting by a second "one cap", with strong confidence.)
+        let margin = Self.ageMargin(th)
+        guard ageSpread <= max(margin, th.measurementRelativeTolerance * median), endSpread >= ageSpread + margin else { return nil }
         let evidence = [
             Evidence(
                 rule: RuleName.clusteredEnds,
@@ -83,9 +86,9 @@ struct FleetRule: ClassificationRule {
     }
 
     /// Whether a cluster is large enough and at different ages.
-    func isEvent(_ c: FleetCluster, fleet: FleetObservation) -> Bool {
+    func isEvent(_ c: FleetCluster, fleet: FleetObservation, thresholds th: ClassifierThresholds) -> Bool {
         let large = c.count >= Self.minimumCluster || (c.count >= 2 && c.count == fleet.opened)
-        return large && c.ageSpreadMs >= c.endSpreadMs + Self.minimumAgeMargin
+        return large && c.ageSpreadMs >= c.endSpreadMs + Self.ageMargin(th)
     }
 
     // MARK: - One event

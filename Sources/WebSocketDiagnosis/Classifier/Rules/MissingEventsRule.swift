@@ -48,7 +48,7 @@ struct MissingEventsRule: ClassificationRule {
         let t = context.transcript
         guard let open = f.openAtMs, let heartbeat = ApplicationHeartbeat(t),
             let end = f.endAtMs ?? t.frames.map(\.atMs).max(),
-            let (since, last) = heartbeat.missing(at: end, openAtMs: open, slackMs: context.ms(\.measurementTolerance)),
+            let (since, last) = heartbeat.missing(at: end, openAtMs: open, thresholds: context.thresholds),
             let interval = heartbeat.intervalMs
         else { return nil }
         let name = heartbeat.dialect.rawValue

@@ -32,7 +32,7 @@ struct UnexplainedFleetEndsRule: ClassificationRule {
                 Evidence(
                     rule: RuleName.clusteredEnds,
                     observation:
-                        "they ended \(Describe.ms(youngest))–\(Describe.ms(oldest)) after their \(from), \(Describe.ms(first))–\(Describe.ms(last)) into the fleet: neither one instant (an event) nor one age (a cap) within \(Describe.ms(FleetRule.minimumAgeMargin))"
+                        "they ended \(Describe.ms(youngest))–\(Describe.ms(oldest)) after their \(from), \(Describe.ms(first))–\(Describe.ms(last)) into the fleet: neither one instant (an event) nor one age (a cap) within \(Describe.ms(FleetRule.ageMargin(context.thresholds)))"
                 ))
         }
         return Verdict(
