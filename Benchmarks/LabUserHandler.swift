@@ -68,7 +68,7 @@ final class LabUserHandler: ChannelInboundHandler {
             case .ping:
                 context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: .pong, payload: frame.payload, allocator: context.channel.allocator)), promise: nil)
             case .close:
-                let code = frame.payload.count >= 2 ? Int(frame.payload[0]) << 8 | Int(frame.payload[1]) : 1005
+                let code = (ClosePayload.peekCode(frame.payload) ?? .noStatusReceived).rawValue
                 fail(context, "the lab closed the connection with \(code) \(String(decoding: frame.payload.dropFirst(2), as: UTF8.self))")
             default:
                 break

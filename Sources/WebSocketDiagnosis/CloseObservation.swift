@@ -1,4 +1,5 @@
 import Foundation
+import WebSocketWire
 
 /// How a connection ended: the heart of attribution.
 ///
@@ -38,10 +39,10 @@ public struct CloseObservation: Codable, Sendable, Equatable {
     /// The close code a browser would report: the received code, 1005 for a close frame
     /// without status, 1006 when no close frame arrived.
     public var effectiveCode: Int? {
-        if let received { return received.code ?? 1005 }
+        if let received { return received.code ?? CloseCode.noStatusReceived.rawValue }
         switch transportEnd {
         case .stillOpen, .notConnected: return nil
-        default: return 1006
+        default: return CloseCode.abnormalClosure.rawValue
         }
     }
 }

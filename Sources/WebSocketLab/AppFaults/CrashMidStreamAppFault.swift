@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `crash-mid-stream[:after=2,mode=close|drop]`: an agent run crashes after `after` events: close 1011
 /// "Internal error" (default) or a dropped socket with no close frame (`mode=drop`).
 public struct CrashMidStreamAppFault: AgentRunAppFault {
@@ -26,6 +28,6 @@ public struct CrashMidStreamAppFault: AgentRunAppFault {
 
     public func onAgentEvent(index: Int) -> AppFaultAction? {
         guard index > after else { return nil }
-        return drops ? .drop : .close(code: 1011, reason: "Internal error")
+        return drops ? .drop : .close(code: CloseCode.internalError.rawValue, reason: "Internal error")
     }
 }

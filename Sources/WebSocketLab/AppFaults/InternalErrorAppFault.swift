@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `internal-error[:on=TYPE,every=N]`: the handler raises and a catch-all closes 1011 "Internal error".
 public struct InternalErrorAppFault: MessageAppFault {
     public static let descriptor = FaultDescriptor(
@@ -16,6 +18,6 @@ public struct InternalErrorAppFault: MessageAppFault {
     }
 
     public func onMessage(_ message: AppFaultMessageContext) -> AppFaultAction? {
-        trigger.fires(on: message) ? .close(code: 1011, reason: "Internal error") : nil
+        trigger.fires(on: message) ? .close(code: CloseCode.internalError.rawValue, reason: "Internal error") : nil
     }
 }

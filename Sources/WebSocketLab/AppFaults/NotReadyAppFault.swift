@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// `not-ready[:for=3s,mode=close|http]`: during a start-up window after the fault is switched on (at launch,
 /// when given at start) connections are closed 1011 "Service not ready" right after accept (`mode=close`,
 /// default) or upgrades get HTTP 503 (`mode=http`).
@@ -37,6 +39,6 @@ public struct NotReadyAppFault: UpgradeAppFault, OpenAppFault, ReadinessAppFault
 
     public func onOpen(activeFor: Duration) -> AppFaultAction? {
         guard !refusesUpgrade, isNotReady(activeFor: activeFor) else { return nil }
-        return .close(code: 1011, reason: "Service not ready")
+        return .close(code: CloseCode.internalError.rawValue, reason: "Service not ready")
     }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Synchronization
+import WebSocketWire
 
 /// A WebSocket-aware HTTP/1.1 reverse proxy that reproduces infrastructure failures on loopback.
 ///
@@ -247,7 +248,7 @@ public final class FaultProxy: Sendable {
             connection.eventLoop.execute {
                 switch mode {
                 case .fin: connection.end(.closeTransport, by: .proxy)
-                case .goingAway: connection.end(.injectClose(code: 1001, reason: "going away", direction: .downstream), by: .proxy)
+                case .goingAway: connection.end(.injectClose(code: CloseCode.goingAway.rawValue, reason: "going away", direction: .downstream), by: .proxy)
                 }
             }
         }
@@ -263,7 +264,7 @@ public final class FaultProxy: Sendable {
             connection.eventLoop.execute {
                 switch mode {
                 case .fin: connection.end(.closeTransport, by: .proxy)
-                case .goingAway: connection.end(.injectClose(code: 1001, reason: "going away", direction: .downstream), by: .proxy)
+                case .goingAway: connection.end(.injectClose(code: CloseCode.goingAway.rawValue, reason: "going away", direction: .downstream), by: .proxy)
                 }
             }
         }

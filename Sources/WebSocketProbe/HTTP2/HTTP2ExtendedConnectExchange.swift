@@ -147,7 +147,7 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                     observation.messageAnswered = false
                     return .sendText(message.text)
                 case .frame(let frame) where frame.opcode == .close:
-                    let code = frame.payload.count >= 2 ? "\(Int(frame.payload[0]) << 8 | Int(frame.payload[1]))" : "no status"
+                    let code = ClosePayload.peekCode(frame.payload).map { "\($0.rawValue)" } ?? "no status"
                     return decide(
                         .fails, at: at,
                         "the stream opened (200) but the server closed the WebSocket (\(code)) at \(Self.ms(at)) \(waitingFor)")

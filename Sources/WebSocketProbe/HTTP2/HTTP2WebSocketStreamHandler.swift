@@ -2,6 +2,7 @@ import NIOCore
 import NIOHPACK
 import NIOHTTP2
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The thin handler behind `NIOHTTP2Handler` on a connection whose WebSocket runs over HTTP/2 (`--http2`):
 /// drives ``HTTP2WebSocketStream`` with the frames it reads and, once the stream is open, turns it into a
@@ -129,8 +130,8 @@ final class HTTP2WebSocketStreamHandler: ChannelDuplexHandler, RemovableChannelH
             promise?.fail(ChannelError.outputClosed)
             return
         }
-        // Every write of the connection is one whole frame: its first byte holds the opcode (close: 0x8).
-        let isClose = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self).map { $0 & 0x0F == 0x8 } ?? false
+        // Every write of the connection is one whole frame: its first byte holds the opcode.
+        let isClose = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self).map { FrameOpcode(rawValue: $0) == .close } ?? false
         if isClose { state.withLock { $0.localEndStream = true } }
         let payload = HTTP2Frame.FramePayload.Data(data: .byteBuffer(buffer), endStream: isClose)
         context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(payload))), promise: promise)

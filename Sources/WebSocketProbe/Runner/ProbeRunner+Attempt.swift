@@ -1,5 +1,6 @@
 import Foundation
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension ProbeRunner {
     /// The five critical events of an agent run, in the order the lab's contract requires.
@@ -170,7 +171,7 @@ extension ProbeRunner {
             ledger.fail(.close, durationMs: ms(since: start), detail: "the connection had already ended: \(end.probeSummary)")
             return sustainedMs
         }
-        await connection.close(code: 1000, reason: "ws1011 probe done")
+        await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 probe done")
         let end = await connection.transcript().close
         if let received = end.received, end.order == .sentFirst || end.order == .receivedFirst {
             ledger.pass(.close, durationMs: ms(since: start),

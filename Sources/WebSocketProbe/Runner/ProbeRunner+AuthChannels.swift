@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension ProbeRunner {
     /// Whether the plan runs the auth-channel matrix: it is on, there is a token, and the profile names a
@@ -85,7 +86,7 @@ extension ProbeRunner {
         case .applicationError(let text), .refused(let text):
             result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened, then an error: \(text.prefix(200))")
         }
-        if await connection.isOpen { await connection.close(code: 1000, reason: "ws1011 auth probe") }
+        if await connection.isOpen { await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 auth probe") }
         return AuthChannelResult(channel: result.channel, path: result.path, accepted: result.accepted, status: result.status,
                                  closeCode: result.closeCode, detail: redactor.text(result.detail))
     }

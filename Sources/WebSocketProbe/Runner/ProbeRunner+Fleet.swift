@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension ProbeRunner {
     /// The longest ramp the fleet's opens are spread over.
@@ -81,7 +82,7 @@ extension ProbeRunner {
             if ended == nil, rest > .zero { ended = await connection.waitForEnd(timeout: rest) }
         }
         let endedAt = clock.now() - start
-        if ended == nil { await connection.close(code: 1000, reason: "ws1011 fleet done") }
+        if ended == nil { await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 fleet done") }
         let t = await connection.transcript()
         summary.instance = instance(of: t, redactor: redactor)
         // Offsets in the transcript count from the connection's own start.
@@ -105,7 +106,7 @@ extension ProbeRunner {
         let reopened = await again.transcript()
         if await again.isOpen {
             summary.reopenStatus = 101
-            await again.close(code: 1000, reason: "ws1011 fleet reopen")
+            await again.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 fleet reopen")
         } else if let status = reopened.handshake?.status {
             summary.reopenStatus = status
         } else {

@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension ProbeRunner {
     /// Retries a refused upgrade once with the target's own origin, to test the server's Origin check.
@@ -22,7 +23,7 @@ extension ProbeRunner {
         let connection = await open(configuration)
         let opened = await connection.isOpen
         let answer = await connection.transcript().handshake?.status
-        if opened { await connection.close(code: 1000, reason: "ws1011 origin check done") }
+        if opened { await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 origin check done") }
         if stop.isStopped { return nil }
         return OriginCheck(origin: own, opened: opened, status: answer)
     }

@@ -1,4 +1,5 @@
 import WebSocketDiagnosis
+import WebSocketWire
 
 extension ProbeRunner {
     /// Runs the idle probe (a silent connection held up to ``ProbePlan/idleProbe``) and the lifetime
@@ -85,7 +86,7 @@ extension ProbeRunner {
             }
         }
         report(activity, "", elapsed: clock.now() - start, total: duration, finished: true)
-        if ended == nil { await connection.close(code: 1000, reason: "ws1011 \(activity) done") }
+        if ended == nil { await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 \(activity) done") }
         var transcript = await connection.transcript()
         transcript.target.url = redactor.url(transcript.target.url)
         if stop.isStopped {
