@@ -159,12 +159,15 @@ let package = Package(
             swiftSettings: fuzzing ? fuzzSwiftSettings + [.define("WS1011_FUZZ")] : [],
             linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-Xlinker", "--export-dynamic"])] : []
         ),
+        // Helpers more than one test target uses (the descriptor census of the hostile-peer tests).
+        .target(name: "WS1011TestSupport", path: "Tests/Support"),
         .testTarget(name: "WebSocketWireTests", dependencies: ["WebSocketWire"]),
         .testTarget(name: "WebSocketDiagnosisTests", dependencies: ["WebSocketDiagnosis"]),
         .testTarget(
             name: "WebSocketProbeTests",
             dependencies: [
                 "WebSocketWire", "WebSocketProbe", "WebSocketAuth", "WebSocketLab", "WebSocketTestFramework", "WebSocketFuzzTargets",
+                "WS1011TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -173,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "WebSocketLabTests",
             dependencies: [
-                "WebSocketWire", "WebSocketAuth", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework",
+                "WebSocketWire", "WebSocketAuth", "WebSocketProbe", "WebSocketLab", "WebSocketTestFramework", "WS1011TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ] + nio
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WS1011TestSupport
 import WebSocketLab
 import WebSocketProbe
 

@@ -6,20 +6,18 @@ import Glibc
 import Darwin
 #endif
 
-// Shared with WebSocketProbeTests/Hostile/Support through a symlink.
-
 /// Counts this process's descriptors (Linux `/proc`): all of them, and the TCP sockets on one port.
 ///
 /// The whole test bundle runs in one process with tests in parallel, so the total count moves with other tests;
 /// the per-port count does not: it sees only sockets whose local or remote port is the server's.
-enum SocketCensus {
+public enum SocketCensus {
     /// Open descriptors of this process (`/proc/self/fd`), `nil` without procfs.
-    static func descriptors() -> Int? {
+    public static func descriptors() -> Int? {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.count
     }
 
     /// Descriptors of this process that are TCP sockets with local or remote port `port`, `nil` without procfs.
-    static func sockets(onPort port: Int) -> Int? {
+    public static func sockets(onPort port: Int) -> Int? {
         var inodes = Set<String>()
         var sawTable = false
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
@@ -44,7 +42,7 @@ enum SocketCensus {
     }
 
     /// Waits (bounded) until the sockets on `port` are at most `limit`; returns the last count.
-    static func settle(port: Int, atMost limit: Int, within bound: Duration) async -> Int? {
+    public static func settle(port: Int, atMost limit: Int, within bound: Duration) async -> Int? {
         let deadline = ContinuousClock.now + bound
         var count = sockets(onPort: port)
         while let current = count, current > limit, ContinuousClock.now < deadline {

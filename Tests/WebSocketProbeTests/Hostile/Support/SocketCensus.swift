@@ -1,1 +1,0 @@
-../../../WebSocketLabTests/Hostile/Support/SocketCensus.swift
