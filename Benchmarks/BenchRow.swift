@@ -45,8 +45,10 @@ struct BenchRow: Sendable, Codable {
         try c.encodeIfPresent(note, forKey: .note)
     }
 
-    init(benchmark: String, metric: String, value: Double?, unit: String, peer: String? = nil, peerValue: Double? = nil,
-         goal: String, met: Bool?, note: String? = nil) {
+    init(
+        benchmark: String, metric: String, value: Double?, unit: String, peer: String? = nil, peerValue: Double? = nil,
+        goal: String, met: Bool?, note: String? = nil
+    ) {
         self.benchmark = benchmark
         self.metric = metric
         self.value = value

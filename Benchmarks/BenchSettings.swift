@@ -50,9 +50,15 @@ struct BenchSettings: Sendable, Codable {
     static func fromEnvironment() -> BenchSettings {
         let env = ProcessInfo.processInfo.environment
         var s = BenchSettings()
-        func int(_ key: String, _ range: ClosedRange<Int>) -> Int? { env[key].flatMap { Int($0) }.map { min(max($0, range.lowerBound), range.upperBound) } }
-        func double(_ key: String, _ range: ClosedRange<Double>) -> Double? { env[key].flatMap { Double($0) }.map { min(max($0, range.lowerBound), range.upperBound) } }
-        if let only = env["BENCH_ONLY"], !only.isEmpty { s.only = Set(only.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }) }
+        func int(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+            env[key].flatMap { Int($0) }.map { min(max($0, range.lowerBound), range.upperBound) }
+        }
+        func double(_ key: String, _ range: ClosedRange<Double>) -> Double? {
+            env[key].flatMap { Double($0) }.map { min(max($0, range.lowerBound), range.upperBound) }
+        }
+        if let only = env["BENCH_ONLY"], !only.isEmpty {
+            s.only = Set(only.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        }
         s.proxySeconds = double("BENCH_PROXY_SECONDS", 0.5...60) ?? s.proxySeconds
         s.proxyConnections = int("BENCH_PROXY_CONNECTIONS", 1...1000) ?? s.proxyConnections
         s.window = int("BENCH_WINDOW", 1...64) ?? s.window

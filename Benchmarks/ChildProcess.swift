@@ -70,7 +70,9 @@ final class ChildProcess: @unchecked Sendable {
             if !isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw LoadError("`\(commandLine)` printed no line with '\(marker)' within \(limit) (running: \(isRunning)); stderr: \(standardError.suffix(500))")
+        throw LoadError(
+            "`\(commandLine)` printed no line with '\(marker)' within \(limit) (running: \(isRunning)); stderr: \(standardError.suffix(500))"
+        )
     }
 
     /// Waits (bounded) until it exits; returns whether it did.

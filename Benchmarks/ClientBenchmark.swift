@@ -21,16 +21,19 @@ enum ClientBenchmark {
     }
 
     static func runPython(_ settings: BenchSettings, url: String, size: Int, duration: Duration) async throws -> ClientEchoLoad.Outcome {
-        let child = try ChildProcess(settings.python, [
-            settings.pythonClient, "--url", url, "--size", String(size), "--seconds", String(settings.clientSeconds),
-            "--max", String(settings.clientMaxRoundTrips),
-        ])
+        let child = try ChildProcess(
+            settings.python,
+            [
+                settings.pythonClient, "--url", url, "--size", String(size), "--seconds", String(settings.clientSeconds),
+                "--max", String(settings.clientMaxRoundTrips),
+            ])
         let exited = await child.waitForExit(within: duration + .seconds(20))
         if !exited { await child.stop() }
         guard exited, child.exitStatus == 0,
             let data = child.standardOutput.split(separator: "\n").last.map({ Data($0.utf8) })
         else {
-            throw LoadError("the Python client failed (exit \(child.exitStatus.map(String.init) ?? "timeout")): \(child.standardError.suffix(400))")
+            throw LoadError(
+                "the Python client failed (exit \(child.exitStatus.map(String.init) ?? "timeout")): \(child.standardError.suffix(400))")
         }
         return try JSONDecoder().decode(ClientEchoLoad.Outcome.self, from: data)
     }
@@ -45,16 +48,22 @@ enum ClientBenchmark {
         return (rows(report), report)
     }
 
-    private static func measure(_ settings: BenchSettings, report: inout Report, serverGroup: MultiThreadedEventLoopGroup, log: (String) -> Void) async {
+    private static func measure(
+        _ settings: BenchSettings, report: inout Report, serverGroup: MultiThreadedEventLoopGroup, log: (String) -> Void
+    ) async {
         let duration = Duration.seconds(double: settings.clientSeconds)
-        log("2. client: echo round trips, one connection, \(settings.clientRepeats) × \(settings.clientSeconds) s per client and size, interleaved (cap \(settings.clientMaxRoundTrips) a run)")
+        log(
+            "2. client: echo round trips, one connection, \(settings.clientRepeats) × \(settings.clientSeconds) s per client and size, interleaved (cap \(settings.clientMaxRoundTrips) a run)"
+        )
         guard let echo = try? await EchoServer.start(eventLoopGroup: serverGroup) else {
             report.errors["echo"] = "the echo server could not start"
             return
         }
-        let pythonReady = FileManager.default.isExecutableFile(atPath: settings.python) && FileManager.default.fileExists(atPath: settings.pythonClient)
+        let pythonReady =
+            FileManager.default.isExecutableFile(atPath: settings.python) && FileManager.default.fileExists(atPath: settings.pythonClient)
         if !pythonReady {
-            report.errors["python"] = "no Python client: \(settings.python) or \(settings.pythonClient) is missing (scripts/bench.sh makes the venv with `pip install websockets`)"
+            report.errors["python"] =
+                "no Python client: \(settings.python) or \(settings.pythonClient) is missing (scripts/bench.sh makes the venv with `pip install websockets`)"
         }
         for size in sizes {
             // Interleaved runs (ws1011, Python, ws1011, …); the run with the median rate is reported.
@@ -62,10 +71,15 @@ enum ClientBenchmark {
             var theirs: [ClientEchoLoad.Outcome] = []
             for _ in 0..<settings.clientRepeats {
                 do {
-                    if ours.isEmpty { _ = try await ClientEchoLoad.run(url: echo.url, connections: 1, messageBytes: size, duration: .milliseconds(300)) }
-                    let o = try await ClientEchoLoad.run(url: echo.url, connections: 1, messageBytes: size, duration: duration, maxRoundTrips: settings.clientMaxRoundTrips)
+                    if ours.isEmpty {
+                        _ = try await ClientEchoLoad.run(url: echo.url, connections: 1, messageBytes: size, duration: .milliseconds(300))
+                    }
+                    let o = try await ClientEchoLoad.run(
+                        url: echo.url, connections: 1, messageBytes: size, duration: duration, maxRoundTrips: settings.clientMaxRoundTrips)
                     ours.append(o)
-                    log(String(format: "  ws1011 client %d B: %.0f round trips/s, %.1f MB/s", size, o.messagesPerSecond, o.megabytesPerSecond))
+                    log(
+                        String(
+                            format: "  ws1011 client %d B: %.0f round trips/s, %.1f MB/s", size, o.messagesPerSecond, o.megabytesPerSecond))
                 } catch {
                     report.errors["ws1011 \(size)"] = "\(error)"
                 }
@@ -73,7 +87,10 @@ enum ClientBenchmark {
                 do {
                     let o = try await runPython(settings, url: echo.url, size: size, duration: duration)
                     theirs.append(o)
-                    log(String(format: "  python websockets %d B: %.0f round trips/s, %.1f MB/s", size, o.messagesPerSecond, o.megabytesPerSecond))
+                    log(
+                        String(
+                            format: "  python websockets %d B: %.0f round trips/s, %.1f MB/s", size, o.messagesPerSecond,
+                            o.megabytesPerSecond))
                 } catch {
                     report.errors["python \(size)"] = "\(error)"
                 }
@@ -96,14 +113,16 @@ enum ClientBenchmark {
                 guard let a, let b else { return nil }
                 return a >= 3 * b
             }
-            rows.append(BenchRow(
-                benchmark: "2 client", metric: "\(label) round trips/s", value: ours?.messagesPerSecond, unit: "rt/s",
-                peer: "Python websockets", peerValue: peer?.messagesPerSecond, goal: "≥ 3× Python",
-                met: met(ours?.messagesPerSecond, peer?.messagesPerSecond), note: note))
-            rows.append(BenchRow(
-                benchmark: "2 client", metric: "\(label) MB/s (payload, one way)", value: ours?.megabytesPerSecond, unit: "MB/s",
-                peer: "Python websockets", peerValue: peer?.megabytesPerSecond, goal: "≥ 3× Python",
-                met: met(ours?.megabytesPerSecond, peer?.megabytesPerSecond)))
+            rows.append(
+                BenchRow(
+                    benchmark: "2 client", metric: "\(label) round trips/s", value: ours?.messagesPerSecond, unit: "rt/s",
+                    peer: "Python websockets", peerValue: peer?.messagesPerSecond, goal: "≥ 3× Python",
+                    met: met(ours?.messagesPerSecond, peer?.messagesPerSecond), note: note))
+            rows.append(
+                BenchRow(
+                    benchmark: "2 client", metric: "\(label) MB/s (payload, one way)", value: ours?.megabytesPerSecond, unit: "MB/s",
+                    peer: "Python websockets", peerValue: peer?.megabytesPerSecond, goal: "≥ 3× Python",
+                    met: met(ours?.megabytesPerSecond, peer?.megabytesPerSecond)))
         }
         return rows
     }

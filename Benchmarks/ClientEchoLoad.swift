@@ -26,7 +26,8 @@ enum ClientEchoLoad {
         var errors: [String]
     }
 
-    static func run(url: String, connections: Int, messageBytes: Int, duration: Duration, maxRoundTrips: Int = .max) async throws -> Outcome {
+    static func run(url: String, connections: Int, messageBytes: Int, duration: Duration, maxRoundTrips: Int = .max) async throws -> Outcome
+    {
         let target = try WebSocketURL(parsing: url)
         var configuration = ClientConfiguration(url: target)
         configuration.timeouts.message = .seconds(5)
@@ -65,7 +66,8 @@ enum ClientEchoLoad {
                             break
                         }
                         let rtt = clock.now - sent
-                        latencies.append(UInt64(rtt.components.seconds) * 1_000_000_000 + UInt64(rtt.components.attoseconds / 1_000_000_000))
+                        latencies.append(
+                            UInt64(rtt.components.seconds) * 1_000_000_000 + UInt64(rtt.components.attoseconds / 1_000_000_000))
                     }
                     return (latencies.count, latencies, error)
                 }

@@ -48,8 +48,12 @@ enum ExporterBenchmark {
         return (rows(report, settings), report)
     }
 
-    private static func measure(_ settings: BenchSettings, report: inout Report, group: MultiThreadedEventLoopGroup, log: (String) -> Void) async {
-        log("5. exporter: \(settings.exporterConcurrency) concurrent probes for \(settings.exporterSeconds) s; a fleet of \(settings.exporterFleet) connections, vs Python websockets")
+    private static func measure(_ settings: BenchSettings, report: inout Report, group: MultiThreadedEventLoopGroup, log: (String) -> Void)
+        async
+    {
+        log(
+            "5. exporter: \(settings.exporterConcurrency) concurrent probes for \(settings.exporterSeconds) s; a fleet of \(settings.exporterFleet) connections, vs Python websockets"
+        )
         guard let echo = try? await EchoServer.start(eventLoopGroup: group) else {
             report.errors["echo"] = "the echo server could not start"
             return
@@ -61,7 +65,8 @@ enum ExporterBenchmark {
     private static func measure(
         _ settings: BenchSettings, echo: EchoServer, report: inout Report, group: MultiThreadedEventLoopGroup, log: (String) -> Void
     ) async {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-bench-exporter-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ws1011-bench-exporter-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
         let holdSeconds = 8
         let exporter: ChildProcess
@@ -76,13 +81,18 @@ enum ExporterBenchmark {
             try Data(modules.utf8).write(to: config)
             port = try await Loopback.freePort(group: group)
             exporter = try ChildProcess(
-                settings.ws1011Binary, ["exporter", "--listen", "127.0.0.1:\(port)", "--config", config.path, "--max-concurrent", "\(settings.exporterConcurrency * 2)"])
+                settings.ws1011Binary,
+                [
+                    "exporter", "--listen", "127.0.0.1:\(port)", "--config", config.path, "--max-concurrent",
+                    "\(settings.exporterConcurrency * 2)",
+                ])
             try await Loopback.waitForListener(port: port, within: .seconds(20), group: group)
         } catch {
             report.errors["exporter"] = "the exporter could not start: \(error)"
             return
         }
-        await measure(settings, exporter: exporter, port: port, echo: echo, holdSeconds: holdSeconds, report: &report, group: group, log: log)
+        await measure(
+            settings, exporter: exporter, port: port, echo: echo, holdSeconds: holdSeconds, report: &report, group: group, log: log)
         await exporter.stop()
     }
 
@@ -124,14 +134,17 @@ enum ExporterBenchmark {
             report.probesPerCPUSecond = Double(counts.0) / (after - before)
         }
         report.probesPerSecond = Double(counts.0) / max(report.seconds, 0.001)
-        log(String(format: "  %d probes answered healthy in %.1f s (%d failed, %d refused), %.1f CPU s: %.0f probes per CPU second",
-                   counts.0, report.seconds, counts.1, counts.2, report.cpuSeconds ?? 0, report.probesPerCPUSecond ?? 0))
+        log(
+            String(
+                format: "  %d probes answered healthy in %.1f s (%d failed, %d refused), %.1f CPU s: %.0f probes per CPU second",
+                counts.0, report.seconds, counts.1, counts.2, report.cpuSeconds ?? 0, report.probesPerCPUSecond ?? 0))
 
         // The fleet: one probe holding `exporterFleet` connections; resident memory sampled while it holds them.
         report.fleetRequested = settings.exporterFleet
         try? await Task.sleep(for: .seconds(1))
         report.exporterRSSBeforeKiB = ProcStatus.read(pid: exporter.pid)?.rssKiB
-        async let fleetAnswer = try? get(port: port, path: "/probe?target=\(target)&module=fleet", group: group, bound: .seconds(holdSeconds * 4))
+        async let fleetAnswer = try? get(
+            port: port, path: "/probe?target=\(target)&module=fleet", group: group, bound: .seconds(holdSeconds * 4))
         var peak = 0
         let sampleUntil = ContinuousClock.now + .seconds(holdSeconds + 4)
         while ContinuousClock.now < sampleUntil {
@@ -145,27 +158,41 @@ enum ExporterBenchmark {
         } else {
             report.errors["fleet"] = "the fleet probe got no answer"
         }
-        log("  fleet: \(report.fleetHeld ?? 0) of \(settings.exporterFleet) held; RSS \(report.exporterRSSBeforeKiB ?? 0) → \(report.exporterRSSHeldKiB ?? 0) KiB; \(report.fleetVerdict ?? "")")
+        log(
+            "  fleet: \(report.fleetHeld ?? 0) of \(settings.exporterFleet) held; RSS \(report.exporterRSSBeforeKiB ?? 0) → \(report.exporterRSSHeldKiB ?? 0) KiB; \(report.fleetVerdict ?? "")"
+        )
 
         // The Python websockets client holding as many connections to the same echo server.
-        let pythonReady = FileManager.default.isExecutableFile(atPath: settings.python) && FileManager.default.fileExists(atPath: settings.pythonFleetClient)
+        let pythonReady =
+            FileManager.default.isExecutableFile(atPath: settings.python)
+            && FileManager.default.fileExists(atPath: settings.pythonFleetClient)
         guard pythonReady else {
-            report.errors["python"] = "no Python client: \(settings.python) or \(settings.pythonFleetClient) is missing (scripts/bench.sh makes the venv with `pip install websockets`)"
+            report.errors["python"] =
+                "no Python client: \(settings.python) or \(settings.pythonFleetClient) is missing (scripts/bench.sh makes the venv with `pip install websockets`)"
             return
         }
         do {
-            let child = try ChildProcess(settings.python, [settings.pythonFleetClient, "--url", echo.url, "--connections", String(settings.exporterFleet), "--seconds", String(holdSeconds)])
+            let child = try ChildProcess(
+                settings.python,
+                [
+                    settings.pythonFleetClient, "--url", echo.url, "--connections", String(settings.exporterFleet), "--seconds",
+                    String(holdSeconds),
+                ])
             let exited = await child.waitForExit(within: .seconds(holdSeconds + 60))
             if !exited { await child.stop() }
             guard exited, child.exitStatus == 0, let line = child.standardOutput.split(separator: "\n").last,
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             else {
-                throw LoadError("the Python fleet client failed (exit \(child.exitStatus.map(String.init) ?? "timeout")): \(child.standardError.suffix(400))")
+                throw LoadError(
+                    "the Python fleet client failed (exit \(child.exitStatus.map(String.init) ?? "timeout")): \(child.standardError.suffix(400))"
+                )
             }
             report.pythonOpened = object["opened"] as? Int
             report.pythonRSSBeforeKiB = object["rssBeforeKiB"] as? Int
             report.pythonRSSHeldKiB = object["rssHeldKiB"] as? Int
-            log("  python websockets: \(report.pythonOpened ?? 0) held; RSS \(report.pythonRSSBeforeKiB ?? 0) → \(report.pythonRSSHeldKiB ?? 0) KiB")
+            log(
+                "  python websockets: \(report.pythonOpened ?? 0) held; RSS \(report.pythonRSSBeforeKiB ?? 0) → \(report.pythonRSSHeldKiB ?? 0) KiB"
+            )
         } catch {
             report.errors["python"] = "\(error)"
         }
@@ -188,7 +215,9 @@ enum ExporterBenchmark {
         try await channel.writeAndFlush(ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"))
         let raw = try await promise.futureResult.get()
         timeout.cancel()
-        guard let split = raw.range(of: "\r\n\r\n"), let status = Int(raw.split(separator: " ").dropFirst().first ?? "") else { return (0, raw) }
+        guard let split = raw.range(of: "\r\n\r\n"), let status = Int(raw.split(separator: " ").dropFirst().first ?? "") else {
+            return (0, raw)
+        }
         return (status, "\n" + String(raw[split.upperBound...]))
     }
 
@@ -210,12 +239,15 @@ enum ExporterBenchmark {
                 benchmark: "5 exporter", metric: "probes / CPU second (one core)", value: r.probesPerCPUSecond, unit: "probes/s",
                 goal: "measured", met: nil, note: note),
             BenchRow(
-                benchmark: "5 exporter", metric: "\(settings.exporterConcurrency) concurrent probes: healthy answers / s", value: r.probesPerSecond,
+                benchmark: "5 exporter", metric: "\(settings.exporterConcurrency) concurrent probes: healthy answers / s",
+                value: r.probesPerSecond,
                 unit: "probes/s", goal: "all \(settings.exporterConcurrency) sustained, none failed or refused",
-                met: r.probes > 0 ? sustained : nil, note: note ?? (r.failedProbes + r.refusedProbes > 0 ? "\(r.failedProbes) failed, \(r.refusedProbes) refused" : nil)),
+                met: r.probes > 0 ? sustained : nil,
+                note: note ?? (r.failedProbes + r.refusedProbes > 0 ? "\(r.failedProbes) failed, \(r.refusedProbes) refused" : nil)),
             BenchRow(
                 benchmark: "5 exporter", metric: "fleet connections held by one probe", value: r.fleetHeld.map(Double.init), unit: "conns",
-                goal: "all \(settings.exporterFleet)", met: r.fleetHeld.map { $0 == settings.exporterFleet }, note: note ?? r.errors["fleet"]),
+                goal: "all \(settings.exporterFleet)", met: r.fleetHeld.map { $0 == settings.exporterFleet },
+                note: note ?? r.errors["fleet"]),
             BenchRow(
                 benchmark: "5 exporter", metric: "memory per fleet connection (RSS)", value: r.exporterKiBPerConnection, unit: "KiB",
                 peer: "Python websockets", peerValue: r.pythonKiBPerConnection, goal: "side by side (lower is better)",

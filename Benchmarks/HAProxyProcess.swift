@@ -30,7 +30,8 @@ struct HAProxyProcess {
 
     /// Writes the configuration to a temporary directory and starts `haproxy -f cfg -db`;
     /// returns once the frontend accepts connections (bounded: 10 s).
-    static func start(executable: String, upstreamPort: Int, group: any EventLoopGroup, threads: Int? = nil) async throws -> HAProxyProcess {
+    static func start(executable: String, upstreamPort: Int, group: any EventLoopGroup, threads: Int? = nil) async throws -> HAProxyProcess
+    {
         let port = try await Loopback.freePort(group: group)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-bench-haproxy-\(getpid())-\(port)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -41,7 +41,9 @@ enum LabScaleBenchmark {
         return (rows(report, settings), report)
     }
 
-    private static func measure(_ settings: BenchSettings, report: inout Report, group: MultiThreadedEventLoopGroup, log: (String) -> Void) async {
+    private static func measure(_ settings: BenchSettings, report: inout Report, group: MultiThreadedEventLoopGroup, log: (String) -> Void)
+        async
+    {
         log("3. lab at scale: \(settings.labConnections) held connections, then \(settings.agentUsers) concurrent agent users")
 
         // The lab: its own process when the release binary exists.
@@ -94,7 +96,9 @@ enum LabScaleBenchmark {
                 if let base = report.baselineRSSKiB, report.held > 0 {
                     report.kibPerConnection = Double(status.rssKiB - base) / Double(report.held)
                 }
-                log("  lab RSS \(status.rssKiB / 1024) MiB (peak \(status.peakRSSKiB / 1024) MiB), \(report.kibPerConnection.map { String(format: "%.1f", $0) } ?? "?") KiB a connection")
+                log(
+                    "  lab RSS \(status.rssKiB / 1024) MiB (peak \(status.peakRSSKiB / 1024) MiB), \(report.kibPerConnection.map { String(format: "%.1f", $0) } ?? "?") KiB a connection"
+                )
             }
         } catch {
             report.errors["hold"] = "\(error)"
@@ -118,7 +122,10 @@ enum LabScaleBenchmark {
             if let last = completed.map(\.finishedAtNanos).max() {
                 report.agentSeconds = Double(last - start.uptimeNanoseconds) / 1e9
             }
-            log(String(format: "  %d of %d agents completed in %.2f s, %d events, %d misdelivered", report.agentsCompleted, settings.agentUsers, report.agentSeconds ?? -1, report.agentEvents, report.misdeliveredEvents))
+            log(
+                String(
+                    format: "  %d of %d agents completed in %.2f s, %d events, %d misdelivered", report.agentsCompleted,
+                    settings.agentUsers, report.agentSeconds ?? -1, report.agentEvents, report.misdeliveredEvents))
             for channel in outcome.channels { channel.close(promise: nil) }
         } catch {
             report.errors["agents"] = "\(error)"
@@ -164,15 +171,18 @@ enum LabScaleBenchmark {
                     let loop = group.next()
                     let welcomed = loop.makePromise(of: Void.self)
                     let finished = runsAgent ? loop.makePromise(of: LabUserHandler.AgentResult.self) : nil
-                    let request = ByteBuffer(string: WireCodec.upgradeRequest(
-                        host: Loopback.host, port: port, path: "/ws", subprotocols: ["jwt-auth", "jwt." + token]))
+                    let request = ByteBuffer(
+                        string: WireCodec.upgradeRequest(
+                            host: Loopback.host, port: port, path: "/ws", subprotocols: ["jwt-auth", "jwt." + token]))
                     do {
                         let channel = try await ClientBootstrap(group: loop)
                             .connectTimeout(.seconds(10))
                             .channelInitializer { channel in
                                 channel.eventLoop.makeCompletedFuture {
-                                    try channel.pipeline.syncOperations.addHandler(LabUserHandler(
-                                        request: request, expectedUser: user, runsAgent: runsAgent, welcomed: welcomed, finished: finished))
+                                    try channel.pipeline.syncOperations.addHandler(
+                                        LabUserHandler(
+                                            request: request, expectedUser: user, runsAgent: runsAgent, welcomed: welcomed,
+                                            finished: finished))
                                 }
                             }
                             .connect(host: Loopback.host, port: port).get()
@@ -207,22 +217,30 @@ enum LabScaleBenchmark {
         let gib = 1024.0 * 1024
         let peak = [r.peakRSSAfterHoldKiB, r.peakRSSAfterAgentsKiB].compactMap { $0 }.max()
         var rows = [
-            BenchRow(benchmark: b, metric: "authenticated connections held", value: Double(r.held), unit: "conn",
-                     goal: "= \(settings.labConnections)", met: r.errors["lab"] == nil ? r.held == settings.labConnections && r.stillOpenAtMeasurement == r.held : nil,
-                     note: note),
-            BenchRow(benchmark: b, metric: "lab peak RSS (VmHWM)", value: peak.map { Double($0) / 1024 }, unit: "MiB",
-                     goal: "< 1024 MiB", met: peak.map { Double($0) < gib },
-                     note: r.labMode?.hasPrefix("in-process") == true ? r.labMode : nil),
-            BenchRow(benchmark: b, metric: "lab RSS per held connection", value: r.kibPerConnection, unit: "KiB",
-                     goal: "< 100 KiB", met: r.kibPerConnection.map { $0 < 100 }),
+            BenchRow(
+                benchmark: b, metric: "authenticated connections held", value: Double(r.held), unit: "conn",
+                goal: "= \(settings.labConnections)",
+                met: r.errors["lab"] == nil ? r.held == settings.labConnections && r.stillOpenAtMeasurement == r.held : nil,
+                note: note),
+            BenchRow(
+                benchmark: b, metric: "lab peak RSS (VmHWM)", value: peak.map { Double($0) / 1024 }, unit: "MiB",
+                goal: "< 1024 MiB", met: peak.map { Double($0) < gib },
+                note: r.labMode?.hasPrefix("in-process") == true ? r.labMode : nil),
+            BenchRow(
+                benchmark: b, metric: "lab RSS per held connection", value: r.kibPerConnection, unit: "KiB",
+                goal: "< 100 KiB", met: r.kibPerConnection.map { $0 < 100 }),
         ]
-        rows.append(BenchRow(
-            benchmark: b, metric: "\(settings.agentUsers) concurrent agents to agent_completed", value: r.agentSeconds, unit: "s",
-            goal: "< 10 s, all complete", met: r.agentSeconds.map { $0 < 10 && r.agentsCompleted == settings.agentUsers },
-            note: r.errors["agents"] ?? (r.agentsCompleted < settings.agentUsers ? "\(r.agentsCompleted) of \(settings.agentUsers) completed; \(r.agentErrors.first ?? "")" : nil)))
-        rows.append(BenchRow(
-            benchmark: b, metric: "events delivered to the wrong user/run", value: Double(r.misdeliveredEvents), unit: "events",
-            goal: "= 0 (of \(r.agentEvents) checked)", met: r.agentEvents > 0 ? r.misdeliveredEvents == 0 : nil))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "\(settings.agentUsers) concurrent agents to agent_completed", value: r.agentSeconds, unit: "s",
+                goal: "< 10 s, all complete", met: r.agentSeconds.map { $0 < 10 && r.agentsCompleted == settings.agentUsers },
+                note: r.errors["agents"]
+                    ?? (r.agentsCompleted < settings.agentUsers
+                        ? "\(r.agentsCompleted) of \(settings.agentUsers) completed; \(r.agentErrors.first ?? "")" : nil)))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "events delivered to the wrong user/run", value: Double(r.misdeliveredEvents), unit: "events",
+                goal: "= 0 (of \(r.agentEvents) checked)", met: r.agentEvents > 0 ? r.misdeliveredEvents == 0 : nil))
         return rows
     }
 }

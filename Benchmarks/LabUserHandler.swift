@@ -33,7 +33,10 @@ final class LabUserHandler: ChannelInboundHandler {
     private var result = AgentResult()
     private var done = false
 
-    init(request: ByteBuffer, expectedUser: String, runsAgent: Bool, welcomed: EventLoopPromise<Void>, finished: EventLoopPromise<AgentResult>?) {
+    init(
+        request: ByteBuffer, expectedUser: String, runsAgent: Bool, welcomed: EventLoopPromise<Void>,
+        finished: EventLoopPromise<AgentResult>?
+    ) {
         self.request = request
         self.expectedUser = expectedUser
         self.runsAgent = runsAgent
@@ -66,7 +69,9 @@ final class LabUserHandler: ChannelInboundHandler {
             case .text:
                 handle(text: frame.payload, context: context)
             case .ping:
-                context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: .pong, payload: frame.payload, allocator: context.channel.allocator)), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(WireCodec.clientFrame(opcode: .pong, payload: frame.payload, allocator: context.channel.allocator)),
+                    promise: nil)
             case .close:
                 let code = (ClosePayload.peekCode(frame.payload) ?? .noStatusReceived).rawValue
                 fail(context, "the lab closed the connection with \(code) \(String(decoding: frame.payload.dropFirst(2), as: UTF8.self))")
@@ -91,7 +96,10 @@ final class LabUserHandler: ChannelInboundHandler {
             welcomed.succeed(())
             if runsAgent {
                 let message = #"{"type":"start_agent","payload":{"agent_name":"bench_agent","message":"bench run for \#(expectedUser)"}}"#
-                context.writeAndFlush(wrapOutboundOut(WireCodec.clientFrame(opcode: .text, payload: Array(message.utf8), allocator: context.channel.allocator)), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(
+                        WireCodec.clientFrame(opcode: .text, payload: Array(message.utf8), allocator: context.channel.allocator)),
+                    promise: nil)
             }
             return
         }

@@ -18,7 +18,9 @@ enum Loopback {
     static func waitForListener(port: Int, within limit: Duration, group: any EventLoopGroup) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if let channel = try? await ClientBootstrap(group: group).connectTimeout(.milliseconds(500)).connect(host: host, port: port).get() {
+            if let channel = try? await ClientBootstrap(group: group).connectTimeout(.milliseconds(500)).connect(host: host, port: port)
+                .get()
+            {
                 try? await channel.close()
                 return
             }

@@ -61,16 +61,20 @@ enum ProxyBenchmark {
             return
         }
         let threads = proxyThreads
-        log("1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path in two halves (order A B C C B A); \(threads) thread(s) per proxy")
+        log(
+            "1. proxy pass-through: \(settings.proxyConnections) connections, \(settings.proxyMessageBytes)-byte messages, \(settings.proxySeconds) s per path in two halves (order A B C C B A); \(threads) thread(s) per proxy"
+        )
         // Each path with the process that forwards it (nil: direct, or a proxy inside this process).
         var paths: [(name: String, port: Int, pid: Int32?)] = [("direct", echo.port, nil)]
         var cleanups: [@Sendable () async -> Void] = []
 
         /// `binary proxy` as its own process in front of the echo server; its port and pid.
         func startProxyProcess(_ binary: String) async throws -> (port: Int, child: ChildProcess) {
-            let child = try ChildProcess(binary, [
-                "proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)", "--threads", String(threads),
-            ])
+            let child = try ChildProcess(
+                binary,
+                [
+                    "proxy", "--listen", "\(Loopback.host):0", "--upstream", "\(Loopback.host):\(echo.port)", "--threads", String(threads),
+                ])
             cleanups.append { await child.stop() }
             let line = try await child.waitForLine(containing: "listening on", within: .seconds(15))
             guard let port = line.split(separator: ":").last.flatMap({ Int($0.filter(\.isNumber)) }) else {
@@ -127,7 +131,8 @@ enum ProxyBenchmark {
         }
         if let haproxy = which(settings.haproxy) {
             do {
-                let process = try await HAProxyProcess.start(executable: haproxy, upstreamPort: echo.port, group: loadGroup, threads: threads)
+                let process = try await HAProxyProcess.start(
+                    executable: haproxy, upstreamPort: echo.port, group: loadGroup, threads: threads)
                 report.haproxyVersion = process.version
                 paths.append(("HAProxy", process.port, process.child.pid))
                 cleanups.append { await process.stop() }
@@ -159,7 +164,10 @@ enum ProxyBenchmark {
                     let sum = cpu[name] ?? (0, 0)
                     cpu[name] = (sum.seconds + cpuAfter - cpuBefore, sum.messages + outcome.messages)
                 }
-                log(String(format: "  %@: %.0f msg/s, p50 %.3f ms, p99 %.3f ms", name, outcome.messagesPerSecond, outcome.latency.p50Ms, outcome.latency.p99Ms))
+                log(
+                    String(
+                        format: "  %@: %.0f msg/s, p50 %.3f ms, p99 %.3f ms", name, outcome.messagesPerSecond, outcome.latency.p50Ms,
+                        outcome.latency.p99Ms))
             } catch {
                 report.errors[name] = "\(error)"
                 log("  \(name): failed: \(error)")
@@ -204,59 +212,74 @@ enum ProxyBenchmark {
         let ours = r.ws1011Proxy, peer = r.haproxy
         var throughputMet: Bool?
         if let ours, let peer { throughputMet = ours.messagesPerSecond >= peer.messagesPerSecond }
-        rows.append(BenchRow(
-            benchmark: b, metric: "msg/s via ws1011 proxy", value: ours?.messagesPerSecond, unit: "msg/s",
-            peer: "HAProxy tcp", peerValue: peer?.messagesPerSecond, goal: "≥ 1.00× HAProxy", met: throughputMet,
-            note: proxyNote ?? haproxyNote ?? errs(ours) ?? errs(peer)))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "msg/s via ws1011 proxy", value: ours?.messagesPerSecond, unit: "msg/s",
+                peer: "HAProxy tcp", peerValue: peer?.messagesPerSecond, goal: "≥ 1.00× HAProxy", met: throughputMet,
+                note: proxyNote ?? haproxyNote ?? errs(ours) ?? errs(peer)))
         var p99Met: Bool?
         if let ours, let peer { p99Met = ours.latency.p99Ms <= peer.latency.p99Ms }
-        rows.append(BenchRow(
-            benchmark: b, metric: "p99 RTT via ws1011 proxy", value: ours?.latency.p99Ms, unit: "ms",
-            peer: "HAProxy tcp", peerValue: peer?.latency.p99Ms, goal: "≤ 1.00× HAProxy", met: p99Met))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "p99 RTT via ws1011 proxy", value: ours?.latency.p99Ms, unit: "ms",
+                peer: "HAProxy tcp", peerValue: peer?.latency.p99Ms, goal: "≤ 1.00× HAProxy", met: p99Met))
         var cpuMet: Bool?
         if let mine = r.ws1011ProxyCPUMicrosPerMessage, let theirs = r.haproxyCPUMicrosPerMessage { cpuMet = mine <= theirs }
-        rows.append(BenchRow(
-            benchmark: b, metric: "proxy CPU per round trip (user+sys)", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
-            peer: "HAProxy tcp", peerValue: r.haproxyCPUMicrosPerMessage, goal: "≤ 1.00× HAProxy", met: cpuMet,
-            note: r.ws1011ProxyCPUMicrosPerMessage == nil ? "CPU is read from /proc/PID/stat of a separate proxy process" : nil))
-        rows.append(BenchRow(
-            benchmark: b, metric: "p50 RTT via ws1011 proxy", value: ours?.latency.p50Ms, unit: "ms",
-            peer: "HAProxy tcp", peerValue: peer?.latency.p50Ms, goal: "(info)", met: nil))
-        rows.append(BenchRow(
-            benchmark: b, metric: "msg/s via ws1011 proxy vs direct", value: ours?.messagesPerSecond, unit: "msg/s",
-            peer: "direct", peerValue: r.direct?.messagesPerSecond, goal: "(info)", met: nil, note: r.errors["direct"]))
-        rows.append(BenchRow(
-            benchmark: b, metric: "p50 / p99 RTT direct", value: r.direct?.latency.p50Ms, unit: "ms",
-            peer: "direct p99", peerValue: r.direct?.latency.p99Ms, goal: "(info)", met: nil))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "proxy CPU per round trip (user+sys)", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
+                peer: "HAProxy tcp", peerValue: r.haproxyCPUMicrosPerMessage, goal: "≤ 1.00× HAProxy", met: cpuMet,
+                note: r.ws1011ProxyCPUMicrosPerMessage == nil ? "CPU is read from /proc/PID/stat of a separate proxy process" : nil))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "p50 RTT via ws1011 proxy", value: ours?.latency.p50Ms, unit: "ms",
+                peer: "HAProxy tcp", peerValue: peer?.latency.p50Ms, goal: "(info)", met: nil))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "msg/s via ws1011 proxy vs direct", value: ours?.messagesPerSecond, unit: "msg/s",
+                peer: "direct", peerValue: r.direct?.messagesPerSecond, goal: "(info)", met: nil, note: r.errors["direct"]))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "p50 / p99 RTT direct", value: r.direct?.latency.p50Ms, unit: "ms",
+                peer: "direct p99", peerValue: r.direct?.latency.p99Ms, goal: "(info)", met: nil))
         if settings.ws1011Baseline != nil {
             let baselineNote = r.errors["ws1011 baseline"]
-            rows.append(BenchRow(
-                benchmark: b, metric: "msg/s via ws1011 proxy vs baseline build", value: ours?.messagesPerSecond, unit: "msg/s",
-                peer: "ws1011 baseline", peerValue: r.ws1011Baseline?.messagesPerSecond, goal: "(info)", met: nil, note: baselineNote))
-            rows.append(BenchRow(
-                benchmark: b, metric: "p99 RTT via ws1011 proxy vs baseline build", value: ours?.latency.p99Ms, unit: "ms",
-                peer: "ws1011 baseline", peerValue: r.ws1011Baseline?.latency.p99Ms, goal: "(info)", met: nil))
-            rows.append(BenchRow(
-                benchmark: b, metric: "proxy CPU per round trip vs baseline build", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
-                peer: "ws1011 baseline", peerValue: r.ws1011BaselineCPUMicrosPerMessage, goal: "(info)", met: nil))
+            rows.append(
+                BenchRow(
+                    benchmark: b, metric: "msg/s via ws1011 proxy vs baseline build", value: ours?.messagesPerSecond, unit: "msg/s",
+                    peer: "ws1011 baseline", peerValue: r.ws1011Baseline?.messagesPerSecond, goal: "(info)", met: nil, note: baselineNote))
+            rows.append(
+                BenchRow(
+                    benchmark: b, metric: "p99 RTT via ws1011 proxy vs baseline build", value: ours?.latency.p99Ms, unit: "ms",
+                    peer: "ws1011 baseline", peerValue: r.ws1011Baseline?.latency.p99Ms, goal: "(info)", met: nil))
+            rows.append(
+                BenchRow(
+                    benchmark: b, metric: "proxy CPU per round trip vs baseline build", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
+                    peer: "ws1011 baseline", peerValue: r.ws1011BaselineCPUMicrosPerMessage, goal: "(info)", met: nil))
         }
         // Where the difference to HAProxy lies: the ws1011 proxy against a bare SwiftNIO forwarder (its own
         // logic), and that forwarder against HAProxy (SwiftNIO's per-event cost).
         let floorNote = r.errors["SwiftNIO floor"].map { "the bare SwiftNIO forwarder could not run: \($0)" }
-        rows.append(BenchRow(
-            benchmark: b, metric: "proxy CPU per round trip vs bare SwiftNIO forwarder", value: r.ws1011ProxyCPUMicrosPerMessage, unit: "µs",
-            peer: "SwiftNIO floor", peerValue: r.nioFloorCPUMicrosPerMessage, goal: "(info)", met: nil, note: floorNote))
-        rows.append(BenchRow(
-            benchmark: b, metric: "p99 RTT via ws1011 proxy vs bare SwiftNIO forwarder", value: ours?.latency.p99Ms, unit: "ms",
-            peer: "SwiftNIO floor", peerValue: r.nioFloor?.latency.p99Ms, goal: "(info)", met: nil))
-        rows.append(BenchRow(
-            benchmark: b, metric: "bare SwiftNIO forwarder CPU per round trip vs HAProxy", value: r.nioFloorCPUMicrosPerMessage, unit: "µs",
-            peer: "HAProxy tcp", peerValue: r.haproxyCPUMicrosPerMessage, goal: "(info)", met: nil))
-        rows.append(BenchRow(
-            benchmark: b, metric: "generator: raw NIO vs ws1011 client (direct)", value: r.direct?.messagesPerSecond, unit: "msg/s",
-            peer: "ws1011 client load", peerValue: r.generatorCheck?.messagesPerSecond, goal: "raw NIO ≥ client (cheaper generator)",
-            met: r.direct.flatMap { d in r.generatorCheck.map { d.messagesPerSecond >= $0.messagesPerSecond } },
-            note: r.errors["generator check"]))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "proxy CPU per round trip vs bare SwiftNIO forwarder", value: r.ws1011ProxyCPUMicrosPerMessage,
+                unit: "µs",
+                peer: "SwiftNIO floor", peerValue: r.nioFloorCPUMicrosPerMessage, goal: "(info)", met: nil, note: floorNote))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "p99 RTT via ws1011 proxy vs bare SwiftNIO forwarder", value: ours?.latency.p99Ms, unit: "ms",
+                peer: "SwiftNIO floor", peerValue: r.nioFloor?.latency.p99Ms, goal: "(info)", met: nil))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "bare SwiftNIO forwarder CPU per round trip vs HAProxy", value: r.nioFloorCPUMicrosPerMessage,
+                unit: "µs",
+                peer: "HAProxy tcp", peerValue: r.haproxyCPUMicrosPerMessage, goal: "(info)", met: nil))
+        rows.append(
+            BenchRow(
+                benchmark: b, metric: "generator: raw NIO vs ws1011 client (direct)", value: r.direct?.messagesPerSecond, unit: "msg/s",
+                peer: "ws1011 client load", peerValue: r.generatorCheck?.messagesPerSecond, goal: "raw NIO ≥ client (cheaper generator)",
+                met: r.direct.flatMap { d in r.generatorCheck.map { d.messagesPerSecond >= $0.messagesPerSecond } },
+                note: r.errors["generator check"]))
         return rows
     }
 

@@ -37,7 +37,9 @@ enum VerdictBenchmark {
         return (rows(report), report)
     }
 
-    private static func measure(_ settings: BenchSettings, report: inout Report, labGroup: MultiThreadedEventLoopGroup, log: (String) -> Void) async {
+    private static func measure(
+        _ settings: BenchSettings, report: inout Report, labGroup: MultiThreadedEventLoopGroup, log: (String) -> Void
+    ) async {
         let cases: [(String, Duration, Bool, Int)] = [
             ("lab step delay 0, auth matrix on", .zero, true, settings.verdictRuns),
             ("lab step delay 0, auth matrix off", .zero, false, settings.verdictRuns),
@@ -80,7 +82,10 @@ enum VerdictBenchmark {
                     minMs: totals.min() ?? 0, verdicts: verdicts.sorted(), meanMs: mean(totals),
                     stepMeanMs: steps.mapValues { $0.reduce(0, +) / Double(runs) }, otherMeanMs: mean(others))
                 report.variants.append(variant)
-                log(String(format: "  %@: median %.1f ms (p90 %.1f), verdict %@", name, variant.medianMs, variant.p90Ms, variant.verdicts.joined(separator: ", ")))
+                log(
+                    String(
+                        format: "  %@: median %.1f ms (p90 %.1f), verdict %@", name, variant.medianMs, variant.p90Ms,
+                        variant.verdicts.joined(separator: ", ")))
             } catch {
                 report.errors[name] = "\(error)"
             }
@@ -103,10 +108,11 @@ enum VerdictBenchmark {
         for v in r.variants {
             let healthy = v.verdicts.allSatisfy { $0.hasPrefix("healthy") }
             let primary = v.name.contains("matrix on") && v.name.contains("delay 0")
-            rows.append(BenchRow(
-                benchmark: b, metric: "median, \(v.name)", value: v.medianMs, unit: "ms",
-                goal: primary ? "< 50 ms" : "(info)", met: primary ? v.medianMs < 50 && healthy : nil,
-                note: healthy ? nil : "verdicts: \(v.verdicts.joined(separator: ", "))"))
+            rows.append(
+                BenchRow(
+                    benchmark: b, metric: "median, \(v.name)", value: v.medianMs, unit: "ms",
+                    goal: primary ? "< 50 ms" : "(info)", met: primary ? v.medianMs < 50 && healthy : nil,
+                    note: healthy ? nil : "verdicts: \(v.verdicts.joined(separator: ", "))"))
         }
         for (name, error) in r.errors.sorted(by: { $0.key < $1.key }) {
             rows.append(BenchRow(benchmark: b, metric: "median, \(name)", value: nil, unit: "ms", goal: "< 50 ms", met: nil, note: error))
@@ -120,10 +126,12 @@ enum VerdictBenchmark {
             if let off = r.variants.first(where: { $0.name.contains("matrix off") }) {
                 parts.append(("of which the auth-channel matrix ≈ mean(on) − mean(off)", max(0, v.meanMs - off.meanMs)))
             }
-            let text = parts.map { String(format: "%@ %.1f ms (%.0f%%)", $0.0, $0.1, total > 0 ? $0.1 / total * 100 : 0) }.joined(separator: ", ")
-            rows.append(BenchRow(
-                benchmark: b, metric: "mean, split by layer (see note)", value: total, unit: "ms", goal: "(info)", met: nil,
-                note: "mean time by layer, \(v.name): " + text))
+            let text = parts.map { String(format: "%@ %.1f ms (%.0f%%)", $0.0, $0.1, total > 0 ? $0.1 / total * 100 : 0) }.joined(
+                separator: ", ")
+            rows.append(
+                BenchRow(
+                    benchmark: b, metric: "mean, split by layer (see note)", value: total, unit: "ms", goal: "(info)", met: nil,
+                    note: "mean time by layer, \(v.name): " + text))
         }
         return rows
     }

@@ -22,7 +22,8 @@ enum WireCodec {
             Result { () throws(FrameHeaderError) in try FrameHeader.decode(bytes, maxPayloadLength: UInt64(limit)) }
         }
         switch decoded {
-        case .success(let header?): return FrameHead(header: header, headerLength: header.encodedLength, payloadLength: Int(header.payloadLength))
+        case .success(let header?):
+            return FrameHead(header: header, headerLength: header.encodedLength, payloadLength: Int(header.payloadLength))
         case .success(nil): return nil
         case .failure(let error): return FrameHead(header: error.header, headerLength: error.headerLength, payloadLength: Int.max / 2)
         }

@@ -46,7 +46,8 @@ var document = BenchDocument(
         "cores": String(System.coreCount),
         "fdLimit": String(getrlimit_nofile()),
         "loadavgAtStart": loadAverage(),
-        "kernel": (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown",
+        "kernel": (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines) ?? "unknown",
     ],
     settings: settings, rows: [])
 
@@ -79,7 +80,9 @@ document.seconds = (ContinuousClock.now - began).ms / 1000
 document.machine["loadavgAtEnd"] = loadAverage()
 
 print("")
-print("ws1011 benchmarks — \(System.coreCount) cores, \(document.startedAt), \(String(format: "%.0f", document.seconds)) s, load average \(document.machine["loadavgAtStart"] ?? "?") → \(document.machine["loadavgAtEnd"] ?? "?")")
+print(
+    "ws1011 benchmarks — \(System.coreCount) cores, \(document.startedAt), \(String(format: "%.0f", document.seconds)) s, load average \(document.machine["loadavgAtStart"] ?? "?") → \(document.machine["loadavgAtEnd"] ?? "?")"
+)
 print(BenchTable.render(document.rows))
 if let proxy = document.proxy, let line = ProxyBenchmark.summary(proxy) { print("\n" + line) }
 

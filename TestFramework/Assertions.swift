@@ -28,17 +28,24 @@ public func expectClose(
     }
     if let window {
         guard let open = transcript.timings.openAtMs, let end = close.received?.atMs ?? close.atMs else {
-            Issue.record("expected the connection to open and end within \(window) ms of the open, observed \(seen)", sourceLocation: sourceLocation)
+            Issue.record(
+                "expected the connection to open and end within \(window) ms of the open, observed \(seen)", sourceLocation: sourceLocation)
             return
         }
-        #expect(window.contains(end - open), "expected the end \(window) ms after the open, observed \(Int(end - open)) ms (\(seen))", sourceLocation: sourceLocation)
+        #expect(
+            window.contains(end - open), "expected the end \(window) ms after the open, observed \(Int(end - open)) ms (\(seen))",
+            sourceLocation: sourceLocation)
     }
 }
 
 /// Words for a close observation in failure messages.
 func closeWords(_ close: CloseObservation) -> String {
     var parts: [String] = []
-    if let r = close.received { parts.append("received close \(r.code.map(String.init) ?? "(no status)") '\(r.reason)'") } else { parts.append("no close frame received") }
+    if let r = close.received {
+        parts.append("received close \(r.code.map(String.init) ?? "(no status)") '\(r.reason)'")
+    } else {
+        parts.append("no close frame received")
+    }
     if let s = close.sent { parts.append("sent close \(s.code.map(String.init) ?? "(no status)")") }
     parts.append("transport \(close.transportEnd.rawValue)")
     if let at = close.atMs { parts.append("at \(Int(at)) ms") }
@@ -61,7 +68,9 @@ public func expectEvents(_ received: [String], _ expected: [String], sourceLocat
 
 /// Expects `received` to hold exactly `expected`, in order.
 public func expectEventsExactly(_ received: [String], _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(received == expected, "expected exactly [\(expected.joined(separator: ", "))], received [\(received.joined(separator: ", "))]", sourceLocation: sourceLocation)
+    #expect(
+        received == expected, "expected exactly [\(expected.joined(separator: ", "))], received [\(received.joined(separator: ", "))]",
+        sourceLocation: sourceLocation)
 }
 
 // MARK: - Verdict

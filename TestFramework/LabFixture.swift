@@ -115,7 +115,9 @@ public actor LabFixture {
             try? await channel.close()
         } catch {
             throw TargetUnavailable(
-                message: "WS1011_TARGET=staging but \(host):\(port) is unreachable (\(error)); check WS1011_STAGING_URL and the network, or unset WS1011_TARGET to use the lab")
+                message:
+                    "WS1011_TARGET=staging but \(host):\(port) is unreachable (\(error)); check WS1011_STAGING_URL and the network, or unset WS1011_TARGET to use the lab"
+            )
         }
     }
 }

@@ -22,7 +22,9 @@ public struct ReceivedEvent: Sendable, Equatable {
         guard let object = root as? [String: Any] else { return nil }
         var payloadKey = "payload"
         if case .json(_, let key) = TestContract.profile.envelope { payloadKey = key }
-        for container in [object[payloadKey] as? [String: Any], object["payload"] as? [String: Any], object, object["data"] as? [String: Any]] {
+        for container in [
+            object[payloadKey] as? [String: Any], object["payload"] as? [String: Any], object, object["data"] as? [String: Any],
+        ] {
             guard let value = container?[name] else { continue }
             if let s = value as? String { return s }
             if let n = value as? NSNumber { return n.stringValue }

@@ -25,10 +25,14 @@ public enum ScenarioHarness {
     public static var ids: [String] { catalog.scenarios.map(\.id) }
 
     /// Runs the scenario `id`; records an issue when it is not in the catalog.
-    public static func run(_ id: String, in catalog: ScenarioCatalog = catalog, sourceLocation: SourceLocation = #_sourceLocation) async -> ScenarioResult? {
+    public static func run(_ id: String, in catalog: ScenarioCatalog = catalog, sourceLocation: SourceLocation = #_sourceLocation) async
+        -> ScenarioResult?
+    {
         guard let scenario = catalog.scenarios.first(where: { $0.id == id }) else {
             let errors = catalog.errors.map(\.description).joined(separator: "; ")
-            Issue.record("scenario '\(id)' is not in \(catalog.directory) (load errors: \(errors.isEmpty ? "none" : errors))", sourceLocation: sourceLocation)
+            Issue.record(
+                "scenario '\(id)' is not in \(catalog.directory) (load errors: \(errors.isEmpty ? "none" : errors))",
+                sourceLocation: sourceLocation)
             return nil
         }
         // Bounded like `ws1011 reproduce --parallel`: see ``ScenarioSlots``.
@@ -39,7 +43,9 @@ public enum ScenarioHarness {
 
     /// Runs `id` and expects it to match its expected signature and verdict, printing every difference.
     @discardableResult
-    public static func expectReproduces(_ id: String, in catalog: ScenarioCatalog = catalog, sourceLocation: SourceLocation = #_sourceLocation) async -> ScenarioResult? {
+    public static func expectReproduces(
+        _ id: String, in catalog: ScenarioCatalog = catalog, sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> ScenarioResult? {
         guard let result = await run(id, in: catalog, sourceLocation: sourceLocation) else { return nil }
         expectMatched(result, sourceLocation: sourceLocation)
         return result

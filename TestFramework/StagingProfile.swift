@@ -49,7 +49,9 @@ public struct StagingProfile: Codable, Sendable, Equatable {
         authURL: "https://auth.staging.example.invalid")
 
     /// The profile of `$WS1011_STAGING_PROFILE` when set, else ``placeholder``.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> (profile: StagingProfile?, problem: String?) {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> (
+        profile: StagingProfile?, problem: String?
+    ) {
         guard let path = environment[environmentVariable], !path.isEmpty else { return (placeholder, nil) }
         return load(path: path)
     }

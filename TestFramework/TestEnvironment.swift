@@ -62,12 +62,14 @@ public struct TestEnvironment: Sendable {
             token: value("WS1011_TOKEN"), jwtSecret: value("WS1011_JWT_SECRET"))
         if target == .staging {
             for (variable, url) in [
-                ("WS1011_STAGING_URL", staging.websocketURL), ("WS1011_BACKEND_URL", staging.backendURL), ("WS1011_AUTH_URL", staging.authURL),
+                ("WS1011_STAGING_URL", staging.websocketURL), ("WS1011_BACKEND_URL", staging.backendURL),
+                ("WS1011_AUTH_URL", staging.authURL),
             ] {
                 if let url {
                     if isPlaceholder(url) {
                         problems.append(
-                            "\(variable) is the placeholder '\(url)' from Fixtures/config/staging.json: set \(variable) to your staging URL")
+                            "\(variable) is the placeholder '\(url)' from Fixtures/config/staging.json: set \(variable) to your staging URL"
+                        )
                     }
                 } else {
                     problems.append("\(variable) is not set (and no staging profile gives one)")

@@ -54,13 +54,16 @@ public struct TestTarget: Sendable {
         case .lab(let lab): return try await lab.mintToken(email: user.email, expiresIn: expiresIn)
         case .literal(let token): return token
         case .secret(let secret):
-            return try TokenMinter.mint(secret: secret, user: user.email, userID: user.userID, permissions: user.permissions, expiresIn: expiresIn)
+            return try TokenMinter.mint(
+                secret: secret, user: user.email, userID: user.userID, permissions: user.permissions, expiresIn: expiresIn)
         }
     }
 
     /// A client configuration for this target carrying `token` by `channel` (default the subprotocol), in the
     /// shapes of the run's profile (``TestContract``: the lab's `jwt-auth` + `jwt.<base64url>`, or another app's).
-    public func clientConfiguration(token: String?, channel: AuthChannel = .subprotocol, timeouts: ClientConfiguration.Timeouts? = nil) -> ClientConfiguration {
+    public func clientConfiguration(token: String?, channel: AuthChannel = .subprotocol, timeouts: ClientConfiguration.Timeouts? = nil)
+        -> ClientConfiguration
+    {
         let profile = TestContract.profile
         let url = profile.connect.target(for: websocketURL)
         var configuration = ClientConfiguration(url: url)

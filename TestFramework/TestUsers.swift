@@ -36,6 +36,7 @@ public enum TestUsers {
 
     /// A user that may connect but not run agents (`websocket_access` only).
     public static var connectOnlyUser: TestUser {
-        all.first { $0.permissions.contains(TestUser.websocketAccess) && !$0.permissions.contains(TestUser.agentExecution) } ?? TestUser.early
+        all.first { $0.permissions.contains(TestUser.websocketAccess) && !$0.permissions.contains(TestUser.agentExecution) }
+            ?? TestUser.early
     }
 }

@@ -9,26 +9,26 @@ import WebSocketFuzzTargets
 //               WS1011_FUZZ_TARGET=inbound-frames .build/debug/ws1011-fuzz [libFuzzer flags] [CORPUS...]
 
 #if WS1011_FUZZ
-exit(LibFuzzerDriver.run())
+    exit(LibFuzzerDriver.run())
 #else
-let arguments = Array(CommandLine.arguments.dropFirst())
-var corpus = ProcessInfo.processInfo.environment["WS1011_FUZZ_CORPUS"] ?? "Fixtures/fuzz-corpus"
-var targets: [FuzzTarget] = []
-var index = 0
-while index < arguments.count {
-    let argument = arguments[index]
-    if argument == "--corpus", index + 1 < arguments.count {
-        corpus = arguments[index + 1]
-        index += 2
-        continue
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    var corpus = ProcessInfo.processInfo.environment["WS1011_FUZZ_CORPUS"] ?? "Fixtures/fuzz-corpus"
+    var targets: [FuzzTarget] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--corpus", index + 1 < arguments.count {
+            corpus = arguments[index + 1]
+            index += 2
+            continue
+        }
+        guard let target = FuzzTarget(rawValue: argument) else {
+            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+            print("ws1011-fuzz: unknown argument '\(argument)'; usage: ws1011-fuzz [--corpus DIR] [\(names)]...")
+            exit(2)
+        }
+        targets.append(target)
+        index += 1
     }
-    guard let target = FuzzTarget(rawValue: argument) else {
-        let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-        print("ws1011-fuzz: unknown argument '\(argument)'; usage: ws1011-fuzz [--corpus DIR] [\(names)]...")
-        exit(2)
-    }
-    targets.append(target)
-    index += 1
-}
-exit(CorpusReplay.run(directory: corpus, targets: targets.isEmpty ? FuzzTarget.allCases : targets))
+    exit(CorpusReplay.run(directory: corpus, targets: targets.isEmpty ? FuzzTarget.allCases : targets))
 #endif

@@ -2,10 +2,10 @@ import Foundation
 import NIOCore
 import WebSocketAuth
 import WebSocketDiagnosis
-import WebSocketWire
 import WebSocketLab
 import WebSocketProbe
 import WebSocketScenarios
+import WebSocketWire
 
 // The library `WebSocketFuzzTargets`: `ws1011-fuzz` drives it under libFuzzer, and `swift test` replays the
 // committed corpus through exactly these entry points (HostileFuzzCorpusReplayTests).
@@ -90,7 +90,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case (.head(let a, _), .head(let b, _)):
             guard a == b else { FuzzInvariant.fail("upgrade-response", "split and whole input parse to different heads") }
         default:
-            FuzzInvariant.fail("upgrade-response", "whole input gives \(kind(wholeResult)), split into \(chunk)-byte reads gives \(kind(splitResult))")
+            FuzzInvariant.fail(
+                "upgrade-response", "whole input gives \(kind(wholeResult)), split into \(chunk)-byte reads gives \(kind(splitResult))")
         }
         guard case .head(let head, let remainder) = wholeResult else { return }
         guard remainder.count < bytes.count else { FuzzInvariant.fail("upgrade-response", "a head consumed no bytes") }
@@ -171,7 +172,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             guard frame.fin, frame.payload.count <= 125, frame.rsv == 0 else {
                 FuzzInvariant.fail("inbound-frames", "accepted an invalid control frame")
             }
-            guard (0x8...0xA).contains(frame.opcode.rawValue) else { FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)") }
+            guard (0x8...0xA).contains(frame.opcode.rawValue) else {
+                FuzzInvariant.fail("inbound-frames", "accepted control opcode \(frame.opcode)")
+            }
         } else {
             guard frame.opcode.rawValue <= 0x2 else { FuzzInvariant.fail("inbound-frames", "accepted data opcode \(frame.opcode)") }
         }
@@ -185,7 +188,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     private static func checkClose(_ payload: [UInt8]) {
         let body = CloseFrameBody.parse(payload)
-        if payload.count >= 2, body.code == nil { FuzzInvariant.fail("inbound-frames", "close body with \(payload.count) bytes has no code") }
+        if payload.count >= 2, body.code == nil {
+            FuzzInvariant.fail("inbound-frames", "close body with \(payload.count) bytes has no code")
+        }
         // Our answer (echoing the code, or the violation's code) always fits a control frame.
         let answer = CloseFrameBody.encode(code: body.violation?.closeCode ?? body.code, reason: body.reason)
         guard answer.count <= 125 else { FuzzInvariant.fail("inbound-frames", "close answer of \(answer.count) bytes") }
@@ -221,11 +226,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = ProfileMessage.decode(text, envelope: profile.envelope)
             for step in profile.conversation { _ = ProfileMessage.encode(step.send, envelope: profile.envelope, token: text) }
         } catch {
-            guard error.path == "fuzz.json", !error.message.isEmpty else { FuzzInvariant.fail("profile", "a load error without the file or a message") }
+            guard error.path == "fuzz.json", !error.message.isEmpty else {
+                FuzzInvariant.fail("profile", "a load error without the file or a message")
+            }
         }
         // Whatever the bytes, every envelope decodes them as a server message without trapping.
         let text = String(decoding: input, as: UTF8.self)
-        for envelope in [ApplicationProfile.socketIO.envelope, ApplicationProfile.netra.envelope, .raw] { _ = ProfileMessage.decode(text, envelope: envelope) }
+        for envelope in [ApplicationProfile.socketIO.envelope, ApplicationProfile.netra.envelope, .raw] {
+            _ = ProfileMessage.decode(text, envelope: envelope)
+        }
     }
 
     // MARK: - Tokens
@@ -331,7 +340,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         if listen.isWildcard {
             named = ListenHost.isIPLiteral(name) || name == "localhost" || name == adminMachineName
         } else if listen.isLoopback {
-            named = ["127.0.0.1", "localhost", "::1"].contains(name) || ListenHost.addressBytes(name) == ListenHost.addressBytes(listen.host)
+            named =
+                ["127.0.0.1", "localhost", "::1"].contains(name) || ListenHost.addressBytes(name) == ListenHost.addressBytes(listen.host)
         } else {
             named = ListenHost.addressBytes(name) == ListenHost.addressBytes(listen.host)
         }
@@ -370,7 +380,6 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-
     // MARK: - Secret files
 
     /// A secret file's bytes: either refused with a message that does not quote the secret, or accepted
@@ -398,7 +407,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             }
             return
         }
-        if parsed.isEmpty || parsed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+        if parsed.isEmpty
+            || parsed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) })
+        {
             FuzzInvariant.fail("secret-text", "an accepted secret is empty or holds a control character")
         }
         guard parsed.count >= 4 else { return }
@@ -427,12 +438,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         while index < bytes.count {
             let rest = Array(bytes[index...])
             let size = rest.withUnsafeBytes { FrameHeader.encodedLength(firstBytes: $0) }
-            let result = rest.withUnsafeBytes { raw in Result { () throws(FrameHeaderError) in try FrameHeader.decode(raw, maxPayloadLength: limit) } }
+            let result = rest.withUnsafeBytes { raw in
+                Result { () throws(FrameHeaderError) in try FrameHeader.decode(raw, maxPayloadLength: limit) }
+            }
             let header: FrameHeader
             let headerLength: Int
             switch result {
             case .success(nil):
-                guard size == nil || rest.count < size! else { FuzzInvariant.fail("wire-codec", "a complete header reported as incomplete") }
+                guard size == nil || rest.count < size! else {
+                    FuzzInvariant.fail("wire-codec", "a complete header reported as incomplete")
+                }
                 index = bytes.count
                 continue
             case .success(let decoded?):
@@ -446,11 +461,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 guard error.headerLength == size else { FuzzInvariant.fail("wire-codec", "a refusal with the wrong header length") }
                 switch error.kind {
                 case .lengthHighBitSet:
-                    guard error.header.payloadLength > FrameHeader.maxPayloadLength else { FuzzInvariant.fail("wire-codec", "high bit refusal of \(error.header.payloadLength)") }
+                    guard error.header.payloadLength > FrameHeader.maxPayloadLength else {
+                        FuzzInvariant.fail("wire-codec", "high bit refusal of \(error.header.payloadLength)")
+                    }
                 case .payloadTooLarge(let bound):
-                    guard bound == limit, error.header.payloadLength > limit else { FuzzInvariant.fail("wire-codec", "too-large refusal under the bound") }
+                    guard bound == limit, error.header.payloadLength > limit else {
+                        FuzzInvariant.fail("wire-codec", "too-large refusal under the bound")
+                    }
                 case .nonMinimalLength:
-                    guard error.header.encodedLength < error.headerLength else { FuzzInvariant.fail("wire-codec", "non-minimal refusal of a minimal length") }
+                    guard error.header.encodedLength < error.headerLength else {
+                        FuzzInvariant.fail("wire-codec", "non-minimal refusal of a minimal length")
+                    }
                 }
                 header = error.header
                 headerLength = error.headerLength
@@ -488,12 +509,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let payload = Array(bytes.prefix(FrameHeader.maxControlPayloadLength))
         do {
             let close = try ClosePayload.decode(payload)
-            guard (try? close.encoded()) == payload else { FuzzInvariant.fail("wire-codec", "an accepted close payload does not re-encode to itself") }
+            guard (try? close.encoded()) == payload else {
+                FuzzInvariant.fail("wire-codec", "an accepted close payload does not re-encode to itself")
+            }
         } catch {
             switch error.kind {
             case .oneByte: guard payload.count == 1 else { FuzzInvariant.fail("wire-codec", "one-byte refusal of \(payload.count) bytes") }
-            case .codeNotAllowed: guard error.code?.isValidOnWire == false else { FuzzInvariant.fail("wire-codec", "refused an allowed code") }
-            case .invalidUTF8: guard String(validating: payload.dropFirst(2), as: UTF8.self) == nil else { FuzzInvariant.fail("wire-codec", "refused valid UTF-8") }
+            case .codeNotAllowed:
+                guard error.code?.isValidOnWire == false else { FuzzInvariant.fail("wire-codec", "refused an allowed code") }
+            case .invalidUTF8:
+                guard String(validating: payload.dropFirst(2), as: UTF8.self) == nil else {
+                    FuzzInvariant.fail("wire-codec", "refused valid UTF-8")
+                }
             }
         }
 

@@ -224,7 +224,9 @@ public struct CertificateSummary: Codable, Sendable, Equatable {
     public var subjectAlternativeNames: [String]
     public var isCA: Bool
 
-    public init(subject: String, issuer: String, notBefore: Date, notAfter: Date, subjectAlternativeNames: [String] = [], isCA: Bool = false) {
+    public init(
+        subject: String, issuer: String, notBefore: Date, notAfter: Date, subjectAlternativeNames: [String] = [], isCA: Bool = false
+    ) {
         self.subject = subject
         self.issuer = issuer
         self.notBefore = notBefore
@@ -267,7 +269,10 @@ public struct HandshakeRequest: Codable, Sendable, Equatable {
     /// Extensions offered (`permessage-deflate`).
     public var offeredExtensions: [String]
 
-    public init(method: String = "GET", resource: String, headers: [HeaderField], offeredSubprotocols: [String] = [], offeredExtensions: [String] = []) {
+    public init(
+        method: String = "GET", resource: String, headers: [HeaderField], offeredSubprotocols: [String] = [],
+        offeredExtensions: [String] = []
+    ) {
         self.method = method
         self.resource = resource
         self.headers = headers

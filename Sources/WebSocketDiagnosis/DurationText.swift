@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses and prints durations the way a person writes them on a command line: `250ms`, `10s`, `1.5s`, `5m`, `1h`.
 public enum DurationText {
     /// Parses `text` (`"10s"`, `"250ms"`, `"1.5s"`, `"5m"`, `"1h"`, `"2us"`). A bare number is rejected:
@@ -39,5 +41,3 @@ extension Duration {
         return Double(c.seconds) * 1000 + Double(c.attoseconds) / 1e15
     }
 }
-
-import Foundation

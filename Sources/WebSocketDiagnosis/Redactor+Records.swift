@@ -91,7 +91,9 @@ extension DiagnosisReport {
         var r = self
         r.target = redactor.url(r.target)
         r.verdict.summary = redactor.text(r.verdict.summary)
-        r.verdict.evidence = r.verdict.evidence.map { Evidence(rule: RuleName(rawValue: redactor.text($0.rule.rawValue)), observation: redactor.text($0.observation)) }
+        r.verdict.evidence = r.verdict.evidence.map {
+            Evidence(rule: RuleName(rawValue: redactor.text($0.rule.rawValue)), observation: redactor.text($0.observation))
+        }
         r.steps = r.steps.map { $0.redacted(by: redactor) }
         r.directSteps = r.directSteps?.map { $0.redacted(by: redactor) }
         r.transcript = r.transcript.redacted(by: redactor)

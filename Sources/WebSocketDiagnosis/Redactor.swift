@@ -134,7 +134,9 @@ public struct Redactor: Sendable {
             }
             return out
         }
-        return [esc("&quot;", "&apos;", nil), esc("&#34;", "&#39;", nil), esc("&quot;", "&#x27;", "&#x2F;"), esc("&quot;", "&#39;", "&#x2F;")]
+        return [
+            esc("&quot;", "&apos;", nil), esc("&#34;", "&#39;", nil), esc("&quot;", "&#x27;", "&#x2F;"), esc("&quot;", "&#39;", "&#x2F;"),
+        ]
     }
 
     /// The secrets as registered, before their forms were added (to merge two redactors).
@@ -340,8 +342,9 @@ public struct Redactor: Sendable {
         if let k8s = entry.range(of: "bearer.authorization.k8s.io.", options: .caseInsensitive) {
             return String(entry[..<k8s.upperBound]) + Self.mask
         }
-        if let dot = entry.firstIndex(of: "."), entry[..<dot].lowercased() == "jwt" || entry[..<dot].lowercased() == "token"
-            || entry[..<dot].lowercased() == "bearer"
+        if let dot = entry.firstIndex(of: "."),
+            entry[..<dot].lowercased() == "jwt" || entry[..<dot].lowercased() == "token"
+                || entry[..<dot].lowercased() == "bearer"
         {
             return String(entry[...dot]) + Self.mask
         }
@@ -456,7 +459,7 @@ public struct Redactor: Sendable {
                 result += rest[start.lowerBound..<end]
             }
             rest = rest[end...]
-            if end == start.lowerBound { // cannot happen ("eyJ" consumed), but never loop forever
+            if end == start.lowerBound {  // cannot happen ("eyJ" consumed), but never loop forever
                 result += rest.prefix(1)
                 rest = rest.dropFirst()
             }

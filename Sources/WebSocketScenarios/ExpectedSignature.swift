@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the client must observe on the wire. Every field is optional: only the fields given are checked.
 ///
 /// Times are milliseconds after the connection opened (the 101 was accepted).
@@ -94,8 +96,9 @@ public struct ExpectedSignature: Codable, Sendable, Equatable {
             if let end = observed.endAfterOpenMs {
                 let sinceStart = observed.endAfterStartMs ?? end
                 if sinceStart < window[0] || end > window[1] {
-                    out.append("end: expected \(Int(window[0])) ms or more after the connect began and \(Int(window[1])) ms or less after open, "
-                        + "observed \(Int(sinceStart.rounded())) ms and \(Int(end.rounded())) ms")
+                    out.append(
+                        "end: expected \(Int(window[0])) ms or more after the connect began and \(Int(window[1])) ms or less after open, "
+                            + "observed \(Int(sinceStart.rounded())) ms and \(Int(end.rounded())) ms")
                 }
             } else {
                 out.append("end: expected \(Int(window[0]))–\(Int(window[1])) ms after open, observed no end after an open")
@@ -104,5 +107,3 @@ public struct ExpectedSignature: Codable, Sendable, Equatable {
         return out
     }
 }
-
-import Foundation

@@ -54,7 +54,9 @@ public struct ObservedSignature: Codable, Sendable, Equatable, CustomStringConve
         transportEnd = t.close.transportEnd.rawValue
         // A received close frame ends the connection for the signature even when the transcript was taken
         // before the TCP end (the closing handshake still under way).
-        if let open = t.timings.openAtMs, t.close.received != nil || (t.close.transportEnd != .stillOpen && t.close.transportEnd != .notConnected) {
+        if let open = t.timings.openAtMs,
+            t.close.received != nil || (t.close.transportEnd != .stillOpen && t.close.transportEnd != .notConnected)
+        {
             let end = t.close.received?.atMs ?? t.close.atMs
             endAfterOpenMs = end.map { max(0, $0 - open) }
             endAfterStartMs = end

@@ -29,7 +29,8 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// Creates a scenario; every collection defaults to empty.
     public init(
         id: String, title: String, cause: ScenarioCause, topology: ScenarioTopology = ScenarioTopology(),
-        proxyFaults: [ScenarioFault] = [], appFaults: [ScenarioFault] = [], timeline: [ScenarioTimelineStep] = [], probe: ScenarioProbeOptions = ScenarioProbeOptions(),
+        proxyFaults: [ScenarioFault] = [], appFaults: [ScenarioFault] = [], timeline: [ScenarioTimelineStep] = [],
+        probe: ScenarioProbeOptions = ScenarioProbeOptions(),
         expected: ScenarioExpectation
     ) {
         self.id = id

@@ -21,7 +21,8 @@ public struct ScenarioCatalog: Sendable {
 
     /// The catalog compiled into this binary (the `Fixtures/scenarios` of its source, embedded by the
     /// EmbedScenarios build plugin): an installed `ws1011` runs it from any folder.
-    public static let builtIn: ScenarioCatalog = load(files: BuiltInScenarioFiles.all.map { ($0.name, Data($0.text.utf8)) }, directory: "built-in")
+    public static let builtIn: ScenarioCatalog = load(
+        files: BuiltInScenarioFiles.all.map { ($0.name, Data($0.text.utf8)) }, directory: "built-in")
 
     /// Loads every `*.json` file of `directory`. A malformed file never stops the others: it is listed in
     /// ``errors``. Duplicate ids are errors too.
@@ -30,7 +31,10 @@ public struct ScenarioCatalog: Sendable {
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
             return ScenarioCatalog(
                 directory: directory, scenarios: [],
-                errors: [ScenarioLoadError(path: directory, message: "cannot list the catalog directory; pass --catalog DIR or set \(environmentVariable)")])
+                errors: [
+                    ScenarioLoadError(
+                        path: directory, message: "cannot list the catalog directory; pass --catalog DIR or set \(environmentVariable)")
+                ])
         }
         var files: [(String, Data)] = []
         var errors: [ScenarioLoadError] = []
@@ -57,7 +61,9 @@ public struct ScenarioCatalog: Sendable {
             do {
                 let scenario = try ScenarioLoader.decode(data, path: path, expectedID: (name as NSString).deletingPathExtension)
                 if let other = seen[scenario.id] {
-                    errors.append(ScenarioLoadError(path: path, field: "id", message: "'\(scenario.id)' is also the id of \(other); ids must be unique"))
+                    errors.append(
+                        ScenarioLoadError(
+                            path: path, field: "id", message: "'\(scenario.id)' is also the id of \(other); ids must be unique"))
                     continue
                 }
                 seen[scenario.id] = path
@@ -78,9 +84,10 @@ public struct ScenarioCatalog: Sendable {
         let taken = Set(scenarios.map(\.id))
         for scenario in other.scenarios {
             if taken.contains(scenario.id) {
-                merged.errors.append(ScenarioLoadError(
-                    path: (other.directory as NSString).appendingPathComponent(scenario.id + ".json"), field: "id",
-                    message: "'\(scenario.id)' is already the id of a \(directory) scenario; give your case an id of its own"))
+                merged.errors.append(
+                    ScenarioLoadError(
+                        path: (other.directory as NSString).appendingPathComponent(scenario.id + ".json"), field: "id",
+                        message: "'\(scenario.id)' is already the id of a \(directory) scenario; give your case an id of its own"))
                 continue
             }
             merged.scenarios.append(scenario)
@@ -125,7 +132,9 @@ public struct ScenarioCatalog: Sendable {
         var out: [Scenario] = []
         for id in ids {
             guard let s = scenarios.first(where: { $0.id == id }) else {
-                throw ScenarioLoadError(path: directory, message: "no scenario '\(id)'; run `ws1011 scenarios` to list them (\(scenarios.count) in the catalog)")
+                throw ScenarioLoadError(
+                    path: directory, message: "no scenario '\(id)'; run `ws1011 scenarios` to list them (\(scenarios.count) in the catalog)"
+                )
             }
             out.append(s)
         }

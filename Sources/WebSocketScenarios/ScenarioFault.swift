@@ -1,4 +1,5 @@
 import WebSocketLab
+
 /// A fault as written in a scenario file: either the command-line form (`"idle-timeout:after=1s"`) or an
 /// object (`{"name": "idle-timeout", "parameters": {"after": "1s"}}`; numbers and booleans are accepted as values).
 public struct ScenarioFault: Codable, Sendable, Equatable, CustomStringConvertible {
@@ -47,7 +48,8 @@ public struct ScenarioFault: Codable, Sendable, Equatable, CustomStringConvertib
             spec = try FaultSpec(parsing: FaultSpec(name: name, parameters: [:]).description)
             spec.parameters = parameters
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.name], debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath + [CodingKeys.name], debugDescription: error.description))
         }
     }
 

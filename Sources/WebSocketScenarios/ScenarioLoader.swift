@@ -18,7 +18,8 @@ public enum ScenarioLoader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ScenarioLoadError(path: path, message: "cannot read the file (\(error.localizedDescription)); check the path and its permissions")
+            throw ScenarioLoadError(
+                path: path, message: "cannot read the file (\(error.localizedDescription)); check the path and its permissions")
         }
         let expectedID = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try decode(data, path: path, expectedID: expectedID)
@@ -33,7 +34,8 @@ public enum ScenarioLoader {
             throw ScenarioLoadError(path: path, message: "not valid JSON (\(describe(error))); fix the syntax (a missing comma or quote)")
         }
         guard let object = json as? [String: Any] else {
-            throw ScenarioLoadError(path: path, message: "the top level must be a JSON object with id, title, cause, topology, probe and expected")
+            throw ScenarioLoadError(
+                path: path, message: "the top level must be a JSON object with id, title, cause, topology, probe and expected")
         }
         try checkKeys(object, path: path)
         let scenario: Scenario
@@ -70,7 +72,9 @@ public enum ScenarioLoader {
             for key in dict.keys.sorted() where !known.contains(key) {
                 let field = prefix.isEmpty ? key : "\(prefix).\(key)"
                 let hint = DidYouMean.hint(for: key, among: known)
-                throw ScenarioLoadError(path: path, field: field, message: "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(known.joined(separator: ", "))")
+                throw ScenarioLoadError(
+                    path: path, field: field,
+                    message: "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(known.joined(separator: ", "))")
             }
         }
         if let steps = object["timeline"] as? [Any] {
@@ -78,7 +82,9 @@ public enum ScenarioLoader {
             for (i, item) in steps.enumerated() {
                 guard let dict = item as? [String: Any] else { continue }
                 for key in dict.keys.sorted() where !known.contains(key) {
-                    throw ScenarioLoadError(path: path, field: "timeline[\(i)].\(key)", message: "unknown field. Valid fields here: \(known.joined(separator: ", "))")
+                    throw ScenarioLoadError(
+                        path: path, field: "timeline[\(i)].\(key)",
+                        message: "unknown field. Valid fields here: \(known.joined(separator: ", "))")
                 }
             }
         }
@@ -92,7 +98,9 @@ public enum ScenarioLoader {
                 for key in dict.keys.sorted() where !["name", "parameters"].contains(key) {
                     throw ScenarioLoadError(
                         path: path, field: "\(list)[\(i)].\(key)",
-                        message: "unknown field: a fault object has 'name' and 'parameters' (or write it as a string, e.g. \"idle-timeout:after=1s\")")
+                        message:
+                            "unknown field: a fault object has 'name' and 'parameters' (or write it as a string, e.g. \"idle-timeout:after=1s\")"
+                    )
                 }
             }
         }
@@ -110,47 +118,66 @@ public enum ScenarioLoader {
         }
         if s.title.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("title", "must not be empty: one line for humans") }
         if s.cause.reference.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw fail("cause.reference", "name the docs/FAILURE_SIGNATURES.md row this reproduces (e.g. 'infrastructure: nginx proxy_read_timeout')")
+            throw fail(
+                "cause.reference",
+                "name the docs/FAILURE_SIGNATURES.md row this reproduces (e.g. 'infrastructure: nginx proxy_read_timeout')")
         }
         if let tls = s.topology.tls, !tlsVariants.contains(tls) {
-            throw fail("topology.tls", "unknown TLS variant '\(tls)'; valid: \(tlsVariants.sorted().joined(separator: ", ")) (or leave it out for ws://)")
+            throw fail(
+                "topology.tls",
+                "unknown TLS variant '\(tls)'; valid: \(tlsVariants.sorted().joined(separator: ", ")) (or leave it out for ws://)")
         }
         if s.topology.wssToPlaintext, s.topology.tls != nil {
             throw fail("topology.wssToPlaintext", "wss:// to a plaintext port needs a server without TLS: remove 'topology.tls'")
         }
         if s.topology.http2, s.topology.path != .proxy || s.topology.tls == nil {
-            throw fail("topology.http2", "HTTP/2 is served by the proxy over TLS: set topology.path to \"proxy\" and topology.tls (e.g. \"valid\")")
+            throw fail(
+                "topology.http2", "HTTP/2 is served by the proxy over TLS: set topology.path to \"proxy\" and topology.tls (e.g. \"valid\")"
+            )
         }
         if let h2 = s.expected.signature.h2, HTTP2Observation.Outcome(rawValue: h2) == nil {
-            throw fail("expected.signature.h2", "unknown h2 outcome '\(h2)'; valid: \(HTTP2Observation.Outcome.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail(
+                "expected.signature.h2",
+                "unknown h2 outcome '\(h2)'; valid: \(HTTP2Observation.Outcome.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if !s.topology.http2, let fault = s.proxyFaults.first(where: { fault in
-            ((try? FaultRegistry.standard.make(fault.spec)) ?? []).contains { $0.fault is any HTTP2ConnectFault }
-        }) {
+        if !s.topology.http2,
+            let fault = s.proxyFaults.first(where: { fault in
+                ((try? FaultRegistry.standard.make(fault.spec)) ?? []).contains { $0.fault is any HTTP2ConnectFault }
+            })
+        {
             throw fail("proxyFaults", "'\(fault.spec.name)' acts on WebSockets over HTTP/2: set topology.http2 to true (with topology.tls)")
         }
         if s.topology.path == .direct {
             if !s.proxyFaults.isEmpty { throw fail("proxyFaults", "proxy faults need the proxy: set topology.path to \"proxy\"") }
-            if s.topology.instances != 1 { throw fail("topology.instances", "several instances need the proxy: set topology.path to \"proxy\"") }
+            if s.topology.instances != 1 {
+                throw fail("topology.instances", "several instances need the proxy: set topology.path to \"proxy\"")
+            }
         }
         for (i, fault) in s.proxyFaults.enumerated() {
             do { _ = try FaultRegistry.standard.make(fault.spec) } catch { throw fail("proxyFaults[\(i)]", error.description) }
         }
         for (i, fault) in s.appFaults.enumerated() {
-            do { _ = try FaultRegistry.standard.makeApplicationFault(fault.spec) } catch { throw fail("appFaults[\(i)]", error.description) }
+            do { _ = try FaultRegistry.standard.makeApplicationFault(fault.spec) } catch {
+                throw fail("appFaults[\(i)]", error.description)
+            }
         }
         for (i, step) in s.timeline.enumerated() {
             if step.appFaults == nil, step.proxyFaults == nil {
-                throw fail("timeline[\(i)]", "a step changes something: give 'appFaults' and/or 'proxyFaults' (an empty list removes them all)")
+                throw fail(
+                    "timeline[\(i)]", "a step changes something: give 'appFaults' and/or 'proxyFaults' (an empty list removes them all)")
             }
             for (j, fault) in (step.appFaults ?? []).enumerated() {
-                do { _ = try FaultRegistry.standard.makeApplicationFault(fault.spec) } catch { throw fail("timeline[\(i)].appFaults[\(j)]", error.description) }
+                do { _ = try FaultRegistry.standard.makeApplicationFault(fault.spec) } catch {
+                    throw fail("timeline[\(i)].appFaults[\(j)]", error.description)
+                }
             }
             if step.proxyFaults != nil, s.topology.path == .direct {
                 throw fail("timeline[\(i)].proxyFaults", "proxy faults need the proxy: set topology.path to \"proxy\"")
             }
             for (j, fault) in (step.proxyFaults ?? []).enumerated() {
-                do { _ = try FaultRegistry.standard.make(fault.spec) } catch { throw fail("timeline[\(i)].proxyFaults[\(j)]", error.description) }
+                do { _ = try FaultRegistry.standard.make(fault.spec) } catch {
+                    throw fail("timeline[\(i)].proxyFaults[\(j)]", error.description)
+                }
             }
             if step.after.duration > longestDuration {
                 throw fail("timeline[\(i)].after", "at most \(DurationText.format(longestDuration)) (scenarios stay short)")
@@ -158,10 +185,14 @@ public enum ScenarioLoader {
         }
         guard (1...8).contains(s.topology.instances) else { throw fail("topology.instances", "must be between 1 and 8") }
         guard ScenarioProbeOptions.profiles.contains(s.probe.profile) else {
-            throw fail("probe.profile", "unknown profile '\(s.probe.profile)'; valid: \(ScenarioProbeOptions.profiles.sorted().joined(separator: ", "))")
+            throw fail(
+                "probe.profile",
+                "unknown profile '\(s.probe.profile)'; valid: \(ScenarioProbeOptions.profiles.sorted().joined(separator: ", "))")
         }
         guard ScenarioProbeOptions.credentials.contains(s.probe.credential) else {
-            throw fail("probe.credential", "unknown channel '\(s.probe.credential)'; valid: \(ScenarioProbeOptions.credentials.sorted().joined(separator: ", "))")
+            throw fail(
+                "probe.credential",
+                "unknown channel '\(s.probe.credential)'; valid: \(ScenarioProbeOptions.credentials.sorted().joined(separator: ", "))")
         }
         if s.probe.direct, s.topology.path == .direct {
             throw fail("probe.direct", "a direct comparison needs a front: set topology.path to \"proxy\" or remove probe.direct")
@@ -174,7 +205,10 @@ public enum ScenarioLoader {
         for (field, value) in durations {
             guard let d = value?.duration else { continue }
             if d > longestDuration || d <= .zero {
-                throw fail(field, "\(DurationText.format(d)) is out of range: use more than 0 and at most \(DurationText.format(longestDuration)) (scenarios stay short)")
+                throw fail(
+                    field,
+                    "\(DurationText.format(d)) is out of range: use more than 0 and at most \(DurationText.format(longestDuration)) (scenarios stay short)"
+                )
             }
         }
         if let bytes = s.probe.messageBytes, !(1...(64 << 20)).contains(bytes) {
@@ -185,7 +219,8 @@ public enum ScenarioLoader {
         case .main: break
         case .direct where !s.probe.direct: throw fail("expected.signature.from", "'direct' needs probe.direct = true")
         case .idle where s.probe.idleProbe == nil: throw fail("expected.signature.from", "'idle' needs probe.idleProbe (e.g. \"3s\")")
-        case .lifetime where s.probe.lifetimeProbe == nil: throw fail("expected.signature.from", "'lifetime' needs probe.lifetimeProbe (e.g. \"3s\")")
+        case .lifetime where s.probe.lifetimeProbe == nil:
+            throw fail("expected.signature.from", "'lifetime' needs probe.lifetimeProbe (e.g. \"3s\")")
         default: break
         }
         if let w = sig.endWindowMs {
@@ -193,16 +228,23 @@ public enum ScenarioLoader {
                 throw fail("expected.signature.endWindowMs", "write [min, max] in ms after the open, min ≤ max, e.g. [800, 2000]")
             }
         }
-        if let code = sig.closeCode, !(1000...4999).contains(code) { throw fail("expected.signature.closeCode", "must be 1000…4999, got \(code)") }
+        if let code = sig.closeCode, !(1000...4999).contains(code) {
+            throw fail("expected.signature.closeCode", "must be 1000…4999, got \(code)")
+        }
         if let status = sig.handshakeStatus, !(100...599).contains(status) {
             throw fail("expected.signature.handshakeStatus", "must be an HTTP status 100…599, got \(status)")
         }
         if let tls = sig.tlsFailure, TLSFailureReason(rawValue: tls) == nil {
-            throw fail("expected.signature.tlsFailure", "unknown reason '\(tls)'; valid: \(TLSFailureReason.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail(
+                "expected.signature.tlsFailure",
+                "unknown reason '\(tls)'; valid: \(TLSFailureReason.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let v = s.expected.verdict
         if v.cause.layer != v.layer, !(v.layer == .healthy && v.cause.rawValue == "healthy") {
-            throw fail("expected.verdict.cause", "'\(v.cause)' does not belong to layer '\(v.layer.rawValue)': a cause id starts with its layer (e.g. \(v.layer.rawValue).…)")
+            throw fail(
+                "expected.verdict.cause",
+                "'\(v.cause)' does not belong to layer '\(v.layer.rawValue)': a cause id starts with its layer (e.g. \(v.layer.rawValue).…)"
+            )
         }
     }
 
@@ -220,11 +262,15 @@ public enum ScenarioLoader {
         switch error {
         case .keyNotFound(let key, let ctx):
             let f = field(ctx.codingPath + [key])
-            return ScenarioLoadError(path: path, field: f, message: "is required but missing; add it (see Fixtures/scenarios/README or an existing scenario)")
+            return ScenarioLoadError(
+                path: path, field: f, message: "is required but missing; add it (see Fixtures/scenarios/README or an existing scenario)")
         case .typeMismatch(let type, let ctx):
-            return ScenarioLoadError(path: path, field: field(ctx.codingPath), message: "has the wrong type: expected \(typeName(type)). \(ctx.debugDescription)")
+            return ScenarioLoadError(
+                path: path, field: field(ctx.codingPath), message: "has the wrong type: expected \(typeName(type)). \(ctx.debugDescription)"
+            )
         case .valueNotFound(let type, let ctx):
-            return ScenarioLoadError(path: path, field: field(ctx.codingPath), message: "is null: give a \(typeName(type)) or remove the field")
+            return ScenarioLoadError(
+                path: path, field: field(ctx.codingPath), message: "is null: give a \(typeName(type)) or remove the field")
         case .dataCorrupted(let ctx):
             var message = ctx.debugDescription
             if ctx.codingPath.last?.stringValue == "layer" {

@@ -27,7 +27,10 @@ public struct ScenarioResult: Codable, Sendable, Equatable {
     public var durationMs: Double
 
     /// Creates a result; `matched` is derived from `mismatches` and `error`.
-    public init(id: String, title: String, expected: ScenarioExpectation, observed: Observation?, mismatches: [String], error: String? = nil, durationMs: Double) {
+    public init(
+        id: String, title: String, expected: ScenarioExpectation, observed: Observation?, mismatches: [String], error: String? = nil,
+        durationMs: Double
+    ) {
         self.id = id
         self.title = title
         self.expected = expected
@@ -46,8 +49,11 @@ public struct ScenarioResult: Codable, Sendable, Equatable {
         }
         let v = observed.verdict
         if v.layer != scenario.expected.verdict.layer || v.cause != scenario.expected.verdict.cause {
-            mismatches.append("verdict: expected \(scenario.expected.verdict), observed \(v.layer.rawValue) / \(v.cause.rawValue) — \(v.summary)")
+            mismatches.append(
+                "verdict: expected \(scenario.expected.verdict), observed \(v.layer.rawValue) / \(v.cause.rawValue) — \(v.summary)")
         }
-        return ScenarioResult(id: scenario.id, title: scenario.title, expected: scenario.expected, observed: observed, mismatches: mismatches, durationMs: durationMs)
+        return ScenarioResult(
+            id: scenario.id, title: scenario.title, expected: scenario.expected, observed: observed, mismatches: mismatches,
+            durationMs: durationMs)
     }
 }

@@ -76,7 +76,8 @@ public struct ScenarioRunner: Sendable {
 
     private func probe(_ scenario: Scenario, on topology: ScenarioTopologyInstance) async throws -> ScenarioResult.Observation {
         let options = scenario.probe
-        let email = options.user ?? users.first(where: { $0.permissions.contains(TestUser.agentExecution) })?.email ?? TestUser.enterprise.email
+        let email =
+            options.user ?? users.first(where: { $0.permissions.contains(TestUser.agentExecution) })?.email ?? TestUser.enterprise.email
         let token = try await topology.primary.mintToken(email: email)
         let target = try WebSocketURL(parsing: topology.clientURL)
 
@@ -137,8 +138,10 @@ public struct ScenarioRunner: Sendable {
             }
         var signature = ObservedSignature(transcript: transcript, from: source)
         signature.h2 = report.http2?.outcome.rawValue
-        signature.wireBytes = [report.transcript, report.directTranscript, report.measurements?.idleTranscript, report.measurements?.lifetimeTranscript]
-            .compactMap { $0 }.reduce(0) { $0 + $1.wire.bytesIn + $1.wire.bytesOut }
+        signature.wireBytes = [
+            report.transcript, report.directTranscript, report.measurements?.idleTranscript, report.measurements?.lifetimeTranscript,
+        ]
+        .compactMap { $0 }.reduce(0) { $0 + $1.wire.bytesIn + $1.wire.bytesOut }
         return .init(signature: signature, verdict: report.verdict)
     }
 }

@@ -76,8 +76,9 @@ final class ScenarioTopologyInstance: Sendable {
             }
             let front = proxy.url(path: "/ws")
             let client = topology.wssToPlaintext ? front.replacingOccurrences(of: "ws://", with: "wss://") : front
-            return ScenarioTopologyInstance(labs: labs, clientURL: client, directURL: direct, trustRootsPEM: roots, proxy: proxy,
-                                             stopFront: { await proxy.shutdown() })
+            return ScenarioTopologyInstance(
+                labs: labs, clientURL: client, directURL: direct, trustRootsPEM: roots, proxy: proxy,
+                stopFront: { await proxy.shutdown() })
         }
         let client = topology.wssToPlaintext ? direct.replacingOccurrences(of: "ws://", with: "wss://") : direct
         return ScenarioTopologyInstance(

@@ -53,7 +53,8 @@ enum Console {
             case "--header":
                 // The value of any header but the harmless ones; a header without a colon is shown as given.
                 if let colon = value.firstIndex(of: ":") {
-                    let field = HeaderField(String(value[..<colon]), value[value.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    let field = HeaderField(
+                        String(value[..<colon]), value[value.index(after: colon)...].trimmingCharacters(in: .whitespaces))
                     redactor = redactor.adding(headers: [field])
                 }
             case "--subprotocol":
@@ -94,7 +95,8 @@ enum Console {
             state.withLock { $0.stdoutClosed = true }
             return
         }
-        error("ws1011: error: cannot write to standard output: \(String(cString: strerror(errorNumber))). Free some space or write elsewhere")
+        error(
+            "ws1011: error: cannot write to standard output: \(String(cString: strerror(errorNumber))). Free some space or write elsewhere")
         exit(2)
     }
 

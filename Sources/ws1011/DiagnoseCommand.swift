@@ -25,100 +25,184 @@ struct DiagnoseCommand: AsyncParsableCommand {
     @Argument(help: "The ws:// or wss:// URL to probe. Omit it to diagnose the embedded lab.")
     var url: String?
 
-    @Option(help: ArgumentHelp("The application's contract to speak after the upgrade: a built-in profile (plain, echo, lab — alias reference —, netra, socketio; `ws1011 profiles` lists them) or a profile file (`ws1011 profiles init` writes a starter). Default: plain with a URL, lab without.", valueName: "NAME|FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "The application's contract to speak after the upgrade: a built-in profile (plain, echo, lab — alias reference —, netra, socketio; `ws1011 profiles` lists them) or a profile file (`ws1011 profiles init` writes a starter). Default: plain with a URL, lab without.",
+            valueName: "NAME|FILE"))
     var profile: String?
 
-    @Option(name: [.customShort("s"), .customLong("subprotocol")], help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
+    @Option(
+        name: [.customShort("s"), .customLong("subprotocol")],
+        help: ArgumentHelp("A subprotocol to offer (repeatable, offered in order).", valueName: "S"))
     var subprotocols: [String] = []
 
-    @Option(name: [.customShort("H"), .customLong("header")], help: ArgumentHelp("An extra request header 'Name: value' (repeatable). An Authorization header also turns on the auth-channel matrix.", valueName: "N: V"))
+    @Option(
+        name: [.customShort("H"), .customLong("header")],
+        help: ArgumentHelp(
+            "An extra request header 'Name: value' (repeatable). An Authorization header also turns on the auth-channel matrix.",
+            valueName: "N: V"))
     var headers: [String] = []
 
-    @Option(name: [.customLong("ca-file"), .customLong("cacert")], help: ArgumentHelp("A PEM file of extra trust roots (a private CA); --cacert is the same, as in curl.", valueName: "PEM"))
+    @Option(
+        name: [.customLong("ca-file"), .customLong("cacert")],
+        help: ArgumentHelp("A PEM file of extra trust roots (a private CA); --cacert is the same, as in curl.", valueName: "PEM"))
     var caFile: String?
 
-    @Option(name: [.customShort("E"), .customLong("cert")], help: ArgumentHelp("A PEM client certificate (chain, leaf first) for a front that requires mutual TLS; the file may hold the key too, as curl --cert.", valueName: "PEM"))
+    @Option(
+        name: [.customShort("E"), .customLong("cert")],
+        help: ArgumentHelp(
+            "A PEM client certificate (chain, leaf first) for a front that requires mutual TLS; the file may hold the key too, as curl --cert.",
+            valueName: "PEM"))
     var clientCertificate: String?
 
-    @Option(name: .customLong("resolve"), help: ArgumentHelp("HOST:PORT:ADDR[,ADDR…]: connect to these addresses instead of looking HOST up (repeatable), as curl --resolve; Host, SNI and the certificate name stay the URL's.", valueName: "H:P:A"))
+    @Option(
+        name: .customLong("resolve"),
+        help: ArgumentHelp(
+            "HOST:PORT:ADDR[,ADDR…]: connect to these addresses instead of looking HOST up (repeatable), as curl --resolve; Host, SNI and the certificate name stay the URL's.",
+            valueName: "H:P:A"))
     var resolve: [String] = []
 
-    @Option(name: .customLong("connect-to"), help: ArgumentHelp("HOST:PORT:CONNECT-HOST:CONNECT-PORT: connect there instead (repeatable; empty parts mean any / unchanged), as curl --connect-to.", valueName: "H:P:CH:CP"))
+    @Option(
+        name: .customLong("connect-to"),
+        help: ArgumentHelp(
+            "HOST:PORT:CONNECT-HOST:CONNECT-PORT: connect there instead (repeatable; empty parts mean any / unchanged), as curl --connect-to.",
+            valueName: "H:P:CH:CP"))
     var connectTo: [String] = []
 
-    @Option(name: [.customShort("x"), .customLong("proxy")], help: ArgumentHelp("Tunnel through this HTTP proxy with CONNECT: http://[USER:PASSWORD@]HOST[:PORT] (port 1080 when omitted), as curl -x. Without it https_proxy (wss://), http_proxy (ws://) or all_proxy apply; \"\" turns every proxy off. A password here is visible to ps: prefer the variables.", valueName: "URL"))
+    @Option(
+        name: [.customShort("x"), .customLong("proxy")],
+        help: ArgumentHelp(
+            "Tunnel through this HTTP proxy with CONNECT: http://[USER:PASSWORD@]HOST[:PORT] (port 1080 when omitted), as curl -x. Without it https_proxy (wss://), http_proxy (ws://) or all_proxy apply; \"\" turns every proxy off. A password here is visible to ps: prefer the variables.",
+            valueName: "URL"))
     var proxy: String?
 
-    @Option(name: .customLong("noproxy"), help: ArgumentHelp("Hosts that bypass the proxy, as NO_PROXY lists them (comma-separated names, domains, addresses, IPv4 ranges; * for all). Replaces NO_PROXY.", valueName: "LIST"))
+    @Option(
+        name: .customLong("noproxy"),
+        help: ArgumentHelp(
+            "Hosts that bypass the proxy, as NO_PROXY lists them (comma-separated names, domains, addresses, IPv4 ranges; * for all). Replaces NO_PROXY.",
+            valueName: "LIST"))
     var noProxy: String?
 
-    @Option(name: .customLong("key"), help: ArgumentHelp("The PEM private key of --cert when it is in a file of its own (unencrypted; keep it readable only by you).", valueName: "PEM"))
+    @Option(
+        name: .customLong("key"),
+        help: ArgumentHelp(
+            "The PEM private key of --cert when it is in a file of its own (unencrypted; keep it readable only by you).", valueName: "PEM"))
     var clientKey: String?
 
     @Flag(name: [.customShort("k"), .long], help: "Turn TLS certificate verification off (the report says so), as curl -k.")
     var insecure = false
 
-    @Flag(name: [.customShort("v"), .long], help: "Print a live trace of every frame to stderr: connection, direction, opcode, length, time, scrubbed preview.")
+    @Flag(
+        name: [.customShort("v"), .long],
+        help: "Print a live trace of every frame to stderr: connection, direction, opcode, length, time, scrubbed preview.")
     var verbose = false
 
-    @Option(name: .customLong("color"), help: ArgumentHelp("Colour the text report: auto (a terminal without NO_COLOR), always or never.", valueName: "WHEN"))
+    @Option(
+        name: .customLong("color"),
+        help: ArgumentHelp("Colour the text report: auto (a terminal without NO_COLOR), always or never.", valueName: "WHEN"))
     var colour: ColourChoice = .auto
 
-    @Flag(name: [.customShort("q"), .long], help: "Print nothing on stdout (no progress, no text report); the exit code, --json/--junit/--html files and errors still say what happened.")
+    @Flag(
+        name: [.customShort("q"), .long],
+        help:
+            "Print nothing on stdout (no progress, no text report); the exit code, --json/--junit/--html files and errors still say what happened."
+    )
     var quiet = false
 
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Bound of DNS + TCP, of the TLS handshake and of the upgrade, e.g. 10s, 500ms.", valueName: "D"))
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: ArgumentHelp("Bound of DNS + TCP, of the TLS handshake and of the upgrade, e.g. 10s, 500ms.", valueName: "D"))
     var connectTimeout = "10s"
 
-    @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Bound of each wait for a message, pong or event, e.g. 10s.", valueName: "D"))
+    @Option(
+        name: .customLong("message-timeout"),
+        help: ArgumentHelp("Bound of each wait for a message, pong or event, e.g. 10s.", valueName: "D"))
     var messageTimeout = "10s"
 
-    @Option(help: ArgumentHelp("A token to send (redacted in every output). Prefer --token-file or WS1011_TOKEN: argv is visible to ps and shell history.", valueName: "T"))
+    @Option(
+        help: ArgumentHelp(
+            "A token to send (redacted in every output). Prefer --token-file or WS1011_TOKEN: argv is visible to ps and shell history.",
+            valueName: "T"))
     var token: String?
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("Read the token from PATH (- for standard input); one trailing newline is ignored.", valueName: "PATH"))
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp("Read the token from PATH (- for standard input); one trailing newline is ignored.", valueName: "PATH"))
     var tokenFile: String?
 
-    @Option(help: ArgumentHelp("An HS256 signing secret: mint a token for --user locally (redacted in every output). Prefer --secret-file or WS1011_JWT_SECRET.", valueName: "S"))
+    @Option(
+        help: ArgumentHelp(
+            "An HS256 signing secret: mint a token for --user locally (redacted in every output). Prefer --secret-file or WS1011_JWT_SECRET.",
+            valueName: "S"))
     var secret: String?
 
-    @Option(name: .customLong("secret-file"), help: ArgumentHelp("Read the signing secret from PATH (- for standard input).", valueName: "PATH"))
+    @Option(
+        name: .customLong("secret-file"), help: ArgumentHelp("Read the signing secret from PATH (- for standard input).", valueName: "PATH")
+    )
     var secretFile: String?
 
-    @Option(name: .customLong("auth-channels"), help: ArgumentHelp("The channels the auth-channel matrix may carry the credential by, comma-separated: subprotocol, header, query. Default: the channels you already chose (the profile's subprotocol and header; otherwise the header). query puts the credential in the URL, which fronts and load balancers log: it is only tried when named.", valueName: "LIST"))
+    @Option(
+        name: .customLong("auth-channels"),
+        help: ArgumentHelp(
+            "The channels the auth-channel matrix may carry the credential by, comma-separated: subprotocol, header, query. Default: the channels you already chose (the profile's subprotocol and header; otherwise the header). query puts the credential in the URL, which fronts and load balancers log: it is only tried when named.",
+            valueName: "LIST"))
     var authChannels: String?
 
-    @Option(name: .customLong("max-time"), help: ArgumentHelp("One bound on the whole run, timeout probes included (like curl -m), e.g. 2m. When it passes the run stops and the report says what was cut short.", valueName: "D"))
+    @Option(
+        name: .customLong("max-time"),
+        help: ArgumentHelp(
+            "One bound on the whole run, timeout probes included (like curl -m), e.g. 2m. When it passes the run stops and the report says what was cut short.",
+            valueName: "D"))
     var maxTime: String?
 
     @Option(help: ArgumentHelp("The test user's e-mail, for --secret or --auth-url.", valueName: "EMAIL"))
     var user: String?
 
-    @Option(name: .customLong("auth-url"), help: ArgumentHelp("An auth endpoint: POST {\"email\": USER} → access_token. A bare base URL (https://auth.example.com) means its /auth/token.", valueName: "URL"))
+    @Option(
+        name: .customLong("auth-url"),
+        help: ArgumentHelp(
+            "An auth endpoint: POST {\"email\": USER} → access_token. A bare base URL (https://auth.example.com) means its /auth/token.",
+            valueName: "URL"))
     var authURL: String?
 
     @Option(help: ArgumentHelp("The backend's own URL: run the same plan without the front, side by side.", valueName: "URL"))
     var direct: String?
 
-    @Option(name: .customLong("idle-probe"), help: ArgumentHelp("Hold a silent connection up to D to discover an idle timeout, e.g. 70s.", valueName: "D"))
+    @Option(
+        name: .customLong("idle-probe"),
+        help: ArgumentHelp("Hold a silent connection up to D to discover an idle timeout, e.g. 70s.", valueName: "D"))
     var idleProbe: String?
 
-    @Option(name: .customLong("lifetime-probe"), help: ArgumentHelp("Hold a connection with a ping every second up to D to discover a lifetime cap, e.g. 70s.", valueName: "D"))
+    @Option(
+        name: .customLong("lifetime-probe"),
+        help: ArgumentHelp("Hold a connection with a ping every second up to D to discover a lifetime cap, e.g. 70s.", valueName: "D"))
     var lifetimeProbe: String?
 
     @Option(help: ArgumentHelp("Keep the main connection up with traffic for D, e.g. 35s.", valueName: "D"))
     var sustain: String?
 
-    @Flag(name: .customLong("withhold-pongs"), help: "Do not answer the server's pings (a stalled client): shows whether the server's keepalive closes 1011.")
+    @Flag(
+        name: .customLong("withhold-pongs"),
+        help: "Do not answer the server's pings (a stalled client): shows whether the server's keepalive closes 1011.")
     var withholdPongs = false
 
-    @Option(help: ArgumentHelp("Our own keepalive: a ping every INTERVAL, give up with 1011 after TIMEOUT without a pong, e.g. 5s:10s.", valueName: "INTERVAL:TIMEOUT"))
+    @Option(
+        help: ArgumentHelp(
+            "Our own keepalive: a ping every INTERVAL, give up with 1011 after TIMEOUT without a pong, e.g. 5s:10s.",
+            valueName: "INTERVAL:TIMEOUT"))
     var keepalive: String?
 
-    @Option(name: .customLong("message-size"), help: ArgumentHelp("After the message flow, send one message of BYTES bytes and check the connection survives it (a size limit closes 1009).", valueName: "BYTES"))
+    @Option(
+        name: .customLong("message-size"),
+        help: ArgumentHelp(
+            "After the message flow, send one message of BYTES bytes and check the connection survives it (a size limit closes 1009).",
+            valueName: "BYTES"))
     var messageSize: Int?
 
-    @Option(help: ArgumentHelp("After the main probe, hold N connections (1-1000) in parallel with a ping each every second, to see a reload, a deploy or one bad instance.", valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "After the main probe, hold N connections (1-1000) in parallel with a ping each every second, to see a reload, a deploy or one bad instance.",
+            valueName: "N"))
     var connections: Int?
 
     @Option(
@@ -128,28 +212,44 @@ struct DiagnoseCommand: AsyncParsableCommand {
             valueName: "NAME"))
     var instanceHeader: String?
 
-    @Option(help: ArgumentHelp("How long the --connections fleet is held, e.g. 30s (default 10s; --max-time still bounds it).", valueName: "D"))
+    @Option(
+        help: ArgumentHelp("How long the --connections fleet is held, e.g. 30s (default 10s; --max-time still bounds it).", valueName: "D"))
     var hold: String?
 
-    @Option(help: ArgumentHelp("Send this Origin on every upgrade, as a browser on that page would, e.g. https://app.example.com. Without it, an upgrade refused with 403/400 is retried once with the target's own origin to test the server's Origin check.", valueName: "ORIGIN"))
+    @Option(
+        help: ArgumentHelp(
+            "Send this Origin on every upgrade, as a browser on that page would, e.g. https://app.example.com. Without it, an upgrade refused with 403/400 is retried once with the target's own origin to test the server's Origin check.",
+            valueName: "ORIGIN"))
     var origin: String?
 
     @Flag(name: .customLong("no-auth-matrix"), help: "Skip the auth-channel matrix (subprotocol / header / query).")
     var noAuthMatrix = false
 
-    @Flag(name: .customLong("no-h2"), help: "For wss://, skip the WebSockets-over-HTTP/2 check (ALPN h2, RFC 8441 extended CONNECT) that shows what Chrome and Firefox would do.")
+    @Flag(
+        name: .customLong("no-h2"),
+        help:
+            "For wss://, skip the WebSockets-over-HTTP/2 check (ALPN h2, RFC 8441 extended CONNECT) that shows what Chrome and Firefox would do."
+    )
     var noH2 = false
 
-    @Flag(name: .customLong("http2"), help: "Run the whole plan over HTTP/2 (wss:// only): every WebSocket is an RFC 8441 extended CONNECT on an h2 stream, as Chrome and Firefox open it, with the same transcript (timings, frames, pings, and whether a close frame, RST_STREAM, GOAWAY or the TCP end closed it).")
+    @Flag(
+        name: .customLong("http2"),
+        help:
+            "Run the whole plan over HTTP/2 (wss:// only): every WebSocket is an RFC 8441 extended CONNECT on an h2 stream, as Chrome and Firefox open it, with the same transcript (timings, frames, pings, and whether a close frame, RST_STREAM, GOAWAY or the TCP end closed it)."
+    )
     var http2 = false
 
-    @Option(help: ArgumentHelp("Write the ws1011.report/1 JSON report to PATH; - writes it to stdout, and nothing else goes there.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the ws1011.report/1 JSON report to PATH; - writes it to stdout, and nothing else goes there.", valueName: "PATH"))
     var json: String?
 
     @Option(help: ArgumentHelp("Write a JUnit XML report (one test case per step) to PATH.", valueName: "PATH"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Write a self-contained HTML report (verdict, phases, a timeline of every connection) to PATH.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "Write a self-contained HTML report (verdict, phases, a timeline of every connection) to PATH.", valueName: "PATH"))
     var html: String?
 
     // MARK: - Run
@@ -160,8 +260,11 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let jsonToStdout = json == "-"
         let textToStdout = !quiet && !jsonToStdout
         // Every secret on the command line is known to the output layer before anything is printed.
-        Console.register(secrets: [token, secret].compactMap { $0 } + Self.proxySecrets(proxy, environment: ProcessInfo.processInfo.environment))
-        Console.register(url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [], subprotocols: subprotocols)
+        Console.register(
+            secrets: [token, secret].compactMap { $0 } + Self.proxySecrets(proxy, environment: ProcessInfo.processInfo.environment))
+        Console.register(
+            url: url, headers: (try? headers.map { text throws(ProbeError) in try HeaderFieldText.parse(text) }) ?? [],
+            subprotocols: subprotocols)
         Console.register(url: direct)
         Console.register(url: authURL)
         var lab: LabProbeTarget?
@@ -170,7 +273,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
             plan = try makePlan(target: try WebSocketURL(parsing: url), defaultProfile: .plain)
         } else {
             guard token == nil, secret == nil, tokenFile == nil, secretFile == nil, authURL == nil, direct == nil else {
-                throw UsageError("--token, --token-file, --secret, --secret-file, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab")
+                throw UsageError(
+                    "--token, --token-file, --secret, --secret-file, --auth-url and --direct need a URL; without a URL ws1011 diagnoses its embedded lab"
+                )
             }
             let started = try await LabProbeTarget.start()
             lab = started
@@ -249,7 +354,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         options.clientCertificateFile = clientCertificate
         options.clientKeyFile = clientKey
         options.proxy = try proxySettings(for: target, environment: ProcessInfo.processInfo.environment)
-        options.routes = try connectTo.map { text throws(ProbeError) in try ConnectRoute.parseConnectTo(text) }
+        options.routes =
+            try connectTo.map { text throws(ProbeError) in try ConnectRoute.parseConnectTo(text) }
             + resolve.map { text throws(ProbeError) in try ConnectRoute.parseResolve(text) }
         options.connectTimeout = try duration(connectTimeout, "--connect-timeout")
         options.messageTimeout = try duration(messageTimeout, "--message-timeout")
@@ -263,7 +369,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
             guard parts.count == 2 else {
                 throw UsageError("--keepalive takes INTERVAL:TIMEOUT, e.g. 5s:10s (got '\(keepalive)')")
             }
-            options.keepalive = .init(interval: try duration(parts[0], "--keepalive (interval)"), timeout: try duration(parts[1], "--keepalive (timeout)"))
+            options.keepalive = .init(
+                interval: try duration(parts[0], "--keepalive (interval)"), timeout: try duration(parts[1], "--keepalive (timeout)"))
         }
         options.messageSize = messageSize
         options.connections = connections
@@ -297,7 +404,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
         let givenSecret = try secretGiven()
         let sources = [givenToken != nil, givenSecret != nil, authURL != nil].filter { $0 }.count
         guard sources <= 1 else {
-            throw UsageError("give only one of --token/--token-file/WS1011_TOKEN, --secret/--secret-file/WS1011_JWT_SECRET (with --user) or --auth-url (with --user)")
+            throw UsageError(
+                "give only one of --token/--token-file/WS1011_TOKEN, --secret/--secret-file/WS1011_JWT_SECRET (with --user) or --auth-url (with --user)"
+            )
         }
         if let token = givenToken { return .literal(token) }
         if let secret = givenSecret {

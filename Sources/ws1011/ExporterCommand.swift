@@ -25,7 +25,10 @@ struct ExporterCommand: AsyncParsableCommand {
             Exit codes: 0 stopped by SIGINT/SIGTERM, 2 a usage or configuration error.
             """)
 
-    @Option(help: ArgumentHelp("Listen on HOST:PORT (default 127.0.0.1:9312). Off loopback it warns loudly: anyone who reaches the port can make it probe any URL.", valueName: "HOST:PORT"))
+    @Option(
+        help: ArgumentHelp(
+            "Listen on HOST:PORT (default 127.0.0.1:9312). Off loopback it warns loudly: anyone who reaches the port can make it probe any URL.",
+            valueName: "HOST:PORT"))
     var listen: String = "127.0.0.1:9312"
 
     @Option(help: ArgumentHelp("The modules file (JSON); re-read on SIGHUP and POST /-/reload.", valueName: "PATH"))
@@ -44,7 +47,8 @@ struct ExporterCommand: AsyncParsableCommand {
         options.maxConcurrentProbes = maxConcurrent
         options.configurationPath = config
         if !ExporterServer.isLoopback(address.host) {
-            Console.error("""
+            Console.error(
+                """
                 ws1011: WARNING: the exporter listens on \(address.host), not on loopback. Anyone who reaches this port can \
                 make it open WebSocket connections to any URL, with the credentials of its modules. Bind 127.0.0.1 \
                 behind an authenticating proxy, or firewall the port to your Prometheus.
@@ -54,8 +58,10 @@ struct ExporterCommand: AsyncParsableCommand {
         do { server = try await ExporterServer.start(options, configuration: configuration) } catch {
             throw UsageError("cannot listen on \(listen): \(error). Choose another address or port")
         }
-        let shown = ExporterServer.isLoopback(address.host) || address.host == "0.0.0.0" || address.host == "::" ? "127.0.0.1" : address.host
-        Console.out("""
+        let shown =
+            ExporterServer.isLoopback(address.host) || address.host == "0.0.0.0" || address.host == "::" ? "127.0.0.1" : address.host
+        Console.out(
+            """
             ws1011 exporter on http://\(shown):\(server.port)/
               probe:   curl 'http://\(shown):\(server.port)/probe?target=wss://host/ws&module=\(configuration.modules.keys.sorted().first ?? "plain")'
               modules: \(configuration.modules.keys.sorted().joined(separator: ", "))

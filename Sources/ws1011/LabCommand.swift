@@ -29,16 +29,25 @@ struct LabCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (default loopback; anything else warns, and needs a secret of your own).")
     var host: String = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("The HS256 signing secret (visible to ps and shell history: prefer --secret-file or WS1011_JWT_SECRET).", valueName: "S"))
+    @Option(
+        help: ArgumentHelp(
+            "The HS256 signing secret (visible to ps and shell history: prefer --secret-file or WS1011_JWT_SECRET).", valueName: "S"))
     var secret: String?
 
-    @Option(help: ArgumentHelp("Read the HS256 signing secret from PATH, or standard input with - (one trailing newline is ignored).", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the HS256 signing secret from PATH, or standard input with - (one trailing newline is ignored).", valueName: "PATH"))
     var secretFile: String?
 
-    @Option(help: ArgumentHelp("Serve wss:// with this certificate: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
+    @Option(
+        help: ArgumentHelp(
+            "Serve wss:// with this certificate: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"
+        ))
     var tls: String?
 
-    @Option(name: .customLong("app-fault"), help: ArgumentHelp("An application fault NAME[:k=v,…] (repeatable), e.g. internal-error, not-ready:for=5s.", valueName: "SPEC"))
+    @Option(
+        name: .customLong("app-fault"),
+        help: ArgumentHelp("An application fault NAME[:k=v,…] (repeatable), e.g. internal-error, not-ready:for=5s.", valueName: "SPEC"))
     var appFaults: [String] = []
 
     func run() async throws {
@@ -59,7 +68,8 @@ struct LabCommand: AsyncParsableCommand {
             configuration.appFaults = try appFaults.map { text throws(FaultSpecError) in try FaultSpec(parsing: text) }
             _ = try FaultRegistry.standard.makeApplicationFaults(configuration.appFaults)
         } catch {
-            throw UsageError("\(error.description) (application faults: \(FaultRegistry.standard.applicationFaultNames.joined(separator: ", ")))")
+            throw UsageError(
+                "\(error.description) (application faults: \(FaultRegistry.standard.applicationFaultNames.joined(separator: ", ")))")
         }
         if let tls {
             guard let variant = TLSVariant(rawValue: tls.lowercased()) else {
@@ -101,7 +111,9 @@ struct LabCommand: AsyncParsableCommand {
         }
         lines.append("")
         lines.append("Diagnose it:")
-        lines.append("  ws1011 diagnose \(lab.websocketURL) --profile reference --auth-url \(lab.authBaseURL)/auth/token --user \(configuration.users.first?.email ?? "EMAIL")\(caArgument)")
+        lines.append(
+            "  ws1011 diagnose \(lab.websocketURL) --profile reference --auth-url \(lab.authBaseURL)/auth/token --user \(configuration.users.first?.email ?? "EMAIL")\(caArgument)"
+        )
         lines.append("")
         lines.append("Ctrl-C to stop.")
         Console.out(lines.joined(separator: "\n") + "\n")

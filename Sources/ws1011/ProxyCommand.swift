@@ -34,42 +34,63 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to listen, HOST:PORT (port 0 picks a free one).", valueName: "HOST:PORT"))
     var listen: String
 
-    @Option(name: .customLong("upstream"), help: ArgumentHelp("An upstream instance HOST:PORT (repeatable; round-robin).", valueName: "HOST:PORT"))
+    @Option(
+        name: .customLong("upstream"),
+        help: ArgumentHelp("An upstream instance HOST:PORT (repeatable; round-robin).", valueName: "HOST:PORT"))
     var upstreams: [String] = []
 
-    @Option(help: ArgumentHelp("Terminate TLS with the lab's CA: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
+    @Option(
+        help: ArgumentHelp(
+            "Terminate TLS with the lab's CA: " + TLSVariant.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "VARIANT"))
     var tls: String?
 
-    @Flag(help: ArgumentHelp("Serve HTTP/2 too (needs --tls): ALPN h2 and http/1.1, SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, WebSockets over HTTP/2 (RFC 8441) bridged to the upstream as HTTP/1.1 upgrades — as browsers open them. With --fault h2-connect-broken the setting is advertised and the extended CONNECT fails."))
+    @Flag(
+        help: ArgumentHelp(
+            "Serve HTTP/2 too (needs --tls): ALPN h2 and http/1.1, SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, WebSockets over HTTP/2 (RFC 8441) bridged to the upstream as HTTP/1.1 upgrades — as browsers open them. With --fault h2-connect-broken the setting is advertised and the extended CONNECT fails."
+        ))
     var http2 = false
 
-    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault NAME[:k=v,…] (repeatable), e.g. idle-timeout:after=2s, reject-upgrade:status=503.", valueName: "SPEC"))
+    @Option(
+        name: .customLong("fault"),
+        help: ArgumentHelp("A fault NAME[:k=v,…] (repeatable), e.g. idle-timeout:after=2s, reject-upgrade:status=503.", valueName: "SPEC"))
     var faults: [String] = []
 
-    @Option(name: .customLong("preset"), help: ArgumentHelp("A named front NAME[:k=v] (repeatable): " + FaultPreset.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "NAME"))
+    @Option(
+        name: .customLong("preset"),
+        help: ArgumentHelp(
+            "A named front NAME[:k=v] (repeatable): " + FaultPreset.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            valueName: "NAME"))
     var presets: [String] = []
 
-    @Option(help: ArgumentHelp("Serve the admin API (faults at run time, /metrics) on HOST:PORT; see below for its endpoints and protection.", valueName: "HOST:PORT"))
+    @Option(
+        help: ArgumentHelp(
+            "Serve the admin API (faults at run time, /metrics) on HOST:PORT; see below for its endpoints and protection.",
+            valueName: "HOST:PORT"))
     var admin: String?
 
-    @Option(help: ArgumentHelp(
-        "Read the admin API's bearer token from PATH (- for standard input); changes then need Authorization: Bearer TOKEN. Or set WS1011_ADMIN_TOKEN.",
-        valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp(
+            "Read the admin API's bearer token from PATH (- for standard input); changes then need Authorization: Bearer TOKEN. Or set WS1011_ADMIN_TOKEN.",
+            valueName: "PATH"))
     var adminTokenFile: String?
 
-    @Option(help: ArgumentHelp(
-        "How long the proxy's own answer (400, 431, 502, 503, 504) may take to reach a client; a client that does not read it is closed then (default 5s, at most 1h).",
-        valueName: "DURATION"))
+    @Option(
+        help: ArgumentHelp(
+            "How long the proxy's own answer (400, 431, 502, 503, 504) may take to reach a client; a client that does not read it is closed then (default 5s, at most 1h).",
+            valueName: "DURATION"))
     var answerTimeout: String?
 
-    @Option(help: ArgumentHelp(
-        "Event-loop threads (default 1: both sides of a connection always share one loop, and one loop batches more work per wake-up; raise it for many busy connections on idle cores).",
-        valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "Event-loop threads (default 1: both sides of a connection always share one loop, and one loop batches more work per wake-up; raise it for many busy connections on idle cores).",
+            valueName: "N"))
     var threads: Int = 1
 
     func run() async throws {
         let listenAddress = try HostPort(parsing: listen, option: "--listen")
-        guard (1...256).contains(threads) else { throw UsageError("--threads \(threads) is out of range: give 1 to 256 event-loop threads") }
+        guard (1...256).contains(threads) else {
+            throw UsageError("--threads \(threads) is out of range: give 1 to 256 event-loop threads")
+        }
         guard !upstreams.isEmpty else { throw UsageError("give at least one --upstream HOST:PORT") }
         let upstreamList = try upstreams.map { try HostPort(parsing: $0, option: "--upstream") }
             .map { ProxyUpstream(host: $0.host, port: $0.port) }
@@ -96,9 +117,11 @@ struct ProxyCommand: AsyncParsableCommand {
             }
             tlsVariant = variant
         }
-        if !http2, let name = specs.first(where: { spec in
-            ((try? FaultRegistry.standard.make(spec)) ?? []).contains { $0.fault is any HTTP2ConnectFault }
-        })?.name {
+        if !http2,
+            let name = specs.first(where: { spec in
+                ((try? FaultRegistry.standard.make(spec)) ?? []).contains { $0.fault is any HTTP2ConnectFault }
+            })?.name
+        {
             throw UsageError("--fault \(name) acts on WebSockets over HTTP/2: add --http2 (with --tls VARIANT), or drop the fault")
         }
         if http2, tlsVariant == nil {
@@ -166,7 +189,8 @@ struct ProxyCommand: AsyncParsableCommand {
             lines.append("  \(note)")
         }
         if let adminURL = proxy.adminURL, let adminPort = proxy.adminPort {
-            let protection = configuration.adminToken == nil
+            let protection =
+                configuration.adminToken == nil
                 ? "changes need Content-Type: application/json"
                 : "changes need the admin token (Authorization: Bearer)"
             lines.append("  admin:     \(adminURL)  (GET /faults, /metrics; \(protection); see --help)")

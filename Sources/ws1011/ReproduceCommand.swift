@@ -13,10 +13,16 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Argument(help: "Scenario ids (default: all; see `ws1011 scenarios`).")
     var ids: [String] = []
 
-    @Option(name: .long, help: "Write {\"schema\":\"ws1011.reproduce/1\",\"scenarios\":[{id, matched, expected, observed}]} to this file (schemas/ws1011.reproduce-1.schema.json).")
+    @Option(
+        name: .long,
+        help:
+            "Write {\"schema\":\"ws1011.reproduce/1\",\"scenarios\":[{id, matched, expected, observed}]} to this file (schemas/ws1011.reproduce-1.schema.json)."
+    )
     var json: String?
 
-    @Option(name: .long, help: "A folder of your own scenario *.json files, run beside the built-in catalog (default: $WS1011_SCENARIOS when set).")
+    @Option(
+        name: .long,
+        help: "A folder of your own scenario *.json files, run beside the built-in catalog (default: $WS1011_SCENARIOS when set).")
     var catalog: String?
 
     @Option(name: .long, help: "Scenarios run at once (default 4).")
@@ -36,7 +42,9 @@ struct ReproduceCommand: AsyncParsableCommand {
         // broken file is never mistaken for a catalog that matched.
         guard loaded.errors.isEmpty else {
             for error in loaded.errors { Console.error("error: \(error.description)\n") }
-            Console.error("\(loaded.errors.count) scenario file(s) could not be loaded: fix them (the message names the file and the field); nothing was run\n")
+            Console.error(
+                "\(loaded.errors.count) scenario file(s) could not be loaded: fix them (the message names the file and the field); nothing was run\n"
+            )
             throw ExitCode(2)
         }
         guard parallel >= 1 else {
@@ -58,7 +66,8 @@ struct ReproduceCommand: AsyncParsableCommand {
                     if let verdict = r.observed?.verdict { r.observed?.verdict = verdict.worded(by: CLIAdviceWording()) }
                     return r
                 }
-                try Data((JSONReportRenderer.encodeRounded(ScenarioReport(scenarios: worded)) + "\n").utf8).write(to: URL(fileURLWithPath: json))
+                try Data((JSONReportRenderer.encodeRounded(ScenarioReport(scenarios: worded)) + "\n").utf8).write(
+                    to: URL(fileURLWithPath: json))
             } catch {
                 Console.error("error: cannot write \(json): \(error.localizedDescription)\n")
                 throw ExitCode(2)
@@ -77,7 +86,8 @@ struct ReproduceCommand: AsyncParsableCommand {
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }

@@ -15,15 +15,19 @@ enum SecretInput {
             do {
                 data = try FileHandle.standardInput.read(upToCount: SecretText.maxBytes + 1) ?? Data()
             } catch {
-                throw UsageError("\(option) -: standard input cannot be read (\(error.localizedDescription)); pipe the secret in, e.g. `printf %s \"$TOKEN\" | ws1011 …`")
+                throw UsageError(
+                    "\(option) -: standard input cannot be read (\(error.localizedDescription)); pipe the secret in, e.g. `printf %s \"$TOKEN\" | ws1011 …`"
+                )
             }
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw UsageError("\(option) '\(path)': no such file. Give the path of a file that holds only the secret, or - for standard input")
+                throw UsageError(
+                    "\(option) '\(path)': no such file. Give the path of a file that holds only the secret, or - for standard input")
             }
             guard !isDirectory.boolValue else {
-                throw UsageError("\(option) '\(path)': a directory. Give the path of a file that holds only the secret, or - for standard input")
+                throw UsageError(
+                    "\(option) '\(path)': a directory. Give the path of a file that holds only the secret, or - for standard input")
             }
             // A file handle, not `contents(atPath:)`: a pipe (`--token-file <(vault read …)`) is read as a file is,
             // and at most one byte more than a secret may hold is read, whatever the file is.

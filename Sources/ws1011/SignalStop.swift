@@ -20,7 +20,9 @@ final class SignalStop: @unchecked Sendable {
                     return !stop.fired
                 }
                 if first {
-                    Console.error("\nws1011: \(sig == SIGINT ? "SIGINT" : "SIGTERM"): stopping the probes and writing the partial report (again to quit at once)")
+                    Console.error(
+                        "\nws1011: \(sig == SIGINT ? "SIGINT" : "SIGTERM"): stopping the probes and writing the partial report (again to quit at once)"
+                    )
                     onFirst(sig)
                 } else {
                     exit(128 + sig)

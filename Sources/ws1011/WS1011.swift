@@ -12,7 +12,10 @@ struct WS1011: AsyncParsableCommand {
         abstract: "Reproduce and isolate WebSocket failures (1011 and look-alikes) and prove which layer they come from.",
         discussion: "Exit codes: 0 healthy, 1 a failure was diagnosed, 2 a usage or configuration error.",
         version: version,
-        subcommands: [DiagnoseCommand.self, AnalyzeCommand.self, LabCommand.self, ProxyCommand.self, ExporterCommand.self, ReproduceCommand.self, ScenariosCommand.self, ProfilesCommand.self],
+        subcommands: [
+            DiagnoseCommand.self, AnalyzeCommand.self, LabCommand.self, ProxyCommand.self, ExporterCommand.self, ReproduceCommand.self,
+            ScenariosCommand.self, ProfilesCommand.self,
+        ],
         defaultSubcommand: nil)
 
     /// What `ws1011 --version` prints: the release and the report contracts it writes.

@@ -50,7 +50,10 @@ struct EveryFaultAgainstPythonWebsocketsTests {
         configure(&configuration)
         let connection = await TestConnections.connect(configuration)
         let t = await connection.transcript()
-        #expect(await connection.isOpen, "could not open \(url): \(t.handshake?.status.map(String.init) ?? "no status") \(t.failure.map { "\($0.kind): \($0.detail)" } ?? "")")
+        #expect(
+            await connection.isOpen,
+            "could not open \(url): \(t.handshake?.status.map(String.init) ?? "no status") \(t.failure.map { "\($0.kind): \($0.detail)" } ?? "")"
+        )
         return connection
     }
 
@@ -62,7 +65,10 @@ struct EveryFaultAgainstPythonWebsocketsTests {
 
     /// A verdict for failure messages.
     static func describe(_ verdict: Verdict) -> Comment {
-        Comment(rawValue: "\(verdict.cause) (\(verdict.layer.rawValue)): \(verdict.summary) \(verdict.evidence.map { "[\($0.rule)] \($0.observation)" })")
+        Comment(
+            rawValue:
+                "\(verdict.cause) (\(verdict.layer.rawValue)): \(verdict.summary) \(verdict.evidence.map { "[\($0.rule)] \($0.observation)" })"
+        )
     }
 
     // MARK: - Byte stream: latency, bandwidth, slicer
@@ -392,7 +398,9 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             #expect(straight.received?.code == direct, Probe.describe(straight))
             #expect(through.received?.code == front, Probe.describe(through))
             #expect(through.received?.reason == straight.received?.reason, "the reason is kept")
-            #expect(through.order == .receivedFirst || through.order == .receivedOnly, "the server still closed first: \(Probe.describe(through))")
+            #expect(
+                through.order == .receivedFirst || through.order == .receivedOnly,
+                "the server still closed first: \(Probe.describe(through))")
         }
     }
 
@@ -404,7 +412,9 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             let alone = try await Probe.diagnose(proxy.url()) { $0.profile = .echo }
             #expect(alone.transcript.close.sent?.code == 1000, Probe.describe(alone.transcript.close))
             #expect(alone.transcript.close.received?.code == 1011, Probe.describe(alone.transcript.close))
-            #expect(alone.verdict.cause == "application.internal-error-close", "without --direct a 1011 looks like the app: \(Probe.describe(alone))")
+            #expect(
+                alone.verdict.cause == "application.internal-error-close",
+                "without --direct a 1011 looks like the app: \(Probe.describe(alone))")
             let compared = try await Probe.diagnose(proxy.url()) {
                 $0.profile = .echo
                 $0.direct = try Self.directURL(backends[0])
@@ -495,7 +505,9 @@ struct EveryFaultAgainstPythonWebsocketsTests {
                 $0.direct = try Self.directURL(backends[0])
             }
             let t = report.transcript
-            #expect(!t.frames.contains { $0.direction == .inbound && ($0.opcode == "text" || $0.opcode == "binary") }, "no data frame came back")
+            #expect(
+                !t.frames.contains { $0.direction == .inbound && ($0.opcode == "text" || $0.opcode == "binary") }, "no data frame came back"
+            )
             #expect(t.pings.contains { $0.pongAtMs != nil }, "control frames still pass")
             #expect(report.steps.contains { $0.name == .messages && $0.status == .failed }, Probe.describe(report))
             #expect(report.directSteps?.contains { $0.name == .messages && $0.status == .passed } == true, "direct, the echo works")
@@ -521,7 +533,10 @@ struct EveryFaultAgainstPythonWebsocketsTests {
             let endA = await a.waitForEnd(timeout: .seconds(3))
             let endB = await b.waitForEnd(timeout: .milliseconds(500))
             let ended = [endA, endB].compactMap { $0 }
-            try #require(ended.count == 1, "exactly one of the two connections (one per instance) ends: a \(endA.map(Probe.describe) ?? "open"), b \(endB.map(Probe.describe) ?? "open")")
+            try #require(
+                ended.count == 1,
+                "exactly one of the two connections (one per instance) ends: a \(endA.map(Probe.describe) ?? "open"), b \(endB.map(Probe.describe) ?? "open")"
+            )
             let close = ended[0]
             if mode == "fin" {
                 #expect(close.received == nil, "a killed instance sends no close frame: \(Probe.describe(close))")
@@ -529,7 +544,8 @@ struct EveryFaultAgainstPythonWebsocketsTests {
                 #expect(close.effectiveCode == 1006)
                 let t = await TestConnections.transcript(of: endA == nil ? b : a)
                 let verdict = Probe.classify(t, profile: "plain")
-                #expect(verdict.cause == "infrastructure.connection-dropped", "a bare end with no timing pattern: \(Self.describe(verdict))")
+                #expect(
+                    verdict.cause == "infrastructure.connection-dropped", "a bare end with no timing pattern: \(Self.describe(verdict))")
             } else {
                 #expect(close.received?.code == 1001, "a graceful drain sends 1001: \(Probe.describe(close))")
             }
@@ -567,7 +583,9 @@ struct EveryFaultAgainstPythonWebsocketsTests {
                 // The cap runs from the front's accept, the measurement from the open: a slow upgrade (a busy
                 // machine) shortens the measured life by the upgrade's time, so the start is taken back to the connect.
                 let sinceConnect = life + (m.lifetimeTranscript?.timings.responseHeadAtMs ?? 0)
-                #expect(sinceConnect > 1800 && life < 3000, "\(preset): cut \(life) ms after open (\(sinceConnect) ms after the connect) despite pings; expected ≈ 2 s")
+                #expect(
+                    sinceConnect > 1800 && life < 3000,
+                    "\(preset): cut \(life) ms after open (\(sinceConnect) ms after the connect) despite pings; expected ≈ 2 s")
                 #expect(m.lifetimeTranscript?.close.received == nil, "no close frame from a lifetime cap")
             } else {
                 let idle = try #require(m.idleTimeoutMs, Probe.describe(report))

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The exporter's modules with a client certificate (against `openssl s_server` requiring one) and with a
 /// CONNECT proxy that wants credentials (tinyproxy with BasicAuth): the module's option reaches the probe, the
@@ -15,7 +16,8 @@ struct ExporterModuleInteropTests {
     /// `GET /probe` of `exporter` for `target` with `module`; the body (bounded: 30 s).
     static func probe(_ exporter: ExporterServer, _ target: String, module: String, debug: Bool = false) async throws -> String {
         let encoded = target.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(exporter.port)/probe?target=\(encoded)&module=\(module)\(debug ? "&debug=true" : "")")!)
+        var request = URLRequest(
+            url: URL(string: "http://127.0.0.1:\(exporter.port)/probe?target=\(encoded)&module=\(module)\(debug ? "&debug=true" : "")")!)
         request.timeoutInterval = 30
         let (data, _) = try await URLSession.shared.data(for: request)
         return String(decoding: data, as: UTF8.self)
@@ -39,7 +41,8 @@ struct ExporterModuleInteropTests {
         var with = without
         with.certFile = certificates.trustedCert
         with.keyFile = certificates.trustedKey
-        let exporter = try await ExporterServer.start(ExporterServer.Options(), configuration: ExporterConfiguration(modules: ["nocert": without, "mtls": with]))
+        let exporter = try await ExporterServer.start(
+            ExporterServer.Options(), configuration: ExporterConfiguration(modules: ["nocert": without, "mtls": with]))
         do {
             try await InteropPeers.opensslServer(
                 authority: authority, variant: .valid, www: true,
@@ -47,7 +50,8 @@ struct ExporterModuleInteropTests {
             ).run { server in
                 let target = "wss://127.0.0.1:\(server.port)/"
                 let refused = try await Self.probe(exporter, target, module: "nocert")
-                #expect(Self.value(refused, #"probe_ws1011_verdict{layer="tls",cause="tls.client-certificate-required"}"#) == 1, "\(refused)")
+                #expect(
+                    Self.value(refused, #"probe_ws1011_verdict{layer="tls",cause="tls.client-certificate-required"}"#) == 1, "\(refused)")
                 #expect(Self.value(refused, #"probe_ws1011_step_passed{step="tls"}"#) == 0, "\(refused)")
                 let passed = try await Self.probe(exporter, target, module: "mtls")
                 #expect(Self.value(passed, #"probe_ws1011_step_passed{step="tls"}"#) == 1, "\(passed)")

@@ -6,7 +6,7 @@ import WebSocketProbe
 import WebSocketTestFramework
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A real Prometheus scrapes `ws1011 exporter`, which probes the lab (healthy) and a refused port, and the
@@ -46,7 +46,8 @@ struct ExporterPrometheusInteropTests {
         let refused = "ws://127.0.0.1:1/ws"
         // The lab behind the fault proxy answering every upgrade 502: a front's failure, not the network's.
         let front = try await FaultProxy.start(
-            ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: [FaultSpec(parsing: "reject-upgrade:status=502")]))
+            ProxyConfiguration(
+                upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: [FaultSpec(parsing: "reject-upgrade:status=502")]))
         let faulted = front.url(path: "/ws")
         do {
             try await PeerProcess.startListening(name: "prometheus", executable: prometheus) { directory, port in
@@ -67,9 +68,11 @@ struct ExporterPrometheusInteropTests {
                             replacement: 127.0.0.1:\(exporter.port)
                     """
                 try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
-                return ["--config.file=\(directory.appendingPathComponent("prometheus.yml").path)",
-                        "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-                        "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
+                return [
+                    "--config.file=\(directory.appendingPathComponent("prometheus.yml").path)",
+                    "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                    "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+                ]
             }.run { peer in
                 let port = peer.port
                 // Scraped every 4 s with a 4 s scrape timeout, which the exporter's probes respect (less a margin): a
@@ -86,12 +89,19 @@ struct ExporterPrometheusInteropTests {
                 #expect(byInstance[lab.websocketURL] == 1, "probe_success as Prometheus stored it: \(success)")
                 #expect(byInstance[refused] == 0, "probe_success as Prometheus stored it: \(success)")
                 let verdicts = try await Self.query(port, "probe_ws1011_verdict")
-                #expect(verdicts.contains { $0.0["instance"] == refused && $0.0["cause"] == "network.connection-refused" && $0.0["layer"] == "network" },
-                        "\(verdicts)")
+                #expect(
+                    verdicts.contains {
+                        $0.0["instance"] == refused && $0.0["cause"] == "network.connection-refused" && $0.0["layer"] == "network"
+                    },
+                    "\(verdicts)")
                 #expect(verdicts.contains { $0.0["instance"] == lab.websocketURL && $0.0["cause"] == "healthy" }, "\(verdicts)")
                 #expect(byInstance[faulted] == 0, "probe_success as Prometheus stored it: \(success)")
-                #expect(verdicts.contains { $0.0["instance"] == faulted && $0.0["layer"] == "infrastructure" && $0.0["cause"] == "infrastructure.upgrade-rejected" },
-                        "\(verdicts)")
+                #expect(
+                    verdicts.contains {
+                        $0.0["instance"] == faulted && $0.0["layer"] == "infrastructure"
+                            && $0.0["cause"] == "infrastructure.upgrade-rejected"
+                    },
+                    "\(verdicts)")
                 // The scrape itself succeeded for both (up == 1): failures are data, not scrape errors.
                 let up = try await Self.query(port, "up")
                 #expect(up.count == 3 && up.allSatisfy { $0.1 == 1 }, "\(up)")
@@ -124,7 +134,8 @@ struct ExporterPrometheusInteropTests {
         #expect(blocks[0].contains("relabel_configs") && blocks[0].contains("__param_target"), "the scrape_config shows the relabelling")
         let dir = try PeerProcess.makeDirectory("ws1011-readme-prometheus")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try (blocks[0] + "rule_files: [rules.yml]\n").write(to: dir.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+        try (blocks[0] + "rule_files: [rules.yml]\n").write(
+            to: dir.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
         try blocks[1].write(to: dir.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
         let result = try await PeerProcess.runToEnd(
             executable: promtool, arguments: ["check", "config", dir.appendingPathComponent("prometheus.yml").path], within: .seconds(30))
@@ -147,7 +158,8 @@ struct ExporterPrometheusInteropTests {
             let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(exporter.port)\(path)")!)
             let file = dir.appendingPathComponent(name)
             try data.write(to: file)
-            let result = try await PeerProcess.runToEnd(executable: "/bin/sh", arguments: ["-c", "\(promtool) check metrics < '\(file.path)'"], within: .seconds(30))
+            let result = try await PeerProcess.runToEnd(
+                executable: "/bin/sh", arguments: ["-c", "\(promtool) check metrics < '\(file.path)'"], within: .seconds(30))
             #expect(result.status == 0, "promtool refused \(name): \(result.output)\n\(String(decoding: data, as: UTF8.self))")
         }
         try? FileManager.default.removeItem(at: dir)

@@ -13,7 +13,8 @@ struct FaultProxyInteropTests {
     static func withProxy(_ fault: String, _ body: (FaultProxy, PeerProcess) async throws -> Void) async throws {
         try await InteropPeers.websocketsServer("echo").run { backend in
             let proxy = try await FaultProxy.start(
-                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: backend.port)], faults: [try FaultSpec(parsing: fault)]))
+                ProxyConfiguration(
+                    upstreams: [ProxyUpstream(host: "127.0.0.1", port: backend.port)], faults: [try FaultSpec(parsing: fault)]))
             do {
                 try await body(proxy, backend)
                 await proxy.shutdown()
@@ -41,7 +42,9 @@ struct FaultProxyInteropTests {
             let opening = (m.lifetimeTranscript?.timings.tlsMs ?? 0) + (m.lifetimeTranscript?.timings.upgradeMs ?? 0)
             #expect(life > 1700 - opening && life < 3000, "cut after \(life) ms, opened in \(opening) ms; expected ~2 s from the accept")
             #expect(m.lifetimeTranscript?.close.received == nil, "a lifetime cap sends no close frame")
-            #expect(m.lifetimeTranscript?.frames.contains { $0.direction == .inbound && $0.opcode == "pong" } == true, "websockets answered our pings until the cut")
+            #expect(
+                m.lifetimeTranscript?.frames.contains { $0.direction == .inbound && $0.opcode == "pong" } == true,
+                "websockets answered our pings until the cut")
             #expect(report.verdict.cause == "infrastructure.lifetime-cap", Probe.describe(report))
             #expect(report.verdict.layer == .infrastructure)
         }
@@ -76,7 +79,8 @@ struct FaultProxyInteropTests {
             let status = report.transcript.handshake?.status
             // websockets answers 426 to a request without Upgrade, 505 to the HTTP/1.0 that strip-upgrade sends.
             #expect(status == 426 || status == 505, Probe.describe(report))
-            #expect(report.transcript.handshake?.bodyPreview?.contains("Failed to open a WebSocket connection") == true, "websockets' own body")
+            #expect(
+                report.transcript.handshake?.bodyPreview?.contains("Failed to open a WebSocket connection") == true, "websockets' own body")
             #expect(report.directTranscript?.handshake?.status == 101)
             #expect(report.verdict.cause == "infrastructure.upgrade-not-forwarded", Probe.describe(report))
             #expect(report.verdict.layer == .infrastructure)

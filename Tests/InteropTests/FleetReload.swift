@@ -43,7 +43,8 @@ enum FleetReload {
         let issued = try #require(issuedAfter, "the reload was never issued", sourceLocation: sourceLocation)
         let delay = cluster.fromMs - issued.milliseconds
         #expect(delay > 800 && delay < 3500, "cut \(delay) ms after the reload; \(grace)", sourceLocation: sourceLocation)
-        #expect(fleet.connections.allSatisfy { $0.reopenStatus == 101 }, "the new worker serves new upgrades", sourceLocation: sourceLocation)
+        #expect(
+            fleet.connections.allSatisfy { $0.reopenStatus == 101 }, "the new worker serves new upgrades", sourceLocation: sourceLocation)
         #expect(report.verdict.cause == .reloadDrain, Probe.describe(report), sourceLocation: sourceLocation)
         #expect(
             report.verdict.evidence.contains { $0.observation.contains("6 of 6 open connections ended within") }, Probe.describe(report),

@@ -26,7 +26,9 @@ struct HAProxyInteropTests {
                 }
                 #expect(report.transcript.handshake?.status == 101, Probe.describe(report))
                 let m = try #require(report.measurements)
-                let idle = try #require(m.idleTimeoutMs, "the silent connection outlived HAProxy's 2 s timeout: \(Probe.describe(report))\n\(haproxy.stderrText)")
+                let idle = try #require(
+                    m.idleTimeoutMs,
+                    "the silent connection outlived HAProxy's 2 s timeout: \(Probe.describe(report))\n\(haproxy.stderrText)")
                 #expect(idle > 1700 && idle < 3200, "HAProxy cut the silent connection after \(idle) ms; expected ~2 s")
                 #expect(m.lifetimeMs == nil, "pings every 500 ms keep HAProxy's idle timer from firing: \(Probe.describe(report))")
                 #expect(m.idleTranscript?.close.received == nil, "HAProxy sends no close frame")
@@ -52,7 +54,8 @@ struct HAProxyInteropTests {
 
     private func reloadFleet(echoPort: Int) async throws {
         let timeouts = ["connect 2s", "client 30s", "server 30s", "tunnel 60s"]
-        try await InteropPeers.haproxy(mode: "http", upstreamPort: echoPort, timeouts: timeouts, reloadable: ["hard-stop-after 1s"]).run { haproxy in
+        try await InteropPeers.haproxy(mode: "http", upstreamPort: echoPort, timeouts: timeouts, reloadable: ["hard-stop-after 1s"]).run {
+            haproxy in
             // hard-stop-after 1s: the old worker is stopped, with its connections, about 1 s after the reload.
             try await FleetReload.expectOneReloadEvent(port: haproxy.port, grace: "hard-stop-after 1s", log: { haproxy.stderrText }) {
                 try await InteropPeers.haproxyReload(haproxy)

@@ -59,14 +59,16 @@ struct HTTP2FrontBrowserInteropTests {
         let chromium = try InteropPeer.chromium.require()
         let profile = try PeerProcess.makeDirectory("chromium-profile")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let dom = try await BrowserSlot.shared.run { try await PeerProcess.runToEnd(
-            executable: chromium,
-            arguments: [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
-                "--ignore-certificate-errors-spki-list=\(pin)", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                "--dump-dom", "https://127.0.0.1:\(port)/",
-            ],
-            within: .seconds(90)) }
+        let dom = try await BrowserSlot.shared.run {
+            try await PeerProcess.runToEnd(
+                executable: chromium,
+                arguments: [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
+                    "--ignore-certificate-errors-spki-list=\(pin)", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                    "--dump-dom", "https://127.0.0.1:\(port)/",
+                ],
+                within: .seconds(90))
+        }
         let line = dom.output.split(separator: "\n").first { $0.contains(#"<pre id="result">"#) }
         guard dom.status == 0, let line else {
             throw InteropError("Chromium printed no result (status \(dom.status)): \(dom.output.suffix(2000))")

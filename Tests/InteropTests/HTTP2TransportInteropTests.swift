@@ -65,7 +65,8 @@ struct HTTP2TransportInteropTests {
             let h2 = try #require(report.http2, Probe.describe(report))
             #expect(h2.outcome == .works && h2.pingRttMs != nil, "\(h2.detail)")
             #expect(h2.messageSent == "a text message" && h2.messageAnswered == true && h2.messageRttMs != nil, "\(h2.detail)")
-            #expect(report.steps.first { $0.name == .h2 }?.detail.contains("the profile's first message (a text message) was answered") == true)
+            #expect(
+                report.steps.first { $0.name == .h2 }?.detail.contains("the profile's first message (a text message) was answered") == true)
             #expect(report.verdict.cause == .healthy, Probe.describe(report))
         }
     }
@@ -87,7 +88,9 @@ struct HTTP2TransportInteropTests {
             #expect(h2.detail.contains("no answer to the profile's first message"), "\(h2.detail)")
             #expect(report.steps.first { $0.name == .h2 }?.status == .failed)
             #expect(report.verdict.cause == .http2WebSocketBroken, Probe.describe(report))
-            #expect(report.verdict.evidence.contains { $0.observation.contains("first message (a text message) was not") }, Probe.describe(report))
+            #expect(
+                report.verdict.evidence.contains { $0.observation.contains("first message (a text message) was not") },
+                Probe.describe(report))
             #expect(ContinuousClock.now - started < .seconds(30), "the wait for the answer is bounded")
         }
     }

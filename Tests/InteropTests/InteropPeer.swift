@@ -142,7 +142,9 @@ enum InteropPeer: String, Sendable, CaseIterable {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? []
         for version in versions where version.hasPrefix("python") {
             let site = lib.appendingPathComponent(version).appendingPathComponent("site-packages")
-            if modules.allSatisfy({ FileManager.default.fileExists(atPath: site.appendingPathComponent($0).appendingPathComponent("__init__.py").path) }) {
+            if modules.allSatisfy({
+                FileManager.default.fileExists(atPath: site.appendingPathComponent($0).appendingPathComponent("__init__.py").path)
+            }) {
                 return python
             }
         }
@@ -159,14 +161,18 @@ enum InteropPeer: String, Sendable, CaseIterable {
 
     /// The visible reason shown when a test is disabled for a missing peer.
     static func reason(_ peers: InteropPeer...) -> Comment {
-        Comment(rawValue: "needs \(peers.map(\.rawValue).joined(separator: ", ")) — run scripts/interop-peers.sh to install (WS1011_INTEROP=required makes a missing peer a failure)")
+        Comment(
+            rawValue:
+                "needs \(peers.map(\.rawValue).joined(separator: ", ")) — run scripts/interop-peers.sh to install (WS1011_INTEROP=required makes a missing peer a failure)"
+        )
     }
 
     /// The peer's executable, or an error that says it is missing and how to install it.
     func require() throws -> String {
         guard let executable else {
             throw InteropError(
-                "interop peer '\(rawValue)' is not installed but WS1011_INTEROP=required (or the test was enabled): run scripts/interop-peers.sh to install it")
+                "interop peer '\(rawValue)' is not installed but WS1011_INTEROP=required (or the test was enabled): run scripts/interop-peers.sh to install it"
+            )
         }
         return executable
     }

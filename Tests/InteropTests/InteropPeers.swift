@@ -22,7 +22,8 @@ enum InteropPeers {
     /// `Fixtures/interop/fastapi_app.py`: a FastAPI app with an `{event, body}` envelope under uvicorn.
     static func fastAPIApp() async throws -> PeerProcess {
         let python = try InteropPeer.fastAPI.require()
-        return try await PeerProcess.startPrintingPort(name: "fastapi+uvicorn", executable: python, arguments: [InteropPeer.fixture("fastapi_app.py")])
+        return try await PeerProcess.startPrintingPort(
+            name: "fastapi+uvicorn", executable: python, arguments: [InteropPeer.fixture("fastapi_app.py")])
     }
 
     /// `Fixtures/interop/netra_server.py MODE` (`plain`, `system`, `crash`): the netra shapes on python-websockets.
@@ -34,7 +35,8 @@ enum InteropPeers {
 
     static func uvicornApp() async throws -> PeerProcess {
         let python = try InteropPeer.uvicorn.require()
-        return try await PeerProcess.startPrintingPort(name: "uvicorn+starlette", executable: python, arguments: [InteropPeer.fixture("asgi_app.py")])
+        return try await PeerProcess.startPrintingPort(
+            name: "uvicorn+starlette", executable: python, arguments: [InteropPeer.fixture("asgi_app.py")])
     }
 
     /// Django Channels under Daphne (`Fixtures/interop/channels_app.py`) on a free port, with Daphne's own
@@ -110,7 +112,8 @@ enum InteropPeers {
         let identity = authority.serverIdentity(.valid)
         return try await PeerProcess.startListening(name: "haproxy (h2 frontend)", executable: haproxy) { directory, port in
             let pem = directory.appendingPathComponent("front.pem")
-            try (identity.certificateChainPEM + [identity.privateKeyPEM]).joined(separator: "\n").write(to: pem, atomically: true, encoding: .utf8)
+            try (identity.certificateChainPEM + [identity.privateKeyPEM]).joined(separator: "\n").write(
+                to: pem, atomically: true, encoding: .utf8)
             let conf = """
                 global
                     maxconn 64
@@ -173,13 +176,15 @@ enum InteropPeers {
         let ruby = try InteropPeer.actionCable.require()
         return try await PeerProcess.startPrintingPort(
             name: "actioncable+puma", executable: ruby,
-            arguments: [InteropPeer.fixture("actioncable/server.rb"), String(Double(restartAfter.milliseconds) / 1000)], readyWithin: .seconds(60))
+            arguments: [InteropPeer.fixture("actioncable/server.rb"), String(Double(restartAfter.milliseconds) / 1000)],
+            readyWithin: .seconds(60))
     }
 
     /// A TCP server that accepts, reads, and hangs up without answering (`Fixtures/interop/hangup_server.py`).
     static func hangupServer() async throws -> PeerProcess {
         let python = try InteropPeer.pythonWebsockets.require()
-        return try await PeerProcess.startPrintingPort(name: "tcp hang-up server", executable: python, arguments: [InteropPeer.fixture("hangup_server.py")])
+        return try await PeerProcess.startPrintingPort(
+            name: "tcp hang-up server", executable: python, arguments: [InteropPeer.fixture("hangup_server.py")])
     }
 
     /// nginx in the foreground, unprivileged: `-p <tmpdir> -c <conf>`, every path in the tmpdir,
@@ -266,16 +271,20 @@ enum InteropPeers {
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
             let pid = Int32(text.split(separator: "\n").first?.trimmingCharacters(in: .whitespaces) ?? "")
         else { throw InteropError("HAProxy wrote no pid file at \(pidFile.path): was it started with reloadable?") }
-        let (status, output) = try await PeerProcess.runToEnd(executable: "/bin/kill", arguments: ["-USR2", String(pid)], within: .seconds(10))
+        let (status, output) = try await PeerProcess.runToEnd(
+            executable: "/bin/kill", arguments: ["-USR2", String(pid)], within: .seconds(10))
         guard status == 0 else { throw InteropError("kill -USR2 \(pid) (the HAProxy master) exited \(status): \(output)") }
     }
 
     /// `openssl s_server` presenting the lab CA's `variant` certificate; `www` answers HTTP requests
     /// with its status page, otherwise it is a raw TLS endpoint that hangs up on the first line (`-naccept`).
-    static func opensslServer(authority: LabCertificateAuthority, variant: TLSVariant, www: Bool, extra: [String] = []) async throws -> PeerProcess {
+    static func opensslServer(authority: LabCertificateAuthority, variant: TLSVariant, www: Bool, extra: [String] = []) async throws
+        -> PeerProcess
+    {
         let openssl = try InteropPeer.openssl.require()
         let identity = authority.serverIdentity(variant)
-        return try await PeerProcess.startListening(name: "openssl s_server (\(variant.rawValue))", executable: openssl) { directory, port in
+        return try await PeerProcess.startListening(name: "openssl s_server (\(variant.rawValue))", executable: openssl) {
+            directory, port in
             let cert = directory.appendingPathComponent("leaf.pem")
             let key = directory.appendingPathComponent("key.pem")
             let chain = directory.appendingPathComponent("chain.pem")
@@ -296,7 +305,8 @@ enum InteropPeers {
     static func tinyproxy(_ directives: [String] = []) async throws -> PeerProcess {
         let tinyproxy = try InteropPeer.tinyproxy.require()
         return try await PeerProcess.startListening(name: "tinyproxy", executable: tinyproxy) { directory, port in
-            let conf = (["Port \(port)", "Listen 127.0.0.1", "Timeout 30", "MaxClients 32", "Allow 127.0.0.1", "LogLevel Info"] + directives)
+            let conf =
+                (["Port \(port)", "Listen 127.0.0.1", "Timeout 30", "MaxClients 32", "Allow 127.0.0.1", "LogLevel Info"] + directives)
                 .joined(separator: "\n") + "\n"
             let path = directory.appendingPathComponent("tinyproxy.conf")
             try conf.write(to: path, atomically: true, encoding: .utf8)

@@ -24,14 +24,22 @@ struct MutualTLSInteropTests {
             let directory = try PeerProcess.makeDirectory("mtls-client-certs")
             let d = directory.path
             let commands: [[String]] = [
-                ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/client-ca.key",
-                 "-out", "\(d)/client-ca.pem", "-days", "2", "-subj", "/CN=ws1011 test client CA"],
-                ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/client.key",
-                 "-out", "\(d)/client.csr", "-subj", "/CN=probe-client"],
-                ["x509", "-req", "-in", "\(d)/client.csr", "-CA", "\(d)/client-ca.pem", "-CAkey", "\(d)/client-ca.key",
-                 "-CAcreateserial", "-out", "\(d)/client.pem", "-days", "2"],
-                ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/stranger.key",
-                 "-out", "\(d)/stranger.pem", "-days", "2", "-subj", "/CN=stranger"],
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/client-ca.key",
+                    "-out", "\(d)/client-ca.pem", "-days", "2", "-subj", "/CN=ws1011 test client CA",
+                ],
+                [
+                    "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/client.key",
+                    "-out", "\(d)/client.csr", "-subj", "/CN=probe-client",
+                ],
+                [
+                    "x509", "-req", "-in", "\(d)/client.csr", "-CA", "\(d)/client-ca.pem", "-CAkey", "\(d)/client-ca.key",
+                    "-CAcreateserial", "-out", "\(d)/client.pem", "-days", "2",
+                ],
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/stranger.key",
+                    "-out", "\(d)/stranger.pem", "-days", "2", "-subj", "/CN=stranger",
+                ],
             ]
             for arguments in commands {
                 let (status, output) = try await PeerProcess.runToEnd(executable: openssl, arguments: arguments, within: .seconds(30))
@@ -43,7 +51,8 @@ struct MutualTLSInteropTests {
 
     static let versions = ["-tls1_3", "-tls1_2"]
 
-    func withServer(_ version: String, _ body: (PeerProcess, LabCertificateAuthority, ClientCertificates) async throws -> Void) async throws {
+    func withServer(_ version: String, _ body: (PeerProcess, LabCertificateAuthority, ClientCertificates) async throws -> Void) async throws
+    {
         let authority = try LabCertificateAuthority.generate()
         let certificates = try await ClientCertificates.make()
         defer { try? FileManager.default.removeItem(at: certificates.directory) }

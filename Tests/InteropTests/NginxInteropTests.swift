@@ -29,7 +29,9 @@ struct NginxInteropTests {
                     $0.trafficInterval = .milliseconds(500)
                 }
                 let m = try #require(report.measurements, Probe.describe(report))
-                let idle = try #require(m.idleTimeoutMs, "the silent connection outlived nginx's 2 s read timeout: \(Probe.describe(report))\n\(nginx.stderrText)")
+                let idle = try #require(
+                    m.idleTimeoutMs,
+                    "the silent connection outlived nginx's 2 s read timeout: \(Probe.describe(report))\n\(nginx.stderrText)")
                 #expect(idle > 1700 && idle < 3200, "nginx cut the silent connection after \(idle) ms; expected ~2 s")
                 #expect(m.lifetimeMs == nil, "pings every 500 ms should keep nginx's read timeout from firing: \(Probe.describe(report))")
                 let silent = try #require(m.idleTranscript)
@@ -57,13 +59,15 @@ struct NginxInteropTests {
     }
 
     private func reloadFleet(echoPort: Int) async throws {
-        try await InteropPeers.nginx(upstreamPort: echoPort, location: Self.forwardingUpgradeLongTimeout, reloadable: "worker_shutdown_timeout 1s;")
-            .run { nginx in
-                // worker_shutdown_timeout 1s: the old worker cuts its connections about 1 s after the reload.
-                try await FleetReload.expectOneReloadEvent(port: nginx.port, grace: "worker_shutdown_timeout 1s", log: { nginx.stderrText }) {
-                    try await InteropPeers.nginxReload(nginx)
-                }
+        try await InteropPeers.nginx(
+            upstreamPort: echoPort, location: Self.forwardingUpgradeLongTimeout, reloadable: "worker_shutdown_timeout 1s;"
+        )
+        .run { nginx in
+            // worker_shutdown_timeout 1s: the old worker cuts its connections about 1 s after the reload.
+            try await FleetReload.expectOneReloadEvent(port: nginx.port, grace: "worker_shutdown_timeout 1s", log: { nginx.stderrText }) {
+                try await InteropPeers.nginxReload(nginx)
             }
+        }
     }
 
     /// nginx forwarding the upgrade, with a read timeout far beyond the test.
@@ -89,15 +93,17 @@ struct NginxInteropTests {
         .enabled(if: InteropPeer.shouldRun(.nginx, .uvicorn), InteropPeer.reason(.nginx, .uvicorn)), .realIO,
         arguments: PlainHTTPCase.allCases)
     func upgradeNotForwarded(_ scenario: PlainHTTPCase) async throws {
-        let backend = scenario == .starletteBehindDefaults ? try await InteropPeers.uvicornApp() : try await InteropPeers.websocketsServer("echo")
+        let backend =
+            scenario == .starletteBehindDefaults ? try await InteropPeers.uvicornApp() : try await InteropPeers.websocketsServer("echo")
         try await backend.run { backend in
             let location = scenario == .websocketsBehindHTTP11 ? "proxy_http_version 1.1;" : ""
             let path = scenario == .starletteBehindDefaults ? "/echo" : "/"
-            let expected = switch scenario {
-            case .websocketsBehindDefaults: 505
-            case .websocketsBehindHTTP11: 426
-            case .starletteBehindDefaults: 404
-            }
+            let expected =
+                switch scenario {
+                case .websocketsBehindDefaults: 505
+                case .websocketsBehindHTTP11: 426
+                case .starletteBehindDefaults: 404
+                }
             try await InteropPeers.nginx(upstreamPort: backend.port, location: location).run { nginx in
                 let report = try await Probe.diagnose("ws://127.0.0.1:\(nginx.port)\(path)") {
                     $0.direct = try WebSocketURL(parsing: "ws://127.0.0.1:\(backend.port)\(path)")

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A third-party peer running as a child process for one test: started with its output in a temporary
@@ -37,7 +37,9 @@ final class PeerProcess: @unchecked Sendable {
     // MARK: - Starting
 
     /// Starts a peer that picks its own port and prints `READY <port>` on stdout (the Python fixtures).
-    static func startPrintingPort(name: String, executable: String, arguments: [String], readyWithin: Duration = .seconds(20)) async throws -> PeerProcess {
+    static func startPrintingPort(name: String, executable: String, arguments: [String], readyWithin: Duration = .seconds(20)) async throws
+        -> PeerProcess
+    {
         let peer = PeerProcess(name: name, directory: try makeDirectory(name))
         try peer.launch(executable: executable, arguments: arguments)
         let deadline = ContinuousClock.now + readyWithin
@@ -52,7 +54,8 @@ final class PeerProcess: @unchecked Sendable {
             if !peer.process.isRunning { break }
             try await Task.sleep(for: .milliseconds(25))
         }
-        let why = peer.process.isRunning ? "did not print READY within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
+        let why =
+            peer.process.isRunning ? "did not print READY within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
         let log = peer.stderrText
         await peer.stop()
         throw InteropError("\(name) \(why); stderr:\n\(log)")
@@ -85,12 +88,16 @@ final class PeerProcess: @unchecked Sendable {
                 try await Task.sleep(for: .milliseconds(25))
             }
             let running = peer.process.isRunning
-            let why = running ? "did not listen on 127.0.0.1:\(port) within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
+            let why =
+                running
+                ? "did not listen on 127.0.0.1:\(port) within \(readyWithin)" : "exited with status \(peer.process.terminationStatus)"
             let log = peer.stderrText + peer.stdoutText
             await peer.stop()
             let error = InteropError("\(name) \(why); output:\n\(log)")
             let lower = log.lowercased()
-            guard lower.contains("address already in use") || lower.contains("eaddrinuse") || lower.contains("cannot bind") else { throw error }
+            guard lower.contains("address already in use") || lower.contains("eaddrinuse") || lower.contains("cannot bind") else {
+                throw error
+            }
             lastError = error
         }
         throw lastError ?? InteropError("\(name) could not bind a port")
@@ -171,7 +178,9 @@ final class PeerProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             let killDeadline = ContinuousClock.now + .seconds(2)
             while process.isRunning, ContinuousClock.now < killDeadline { try? await Task.sleep(for: .milliseconds(10)) }
-            throw InteropError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(within); output:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            throw InteropError(
+                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(within); output:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")"
+            )
         }
         try? handle.close()
         return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
@@ -231,36 +240,38 @@ final class PeerProcess: @unchecked Sendable {
     /// cannot tell, a running peer is taken to own it.
     func ownsListener(port: Int) -> Bool {
         #if os(Linux)
-        guard let table = Self.readProcFile("/proc/net/tcp") else { return true }
-        let local = String(format: "0100007F:%04X", port)
-        var inodes: Set<String> = []
-        for line in table.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count > 9, fields[1] == local, fields[3] == "0A" else { continue }
-            inodes.insert("socket:[\(fields[9])]")
-        }
-        guard !inodes.isEmpty else { return false }
-        let root = Int(process.processIdentifier)
-        var pids = [root]
-        var index = 0
-        while index < pids.count, pids.count < 64 {
-            let pid = pids[index]
-            index += 1
-            let children = Self.readProcFile("/proc/\(pid)/task/\(pid)/children") ?? ""
-            pids += children.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        for pid in pids {
-            let fdDirectory = "/proc/\(pid)/fd"
-            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { continue }
-            for entry in entries {
-                if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: fdDirectory + "/" + entry), inodes.contains(target) {
-                    return true
+            guard let table = Self.readProcFile("/proc/net/tcp") else { return true }
+            let local = String(format: "0100007F:%04X", port)
+            var inodes: Set<String> = []
+            for line in table.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count > 9, fields[1] == local, fields[3] == "0A" else { continue }
+                inodes.insert("socket:[\(fields[9])]")
+            }
+            guard !inodes.isEmpty else { return false }
+            let root = Int(process.processIdentifier)
+            var pids = [root]
+            var index = 0
+            while index < pids.count, pids.count < 64 {
+                let pid = pids[index]
+                index += 1
+                let children = Self.readProcFile("/proc/\(pid)/task/\(pid)/children") ?? ""
+                pids += children.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            for pid in pids {
+                let fdDirectory = "/proc/\(pid)/fd"
+                guard let entries = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { continue }
+                for entry in entries {
+                    if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: fdDirectory + "/" + entry),
+                        inodes.contains(target)
+                    {
+                        return true
+                    }
                 }
             }
-        }
-        return false
+            return false
         #else
-        return process.isRunning
+            return process.isRunning
         #endif
     }
 
@@ -290,7 +301,8 @@ private final class PortCounter: @unchecked Sendable {
     private var next_: Int
 
     private init() {
-        let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+        let ephemeralLow =
+            (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
             .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } } ?? 32768
         high = max(ephemeralLow, 12000)
         low = max(10000, high - 12000)

@@ -37,18 +37,25 @@ enum Probe {
     /// Classifies one transcript alone (no steps beyond what the transcript shows).
     static func classify(_ transcript: ConnectionTranscript, messagesSentAtMs: [Double] = [], profile: String = "echo") -> Verdict {
         FailureClassifier.classify(
-            ClassificationInput(transcript: transcript, expectations: ProbeExpectations(profile: profile, messagesSentAtMs: messagesSentAtMs)))
+            ClassificationInput(
+                transcript: transcript, expectations: ProbeExpectations(profile: profile, messagesSentAtMs: messagesSentAtMs)))
     }
 
     /// A description of a report for failure messages: verdict, steps, close.
     static func describe(_ report: DiagnosisReport) -> Comment {
         let steps = report.steps.map { "\($0.name.rawValue)=\($0.status.rawValue)(\($0.detail))" }.joined(separator: "; ")
         let evidence = report.verdict.evidence.map { "[\($0.rule)] \($0.observation)" }.joined(separator: " | ")
-        return Comment(rawValue: "verdict \(report.verdict.cause) (\(report.verdict.layer.rawValue)): \(report.verdict.summary)\nevidence: \(evidence)\nsteps: \(steps)\nclose: \(describe(report.transcript.close))\nhandshake: \(report.transcript.handshake.map { "\($0.status.map(String.init) ?? "-") \($0.bodyPreview ?? "")" } ?? "none") failure: \(report.transcript.failure.map { "\($0.kind): \($0.detail)" } ?? "none")\nmeasurements: \(report.measurements.map { "idle \($0.idleTimeoutMs.map { "\($0)" } ?? "nil") lifetime \($0.lifetimeMs.map { "\($0)" } ?? "nil")" } ?? "none")")
+        return Comment(
+            rawValue:
+                "verdict \(report.verdict.cause) (\(report.verdict.layer.rawValue)): \(report.verdict.summary)\nevidence: \(evidence)\nsteps: \(steps)\nclose: \(describe(report.transcript.close))\nhandshake: \(report.transcript.handshake.map { "\($0.status.map(String.init) ?? "-") \($0.bodyPreview ?? "")" } ?? "none") failure: \(report.transcript.failure.map { "\($0.kind): \($0.detail)" } ?? "none")\nmeasurements: \(report.measurements.map { "idle \($0.idleTimeoutMs.map { "\($0)" } ?? "nil") lifetime \($0.lifetimeMs.map { "\($0)" } ?? "nil")" } ?? "none")"
+        )
     }
 
     /// A description of a close observation for failure messages.
     static func describe(_ close: CloseObservation) -> Comment {
-        Comment(rawValue: "received \(close.received.map { "\($0.code.map(String.init) ?? "none") '\($0.reason)'" } ?? "nil"), sent \(close.sent.map { "\($0.code.map(String.init) ?? "none") '\($0.reason)'" } ?? "nil"), order \(close.order.rawValue), transport \(close.transportEnd.rawValue) at \(close.atMs.map { "\($0)" } ?? "nil")")
+        Comment(
+            rawValue:
+                "received \(close.received.map { "\($0.code.map(String.init) ?? "none") '\($0.reason)'" } ?? "nil"), sent \(close.sent.map { "\($0.code.map(String.init) ?? "none") '\($0.reason)'" } ?? "nil"), order \(close.order.rawValue), transport \(close.transportEnd.rawValue) at \(close.atMs.map { "\($0)" } ?? "nil")"
+        )
     }
 }

@@ -66,7 +66,9 @@ struct PythonWebsocketsInteropTests {
             let opened = t.timings.openAtMs ?? 0
             let lived = (t.close.atMs ?? 0) - opened
             let sinceRequest = (t.close.atMs ?? 0) - (t.timings.requestWrittenAtMs ?? 0)
-            #expect(sinceRequest > 1800 && lived < 6000, "ended \(lived) ms after open, \(sinceRequest) ms after our request; expected ~2 s (interval + timeout)")
+            #expect(
+                sinceRequest > 1800 && lived < 6000,
+                "ended \(lived) ms after open, \(sinceRequest) ms after our request; expected ~2 s (interval + timeout)")
             let verdict = Probe.classify(t, profile: "plain")
             #expect(verdict.cause == "application.keepalive-timeout", "\(verdict.cause): \(verdict.summary) \(verdict.evidence)")
             #expect(verdict.layer == .application)

@@ -233,7 +233,9 @@ struct ReportConsumersInteropTests {
             #expect((verdict["result"] as? String) == (healthy ? "passed" : "failure"), "\(run.name): \(verdict)")
             if !healthy {
                 // The renderers put the verdict's next steps into the CLI's words after the summary.
-                #expect(verdict["message"] as? String == run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())), "\(run.name)")
+                #expect(
+                    verdict["message"] as? String == run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())),
+                    "\(run.name)")
                 for evidence in run.report.verdict.evidence.prefix(3) {
                     #expect((verdict["text"] as? String ?? "").contains(run.redactor.text(evidence.observation)), "\(run.name)")
                 }
@@ -290,7 +292,8 @@ struct ReportConsumersInteropTests {
                 "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile-\(run.name)").path)",
             ]
             let dom = try await BrowserSlot.shared.run {
-                try await PeerProcess.runToEnd(executable: chromium, arguments: common + ["--dump-dom", file.absoluteString], within: .seconds(60))
+                try await PeerProcess.runToEnd(
+                    executable: chromium, arguments: common + ["--dump-dom", file.absoluteString], within: .seconds(60))
             }
             #expect(dom.status == 0, "\(run.name): \(dom.output.suffix(2000))")
             // Chromium logs a blocked load, a CSP violation or a script error as a console message.
@@ -301,7 +304,9 @@ struct ReportConsumersInteropTests {
             #expect(
                 dom.output.contains(#"<section id="verdict" class="verdict layer-\#(run.report.verdict.layer.rawValue)">"#), "\(run.name)")
             #expect(dom.output.contains(#"Verdict: <span class="layer">\#(layer)</span>"#), "\(run.name)")
-            #expect(dom.output.contains(HTMLReportRenderer.escape(run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())))), "\(run.name)")
+            #expect(
+                dom.output.contains(HTMLReportRenderer.escape(run.redactor.text(run.report.verdict.summary(wordedBy: CLIAdviceWording())))),
+                "\(run.name)")
             #expect(dom.output.contains(#"<g class="lane" data-lane="main">"#), "\(run.name)")
             #expect(dom.output.contains(#"<svg id="timeline-svg""#), "\(run.name)")
             let t = run.report.transcript

@@ -23,7 +23,9 @@ struct TCPHangupInteropTests {
             #expect(report.steps.first { $0.name == .upgrade }?.status == .failed)
             #expect(report.verdict.layer != .healthy && report.verdict.layer != .tls, Probe.describe(report))
             // One run cannot tell a crashed app from a wrong port: the verdict must say the server hung up, not guess.
-            #expect(report.verdict.evidence.contains { $0.observation.contains("eof") || $0.observation.lowercased().contains("closed") }, Probe.describe(report))
+            #expect(
+                report.verdict.evidence.contains { $0.observation.contains("eof") || $0.observation.lowercased().contains("closed") },
+                Probe.describe(report))
         }
     }
 
@@ -40,7 +42,9 @@ struct TCPHangupInteropTests {
             let json = server.directory.appendingPathComponent("report.json")
             let cli = try await PeerProcess.runToEnd(
                 executable: binary,
-                arguments: ["diagnose", "ws://127.0.0.1:\(server.port)/", "--connect-timeout", "5s", "--message-timeout", "5s", "--json", json.path],
+                arguments: [
+                    "diagnose", "ws://127.0.0.1:\(server.port)/", "--connect-timeout", "5s", "--message-timeout", "5s", "--json", json.path,
+                ],
                 within: .seconds(30))
             #expect(cli.status == 1, "exit \(cli.status); output:\n\(cli.output)")
             let data = try Data(contentsOf: json)

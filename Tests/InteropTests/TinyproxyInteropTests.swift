@@ -50,11 +50,15 @@ struct TinyproxyInteropTests {
                 #expect(report.verdict.cause == .proxyRefused, Probe.describe(report))
                 #expect(report.verdict.layer == .network)
                 #expect(report.transcript.proxy?.status == 403)
-                #expect(report.verdict.summary.contains("allow-list") && report.verdict.summary.contains("https_proxy"), "\(report.verdict.summary)")
+                #expect(
+                    report.verdict.summary.contains("allow-list") && report.verdict.summary.contains("https_proxy"),
+                    "\(report.verdict.summary)")
                 #expect(report.steps.first { $0.name == .proxy }?.status == .failed)
                 #expect(report.steps.first { $0.name == .upgrade }?.detail.contains("not run") == true)
                 #expect(report.transcript.handshake == nil, "nothing reached the server")
-                #expect(report.transcript.proxy?.server?.contains("tinyproxy") == true, "its error page names it: \(String(describing: report.transcript.proxy))")
+                #expect(
+                    report.transcript.proxy?.server?.contains("tinyproxy") == true,
+                    "its error page names it: \(String(describing: report.transcript.proxy))")
             }
         }
     }
@@ -113,7 +117,10 @@ struct TinyproxyInteropTests {
         try await withEcho { url in
             try await InteropPeers.tinyproxy(["ConnectPort 443"]).run { proxy in
                 let target = try WebSocketURL(parsing: url)
-                let environment = ["https_proxy": "http://127.0.0.1:\(proxy.port)", "http_proxy": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "localhost,127.0.0.0/8"]
+                let environment = [
+                    "https_proxy": "http://127.0.0.1:\(proxy.port)", "http_proxy": "http://127.0.0.1:\(proxy.port)",
+                    "NO_PROXY": "localhost,127.0.0.0/8",
+                ]
                 #expect(try ProxySettings.fromEnvironment(environment, for: target) == nil)
                 var settings = try ProxySettings.parse("http://127.0.0.1:\(proxy.port)", source: "--proxy")
                 settings.exemptions = "127.0.0.1"

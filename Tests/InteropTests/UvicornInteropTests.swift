@@ -18,7 +18,8 @@ struct UvicornInteropTests {
             #expect(t.close.received == nil, "uvicorn sends no close frame on an exception: \(Probe.describe(t.close))")
             #expect(t.close.transportEnd == .eof || t.close.transportEnd == .reset, Probe.describe(t.close))
             // The end comes right after our message.
-            let lastOut = try #require(t.frames.last { $0.direction == .outbound && $0.opcode == "text" }, "the echo profile sent a message")
+            let lastOut = try #require(
+                t.frames.last { $0.direction == .outbound && $0.opcode == "text" }, "the echo profile sent a message")
             let end = try #require(t.close.atMs, "the transport end has a time")
             #expect(end - lastOut.atMs < 1500, "ended \(end - lastOut.atMs) ms after the message")
             #expect(report.verdict.cause == "application.connection-dropped", Probe.describe(report))

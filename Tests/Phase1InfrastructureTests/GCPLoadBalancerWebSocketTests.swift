@@ -13,7 +13,8 @@ struct Phase1GCPLoadBalancerWebSocketTests {
     @Test("An idle timeout ends only a silent connection: pings keep it alive", .realIO)
     func idleTimeoutGoesAwayWithPings() async throws {
         let result = try #require(await ScenarioHarness.expectReproduces("nginx-idle-timeout"))
-        #expect(result.observed?.verdict.cause.rawValue != "infrastructure.lifetime-cap", "pings must tell an idle timeout from a lifetime cap")
+        #expect(
+            result.observed?.verdict.cause.rawValue != "infrastructure.lifetime-cap", "pings must tell an idle timeout from a lifetime cap")
     }
 
     @Test(

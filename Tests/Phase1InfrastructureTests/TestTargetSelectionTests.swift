@@ -67,11 +67,14 @@ struct Phase1FrameworkDefaultsTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-consumer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let profile = StagingProfile(websocketURL: "wss://ws.corp.test/ws", backendURL: "https://api.corp.test", authURL: "https://auth.corp.test")
+        let profile = StagingProfile(
+            websocketURL: "wss://ws.corp.test/ws", backendURL: "https://api.corp.test", authURL: "https://auth.corp.test")
         try JSONEncoder().encode(profile).write(to: dir.appendingPathComponent("staging.json"))
         try Data(#"{"users":[{"email":"qa@corp.test","user_id":"qa-1","plan":"pro","permissions":["websocket_access"]}]}"#.utf8)
             .write(to: dir.appendingPathComponent("users.json"))
-        #expect(StagingProfile.load(environment: ["WS1011_STAGING_PROFILE": dir.appendingPathComponent("staging.json").path]).profile == profile)
+        #expect(
+            StagingProfile.load(environment: ["WS1011_STAGING_PROFILE": dir.appendingPathComponent("staging.json").path]).profile == profile
+        )
         let users = TestUsers.load(["WS1011_TEST_USERS": dir.appendingPathComponent("users.json").path])
         #expect(users.problem == nil)
         #expect(users.users.map(\.email) == ["qa@corp.test"])

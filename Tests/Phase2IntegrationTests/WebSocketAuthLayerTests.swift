@@ -13,8 +13,10 @@ struct Phase2WebSocketAuthLayerTests {
         let user = TestUsers.agentUser
         let token = try await TestTokens.fetch(from: target, user: user, timeout: PlanTimeouts.authentication)
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
-        let (events, _) = await TestConnections.receiveEvents(connection, until: TestContract.welcomeTypes, timeout: PlanTimeouts.messageResponse)
-        let welcome = try #require(events.last(where: TestContract.isWelcome), "expected the \(TestContract.profile.name) welcome, got \(events.map(\.type))")
+        let (events, _) = await TestConnections.receiveEvents(
+            connection, until: TestContract.welcomeTypes, timeout: PlanTimeouts.messageResponse)
+        let welcome = try #require(
+            events.last(where: TestContract.isWelcome), "expected the \(TestContract.profile.name) welcome, got \(events.map(\.type))")
         #expect(welcome.field("user_id") == user.userID)
         #expect(welcome.field("connection_id") != nil)
         _ = await TestConnections.close(connection)
@@ -27,7 +29,8 @@ struct Phase2WebSocketAuthLayerTests {
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
         let t = await TestConnections.transcript(of: connection)
         #expect(await !connection.isOpen)
-        #expect(t.handshake?.status == 403, "expected HTTP 403 before the upgrade, got \(t.handshake?.status.map(String.init) ?? "no status")")
+        #expect(
+            t.handshake?.status == 403, "expected HTTP 403 before the upgrade, got \(t.handshake?.status.map(String.init) ?? "no status")")
     }
 
     @Test("An expired token is refreshed on the live connection without reconnecting", .realIO)
@@ -38,7 +41,8 @@ struct Phase2WebSocketAuthLayerTests {
         #expect(await connection.isOpen)
         let fresh = try await target.token(for: user, expiresIn: .seconds(7200))
         await TestConnections.send(connection, type: "refresh_token", payload: ["token": fresh])
-        let (events, outcome) = await TestConnections.receiveEvents(connection, until: ["token_refreshed", "token_refresh_failed"], timeout: PlanTimeouts.messageResponse)
+        let (events, outcome) = await TestConnections.receiveEvents(
+            connection, until: ["token_refreshed", "token_refresh_failed"], timeout: PlanTimeouts.messageResponse)
         #expect(outcome == .reached)
         #expect(events.last?.type == "token_refreshed", "got \(events.map(\.type))")
         #expect(await connection.isOpen, "refresh must not drop the connection")
@@ -52,13 +56,16 @@ struct Phase2WebSocketAuthLayerTests {
         let leaks = try await withThrowingTaskGroup(of: [String].self) { group in
             for i in 0..<count {
                 group.addTask {
-                    let user = TestUser(email: "isolation-\(i)@netra-testing.example.com", userID: "isolation-\(i)", plan: "enterprise", permissions: [TestUser.websocketAccess, TestUser.agentExecution])
+                    let user = TestUser(
+                        email: "isolation-\(i)@netra-testing.example.com", userID: "isolation-\(i)", plan: "enterprise",
+                        permissions: [TestUser.websocketAccess, TestUser.agentExecution])
                     let token = try await target.token(for: user)
                     let run = try #require(TestContract.agentRun, "the \(TestContract.profile.name) profile has no agent run")
                     let completed = run.expect.endingEvent ?? ""
                     let connection = await TestConnections.connect(target.clientConfiguration(token: token))
                     await TestContract.send(connection, run, token: token)
-                    let (events, _) = await TestConnections.receiveEvents(connection, until: [completed], timeout: PlanTimeouts.messageResponse)
+                    let (events, _) = await TestConnections.receiveEvents(
+                        connection, until: [completed], timeout: PlanTimeouts.messageResponse)
                     _ = await TestConnections.close(connection)
                     let owners = events.compactMap { $0.field("user_id") }
                     if !events.contains(where: { $0.type == completed }) { return ["user \(i) got no \(completed)"] }

@@ -28,7 +28,9 @@ struct Phase2WebSocketErrorRecoveryTests {
         let lab = try await LabServer.start(configuration)
         defer { Task { await lab.shutdown() } }
         let url = try WebSocketURL(parsing: lab.websocketURL)
-        let target = TestTarget(name: "lab (own)", websocketURL: url, httpBaseURL: lab.httpBaseURL, authBaseURL: lab.authBaseURL, tls: .init(), credentials: .lab(lab), isLab: true)
+        let target = TestTarget(
+            name: "lab (own)", websocketURL: url, httpBaseURL: lab.httpBaseURL, authBaseURL: lab.authBaseURL, tls: .init(),
+            credentials: .lab(lab), isLab: true)
         let token = try await target.token(for: TestUsers.agentUser)
 
         let first = await TestConnections.connect(target.clientConfiguration(token: token))
@@ -37,7 +39,9 @@ struct Phase2WebSocketErrorRecoveryTests {
         if !c.fault.hasPrefix("restart") { await TestConnections.send(first, type: "start_agent", payload: ["message": "boom"]) }
         let end = await first.waitForEnd(timeout: .seconds(5))
         let t = await TestConnections.transcript(of: first)
-        #expect(end?.effectiveCode == c.expectedCode, "expected \(c.expectedCode), observed \(end?.effectiveCode.map(String.init) ?? "still open")")
+        #expect(
+            end?.effectiveCode == c.expectedCode,
+            "expected \(c.expectedCode), observed \(end?.effectiveCode.map(String.init) ?? "still open")")
         #expect(t.close.transportEnd != .stillOpen)
         try lab.setAppFaults([])
 

@@ -17,7 +17,8 @@ struct Phase2WebSocketMessageFlowTests {
         #expect(rtt != nil, "the server must answer a ping with a pong")
         if let heartbeat = TestContract.heartbeat {
             await TestConnections.send(connection, type: heartbeat.send)
-            let (events, _) = await TestConnections.receiveEvents(connection, until: [heartbeat.expect], timeout: PlanTimeouts.messageResponse)
+            let (events, _) = await TestConnections.receiveEvents(
+                connection, until: [heartbeat.expect], timeout: PlanTimeouts.messageResponse)
             #expect(events.last?.type == heartbeat.expect, "got \(events.map(\.type))")
         }
         let t = await TestConnections.close(connection)
@@ -32,7 +33,8 @@ struct Phase2WebSocketMessageFlowTests {
         let token = try await target.token(for: user)
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
         await TestContract.send(connection, run, token: token)
-        let (events, outcome) = await TestConnections.receiveEvents(connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
+        let (events, outcome) = await TestConnections.receiveEvents(
+            connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
         #expect(outcome == .reached)
         expectEvents(events.map(\.type), Self.fiveEvents)
         let agentEvents = events.filter { Self.fiveEvents.contains($0.type) }
@@ -50,7 +52,8 @@ struct Phase2WebSocketMessageFlowTests {
         let errorTypes = Set(TestContract.profile.errorTypes)
         let (events, _) = await TestConnections.receiveEvents(connection, until: errorTypes, timeout: PlanTimeouts.messageResponse)
         #expect(events.contains { errorTypes.contains($0.type) }, "got \(events.map(\.type))")
-        let heartbeat = try #require(TestContract.heartbeat, "the \(TestContract.profile.name) profile has no message heartbeat to check recovery with")
+        let heartbeat = try #require(
+            TestContract.heartbeat, "the \(TestContract.profile.name) profile has no message heartbeat to check recovery with")
         await TestConnections.send(connection, type: heartbeat.send)
         let (after, _) = await TestConnections.receiveEvents(connection, until: [heartbeat.expect], timeout: PlanTimeouts.messageResponse)
         #expect(after.last?.type == heartbeat.expect, "the connection must recover after the error")
@@ -65,7 +68,8 @@ struct Phase2WebSocketMessageFlowTests {
         let token = try await target.token(for: TestUsers.connectOnlyUser)
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
         await TestContract.send(connection, run, token: token)
-        let (events, outcome) = await TestConnections.receiveEvents(connection, until: errorTypes.union(run.expect.events.prefix(1)), timeout: PlanTimeouts.messageResponse)
+        let (events, outcome) = await TestConnections.receiveEvents(
+            connection, until: errorTypes.union(run.expect.events.prefix(1)), timeout: PlanTimeouts.messageResponse)
         #expect(outcome == .reached)
         #expect(errorTypes.contains(events.last?.type ?? ""), "got \(events.map(\.type))")
         #expect(await connection.isOpen)

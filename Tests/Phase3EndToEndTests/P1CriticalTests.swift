@@ -15,12 +15,16 @@ struct Phase3P1CriticalTests {
         timeouts.connect = PlanTimeouts.connection
         timeouts.upgrade = PlanTimeouts.connection
         let start = ContinuousClock.now
-        let connection = await TestConnections.connect(target.clientConfiguration(token: try await target.token(for: TestUsers.agentUser), timeouts: timeouts))
+        let connection = await TestConnections.connect(
+            target.clientConfiguration(token: try await target.token(for: TestUsers.agentUser), timeouts: timeouts))
         #expect(await connection.isOpen, "the connection must open through \(target.name)")
         #expect(ContinuousClock.now - start < PlanTimeouts.connection)
         if !TestContract.welcomeTypes.isEmpty {
-            let (events, _) = await TestConnections.receiveEvents(connection, until: TestContract.welcomeTypes, timeout: PlanTimeouts.messageResponse)
-            #expect(events.contains(where: TestContract.isWelcome), "expected the \(TestContract.profile.name) welcome, got \(events.map(\.type))")
+            let (events, _) = await TestConnections.receiveEvents(
+                connection, until: TestContract.welcomeTypes, timeout: PlanTimeouts.messageResponse)
+            #expect(
+                events.contains(where: TestContract.isWelcome),
+                "expected the \(TestContract.profile.name) welcome, got \(events.map(\.type))")
         }
         #expect(await connection.ping(timeout: PlanTimeouts.messageResponse) != nil, "a ping must get a pong")
         _ = await TestConnections.close(connection)
@@ -39,7 +43,9 @@ struct Phase3P1CriticalTests {
         #expect(ContinuousClock.now - start < PlanTimeouts.authentication)
         #expect(await accepted.isOpen)
         if let expected = TestContract.expectedSubprotocol(token: token) {
-            #expect(await accepted.negotiatedSubprotocol == expected, "the \(TestContract.profile.name) profile expects the server to select its entry")
+            #expect(
+                await accepted.negotiatedSubprotocol == expected,
+                "the \(TestContract.profile.name) profile expects the server to select its entry")
         }
         _ = await TestConnections.close(accepted)
     }
@@ -65,11 +71,13 @@ struct Phase3P1CriticalTests {
     @Test("test_025_critical_event_delivery_real: all five critical events are delivered", .realIO)
     func test_025_critical_event_delivery_real() async throws {
         let target = try await LabFixture.shared.target(.front)
-        let run = try #require(TestContract.agentRun, "the \(TestContract.profile.name) profile has no agent run (a conversation step on agent-events)")
+        let run = try #require(
+            TestContract.agentRun, "the \(TestContract.profile.name) profile has no agent run (a conversation step on agent-events)")
         let token = try await target.token(for: TestUsers.agentUser)
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
         await TestContract.send(connection, run, token: token)
-        let (events, outcome) = await TestConnections.receiveEvents(connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
+        let (events, outcome) = await TestConnections.receiveEvents(
+            connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
         #expect(outcome == .reached)
         #expect(!TestContract.criticalEvents.isEmpty, "the profile names its critical events")
         expectEvents(events.map(\.type), TestContract.criticalEvents)

@@ -14,7 +14,8 @@ struct Phase3ProgressiveWebSocketAgentIntegrationTests {
         let token = try await target.token(for: TestUsers.agentUser)
         let connection = await TestConnections.connect(target.clientConfiguration(token: token))
         await TestContract.send(connection, run, token: token)
-        let (events, _) = await TestConnections.receiveEvents(connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
+        let (events, _) = await TestConnections.receiveEvents(
+            connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
         expectEvents(events.map(\.type), Self.fiveEvents)
         _ = await TestConnections.close(connection)
     }
@@ -28,7 +29,8 @@ struct Phase3ProgressiveWebSocketAgentIntegrationTests {
         var counts: [Int] = []
         for round in 0..<3 {
             await TestContract.send(connection, stream, token: token)
-            let (events, outcome) = await TestConnections.receiveEvents(connection, until: [stream.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
+            let (events, outcome) = await TestConnections.receiveEvents(
+                connection, until: [stream.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
             #expect(outcome == .reached, "round \(round)")
             counts.append(events.filter { $0.type == stream.expect.chunks }.count)
         }
@@ -48,7 +50,8 @@ struct Phase3ProgressiveWebSocketAgentIntegrationTests {
         let runs = 5
         for _ in 0..<runs {
             await TestContract.send(connection, run, token: token)
-            let (events, _) = await TestConnections.receiveEvents(connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
+            let (events, _) = await TestConnections.receiveEvents(
+                connection, until: [run.expect.endingEvent ?? ""], timeout: PlanTimeouts.messageResponse)
             let types = events.map(\.type)
             if Self.fiveEvents.allSatisfy(types.contains) { complete += 1 }
         }

@@ -11,7 +11,9 @@ struct Phase3WebSocket1011ReproductionSuiteTests {
         #expect(ScenarioHarness.catalog.scenarios.count >= 25, "the catalog must hold at least 25 scenarios")
     }
 
-    @Test("The scenario reproduces its real-world signature and gets its verdict from the classifier", .realIO, arguments: ScenarioHarness.ids)
+    @Test(
+        "The scenario reproduces its real-world signature and gets its verdict from the classifier", .realIO, arguments: ScenarioHarness.ids
+    )
     func scenarioReproduces(id: String) async {
         await ScenarioHarness.expectReproduces(id)
     }

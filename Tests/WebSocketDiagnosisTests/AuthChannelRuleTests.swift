@@ -7,7 +7,8 @@ struct AuthChannelRuleTests {
     let rule = AuthChannelRule()
     let credential = ProbeExpectations(profile: "reference", sentCredential: true)
 
-    func result(_ channel: AuthChannel, _ path: ProbePath, _ accepted: Bool, status: Int? = nil, closeCode: Int? = nil) -> AuthChannelResult {
+    func result(_ channel: AuthChannel, _ path: ProbePath, _ accepted: Bool, status: Int? = nil, closeCode: Int? = nil) -> AuthChannelResult
+    {
         AuthChannelResult(
             channel: channel, path: path, accepted: accepted, status: accepted ? 101 : status, closeCode: closeCode, detail: "")
     }

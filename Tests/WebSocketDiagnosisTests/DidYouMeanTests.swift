@@ -1,5 +1,4 @@
 import Testing
-
 import WebSocketDiagnosis
 
 /// The loaders' "did you mean" for an unknown field.

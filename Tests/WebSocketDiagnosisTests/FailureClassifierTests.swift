@@ -141,7 +141,8 @@ struct EvidencePingIntervalTests {
         let lifetime = Fixture.opened().endingBare(at: 3000)
         var m = Measurements(idleTimeoutMs: 1000, lifetimeMs: 2900, idleProbeMs: 5000, lifetimeProbeMs: 5000, lifetimeTranscript: lifetime)
         m.pingIntervalMs = 250
-        let verdict = FailureClassifier.classify(ClassificationInput(transcript: Fixture.opened().sendingClose(1000, at: 500, answered: true), measurements: m))
+        let verdict = FailureClassifier.classify(
+            ClassificationInput(transcript: Fixture.opened().sendingClose(1000, at: 500, answered: true), measurements: m))
         let text = verdict.evidence.map(\.observation).joined(separator: " | ")
         #expect(!text.contains("a ping every second"), "\(text)")
         if text.contains("a ping every") { #expect(text.contains("a ping every 250 ms"), "\(text)") }

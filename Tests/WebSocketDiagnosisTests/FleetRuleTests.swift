@@ -87,7 +87,9 @@ struct FleetRuleTests {
         // Without the connect times the same ends are no cap: the ages from the open spread too far.
         let withoutConnect = FleetObservation(
             requested: 6, holdMs: 4000, rampMs: 1200, pingIntervalMs: 1000,
-            connections: connections.map { var c = $0; c.connectedAtMs = nil; return c })
+            connections: connections.map {
+                var c = $0; c.connectedAtMs = nil; return c
+            })
         #expect(classify(withoutConnect).cause != .lifetimeCap)
     }
 
@@ -147,10 +149,14 @@ struct FleetRuleTests {
         let v = classify(fleet)
         #expect(v.cause == .inconclusive, "\(v.summary)\n\(v.evidenceText)")
         #expect(v.summary.contains("6 of 6 connections held in parallel ended early"), "\(v.summary)")
-        #expect(v.evidenceText.contains("6 of 6 connections held in parallel ended before the 4000 ms hold was over: 6 × bare end"), "\(v.evidenceText)")
+        #expect(
+            v.evidenceText.contains("6 of 6 connections held in parallel ended before the 4000 ms hold was over: 6 × bare end"),
+            "\(v.evidenceText)")
         #expect(v.evidenceText.contains("1045 ms–1340 ms after their"), "\(v.evidenceText)")
         // Ends spread over the hold with mixed signatures: the same.
-        let spread = (0..<6).map { FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 1500, code: $0 % 2 == 0 ? 1011 : nil) }
+        let spread = (0..<6).map {
+            FleetFixture.ended(FleetFixture.connection($0), at: 1000 + Double($0) * 1500, code: $0 % 2 == 0 ? 1011 : nil)
+        }
         let mixed = classify(FleetObservation(requested: 6, holdMs: 10_000, rampMs: 1200, pingIntervalMs: 1000, connections: spread))
         #expect(mixed.cause == .inconclusive, "\(mixed.summary)")
         #expect(mixed.evidenceText.contains("3 × bare end, 3 × close 1011"), "\(mixed.evidenceText)")
@@ -207,7 +213,8 @@ struct FleetRuleTests {
                     FleetInstance(
                         name: "instance-0", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
                     FleetInstance(
-                        name: "instance-1", connections: 2, opened: 0, held: 0, ended: 0, notOpened: 2, failure: "HTTP 502", failureCount: 2),
+                        name: "instance-1", connections: 2, opened: 0, held: 0, ended: 0, notOpened: 2, failure: "HTTP 502", failureCount: 2
+                    ),
                     FleetInstance(
                         name: "instance-2", connections: 2, opened: 2, held: 2, ended: 0, notOpened: 0, failure: nil, failureCount: 0),
                 ])
@@ -250,7 +257,9 @@ struct FleetRuleTests {
         // Two long names with one prefix stay two instances; a retried upstream list names the one that answered.
         let other = FleetConnection.instance(in: [HeaderField("X-Served-By", String(repeating: "a", count: 499) + "b")], redactor: redactor)
         #expect(other != long, "\(other ?? "nil") vs \(long ?? "nil")")
-        #expect(FleetConnection.instance(in: [HeaderField("X-Backend-Server", "10.0.0.1:80, 10.0.0.2:80")], redactor: redactor) == "10.0.0.2:80")
+        #expect(
+            FleetConnection.instance(in: [HeaderField("X-Backend-Server", "10.0.0.1:80, 10.0.0.2:80")], redactor: redactor) == "10.0.0.2:80"
+        )
         // The fleet's own redaction scrubs a name recorded before a secret was known, and its tally follows.
         var c = FleetFixture.connection(0)
         c.instance = "node-3 s3cr3t-t0ken-value"

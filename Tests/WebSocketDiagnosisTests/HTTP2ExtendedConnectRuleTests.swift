@@ -38,7 +38,9 @@ struct HTTP2ExtendedConnectRuleTests {
         let v = FailureClassifier.classify(Self.input(Fixture.opened(), h2, steps: [passed]))
         #expect(v.cause == .http2WebSocketBroken, "\(v.summary)")
         #expect(v.confidence == Confidence.probable, "a 200 that then carries nothing is not a deliberate refusal")
-        #expect(v.evidence.contains { $0.observation.contains("the profile's first message (ping) was not (over HTTP/1.1: ping → pong)") }, "\(v.evidence)")
+        #expect(
+            v.evidence.contains { $0.observation.contains("the profile's first message (ping) was not (over HTTP/1.1: ping → pong)") },
+            "\(v.evidence)")
         // Answered: nothing about the message in the evidence of a failure that came before it.
         let refused = FailureClassifier.classify(Self.input(Fixture.opened(), Self.observation(.fails, status: 501), steps: [passed]))
         #expect(refused.confidence == Confidence.characteristic)

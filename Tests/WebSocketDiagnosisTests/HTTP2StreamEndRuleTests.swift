@@ -8,7 +8,8 @@ import Testing
 struct HTTP2StreamEndRuleTests {
     static func h2(reset: String? = nil, goAway: String? = nil, status: Int? = 200) -> HTTP2Observation {
         HTTP2Observation(
-            outcome: status == 200 ? .works : .fails, alpn: "h2", settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
+            outcome: status == 200 ? .works : .fails, alpn: "h2",
+            settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
             extendedConnect: true, status: status, resetCode: reset, goAwayCode: goAway, settingsAtMs: 60, answerAtMs: 118,
             detail: "RST_STREAM or GOAWAY")
     }
@@ -27,13 +28,15 @@ struct HTTP2StreamEndRuleTests {
     }
 
     @Test func aResetOfTheOpenStreamWithNoCloseFrameIsTheHTTP2Layer() {
-        let v = FailureClassifier.classify(ClassificationInput(transcript: Self.openedOverHTTP2(end: .http2Reset, Self.h2(reset: "CANCEL"))))
+        let v = FailureClassifier.classify(
+            ClassificationInput(transcript: Self.openedOverHTTP2(end: .http2Reset, Self.h2(reset: "CANCEL"))))
         #expect(v.cause == .http2StreamReset, "\(v.cause): \(v.summary)")
         #expect(v.layer == .infrastructure)
         #expect(v.confidence == Confidence.strong)
         #expect(v.summary.contains("RST_STREAM CANCEL") && v.summary.contains("5000 ms after it opened"))
         #expect(!v.summary.contains("--"), "no CLI flag in a classifier summary: \(v.summary)")
-        #expect(v.evidence.contains { $0.rule == RuleName.http2StreamEnd && $0.observation.contains("4980 ms after the last inbound frame") })
+        #expect(
+            v.evidence.contains { $0.rule == RuleName.http2StreamEnd && $0.observation.contains("4980 ms after the last inbound frame") })
         #expect(v.next.contains { $0.action == .compareHTTP1 })
     }
 
@@ -70,7 +73,9 @@ struct HTTP2StreamEndRuleTests {
         #expect(v.cause != .http2StreamReset, "\(v.cause): \(v.summary)")
     }
 
-    @Test(arguments: [(ProbeFailureKind.http2StreamReset, String?.some("REFUSED_STREAM"), String?.none), (.http2GoAway, nil, "PROTOCOL_ERROR")])
+    @Test(arguments: [
+        (ProbeFailureKind.http2StreamReset, String?.some("REFUSED_STREAM"), String?.none), (.http2GoAway, nil, "PROTOCOL_ERROR"),
+    ])
     func aResetOrGoAwayAnsweringTheExtendedConnectIsTheBrowserOnlyFailure(_ kind: ProbeFailureKind, _ reset: String?, _ goAway: String?) {
         var t = Fixture.opened()
         t.timings.openAtMs = nil

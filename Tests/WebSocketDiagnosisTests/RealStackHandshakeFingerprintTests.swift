@@ -34,7 +34,8 @@ struct RealStackHandshakeFingerprintTests {
     }
 
     @Test func websockets426ForAMissingUpgradeHeaderStillSaysPlainHTTP() {
-        let body = "Failed to open a WebSocket connection: missing Upgrade header.\n\nYou cannot access a WebSocket server directly with a browser. You need a WebSocket client.\n"
+        let body =
+            "Failed to open a WebSocket connection: missing Upgrade header.\n\nYou cannot access a WebSocket server directly with a browser. You need a WebSocket client.\n"
         #expect(Fingerprints.saysUpgradeRequired(body: body))
     }
 

@@ -110,7 +110,8 @@ struct RedactorTests {
     }
 
     @Test func kubernetesBearerSubprotocolIsMasked() {
-        let out = redactor.header(name: "Sec-WebSocket-Protocol", value: "base64url.bearer.authorization.k8s.io.ZXlKaGJHY2lPaUpJVXpJMU5pSjk, v4.channel.k8s.io")
+        let out = redactor.header(
+            name: "Sec-WebSocket-Protocol", value: "base64url.bearer.authorization.k8s.io.ZXlKaGJHY2lPaUpJVXpJMU5pSjk, v4.channel.k8s.io")
         #expect(!out.contains("ZXlK"), "\(out)")
         #expect(out.contains("v4.channel.k8s.io"), "\(out)")
     }
@@ -152,7 +153,10 @@ struct RedactorSecretFormTests {
 
     @Test func theSecretsOfAURLAreFoundInTheQueryTheFragmentAndTheUserinfo() {
         let r = Redactor()
-        #expect(Set(r.secrets(inURL: "wss://h.example/ws?room=1&access_token=abc%2Fdef#id_token=xyz123")).isSuperset(of: ["abc%2Fdef", "abc/def", "xyz123"]))
+        #expect(
+            Set(r.secrets(inURL: "wss://h.example/ws?room=1&access_token=abc%2Fdef#id_token=xyz123")).isSuperset(of: [
+                "abc%2Fdef", "abc/def", "xyz123",
+            ]))
         #expect(r.secrets(inURL: "wss://h.example/ws?room=12345").isEmpty)
         #expect(Set(r.secrets(inURL: "wss://probe:hunter22@h.example/ws")).isSuperset(of: ["probe:hunter22", "hunter22"]))
         // A password typed with a raw '/' still counts as userinfo.
@@ -161,21 +165,24 @@ struct RedactorSecretFormTests {
 
     @Test func theSecretsOfHeadersAndSubprotocolsAreFound() {
         let r = Redactor()
-        #expect(Set(r.secrets(inHeader: "Authorization", value: "Basic dXNlcjpwYXNzd29yZA==")).isSuperset(of: ["user:password", "password"]))
+        #expect(
+            Set(r.secrets(inHeader: "Authorization", value: "Basic dXNlcjpwYXNzd29yZA==")).isSuperset(of: ["user:password", "password"]))
         #expect(r.secrets(inHeader: "X-Request-Id", value: "abc-123").isEmpty)
         let entry = "jwt." + Redactor.base64url("opaque-token-42")
         #expect(Set(r.secrets(inSubprotocol: entry)).isSuperset(of: [Redactor.base64url("opaque-token-42"), "opaque-token-42"]))
-        let scrubbing = Redactor().adding(url: "wss://h/ws?api_key=k-998877", headers: [HeaderField("Cookie", "session=sess-445566; theme=dark")],
-                                          subprotocols: ["access_token", "tok-112233"])
+        let scrubbing = Redactor().adding(
+            url: "wss://h/ws?api_key=k-998877", headers: [HeaderField("Cookie", "session=sess-445566; theme=dark")],
+            subprotocols: ["access_token", "tok-112233"])
         #expect(scrubbing.text("echo k-998877 sess-445566 tok-112233") == "echo <redacted> <redacted> <redacted>")
     }
 
     @Test func aTranscriptLeavesTheBoundaryScrubbedInEveryTextField() {
         let r = Redactor().adding(secrets: ["opaque-token-42"])
         var t = ConnectionTranscript(target: TargetDescription(url: "ws://h/ws", scheme: "ws", host: "h", port: 80, resource: "/ws"))
-        t.handshake = HandshakeObservation(status: 401, reasonPhrase: "bad opaque-token-42", httpVersion: "HTTP/1.1",
-                                           headers: [HeaderField("X-Echo", "opaque-token-42")], bodyPreview: "token opaque-token-42",
-                                           subprotocol: "x-opaque-token-42", extensions: ["opaque-token-42"])
+        t.handshake = HandshakeObservation(
+            status: 401, reasonPhrase: "bad opaque-token-42", httpVersion: "HTTP/1.1",
+            headers: [HeaderField("X-Echo", "opaque-token-42")], bodyPreview: "token opaque-token-42",
+            subprotocol: "x-opaque-token-42", extensions: ["opaque-token-42"])
         t.frames = [FrameRecord(direction: .inbound, opcode: "text", length: 30, atMs: 1, preview: "opaque-token-42")]
         t.findings = [Finding(.unexpectedStatus, "opaque-token-42")]
         t.close = CloseObservation(received: CloseFrameInfo(code: 1008, reason: "invalid opaque-token-42", atMs: 2), transportEnd: .eof)

@@ -16,7 +16,9 @@ struct VerdictConfidenceStepTests {
 
     @Test func stepsStayInsideTheAdjustedBand() {
         #expect(Self.verdict(Confidence.unexplained).enderUnobserved().confidence == Confidence.adjustedRange.lowerBound)
-        #expect(Self.verdict(Confidence.certain).adjustingConfidence(by: Confidence.Step.corroborated).confidence == Confidence.adjustedRange.upperBound)
+        #expect(
+            Self.verdict(Confidence.certain).adjustingConfidence(by: Confidence.Step.corroborated).confidence
+                == Confidence.adjustedRange.upperBound)
         #expect(Self.verdict(Confidence.probable).adjustingConfidence(by: Confidence.Step.agreeing).confidence == Confidence.likely)
     }
 }

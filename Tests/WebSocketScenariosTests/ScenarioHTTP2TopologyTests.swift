@@ -40,7 +40,8 @@ struct ScenarioHTTP2TopologyTests {
     }
 
     @Test func theBrokenFaultNeedsHTTP2AndAnUnknownOutcomeIsNamed() {
-        let withoutHTTP2 = scenarioLoadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid"}"#, faults: #"["h2-connect-broken"]"#))
+        let withoutHTTP2 = scenarioLoadError(
+            Self.scenario(topology: #"{"path": "proxy", "tls": "valid"}"#, faults: #"["h2-connect-broken"]"#))
         #expect(withoutHTTP2?.field == "proxyFaults")
         #expect(withoutHTTP2?.message.contains("topology.http2") == true)
         let unknown = scenarioLoadError(Self.scenario(topology: #"{"path": "proxy", "tls": "valid", "http2": true}"#, h2: "broken"))

@@ -1,5 +1,4 @@
 import Foundation
-
 import WebSocketScenarios
 
 /// The error loading `data` as a scenario file (`t.json`) gives; nil when it loads.

@@ -7,7 +7,8 @@ import WebSocketScenarios
 @Suite("Scenario timeline: application and proxy faults mid-run")
 struct ScenarioTimelineTests {
     static func scenario(path: String = "proxy", timeline: String) -> Data {
-        Data("""
+        Data(
+            """
             {"id": "t", "title": "t", "cause": {"description": "d", "reference": "infrastructure: r"},
              "topology": {"path": "\(path)", "instances": \(path == "proxy" ? 2 : 1)},
              "timeline": \(timeline),

@@ -6,7 +6,8 @@ enum Describe {
     /// How the lifetime probe pinged, as it was run: "a ping every second", "a ping every 250 ms".
     static func pings(_ m: Measurements?) -> String {
         guard let interval = m?.pingIntervalMs, interval != 1000 else { return "a ping every second" }
-        return interval.truncatingRemainder(dividingBy: 1000) == 0 ? "a ping every \(Int(interval / 1000)) s" : "a ping every \(ms(interval))"
+        return interval.truncatingRemainder(dividingBy: 1000) == 0
+            ? "a ping every \(Int(interval / 1000)) s" : "a ping every \(ms(interval))"
     }
 
     /// `30012.4` → `"30012 ms"`.

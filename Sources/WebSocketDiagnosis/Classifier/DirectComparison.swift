@@ -25,7 +25,9 @@ enum DirectComparison {
             if direct.layer == .healthy { return frontOnlyApplicationFailure(front, context: context).adding([directLine]) }
             return front.adjustingConfidence(by: Confidence.Step.contradicted).adding([directLine])
         case .infrastructure:
-            if direct.layer == .healthy { return front.adjustingConfidence(by: Confidence.Step.corroborated).adding([directLine, onlyFront]) }
+            if direct.layer == .healthy {
+                return front.adjustingConfidence(by: Confidence.Step.corroborated).adding([directLine, onlyFront])
+            }
             if sameCause, [CauseID.idleTimeout, .lifetimeCap, .infrastructureConnectionDropped].contains(front.cause) {
                 return Verdict(
                     cause: .applicationConnectionDropped, confidence: Confidence.suggestive,
@@ -44,7 +46,8 @@ enum DirectComparison {
                     summary:
                         "Messages get no reply through the front but do direct: the front drops or holds application messages; check its message filtering, buffering and size limits",
                     evidence: front.evidence + [
-                        Evidence(rule: RuleName.probeSteps, observation: "step \(lost.name.rawValue) failed through the front: \(lost.detail)"),
+                        Evidence(
+                            rule: RuleName.probeSteps, observation: "step \(lost.name.rawValue) failed through the front: \(lost.detail)"),
                         directLine, onlyFront,
                     ])
             }

@@ -45,10 +45,12 @@
 public enum FailureClassifier {
     /// The rules in priority order (see the type's documentation).
     static let rules: [any ClassificationRule] = [
-        InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(), HandshakeStatusRule(),
+        InterruptionRule(), ProxyRule(), NetworkFailureRule(), TLSFailureRule(), UpgradeTimeoutRule(), AuthChannelRule(),
+        HandshakeStatusRule(),
         ContractMismatchRule(), HandshakeValidityRule(), ClientKeepaliveRule(), PeerProtocolViolationRule(), FleetRule(),
         SocketIONamespaceRule(), HTTP2StreamEndRule(), UnrequestedCloseRule(), ReceivedCloseRule(),
-        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), PingFloodRule(), UnexplainedStepRule(),
+        BareTransportEndRule(), MissingEventsRule(), TimeoutDiscoveryRule(), HTTP2ExtendedConnectRule(), PingFloodRule(),
+        UnexplainedStepRule(),
         UnexplainedFleetEndsRule(), HealthyRule(),
     ]
 

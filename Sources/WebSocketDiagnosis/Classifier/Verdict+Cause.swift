@@ -16,7 +16,8 @@ extension Verdict {
     /// A copy with `delta` added to the confidence (kept in ``Confidence/adjustedRange``: never certain, never nothing).
     func adjustingConfidence(by delta: Double) -> Verdict {
         var copy = self
-        copy.confidence = Verdict.normalized(min(Confidence.adjustedRange.upperBound, max(Confidence.adjustedRange.lowerBound, confidence + delta)))
+        copy.confidence = Verdict.normalized(
+            min(Confidence.adjustedRange.upperBound, max(Confidence.adjustedRange.lowerBound, confidence + delta)))
         return copy
     }
 

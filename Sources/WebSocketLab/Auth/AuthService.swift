@@ -31,7 +31,8 @@ public struct AuthService: Sendable {
     /// answers on its event loop, without waiting for the cooperative pool.
     public func handle(method: String, path: String, authorization: String?, body: [UInt8]) -> Reply {
         guard ["/auth/token", "/auth/refresh", "/auth/validate"].contains(path) else {
-            return Reply(status: 404, body: ["error": "not_found", "message": "no route \(path); use /auth/token, /auth/refresh or /auth/validate"])
+            return Reply(
+                status: 404, body: ["error": "not_found", "message": "no route \(path); use /auth/token, /auth/refresh or /auth/validate"])
         }
         guard method == "POST" else {
             return Reply(status: 405, body: ["error": "method_not_allowed", "message": "\(path) takes POST with a JSON body"])
@@ -58,10 +59,12 @@ public struct AuthService: Sendable {
             return Reply(status: 400, body: ["error": "missing_email", "message": "send {\"email\": \"<test user>\"}"])
         }
         guard let user = configuration.users.first(where: { $0.email.lowercased() == email.lowercased() }) else {
-            return Reply(status: 401, body: [
-                "error": "unknown_user",
-                "message": "no test user '\(email)'; known: \(configuration.users.map(\.email).joined(separator: ", "))",
-            ])
+            return Reply(
+                status: 401,
+                body: [
+                    "error": "unknown_user",
+                    "message": "no test user '\(email)'; known: \(configuration.users.map(\.email).joined(separator: ", "))",
+                ])
         }
         return tokens(for: user.email, userID: user.userID, permissions: user.permissions)
     }
@@ -84,29 +87,37 @@ public struct AuthService: Sendable {
             token = String(authorization.dropFirst(7))
         }
         guard let token else {
-            return Reply(status: 400, body: ["valid": false, "error": "missing_token", "message": "send {\"token\": \"…\"} or Authorization: Bearer"])
+            return Reply(
+                status: 400,
+                body: ["valid": false, "error": "missing_token", "message": "send {\"token\": \"…\"} or Authorization: Bearer"])
         }
         switch verifier.verify(token, expecting: .access) {
         case .failure(let rejection):
             return Reply(status: 401, body: ["valid": false, "error": .string(rejection.code), "message": .string(rejection.message)])
         case .success(let claims):
-            return Reply(status: 200, body: [
-                "valid": true, "user_id": .string(claims.sub), "email": .string(claims.email),
-                "permissions": .array(claims.permissions.map { .string($0) }), "exp": .number(Double(claims.exp)),
-            ])
+            return Reply(
+                status: 200,
+                body: [
+                    "valid": true, "user_id": .string(claims.sub), "email": .string(claims.email),
+                    "permissions": .array(claims.permissions.map { .string($0) }), "exp": .number(Double(claims.exp)),
+                ])
         }
     }
 
     private func tokens(for email: String, userID: String, permissions: [String]) -> Reply {
         do {
-            let access = try mint(email: email, userID: userID, permissions: permissions, type: .access,
-                                        expiresIn: configuration.accessTokenLifetime)
-            let refresh = try mint(email: email, userID: userID, permissions: permissions, type: .refresh,
-                                         expiresIn: configuration.refreshTokenLifetime)
-            return Reply(status: 200, body: [
-                "access_token": .string(access), "refresh_token": .string(refresh), "token_type": "bearer",
-                "expires_in": .number(Double(configuration.accessTokenLifetime.components.seconds)),
-            ])
+            let access = try mint(
+                email: email, userID: userID, permissions: permissions, type: .access,
+                expiresIn: configuration.accessTokenLifetime)
+            let refresh = try mint(
+                email: email, userID: userID, permissions: permissions, type: .refresh,
+                expiresIn: configuration.refreshTokenLifetime)
+            return Reply(
+                status: 200,
+                body: [
+                    "access_token": .string(access), "refresh_token": .string(refresh), "token_type": "bearer",
+                    "expires_in": .number(Double(configuration.accessTokenLifetime.components.seconds)),
+                ])
         } catch {
             return Reply(status: 500, body: ["error": "signing_failed", "message": "could not sign the token"])
         }

@@ -24,21 +24,27 @@ struct AgentRun: Sendable {
             return ("agent_started", ["message": .string(prompt), "status": "started"])
         case 1...thinkingSteps:
             let progress = Int((Double(index) / Double(thinkingSteps) * 100).rounded())
-            return ("agent_thinking", [
-                "step": .number(Double(index)), "total_steps": .number(Double(thinkingSteps)),
-                "progress": .number(Double(progress)),
-                "thought": .string("Step \(index) of \(thinkingSteps): analysing the request"),
-                "partial_result": .string("Partial answer after step \(index)"),
-            ])
+            return (
+                "agent_thinking",
+                [
+                    "step": .number(Double(index)), "total_steps": .number(Double(thinkingSteps)),
+                    "progress": .number(Double(progress)),
+                    "thought": .string("Step \(index) of \(thinkingSteps): analysing the request"),
+                    "partial_result": .string("Partial answer after step \(index)"),
+                ]
+            )
         case thinkingSteps + 1:
             return ("tool_executing", ["tool_name": .string(tool), "tool_input": ["query": .string(prompt)]])
         case thinkingSteps + 2:
             return ("tool_completed", ["tool_name": .string(tool), "result": ["documents": 3, "status": "success"]])
         default:
-            return ("agent_completed", [
-                "status": "completed",
-                "result": ["summary": .string("Completed analysis for: \(prompt)"), "steps": .number(Double(thinkingSteps))],
-            ])
+            return (
+                "agent_completed",
+                [
+                    "status": "completed",
+                    "result": ["summary": .string("Completed analysis for: \(prompt)"), "steps": .number(Double(thinkingSteps))],
+                ]
+            )
         }
     }
 

@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 /// The open WebSocket connections of the backend, so that a restart or a shutdown can reach each one.
 final class ConnectionRegistry: Sendable {

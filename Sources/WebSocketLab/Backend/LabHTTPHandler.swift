@@ -63,9 +63,13 @@ final class LabHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let path = String(head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
         let keepAlive = head.isKeepAlive
         if bodyTooLarge {
-            write(context: context, head: head, refusal: .json(status: 413, [
-                "error": "body_too_large", "message": "request bodies are limited to \(state.configuration.maxBodyBytes) bytes",
-            ]), keepAlive: false)
+            write(
+                context: context, head: head,
+                refusal: .json(
+                    status: 413,
+                    [
+                        "error": "body_too_large", "message": "request bodies are limited to \(state.configuration.maxBodyBytes) bytes",
+                    ]), keepAlive: false)
             return
         }
         if routes.auth, AuthService.handles(path: path) {
@@ -78,7 +82,9 @@ final class LabHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if routes.backend {
             if path == "/health" {
                 let health = state.health(at: .now)
-                write(context: context, head: head, refusal: .json(status: health.status, ["status": .string(health.text)]), keepAlive: keepAlive)
+                write(
+                    context: context, head: head, refusal: .json(status: health.status, ["status": .string(health.text)]),
+                    keepAlive: keepAlive)
                 return
             }
             if let decision = slot.take(), case .refuse(let refusal) = decision {
@@ -86,14 +92,19 @@ final class LabHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             if path == "/ws" {
-                write(context: context, head: head, refusal: .json(status: 426, [
-                    "error": "upgrade_required", "message": "/ws is a WebSocket endpoint: send Upgrade: websocket",
-                ]), keepAlive: false)
+                write(
+                    context: context, head: head,
+                    refusal: .json(
+                        status: 426,
+                        [
+                            "error": "upgrade_required", "message": "/ws is a WebSocket endpoint: send Upgrade: websocket",
+                        ]), keepAlive: false)
                 return
             }
         }
-        write(context: context, head: head, refusal: .json(status: 404, ["error": "not_found", "message": "no route \(path)"]),
-              keepAlive: keepAlive)
+        write(
+            context: context, head: head, refusal: .json(status: 404, ["error": "not_found", "message": "no route \(path)"]),
+            keepAlive: keepAlive)
     }
 
     private func write(context: ChannelHandlerContext, head: HTTPRequestHead, refusal: HTTPRefusal, keepAlive: Bool) {

@@ -75,13 +75,15 @@ public final class LabServer: Sendable {
         }
         let separateAuth = configuration.authPort != nil
         let children = ChildChannelTracker()
-        let backend = try await bind(state: state, group: group, port: configuration.port, tls: tlsContext,
-                                     routes: .init(backend: true, auth: !separateAuth), children: children)
+        let backend = try await bind(
+            state: state, group: group, port: configuration.port, tls: tlsContext,
+            routes: .init(backend: true, auth: !separateAuth), children: children)
         var auth: (any Channel)?
         if let authPort = configuration.authPort {
             do {
-                auth = try await bind(state: state, group: group, port: authPort, tls: tlsContext,
-                                      routes: .init(backend: false, auth: true), children: children)
+                auth = try await bind(
+                    state: state, group: group, port: authPort, tls: tlsContext,
+                    routes: .init(backend: false, auth: true), children: children)
             } catch {
                 try? await backend.close()
                 throw error
@@ -145,9 +147,12 @@ public final class LabServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                            context.pipeline.syncOperations.removeHandler(name: LabHTTPHandler.name, promise: nil)
-                        }),
+                        withServerUpgrade: (
+                            upgraders: [upgrader],
+                            completionHandler: { context in
+                                context.pipeline.syncOperations.removeHandler(name: LabHTTPHandler.name, promise: nil)
+                            }
+                        ),
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: decoderLimits)
                     try channel.pipeline.syncOperations.addHandler(

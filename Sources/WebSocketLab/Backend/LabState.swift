@@ -1,5 +1,5 @@
-import Synchronization
 import NIOCore
+import Synchronization
 import WebSocketAuth
 
 /// State shared by every connection of one lab: configuration, active faults, verifiers, connections.

@@ -44,10 +44,13 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             perform(action)
             return
         }
-        send(LabEnvelope.message("connection_established", [
-            "connection_id": .string(connectionID), "user_id": .string(claims.sub), "email": .string(claims.email),
-            "permissions": .array(claims.permissions.map { .string($0) }),
-        ]))
+        send(
+            LabEnvelope.message(
+                "connection_established",
+                [
+                    "connection_id": .string(connectionID), "user_id": .string(claims.sub), "email": .string(claims.email),
+                    "permissions": .array(claims.permissions.map { .string($0) }),
+                ]))
         scheduleHeartbeat()
     }
 
@@ -167,22 +170,27 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     /// `false` (after answering with an error) when this connection already has ``maxConcurrentWork`` in flight.
     private func hasRoomForWork() -> Bool {
         guard work.count >= Self.maxConcurrentWork else { return true }
-        send(LabEnvelope.error(
-            code: "too_many_runs",
-            message: "\(Self.maxConcurrentWork) agent runs or streams are already in flight on this connection: wait for one to complete"))
+        send(
+            LabEnvelope.error(
+                code: "too_many_runs",
+                message:
+                    "\(Self.maxConcurrentWork) agent runs or streams are already in flight on this connection: wait for one to complete"))
         return false
     }
 
     private func startAgentRun(payload: LabJSON) {
         if tokenExpired {
-            send(LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token"))
+            send(
+                LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token")
+            )
             return
         }
         guard hasRoomForWork() else { return }
         guard claims.has(TestUser.agentExecution) else {
-            send(LabEnvelope.error(
-                code: "permission_denied",
-                message: "user \(claims.sub) lacks the agent_execution permission: agents cannot run on this plan"))
+            send(
+                LabEnvelope.error(
+                    code: "permission_denied",
+                    message: "user \(claims.sub) lacks the agent_execution permission: agents cannot run on this plan"))
             return
         }
         let prompt = payload["content"]?.stringValue ?? payload["message"]?.stringValue ?? payload["text"]?.stringValue ?? ""
@@ -209,7 +217,9 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private func startStream(payload: LabJSON) {
         if tokenExpired {
-            send(LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token"))
+            send(
+                LabEnvelope.error(code: "token_expired", message: "the connection's token has expired: send refresh_token with a new token")
+            )
             return
         }
         guard hasRoomForWork() else { return }
@@ -224,15 +234,21 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         work[streamID] = nil
         guard machine.isOpen else { return }
         if index == total {
-            send(LabEnvelope.message("stream_complete", [
-                "stream_id": .string(streamID), "total_chunks": .number(Double(total)), "user_id": .string(claims.sub),
-            ]))
+            send(
+                LabEnvelope.message(
+                    "stream_complete",
+                    [
+                        "stream_id": .string(streamID), "total_chunks": .number(Double(total)), "user_id": .string(claims.sub),
+                    ]))
             return
         }
-        send(LabEnvelope.message("partial_result", [
-            "stream_id": .string(streamID), "index": .number(Double(index)), "content": .string("chunk \(index + 1) of \(total)"),
-            "is_final": .bool(index == total - 1), "user_id": .string(claims.sub),
-        ]))
+        send(
+            LabEnvelope.message(
+                "partial_result",
+                [
+                    "stream_id": .string(streamID), "index": .number(Double(index)), "content": .string("chunk \(index + 1) of \(total)"),
+                    "is_final": .bool(index == total - 1), "user_id": .string(claims.sub),
+                ]))
         work[streamID] = schedule(after: state.configuration.agentStepDelay) {
             $0.sendChunk(streamID: streamID, index: index + 1, total: total)
         }
@@ -240,7 +256,8 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private func refresh(payload: LabJSON) {
         guard let token = payload["token"]?.stringValue ?? payload["access_token"]?.stringValue else {
-            send(LabEnvelope.error(code: "missing_token", message: "refresh_token needs {\"payload\": {\"token\": \"<new access token>\"}}"))
+            send(
+                LabEnvelope.error(code: "missing_token", message: "refresh_token needs {\"payload\": {\"token\": \"<new access token>\"}}"))
             return
         }
         // Verified on the event loop, like the upgrade: nothing here waits for the cooperative pool.
@@ -248,13 +265,18 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         case .failure(let rejection):
             send(LabEnvelope.error(code: "token_refresh_failed", message: rejection.message, extra: ["reason": .string(rejection.code)]))
         case .success(let new) where new.sub != claims.sub:
-            send(LabEnvelope.error(code: "token_refresh_failed", message: "the new token belongs to another user",
-                                   extra: ["reason": "user-mismatch"]))
+            send(
+                LabEnvelope.error(
+                    code: "token_refresh_failed", message: "the new token belongs to another user",
+                    extra: ["reason": "user-mismatch"]))
         case .success(let new):
             claims = new
-            send(LabEnvelope.message("token_refreshed", [
-                "user_id": .string(new.sub), "expires_at": .number(Double(new.exp)), "connection_id": .string(connectionID),
-            ]))
+            send(
+                LabEnvelope.message(
+                    "token_refreshed",
+                    [
+                        "user_id": .string(new.sub), "expires_at": .number(Double(new.exp)), "connection_id": .string(connectionID),
+                    ]))
         }
     }
 

@@ -29,8 +29,10 @@ extension LabState {
             return .refuse(Self.forbidden(rejection))
         case .success(let claims):
             guard claims.has(TestUser.websocketAccess) else {
-                return .refuse(Self.forbidden(TokenRejection(
-                    code: "permission-denied", message: "the token lacks the websocket_access permission")))
+                return .refuse(
+                    Self.forbidden(
+                        TokenRejection(
+                            code: "permission-denied", message: "the token lacks the websocket_access permission")))
             }
             let echo = credentials.offersJWTAuth && echoesSubprotocol ? "jwt-auth" : nil
             return .accept(claims, subprotocol: echo)

@@ -8,5 +8,9 @@ final class UpgradeSlot: Sendable {
     func set(_ value: UpgradeDecision) { decision.withLock { $0 = value } }
 
     /// Returns the decision and empties the slot (each request decides afresh).
-    func take() -> UpgradeDecision? { decision.withLock { d in defer { d = nil }; return d } }
+    func take() -> UpgradeDecision? {
+        decision.withLock { d in
+            defer { d = nil }; return d
+        }
+    }
 }

@@ -5,11 +5,11 @@ import SwiftASN1
 import X509
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An in-process certificate authority for the lab: root → intermediate → server leaves, all P-256,
@@ -91,7 +91,8 @@ public struct LabCertificateAuthority: Sendable {
         let intermediatePEM = try intermediate.serializeAsPEM().pemString
         func identity(_ certificate: Certificate, withIntermediate: Bool = true) throws -> ServerIdentity {
             let leafPEM = try certificate.serializeAsPEM().pemString
-            return ServerIdentity(certificateChainPEM: withIntermediate ? [leafPEM, intermediatePEM] : [leafPEM], privateKeyPEM: leafKeyPEM)
+            return ServerIdentity(
+                certificateChainPEM: withIntermediate ? [leafPEM, intermediatePEM] : [leafPEM], privateKeyPEM: leafKeyPEM)
         }
         let validLeaf = try leaf(names: hosts, from: now - day, to: now + 90 * day)
         let identities: [TLSVariant: ServerIdentity] = [
@@ -99,7 +100,8 @@ public struct LabCertificateAuthority: Sendable {
             .expired: try identity(try leaf(names: hosts, from: now - 60 * day, to: now - day)),
             .notYetValid: try identity(try leaf(names: hosts, from: now + day, to: now + 60 * day)),
             .wrongHost: try identity(try leaf(names: ["wrong.example.invalid"], from: now - day, to: now + 90 * day)),
-            .selfSigned: try identity(try leaf(names: hosts, from: now - day, to: now + 90 * day, selfSigned: true), withIntermediate: false),
+            .selfSigned: try identity(
+                try leaf(names: hosts, from: now - day, to: now + 90 * day, selfSigned: true), withIntermediate: false),
             .noIntermediate: try identity(validLeaf, withIntermediate: false),
         ]
         return LabCertificateAuthority(

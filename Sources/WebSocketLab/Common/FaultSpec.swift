@@ -1,3 +1,4 @@
+import Foundation
 import WebSocketDiagnosis
 
 /// A fault named on a command line or in a scenario: `NAME[:k=v,k=v…]`.
@@ -51,16 +52,18 @@ public struct FaultSpec: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// The spec as written, secrets included: for round trips (scenario files), never for printing.
     public var text: String {
-        parameters.isEmpty ? name : name + ":" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        parameters.isEmpty
+            ? name : name + ":" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
 
     /// The spec for people and logs, with secret parameter values masked.
     public var description: String {
         parameters.isEmpty
             ? name
-            : name + ":" + parameters.sorted { $0.key < $1.key }.map {
-                "\($0.key)=\(Self.secretParameters.contains($0.key.lowercased()) ? "<redacted>" : $0.value)"
-            }.joined(separator: ",")
+            : name + ":"
+                + parameters.sorted { $0.key < $1.key }.map {
+                    "\($0.key)=\(Self.secretParameters.contains($0.key.lowercased()) ? "<redacted>" : $0.value)"
+                }.joined(separator: ",")
     }
 
     /// `text` with the values of secret parameters masked, for specs that did not even parse.
@@ -102,13 +105,16 @@ public struct FaultSpec: Sendable, Equatable, Codable, CustomStringConvertible {
             throw FaultSpecError(spec: description, message: "'\(key)' must be a whole number, got '\(raw)'")
         }
         if let range, !range.contains(v) {
-            throw FaultSpecError(spec: description, message: "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(v)")
+            throw FaultSpecError(
+                spec: description, message: "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(v)")
         }
         return v
     }
 
     /// A number parameter (`probability=0.5`), optionally bounded.
-    public func double(_ key: String, default defaultValue: Double? = nil, in range: ClosedRange<Double>? = nil) throws(FaultSpecError) -> Double {
+    public func double(_ key: String, default defaultValue: Double? = nil, in range: ClosedRange<Double>? = nil) throws(FaultSpecError)
+        -> Double
+    {
         guard let raw = parameters[key] else {
             if let defaultValue { return defaultValue }
             throw missing(key, example: "\(key)=0.5")
@@ -117,7 +123,8 @@ public struct FaultSpec: Sendable, Equatable, Codable, CustomStringConvertible {
             throw FaultSpecError(spec: description, message: "'\(key)' must be a number, got '\(raw)'")
         }
         if let range, !range.contains(v) {
-            throw FaultSpecError(spec: description, message: "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(v)")
+            throw FaultSpecError(
+                spec: description, message: "'\(key)' must be between \(range.lowerBound) and \(range.upperBound), got \(v)")
         }
         return v
     }
@@ -164,5 +171,3 @@ public struct FaultSpecError: Error, CustomStringConvertible, Sendable, Equatabl
     }
     public var description: String { "fault '\(spec)': \(message)" }
 }
-
-import Foundation

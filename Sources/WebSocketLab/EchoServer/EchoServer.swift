@@ -81,9 +81,12 @@ public final class EchoServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let http = EchoHTTPHandler(name: name)
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                            _ = context.pipeline.removeHandler(name: "echo-http")
-                        }))
+                        withServerUpgrade: (
+                            upgraders: [upgrader],
+                            completionHandler: { context in
+                                _ = context.pipeline.removeHandler(name: "echo-http")
+                            }
+                        ))
                     try channel.pipeline.syncOperations.addHandler(http, name: "echo-http")
                 }
             }

@@ -13,7 +13,9 @@ final class EchoWebSocketHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         if frame.rsv1 || frame.rsv2 || frame.rsv3 {
             // No extension was negotiated: a reserved bit is a protocol error (RFC 6455 §5.2).
-            failConnection(context: context, code: UInt16(CloseCode.protocolError.rawValue), reason: "reserved bits set without a negotiated extension")
+            failConnection(
+                context: context, code: UInt16(CloseCode.protocolError.rawValue), reason: "reserved bits set without a negotiated extension"
+            )
             return
         }
         switch frame.opcode {

@@ -138,7 +138,9 @@ public enum FaultPreset: String, Sendable, CaseIterable {
                 specs.append(
                     FaultSpec(
                         name: "inject-close",
-                        parameters: ["code": "1001", "reason": Self.cloudflareRestartReason, "after": Self.text(try spec.duration("restart-after"))]))
+                        parameters: [
+                            "code": "1001", "reason": Self.cloudflareRestartReason, "after": Self.text(try spec.duration("restart-after")),
+                        ]))
             }
             return specs
         }

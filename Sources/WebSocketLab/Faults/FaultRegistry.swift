@@ -17,18 +17,20 @@ public struct FaultRegistry: Sendable {
     public var random: FaultRandom = .system
 
     /// The registry with every built-in fault.
-    public static let standard = FaultRegistry(types: [
-        LatencyFault.self, BandwidthFault.self, SlicerFault.self, ResetPeerFault.self, BlackholeFault.self,
-        SlowCloseFault.self, LimitDataFault.self, IdleTimeoutFault.self, LifetimeCapFault.self,
-        StripUpgradeFault.self, StripHeaderFault.self, RejectUpgradeFault.self, DelayUpgradeFault.self,
-        InjectCloseFault.self, RewriteCloseFault.self, DropPongsFault.self, DropPingsFault.self,
-        CorruptFrameFault.self, DropMessagesFault.self, DrainInstanceFault.self, CapacityFault.self,
-        ReloadFault.self, FrameLimitFault.self, H2ConnectBrokenFault.self,
-    ], applicationTypes: [
-        InternalErrorAppFault.self, DropOnErrorAppFault.self, NotReadyAppFault.self, SecretMismatchAppFault.self,
-        CrashMidStreamAppFault.self, KeepaliveAppFault.self, NoSubprotocolEchoAppFault.self, SlowHandlerAppFault.self,
-        RestartAppFault.self, MessageTooBigAppFault.self, RejectUpgradeAppFault.self,
-    ])
+    public static let standard = FaultRegistry(
+        types: [
+            LatencyFault.self, BandwidthFault.self, SlicerFault.self, ResetPeerFault.self, BlackholeFault.self,
+            SlowCloseFault.self, LimitDataFault.self, IdleTimeoutFault.self, LifetimeCapFault.self,
+            StripUpgradeFault.self, StripHeaderFault.self, RejectUpgradeFault.self, DelayUpgradeFault.self,
+            InjectCloseFault.self, RewriteCloseFault.self, DropPongsFault.self, DropPingsFault.self,
+            CorruptFrameFault.self, DropMessagesFault.self, DrainInstanceFault.self, CapacityFault.self,
+            ReloadFault.self, FrameLimitFault.self, H2ConnectBrokenFault.self,
+        ],
+        applicationTypes: [
+            InternalErrorAppFault.self, DropOnErrorAppFault.self, NotReadyAppFault.self, SecretMismatchAppFault.self,
+            CrashMidStreamAppFault.self, KeepaliveAppFault.self, NoSubprotocolEchoAppFault.self, SlowHandlerAppFault.self,
+            RestartAppFault.self, MessageTooBigAppFault.self, RejectUpgradeAppFault.self,
+        ])
 
     /// Creates a registry from fault types.
     /// - Parameters:
@@ -76,7 +78,9 @@ public struct FaultRegistry: Sendable {
         guard let type = types[spec.name] else {
             throw FaultSpecError(
                 spec: spec.description,
-                message: "unknown fault '\(spec.name)' — valid faults: \(faultNames.joined(separator: ", ")); presets: \(FaultPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+                message:
+                    "unknown fault '\(spec.name)' — valid faults: \(faultNames.joined(separator: ", ")); presets: \(FaultPreset.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         var inner = spec
         inner.parameters.removeValue(forKey: "direction")

@@ -1,5 +1,5 @@
-import WebSocketDiagnosis
 import NIOCore
+import WebSocketDiagnosis
 
 /// `latency`: delays every chunk by `delay` ± `jitter` (order kept). A slow path or a far region.
 public struct LatencyFault: StreamFault {

@@ -4,7 +4,9 @@
 public struct RejectUpgradeFault: HandshakeFault {
     public static let descriptor = FaultDescriptor(
         name: "reject-upgrade", summary: "answer the upgrade with 403, 429, 502, 503 or 504",
-        parameters: [.init("status", "403, 429, 502, 503 or 504; default 503"), .init("body", "response body; default a short text per status")])
+        parameters: [
+            .init("status", "403, 429, 502, 503 or 504; default 503"), .init("body", "response body; default a short text per status"),
+        ])
 
     /// Statuses a front end really answers an upgrade with.
     public static let allowedStatuses = [403, 429, 502, 503, 504]
@@ -18,7 +20,9 @@ public struct RejectUpgradeFault: HandshakeFault {
         try Self.validate(spec)
         status = try spec.int("status", default: 503)
         guard Self.allowedStatuses.contains(status) else {
-            throw FaultSpecError(spec: spec.description, message: "'status' must be one of \(Self.allowedStatuses.map(String.init).joined(separator: ", ")), got \(status)")
+            throw FaultSpecError(
+                spec: spec.description,
+                message: "'status' must be one of \(Self.allowedStatuses.map(String.init).joined(separator: ", ")), got \(status)")
         }
         body = try spec.string("body", default: Self.defaultBody(status))
     }

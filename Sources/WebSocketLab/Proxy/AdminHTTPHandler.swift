@@ -63,8 +63,10 @@ final class AdminHTTPHandler: ChannelInboundHandler {
         case .success(.removeFault(let name)):
             return proxy.removeFault(named: name)
                 ? (.noContent, "application/json", "")
-                : Self.refused(AdminRefusal(
-                    status: 404, message: "no fault named \(AdminRefusal.quoted(name, limit: 80)) is installed; GET /faults lists them"))
+                : Self.refused(
+                    AdminRefusal(
+                        status: 404, message: "no fault named \(AdminRefusal.quoted(name, limit: 80)) is installed; GET /faults lists them")
+                )
         case .success(.reset):
             proxy.resetFaults()
             return (.noContent, "application/json", "")

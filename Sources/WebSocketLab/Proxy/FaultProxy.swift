@@ -51,7 +51,9 @@ public final class FaultProxy: Sendable {
         "\(configuration.tls == nil ? "ws" : "wss")://\(ListenHost(configuration.listenHost).urlHost):\(port)\(path)"
     }
 
-    private init(configuration: ProxyConfiguration, registry: FaultRegistry, group: any EventLoopGroup, upstreamTLSContext: NIOSSLContext?, port: Int) {
+    private init(
+        configuration: ProxyConfiguration, registry: FaultRegistry, group: any EventLoopGroup, upstreamTLSContext: NIOSSLContext?, port: Int
+    ) {
         self.configuration = configuration
         self.registry = registry
         self.group = group
@@ -248,7 +250,9 @@ public final class FaultProxy: Sendable {
             connection.eventLoop.execute {
                 switch mode {
                 case .fin: connection.end(.closeTransport, by: .proxy)
-                case .goingAway: connection.end(.injectClose(code: CloseCode.goingAway.rawValue, reason: "going away", direction: .downstream), by: .proxy)
+                case .goingAway:
+                    connection.end(
+                        .injectClose(code: CloseCode.goingAway.rawValue, reason: "going away", direction: .downstream), by: .proxy)
                 }
             }
         }
@@ -264,7 +268,9 @@ public final class FaultProxy: Sendable {
             connection.eventLoop.execute {
                 switch mode {
                 case .fin: connection.end(.closeTransport, by: .proxy)
-                case .goingAway: connection.end(.injectClose(code: CloseCode.goingAway.rawValue, reason: "going away", direction: .downstream), by: .proxy)
+                case .goingAway:
+                    connection.end(
+                        .injectClose(code: CloseCode.goingAway.rawValue, reason: "going away", direction: .downstream), by: .proxy)
                 }
             }
         }

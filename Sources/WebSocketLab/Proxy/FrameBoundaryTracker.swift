@@ -55,7 +55,9 @@ public struct FrameBoundaryTracker: Sendable {
                         let start = control.count
                         control.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + min(take, room))]))
                         if let key = header.maskKey {
-                            control.withUnsafeMutableBytes { key.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...]), offset: payloadOffset) }
+                            control.withUnsafeMutableBytes {
+                                key.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...]), offset: payloadOffset)
+                            }
                         }
                     }
                 }

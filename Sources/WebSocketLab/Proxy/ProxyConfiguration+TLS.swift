@@ -24,7 +24,8 @@ extension ProxyConfiguration {
             throw ProxyError("--http2 needs TLS: browsers speak HTTP/2 only over TLS with ALPN h2; add --tls VARIANT (e.g. --tls valid)")
         }
         if !http2, let fault = faults.first(where: { $0.fault is any HTTP2ConnectFault }) {
-            throw ProxyError("the fault '\(fault.name)' acts on WebSockets over HTTP/2: serve HTTP/2 with --http2 (and TLS), or drop the fault")
+            throw ProxyError(
+                "the fault '\(fault.name)' acts on WebSockets over HTTP/2: serve HTTP/2 with --http2 (and TLS), or drop the fault")
         }
     }
 }

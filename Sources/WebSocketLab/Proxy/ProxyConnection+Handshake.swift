@@ -64,7 +64,8 @@ extension ProxyConnection {
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: hostForSNI))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: hostForSNI))
                     }
                     try channel.pipeline.syncOperations.addHandler(ProxySideHandler(side: .server, connection: self))
                 }
@@ -74,7 +75,8 @@ extension ProxyConnection {
         bootstrap.connect(host: upstream.host, port: upstream.port).hop(to: eventLoop).whenComplete { [self] result in
             switch result {
             case .failure(let error):
-                perform(machine.refuse(status: 502, body: "Bad Gateway: cannot connect to upstream instance \(picked) (\(upstream)): \(error)"))
+                perform(
+                    machine.refuse(status: 502, body: "Bad Gateway: cannot connect to upstream instance \(picked) (\(upstream)): \(error)"))
             case .success(let channel):
                 let pending: ByteBuffer?
                 switch machine.upstreamConnected(forwardsUpgrade: forwardsUpgrade, maxHeadBytes: maxHeadBytes) {

@@ -100,7 +100,9 @@ extension ProxyConnection {
                     }
                     if verdict == .forward {
                         let body = Array((edit.controlPayload ?? []).prefix(FrameBoundaryTracker.maxControlPayload))
-                        let out = FrameHeader(fin: edit.header.fin, rsv: edit.header.rsv, opcode: edit.header.opcode, maskKey: header.maskKey, payloadLength: 0)
+                        let out = FrameHeader(
+                            fin: edit.header.fin, rsv: edit.header.rsv, opcode: edit.header.opcode, maskKey: header.maskKey,
+                            payloadLength: 0)
                         emitBytes(out.frame(payload: body), d, allocator: destination.allocator)
                     }
                     if header.opcode == .close { closeFrameForwarded(d) }

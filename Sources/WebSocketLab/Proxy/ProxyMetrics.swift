@@ -83,14 +83,17 @@ final class ProxyMetrics: Sendable {
     /// A stream the HTTP/2 front accepted (its families appear once a stream came, so an HTTP/1.1-only proxy's
     /// exposition is unchanged).
     func h2Stream(webSocket: Bool) {
-        registry.makeCounter(name: "ws1011_proxy_h2_streams_total", labels: [("kind", webSocket ? "websocket" : "request")], help: Help.h2Streams)
-            .increment()
+        registry.makeCounter(
+            name: "ws1011_proxy_h2_streams_total", labels: [("kind", webSocket ? "websocket" : "request")], help: Help.h2Streams
+        )
+        .increment()
     }
 
     /// The HTTP/2 front's answer to an extended CONNECT: the `:status` it sent, or nil when it reset the stream instead.
     func h2WebSocketAnswer(status: Int?) {
         registry.makeCounter(
-            name: "ws1011_proxy_h2_websocket_answers_total", labels: [("answer", status.map { String($0) } ?? "reset")], help: Help.h2Answers
+            name: "ws1011_proxy_h2_websocket_answers_total", labels: [("answer", status.map { String($0) } ?? "reset")],
+            help: Help.h2Answers
         ).increment()
     }
 

@@ -60,7 +60,8 @@ public struct ConnectRoute: Sendable, Equatable, CustomStringConvertible {
     /// an empty `CONNECT-HOST`/`CONNECT-PORT` keeps the URL's).
     /// - Throws: ``ProbeError`` naming the part that is wrong and the form to use.
     public static func parseConnectTo(_ text: String) throws(ProbeError) -> ConnectRoute {
-        let form = "write it as HOST:PORT:CONNECT-HOST:CONNECT-PORT, e.g. example.com:443:backend-7.internal:8443 (empty parts mean any / unchanged)"
+        let form =
+            "write it as HOST:PORT:CONNECT-HOST:CONNECT-PORT, e.g. example.com:443:backend-7.internal:8443 (empty parts mean any / unchanged)"
         let parts = try split(text, count: 4, option: "--connect-to", form: form)
         let port = try parsePort(parts[1], option: "--connect-to", text: text, form: form, allowAny: true)
         let connectPort = try parsePort(parts[3], option: "--connect-to", text: text, form: form, allowAny: false)
@@ -97,7 +98,9 @@ public struct ConnectRoute: Sendable, Equatable, CustomStringConvertible {
         return parts
     }
 
-    private static func parsePort(_ text: String, option: String, text whole: String, form: String, allowAny: Bool) throws(ProbeError) -> Int? {
+    private static func parsePort(_ text: String, option: String, text whole: String, form: String, allowAny: Bool) throws(ProbeError)
+        -> Int?
+    {
         if text.isEmpty || (allowAny && text == "*") { return nil }
         guard let port = Int(text), (1...65535).contains(port) else {
             throw ProbeError.invalidRoute(option, whole, "'\(text)' is not a port (1–65535)", form)

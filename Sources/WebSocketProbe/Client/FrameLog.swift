@@ -43,9 +43,10 @@ struct FrameLog: Sendable {
     var totals: [FrameTotal] {
         var out: [FrameTotal] = []
         for slot in 0..<32 where counts[slot] > 0 {
-            out.append(FrameTotal(
-                direction: slot < 16 ? .inbound : .outbound, opcode: FrameOpcode(rawValue: UInt8(slot & 0x0F)).name,
-                count: counts[slot], payloadBytes: bytes[slot]))
+            out.append(
+                FrameTotal(
+                    direction: slot < 16 ? .inbound : .outbound, opcode: FrameOpcode(rawValue: UInt8(slot & 0x0F)).name,
+                    count: counts[slot], payloadBytes: bytes[slot]))
         }
         return out
     }

@@ -86,13 +86,17 @@ public struct FrameParser: Sendable {
         let name = header.opcode.name
         switch header.violation(sentBy: .server, allowedRSV: allowedRSV) {
         case .reservedOpcode?:
-            return fail(.reservedOpcode, "reserved opcode 0x\(String(header.opcode.rawValue, radix: 16, uppercase: true))", .protocolError, header)
+            return fail(
+                .reservedOpcode, "reserved opcode 0x\(String(header.opcode.rawValue, radix: 16, uppercase: true))", .protocolError, header)
         case .reservedBits?:
-            return fail(.reservedBits, "RSV bits \(header.rsv) set on a \(name) frame without a negotiated extension", .protocolError, header)
+            return fail(
+                .reservedBits, "RSV bits \(header.rsv) set on a \(name) frame without a negotiated extension", .protocolError, header)
         case .maskedServerFrame?, .unmaskedClientFrame?:
             return fail(.maskedServerFrame, "the server masked a \(name) frame", .protocolError, header)
         case .oversizedControlFrame?:
-            return fail(.oversizedControlFrame, "\(name) frame with \(header.payloadLength) bytes of payload (at most 125 allowed)", .protocolError, header)
+            return fail(
+                .oversizedControlFrame, "\(name) frame with \(header.payloadLength) bytes of payload (at most 125 allowed)", .protocolError,
+                header)
         case .fragmentedControlFrame?:
             return fail(.fragmentedControlFrame, "\(name) frame without FIN", .protocolError, header)
         case nil:

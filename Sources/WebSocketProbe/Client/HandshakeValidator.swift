@@ -31,7 +31,9 @@ public struct HandshakeValidator: Sendable {
 
     /// Checks `head` against the request that was sent.
     public static func check(_ head: ResponseHead, request: UpgradeRequest) -> Outcome {
-        var out = Outcome(accepted: false, acceptValid: nil, subprotocol: nil, extensions: [], deflateNegotiated: false, findings: [], failureKind: nil, failureDetail: nil)
+        var out = Outcome(
+            accepted: false, acceptValid: nil, subprotocol: nil, extensions: [], deflateNegotiated: false, findings: [], failureKind: nil,
+            failureDetail: nil)
         let headers = head.headers
         out.subprotocol = headers.first(named: "Sec-WebSocket-Protocol")?.trimmingCharacters(in: .whitespaces)
         if out.subprotocol == "" { out.subprotocol = nil }
@@ -52,24 +54,47 @@ public struct HandshakeValidator: Sendable {
         } else {
             out.findings.append((.missingAcceptKey, "the 101 response has no Sec-WebSocket-Accept header"))
         }
-        let upgrade = headers.all(named: "Upgrade").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if !upgrade.contains("websocket") {
-            out.findings.append((.missingUpgradeHeader, upgrade.isEmpty ? "the 101 response has no Upgrade header" : "Upgrade is '\(upgrade.joined(separator: ", "))', not websocket"))
+        let upgrade = headers.all(named: "Upgrade").flatMap { $0.split(separator: ",") }.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
-        let connection = headers.all(named: "Connection").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if !upgrade.contains("websocket") {
+            out.findings.append(
+                (
+                    .missingUpgradeHeader,
+                    upgrade.isEmpty
+                        ? "the 101 response has no Upgrade header" : "Upgrade is '\(upgrade.joined(separator: ", "))', not websocket"
+                ))
+        }
+        let connection = headers.all(named: "Connection").flatMap { $0.split(separator: ",") }.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
         if !connection.contains("upgrade") {
-            out.findings.append((.missingConnectionHeader, connection.isEmpty ? "the 101 response has no Connection header" : "Connection is '\(connection.joined(separator: ", "))', without Upgrade"))
+            out.findings.append(
+                (
+                    .missingConnectionHeader,
+                    connection.isEmpty
+                        ? "the 101 response has no Connection header"
+                        : "Connection is '\(connection.joined(separator: ", "))', without Upgrade"
+                ))
         }
         if let selected = out.subprotocol {
             if !request.offeredSubprotocols.contains(selected) {
-                out.findings.append((.unexpectedSubprotocol, request.offeredSubprotocols.isEmpty
-                    ? "the server selected subprotocol '\(selected)' although none was offered"
-                    : "the server selected subprotocol '\(selected)', which was not offered"))
+                out.findings.append(
+                    (
+                        .unexpectedSubprotocol,
+                        request.offeredSubprotocols.isEmpty
+                            ? "the server selected subprotocol '\(selected)' although none was offered"
+                            : "the server selected subprotocol '\(selected)', which was not offered"
+                    ))
             }
         } else if !request.offeredSubprotocols.isEmpty {
-            out.findings.append((.subprotocolNotEchoed, "subprotocols were offered (\(request.offeredSubprotocols.count)) and the server selected none"))
+            out.findings.append(
+                (.subprotocolNotEchoed, "subprotocols were offered (\(request.offeredSubprotocols.count)) and the server selected none"))
         }
-        let offeredNames = Set(request.offeredExtensions.compactMap { $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } })
+        let offeredNames = Set(
+            request.offeredExtensions.compactMap {
+                $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            })
         for ext in out.extensions {
             let name = ext.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ext
             if offeredNames.contains(name) {

@@ -37,15 +37,23 @@ public struct MessageAssembler: Sendable {
 
     /// Feeds one data frame (text, binary or continuation). Control frames must not be fed.
     /// `inflate`, when given, decompresses a complete message whose first frame had RSV1 set.
-    public mutating func push(_ frame: WebSocketFrame, compressed: Bool = false, inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil) -> Output {
+    public mutating func push(_ frame: WebSocketFrame, compressed: Bool = false, inflate: ((ArraySlice<UInt8>) -> [UInt8]?)? = nil)
+        -> Output
+    {
         switch frame.opcode {
         case .continuation:
             guard pendingOpcode != nil else {
-                return .violation(FrameViolation(code: .badContinuation, detail: "continuation frame with no fragmented message started", closeCode: .protocolError))
+                return .violation(
+                    FrameViolation(
+                        code: .badContinuation, detail: "continuation frame with no fragmented message started", closeCode: .protocolError))
             }
         case .text, .binary:
             guard pendingOpcode == nil else {
-                return .violation(FrameViolation(code: .badContinuation, detail: "new \(frame.opcode.name) frame inside a fragmented message (expected a continuation)", closeCode: .protocolError))
+                return .violation(
+                    FrameViolation(
+                        code: .badContinuation,
+                        detail: "new \(frame.opcode.name) frame inside a fragmented message (expected a continuation)",
+                        closeCode: .protocolError))
             }
             pendingOpcode = frame.opcode
             pending = []
@@ -56,12 +64,17 @@ public struct MessageAssembler: Sendable {
         fragments += 1
         guard fragments <= maxFragments else {
             reset()
-            return .violation(FrameViolation(code: .tooManyFragments, detail: "message spans more than \(maxFragments) frames", closeCode: .messageTooBig))
+            return .violation(
+                FrameViolation(code: .tooManyFragments, detail: "message spans more than \(maxFragments) frames", closeCode: .messageTooBig)
+            )
         }
         guard pending.count + frame.payload.count <= maxMessageBytes else {
             let size = pending.count + frame.payload.count
             reset()
-            return .violation(FrameViolation(code: .oversizedMessage, detail: "message of at least \(size) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: .messageTooBig))
+            return .violation(
+                FrameViolation(
+                    code: .oversizedMessage, detail: "message of at least \(size) bytes exceeds the \(maxMessageBytes)-byte limit",
+                    closeCode: .messageTooBig))
         }
         var bytes: [UInt8]
         if frame.fin && pending.isEmpty {
@@ -76,16 +89,25 @@ public struct MessageAssembler: Sendable {
         reset()
         if compressed, let inflate {
             guard let inflated = inflate(bytes[...]) else {
-                return .violation(FrameViolation(code: "frame.bad-compression", detail: "permessage-deflate payload could not be inflated", closeCode: .invalidPayload))
+                return .violation(
+                    FrameViolation(
+                        code: "frame.bad-compression", detail: "permessage-deflate payload could not be inflated",
+                        closeCode: .invalidPayload))
             }
             guard inflated.count <= maxMessageBytes else {
-                return .violation(FrameViolation(code: .oversizedMessage, detail: "inflated message of \(inflated.count) bytes exceeds the \(maxMessageBytes)-byte limit", closeCode: .messageTooBig))
+                return .violation(
+                    FrameViolation(
+                        code: .oversizedMessage,
+                        detail: "inflated message of \(inflated.count) bytes exceeds the \(maxMessageBytes)-byte limit",
+                        closeCode: .messageTooBig))
             }
             bytes = inflated
         }
         if opcode == .text {
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                return .violation(FrameViolation(code: .invalidUTF8, detail: "text message of \(bytes.count) bytes is not valid UTF-8", closeCode: .invalidPayload))
+                return .violation(
+                    FrameViolation(
+                        code: .invalidUTF8, detail: "text message of \(bytes.count) bytes is not valid UTF-8", closeCode: .invalidPayload))
             }
             return .message(.text(text))
         }

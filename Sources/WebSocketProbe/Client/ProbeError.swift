@@ -27,7 +27,8 @@ public struct ProbeError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The CA file at `path` could not be read or holds no PEM certificate.
     public static func unreadableCAFile(path: String, reason: String) -> ProbeError {
         ProbeError(
-            description: "cannot use CA file '\(path)': \(reason). Give a readable PEM file with one or more '-----BEGIN CERTIFICATE-----' blocks",
+            description:
+                "cannot use CA file '\(path)': \(reason). Give a readable PEM file with one or more '-----BEGIN CERTIFICATE-----' blocks",
             shortDescription: "unreadable-ca-file")
     }
 

@@ -57,7 +57,9 @@ public struct ProxySettings: Sendable, Equatable {
         let form = "write it as http://HOST:PORT or http://USER:PASSWORD@HOST:PORT"
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         func failure(_ reason: String) -> ProbeError {
-            ProbeError(description: "invalid proxy from \(source) '\(Redactor().url(Self.withoutCredentials(text)))': \(reason); \(form)", shortDescription: "invalid-proxy")
+            ProbeError(
+                description: "invalid proxy from \(source) '\(Redactor().url(Self.withoutCredentials(text)))': \(reason); \(form)",
+                shortDescription: "invalid-proxy")
         }
         guard !rest.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == " " }) else {
             throw failure("it contains spaces or control characters")
@@ -66,7 +68,9 @@ public struct ProxySettings: Sendable, Equatable {
             let name = rest[..<scheme.lowerBound].lowercased()
             guard name == "http" else {
                 throw failure(
-                    name == "https" ? "a TLS connection to the proxy itself (https://) is not supported" : "'\(name)://' proxies are not supported, only http://")
+                    name == "https"
+                        ? "a TLS connection to the proxy itself (https://) is not supported"
+                        : "'\(name)://' proxies are not supported, only http://")
             }
             rest = rest[scheme.upperBound...]
         }
@@ -90,7 +94,9 @@ public struct ProxySettings: Sendable, Equatable {
             guard let close = host.firstIndex(of: "]") else { throw failure("an IPv6 address is missing its ']'") }
             let after = host[host.index(after: close)...]
             if after.hasPrefix(":") {
-                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else { throw failure("'\(after.dropFirst())' is not a port (1–65535)") }
+                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else {
+                    throw failure("'\(after.dropFirst())' is not a port (1–65535)")
+                }
                 port = p
             } else if !after.isEmpty {
                 throw failure("unexpected text after the IPv6 address")

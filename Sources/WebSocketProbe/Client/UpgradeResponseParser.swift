@@ -80,7 +80,9 @@ public struct UpgradeResponseParser: Sendable {
             guard !name.isEmpty else { return .failure(Message(text: "header with an empty name")) }
             headers.append(HeaderField(name, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
-        return .success(ResponseHead(httpVersion: String(parts[0]), status: status, reasonPhrase: parts.count > 2 ? String(parts[2]) : "", headers: headers))
+        return .success(
+            ResponseHead(
+                httpVersion: String(parts[0]), status: status, reasonPhrase: parts.count > 2 ? String(parts[2]) : "", headers: headers))
     }
 
     static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {

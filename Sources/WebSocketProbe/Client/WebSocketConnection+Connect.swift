@@ -5,11 +5,11 @@ import NIOSSL
 import WebSocketDiagnosis
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension WebSocketConnection {
@@ -22,11 +22,13 @@ extension WebSocketConnection {
         if url.isSecure {
             do {
                 tlsSetup = try TLSClientSetup.make(
-                    configuration.tls, host: url.host, applicationProtocols: http2 == nil ? ["http/1.1"] : HTTP2Transport.applicationProtocols)
+                    configuration.tls, host: url.host,
+                    applicationProtocols: http2 == nil ? ["http/1.1"] : HTTP2Transport.applicationProtocols)
                 offeredClientCertificate = tlsSetup?.clientCertificate
             } catch {
                 setFailure(.tls, .tlsConfiguration, error.description, at: nowMs())
-                record.tls = TLSObservation(verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
+                record.tls = TLSObservation(
+                    verificationDisabled: configuration.tls.insecure, failure: nil, failureDetail: error.description)
                 finishWithoutConnection()
                 return
             }
@@ -44,7 +46,8 @@ extension WebSocketConnection {
         let dialPort = proxy?.port ?? route.port
         if let proxy {
             let target = route.host.contains(":") ? "[\(route.host)]:\(route.port)" : "\(route.host):\(route.port)"
-            record.proxy = ProxyObservation(proxy: proxy.address, source: proxy.source, target: target, credentialsSent: proxy.username != nil)
+            record.proxy = ProxyObservation(
+                proxy: proxy.address, source: proxy.source, target: target, credentialsSent: proxy.username != nil)
         }
         let addresses: [SocketAddress]
         if proxy == nil, let given = route.addresses {
@@ -54,25 +57,36 @@ extension WebSocketConnection {
             addresses = [literal]
             record.timings.dnsMs = 0
         } else {
-            let outcome = await AddressResolver.resolve(host: dialHost, port: dialPort, timeout: configuration.timeouts.connect, on: eventLoop)
+            let outcome = await AddressResolver.resolve(
+                host: dialHost, port: dialPort, timeout: configuration.timeouts.connect, on: eventLoop)
             record.timings.dnsMs = (ContinuousClock.now - connectStart).milliseconds
             switch outcome {
             case .resolved(let resolved):
                 addresses = resolved
             case .failed(let message):
                 if let proxy {
-                    setFailure(.proxy, .proxyDNSFailure, "the proxy \(proxy.address) from \(proxy.source) does not resolve: \(message)", at: nowMs())
+                    setFailure(
+                        .proxy, .proxyDNSFailure, "the proxy \(proxy.address) from \(proxy.source) does not resolve: \(message)",
+                        at: nowMs())
                 } else {
                     setFailure(.dns, .dnsFailure, message, at: nowMs())
                 }
                 finishWithoutConnection()
                 return
             case .timedOut:
-                addFinding(.timeout, "DNS resolution of '\(dialHost)' took longer than \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                addFinding(
+                    .timeout, "DNS resolution of '\(dialHost)' took longer than \(DurationText.format(configuration.timeouts.connect))",
+                    at: nowMs())
                 if let proxy {
-                    setFailure(.proxy, .proxyDNSFailure, "DNS resolution of the proxy \(proxy.address) did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                    setFailure(
+                        .proxy, .proxyDNSFailure,
+                        "DNS resolution of the proxy \(proxy.address) did not finish within \(DurationText.format(configuration.timeouts.connect))",
+                        at: nowMs())
                 } else {
-                    setFailure(.dns, .dnsTimeout, "DNS resolution of '\(dialHost)' did not finish within \(DurationText.format(configuration.timeouts.connect))", at: nowMs())
+                    setFailure(
+                        .dns, .dnsTimeout,
+                        "DNS resolution of '\(dialHost)' did not finish within \(DurationText.format(configuration.timeouts.connect))",
+                        at: nowMs())
                 }
                 finishWithoutConnection()
                 return
@@ -135,7 +149,9 @@ extension WebSocketConnection {
             let (kind, detail) = Self.describeConnectError(lastError, timeout: configuration.timeouts.connect)
             if kind == .connectTimeout { addFinding(.timeout, detail, at: nowMs()) }
             if let proxy {
-                setFailure(.proxy, .proxyConnectFailure, "TCP connect to the proxy \(proxy.address) from \(proxy.source) failed: \(kind): \(detail)", at: nowMs())
+                setFailure(
+                    .proxy, .proxyConnectFailure,
+                    "TCP connect to the proxy \(proxy.address) from \(proxy.source) failed: \(kind): \(detail)", at: nowMs())
             } else {
                 setFailure(.tcp, kind, detail, at: nowMs())
             }
@@ -165,9 +181,13 @@ extension WebSocketConnection {
         if url.isSecure {
             let done = await wait(configuration.timeouts.tlsHandshake) { [self] in phase != .tls }
             if !done {
-                addFinding(.timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                addFinding(
+                    .timeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))",
+                    at: nowMs())
                 recordTLSOutcome(failure: .handshakeFailure, detail: "TLS handshake timeout")
-                setFailure(.tls, .tlsTimeout, "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
+                setFailure(
+                    .tls, .tlsTimeout,
+                    "the TLS handshake did not finish within \(DurationText.format(configuration.timeouts.tlsHandshake))", at: nowMs())
                 perform(machine.tlsTimedOut())
                 _ = await wait(.seconds(2)) { [self] in phase == .ended }
                 return
@@ -196,7 +216,8 @@ extension WebSocketConnection {
         let headDone = await wait(max(remaining, .zero)) { [self] in phase != .upgrading }
         if let at = writtenAt.value { record.timings.requestWrittenAtMs = ms(at) }
         if !headDone {
-            let detail = "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
+            let detail =
+                "no complete response head within \(DurationText.format(configuration.timeouts.upgrade)) of the upgrade request (\(record.timings.firstResponseByteAtMs == nil ? "no byte" : "a partial head") received)"
             addFinding(.timeout, detail, at: nowMs())
             setFailure(.upgrade, .handshakeTimeout, detail, at: nowMs())
             perform(machine.upgradeTimedOut())
@@ -265,7 +286,9 @@ extension WebSocketConnection {
     /// Waits (bounded by the connect timeout) for the proxy's answer to CONNECT; on a 2xx the tunnel handler
     /// gives way to TLS and the WebSocket handlers and the new event handler is returned, otherwise the
     /// failure is recorded at the proxy stage, the connection closed and `nil` returned.
-    private func openTunnel(_ channel: any Channel, _ tunnel: ProxyTunnelHandler?, tlsSetup: TLSClientSetup?, since start: ContinuousClock.Instant) async
+    private func openTunnel(
+        _ channel: any Channel, _ tunnel: ProxyTunnelHandler?, tlsSetup: TLSClientSetup?, since start: ContinuousClock.Instant
+    ) async
         -> WireEventHandler?
     {
         let timeout = configuration.timeouts.connect

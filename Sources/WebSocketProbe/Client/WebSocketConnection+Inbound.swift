@@ -85,7 +85,8 @@ extension WebSocketConnection {
             detail = Self.alertDescription(kind)
         } else if looksLikePlaintext() {
             reason = .plaintextPort
-            detail = "the server answered the TLS ClientHello with non-TLS bytes (\(firstBytesText())): a plaintext port (use ws://, or the TLS port)"
+            detail =
+                "the server answered the TLS ClientHello with non-TLS bytes (\(firstBytesText())): a plaintext port (use ws://, or the TLS port)"
         }
         recordTLSOutcome(failure: reason, detail: detail)
         setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(detail)", at: t)
@@ -103,8 +104,10 @@ extension WebSocketConnection {
         if lower.contains("certificate_required") { return .clientCertificateRequired }
         let requested = tally.value.handshake.certificateRequested
         if offeredClientCertificate != nil {
-            let refusals = ["unknown_ca", "bad_certificate", "certificate_unknown", "certificate_expired", "certificate_revoked",
-                            "unsupported_certificate", "access_denied"]
+            let refusals = [
+                "unknown_ca", "bad_certificate", "certificate_unknown", "certificate_expired", "certificate_revoked",
+                "unsupported_certificate", "access_denied",
+            ]
             if refusals.contains(where: lower.contains) { return .clientCertificateRejected }
         } else if requested, lower.contains("handshake_failure") || lower.contains("alert") {
             return .clientCertificateRequired
@@ -186,7 +189,8 @@ extension WebSocketConnection {
             perform(machine.upgradeAnswered(.invalid), at: t)
         case .oversized(let size):
             addFinding(.oversizedHead, "response head larger than \(configuration.maxHandshakeHeadBytes) bytes (\(size) received)", at: t)
-            setFailure(.upgrade, .invalidUpgradeResponse, "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
+            setFailure(
+                .upgrade, .invalidUpgradeResponse, "the upgrade response head exceeds \(configuration.maxHandshakeHeadBytes) bytes", at: t)
             perform(machine.upgradeAnswered(.invalid), at: t)
         case .head(let head, let remainder):
             record.timings.responseHeadAtMs = t
@@ -198,7 +202,8 @@ extension WebSocketConnection {
                 headers: redactor.headers(head.headers), acceptValid: outcome.acceptValid,
                 subprotocol: outcome.subprotocol.map(redactor.subprotocol), extensions: outcome.extensions)
             for finding in outcome.findings { addFinding(finding.code, finding.detail, at: t) }
-            let toleratedNoSelection = !configuration.requireSubprotocolSelection && head.status == 101 && !outcome.findings.isEmpty
+            let toleratedNoSelection =
+                !configuration.requireSubprotocolSelection && head.status == 101 && !outcome.findings.isEmpty
                 && outcome.findings.allSatisfy { $0.code == .subprotocolNotEchoed }
             if outcome.accepted || toleratedNoSelection {
                 perform(machine.upgradeAnswered(.accepted), at: t)
@@ -242,9 +247,11 @@ extension WebSocketConnection {
                 handleFrame(frame, at: t)
             case .violation(let violation):
                 if let header = violation.header {
-                    recordFrame(FrameRecord(
-                        direction: .inbound, opcode: header.opcode.name, fin: header.fin, rsv: Int(header.rsv),
-                        length: header.payloadLength > UInt64(Int.max) ? Int.max : Int(header.payloadLength), atMs: t), opcode: header.opcode)
+                    recordFrame(
+                        FrameRecord(
+                            direction: .inbound, opcode: header.opcode.name, fin: header.fin, rsv: Int(header.rsv),
+                            length: header.payloadLength > UInt64(Int.max) ? Int.max : Int(header.payloadLength), atMs: t),
+                        opcode: header.opcode)
                     lastInboundAtMs = t
                 }
                 failConnection(violation, at: t)
@@ -253,9 +260,10 @@ extension WebSocketConnection {
     }
 
     private func handleFrame(_ frame: WebSocketFrame, at t: Double) {
-        recordFrame(FrameRecord(
-            direction: .inbound, opcode: frame.opcode.name, fin: frame.fin, rsv: Int(frame.rsv),
-            length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
+        recordFrame(
+            FrameRecord(
+                direction: .inbound, opcode: frame.opcode.name, fin: frame.fin, rsv: Int(frame.rsv),
+                length: frame.payload.count, atMs: t, preview: preview(opcode: frame.opcode, payload: frame.payload)), opcode: frame.opcode)
         if record.timings.firstFrameAtMs == nil { record.timings.firstFrameAtMs = t }
         lastInboundAtMs = t
         switch machine.frameArrived(frame.opcode, answerPings: answerPings) {
@@ -331,7 +339,10 @@ extension WebSocketConnection {
         pingsInWindow += 1
         if pingsInWindow > configuration.maxPingsPerSecond && !pingFloodReported {
             pingFloodReported = true
-            addFinding(.pingFlood, "more than \(configuration.maxPingsPerSecond) pings within one second from the peer: answered only the latest ping of each read (RFC 6455 §5.5.3)", at: t)
+            addFinding(
+                .pingFlood,
+                "more than \(configuration.maxPingsPerSecond) pings within one second from the peer: answered only the latest ping of each read (RFC 6455 §5.5.3)",
+                at: t)
         }
     }
 
@@ -376,14 +387,17 @@ extension WebSocketConnection {
     /// Writes one masked frame and records it; `nil` when there is no transport. The payload is
     /// masked straight into the outbound buffer (one copy); a future is made only when asked for.
     @discardableResult
-    func sendFrame(opcode: FrameOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<Void>? {
+    func sendFrame(opcode: FrameOpcode, payload: UnsafeRawBufferPointer, fin: Bool = true, wantFuture: Bool = false) -> EventLoopFuture<
+        Void
+    >? {
         guard let channel, phase != .ended else { return nil }
         var buffer = channel.allocator.buffer(capacity: payload.count + 14)
         WebSocketFrame.encode(fin: fin, opcode: opcode, payload: payload, maskKey: .random(), into: &buffer)
         let t = nowMs()
-        recordFrame(FrameRecord(
-            direction: .outbound, opcode: opcode.name, fin: fin, rsv: 0, length: payload.count, atMs: t,
-            preview: preview(opcode: opcode, payload: payload)), opcode: opcode)
+        recordFrame(
+            FrameRecord(
+                direction: .outbound, opcode: opcode.name, fin: fin, rsv: 0, length: payload.count, atMs: t,
+                preview: preview(opcode: opcode, payload: payload)), opcode: opcode)
         lastOutboundAtMs = t
         return intoChannel {
             if wantFuture {
@@ -448,7 +462,8 @@ extension WebSocketConnection {
             recordTLSOutcome(failure: reason, detail: Self.alertDescription(kind))
             setFailure(.tls, .tlsFailure, "\(reason.rawValue): \(Self.alertDescription(kind))", at: t)
         case .duringUpgrade:
-            let received = record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
+            let received =
+                record.timings.firstResponseByteAtMs == nil ? "before any response byte" : "before the response head was complete"
             setFailure(.upgrade, end == .reset ? .reset : .connectionClosed, "the connection ended (\(end.rawValue)) \(received)", at: t)
         case .duringRejectedBody:
             rejectedBodyDone = true

@@ -112,7 +112,8 @@ public actor WebSocketConnection {
         self.request = UpgradeRequest(configuration: configuration)
         self.responseParser = UpgradeResponseParser(maxHeadBytes: configuration.maxHandshakeHeadBytes)
         self.frameParser = FrameParser(maxFrameBytes: configuration.maxFrameBytes)
-        self.assembler = MessageAssembler(maxMessageBytes: configuration.maxMessageBytes, maxFragments: configuration.maxFragmentsPerMessage)
+        self.assembler = MessageAssembler(
+            maxMessageBytes: configuration.maxMessageBytes, maxFragments: configuration.maxFragmentsPerMessage)
         let url = configuration.url
         let redactor = configuration.redactor
         self.record = ConnectionTranscript(
@@ -129,7 +130,9 @@ public actor WebSocketConnection {
     /// - Parameter eventLoopGroup: the group to run on (default `MultiThreadedEventLoopGroup.singleton`).
     /// - Parameter stop: a run's stop to register with, so that stopping the run aborts this connection
     ///   (default none).
-    public static func connect(_ configuration: ClientConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, stop: RunStop? = nil) async -> WebSocketConnection {
+    public static func connect(_ configuration: ClientConfiguration, eventLoopGroup: (any EventLoopGroup)? = nil, stop: RunStop? = nil)
+        async -> WebSocketConnection
+    {
         let connection = WebSocketConnection(configuration: configuration, group: eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton)
         stop?.register(connection)
         await connection.establish()
@@ -158,7 +161,9 @@ public actor WebSocketConnection {
         guard phase == .open else { return nil }
         pingCounter &+= 1
         let random = UInt32.random(in: .min ... .max)
-        let payload = [pingCounter >> 24, pingCounter >> 16, pingCounter >> 8, pingCounter, random >> 24, random >> 16, random >> 8, random].map { UInt8($0 & 0xFF) }
+        let payload = [
+            pingCounter >> 24, pingCounter >> 16, pingCounter >> 8, pingCounter, random >> 24, random >> 16, random >> 8, random,
+        ].map { UInt8($0 & 0xFF) }
         record.pings.append(PingRecord(sentAtMs: nowMs()))
         let index = record.pings.count - 1
         pendingPings[payload] = index
@@ -225,7 +230,8 @@ public actor WebSocketConnection {
         snapshot.wire = WireCounters(bytesIn: counts.bytesIn, bytesOut: counts.bytesOut)
         snapshot.http2 = http2.map { $0.state.value.observation(since: start) }
         if phase != .ended {
-            snapshot.close = channel == nil ? closeObservation(end: .notConnected, atMs: nil) : closeObservation(end: .stillOpen, atMs: nowMs())
+            snapshot.close =
+                channel == nil ? closeObservation(end: .notConnected, atMs: nil) : closeObservation(end: .stillOpen, atMs: nowMs())
         }
         return snapshot.redacted(by: configuration.redactor)
     }
@@ -278,7 +284,10 @@ public actor WebSocketConnection {
             record.findings.append(Finding(code, configuration.redactor.text(detail), atMs: t))
         } else if count == configuration.maxFindingsPerCode + 1 {
             // A peer that repeats one fault (unsolicited pongs for a minute) must not grow the transcript.
-            record.findings.append(Finding(.findingsTruncated, "more than \(configuration.maxFindingsPerCode) \(code.rawValue) findings: the rest are not listed", atMs: t))
+            record.findings.append(
+                Finding(
+                    .findingsTruncated, "more than \(configuration.maxFindingsPerCode) \(code.rawValue) findings: the rest are not listed",
+                    atMs: t))
         }
     }
 
@@ -302,7 +311,10 @@ public actor WebSocketConnection {
             unreadBytes -= Self.size(of: dropped)
             unreadDropped += 1
             if unreadDropped == 1 {
-                addFinding(.unreadMessagesDropped, "messages arrived faster than they were read: the oldest unread ones are dropped (at most \(configuration.maxUnreadMessages) kept)", at: t)
+                addFinding(
+                    .unreadMessagesDropped,
+                    "messages arrived faster than they were read: the oldest unread ones are dropped (at most \(configuration.maxUnreadMessages) kept)",
+                    at: t)
             }
         }
     }

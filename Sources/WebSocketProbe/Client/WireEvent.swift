@@ -27,9 +27,9 @@ enum TransportErrorKind: Sendable, Equatable {
     static func classify(_ error: any Error) -> TransportErrorKind {
         if let io = error as? IOError {
             #if canImport(Darwin)
-            let resetCodes: Set<Int32> = [ECONNRESET, EPIPE]
+                let resetCodes: Set<Int32> = [ECONNRESET, EPIPE]
             #else
-            let resetCodes: Set<Int32> = [ECONNRESET, EPIPE]
+                let resetCodes: Set<Int32> = [ECONNRESET, EPIPE]
             #endif
             if resetCodes.contains(io.errnoCode) { return .reset(String(describing: io)) }
             return .other(String(describing: io))

@@ -35,14 +35,16 @@ public enum SecretText {
         guard !secret.isEmpty else { throw ProbeError.invalidConfiguration("\(source) is empty: give the secret itself") }
         if let name = controlCharacter(in: secret) {
             throw ProbeError.invalidConfiguration(
-                "\(source) contains \(name) (the value is not shown): a secret is one line of printable characters. Remove it (a file may end with one newline)")
+                "\(source) contains \(name) (the value is not shown): a secret is one line of printable characters. Remove it (a file may end with one newline)"
+            )
         }
     }
 
     /// The first control character (C0, DEL, C1) in `secret`, named for a message ("a line feed",
     /// "control character U+001B"), or `nil` when there is none.
     public static func controlCharacter(in secret: String) -> String? {
-        guard let bad = secret.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) else {
+        guard let bad = secret.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) })
+        else {
             return nil
         }
         return switch bad.value {

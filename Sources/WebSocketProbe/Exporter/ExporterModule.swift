@@ -119,7 +119,9 @@ public struct ExporterModule: Codable, Sendable, Equatable {
         case (let token?, nil):
             options.token = .literal(token)
         case (nil, let signing?):
-            guard let user, !user.isEmpty else { throw ProbeError.invalidConfiguration("secretFile/secretEnv needs user: the user a token is minted for") }
+            guard let user, !user.isEmpty else {
+                throw ProbeError.invalidConfiguration("secretFile/secretEnv needs user: the user a token is minted for")
+            }
             options.token = .mint(secret: signing, email: user)
         case (.some, .some):
             throw ProbeError.invalidConfiguration("give a token (tokenFile/tokenEnv) or a signing secret (secretFile/secretEnv), not both")
@@ -144,7 +146,8 @@ public struct ExporterModule: Codable, Sendable, Equatable {
             let settings = try ProxySettings.parse(proxy, source: "module proxy")
             if settings.username != nil {
                 throw ProbeError.invalidConfiguration(
-                    "proxy: credentials do not belong in the config file; write proxy as http://HOST:PORT and put USER:PASSWORD in proxyCredentialsFile or proxyCredentialsEnv")
+                    "proxy: credentials do not belong in the config file; write proxy as http://HOST:PORT and put USER:PASSWORD in proxyCredentialsFile or proxyCredentialsEnv"
+                )
             }
         } else if proxyCredentialsFile != nil || proxyCredentialsEnv != nil || noProxy != nil {
             throw ProbeError.invalidConfiguration("proxyCredentialsFile, proxyCredentialsEnv and noProxy apply to a proxy: give proxy too")
@@ -172,16 +175,20 @@ public struct ExporterModule: Codable, Sendable, Equatable {
     func proxySettings(environment: [String: String]) throws(ProbeError) -> ProxySettings? {
         guard let proxy else {
             if proxyCredentialsFile != nil || proxyCredentialsEnv != nil || noProxy != nil {
-                throw ProbeError.invalidConfiguration("proxyCredentialsFile, proxyCredentialsEnv and noProxy apply to a proxy: give proxy too")
+                throw ProbeError.invalidConfiguration(
+                    "proxyCredentialsFile, proxyCredentialsEnv and noProxy apply to a proxy: give proxy too")
             }
             return nil
         }
         var settings = try ProxySettings.parse(proxy, source: "module proxy")
         guard settings.username == nil else {
             throw ProbeError.invalidConfiguration(
-                "proxy: credentials do not belong in the config file; write proxy as http://HOST:PORT and put USER:PASSWORD in proxyCredentialsFile or proxyCredentialsEnv")
+                "proxy: credentials do not belong in the config file; write proxy as http://HOST:PORT and put USER:PASSWORD in proxyCredentialsFile or proxyCredentialsEnv"
+            )
         }
-        if let credentials = try secret(file: proxyCredentialsFile, env: proxyCredentialsEnv, what: "proxyCredentials", environment: environment) {
+        if let credentials = try secret(
+            file: proxyCredentialsFile, env: proxyCredentialsEnv, what: "proxyCredentials", environment: environment)
+        {
             guard let colon = credentials.firstIndex(of: ":"), colon != credentials.startIndex else {
                 throw ProbeError.invalidConfiguration("proxyCredentials: write USER:PASSWORD (no colon found, or no user before it)")
             }
@@ -202,7 +209,9 @@ public struct ExporterModule: Codable, Sendable, Equatable {
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), type == .typeRegular,
                 let handle = FileHandle(forReadingAtPath: file)
             else {
-                let why = isDirectory.boolValue ? "a directory" : (type != nil && type != .typeRegular ? "not a regular file" : "missing or not readable")
+                let why =
+                    isDirectory.boolValue
+                    ? "a directory" : (type != nil && type != .typeRegular ? "not a regular file" : "missing or not readable")
                 throw ProbeError.invalidConfiguration(
                     "\(what)File '\(file)' cannot be read (\(why)); give the path of a regular file that holds only the \(what)")
             }
@@ -250,7 +259,8 @@ public struct ExporterConfiguration: Codable, Sendable, Equatable {
         do {
             configuration = try JSONDecoder().decode(ExporterConfiguration.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
-            throw ProbeError.invalidConfiguration("exporter config '\(path)': missing '\(key.stringValue)'; write {\"modules\": {\"NAME\": {\"profile\": \"plain\"}}}")
+            throw ProbeError.invalidConfiguration(
+                "exporter config '\(path)': missing '\(key.stringValue)'; write {\"modules\": {\"NAME\": {\"profile\": \"plain\"}}}")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ProbeError.invalidConfiguration("exporter config '\(path)': '\(field)' has the wrong type (\(context.debugDescription))")
@@ -262,7 +272,8 @@ public struct ExporterConfiguration: Codable, Sendable, Equatable {
         }
         for (name, module) in configuration.modules {
             guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                throw ProbeError.invalidConfiguration("exporter config '\(path)': module name '\(name)' may use only letters, digits, '-', '_' and '.'")
+                throw ProbeError.invalidConfiguration(
+                    "exporter config '\(path)': module name '\(name)' may use only letters, digits, '-', '_' and '.'")
             }
             do throws(ProbeError) {
                 try module.check()

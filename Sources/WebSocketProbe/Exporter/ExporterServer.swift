@@ -93,7 +93,9 @@ public final class ExporterServer: Sendable {
     /// - Throws: ``ProbeError`` naming what is wrong in the file.
     public func reload() throws(ProbeError) {
         guard let path = options.configurationPath else {
-            state.withLockedValue { $0.reloads["success", default: 0] += 1; $0.lastReloadSuccessful = true }
+            state.withLockedValue {
+                $0.reloads["success", default: 0] += 1; $0.lastReloadSuccessful = true
+            }
             return
         }
         do {
@@ -104,7 +106,9 @@ public final class ExporterServer: Sendable {
                 $0.lastReloadSuccessful = true
             }
         } catch {
-            state.withLockedValue { $0.reloads["failure", default: 0] += 1; $0.lastReloadSuccessful = false }
+            state.withLockedValue {
+                $0.reloads["failure", default: 0] += 1; $0.lastReloadSuccessful = false
+            }
             throw error
         }
     }
@@ -144,7 +148,10 @@ public final class ExporterServer: Sendable {
     /// The answer to every request but a probe (`nil` for a probe).
     private func response(method: HTTPMethod, uri: String, headers: HTTPHeaders) -> Response? {
         guard hostAllowed(headers.first(name: "Host")) else {
-            return Response(status: .forbidden, body: "refused: the Host header must be this exporter's own address (127.0.0.1:\(port)); this guards against DNS rebinding\n")
+            return Response(
+                status: .forbidden,
+                body:
+                    "refused: the Host header must be this exporter's own address (127.0.0.1:\(port)); this guards against DNS rebinding\n")
         }
         if headers.first(name: "Origin") != nil {
             return Response(status: .forbidden, body: "refused: requests from web pages (with an Origin header) are not served\n")
@@ -162,18 +169,21 @@ public final class ExporterServer: Sendable {
                 try reload()
                 return Response(status: .ok, body: "reloaded: \(configuration.modules.count) module(s)\n")
             } catch {
-                return Response(status: .internalServerError, body: "reload failed, the previous configuration stays: \(error.description)\n")
+                return Response(
+                    status: .internalServerError, body: "reload failed, the previous configuration stays: \(error.description)\n")
             }
         case (.GET, "/"):
             let modules = configuration.modules.keys.sorted().joined(separator: ", ")
-            return Response(status: .ok, body: """
-                ws1011 exporter
-                GET /probe?target=wss://host/ws&module=NAME[&debug=true]   one probe, Prometheus text (debug: the report)
-                GET /metrics                                             the exporter's own metrics
-                POST /-/reload                                           re-read the configuration
-                modules: \(modules)
+            return Response(
+                status: .ok,
+                body: """
+                    ws1011 exporter
+                    GET /probe?target=wss://host/ws&module=NAME[&debug=true]   one probe, Prometheus text (debug: the report)
+                    GET /metrics                                             the exporter's own metrics
+                    POST /-/reload                                           re-read the configuration
+                    modules: \(modules)
 
-                """)
+                    """)
         default:
             return Response(status: .notFound, body: "no such endpoint \(method) \(path); see GET /\n")
         }
@@ -188,7 +198,9 @@ public final class ExporterServer: Sendable {
         let modules = configuration.modules
         let moduleName = query["module"] ?? (modules.count == 1 ? modules.keys.first! : "plain")
         guard let module = modules[moduleName] else {
-            return Response(status: .badRequest, body: "unknown module '\(TerminalText.line(moduleName))'; modules: \(modules.keys.sorted().joined(separator: ", "))\n")
+            return Response(
+                status: .badRequest,
+                body: "unknown module '\(TerminalText.line(moduleName))'; modules: \(modules.keys.sorted().joined(separator: ", "))\n")
         }
         let target: WebSocketURL
         do { target = try WebSocketURL(parsing: targetText) } catch {
@@ -198,7 +210,9 @@ public final class ExporterServer: Sendable {
         do { bound = try module.probeTimeout() } catch { return Response(status: .internalServerError, body: "\(error.description)\n") }
         // Whatever the header holds (`inf`, `1e300`, `nan`): only a finite positive number is used, clamped to an hour
         // before it becomes a Duration (an unclamped conversion traps).
-        if let announced = headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(Double.init), announced.isFinite, announced > 0 {
+        if let announced = headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(Double.init), announced.isFinite,
+            announced > 0
+        {
             let scrape = Duration.milliseconds(Int64(min(announced, 3600) * 1000)) - options.scrapeTimeoutMargin
             bound = min(bound, max(scrape, .milliseconds(250)))
         }
@@ -209,7 +223,9 @@ public final class ExporterServer: Sendable {
         }
         guard admitted else {
             count(moduleName, "refused")
-            return Response(status: .serviceUnavailable, body: "too many probes in flight (\(options.maxConcurrentProbes)); scrape less often or raise --max-concurrent\n")
+            return Response(
+                status: .serviceUnavailable,
+                body: "too many probes in flight (\(options.maxConcurrentProbes)); scrape less often or raise --max-concurrent\n")
         }
         defer { state.withLockedValue { $0.inFlight -= 1 } }
         let plan: ProbePlan
@@ -223,10 +239,12 @@ public final class ExporterServer: Sendable {
             let redactor = outcome.redactor.adding(url: targetText)
             count(moduleName, outcome.report.verdict.layer == .healthy ? "success" : "failure")
             if query["debug"] == "true" {
-                return Response(status: .ok, body: TextReportRenderer.render(outcome.report, redactor: redactor, wording: ExporterAdviceWording()))
+                return Response(
+                    status: .ok, body: TextReportRenderer.render(outcome.report, redactor: redactor, wording: ExporterAdviceWording()))
             }
-            return Response(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                            body: redactor.text(ProbeMetrics.render(outcome.report, duration: ContinuousClock.now - started)))
+            return Response(
+                status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                body: redactor.text(ProbeMetrics.render(outcome.report, duration: ContinuousClock.now - started)))
         } catch {
             count(moduleName, "error")
             return Response(status: .internalServerError, body: "module '\(moduleName)': \(scrub.text(error.description))\n")
@@ -249,9 +267,12 @@ public final class ExporterServer: Sendable {
         }
         out.counter("ws1011_exporter_probes_total", "Probes run, by module and result (success, failure, error, refused).", samples)
         out.gauge("ws1011_exporter_probes_in_flight", "Probes running now.", Double(s.inFlight))
-        out.counter("ws1011_exporter_config_reloads_total", "Configuration reloads, by result.",
-                    s.reloads.keys.sorted().map { ([("result", $0)], Double(s.reloads[$0] ?? 0)) })
-        out.gauge("ws1011_exporter_config_last_reload_successful", "Whether the last configuration reload succeeded.", s.lastReloadSuccessful ? 1 : 0)
+        out.counter(
+            "ws1011_exporter_config_reloads_total", "Configuration reloads, by result.",
+            s.reloads.keys.sorted().map { ([("result", $0)], Double(s.reloads[$0] ?? 0)) })
+        out.gauge(
+            "ws1011_exporter_config_last_reload_successful", "Whether the last configuration reload succeeded.",
+            s.lastReloadSuccessful ? 1 : 0)
         out.gauge("ws1011_exporter_modules", "Modules in the configuration.", Double(s.configuration.modules.count))
         return out.text
     }
@@ -302,7 +323,9 @@ final class ExporterHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         if !keepAlive { headers.add(name: "Connection", value: "close") }
-        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        context.write(
+            NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))),
+            promise: nil)
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
         if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }

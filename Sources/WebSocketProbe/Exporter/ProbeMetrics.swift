@@ -17,26 +17,34 @@ public enum ProbeMetrics {
         if let dns = t.timings.dnsMs {
             out.gauge("probe_dns_lookup_time_seconds", "How long the DNS lookup took, in seconds.", dns / 1000)
         }
-        out.gauge("probe_websocket_status_code", "The HTTP status of the upgrade response (0 when none arrived).", Double(t.handshake?.status ?? 0))
+        out.gauge(
+            "probe_websocket_status_code", "The HTTP status of the upgrade response (0 when none arrived).",
+            Double(t.handshake?.status ?? 0))
         let upgraded = t.handshake?.status == 101 && t.timings.openAtMs != nil
         out.gauge("probe_websocket_connection_upgraded", "Whether the connection was upgraded to WebSocket.", upgraded ? 1 : 0)
         if let version = t.tls?.protocolVersion {
-            out.gauge("probe_tls_version_info", "The TLS version negotiated (a label), always 1.", 1, labels: [("version", tlsVersionLabel(version))])
+            out.gauge(
+                "probe_tls_version_info", "The TLS version negotiated (a label), always 1.", 1,
+                labels: [("version", tlsVersionLabel(version))])
         }
         if let earliest = t.tls?.chain.map(\.notAfter).min() {
-            out.gauge("probe_ssl_earliest_cert_expiry", "The earliest expiry of the certificates the server sent, in Unix seconds.",
-                      earliest.timeIntervalSince1970)
+            out.gauge(
+                "probe_ssl_earliest_cert_expiry", "The earliest expiry of the certificates the server sent, in Unix seconds.",
+                earliest.timeIntervalSince1970)
         }
-        let phases: [(String, Double?)] = [("dns", t.timings.dnsMs), ("connect", t.timings.tcpMs), ("tls", t.timings.tlsMs),
-                                           ("upgrade", t.timings.upgradeMs),
-                                           ("first_frame", t.timings.firstFrameAtMs.flatMap { f in t.timings.openAtMs.map { max(0, f - $0) } })]
+        let phases: [(String, Double?)] = [
+            ("dns", t.timings.dnsMs), ("connect", t.timings.tcpMs), ("tls", t.timings.tlsMs),
+            ("upgrade", t.timings.upgradeMs),
+            ("first_frame", t.timings.firstFrameAtMs.flatMap { f in t.timings.openAtMs.map { max(0, f - $0) } }),
+        ]
         out.family("probe_ws1011_phase_duration_seconds", "How long each phase of the connection took, in seconds.", type: "gauge")
         for case let (phase, ms?) in phases { out.sample("probe_ws1011_phase_duration_seconds", ms / 1000, labels: [("phase", phase)]) }
         if let code = t.close.effectiveCode {
             out.gauge("probe_ws1011_close_code", "The close code a browser would report (1006: no close frame).", Double(code))
         }
-        out.gauge("probe_ws1011_verdict", "The verdict of the probe: the layer and cause ids, always 1.", 1,
-                  labels: [("layer", report.verdict.layer.rawValue), ("cause", report.verdict.cause.rawValue)])
+        out.gauge(
+            "probe_ws1011_verdict", "The verdict of the probe: the layer and cause ids, always 1.", 1,
+            labels: [("layer", report.verdict.layer.rawValue), ("cause", report.verdict.cause.rawValue)])
         out.gauge("probe_ws1011_confidence", "How sure the verdict is, from 0 to 1.", report.verdict.confidence)
         out.family("probe_ws1011_step_passed", "Each layered step: 1 passed, 0 failed (skipped steps are absent).", type: "gauge")
         for step in report.steps where step.status != .skipped {
@@ -57,8 +65,9 @@ public enum ProbeMetrics {
     /// front named its instances, how many it named and how many had a failure. The outcome label is a fixed
     /// set, nothing a peer writes.
     static func renderFleet(_ fleet: FleetObservation, into out: inout MetricsText) {
-        out.family("probe_ws1011_fleet_connections", "The fleet's connections by outcome (requested, opened, held, ended, cut, not_opened).",
-                   type: "gauge")
+        out.family(
+            "probe_ws1011_fleet_connections", "The fleet's connections by outcome (requested, opened, held, ended, cut, not_opened).",
+            type: "gauge")
         let outcomes: [(String, Int)] = [
             ("requested", fleet.requested), ("opened", fleet.opened),
             ("held", fleet.connections.filter { $0.outcome == .held }.count), ("ended", fleet.ended),
@@ -68,21 +77,28 @@ public enum ProbeMetrics {
         for (outcome, count) in outcomes { out.sample("probe_ws1011_fleet_connections", Double(count), labels: [("outcome", outcome)]) }
         out.gauge("probe_ws1011_fleet_hold_seconds", "How long the fleet was held, in seconds.", fleet.holdMs / 1000)
         let largest = fleet.clusters.first
-        out.gauge("probe_ws1011_fleet_largest_cluster_connections",
-                  "How many connections ended together in the largest cluster (0: no two ends within the window).", Double(largest?.count ?? 0))
+        out.gauge(
+            "probe_ws1011_fleet_largest_cluster_connections",
+            "How many connections ended together in the largest cluster (0: no two ends within the window).", Double(largest?.count ?? 0))
         if let largest {
-            out.gauge("probe_ws1011_fleet_largest_cluster_spread_seconds", "How far apart the first and last end of the largest cluster were, in seconds.",
-                      largest.endSpreadMs / 1000)
+            out.gauge(
+                "probe_ws1011_fleet_largest_cluster_spread_seconds",
+                "How far apart the first and last end of the largest cluster were, in seconds.",
+                largest.endSpreadMs / 1000)
         }
         let reopened = fleet.connections.filter { $0.outcome == .ended && $0.reopenStatus == 101 }.count
-        out.gauge("probe_ws1011_fleet_reopened_connections", "Connections that ended and whose new upgrade right after was accepted (101).",
-                  Double(reopened))
+        out.gauge(
+            "probe_ws1011_fleet_reopened_connections", "Connections that ended and whose new upgrade right after was accepted (101).",
+            Double(reopened))
         // Instance names are the peer's words and unbounded in number: counts only, never a label.
         if let instances = fleet.instances {
-            out.gauge("probe_ws1011_fleet_instances", "Backend instances the front named in its answers to the fleet's upgrades.",
-                      Double(instances.count))
-            out.gauge("probe_ws1011_fleet_failing_instances", "Named backend instances with at least one fleet connection that ended or never opened.",
-                      Double(instances.filter { $0.failed > 0 }.count))
+            out.gauge(
+                "probe_ws1011_fleet_instances", "Backend instances the front named in its answers to the fleet's upgrades.",
+                Double(instances.count))
+            out.gauge(
+                "probe_ws1011_fleet_failing_instances",
+                "Named backend instances with at least one fleet connection that ended or never opened.",
+                Double(instances.filter { $0.failed > 0 }.count))
         }
     }
 
@@ -131,7 +147,8 @@ public struct MetricsText: Sendable {
     }
 
     static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+            of: "\n", with: "\\n")
     }
 
     static func format(_ value: Double) -> String {

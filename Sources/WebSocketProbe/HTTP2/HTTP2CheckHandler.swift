@@ -99,8 +99,10 @@ final class HTTP2CheckHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .finish(let closeStream):
             if closeStream {
                 // A WebSocket close (1000) ends the stream, as a browser leaving the page would.
-                let close = WebSocketFrame(opcode: .close, masked: true, payload: CloseFrameBody.encode(code: CloseCode.normalClosure.rawValue, reason: ""))
-                    .encoded(maskKey: .random())
+                let close = WebSocketFrame(
+                    opcode: .close, masked: true, payload: CloseFrameBody.encode(code: CloseCode.normalClosure.rawValue, reason: "")
+                )
+                .encoded(maskKey: .random())
                 let data = HTTP2Frame.FramePayload.Data(data: .byteBuffer(context.channel.allocator.buffer(bytes: close)), endStream: true)
                 context.write(wrapOutboundOut(HTTP2Frame(streamID: stream, payload: .data(data))), promise: nil)
             }

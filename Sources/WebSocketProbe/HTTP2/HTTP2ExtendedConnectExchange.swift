@@ -155,9 +155,11 @@ struct HTTP2ExtendedConnectExchange: Sendable {
                     return decide(.fails, at: at, "the stream opened (200) but carried no valid WebSocket frame: \(violation.detail)")
                 case .frame(let frame) where phase == .awaitingReply && frame.opcode.isData:
                     // An answer that never ends is not gathered past a bound.
-                    guard (frame.opcode == .continuation ? fragments?.payload.count ?? 0 : 0) + frame.payload.count <= Self.maxReplyBytes else {
+                    guard (frame.opcode == .continuation ? fragments?.payload.count ?? 0 : 0) + frame.payload.count <= Self.maxReplyBytes
+                    else {
                         return decide(
-                            .fails, at: at, "the answer to the profile's first message grew past \(Self.maxReplyBytes) bytes without ending")
+                            .fails, at: at, "the answer to the profile's first message grew past \(Self.maxReplyBytes) bytes without ending"
+                        )
                     }
                     guard let (opcode, payload) = reassemble(frame) else { continue }
                     guard let message else { continue }

@@ -138,7 +138,10 @@ public struct HTTP2WebSocketCheck: Sendable {
                 case .awaitingSettings: (timeouts.upgrade, "the SETTINGS frame")
                 case .awaitingAnswer: (timeouts.upgrade, DurationText.format(timeouts.upgrade) + " (--upgrade-timeout)")
                 case .awaitingReply:
-                    (message?.within ?? timeouts.message, DurationText.format(message?.within ?? timeouts.message) + " (the profile's message bound)")
+                    (
+                        message?.within ?? timeouts.message,
+                        DurationText.format(message?.within ?? timeouts.message) + " (the profile's message bound)"
+                    )
                 default: (timeouts.message, DurationText.format(timeouts.message) + " (--message-timeout)")
                 }
             let moved = await wait(bound, stop: stop) { exchange.value.phase != phase }

@@ -33,15 +33,20 @@ extension WebSocketConnection {
             record.handshake = HandshakeObservation(
                 status: status, httpVersion: "HTTP/2", headers: redactor.headers(headers), subprotocol: selected.map(redactor.subprotocol))
             guard let status, (200..<300).contains(status) else {
-                fail(.upgradeRejected, "the extended CONNECT was answered \(status.map(String.init) ?? "without a :status")", at: answeredAt)
+                fail(
+                    .upgradeRejected, "the extended CONNECT was answered \(status.map(String.init) ?? "without a :status")", at: answeredAt)
                 return await closeAfterFailedOpening(.localClose, http2)
             }
             guard !endStream else {
-                fail(.invalidUpgradeResponse, "the extended CONNECT was answered \(status) with END_STREAM: no stream to carry the WebSocket", at: answeredAt)
+                fail(
+                    .invalidUpgradeResponse,
+                    "the extended CONNECT was answered \(status) with END_STREAM: no stream to carry the WebSocket", at: answeredAt)
                 return await closeAfterFailedOpening(.localClose, http2)
             }
             guard phase != .ended else {
-                fail(.connectionClosed, "the extended CONNECT was answered \(status) but the connection ended before the stream carried anything", at: t)
+                fail(
+                    .connectionClosed,
+                    "the extended CONNECT was answered \(status) but the connection ended before the stream carried anything", at: t)
                 return takeHeld(http2)
             }
             if let problem = subprotocolProblem(selected) {
@@ -74,7 +79,9 @@ extension WebSocketConnection {
             // The stream's end (RST_STREAM, GOAWAY) is the transport's end; the connection then closes it.
             // The stream's own account when it saw the end; otherwise the error that ended the opening (a malformed
             // frame, a handler that could not be set up), which the stream never saw.
-            fail(ending.kind ?? .connectionClosed, stream.phase == .ended ? stream.detail : ending.detail, at: ms(ending.at), end: ending.end ?? .localClose)
+            fail(
+                ending.kind ?? .connectionClosed, stream.phase == .ended ? stream.detail : ending.detail, at: ms(ending.at),
+                end: ending.end ?? .localClose)
             await closeAfterFailedOpening(.localClose, http2)
         case .timedOut:
             let what = stream.phase == .awaitingSettings ? "no SETTINGS frame" : "no answer to the extended CONNECT"

@@ -79,7 +79,9 @@ struct ProfileReader {
         guard let dict = value as? [String: Any] else { throw fail(field, "must be a JSON object with \(keys.joined(separator: ", "))") }
         for key in dict.keys.sorted() where !keys.contains(key) {
             let hint = DidYouMean.hint(for: key, among: keys)
-            throw fail(field.isEmpty ? key : "\(field).\(key)", "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(keys.joined(separator: ", "))")
+            throw fail(
+                field.isEmpty ? key : "\(field).\(key)",
+                "unknown field\(hint.isEmpty ? "." : hint) Valid fields here: \(keys.joined(separator: ", "))")
         }
         return dict
     }

@@ -26,7 +26,9 @@ public enum HTMLReportRenderer {
     static let maxFramesDrawn = 1500
 
     /// The HTML document for `report`, next steps in `wording`'s words (default: the CLI's flags).
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording()) -> String {
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording())
+        -> String
+    {
         let report = report.worded(by: wording)
         let h: (String) -> String = { escape(TerminalText.line(redactor.text($0))) }
         let v = report.verdict
@@ -52,7 +54,10 @@ public enum HTMLReportRenderer {
         html += stepsSection(report, h: h)
         if let m = report.measurements { html += measurementsSection(m) }
         if let channels = report.authChannels, !channels.isEmpty { html += authSection(channels, h: h) }
-        if let fleet = report.fleet { html += "<section id=\"fleet\">\n<h2>Fleet</h2>\n<pre>\(TextReportRenderer.fleet(fleet).split(separator: "\n").map { h(String($0)) }.joined(separator: "\n"))</pre>\n</section>\n" }
+        if let fleet = report.fleet {
+            html +=
+                "<section id=\"fleet\">\n<h2>Fleet</h2>\n<pre>\(TextReportRenderer.fleet(fleet).split(separator: "\n").map { h(String($0)) }.joined(separator: "\n"))</pre>\n</section>\n"
+        }
         html += findingsSection(lanes, h: h)
         html += "<footer>ws1011 report \(h(report.schema)) · \(h(report.target))</footer>\n</body>\n</html>\n"
         return html
@@ -113,7 +118,9 @@ public enum HTMLReportRenderer {
 
     static func failureLine(_ t: ConnectionTranscript, h: (String) -> String) -> String {
         var html = ""
-        if let f = t.failure { html += "<p class=\"failure\">stopped at \(h(f.stage.rawValue)): \(h(f.kind.rawValue)) — \(h(f.detail))</p>\n" }
+        if let f = t.failure {
+            html += "<p class=\"failure\">stopped at \(h(f.stage.rawValue)): \(h(f.kind.rawValue)) — \(h(f.detail))</p>\n"
+        }
         if let hs = t.handshake, let status = hs.status {
             html +=
                 "<p>HTTP \(status)\(hs.reasonPhrase.map { " " + h($0) } ?? "")\(hs.subprotocol.map { ", subprotocol " + h($0) } ?? "")</p>\n"

@@ -8,7 +8,9 @@ public enum JSONReportRenderer {
     /// The JSON text of `report`, with every known secret and JWT-shaped string masked by `redactor`
     /// (default: JWT-shaped strings only), the verdict's next steps in `wording`'s words in its summary
     /// (default: the CLI's flags). Milliseconds are written to 0.1 ms, the confidence to 0.01.
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording()) throws -> String {
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording())
+        throws -> String
+    {
         // String values are scrubbed field by field, never the serialised document: a secret that happens
         // to read like a number, `true` or a key must not turn the report into invalid JSON.
         try encodeRounded(report.worded(by: wording).redacted(by: redactor)) + "\n"
@@ -40,7 +42,8 @@ public enum JSONReportRenderer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return encoder
     }
 
@@ -48,7 +51,8 @@ public enum JSONReportRenderer {
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return decoder
     }
 }

@@ -27,7 +27,9 @@ public enum JUnitReportRenderer {
 
     /// The XML document for `report`; every text is redacted with `redactor` before it is escaped; next
     /// steps in `wording`'s words (default: the CLI's flags).
-    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording()) -> String {
+    public static func render(_ report: DiagnosisReport, redactor: Redactor = Redactor(), wording: any AdviceWording = CLIAdviceWording())
+        -> String
+    {
         let report = report.worded(by: wording)
         func esc(_ s: String) -> String { xmlEscape(redactor.text(s)) }
         var suites: [(name: String, cases: [Case])] = [

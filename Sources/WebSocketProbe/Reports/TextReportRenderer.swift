@@ -87,11 +87,12 @@ public enum TextReportRenderer {
         var text = "Steps\n"
         let nameWidth = StepName.allCases.map(\.rawValue.count).max() ?? 12
         for step in steps {
-            let symbol = switch step.status {
-            case .passed: "✓"
-            case .failed: "✗"
-            case .skipped: "–"
-            }
+            let symbol =
+                switch step.status {
+                case .passed: "✓"
+                case .failed: "✗"
+                case .skipped: "–"
+                }
             let name = step.name.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let duration = (step.durationMs.map { fmt($0) } ?? "").padding(toLength: 9, withPad: " ", startingAt: 0)
             text += "  \(symbol) \(name)  \(duration) \(safe(step.detail))\n"
@@ -110,7 +111,8 @@ public enum TextReportRenderer {
             if let best = rtts.min(), let worst = rtts.max() { text += " (rtt \(fmt(best))–\(fmt(worst)))" }
             text += "\n"
         }
-        text += "  frames: \(t.frames.filter { $0.direction == .inbound }.count) in, \(t.frames.filter { $0.direction == .outbound }.count) out; bytes on the wire: \(t.wire.bytesIn) in, \(t.wire.bytesOut) out\n"
+        text +=
+            "  frames: \(t.frames.filter { $0.direction == .inbound }.count) in, \(t.frames.filter { $0.direction == .outbound }.count) out; bytes on the wire: \(t.wire.bytesIn) in, \(t.wire.bytesOut) out\n"
         for finding in t.findings.prefix(8) { text += "  finding \(finding.code.rawValue): \(safe(finding.detail))\n" }
         return text
     }
@@ -118,10 +120,14 @@ public enum TextReportRenderer {
     static func measurements(_ m: Measurements) -> String {
         var text = "Timeout discovery\n"
         if let probe = m.idleProbeMs {
-            text += "  idle (silent) connection:   " + (m.idleTimeoutMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe") + "\n"
+            text +=
+                "  idle (silent) connection:   " + (m.idleTimeoutMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe")
+                + "\n"
         }
         if let probe = m.lifetimeProbeMs {
-            text += "  connection with pings:      " + (m.lifetimeMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe") + "\n"
+            text +=
+                "  connection with pings:      " + (m.lifetimeMs.map { "ended after \(fmt($0))" } ?? "outlived the \(fmt(probe)) probe")
+                + "\n"
         }
         if let requested = m.sustainRequestedMs {
             text += "  sustained with traffic:     \(m.sustainedMs.map { fmt($0) } ?? "—") of \(fmt(requested))\n"
@@ -137,7 +143,8 @@ public enum TextReportRenderer {
             let mark = c.accepted ? "✓" : "✗"
             let status = c.status.map { "HTTP \($0)" } ?? "no HTTP answer"
             let close = c.closeCode.map { ", close \($0)" } ?? ""
-            text += "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.path.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
+            text +=
+                "  \(mark) \(c.channel.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.path.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(status)\(close) — \(safe(c.detail))\n"
         }
         return text
     }
@@ -147,7 +154,8 @@ public enum TextReportRenderer {
     /// The verdict: layer, cause, confidence, summary with the next steps in `wording`'s words (default:
     /// the CLI's flags), then each piece of evidence with its rule.
     public static func verdict(_ v: Verdict, wording: any AdviceWording = CLIAdviceWording()) -> String {
-        var text = "Verdict: \(v.layer.rawValue.uppercased())  cause \(v.cause.rawValue)  confidence \(Int((v.confidence * 100).rounded()))%\n"
+        var text =
+            "Verdict: \(v.layer.rawValue.uppercased())  cause \(v.cause.rawValue)  confidence \(Int((v.confidence * 100).rounded()))%\n"
         text += "  \(safe(v.summary(wordedBy: wording)))\n"
         if !v.evidence.isEmpty {
             text += "  Evidence:\n"
@@ -160,11 +168,15 @@ public enum TextReportRenderer {
     public static func warnings(_ report: DiagnosisReport) -> [String] {
         var out: [String] = []
         if let i = report.interruption {
-            out.append("The run was cut short: \(safe(i.detail)) during \(safe(i.during)). "
-                + (i.mainAttemptInterrupted ? "The steps above stop where it was cut." : "The main probe had finished; only later probes were cut short."))
+            out.append(
+                "The run was cut short: \(safe(i.detail)) during \(safe(i.during)). "
+                    + (i.mainAttemptInterrupted
+                        ? "The steps above stop where it was cut." : "The main probe had finished; only later probes were cut short."))
         }
         for t in [report.transcript] + (report.directTranscript.map { [$0] } ?? []) where t.tls?.verificationDisabled == true {
-            out.append("TLS certificate verification was OFF (--insecure) for \(safe(t.target.url)): this run proves nothing about the certificate.")
+            out.append(
+                "TLS certificate verification was OFF (--insecure) for \(safe(t.target.url)): this run proves nothing about the certificate."
+            )
         }
         return out
     }

@@ -35,7 +35,8 @@ public struct AuthTokenFetcher: Sendable {
         guard let url = URL(string: authURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = url.host, !host.isEmpty
         else {
-            throw ProbeError.invalidConfiguration("--auth-url '\(redactor.url(authURL))' is not an http:// or https:// URL; write it as http://host:port/auth/token")
+            throw ProbeError.invalidConfiguration(
+                "--auth-url '\(redactor.url(authURL))' is not an http:// or https:// URL; write it as http://host:port/auth/token")
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         // A bare base URL (`https://auth.example.com`) means the lab contract's endpoint, POST /auth/token.
@@ -84,7 +85,8 @@ public struct AuthTokenFetcher: Sendable {
             channel = try await bootstrap.connect(host: host, port: port).get()
         } catch {
             promise.fail(error)
-            throw ProbeError.invalidConfiguration("cannot reach the auth service at \(redactor.url(authURL)): \(redactor.text(String(describing: error))). Check --auth-url")
+            throw ProbeError.invalidConfiguration(
+                "cannot reach the auth service at \(redactor.url(authURL)): \(redactor.text(String(describing: error))). Check --auth-url")
         }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
         head.headers.add(name: "Host", value: hostHeader)
@@ -102,7 +104,9 @@ public struct AuthTokenFetcher: Sendable {
             result = try await promise.futureResult.get()
         } catch {
             channel.close(promise: nil)
-            throw ProbeError.invalidConfiguration("the auth service at \(redactor.url(authURL)) did not answer within \(DurationText.format(timeout)): \(redactor.text(String(describing: error)))")
+            throw ProbeError.invalidConfiguration(
+                "the auth service at \(redactor.url(authURL)) did not answer within \(DurationText.format(timeout)): \(redactor.text(String(describing: error)))"
+            )
         }
         timeoutTask.cancel()
         channel.close(promise: nil)
@@ -110,7 +114,9 @@ public struct AuthTokenFetcher: Sendable {
         // Scrubbed before it is cut, so a secret split by the cut is still recognised.
         let text = String(redactor.text(String(decoding: bytes.prefix(4096), as: UTF8.self)).prefix(300))
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw ProbeError.invalidConfiguration("the auth service answered HTTP \(response.status.code) for user '\(redactor.text(email))': \(text). Check --user and --auth-url")
+            throw ProbeError.invalidConfiguration(
+                "the auth service answered HTTP \(response.status.code) for user '\(redactor.text(email))': \(text). Check --user and --auth-url"
+            )
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
             let token = object["access_token"] as? String, !token.isEmpty
@@ -118,14 +124,18 @@ public struct AuthTokenFetcher: Sendable {
             // Only the keys: the values of an answer without access_token may be other credentials
             // (`idToken`, `refreshToken`, a nested token) that nothing here knows to scrub.
             let keys = ((try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]).map { $0.keys.sorted() }
-            let shape = keys.map { "its keys are \($0.isEmpty ? "none" : $0.prefix(20).joined(separator: ", "))" } ?? "it is not a JSON object"
-            throw ProbeError.invalidConfiguration("the auth service's answer has no access_token (\(redactor.text(shape))). Point --auth-url at an endpoint that answers {\"access_token\": …}")
+            let shape =
+                keys.map { "its keys are \($0.isEmpty ? "none" : $0.prefix(20).joined(separator: ", "))" } ?? "it is not a JSON object"
+            throw ProbeError.invalidConfiguration(
+                "the auth service's answer has no access_token (\(redactor.text(shape))). Point --auth-url at an endpoint that answers {\"access_token\": …}"
+            )
         }
         // Refused, never altered: in a header a line break would split the request, and a token changed
         // silently is not the service's token.
         if let problem = SecretText.controlCharacter(in: token) {
             throw ProbeError.invalidConfiguration(
-                "the access_token from the auth service at \(redactor.url(authURL)) contains \(problem) (the value is not shown): a token is one line of printable characters. Fix what the auth service answers")
+                "the access_token from the auth service at \(redactor.url(authURL)) contains \(problem) (the value is not shown): a token is one line of printable characters. Fix what the auth service answers"
+            )
         }
         return token
     }

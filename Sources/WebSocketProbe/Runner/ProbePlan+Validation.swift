@@ -8,7 +8,8 @@ extension ProbePlan {
     public func validate() throws(ProbeError) {
         if let caFile = tls.caFile {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw ProbeError.unreadableCAFile(path: caFile, reason: FileManager.default.fileExists(atPath: caFile) ? "it is not readable" : "no such file")
+                throw ProbeError.unreadableCAFile(
+                    path: caFile, reason: FileManager.default.fileExists(atPath: caFile) ? "it is not readable" : "no such file")
             }
             guard let data = FileManager.default.contents(atPath: caFile),
                 String(decoding: data, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
@@ -24,12 +25,15 @@ extension ProbePlan {
                 throw error
             } catch {
                 throw ProbeError.unreadableCAFile(
-                    path: caFile, reason: "a certificate in it is not valid PEM (\(error)); export the CA again as PEM (`openssl x509 -in CA -out ca.pem`)")
+                    path: caFile,
+                    reason:
+                        "a certificate in it is not valid PEM (\(error)); export the CA again as PEM (`openssl x509 -in CA -out ca.pem`)")
             }
         }
         if transport == .http2, !target.isSecure || direct?.isSecure == false {
             throw ProbeError.invalidConfiguration(
-                "--http2 needs a wss:// URL: WebSockets over HTTP/2 (RFC 8441) run over TLS with ALPN h2, as browsers open them; use wss:// (for --direct too) or drop --http2")
+                "--http2 needs a wss:// URL: WebSockets over HTTP/2 (RFC 8441) run over TLS with ALPN h2, as browsers open them; use wss:// (for --direct too) or drop --http2"
+            )
         }
         if let certificateFile = tls.clientCertificateFile {
             _ = try ClientIdentity.load(certificateFile: certificateFile, keyFile: tls.clientKeyFile)
@@ -37,11 +41,13 @@ extension ProbePlan {
             throw ProbeError.invalidConfiguration("--key was given without --cert: pass the client certificate with --cert as well")
         }
         // A subprotocol is an HTTP token (RFC 6455 §4.1, RFC 9110 §5.6.2): anything else could split the request.
-        let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(
+            CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         for (index, entry) in subprotocols.enumerated() {
             guard !entry.isEmpty, entry.unicodeScalars.allSatisfy({ tchar.contains($0) }) else {
                 throw ProbeError.invalidConfiguration(
-                    "--subprotocol #\(index + 1) is not an HTTP token (the value is not shown): use letters, digits and !#$%&'*+-.^_`|~ only, no spaces, commas or line breaks")
+                    "--subprotocol #\(index + 1) is not an HTTP token (the value is not shown): use letters, digits and !#$%&'*+-.^_`|~ only, no spaces, commas or line breaks"
+                )
             }
         }
         try Self.checkInstanceHeader(instanceHeader)
@@ -61,7 +67,8 @@ extension ProbePlan {
         let messageLimit = ClientConfiguration(url: target).maxMessageBytes
         if let messageSize, messageSize > messageLimit {
             throw ProbeError.invalidConfiguration(
-                "--message-size \(messageSize) is larger than the client's message limit of \(messageLimit) bytes (\(messageLimit >> 20) MiB); give at most \(messageLimit)")
+                "--message-size \(messageSize) is larger than the client's message limit of \(messageLimit) bytes (\(messageLimit >> 20) MiB); give at most \(messageLimit)"
+            )
         }
         if let origin { try Self.validateOrigin(origin) }
         if let connections, !(1...Self.maximumConnections).contains(connections) {
@@ -92,10 +99,12 @@ extension ProbePlan {
     /// most 64 characters. Shared by the plan's validation and the exporter's check when its file loads.
     static func checkInstanceHeader(_ name: String?) throws(ProbeError) {
         guard let name else { return }
-        let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        let tchar = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~").union(
+            CharacterSet(charactersIn: "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         if name.isEmpty || name.count > 64 || !name.unicodeScalars.allSatisfy({ tchar.contains($0) }) {
             throw ProbeError.invalidConfiguration(
-                "--instance-header (instanceHeader) must be a header name of at most 64 letters, digits and -, e.g. X-Instance-Id (the value is not shown)")
+                "--instance-header (instanceHeader) must be a header name of at most 64 letters, digits and -, e.g. X-Instance-Id (the value is not shown)"
+            )
         }
     }
 }

@@ -11,7 +11,8 @@ extension ProbeRunner {
         let profile = plan.profile
         let channel = mainChannel(token: token)
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor)
-        let sentCredential = channel != nil || plan.headers.first(named: "Authorization") != nil
+        let sentCredential =
+            channel != nil || plan.headers.first(named: "Authorization") != nil
             || plan.headers.contains { Redactor().secretHeaders.contains($0.name.lowercased()) }
         var expectations = ProbeExpectations(
             profile: profile.name, sentCredential: sentCredential, expectedEvents: profile.criticalEvents)
@@ -28,10 +29,13 @@ extension ProbeRunner {
         var awaited: [String] = []
         let session = ProbeSession(connection: connection, clock: clock, profile: profile, answerEnginePings: !plan.withholdPongs)
         if !ledger.hasFailed {
-            sustainedMs = await runSession(session, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, token: token, sentCredential: sentCredential, path: path)
+            sustainedMs = await runSession(
+                session, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, token: token, sentCredential: sentCredential,
+                path: path)
         } else if ledger.firstFailure?.name == .subprotocol, stop.reason == nil {
             mismatches = await subprotocolMismatch(
-                await connection.transcript(), isOpen: isOpen, expected: expectedSubprotocol, url: url, channel: channel, token: token, redactor: redactor)
+                await connection.transcript(), isOpen: isOpen, expected: expectedSubprotocol, url: url, channel: channel, token: token,
+                redactor: redactor)
         }
         // A step failed on an open connection (no pong, no event): keep the evidence as it was
         // (`still-open`), then drop the transport without inventing a close of ours.
@@ -48,7 +52,8 @@ extension ProbeRunner {
             .filter { $0.direction == .outbound && ($0.opcode == "text" || $0.opcode == "binary") }.map(\.atMs)
         expectations.pingsDuringRun = plan.sustain != nil || plan.keepalive != nil
         let contract = mismatches.isEmpty || stop.reason != nil ? nil : ContractObservation(profile: profile.name, mismatches: mismatches)
-        return Attempt(transcript: transcript, steps: ledger.steps, expectations: expectations, sustainedMs: sustainedMs, contract: contract)
+        return Attempt(
+            transcript: transcript, steps: ledger.steps, expectations: expectations, sustainedMs: sustainedMs, contract: contract)
     }
 
     // MARK: - After the upgrade
@@ -68,7 +73,9 @@ extension ProbeRunner {
         var start = clock.now()
         var welcomed: [String] = []
         if case .socketIO(let namespace, let authJSON) = profile.envelope {
-            guard await socketIOConnect(session, namespace: namespace, authJSON: authJSON, token: token, ledger: &ledger, mismatches: &mismatches, start: start)
+            guard
+                await socketIOConnect(
+                    session, namespace: namespace, authJSON: authJSON, token: token, ledger: &ledger, mismatches: &mismatches, start: start)
             else { return nil }
             welcomed.append("Engine.IO open, namespace \(namespace) connected")
         }
@@ -82,20 +89,28 @@ extension ProbeRunner {
                 welcomed.append("welcome \(welcome.anyOf.first(where: m.matches)?.description ?? m.type ?? "") received")
             case .timedOut:
                 let seen = session.seen(since: before)
-                mismatches.append(ContractMismatch(
-                    field: "welcome", expected: "\(shapes) within \(DurationText.format(bound))",
-                    observed: seen.isEmpty ? "no message at all" : "\(seen.count) other message(s), none of that shape", seen: seen))
-                ledger.fail(.auth, durationMs: ms(since: start), detail: "no \(shapes) welcome within \(DurationText.format(bound))" + (seen.isEmpty ? "" : "; seen: \(seen.joined(separator: " | ").prefix(300))"))
+                mismatches.append(
+                    ContractMismatch(
+                        field: "welcome", expected: "\(shapes) within \(DurationText.format(bound))",
+                        observed: seen.isEmpty ? "no message at all" : "\(seen.count) other message(s), none of that shape", seen: seen))
+                ledger.fail(
+                    .auth, durationMs: ms(since: start),
+                    detail: "no \(shapes) welcome within \(DurationText.format(bound))"
+                        + (seen.isEmpty ? "" : "; seen: \(seen.joined(separator: " | ").prefix(300))"))
             case .closed(let end):
                 ledger.fail(.auth, durationMs: ms(since: start), detail: "the connection ended before the welcome: \(end.probeSummary)")
             case .applicationError(let text), .refused(let text):
-                ledger.fail(.auth, durationMs: ms(since: start), detail: "the backend answered with an error instead of the welcome: \(text.prefix(200))")
+                ledger.fail(
+                    .auth, durationMs: ms(since: start),
+                    detail: "the backend answered with an error instead of the welcome: \(text.prefix(200))")
             }
         }
         if !ledger.hasFailed {
             if !welcomed.isEmpty {
                 let what = welcomed.joined(separator: "; ")
-                ledger.pass(.auth, durationMs: ms(since: start), detail: sentCredential ? "credential accepted: \(what)" : "\(what) (no credential sent)")
+                ledger.pass(
+                    .auth, durationMs: ms(since: start),
+                    detail: sentCredential ? "credential accepted: \(what)" : "\(what) (no credential sent)")
             } else if sentCredential {
                 ledger.pass(.auth, detail: "the upgrade with the credential was accepted")
             } else {
@@ -121,11 +136,16 @@ extension ProbeRunner {
         start = clock.now()
         var details: [String] = []
         if let heartbeat = profile.heartbeat {
-            guard let detail = await self.heartbeat(heartbeat, session, ledger: &ledger, mismatches: &mismatches, start: start) else { return nil }
+            guard let detail = await self.heartbeat(heartbeat, session, ledger: &ledger, mismatches: &mismatches, start: start) else {
+                return nil
+            }
             details.append(detail)
         }
         for (index, step) in profile.conversation.enumerated() where step.step == .messages {
-            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path) else { return nil }
+            guard
+                let detail = await exchange(
+                    step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path)
+            else { return nil }
             details.append(detail)
         }
         if details.isEmpty {
@@ -154,7 +174,9 @@ extension ProbeRunner {
         start = clock.now()
         details = []
         for (index, step) in profile.conversation.enumerated() where step.step == .agentEvents {
-            guard let detail = await exchange(step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path)
+            guard
+                let detail = await exchange(
+                    step, index: index, session, token: token, ledger: &ledger, mismatches: &mismatches, awaited: &awaited, path: path)
             else { return sustainedMs }
             details.append(detail)
         }
@@ -174,8 +196,11 @@ extension ProbeRunner {
         await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 probe done")
         let end = await connection.transcript().close
         if let received = end.received, end.order == .sentFirst || end.order == .receivedFirst {
-            ledger.pass(.close, durationMs: ms(since: start),
-                        detail: "close handshake completed: sent 1000, received \(received.code.map(String.init) ?? "close without status"), transport \(end.transportEnd.rawValue)")
+            ledger.pass(
+                .close, durationMs: ms(since: start),
+                detail:
+                    "close handshake completed: sent 1000, received \(received.code.map(String.init) ?? "close without status"), transport \(end.transportEnd.rawValue)"
+            )
         } else {
             ledger.fail(.close, durationMs: ms(since: start), detail: "our close frame got no close frame back: \(end.probeSummary)")
         }
@@ -193,9 +218,11 @@ extension ProbeRunner {
         if case .json = plan.profile.envelope {
             // A type of its own: the lab's contract acknowledges unknown types, so the message starts no
             // agent run whose events the agent-events step would then mistake for its own.
-            let envelope = ProfileMessage.encode(.event(type: "size_probe", payloadJSON: #"{"data":""}"#), envelope: plan.profile.envelope, token: nil)
+            let envelope = ProfileMessage.encode(
+                .event(type: "size_probe", payloadJSON: #"{"data":""}"#), envelope: plan.profile.envelope, token: nil)
             let filler = String(repeating: "x", count: max(0, bytes - envelope.utf8.count))
-            text = ProfileMessage.encode(.event(type: "size_probe", payloadJSON: #"{"data":""# + filler + #""}"#), envelope: plan.profile.envelope, token: nil)
+            text = ProfileMessage.encode(
+                .event(type: "size_probe", payloadJSON: #"{"data":""# + filler + #""}"#), envelope: plan.profile.envelope, token: nil)
         } else {
             text = String(repeating: "x", count: bytes)
         }
@@ -203,7 +230,10 @@ extension ProbeRunner {
         let size = "\(text.utf8.count)-byte message"
         // The peer's reaction to the message, or its answer to the next probe, whichever comes first.
         if let end = await connection.waitForEnd(timeout: min(bound, .seconds(1))) {
-            ledger.revise(ProbeStep(name: .messages, status: .failed, durationMs: ms(since: start), detail: "sent a \(size), the connection ended: \(end.probeSummary)"))
+            ledger.revise(
+                ProbeStep(
+                    name: .messages, status: .failed, durationMs: ms(since: start),
+                    detail: "sent a \(size), the connection ended: \(end.probeSummary)"))
             return
         }
         let before = ledger.outcome(of: .messages)
@@ -213,7 +243,8 @@ extension ProbeRunner {
         if let rtt = await connection.ping(timeout: bound) {
             let detail = "sent a \(size); the connection stayed up (pong in \(Self.format(ms: rtt)))"
             let combined = before.map { $0.status == .passed ? $0.detail + "; " + detail : detail } ?? detail
-            ledger.revise(ProbeStep(name: .messages, status: .passed, durationMs: (before?.durationMs ?? 0) + ms(since: start), detail: combined))
+            ledger.revise(
+                ProbeStep(name: .messages, status: .passed, durationMs: (before?.durationMs ?? 0) + ms(since: start), detail: combined))
         } else if let end = await connection.waitForEnd(timeout: .zero) {
             ledger.revise(failed("sent a \(size), the connection ended: \(end.probeSummary)"))
         } else {
@@ -223,13 +254,17 @@ extension ProbeRunner {
 
     /// Keeps the connection busy with a ping every ``ProbePlan/trafficInterval`` for `duration`.
     /// Returns how long it held.
-    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: ProbePath) async -> Double {
+    private func sustainConnection(_ session: ProbeSession, for duration: Duration, ledger: inout StepLedger, path: ProbePath) async
+        -> Double
+    {
         let connection = session.connection
         let start = clock.now()
         var missedPongs = 0
         let activity = "sustain (\(path))"
         while clock.now() - start < duration {
-            report(activity, "connection up with a ping every \(DurationText.format(plan.trafficInterval))", elapsed: clock.now() - start, total: duration)
+            report(
+                activity, "connection up with a ping every \(DurationText.format(plan.trafficInterval))", elapsed: clock.now() - start,
+                total: duration)
             // Engine.IO pings that arrived meanwhile are answered before ours goes out.
             if case .engineIO = plan.profile.heartbeat { await session.drain() }
             // A pong is waited for up to the message bound, not just the traffic interval: a pong that is merely
@@ -238,7 +273,10 @@ extension ProbeRunner {
                 if let end = await connection.waitForEnd(timeout: .zero) {
                     report(activity, "", elapsed: clock.now() - start, total: duration, finished: true)
                     let held = ms(since: start)
-                    ledger.fail(.sustain, durationMs: held, detail: "the connection ended after \(Self.format(ms: held)) of \(DurationText.format(duration)): \(end.probeSummary)")
+                    ledger.fail(
+                        .sustain, durationMs: held,
+                        detail:
+                            "the connection ended after \(Self.format(ms: held)) of \(DurationText.format(duration)): \(end.probeSummary)")
                     return held
                 }
                 missedPongs += 1
@@ -255,7 +293,9 @@ extension ProbeRunner {
         } else if missedPongs > 0 {
             ledger.fail(.sustain, durationMs: held, detail: "held \(DurationText.format(duration)) but \(missedPongs) ping(s) got no pong")
         } else {
-            ledger.pass(.sustain, durationMs: held, detail: "held \(DurationText.format(duration)) with a ping every \(DurationText.format(plan.trafficInterval))")
+            ledger.pass(
+                .sustain, durationMs: held,
+                detail: "held \(DurationText.format(duration)) with a ping every \(DurationText.format(plan.trafficInterval))")
         }
         return held
     }

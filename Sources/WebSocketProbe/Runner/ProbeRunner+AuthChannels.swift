@@ -57,7 +57,9 @@ extension ProbeRunner {
 
     /// One connection carrying the credential by one channel; accepted when it opens and (for a profile
     /// with a welcome) the welcome arrives, or (otherwise) it is still open after a short wait.
-    func authAttempt(channel: AuthChannel, path: ProbePath, url: WebSocketURL, token: String?, redactor: Redactor) async -> AuthChannelResult {
+    func authAttempt(channel: AuthChannel, path: ProbePath, url: WebSocketURL, token: String?, redactor: Redactor) async
+        -> AuthChannelResult
+    {
         let configuration = clientConfiguration(url: url, channel: channel, token: token, redactor: redactor, dropGivenAuthorization: true)
         let connection = await open(configuration)
         guard await connection.isOpen else {
@@ -77,17 +79,24 @@ extension ProbeRunner {
         case .matched:
             result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened; welcome received")
         case .timedOut where welcome != nil:
-            result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened but no welcome within \(DurationText.format(bound))")
+            result = AuthChannelResult(
+                channel: channel, path: path, accepted: false, status: status,
+                detail: "opened but no welcome within \(DurationText.format(bound))")
         case .timedOut:
-            result = AuthChannelResult(channel: channel, path: path, accepted: true, status: status, detail: "opened and stayed open \(DurationText.format(bound))")
+            result = AuthChannelResult(
+                channel: channel, path: path, accepted: true, status: status, detail: "opened and stayed open \(DurationText.format(bound))"
+            )
         case .closed(let end):
-            result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, closeCode: end.effectiveCode,
-                                       detail: "opened, then ended: \(end.probeSummary)")
+            result = AuthChannelResult(
+                channel: channel, path: path, accepted: false, status: status, closeCode: end.effectiveCode,
+                detail: "opened, then ended: \(end.probeSummary)")
         case .applicationError(let text), .refused(let text):
-            result = AuthChannelResult(channel: channel, path: path, accepted: false, status: status, detail: "opened, then an error: \(text.prefix(200))")
+            result = AuthChannelResult(
+                channel: channel, path: path, accepted: false, status: status, detail: "opened, then an error: \(text.prefix(200))")
         }
         if await connection.isOpen { await connection.close(code: CloseCode.normalClosure.rawValue, reason: "ws1011 auth probe") }
-        return AuthChannelResult(channel: result.channel, path: result.path, accepted: result.accepted, status: result.status,
-                                 closeCode: result.closeCode, detail: redactor.text(result.detail))
+        return AuthChannelResult(
+            channel: result.channel, path: result.path, accepted: result.accepted, status: result.status,
+            closeCode: result.closeCode, detail: redactor.text(result.detail))
     }
 }

@@ -163,7 +163,8 @@ extension ProbeRunner {
             // withheld, the server would close before a second one, and the step would read as a failure.
             let received =
                 announced
-                + (session.answerEnginePings ? "; server ping 2 answered with 3" : "; server ping 2 received, not answered (--withhold-pongs)")
+                + (session.answerEnginePings
+                    ? "; server ping 2 answered with 3" : "; server ping 2 received, not answered (--withhold-pongs)")
             if session.enginePings > 0 { return received }
             let wait = Duration.milliseconds(interval + (timeout ?? interval))
             let outcome = await session.waitFor(within: wait) { _ in session.enginePings > 0 }

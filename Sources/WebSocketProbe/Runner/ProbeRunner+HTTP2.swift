@@ -18,7 +18,8 @@ extension ProbeRunner {
         stop.enter("h2")
         let configuration = clientConfiguration(url: plan.target, channel: mainChannel(token: token), token: token, redactor: redactor)
         let message = HTTP2CheckMessage.first(of: plan.profile, token: token, messageBound: plan.timeouts.message)
-        let observation = await HTTP2WebSocketCheck(configuration: configuration, message: message).run(eventLoopGroup: eventLoopGroup, stop: stop)
+        let observation = await HTTP2WebSocketCheck(configuration: configuration, message: message).run(
+            eventLoopGroup: eventLoopGroup, stop: stop)
         return stop.isStopped ? nil : observation
     }
 

@@ -25,7 +25,9 @@ public struct ProbeRunner: Sendable {
     public var stop: RunStop = RunStop()
 
     /// A runner for `plan`.
-    public init(plan: ProbePlan, progress: ProbeProgressSink? = nil, clock: ProbeClock = .continuous, eventLoopGroup: (any EventLoopGroup)? = nil) {
+    public init(
+        plan: ProbePlan, progress: ProbeProgressSink? = nil, clock: ProbeClock = .continuous, eventLoopGroup: (any EventLoopGroup)? = nil
+    ) {
         self.plan = plan
         self.progress = progress
         self.clock = clock
@@ -160,7 +162,8 @@ public struct ProbeRunner: Sendable {
             directSteps: done.direct?.steps, measurements: measurements, authChannels: done.authChannels,
             expectations: front.expectations)
         let interruption = stop.reason.map {
-            Interruption(by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: done.front == nil || done.mainInterrupted)
+            Interruption(
+                by: $0.name, detail: $0.phrase, during: stop.activity, mainAttemptInterrupted: done.front == nil || done.mainInterrupted)
         }
         input.interruption = interruption
         input.originCheck = done.originCheck
@@ -184,10 +187,12 @@ public struct ProbeRunner: Sendable {
     static func unfinishedAttempt(_ target: WebSocketURL, redactor: Redactor, stop: RunStop, profile: ApplicationProfile) -> Attempt {
         var ledger = StepLedger()
         ledger.interrupt(stop.reason?.phrase ?? "stopped")
-        let transcript = ConnectionTranscript(target: TargetDescription(
-            url: redactor.url(target.description), scheme: target.scheme, host: target.host, port: target.port,
-            resource: redactor.url(target.resource)))
-        return Attempt(transcript: transcript, steps: ledger.steps, expectations: ProbeExpectations(profile: profile.name), sustainedMs: nil)
+        let transcript = ConnectionTranscript(
+            target: TargetDescription(
+                url: redactor.url(target.description), scheme: target.scheme, host: target.host, port: target.port,
+                resource: redactor.url(target.resource)))
+        return Attempt(
+            transcript: transcript, steps: ledger.steps, expectations: ProbeExpectations(profile: profile.name), sustainedMs: nil)
     }
 
     /// Opens a connection registered with the run's stop, so that a stop ends every wait on it.
@@ -210,10 +215,12 @@ public struct ProbeRunner: Sendable {
             do {
                 return try TokenMinter.mint(secret: secret, user: email)
             } catch {
-                throw ProbeError.invalidConfiguration("cannot mint a token for '\(email)': \(Redactor().adding(secrets: [secret]).text(String(describing: error)))")
+                throw ProbeError.invalidConfiguration(
+                    "cannot mint a token for '\(email)': \(Redactor().adding(secrets: [secret]).text(String(describing: error)))")
             }
         case .fetch(let authURL, let email):
-            let fetcher = AuthTokenFetcher(authURL: authURL, email: email, tls: plan.tls, timeout: plan.timeouts.connect + plan.timeouts.message)
+            let fetcher = AuthTokenFetcher(
+                authURL: authURL, email: email, tls: plan.tls, timeout: plan.timeouts.connect + plan.timeouts.message)
             return try await fetcher.fetch(eventLoopGroup: eventLoopGroup)
         }
     }
@@ -247,14 +254,17 @@ public struct ProbeRunner: Sendable {
 
     /// The client configuration for one connection to `url`, carrying `token` by `channel` in the shapes the
     /// plan's profile gives (subprotocol entries, header, query parameter), at the profile's path.
-    func clientConfiguration(url: WebSocketURL, channel: AuthChannel?, token: String?, redactor: Redactor,
-                             dropGivenAuthorization: Bool = false) -> ClientConfiguration {
+    func clientConfiguration(
+        url: WebSocketURL, channel: AuthChannel?, token: String?, redactor: Redactor,
+        dropGivenAuthorization: Bool = false
+    ) -> ClientConfiguration {
         let auth = plan.profile.auth
         var target = Self.profileTarget(url, plan.profile.connect)
         var configuration = ClientConfiguration(url: target)
         if let observer = plan.frameObserver {
             let activity = stop.activity
-            let name = (activity == "token" || activity.hasPrefix("connect") ? "main" : activity)
+            let name =
+                (activity == "token" || activity.hasPrefix("connect") ? "main" : activity)
                 + (url.description == plan.target.description ? "" : " (direct)")
             configuration.frameObserver = { observer(name, $0) }
         }

@@ -21,7 +21,8 @@ extension StepLedger {
             return
         }
         let addresses = transcript.resolvedAddresses
-        var resolved = addresses.isEmpty ? "\(transcript.target.host) needs no resolution" : "resolved to " + addresses.joined(separator: ", ")
+        var resolved =
+            addresses.isEmpty ? "\(transcript.target.host) needs no resolution" : "resolved to " + addresses.joined(separator: ", ")
         if let route = transcript.route { resolved = "routed by \(route): " + resolved }
         pass(.resolve, durationMs: timings.dnsMs, detail: resolved)
 
@@ -58,8 +59,10 @@ extension StepLedger {
         } else if let tls = transcript.tls {
             let version = tls.protocolVersion.map { ", \($0)" } ?? ""
             let chain = ", server sent \(tls.chain.count) certificate(s)"
-            pass(.tls, durationMs: timings.tlsMs,
-                 detail: (tls.verificationDisabled ? "handshake done with certificate verification OFF (--insecure)" : "certificate chain verified")
+            pass(
+                .tls, durationMs: timings.tlsMs,
+                detail: (tls.verificationDisabled
+                    ? "handshake done with certificate verification OFF (--insecure)" : "certificate chain verified")
                     + version + chain)
         } else {
             pass(.tls, durationMs: timings.tlsMs, detail: "TLS handshake done")
@@ -75,11 +78,15 @@ extension StepLedger {
         if let h2 = transcript.http2 {
             // RFC 8441 §5: a 2xx to the extended CONNECT opens the stream; there is no accept key.
             let settings = h2.settingsAtMs.map { ", SETTINGS at \(Int($0.rounded())) ms" } ?? ""
-            pass(.upgrade, durationMs: timings.upgradeMs,
-                 detail: "extended CONNECT (:protocol websocket) answered \(handshake?.status ?? 200) over HTTP/2 (ALPN h2\(settings))")
+            pass(
+                .upgrade, durationMs: timings.upgradeMs,
+                detail: "extended CONNECT (:protocol websocket) answered \(handshake?.status ?? 200) over HTTP/2 (ALPN h2\(settings))")
         } else {
-            pass(.upgrade, durationMs: timings.upgradeMs,
-                 detail: "HTTP \(handshake?.status ?? 101) \(Self.oneLine(handshake?.reasonPhrase ?? "Switching Protocols")), accept key \(handshake?.acceptValid == false ? "INVALID" : "valid")")
+            pass(
+                .upgrade, durationMs: timings.upgradeMs,
+                detail:
+                    "HTTP \(handshake?.status ?? 101) \(Self.oneLine(handshake?.reasonPhrase ?? "Switching Protocols")), accept key \(handshake?.acceptValid == false ? "INVALID" : "valid")"
+            )
         }
 
         // Subprotocol
@@ -88,10 +95,16 @@ extension StepLedger {
         if offered.isEmpty {
             notApplicable(.subprotocol, reason: "no subprotocol offered")
         } else if codes.contains(.subprotocolNotEchoed) || selected == nil {
-            fail(.subprotocol, detail: "offered \(offered.joined(separator: ", ")) but the server selected none (RFC 6455 §4.1: the client must fail the connection)")
+            fail(
+                .subprotocol,
+                detail:
+                    "offered \(offered.joined(separator: ", ")) but the server selected none (RFC 6455 §4.1: the client must fail the connection)"
+            )
             return
         } else if codes.contains(.unexpectedSubprotocol) || !offered.contains(selected ?? "") {
-            fail(.subprotocol, detail: "the server selected '\(selected ?? "")', which was never offered (offered \(offered.joined(separator: ", ")))")
+            fail(
+                .subprotocol,
+                detail: "the server selected '\(selected ?? "")', which was never offered (offered \(offered.joined(separator: ", ")))")
             return
         } else if let expectedSubprotocol, selected != expectedSubprotocol {
             fail(.subprotocol, detail: "the server selected '\(selected ?? "")', the plan expects '\(expectedSubprotocol)'")

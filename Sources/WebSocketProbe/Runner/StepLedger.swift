@@ -50,8 +50,9 @@ public struct StepLedger: Sendable, Equatable {
         guard interruption == nil else { return }
         interruption = phrase
         if let failed = firstFailure {
-            outcomes[failed.name] = ProbeStep(name: failed.name, status: .skipped, durationMs: failed.durationMs,
-                                              detail: "interrupted: \(phrase) during this step")
+            outcomes[failed.name] = ProbeStep(
+                name: failed.name, status: .skipped, durationMs: failed.durationMs,
+                detail: "interrupted: \(phrase) during this step")
         } else if let running = StepName.allCases.first(where: { outcomes[$0] == nil }) {
             outcomes[running] = ProbeStep(name: running, status: .skipped, detail: "interrupted: \(phrase) during this step")
         }

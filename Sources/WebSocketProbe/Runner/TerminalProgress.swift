@@ -1,5 +1,5 @@
-import WebSocketDiagnosis
 import Foundation
+import WebSocketDiagnosis
 
 /// Prints progress updates on one rewritten terminal line on stderr, and nothing when stderr is not a
 /// terminal (so `diagnose … > out.txt` still shows progress, and a log or pipe gets no carriage returns).

@@ -40,7 +40,9 @@ extension CertificateSummary {
                     while j < 8 && groups[j] == "0" { j += 1 }
                     if j - i > best.count && j - i > 1 { best = (i, j - i) }
                     i = j
-                } else { i += 1 }
+                } else {
+                    i += 1
+                }
             }
             if best.start < 0 { return groups.joined(separator: ":") }
             let head = groups[..<best.start].joined(separator: ":")

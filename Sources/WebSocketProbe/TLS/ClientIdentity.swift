@@ -40,7 +40,8 @@ struct ClientIdentity: Sendable {
         }
         if keyText.contains("ENCRYPTED PRIVATE KEY") || keyText.contains("Proc-Type: 4,ENCRYPTED") {
             throw ProbeError.unusableClientCertificate(
-                path: keyPath, reason: "the private key is encrypted: decrypt it to a file only you can read (`openssl pkey -in KEY -out plain.pem`)")
+                path: keyPath,
+                reason: "the private key is encrypted: decrypt it to a file only you can read (`openssl pkey -in KEY -out plain.pem`)")
         }
         let key: NIOSSLPrivateKey
         do {
@@ -56,7 +57,9 @@ struct ClientIdentity: Sendable {
             _ = try NIOSSLContext(configuration: configuration)
         } catch {
             throw ProbeError.unusableClientCertificate(
-                path: keyPath, reason: "the private key does not belong to the certificate in '\(certificateFile)' (\(error)): give the key issued with it")
+                path: keyPath,
+                reason: "the private key does not belong to the certificate in '\(certificateFile)' (\(error)): give the key issued with it"
+            )
         }
         var summary = "a client certificate"
         if let der = try? leaf.toDERBytes(), let parsed = try? Certificate(derEncoded: der) {

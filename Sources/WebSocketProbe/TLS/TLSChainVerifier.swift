@@ -8,7 +8,9 @@ enum TLSChainVerifier {
     /// Verifies `presented` (DER, leaf first) for `serverName` against `roots` at `now`.
     ///
     /// - Parameter insecure: record the chain but accept anything.
-    static func verify(presented: [[UInt8]], serverName: String, roots: CertificateStore, insecure: Bool, now: Date = Date()) async -> TLSVerificationState {
+    static func verify(presented: [[UInt8]], serverName: String, roots: CertificateStore, insecure: Bool, now: Date = Date()) async
+        -> TLSVerificationState
+    {
         var state = TLSVerificationState(callbackRan: true)
         var certificates: [Certificate] = []
         for der in presented {
@@ -54,7 +56,8 @@ enum TLSChainVerifier {
         if case .validCertificate = await chainOnly.validate(leaf: leaf, intermediates: intermediates) {
             let names = CertificateSummary(certificate: leaf).subjectAlternativeNames
             state.failure = .hostnameMismatch
-            state.detail = "the certificate is for \(names.isEmpty ? "no subject alternative name" : names.joined(separator: ", ")), not '\(serverName)'"
+            state.detail =
+                "the certificate is for \(names.isEmpty ? "no subject alternative name" : names.joined(separator: ", ")), not '\(serverName)'"
             return state
         }
         if leaf.subject == leaf.issuer {
@@ -65,7 +68,9 @@ enum TLSChainVerifier {
         // Follow the issuer links through what the server sent.
         var top = leaf
         var seen = 0
-        while top.subject != top.issuer, seen < certificates.count, let parent = certificates.first(where: { $0.subject == top.issuer && $0 != top }) {
+        while top.subject != top.issuer, seen < certificates.count,
+            let parent = certificates.first(where: { $0.subject == top.issuer && $0 != top })
+        {
             top = parent
             seen += 1
         }
@@ -74,7 +79,8 @@ enum TLSChainVerifier {
             state.detail = "the chain ends at '\(top.subject)', a root that is not trusted"
         } else if top == leaf {
             state.failure = .missingIntermediate
-            state.detail = "the server sent only its leaf; its issuer '\(leaf.issuer)' was neither sent nor trusted (a missing intermediate, or an unknown issuer)"
+            state.detail =
+                "the server sent only its leaf; its issuer '\(leaf.issuer)' was neither sent nor trusted (a missing intermediate, or an unknown issuer)"
         } else {
             state.failure = .unknownIssuer
             state.detail = "the chain ends at '\(top.subject)', issued by '\(top.issuer)', which is not trusted"

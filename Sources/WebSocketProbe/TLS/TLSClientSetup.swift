@@ -21,7 +21,8 @@ struct TLSClientSetup: Sendable {
     let clientCertificate: String?
 
     /// Builds the setup for `settings` and `host`, offering `applicationProtocols` by ALPN (default `http/1.1`).
-    static func make(_ settings: ClientConfiguration.TLSSettings, host: String, applicationProtocols: [String] = ["http/1.1"]) throws(ProbeError)
+    static func make(_ settings: ClientConfiguration.TLSSettings, host: String, applicationProtocols: [String] = ["http/1.1"])
+        throws(ProbeError)
         -> TLSClientSetup
     {
         var extra: [Certificate] = []

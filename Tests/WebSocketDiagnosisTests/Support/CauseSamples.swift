@@ -56,7 +56,8 @@ enum CauseSamples {
             outcome: .fails, alpn: "h2", settings: [.init(id: 8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1)],
             extendedConnect: true, resetCode: "CONNECT_ERROR", failedAtMs: 42, detail: "RST_STREAM CONNECT_ERROR at 42 ms")
         var proxyForbids = Fixture.failed(.proxy, .proxyRefused, "the proxy answered CONNECT with HTTP 403 Forbidden")
-        proxyForbids.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "--proxy", target: "app.example.test:443", status: 403)
+        proxyForbids.proxy = ProxyObservation(
+            proxy: "http://127.0.0.1:3128", source: "--proxy", target: "app.example.test:443", status: 403)
         var proxyDown = Fixture.failed(.proxy, .proxyConnectFailure, "TCP connect to the proxy 127.0.0.1:3128 failed: connection-refused")
         proxyDown.proxy = ProxyObservation(proxy: "http://127.0.0.1:3128", source: "https_proxy", target: "app.example.test:443")
         var contractMismatch = ClassificationInput(
@@ -65,15 +66,20 @@ enum CauseSamples {
             expectations: credential)
         contractMismatch.contract = ContractObservation(
             profile: "lab",
-            mismatches: [ContractMismatch(field: "welcome", expected: "connection_established within 10 s", observed: "1 other message(s)", seen: ["hello"])])
+            mismatches: [
+                ContractMismatch(
+                    field: "welcome", expected: "connection_established within 10 s", observed: "1 other message(s)", seen: ["hello"])
+            ])
         var socketIOExpectations = ProbeExpectations(profile: "socketio")
         socketIOExpectations.envelope = "socketio"
         let namespaceRefused = ClassificationInput(
             transcript: Fixture.opened(frames: [
                 inbound("text", at: 130, preview: #"0{"sid":"a","pingInterval":25000,"pingTimeout":20000}"#),
-                outbound("text", at: 135, preview: "40/admin,"), inbound("text", at: 140, preview: #"44/admin,{"message":"not authorized"}"#),
+                outbound("text", at: 135, preview: "40/admin,"),
+                inbound("text", at: 140, preview: #"44/admin,{"message":"not authorized"}"#),
             ]),
-            steps: [ProbeStep(name: .auth, status: .failed, detail: "namespace /admin refused the connection")], expectations: socketIOExpectations)
+            steps: [ProbeStep(name: .auth, status: .failed, detail: "namespace /admin refused the connection")],
+            expectations: socketIOExpectations)
         let samples: [CauseSample] = [
             // Network
             .init(name: "proxy forbids CONNECT", input: .init(transcript: proxyForbids), expected: .proxyRefused),
@@ -100,10 +106,12 @@ enum CauseSamples {
                 name: "alert", input: .init(transcript: Fixture.tlsFailed(.handshakeFailure, detail: "alert handshake_failure")),
                 expected: .tlsHandshakeFailure),
             .init(
-                name: "certificate_required alert", input: .init(transcript: Fixture.tlsFailed(.clientCertificateRequired, detail: "alert certificate_required")),
+                name: "certificate_required alert",
+                input: .init(transcript: Fixture.tlsFailed(.clientCertificateRequired, detail: "alert certificate_required")),
                 expected: .clientCertificateRequired),
             .init(
-                name: "unknown_ca alert for our certificate", input: .init(transcript: Fixture.tlsFailed(.clientCertificateRejected, detail: "alert unknown_ca")),
+                name: "unknown_ca alert for our certificate",
+                input: .init(transcript: Fixture.tlsFailed(.clientCertificateRejected, detail: "alert unknown_ca")),
                 expected: .clientCertificateRejected),
             // Infrastructure
             .init(
@@ -219,11 +227,13 @@ enum CauseSamples {
             .init(name: "h2 extended CONNECT advertised, stream reset", input: http2Broken, expected: .http2WebSocketBroken),
             .init(
                 name: "over HTTP/2, the open stream reset with no close frame",
-                input: .init(transcript: HTTP2StreamEndRuleTests.openedOverHTTP2(end: .http2Reset, HTTP2StreamEndRuleTests.h2(reset: "CANCEL"))),
+                input: .init(
+                    transcript: HTTP2StreamEndRuleTests.openedOverHTTP2(end: .http2Reset, HTTP2StreamEndRuleTests.h2(reset: "CANCEL"))),
                 expected: .http2StreamReset),
             .init(
                 name: "over HTTP/2, GOAWAY under the open stream",
-                input: .init(transcript: HTTP2StreamEndRuleTests.openedOverHTTP2(end: .http2GoAway, HTTP2StreamEndRuleTests.h2(goAway: "NO_ERROR"))),
+                input: .init(
+                    transcript: HTTP2StreamEndRuleTests.openedOverHTTP2(end: .http2GoAway, HTTP2StreamEndRuleTests.h2(goAway: "NO_ERROR"))),
                 expected: .http2GoAway),
             .init(name: "fleet cut at one instant, reconnects fine", input: fleetInput(FleetFixture.reload), expected: .reloadDrain),
             .init(
@@ -232,7 +242,9 @@ enum CauseSamples {
                     FleetObservation(
                         requested: 8, holdMs: 10_000, rampMs: 1600, pingIntervalMs: 1000,
                         connections: (0..<8).map {
-                            $0 % 4 == 1 ? FleetFixture.ended(FleetFixture.connection($0), at: 900 + Double($0) * 700, code: 1011) : FleetFixture.connection($0)
+                            $0 % 4 == 1
+                                ? FleetFixture.ended(FleetFixture.connection($0), at: 900 + Double($0) * 700, code: 1011)
+                                : FleetFixture.connection($0)
                         })),
                 expected: .badInstance),
             .init(
@@ -282,9 +294,12 @@ enum CauseSamples {
                 name: "SIGINT during the ping step",
                 input: .init(
                     transcript: Fixture.opened(),
-                    steps: [ProbeStep(name: .upgrade, status: .passed, detail: "101"),
-                            ProbeStep(name: .ping, status: .skipped, detail: "interrupted: interrupted by SIGINT (Ctrl-C) during this step")],
-                    interruption: Interruption(by: "SIGINT", detail: "interrupted by SIGINT (Ctrl-C)", during: "ping", mainAttemptInterrupted: true)),
+                    steps: [
+                        ProbeStep(name: .upgrade, status: .passed, detail: "101"),
+                        ProbeStep(name: .ping, status: .skipped, detail: "interrupted: interrupted by SIGINT (Ctrl-C) during this step"),
+                    ],
+                    interruption: Interruption(
+                        by: "SIGINT", detail: "interrupted by SIGINT (Ctrl-C)", during: "ping", mainAttemptInterrupted: true)),
                 expected: .interrupted),
             .init(
                 name: "redirect",

@@ -8,8 +8,9 @@ import WebSocketProbe
 struct AuthServiceTests {
     @Test func knownUserGetsAccessAndRefreshTokens() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let response = try await RawHTTP.request(port: lab.authPort, method: "POST", path: "/auth/token",
-                                                     body: #"{"email": "websocket-test-2@netra-testing.example.com"}"#)
+            let response = try await RawHTTP.request(
+                port: lab.authPort, method: "POST", path: "/auth/token",
+                body: #"{"email": "websocket-test-2@netra-testing.example.com"}"#)
             #expect(response.status == 200)
             let json = try #require(response.json)
             #expect(json["token_type"]?.stringValue == "bearer")
@@ -26,8 +27,9 @@ struct AuthServiceTests {
 
     @Test func unknownUserGets401WithAJSONError() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let response = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/token",
-                                                     body: #"{"email": "nobody@example.com"}"#)
+            let response = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/token",
+                body: #"{"email": "nobody@example.com"}"#)
             #expect(response.status == 401)
             #expect(response.header("content-type")?.hasPrefix("application/json") == true)
             #expect(response.json?["error"]?.stringValue == "unknown_user")
@@ -36,16 +38,20 @@ struct AuthServiceTests {
 
     @Test func refreshTradesARefreshTokenButNotAnAccessToken() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let tokens = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/token",
-                                                   body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#).json
+            let tokens = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/token",
+                body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#
+            ).json
             let refresh = try #require(tokens?["refresh_token"]?.stringValue)
             let access = try #require(tokens?["access_token"]?.stringValue)
-            let ok = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/refresh",
-                                               body: LabJSON.object(["refresh_token": .string(refresh)]).text)
+            let ok = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/refresh",
+                body: LabJSON.object(["refresh_token": .string(refresh)]).text)
             #expect(ok.status == 200)
             #expect(ok.json?["access_token"]?.stringValue?.isEmpty == false)
-            let wrong = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/refresh",
-                                                  body: LabJSON.object(["refresh_token": .string(access)]).text)
+            let wrong = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/refresh",
+                body: LabJSON.object(["refresh_token": .string(access)]).text)
             #expect(wrong.status == 401)
             #expect(wrong.json?["error"]?.stringValue == "wrong-token-type")
         }
@@ -54,14 +60,16 @@ struct AuthServiceTests {
     @Test func validateAcceptsOwnTokensAndRefusesForeignOnes() async throws {
         try await withLab(try testConfiguration()) { lab in
             let own = try await lab.mintToken(email: TestUser.enterprise.email)
-            let valid = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate",
-                                                  headers: [("Authorization", "Bearer \(own)")], body: "{}")
+            let valid = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/validate",
+                headers: [("Authorization", "Bearer \(own)")], body: "{}")
             #expect(valid.status == 200)
             #expect(valid.json?["valid"] == .bool(true))
             #expect(valid.json?["user_id"]?.stringValue == "websocket-test-1")
             let foreign = try TokenMinter.mint(secret: "a-completely-different-secret-0123456789", user: "x@example.com")
-            let invalid = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate",
-                                                    body: LabJSON.object(["token": .string(foreign)]).text)
+            let invalid = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/validate",
+                body: LabJSON.object(["token": .string(foreign)]).text)
             #expect(invalid.status == 401)
             #expect(invalid.json?["error"]?.stringValue == "invalid-signature")
         }
@@ -73,11 +81,13 @@ struct AuthServiceTests {
         try await withLab(configuration) { lab in
             #expect(lab.authPort != lab.port)
             #expect(lab.authBaseURL.hasSuffix(":\(lab.authPort)"))
-            let onAuth = try await RawHTTP.request(port: lab.authPort, method: "POST", path: "/auth/token",
-                                                   body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#)
+            let onAuth = try await RawHTTP.request(
+                port: lab.authPort, method: "POST", path: "/auth/token",
+                body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#)
             #expect(onAuth.status == 200)
-            let onBackend = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/token",
-                                                      body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#)
+            let onBackend = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/token",
+                body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#)
             #expect(onBackend.status == 404)
             #expect(try await RawHTTP.upgrade(port: lab.authPort).status != 101)
         }

@@ -12,8 +12,9 @@ struct TokenVerifierTests {
     let secret = LabConfiguration.defaultSecret
 
     @Test func mintedTokenVerifiesWithAllClaims() async throws {
-        let token = try TokenMinter.mint(secret: secret, user: TestUser.enterprise.email, userID: "websocket-test-1",
-                                               permissions: TestUser.enterprise.permissions, expiresIn: .seconds(600))
+        let token = try TokenMinter.mint(
+            secret: secret, user: TestUser.enterprise.email, userID: "websocket-test-1",
+            permissions: TestUser.enterprise.permissions, expiresIn: .seconds(600))
         let claims = try TokenVerifier(secret: secret).verify(token).get()
         #expect(claims.sub == "websocket-test-1")
         #expect(claims.email == TestUser.enterprise.email)
@@ -121,11 +122,12 @@ struct TokenVerifierInteropTests {
         let input = base64url(Array(header.utf8)) + "." + base64url(Array(payload.utf8))
         guard let hmac else { return input + "." + signature }
         let key = SymmetricKey(data: Array(secret.utf8))
-        let mac: [UInt8] = switch hmac {
-        case is SHA512.Type: Array(HMAC<SHA512>.authenticationCode(for: Array(input.utf8), using: key))
-        case is SHA384.Type: Array(HMAC<SHA384>.authenticationCode(for: Array(input.utf8), using: key))
-        default: Array(HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: key))
-        }
+        let mac: [UInt8] =
+            switch hmac {
+            case is SHA512.Type: Array(HMAC<SHA512>.authenticationCode(for: Array(input.utf8), using: key))
+            case is SHA384.Type: Array(HMAC<SHA384>.authenticationCode(for: Array(input.utf8), using: key))
+            default: Array(HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: key))
+            }
         return input + "." + base64url(mac)
     }
 
@@ -159,8 +161,9 @@ struct TokenVerifierInteropTests {
     @Test func anAudienceArrayThatContainsTheAudienceIsAccepted() async throws {
         let verifier = await verifier()
         let array = try await TokenMinter.sign(claims(audiences: ["other-api", LabClaims.defaultAudience]), secret: secret)
-        #expect(String(decoding: Data(base64Encoded: Self.padded(array.split(separator: ".")[1])) ?? Data(), as: UTF8.self)
-            .contains(#""aud":["other-api","netra-backend"]"#), "the token really carries an array")
+        #expect(
+            String(decoding: Data(base64Encoded: Self.padded(array.split(separator: ".")[1])) ?? Data(), as: UTF8.self)
+                .contains(#""aud":["other-api","netra-backend"]"#), "the token really carries an array")
         let verified = try await verifier.verify(array).get()
         #expect(verified.audiences == ["other-api", LabClaims.defaultAudience])
         let without = try await TokenMinter.sign(claims(audiences: ["other-api", "third-api"]), secret: secret)
@@ -201,7 +204,8 @@ struct TokenVerifierInteropTests {
             let token = try await TokenMinter.mint(secret: short, user: "u1@example.com")
             let parts = token.split(separator: ".")
             // RFC 7515's HS256 over the first two parts with the short key as given.
-            let expected = HMAC<SHA256>.authenticationCode(for: Array("\(parts[0]).\(parts[1])".utf8), using: SymmetricKey(data: Array(short.utf8)))
+            let expected = HMAC<SHA256>.authenticationCode(
+                for: Array("\(parts[0]).\(parts[1])".utf8), using: SymmetricKey(data: Array(short.utf8)))
             #expect(String(parts[2]) == Self.base64url(Array(expected)), "secret of \(short.utf8.count) bytes")
             #expect(await TokenVerifier(secret: short).verify(token).failureCode == nil)
             #expect(await TokenVerifier(secret: short + "x").verify(token).failureCode == "invalid-signature")

@@ -109,22 +109,27 @@ struct AppFaultTests {
         try await withLab(try testConfiguration(["not-ready:for=5s,mode=http"])) { lab in
             let (connection, _) = try await connectUser(lab)
             let t = await connection.transcript()
-            #expect(t.handshake?.status == 503, "\(t.failure.map { "\($0.stage.rawValue) \($0.kind): \($0.detail)" } ?? "no failure"); open \(t.timings.openAtMs.map { "\($0)" } ?? "never")")
+            #expect(
+                t.handshake?.status == 503,
+                "\(t.failure.map { "\($0.stage.rawValue) \($0.kind): \($0.detail)" } ?? "no failure"); open \(t.timings.openAtMs.map { "\($0)" } ?? "never")"
+            )
         }
     }
 
     @Test func secretMismatchRefusesEveryAuthServiceToken() async throws {
         try await withLab(try testConfiguration(["secret-mismatch"])) { lab in
-            let issued = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/token",
-                                                   body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#)
+            let issued = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/token",
+                body: #"{"email": "websocket-test-1@netra-testing.example.com"}"#)
             let token = try #require(issued.json?["access_token"]?.stringValue)
             let connection = await WebSocketConnection.connect(try clientConfiguration(lab, token: token, via: .header))
             let transcript = await connection.transcript()
             #expect(transcript.handshake?.status == 403)
             #expect(transcript.handshake?.bodyPreview?.contains("invalid-signature") == true)
             // The auth service itself still vouches for the token: only the backend disagrees.
-            let validated = try await RawHTTP.request(port: lab.port, method: "POST", path: "/auth/validate",
-                                                      body: LabJSON.object(["token": .string(token)]).text)
+            let validated = try await RawHTTP.request(
+                port: lab.port, method: "POST", path: "/auth/validate",
+                body: LabJSON.object(["token": .string(token)]).text)
             #expect(validated.status == 200)
         }
     }

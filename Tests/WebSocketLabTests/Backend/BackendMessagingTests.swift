@@ -18,7 +18,8 @@ struct BackendMessagingTests {
             #expect(types.filter { $0 == "agent_thinking" }.count >= 2)
             #expect(types.suffix(3) == ["tool_executing", "tool_completed", "agent_completed"])
             let thinkingCount = types.filter { $0 == "agent_thinking" }.count
-            #expect(types == ["agent_started"] + Array(repeating: "agent_thinking", count: thinkingCount)
+            #expect(
+                types == ["agent_started"] + Array(repeating: "agent_thinking", count: thinkingCount)
                     + ["tool_executing", "tool_completed", "agent_completed"])
             let runIDs = Set(events.compactMap { $0.payloadString("run_id") })
             #expect(runIDs.count == 1)

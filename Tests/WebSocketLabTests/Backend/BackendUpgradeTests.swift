@@ -57,8 +57,9 @@ struct BackendUpgradeTests {
 
     @Test func tokenForAnotherAudienceIsRefusedWith403WrongAudience() async throws {
         try await withLab(try testConfiguration()) { lab in
-            let token = try TokenMinter.mint(secret: LabConfiguration.defaultSecret, user: TestUser.enterprise.email,
-                                                   audience: "some-other-api")
+            let token = try TokenMinter.mint(
+                secret: LabConfiguration.defaultSecret, user: TestUser.enterprise.email,
+                audience: "some-other-api")
             let raw = try await RawHTTP.upgrade(port: lab.port, headers: [("Sec-WebSocket-Protocol", "jwt-auth, jwt.\(token)")])
             #expect(raw.status == 403)
             #expect(raw.json?["error"]?.stringValue == "wrong-audience")

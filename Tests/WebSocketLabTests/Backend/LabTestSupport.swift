@@ -87,7 +87,9 @@ enum RawHTTP {
         guard let split = raw.range(of: "\r\n\r\n") else { throw Failure(message: "no complete response head: \(raw.prefix(200))") }
         let lines = raw[..<split.lowerBound].components(separatedBy: "\r\n")
         let statusParts = lines.first?.split(separator: " ") ?? []
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure(message: "bad status line \(lines.first ?? "")") }
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw Failure(message: "bad status line \(lines.first ?? "")")
+        }
         let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
@@ -97,10 +99,12 @@ enum RawHTTP {
 
     /// A WebSocket upgrade request for `/ws` with extra headers, read raw.
     static func upgrade(port: Int, path: String = "/ws", headers: [(String, String)] = []) async throws -> RawHTTPResponse {
-        try await request(port: port, path: path, headers: [
-            ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
-            ("Sec-WebSocket-Version", "13"),
-        ] + headers)
+        try await request(
+            port: port, path: path,
+            headers: [
+                ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                ("Sec-WebSocket-Version", "13"),
+            ] + headers)
     }
 }
 
@@ -159,8 +163,10 @@ func clientConfiguration(_ lab: LabServer, token: String?, via channel: TokenCha
 }
 
 /// Connects `email` (token minted by the lab) and reads the welcome.
-func connectUser(_ lab: LabServer, email: String = TestUser.enterprise.email, via channel: TokenChannel = .subprotocol,
-                 answerPings: Bool = true) async throws -> (WebSocketConnection, LabJSON?) {
+func connectUser(
+    _ lab: LabServer, email: String = TestUser.enterprise.email, via channel: TokenChannel = .subprotocol,
+    answerPings: Bool = true
+) async throws -> (WebSocketConnection, LabJSON?) {
     let token = try await lab.mintToken(email: email)
     var configuration = try clientConfiguration(lab, token: token, via: channel)
     configuration.answerPings = answerPings

@@ -3,9 +3,9 @@ import Testing
 import WebSocketLab
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The lab's I/O path does not depend on Swift's cooperative thread pool: on a busy machine (a CI runner)
@@ -14,9 +14,11 @@ import Darwin
 /// The test blocks every cooperative thread of its process, which would stall every other test running beside
 /// it: it runs only in a pass of its own (`scripts/swift-test.sh` sets WS1011_POOL_TEST=1 for
 /// `--filter PoolIndependence`) and is skipped elsewhere.
-@Suite("PoolIndependence: the lab decides upgrades on the event loop, not on the cooperative pool",
-       .enabled(if: ProcessInfo.processInfo.environment["WS1011_POOL_TEST"] == "1",
-                "blocks the whole cooperative pool: runs alone, in scripts/swift-test.sh's PoolIndependence pass"))
+@Suite(
+    "PoolIndependence: the lab decides upgrades on the event loop, not on the cooperative pool",
+    .enabled(
+        if: ProcessInfo.processInfo.environment["WS1011_POOL_TEST"] == "1",
+        "blocks the whole cooperative pool: runs alone, in scripts/swift-test.sh's PoolIndependence pass"))
 struct PoolIndependenceTests {
     @Test func upgradeIsAnsweredWhileEveryCooperativeThreadIsBlocked() async throws {
         try await withLab(try testConfiguration()) { lab in
@@ -46,16 +48,18 @@ struct PoolIndependenceTests {
                 }
             }
             #expect(outcome.blocked == width, "only \(outcome.blocked) of \(width) blockers started")
-            #expect(outcome.status == 101, "no 101 within 5 s while the cooperative pool was blocked: got \(outcome.status.map(String.init) ?? "nothing")")
+            #expect(
+                outcome.status == 101,
+                "no 101 within 5 s while the cooperative pool was blocked: got \(outcome.status.map(String.init) ?? "nothing")")
         }
     }
 
     /// A blocking upgrade on a POSIX socket: the status code of the response head, `nil` when none arrived in time.
     static func upgradeStatus(port: Int, token: String, timeoutSeconds: Int) -> Int? {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -70,7 +74,8 @@ struct PoolIndependenceTests {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        let request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let request =
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             + "Sec-WebSocket-Protocol: jwt-auth, jwt.\(token)\r\n\r\n"
         let bytes = Array(request.utf8)

@@ -32,7 +32,8 @@ struct ExporterModuleOptionsTests {
             module.timeout = "30s"
             module.connections = connections
             module.hold = hold
-            let exporter = try await ExporterServer.start(ExporterServer.Options(), configuration: ExporterConfiguration(modules: ["fleet": module]))
+            let exporter = try await ExporterServer.start(
+                ExporterServer.Options(), configuration: ExporterConfiguration(modules: ["fleet": module]))
             let target = proxy.url(path: "/ws").addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             async let answer = ExporterServerTests.get(exporter.port, "/probe?target=\(target)&module=fleet", bound: .seconds(60))
             if let during {
@@ -67,12 +68,16 @@ struct ExporterModuleOptionsTests {
         let body = try await fleetProbe(connections: 6, hold: "5s") { proxy in
             try proxy.addFault(FaultSpec(parsing: "reload:after=300ms"))
         }
-        #expect(ExporterServerTests.value(body, #"probe_ws1011_verdict{layer="infrastructure",cause="infrastructure.reload-drain"}"#) == 1, "\(body)")
+        #expect(
+            ExporterServerTests.value(body, #"probe_ws1011_verdict{layer="infrastructure",cause="infrastructure.reload-drain"}"#) == 1,
+            "\(body)")
         #expect(ExporterServerTests.value(body, "probe_success") == 0)
         #expect(ExporterServerTests.value(body, #"probe_ws1011_fleet_connections{outcome="requested"}"#) == 6, "\(body)")
         #expect(ExporterServerTests.value(body, #"probe_ws1011_fleet_connections{outcome="ended"}"#) == 6, "\(body)")
         #expect(ExporterServerTests.value(body, "probe_ws1011_fleet_largest_cluster_connections") == 6, "\(body)")
-        #expect(ExporterServerTests.value(body, "probe_ws1011_fleet_reopened_connections") == 6, "the reloaded proxy serves new upgrades: \(body)")
+        #expect(
+            ExporterServerTests.value(body, "probe_ws1011_fleet_reopened_connections") == 6,
+            "the reloaded proxy serves new upgrades: \(body)")
         #expect(ExporterServerTests.value(body, "probe_ws1011_fleet_hold_seconds") == 5)
         #expect(body.contains("# TYPE probe_ws1011_fleet_connections gauge"))
     }
@@ -151,7 +156,9 @@ struct ExporterModuleOptionsTests {
         try await ExporterServerTests.withLabAndExporter(["proxied": module]) { lab, exporter, _ in
             let target = lab.websocketURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let r = try await ExporterServerTests.get(exporter.port, "/probe?target=\(target)&module=proxied")
-            #expect(ExporterServerTests.value(r.body, #"probe_ws1011_verdict{layer="network",cause="network.proxy-unreachable"}"#) == 1, "\(r.body)")
+            #expect(
+                ExporterServerTests.value(r.body, #"probe_ws1011_verdict{layer="network",cause="network.proxy-unreachable"}"#) == 1,
+                "\(r.body)")
             // The same target straight (the proxy off for loopback) is not the proxy's failure.
             var exempt = module
             exempt.noProxy = "127.0.0.1"

@@ -11,8 +11,10 @@ import WebSocketProbe
 @Suite("Exporter against the lab", .serialized)
 struct ExporterServerTests {
     /// One HTTP/1.1 request with `Connection: close`, read to EOF (bounded by `bound`); `host` overrides Host.
-    static func get(_ port: Int, _ path: String, method: String = "GET", host: String? = nil, headers: [(String, String)] = [],
-                    bound: Duration = .seconds(30)) async throws -> (status: Int, body: String) {
+    static func get(
+        _ port: Int, _ path: String, method: String = "GET", host: String? = nil, headers: [(String, String)] = [],
+        bound: Duration = .seconds(30)
+    ) async throws -> (status: Int, body: String) {
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: [UInt8].self)
         let channel = try await ClientBootstrap(group: group)
@@ -62,7 +64,9 @@ struct ExporterServerTests {
         let tokenFile = dir.appendingPathComponent("token").path
         try Data((token + "\n").utf8).write(to: URL(fileURLWithPath: tokenFile))
         var configuration = ExporterConfiguration.builtIn
-        configuration.modules["lab"] = { var m = ExporterModule(profile: "reference"); m.tokenFile = tokenFile; m.timeout = "10s"; return m }()
+        configuration.modules["lab"] = {
+            var m = ExporterModule(profile: "reference"); m.tokenFile = tokenFile; m.timeout = "10s"; return m
+        }()
         for (name, module) in modules ?? [:] { configuration.modules[name] = module }
         var options = ExporterServer.Options()
         options.maxConcurrentProbes = maxConcurrent
@@ -113,7 +117,9 @@ struct ExporterServerTests {
             let missing = try await Self.get(exporter.port, "/probe?module=plain")
             #expect(missing.status == 400 && missing.body.contains("missing target"), "\(missing.body)")
             let unknown = try await Self.get(exporter.port, "/probe?target=ws%3A%2F%2F127.0.0.1%3A1%2F&module=nope")
-            #expect(unknown.status == 400 && unknown.body.contains("unknown module 'nope'") && unknown.body.contains("plain"), "\(unknown.body)")
+            #expect(
+                unknown.status == 400 && unknown.body.contains("unknown module 'nope'") && unknown.body.contains("plain"), "\(unknown.body)"
+            )
             let bad = try await Self.get(exporter.port, "/probe?target=http%3A%2F%2Fh.example%2F%3Ftoken%3Dsecret-abcdef-123&module=plain")
             #expect(bad.status == 400, "\(bad.body)")
             #expect(!bad.body.contains("secret-abcdef-123"), "\(bad.body)")
@@ -136,8 +142,9 @@ struct ExporterServerTests {
     @Test func aScrapeTimeoutHeaderOfAnyNumberNeverTrapsTheExporter() async throws {
         try await Self.withLabAndExporter(nil) { _, exporter, _ in
             for announced in ["inf", "1e300", "nan", "-5", "9223372036854775807"] {
-                let r = try await Self.get(exporter.port, "/probe?target=ws%3A%2F%2F127.0.0.1%3A1%2Fws&module=plain",
-                                           headers: [("X-Prometheus-Scrape-Timeout-Seconds", announced)])
+                let r = try await Self.get(
+                    exporter.port, "/probe?target=ws%3A%2F%2F127.0.0.1%3A1%2Fws&module=plain",
+                    headers: [("X-Prometheus-Scrape-Timeout-Seconds", announced)])
                 #expect(r.status == 200, "\(announced): \(r.body)")
                 #expect(Self.value(r.body, "probe_success") == 0, "\(announced): \(r.body)")
             }
@@ -154,8 +161,9 @@ struct ExporterServerTests {
         slow.timeout = "60s"
         try await Self.withLabAndExporter(["slow": slow]) { _, exporter, _ in
             let started = ContinuousClock.now
-            let r = try await Self.get(exporter.port, "/probe?target=ws%3A%2F%2F127.0.0.1%3A\(silent.localAddress!.port!)%2F&module=slow",
-                                       headers: [("X-Prometheus-Scrape-Timeout-Seconds", "2.5")])
+            let r = try await Self.get(
+                exporter.port, "/probe?target=ws%3A%2F%2F127.0.0.1%3A\(silent.localAddress!.port!)%2F&module=slow",
+                headers: [("X-Prometheus-Scrape-Timeout-Seconds", "2.5")])
             let took = ContinuousClock.now - started
             // Configured: 2.5 s less the 0.5 s margin (+ the run's 2 s grace at worst); the module allows 60 s.
             #expect(took < .seconds(12), "a 2.5 s scrape took \(took)")

@@ -1,7 +1,7 @@
-import WebSocketWire
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+import WebSocketWire
 
 @testable import WebSocketLab
 

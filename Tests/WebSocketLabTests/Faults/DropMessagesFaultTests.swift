@@ -1,6 +1,6 @@
-import WebSocketWire
 import Testing
 import WebSocketProbe
+import WebSocketWire
 
 @testable import WebSocketLab
 

@@ -1,6 +1,6 @@
-import WebSocketWire
 import Testing
 import WebSocketProbe
+import WebSocketWire
 
 @testable import WebSocketLab
 
@@ -30,6 +30,8 @@ struct DropPongsFaultTests {
         let stub = try FaultStub("drop-pongs")
         #expect(stub.frame(opcode: FrameOpcode.pong, payload: [1]).0 == .drop)
         #expect(stub.frame(opcode: FrameOpcode.ping, payload: [1]).0 == .forward)
-        #expect(stub.frame(opcode: FrameOpcode.close, payload: ClosePayload(code: CloseCode(1000), reason: "").unvalidatedEncoding()).0 == .forward)
+        #expect(
+            stub.frame(opcode: FrameOpcode.close, payload: ClosePayload(code: CloseCode(1000), reason: "").unvalidatedEncoding()).0
+                == .forward)
     }
 }

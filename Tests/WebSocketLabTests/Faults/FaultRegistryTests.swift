@@ -22,9 +22,10 @@ struct FaultRegistryTests {
     }
 
     @Test func badValuesAreRejectedWithTheRule() {
-        for spec in ["idle-timeout:after=2", "reject-upgrade:status=500", "latency:direction=sideways", "drop-pongs:probability=2",
-            "drain-instance:mode=kill", "corrupt-frame:rsv=4", "idle-timeout"]
-        {
+        for spec in [
+            "idle-timeout:after=2", "reject-upgrade:status=500", "latency:direction=sideways", "drop-pongs:probability=2",
+            "drain-instance:mode=kill", "corrupt-frame:rsv=4", "idle-timeout",
+        ] {
             #expect(throws: FaultSpecError.self, "\(spec) should be rejected") { _ = try FaultRegistry.standard.make(parsing: spec) }
         }
     }

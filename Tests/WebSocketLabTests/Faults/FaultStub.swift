@@ -1,5 +1,5 @@
-import WebSocketWire
 import NIOCore
+import WebSocketWire
 
 @testable import WebSocketLab
 

@@ -35,7 +35,8 @@ struct FrameLimitFaultTests {
                 == .end(.injectClose(code: 1009, reason: "too big", direction: .downstream)))
         #expect(
             stub.frame(opcode: .text, payload: [1, 2, 3, 4, 5], direction: .downstream).0
-                == .end(.injectClose(code: 1009, reason: "too big", direction: .upstream)), "a server's frame: the close goes to the server")
+                == .end(.injectClose(code: 1009, reason: "too big", direction: .upstream)), "a server's frame: the close goes to the server"
+        )
         #expect(throws: FaultSpecError.self) { try FaultStub("frame-limit") }
         #expect(throws: FaultSpecError.self) { try FaultStub("frame-limit:bytes=4,code=99") }
     }

@@ -67,7 +67,10 @@ struct HostileLabClientTests {
         let answered = await client.wait(.seconds(5)) { bytes, closed in
             closed || RawSocketClient.serverFrames(bytes).filter { $0.opcode == 0xA }.count >= 10_000
         }
-        #expect(answered, "the flooding client got \(RawSocketClient.serverFrames(client.received).filter { $0.opcode == 0xA }.count) pongs and was not closed")
+        #expect(
+            answered,
+            "the flooding client got \(RawSocketClient.serverFrames(client.received).filter { $0.opcode == 0xA }.count) pongs and was not closed"
+        )
         await client.close()
         await lab.shutdown()
     }
@@ -94,7 +97,9 @@ struct HostileLabClientTests {
         // Both ends of every connection live in this process: at most half the descriptor limit, minus headroom.
         let requested = HostileLab.count("WS1011_HOSTILE_CONNECTS", default: 500)
         let count = min(requested, max(1, (HostileLab.descriptorLimit() - 512) / 2))
-        if count < requested { print("silentConnections: \(count) of \(requested) connections (RLIMIT_NOFILE \(HostileLab.descriptorLimit()))") }
+        if count < requested {
+            print("silentConnections: \(count) of \(requested) connections (RLIMIT_NOFILE \(HostileLab.descriptorLimit()))")
+        }
         var silent: [RawSocketClient] = []
         silent.reserveCapacity(count)
         for _ in 0..<count { silent.append(try await RawSocketClient.connect(port: lab.port)) }

@@ -14,8 +14,9 @@ struct HostileLabHygieneTests {
     /// (`WS1011_HYGIENE_STRICT=1`, e.g. `swift test --filter HostileLabHygiene`).
     static let margin = 8
 
-    @Test("After N lab connections come and go (2,000; WS1011_HYGIENE_CONNECTIONS for more) no descriptor leaks",
-          .enabled(if: SocketCensus.sockets(onPort: 1) != nil, "needs /proc/self/fd and /proc/net/tcp"))
+    @Test(
+        "After N lab connections come and go (2,000; WS1011_HYGIENE_CONNECTIONS for more) no descriptor leaks",
+        .enabled(if: SocketCensus.sockets(onPort: 1) != nil, "needs /proc/self/fd and /proc/net/tcp"))
     func labDescriptors() async throws {
         let lab = try await LabServer.start(HostileLab.configuration())
         let token = try await lab.mintToken(email: TestUser.enterprise.email)
@@ -47,8 +48,10 @@ struct HostileLabHygieneTests {
         #expect(failures == 0, "\(failures) of \(total) connections did not open")
         let socketsAfter = await SocketCensus.settle(port: lab.port, atMost: socketsBefore, within: .seconds(3))
         let after = SocketCensus.descriptors() ?? -1
-        #expect(socketsAfter == socketsBefore,
-                "sockets on the lab's port: \(socketsBefore) before, \(socketsAfter ?? -1) after \(total) connections (process: \(before) → \(after))")
+        #expect(
+            socketsAfter == socketsBefore,
+            "sockets on the lab's port: \(socketsBefore) before, \(socketsAfter ?? -1) after \(total) connections (process: \(before) → \(after))"
+        )
         if ProcessInfo.processInfo.environment["WS1011_HYGIENE_STRICT"] == "1" {
             #expect(after <= before + Self.margin, "descriptors: \(before) before, \(after) after \(total) connections")
         }

@@ -62,7 +62,8 @@ struct HostileProxyClientTests {
         await lab.shutdown()
     }
 
-    @Test("Connections that never send a byte (300; WS1011_HOSTILE_CONNECTS for more) are all cut by the head bound, a good client is served")
+    @Test(
+        "Connections that never send a byte (300; WS1011_HOSTILE_CONNECTS for more) are all cut by the head bound, a good client is served")
     func silentConnections() async throws {
         let (lab, proxy) = try await Self.start(headTimeout: .seconds(1))
         let requested = HostileLab.count("WS1011_HOSTILE_CONNECTS", default: 300)
@@ -92,12 +93,14 @@ struct HostileProxyClientTests {
         await lab.shutdown()
     }
 
-    @Test("Malformed frames through the proxy end that connection only", arguments: [
-        ("reserved opcode 0x3", RawSocketClient.frame(0x83, [1])),
-        ("length 2^63", RawSocketClient.frame(0x82, [], length: UInt64(1) << 63)),
-        ("unmasked frame", RawSocketClient.frame(0x81, Array(#"{"type":"ping"}"#.utf8), mask: nil)),
-        ("fragmented ping", RawSocketClient.frame(0x09, [1])),
-    ])
+    @Test(
+        "Malformed frames through the proxy end that connection only",
+        arguments: [
+            ("reserved opcode 0x3", RawSocketClient.frame(0x83, [1])),
+            ("length 2^63", RawSocketClient.frame(0x82, [], length: UInt64(1) << 63)),
+            ("unmasked frame", RawSocketClient.frame(0x81, Array(#"{"type":"ping"}"#.utf8), mask: nil)),
+            ("fragmented ping", RawSocketClient.frame(0x09, [1])),
+        ])
     func malformedFrames(_ name: String, _ frame: [UInt8]) async throws {
         let (lab, proxy) = try await Self.start()
         let token = try await lab.mintToken(email: TestUser.enterprise.email)

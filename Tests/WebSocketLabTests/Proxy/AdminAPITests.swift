@@ -10,11 +10,13 @@ struct AdminAPITests {
         let admin = try #require(h.proxy.adminPort)
         #expect(try await ProxyTestHTTP.request(port: admin, "GET", "/faults").body == "[]")
 
-        let added = try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #""idle-timeout:after=2s""#, headers: ProxyTestHTTP.json)
+        let added = try await ProxyTestHTTP.request(
+            port: admin, "POST", "/faults", body: #""idle-timeout:after=2s""#, headers: ProxyTestHTTP.json)
         #expect(added.status == 201)
         #expect(added.body.contains("\"name\":\"idle-timeout\""))
         let json = try await ProxyTestHTTP.request(
-            port: admin, "POST", "/faults", body: #"{"name":"drop-pongs","parameters":{"direction":"downstream"}}"#, headers: ProxyTestHTTP.json)
+            port: admin, "POST", "/faults", body: #"{"name":"drop-pongs","parameters":{"direction":"downstream"}}"#,
+            headers: ProxyTestHTTP.json)
         #expect(json.status == 201)
         #expect(h.proxy.faultSpecs.map(\.name) == ["idle-timeout", "drop-pongs"])
 
@@ -35,7 +37,9 @@ struct AdminAPITests {
         let admin = try #require(h.proxy.adminPort)
         let client = try await h.connect()
         #expect(await client.ping(timeout: .seconds(1)) != nil)
-        #expect(try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #"{"name":"drop-pongs"}"#, headers: ProxyTestHTTP.json).status == 201)
+        #expect(
+            try await ProxyTestHTTP.request(port: admin, "POST", "/faults", body: #"{"name":"drop-pongs"}"#, headers: ProxyTestHTTP.json)
+                .status == 201)
         #expect(await client.ping(timeout: .milliseconds(400)) == nil)
         await client.abort()
         await h.stop()

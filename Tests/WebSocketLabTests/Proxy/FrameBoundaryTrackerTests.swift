@@ -46,9 +46,11 @@ struct FrameBoundaryTrackerTests {
     }
 
     @Test func severalFramesInOneReadAreAllFound() {
-        let bytes = FrameHeader(opcode: .text, payloadLength: 0).frame(payload: Array("hi".utf8))
+        let bytes =
+            FrameHeader(opcode: .text, payloadLength: 0).frame(payload: Array("hi".utf8))
             + FrameHeader(opcode: .ping, payloadLength: 0).frame(payload: [])
-            + FrameHeader(opcode: .binary, maskKey: MaskingKey(9, 9, 9, 9), payloadLength: 0).frame(payload: Array(repeating: 1, count: 70_000))
+            + FrameHeader(opcode: .binary, maskKey: MaskingKey(9, 9, 9, 9), payloadLength: 0).frame(
+                payload: Array(repeating: 1, count: 70_000))
         var tracker = FrameBoundaryTracker()
         var opcodes: [FrameOpcode] = []
         bytes.withUnsafeBytes { tracker.consume($0) { if case .header(let h, _) = $0 { opcodes.append(h.opcode) } } }

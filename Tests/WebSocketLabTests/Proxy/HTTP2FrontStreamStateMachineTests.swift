@@ -110,7 +110,8 @@ struct HTTP2FrontStreamStateMachineTests {
         // A length beside chunked, or a malformed one, is not passed on: the body goes as DATA until its end.
         var (chunked, _) = Self.connected()
         let both = chunked.upstreamRead(
-            Self.bytes("HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n4\r\nbusy\r\n0\r\n\r\n"))
+            Self.bytes("HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\nContent-Length: 99\r\n\r\n4\r\nbusy\r\n0\r\n\r\n")
+        )
         #expect(both.first == .sendHeaders(status: 503, headers: [], endStream: false), "\(both)")
         #expect(both.contains(.sendData(Self.bytes("busy"), endStream: true)))
         var (malformed, _) = Self.connected()
@@ -122,17 +123,25 @@ struct HTTP2FrontStreamStateMachineTests {
         var (wrongAccept, _) = Self.connected()
         let actions = wrongAccept.upstreamRead(
             Self.bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n"))
-        #expect(actions.first == .closeUpstream && actions.contains { if case .sendHeaders(502, _, _) = $0 { true } else { false } }, "\(actions)")
+        #expect(
+            actions.first == .closeUpstream && actions.contains { if case .sendHeaders(502, _, _) = $0 { true } else { false } },
+            "\(actions)")
         #expect(!actions.contains(.webSocketOpened))
         var (noUpgrade, _) = Self.connected()
-        let plain = noUpgrade.upstreamRead(Self.bytes("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"))
+        let plain = noUpgrade.upstreamRead(
+            Self.bytes("HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"))
         #expect(!plain.contains(.webSocketOpened), "\(plain)")
         // Extensions negotiated over several lines all reach the client.
         var (twoLines, _) = Self.connected()
         let opened = twoLines.upstreamRead(
             Self.bytes(
-                Self.switching.replacingOccurrences(of: "\r\n\r\n", with: "\r\nSec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: x-other\r\n\r\n")))
-        #expect(opened.contains(.sendHeaders(status: 200, headers: [HeaderField("sec-websocket-extensions", "permessage-deflate, x-other")], endStream: false)), "\(opened)")
+                Self.switching.replacingOccurrences(
+                    of: "\r\n\r\n", with: "\r\nSec-WebSocket-Extensions: permessage-deflate\r\nSec-WebSocket-Extensions: x-other\r\n\r\n")))
+        #expect(
+            opened.contains(
+                .sendHeaders(
+                    status: 200, headers: [HeaderField("sec-websocket-extensions", "permessage-deflate, x-other")], endStream: false)),
+            "\(opened)")
     }
 
     @Test func interimAnswersArePassedOverAFewTimesAtMost() {
@@ -141,13 +150,17 @@ struct HTTP2FrontStreamStateMachineTests {
         #expect(after.contains(.webSocketOpened), "\(after)")
         var (many, _) = Self.connected()
         let flood = many.upstreamRead(Self.bytes(String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 2_000)))
-        #expect(flood.first == .closeUpstream && flood.contains { if case .sendHeaders(502, _, _) = $0 { true } else { false } }, "\(flood.prefix(3))")
+        #expect(
+            flood.first == .closeUpstream && flood.contains { if case .sendHeaders(502, _, _) = $0 { true } else { false } },
+            "\(flood.prefix(3))")
         #expect(many.isDone)
     }
 
     @Test func aRequestWithHostInsteadOfAuthorityKeepsItsHost() {
         var machine = Machine(key: "k", maxHeadBytes: 4096)
-        let fields = [HeaderField(":method", "GET"), HeaderField(":scheme", "https"), HeaderField(":path", "/health"), HeaderField("host", "h.test")]
+        let fields = [
+            HeaderField(":method", "GET"), HeaderField(":scheme", "https"), HeaderField(":path", "/health"), HeaderField("host", "h.test"),
+        ]
         guard case .connectUpstream(let head) = machine.headersReceived(fields, endStream: true, failure: nil).first else {
             Issue.record("no upstream connect")
             return

@@ -33,7 +33,8 @@ struct HTTPHeadParserTests {
     }
 
     @Test func stripUpgradeDowngradesToPlainHTTP10() throws {
-        var head = try #require(ProxyRequestHead(lines: ["GET /ws HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: abc"]))
+        var head = try #require(
+            ProxyRequestHead(lines: ["GET /ws HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: abc"]))
         let fault = try StripUpgradeFault(spec: FaultSpec(name: "strip-upgrade"))
         _ = fault.request(&head, context: HandshakeContext(isUpgrade: true, openWebSockets: 0, upgradeRequestNumber: 1))
         #expect(!head.isWebSocketUpgrade)

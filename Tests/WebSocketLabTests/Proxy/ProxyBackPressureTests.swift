@@ -17,14 +17,16 @@ struct ProxyBackPressureTests {
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
             }
             .connect(host: "127.0.0.1", port: h.proxy.port).get()
-        let upgrade = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let upgrade =
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         try await channel.writeAndFlush(channel.allocator.buffer(string: upgrade))
         let deadline = ContinuousClock.now + .seconds(2)
         while !collector.text.contains("\r\n\r\n"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(collector.text.hasPrefix("HTTP/1.1 101"))
 
-        let frame = FrameHeader(opcode: .binary, maskKey: MaskingKey(1, 2, 3, 4), payloadLength: 0).frame(payload: Array(repeating: 0x42, count: 60_000))
+        let frame = FrameHeader(opcode: .binary, maskKey: MaskingKey(1, 2, 3, 4), payloadLength: 0).frame(
+            payload: Array(repeating: 0x42, count: 60_000))
         let written = Atomic<Int>(0)
         let stop = ContinuousClock.now + .milliseconds(800)
         var offered = 0

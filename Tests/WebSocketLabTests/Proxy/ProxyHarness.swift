@@ -1,6 +1,6 @@
 import NIOCore
-import Synchronization
 import NIOPosix
+import Synchronization
 import WebSocketDiagnosis
 import WebSocketProbe
 

@@ -19,27 +19,32 @@ struct ClientCertificateTests {
     @Test func aCertificateAndItsKeyLoadAndNameTheSubject() throws {
         let identity = try LabCertificateAuthority.generate().serverIdentity(.valid)
         try withFiles(["cert.pem": identity.certificateChainPEM.joined(separator: "\n"), "key.pem": identity.privateKeyPEM]) { d in
-            let loaded = try ClientIdentity.load(certificateFile: d.appendingPathComponent("cert.pem").path, keyFile: d.appendingPathComponent("key.pem").path)
+            let loaded = try ClientIdentity.load(
+                certificateFile: d.appendingPathComponent("cert.pem").path, keyFile: d.appendingPathComponent("key.pem").path)
             #expect(loaded.chain.count == identity.certificateChainPEM.count)
             #expect(loaded.summary.contains("CN="), "\(loaded.summary)")
             // One file holding both, as curl's --cert accepts.
             try (identity.certificateChainPEM.joined(separator: "\n") + "\n" + identity.privateKeyPEM)
                 .write(to: d.appendingPathComponent("both.pem"), atomically: true, encoding: .utf8)
-            #expect(throws: Never.self) { try ClientIdentity.load(certificateFile: d.appendingPathComponent("both.pem").path, keyFile: nil) }
+            #expect(throws: Never.self) {
+                try ClientIdentity.load(certificateFile: d.appendingPathComponent("both.pem").path, keyFile: nil)
+            }
         }
     }
 
     @Test func eachUnusableFileIsAClearErrorNamingTheFileAndTheFix() throws {
         let valid = try LabCertificateAuthority.generate().serverIdentity(.valid)
         let other = try LabCertificateAuthority.generate().serverIdentity(.valid)
-        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n"
+        let encrypted =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n"
         try withFiles([
             "cert.pem": valid.certificateChainPEM.joined(separator: "\n"), "other-key.pem": other.privateKeyPEM,
             "encrypted.pem": encrypted, "text.pem": "not a certificate\n",
         ]) { d in
             func message(_ cert: String, _ key: String?) -> String {
                 do {
-                    _ = try ClientIdentity.load(certificateFile: d.appendingPathComponent(cert).path, keyFile: key.map { d.appendingPathComponent($0).path })
+                    _ = try ClientIdentity.load(
+                        certificateFile: d.appendingPathComponent(cert).path, keyFile: key.map { d.appendingPathComponent($0).path })
                     return "loaded"
                 } catch { return error.description }
             }

@@ -25,7 +25,9 @@ struct ProxySettingsTests {
             _ = try ProxySettings.parse(text, source: "--proxy")
             Issue.record("\(text) was accepted")
         } catch {
-            #expect(error.description.contains(expected) || error.description.contains(expected.replacingOccurrences(of: " is not supported", with: "")), "\(error.description)")
+            #expect(
+                error.description.contains(expected)
+                    || error.description.contains(expected.replacingOccurrences(of: " is not supported", with: "")), "\(error.description)")
             #expect(!error.description.contains("secret"), "\(error.description)")
             #expect(error.description.contains("http://HOST:PORT"), "the form is given")
         }

@@ -144,7 +144,7 @@ struct WebSocketClientCloseProvenanceTests {
     @Test func keepaliveGivingUpSendsInternalErrorAndReceivesNothing() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.acceptUpgrade()
-            await peer.waitForEOF()   // never answers pings
+            await peer.waitForEOF()  // never answers pings
         }
         defer { Task { await server.stop() } }
         var configuration = ClientConfiguration.forTest(try server.url())

@@ -2,13 +2,16 @@ import NIOCore
 import Testing
 import WebSocketDiagnosis
 import WebSocketWire
+
 @testable import WebSocketProbe
 
 /// The fast paths (word-wise masking, one-copy encoding, zero-copy parsing, the bounded frame log)
 /// give the same bytes and the same records as the plain definitions.
 @Suite("WebSocket client: fast paths keep the wire and the record exact")
 struct WebSocketClientFastPathTests {
-    @Test("Word-wise masking matches byte-wise masking for every length and key", arguments: [0, 1, 3, 7, 8, 9, 15, 16, 125, 126, 1000, 65_536, 65_541])
+    @Test(
+        "Word-wise masking matches byte-wise masking for every length and key",
+        arguments: [0, 1, 3, 7, 8, 9, 15, 16, 125, 126, 1000, 65_536, 65_541])
     func maskingMatchesTheDefinition(length: Int) {
         let payload = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let key = MaskingKey(0x12, 0xA4, 0x00, 0xFF)
@@ -40,7 +43,9 @@ struct WebSocketClientFastPathTests {
         let total = FrameLog.headLimit + FrameLog.tailLimit + 500
         for i in 0..<total {
             let opcode: FrameOpcode = i.isMultiple(of: 2) ? .ping : .binary
-            log.append(FrameRecord(direction: i.isMultiple(of: 2) ? .inbound : .outbound, opcode: opcode.name, length: 10, atMs: Double(i)), opcode: opcode)
+            log.append(
+                FrameRecord(direction: i.isMultiple(of: 2) ? .inbound : .outbound, opcode: opcode.name, length: 10, atMs: Double(i)),
+                opcode: opcode)
         }
         #expect(log.frames.count == FrameLog.headLimit + FrameLog.tailLimit)
         #expect(log.dropped == 500)

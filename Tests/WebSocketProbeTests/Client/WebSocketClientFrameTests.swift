@@ -121,10 +121,10 @@ struct WebSocketClientFrameTests {
 
     @Test(arguments: [
         ([0x88, 0x01, 0x03] as [UInt8], FindingCode.closeBodyTooShort),
-        ([0x88, 0x02, 0x03, 0xED] as [UInt8], FindingCode.invalidCloseCode),   // 1005
-        ([0x88, 0x02, 0x03, 0xEE] as [UInt8], FindingCode.invalidCloseCode),   // 1006
-        ([0x88, 0x02, 0x03, 0xE7] as [UInt8], FindingCode.invalidCloseCode),   // 999
-        ([0x88, 0x02, 0x13, 0x88] as [UInt8], FindingCode.invalidCloseCode),   // 5000
+        ([0x88, 0x02, 0x03, 0xED] as [UInt8], FindingCode.invalidCloseCode),  // 1005
+        ([0x88, 0x02, 0x03, 0xEE] as [UInt8], FindingCode.invalidCloseCode),  // 1006
+        ([0x88, 0x02, 0x03, 0xE7] as [UInt8], FindingCode.invalidCloseCode),  // 999
+        ([0x88, 0x02, 0x13, 0x88] as [UInt8], FindingCode.invalidCloseCode),  // 5000
         ([0x88, 0x04, 0x03, 0xF3, 0xC3, 0x28] as [UInt8], FindingCode.invalidUTF8),
     ])
     func badCloseFramesAreFindingsAndAnsweredWithProtocolErrors(bytes: [UInt8], code: FindingCode) async throws {
@@ -161,7 +161,9 @@ struct WebSocketClientFrameTests {
         let server = try await ClientTestServer.start { peer in
             try await peer.readRequest()
             let accept = UpgradeRequest.acceptValue(forKey: peer.header("Sec-WebSocket-Key") ?? "")
-            let head = Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n".utf8)
+            let head = Array(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n"
+                    .utf8)
             try await peer.write(head + WebSocketFrame(opcode: .text, payload: Array("welcome".utf8)).encoded(maskKey: nil))
             try await peer.echoLoop()
         }
@@ -182,7 +184,9 @@ struct WebSocketClientDeflateTests {
             try await peer.readRequest()
             let offered = peer.header("Sec-WebSocket-Extensions") ?? ""
             let accept = UpgradeRequest.acceptValue(forKey: peer.header("Sec-WebSocket-Key") ?? "")
-            try await peer.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n")
+            try await peer.write(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n"
+            )
             if offered.contains("permessage-deflate") {
                 try await peer.send(WebSocketFrame(rsv: 0x4, opcode: .text, payload: Self.compressed))
             }

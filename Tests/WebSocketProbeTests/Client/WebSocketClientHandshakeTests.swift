@@ -1,12 +1,13 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Testing
 import WebSocketDiagnosis
 import WebSocketProbe
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite("WebSocket client: the upgrade handshake")
 struct WebSocketClientHandshakeTests {
@@ -47,7 +48,9 @@ struct WebSocketClientHandshakeTests {
     @Test func wrongAcceptKeyFailsTheUpgradeWithAFinding() async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.readRequest()
-            try await peer.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n")
+            try await peer.write(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n"
+            )
             await peer.waitForEOF()
         }
         defer { Task { await server.stop() } }
@@ -84,7 +87,9 @@ struct WebSocketClientHandshakeTests {
     func rejectedUpgradeKeepsStatusHeadersAndBody(status: Int, reason: String, body: String) async throws {
         let server = try await ClientTestServer.start { peer in
             try await peer.readRequest()
-            try await peer.write("HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nX-Served-By: test\r\n\r\n\(body)")
+            try await peer.write(
+                "HTTP/1.1 \(status) \(reason)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nX-Served-By: test\r\n\r\n\(body)"
+            )
             await peer.waitForEOF()
         }
         defer { Task { await server.stop() } }
@@ -258,9 +263,9 @@ struct WebSocketClientHandshakeTests {
 /// Whether this machine can listen on ::1.
 let loopbackIPv6Available: Bool = {
     #if canImport(Darwin)
-    let streamType = SOCK_STREAM
+        let streamType = SOCK_STREAM
     #else
-    let streamType = Int32(SOCK_STREAM.rawValue)
+        let streamType = Int32(SOCK_STREAM.rawValue)
     #endif
     let fd = socket(AF_INET6, streamType, 0)
     guard fd >= 0 else { return false }

@@ -19,7 +19,10 @@ struct WebSocketClientSansIOTests {
         #expect(c.replacing(resource: "/other").resource == "/other")
     }
 
-    @Test(arguments: ["http://host/", "ftp://host", "host/path", "ws://", "ws://host:0/", "ws://host:99999/", "ws://host/#frag", "ws://u:p@host/", "ws://::1/", "ws://ho st/"])
+    @Test(arguments: [
+        "http://host/", "ftp://host", "host/path", "ws://", "ws://host:0/", "ws://host:99999/", "ws://host/#frag", "ws://u:p@host/",
+        "ws://::1/", "ws://ho st/",
+    ])
     func badURLsAreRejectedWithAClearMessage(input: String) {
         #expect(throws: ProbeError.self) { try WebSocketURL(parsing: input) }
         do {
@@ -79,16 +82,21 @@ struct WebSocketClientSansIOTests {
         var configuration = ClientConfiguration(url: try WebSocketURL(parsing: "ws://h/"))
         configuration.subprotocols = ["a"]
         let request = UpgradeRequest(configuration: configuration, key: "dGhlIHNhbXBsZSBub25jZQ==")
-        let good = ResponseHead(httpVersion: "HTTP/1.1", status: 101, reasonPhrase: "", headers: [
-            HeaderField("Upgrade", "WebSocket"), HeaderField("Connection", "keep-alive, Upgrade"),
-            HeaderField("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), HeaderField("Sec-WebSocket-Protocol", "a"),
-        ])
+        let good = ResponseHead(
+            httpVersion: "HTTP/1.1", status: 101, reasonPhrase: "",
+            headers: [
+                HeaderField("Upgrade", "WebSocket"), HeaderField("Connection", "keep-alive, Upgrade"),
+                HeaderField("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), HeaderField("Sec-WebSocket-Protocol", "a"),
+            ])
         #expect(HandshakeValidator.check(good, request: request).accepted)
         var bad = good
         bad.headers = [HeaderField("Upgrade", "h2c"), HeaderField("Sec-WebSocket-Extensions", "permessage-deflate")]
         let outcome = HandshakeValidator.check(bad, request: request)
         #expect(!outcome.accepted)
-        #expect(outcome.findings.map(\.code) == [.missingAcceptKey, .missingUpgradeHeader, .missingConnectionHeader, .subprotocolNotEchoed, .unexpectedExtension])
+        #expect(
+            outcome.findings.map(\.code) == [
+                .missingAcceptKey, .missingUpgradeHeader, .missingConnectionHeader, .subprotocolNotEchoed, .unexpectedExtension,
+            ])
     }
 
     // MARK: Frames

@@ -38,8 +38,9 @@ struct HostileClientHygieneTests {
         },
     ]
 
-    @Test("After N failing connections (600; WS1011_HYGIENE_CONNECTIONS for more) the client holds no socket",
-          .enabled(if: SocketCensus.sockets(onPort: 1) != nil, "needs /proc/self/fd and /proc/net/tcp"))
+    @Test(
+        "After N failing connections (600; WS1011_HYGIENE_CONNECTIONS for more) the client holds no socket",
+        .enabled(if: SocketCensus.sockets(onPort: 1) != nil, "needs /proc/self/fd and /proc/net/tcp"))
     func clientDescriptors() async throws {
         let counter = HostileCounter()
         let server = try await HostileServer.start(scriptBound: .seconds(3)) { peer in
@@ -81,7 +82,10 @@ struct HostileClientHygieneTests {
         await server.stop()
         let socketsAfter = await SocketCensus.settle(port: server.port, atMost: 0, within: .seconds(3))
         let after = SocketCensus.descriptors() ?? -1
-        #expect(socketsAfter == 0, "sockets on the server's port: \(socketsBefore) before (listener), \(socketsAfter ?? -1) after \(total) connections and stop; outcomes \(kinds)")
+        #expect(
+            socketsAfter == 0,
+            "sockets on the server's port: \(socketsBefore) before (listener), \(socketsAfter ?? -1) after \(total) connections and stop; outcomes \(kinds)"
+        )
         if ProcessInfo.processInfo.environment["WS1011_HYGIENE_STRICT"] == "1" {
             #expect(after <= before + 8, "descriptors: \(before) before, \(after) after")
         }

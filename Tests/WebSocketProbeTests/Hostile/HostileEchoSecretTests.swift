@@ -61,8 +61,10 @@ struct HostileEchoSecretTests {
     }
 
     static func jsonEscaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "/", with: "\\/")
-            .replacingOccurrences(of: "\r\n", with: "\\r\\n")
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+            of: "/", with: "\\/"
+        )
+        .replacingOccurrences(of: "\r\n", with: "\\r\\n")
     }
 
     /// Echoes the request: a 401 whose reason phrase, headers and body quote it (path `/reject`), or a
@@ -73,7 +75,11 @@ struct HostileEchoSecretTests {
             let line = request.split(separator: "\r\n").first.map(String.init) ?? ""
             let candidates = Self.candidates(in: request, peer: peer)
             var quotes = [request, request.removingPercentEncoding ?? request, Self.jsonEscaped(request)]
-            for c in candidates { quotes += ["invalid token: \(c)", "token \(Data(c.utf8).base64EncodedString())", #"{"error":"bad token \#(Self.jsonEscaped(c))"}"#] }
+            for c in candidates {
+                quotes += [
+                    "invalid token: \(c)", "token \(Data(c.utf8).base64EncodedString())", #"{"error":"bad token \#(Self.jsonEscaped(c))"}"#,
+                ]
+            }
             let echoedHeaders = [
                 "X-Echo-Request-Line: \(line)",
                 "X-Echo-Authorization: \(peer.header("Authorization") ?? "-")",
@@ -82,7 +88,8 @@ struct HostileEchoSecretTests {
             ]
             if line.contains("/reject") {
                 let body = quotes.joined(separator: "\n")
-                let head = (["HTTP/1.1 401 Unauthorized \(line)"] + echoedHeaders + ["Content-Length: \(body.utf8.count)", "Connection: close"])
+                let head =
+                    (["HTTP/1.1 401 Unauthorized \(line)"] + echoedHeaders + ["Content-Length: \(body.utf8.count)", "Connection: close"])
                     .joined(separator: "\r\n") + "\r\n\r\n"
                 try await peer.write(head + body)
                 return
@@ -97,7 +104,8 @@ struct HostileEchoSecretTests {
             // First an application error that quotes the credential across the 200th character, where a
             // step detail is cut.
             let padding = String(repeating: "x", count: 170)
-            frames += HostileFrame.frame(0x1, Array(#"{"type":"error","message":"\#(padding) invalid token: \#(Self.jsonEscaped(candidates.first ?? "-"))"}"#.utf8))
+            frames += HostileFrame.frame(
+                0x1, Array(#"{"type":"error","message":"\#(padding) invalid token: \#(Self.jsonEscaped(candidates.first ?? "-"))"}"#.utf8))
             for quote in quotes { frames += HostileFrame.frame(0x1, Array(quote.utf8)) }
             let reason = Array(("invalid token: " + (candidates.first ?? "-")).utf8.prefix(120))
             frames += HostileFrame.frame(0x8, [0x03, 0xF0] + reason)
@@ -113,7 +121,9 @@ struct HostileEchoSecretTests {
             let request = try await peer.readRequest()
             if request.hasPrefix("POST /auth/issue") {
                 let body = #"{"access_token":"\#(Self.jsonEscaped(secret))","token_type":"Bearer"}"#
-                try await peer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+                try await peer.write(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                )
                 return
             }
             let body = "unauthorized request:\n\(request)\n\(request.removingPercentEncoding ?? "")"
@@ -146,23 +156,32 @@ struct HostileEchoSecretTests {
             Channel(name: "?access_token=") { p, _, path in ["ws://127.0.0.1:\(p)\(path)?access_token=\(q)"] },
             Channel(name: "?api_key=") { p, _, path in ["ws://127.0.0.1:\(p)\(path)?api_key=\(q)"] },
             Channel(name: "Authorization: Bearer, matrix with the query") { p, _, path in
-                ["ws://127.0.0.1:\(p)\(path)", "--header", "Authorization: Bearer \(secret)", "--auth-channels", "subprotocol,header,query"]
+                [
+                    "ws://127.0.0.1:\(p)\(path)", "--header", "Authorization: Bearer \(secret)", "--auth-channels",
+                    "subprotocol,header,query",
+                ]
             },
             Channel(name: "--token") { p, _, path in ["ws://127.0.0.1:\(p)\(path)", "--token", secret] },
             Channel(name: "--token, reference profile (subprotocol and header)") { p, _, path in
                 ["ws://127.0.0.1:\(p)\(path)", "--token", secret, "--profile", "reference"]
             },
             Channel(name: "--token-file") { p, _, path in ["ws://127.0.0.1:\(p)\(path)", "--token-file", tokenFile] },
-            Channel(name: "WS1011_TOKEN", arguments: { p, _, path in ["ws://127.0.0.1:\(p)\(path)"] }, environment: ["WS1011_TOKEN": secret]),
+            Channel(
+                name: "WS1011_TOKEN", arguments: { p, _, path in ["ws://127.0.0.1:\(p)\(path)"] }, environment: ["WS1011_TOKEN": secret]),
             Channel(name: "jwt.<token> subprotocol") { p, _, path in
                 ["ws://127.0.0.1:\(p)\(path)", "--subprotocol", "jwt." + Redactor.base64url(secret)]
             },
             Channel(name: "--auth-url ?client_secret=") { p, a, path in
-                ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/token?client_secret=\(q)", "--user", "u@example.com"]
+                [
+                    "ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/token?client_secret=\(q)", "--user",
+                    "u@example.com",
+                ]
             },
             Channel(
                 name: "token issued by --auth-url",
-                arguments: { p, a, path in ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/issue", "--user", "u@example.com"] },
+                arguments: { p, a, path in
+                    ["ws://127.0.0.1:\(p)\(path)", "--auth-url", "http://127.0.0.1:\(a)/auth/issue", "--user", "u@example.com"]
+                },
                 // The fetch is bounded by connect + message timeout: generous, so that a busy machine does not end it.
                 bounds: ["--message-timeout", "1s", "--connect-timeout", "15s"]),
             Channel(name: "userinfo in the URL") { p, _, path in ["ws://probe:\(q)@127.0.0.1:\(p)\(path)"] },
@@ -173,22 +192,29 @@ struct HostileEchoSecretTests {
     func noFormOfTheCredentialLeaks(_ channel: Channel, path: String) async throws {
         let server = try await Self.echoingServer()
         let auth = try await Self.echoingAuthService()
-        defer { Task { await server.stop(); await auth.stop() } }
+        defer {
+            Task {
+                await server.stop(); await auth.stop()
+            }
+        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-echo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("report.json").path, junit = dir.appendingPathComponent("report.xml").path
         let html = dir.appendingPathComponent("report.html").path
-        let arguments = ["diagnose"] + channel.arguments(server.port, auth.port, path)
+        let arguments =
+            ["diagnose"] + channel.arguments(server.port, auth.port, path)
             + channel.bounds + ["--json", json, "--junit", junit, "--html", html]
         let r = try await CLITests.run(arguments, environment: channel.environment)
         // Refused before any connection: credentials in the URL, and a token service that answers 401.
         let refusedEarly = channel.name.hasPrefix("userinfo") || channel.name.hasPrefix("--auth-url ?client_secret=")
         #expect(r.status == (refusedEarly ? 2 : 1), "exit \(r.status)\n\(r.stdout)\n\(r.stderr)")
-        let outputs = [("stdout", r.stdout), ("stderr", r.stderr),
-                       ("--json", (try? String(contentsOfFile: json, encoding: .utf8)) ?? ""),
-                       ("--junit", (try? String(contentsOfFile: junit, encoding: .utf8)) ?? ""),
-                       ("--html", (try? String(contentsOfFile: html, encoding: .utf8)) ?? "")]
+        let outputs = [
+            ("stdout", r.stdout), ("stderr", r.stderr),
+            ("--json", (try? String(contentsOfFile: json, encoding: .utf8)) ?? ""),
+            ("--junit", (try? String(contentsOfFile: junit, encoding: .utf8)) ?? ""),
+            ("--html", (try? String(contentsOfFile: html, encoding: .utf8)) ?? ""),
+        ]
         // The run reached the server and reported (unless the credential was refused before any connection).
         if r.status == 1 {
             #expect(outputs[2].1.contains("ws1011.report/1"), "no JSON report written")

@@ -71,15 +71,18 @@ struct HostileFuzzCorpusReplayTests {
         for file in try Self.inputs(.inboundFrames) {
             let bytes = Array(try Data(contentsOf: file))
             guard let control = bytes.first else { continue }
-            var parser = FrameParser(maxFrameBytes: control & 0x80 != 0 ? 16 << 20 : 16 + Int(control & 0x1F) * 16,
-                                     allowedRSV: control & 0x20 != 0 ? 0x4 : 0)
+            var parser = FrameParser(
+                maxFrameBytes: control & 0x80 != 0 ? 16 << 20 : 16 + Int(control & 0x1F) * 16,
+                allowedRSV: control & 0x20 != 0 ? 0x4 : 0)
             parser.append(bytes.dropFirst())
             while let event = parser.next() {
                 if case .violation(let violation) = event { codes.insert(violation.code.rawValue) }
             }
         }
-        for expected in ["frame.reserved-opcode", "frame.reserved-bits", "frame.masked-by-server", "frame.control-too-long",
-                         "frame.fragmented-control", "frame.oversized"] {
+        for expected in [
+            "frame.reserved-opcode", "frame.reserved-bits", "frame.masked-by-server", "frame.control-too-long",
+            "frame.fragmented-control", "frame.oversized",
+        ] {
             #expect(codes.contains(expected), "no seed reaches \(expected)")
         }
     }

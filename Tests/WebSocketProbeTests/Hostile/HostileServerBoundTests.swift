@@ -33,15 +33,19 @@ struct HostileServerBoundTests {
         if case .timeout = outcome {} else { Issue.record("expected a timeout while only pings arrive, got \(outcome)") }
         let transcript = await connection.transcript()
         #expect(transcript.findings.contains { $0.code == .pingFlood }, "findings: \(transcript.findings.map(\.code))")
-        let pings = transcript.frameTotals?.first { $0.direction == .inbound && $0.opcode == "ping" }?.count
+        let pings =
+            transcript.frameTotals?.first { $0.direction == .inbound && $0.opcode == "ping" }?.count
             ?? transcript.frames.filter { $0.direction == .inbound && $0.opcode == "ping" }.count
-        let pongs = transcript.frameTotals?.first { $0.direction == .outbound && $0.opcode == "pong" }?.count
+        let pongs =
+            transcript.frameTotals?.first { $0.direction == .outbound && $0.opcode == "pong" }?.count
             ?? transcript.frames.filter { $0.direction == .outbound && $0.opcode == "pong" }.count
         #expect(pings > 1000, "the flood did not arrive (\(pings) pings)")
         #expect(pongs * 10 < pings, "\(pongs) pongs for \(pings) pings: pongs are not coalesced")
         let closeStarted = ContinuousClock.now
         await connection.close()
-        #expect(ContinuousClock.now - closeStarted < .seconds(6), "close took \(ContinuousClock.now - closeStarted) under a flood (bound 1 s + 2 s)")
+        #expect(
+            ContinuousClock.now - closeStarted < .seconds(6),
+            "close took \(ContinuousClock.now - closeStarted) under a flood (bound 1 s + 2 s)")
     }
 
     @Test("A diagnose run against a ping flood ends within its bounds and names the flood as the cause")
@@ -52,7 +56,8 @@ struct HostileServerBoundTests {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-flood-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: json) }
         let started = ContinuousClock.now
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s", "--json", json], timeout: .seconds(60))
+        let r = try await CLITests.run(
+            ["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s", "--json", json], timeout: .seconds(60))
         let took = ContinuousClock.now - started
         // A 1 s message bound, a 2 s close bound and the steps between; the slack is for a busy machine.
         #expect(took < .seconds(30), "a run with 1 s bounds took \(took) under a ping flood")

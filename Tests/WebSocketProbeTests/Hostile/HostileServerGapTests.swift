@@ -32,8 +32,9 @@ struct HostileServerGapTests {
         await server.stop()
         #expect(transcript.close.transportEnd != .stillOpen)
         #expect(transcript.frames.count <= Self.frameLogCap, "\(transcript.frames.count) frames recorded")
-        #expect(transcript.findings.contains { $0.code == .tooManyFragments },
-                "no too-many-fragments finding for 50,000 empty fragments: \(transcript.findings.map(\.code))")
+        #expect(
+            transcript.findings.contains { $0.code == .tooManyFragments },
+            "no too-many-fragments finding for 50,000 empty fragments: \(transcript.findings.map(\.code))")
         #expect(transcript.close.sent?.code == 1009, "the client should close 1009 (message too big)")
     }
 }

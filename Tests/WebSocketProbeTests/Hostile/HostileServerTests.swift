@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import NIOSSL
+import Testing
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
 
 @Suite("JSON report renderer")

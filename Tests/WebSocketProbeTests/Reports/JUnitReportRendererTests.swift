@@ -1,10 +1,12 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("JUnit report renderer")
 struct JUnitReportRendererTests {
@@ -23,11 +25,16 @@ struct JUnitReportRendererTests {
         let rejected = JUnitReportRenderer.render(ReportFixtures.rejected(), redactor: Redactor().adding(secrets: [ReportFixtures.token]))
         let verdict = try #require(rejected.components(separatedBy: #"<testcase classname="ws1011" name="verdict""#).dropFirst().first)
         let failure = try #require(verdict.components(separatedBy: "</testcase>").first)
-        #expect(failure.contains(#"<failure message="The backend refused the credential &lt;&lt;redacted&gt;&gt;." type="application.auth-rejected">"#))
+        #expect(
+            failure.contains(
+                #"<failure message="The backend refused the credential &lt;&lt;redacted&gt;&gt;." type="application.auth-rejected">"#))
         #expect(failure.contains("[handshake-status] HTTP 403 with Authorization: Bearer &lt;redacted&gt;"))
 
         let healthy = JUnitReportRenderer.render(ReportFixtures.healthy())
-        let passed = try #require(healthy.components(separatedBy: #"<testcase classname="ws1011" name="verdict""#).dropFirst().first?.components(separatedBy: "</testcase>").first)
+        let passed = try #require(
+            healthy.components(separatedBy: #"<testcase classname="ws1011" name="verdict""#).dropFirst().first?.components(
+                separatedBy: "</testcase>"
+            ).first)
         #expect(!passed.contains("<failure"))
         #expect(passed.contains("<system-out>healthy / healthy, confidence 90%"))
         #expect(!healthy.contains("<failure"))
@@ -43,11 +50,20 @@ struct JUnitReportRendererTests {
         ]
         let xml = JUnitReportRenderer.render(report)
         #expect(xml.contains(#"<testsuite name="ws1011 probes ws://127.0.0.1:8443/ws" tests="5" failures="2" errors="0" skipped="0""#))
-        #expect(xml.contains(#"<testcase classname="ws1011.probe" name="idle" time="3.000">"# + "\n" + #"      <failure message="a silent connection (no data, no pings) ended after 3000ms, inside the 10.0s probe" type="probe.idle">"#))
-        #expect(xml.contains(#"<testcase classname="ws1011.probe" name="lifetime" time="10.000">"# + "\n" + "      <system-out>a connection with a ping every second outlived the 10.0s probe"))
+        #expect(
+            xml.contains(
+                #"<testcase classname="ws1011.probe" name="idle" time="3.000">"# + "\n"
+                    + #"      <failure message="a silent connection (no data, no pings) ended after 3000ms, inside the 10.0s probe" type="probe.idle">"#
+            ))
+        #expect(
+            xml.contains(
+                #"<testcase classname="ws1011.probe" name="lifetime" time="10.000">"# + "\n"
+                    + "      <system-out>a connection with a ping every second outlived the 10.0s probe"))
         #expect(xml.contains(#"<testcase classname="ws1011.auth.front" name="header" time="0.000">"# + "\n" + #"      <failure "#))
         #expect(xml.contains(#"<testcase classname="ws1011.auth.direct" name="header" time="0.000">"# + "\n" + "      <system-out>"))
-        #expect(xml.contains(#"<testcase classname="ws1011.auth.direct" name="none" time="0.000">"# + "\n" + "      <system-out>without a credential"))
+        #expect(
+            xml.contains(
+                #"<testcase classname="ws1011.auth.direct" name="none" time="0.000">"# + "\n" + "      <system-out>without a credential"))
     }
 
     @Test func theFleetIsOneTestCaseThatFailsWhenAConnectionEndedDuringTheHold() {
@@ -57,7 +73,10 @@ struct JUnitReportRendererTests {
         cut.reopenStatus = 101
         report.fleet = FleetObservation(requested: 2, holdMs: 10_000, rampMs: 1000, pingIntervalMs: 1000, connections: [held, cut])
         let xml = JUnitReportRenderer.render(report)
-        #expect(xml.contains(#"<testcase classname="ws1011.probe" name="fleet" time="10.000">"# + "\n" + #"      <failure message="1 of 2 fleet connections ended or never opened; 1 held" type="probe.fleet">"#), "\(xml)")
+        #expect(
+            xml.contains(
+                #"<testcase classname="ws1011.probe" name="fleet" time="10.000">"# + "\n"
+                    + #"      <failure message="1 of 2 fleet connections ended or never opened; 1 held" type="probe.fleet">"#), "\(xml)")
         report.fleet = FleetObservation(requested: 1, holdMs: 10_000, rampMs: 0, pingIntervalMs: 1000, connections: [held])
         #expect(JUnitReportRenderer.render(report).contains("<system-out>1 of 1 connections held 10.0s"))
     }
@@ -88,7 +107,9 @@ struct JUnitReportRendererTests {
     @Test func theDirectRunIsASecondTestSuiteWithItsOwnSteps() throws {
         var report = ReportFixtures.rejected()
         report.directTranscript = ReportFixtures.transcript()
-        report.directSteps = StepName.allCases.map { ProbeStep(name: $0, status: .passed, durationMs: 10, detail: "direct \($0.rawValue) ok") }
+        report.directSteps = StepName.allCases.map {
+            ProbeStep(name: $0, status: .passed, durationMs: 10, detail: "direct \($0.rawValue) ok")
+        }
         let xml = JUnitReportRenderer.render(report)
         // Main, direct, probes (the direct run as a whole and the fixture's auth-channel attempt).
         #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 3)

@@ -75,7 +75,8 @@ struct TextLayoutTests {
     }
 
     @Test func colourTouchesOurMarksOnlyAndCarriesNoPeerEscape() {
-        let text = "Steps\n  ✓ resolve   ok\n  ✗ upgrade   HTTP 502 '\u{1B}[2J'\n  – ping\nVerdict: INFRASTRUCTURE  cause x\n⚠ TLS verification is off"
+        let text =
+            "Steps\n  ✓ resolve   ok\n  ✗ upgrade   HTTP 502 '\u{1B}[2J'\n  – ping\nVerdict: INFRASTRUCTURE  cause x\n⚠ TLS verification is off"
         let safe = TerminalText.block(text)
         let coloured = TextLayout.coloured(safe, unicode: true)
         #expect(coloured.contains("  \u{1B}[32m✓\u{1B}[0m resolve"))

@@ -28,13 +28,15 @@ struct CLICatalogTests {
         let list = try await CLITests.run(["scenarios"], currentDirectory: dir)
         #expect(list.status == 0)
         // The user's own case: the built-in healthy one under a new id, as a new file.
-        let r0 = try await CLITests.run(["reproduce", "healthy-direct", "--json", dir.appendingPathComponent("builtin.json").path],
-                                       timeout: .seconds(60), currentDirectory: dir)
+        let r0 = try await CLITests.run(
+            ["reproduce", "healthy-direct", "--json", dir.appendingPathComponent("builtin.json").path],
+            timeout: .seconds(60), currentDirectory: dir)
         #expect(r0.status == 0, "\(r0.stdout)\n\(r0.stderr)")
         let source = try String(contentsOf: BuiltInCatalogFixtures.healthyDirect, encoding: .utf8)
         try source.replacingOccurrences(of: "\"healthy-direct\"", with: "\"my-service-healthy\"")
             .write(to: own.appendingPathComponent("my-service-healthy.json"), atomically: true, encoding: .utf8)
-        let r = try await CLITests.run(["reproduce", "my-service-healthy", "--catalog", own.path], timeout: .seconds(60), currentDirectory: dir)
+        let r = try await CLITests.run(
+            ["reproduce", "my-service-healthy", "--catalog", own.path], timeout: .seconds(60), currentDirectory: dir)
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("1/1 scenario(s) matched"), "\(r.stdout)")
     }
@@ -56,15 +58,17 @@ struct CLICatalogTests {
         // A field the model does not know, and a file that is not JSON at all.
         try #"{"id": "my-typo", "title": "t", "expected": {"cause": "healthy"}}"#
             .write(to: own.appendingPathComponent("my-typo.json"), atomically: true, encoding: .utf8)
-        let typo = try await CLITests.run(["reproduce", "my-service-healthy"], timeout: .seconds(60),
-                                          environment: ["WS1011_SCENARIOS": own.path], currentDirectory: dir)
+        let typo = try await CLITests.run(
+            ["reproduce", "my-service-healthy"], timeout: .seconds(60),
+            environment: ["WS1011_SCENARIOS": own.path], currentDirectory: dir)
         #expect(typo.status == 2, "\(typo.stdout)\n\(typo.stderr)")
         #expect(typo.stderr.contains("my-typo.json") && typo.stderr.contains("expected.cause"), "\(typo.stderr)")
         #expect(typo.stderr.contains("unknown field. Valid fields here"), "\(typo.stderr)")
         #expect(!typo.stdout.contains("scenario(s) matched"), "it ran anyway:\n\(typo.stdout)")
         try FileManager.default.removeItem(at: own.appendingPathComponent("my-typo.json"))
         try #"{"id": "broken", "title": "#.write(to: own.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
-        let broken = try await CLITests.run(["reproduce", "my-service-healthy", "--catalog", own.path], timeout: .seconds(60), currentDirectory: dir)
+        let broken = try await CLITests.run(
+            ["reproduce", "my-service-healthy", "--catalog", own.path], timeout: .seconds(60), currentDirectory: dir)
         #expect(broken.status == 2, "\(broken.stdout)\n\(broken.stderr)")
         #expect(broken.stderr.contains("broken.json") && broken.stderr.contains("not valid JSON"), "\(broken.stderr)")
         #expect(!broken.stdout.contains("scenario(s) matched"), "it ran anyway:\n\(broken.stdout)")

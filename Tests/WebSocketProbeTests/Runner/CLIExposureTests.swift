@@ -176,14 +176,19 @@ struct CLIExposureTests {
         let websocket = try #require(Self.url(after: "WebSocket:", in: lab.stdout), "\(lab.stdout)")
         let user = "websocket-test-1@netra-testing.example.com"
         let fromEnvironment = try await CLITests.run(
-            ["diagnose", websocket, "--profile", "reference", "--user", user], timeout: .seconds(60), environment: ["WS1011_JWT_SECRET": secret])
+            ["diagnose", websocket, "--profile", "reference", "--user", user], timeout: .seconds(60),
+            environment: ["WS1011_JWT_SECRET": secret])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.stdout)\n\(fromEnvironment.stderr)")
-        #expect(fromEnvironment.stderr.contains("$WS1011_JWT_SECRET"), "the run does not say where the secret came from: \(fromEnvironment.stderr)")
+        #expect(
+            fromEnvironment.stderr.contains("$WS1011_JWT_SECRET"),
+            "the run does not say where the secret came from: \(fromEnvironment.stderr)")
         let fromStandardInput = try await CLITests.run(
             ["diagnose", websocket, "--profile", "reference", "--user", user, "--secret-file", "-"], timeout: .seconds(60),
             environment: ["WS1011_JWT_SECRET": ""], stdin: secret + "\n")
         #expect(fromStandardInput.status == 0, "\(fromStandardInput.stdout)\n\(fromStandardInput.stderr)")
-        for output in [fromEnvironment.stdout, fromEnvironment.stderr, fromStandardInput.stdout, fromStandardInput.stderr, lab.stdout, lab.stderr] {
+        for output in [
+            fromEnvironment.stdout, fromEnvironment.stderr, fromStandardInput.stdout, fromStandardInput.stderr, lab.stdout, lab.stderr,
+        ] {
             #expect(!output.contains(secret))
         }
         #expect(try await lab.stop() == 0)

@@ -56,11 +56,17 @@ struct CLIFieldSafetyTests {
             let request = try await peer.readRequest()
             if request.hasPrefix("GET /reject") {
                 let body = "denied \(evil)"
-                try await peer.write("HTTP/1.1 403 Forbidden \u{1B}[31mRED\u{1B}[0m\u{07}\r\nX-Evil: \u{1B}]2;title\u{07}\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                try await peer.write(
+                    "HTTP/1.1 403 Forbidden \u{1B}[31mRED\u{1B}[0m\u{07}\r\nX-Evil: \u{1B}]2;title\u{07}\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                )
                 return
             }
-            try await peer.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(peer.acceptValue)\r\n\r\n")
-            try await peer.write(HostileFrame.frame(0x1, Array("event \(evil)".utf8)) + HostileFrame.frame(0x8, [0x03, 0xF3] + Array("bye \(evil)".utf8.prefix(100))))
+            try await peer.write(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(peer.acceptValue)\r\n\r\n"
+            )
+            try await peer.write(
+                HostileFrame.frame(0x1, Array("event \(evil)".utf8))
+                    + HostileFrame.frame(0x8, [0x03, 0xF3] + Array("bye \(evil)".utf8.prefix(100))))
             await peer.drain()
         }
         defer { Task { await server.stop() } }
@@ -71,19 +77,25 @@ struct CLIFieldSafetyTests {
             #expect(r.status == 1, "\(path): exit \(r.status)\n\(r.stderr)")
             // JSON keeps the exact text, escaped as JSON escapes it: no raw escape byte, the text decodes back whole.
             let data = try Data(contentsOf: URL(fileURLWithPath: json))
-            #expect(!data.contains(0x1B) && String(decoding: data, as: UTF8.self).contains("\\u001b"), "\(path): the JSON report is not JSON-escaped")
+            #expect(
+                !data.contains(0x1B) && String(decoding: data, as: UTF8.self).contains("\\u001b"),
+                "\(path): the JSON report is not JSON-escaped")
             if path == "/reject" {
                 let report = try JSONReportRenderer.decode(data)
-                #expect(report.transcript.handshake?.reasonPhrase?.contains("\u{1B}[31mRED\u{1B}[0m") == true,
-                        "the JSON report altered the reason phrase: \(String(describing: report.transcript.handshake?.reasonPhrase))")
+                #expect(
+                    report.transcript.handshake?.reasonPhrase?.contains("\u{1B}[31mRED\u{1B}[0m") == true,
+                    "the JSON report altered the reason phrase: \(String(describing: report.transcript.handshake?.reasonPhrase))")
             }
             for (name, text) in [("stdout", r.stdout), ("stderr", r.stderr)] {
-                #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E },
-                        "\(path): \(name) carries a raw control character")
+                #expect(
+                    !text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x202E },
+                    "\(path): \(name) carries a raw control character")
             }
             #expect(r.stdout.contains("\\x1b"), "\(path): the escape is not shown visibly:\n\(r.stdout)")
             // The fake verdict line stays inside the line that quotes it.
-            #expect(!r.stdout.split(separator: "\n").contains { $0.hasPrefix("Verdict: HEALTHY") }, "\(path): a peer drew a verdict line:\n\(r.stdout)")
+            #expect(
+                !r.stdout.split(separator: "\n").contains { $0.hasPrefix("Verdict: HEALTHY") },
+                "\(path): a peer drew a verdict line:\n\(r.stdout)")
         }
     }
 
@@ -117,7 +129,8 @@ struct CLIFieldSafetyTests {
         #expect(!spawned.stderr.contains("Fatal error"), "\(spawned.stderr)")
     }
 
-    @Test("The TLS proxy's CA file exists while it runs, readable by its owner only, and is gone once it stops", arguments: ["proxy", "lab"])
+    @Test(
+        "The TLS proxy's CA file exists while it runs, readable by its owner only, and is gone once it stops", arguments: ["proxy", "lab"])
     func theCAFileLeavesNothingBehind(command: String) async throws {
         let closed = try ClosedPort()
         let arguments =
@@ -165,7 +178,8 @@ struct CLIFieldSafetyTests {
     @Test("A damaged PEM in --ca-file is exit 2 naming the file, not a false connect")
     func damagedCAFileIsAUsageError() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-bad-\(UUID().uuidString).pem").path
-        FileManager.default.createFile(atPath: path, contents: Data("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n".utf8))
+        FileManager.default.createFile(
+            atPath: path, contents: Data("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let closed = try ClosedPort()
         let r = try await CLITests.run(["diagnose", "wss://127.0.0.1:\(closed.port)/ws", "--ca-file", path])
@@ -174,11 +188,13 @@ struct CLIFieldSafetyTests {
         #expect(!r.stdout.contains("✓ connect"), "\(r.stdout)")
     }
 
-    @Test("A credential with a line feed or another control character is exit 2 and is not shown", arguments: [
-        ["--token", "tok-4711-secret\nX-Injected: 1"],
-        ["--token", "tok-4711-secret\u{1B}[2J"],
-        ["--header", "Authorization: Bearer tok-4711-secret", "--token", "tok-4711-secret\r"],
-    ])
+    @Test(
+        "A credential with a line feed or another control character is exit 2 and is not shown",
+        arguments: [
+            ["--token", "tok-4711-secret\nX-Injected: 1"],
+            ["--token", "tok-4711-secret\u{1B}[2J"],
+            ["--header", "Authorization: Bearer tok-4711-secret", "--token", "tok-4711-secret\r"],
+        ])
     func credentialWithControlCharactersIsRefused(_ extra: [String]) async throws {
         let closed = try ClosedPort()
         let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws"] + extra)
@@ -187,14 +203,18 @@ struct CLIFieldSafetyTests {
         #expect(!r.stderr.contains("tok-4711-secret") && !r.stdout.contains("tok-4711-secret"), "\(r.stderr)")
     }
 
-    @Test("A token from the auth service with CR LF or ESC inside is exit 2 before any connection, not sent altered", arguments: [
-        "tok-4711-secret\r\nX-Injected: yes", "tok-4711-secret\u{1B}[2J",
-    ])
+    @Test(
+        "A token from the auth service with CR LF or ESC inside is exit 2 before any connection, not sent altered",
+        arguments: [
+            "tok-4711-secret\r\nX-Injected: yes", "tok-4711-secret\u{1B}[2J",
+        ])
     func fetchedTokenWithControlCharactersIsRefused(_ token: String) async throws {
         let body = String(decoding: try JSONSerialization.data(withJSONObject: ["access_token": token]), as: UTF8.self)
         let auth = try await HostileServer.start { peer in
             _ = try await peer.readRequest()
-            try await peer.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            try await peer.write(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            )
         }
         // The WebSocket server counts upgrade requests: none may arrive.
         let upgrades = HostileCounter()
@@ -203,9 +223,15 @@ struct CLIFieldSafetyTests {
             _ = upgrades.next()
             try await peer.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
         }
-        defer { Task { await auth.stop(); await server.stop() } }
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
-                                        "--user", "u@example.com", "--message-timeout", "1s"])
+        defer {
+            Task {
+                await auth.stop(); await server.stop()
+            }
+        }
+        let r = try await CLITests.run([
+            "diagnose", "ws://127.0.0.1:\(server.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
+            "--user", "u@example.com", "--message-timeout", "1s",
+        ])
         #expect(r.status == 2, "exit \(r.status): \(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("access_token") && r.stderr.contains("auth service"), "\(r.stderr)")
         #expect(upgrades.next() == 0, "the altered token was sent")
@@ -221,9 +247,11 @@ struct CLIFieldSafetyTests {
         #expect(r.stdout.isEmpty, "it connected anyway:\n\(r.stdout)")
     }
 
-    @Test("A subprotocol with CR LF inside cannot inject a header: exit 2, the value not shown", arguments: [
-        "chat\r\nX-Injected: yes", "jwt.abc\r\nX-Injected: yes", "two words",
-    ])
+    @Test(
+        "A subprotocol with CR LF inside cannot inject a header: exit 2, the value not shown",
+        arguments: [
+            "chat\r\nX-Injected: yes", "jwt.abc\r\nX-Injected: yes", "two words",
+        ])
     func subprotocolThatIsNotATokenIsRefused(_ entry: String) async throws {
         let closed = try ClosedPort()
         let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--subprotocol", entry])
@@ -237,7 +265,9 @@ struct CLIFieldSafetyTests {
         let closed = try ClosedPort()
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-cookie-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: json) }
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Cookie: consent=true; step=upgrade", "--json", json])
+        let r = try await CLITests.run([
+            "diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Cookie: consent=true; step=upgrade", "--json", json,
+        ])
         #expect(r.status == 1, "\(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: json))
         #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "the JSON report does not parse")
@@ -250,12 +280,16 @@ struct CLIFieldSafetyTests {
         let closed = try ClosedPort()
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-key-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: json) }
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Ocp-Apim-Subscription-Key: apim-0123456789abcdef",
-                                        "--header", "X-Tenant-Secretish: tenantkey-777888999", "--json", json])
+        let r = try await CLITests.run([
+            "diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Ocp-Apim-Subscription-Key: apim-0123456789abcdef",
+            "--header", "X-Tenant-Secretish: tenantkey-777888999", "--json", json,
+        ])
         let text = r.stdout + r.stderr + ((try? String(contentsOfFile: json, encoding: .utf8)) ?? "")
         #expect(!text.contains("apim-0123456789abcdef") && !text.contains("tenantkey-777888999"), "\(text)")
         // The shell split an unquoted header: ArgumentParser's own error would quote the token.
-        let split = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Authorization:", "Bearer", "unquotedTOKEN998877"])
+        let split = try await CLITests.run([
+            "diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--header", "Authorization:", "Bearer", "unquotedTOKEN998877",
+        ])
         #expect(split.status == 2, "\(split.stderr)")
         #expect(!split.stderr.contains("unquotedTOKEN998877") && !split.stdout.contains("unquotedTOKEN998877"), "\(split.stderr)")
     }
@@ -267,9 +301,12 @@ struct CLIFieldSafetyTests {
         defer { Task { await auth.stop() } }
         let closed = try ClosedPort()
         let started = ContinuousClock.now
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
-                                        "--user", "u@example.com", "--connect-timeout", "20s", "--message-timeout", "20s", "--max-time", "2s"],
-                                       timeout: .seconds(60))
+        let r = try await CLITests.run(
+            [
+                "diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
+                "--user", "u@example.com", "--connect-timeout", "20s", "--message-timeout", "20s", "--max-time", "2s",
+            ],
+            timeout: .seconds(60))
         let took = ContinuousClock.now - started
         // Configured 2 s plus the 2 s grace; without the race the fetch would wait its 40 s bound.
         #expect(took < .seconds(15), "a 2 s --max-time run took \(took)")
@@ -285,7 +322,8 @@ struct CLIFieldSafetyTests {
             try await peer.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
         }
         defer { Task { await server.stop() } }
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--token-file", "-"], stdin: "opaque-token-from-stdin-42\n")
+        let r = try await CLITests.run(
+            ["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--token-file", "-"], stdin: "opaque-token-from-stdin-42\n")
         #expect(r.status == 1, "exit \(r.status): \(r.stderr)")
         #expect(r.stdout.contains("Bearer <redacted>") || r.stdout.contains("401"), "\(r.stdout)")
         #expect(!r.stdout.contains("opaque-token-from-stdin-42") && !r.stderr.contains("opaque-token-from-stdin-42"))
@@ -344,8 +382,11 @@ struct CLIFieldSafetyTests {
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-maxtime-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: json) }
         let started = ContinuousClock.now
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s",
-                                        "--idle-probe", "60s", "--max-time", "3s", "--json", json], timeout: .seconds(60))
+        let r = try await CLITests.run(
+            [
+                "diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s",
+                "--idle-probe", "60s", "--max-time", "3s", "--json", json,
+            ], timeout: .seconds(60))
         let took = ContinuousClock.now - started
         // Configured 3 s; a 60 s probe must not run out. The slack is for a busy machine.
         #expect(took < .seconds(25), "a 3 s --max-time run took \(took)")
@@ -363,10 +404,14 @@ struct CLIFieldSafetyTests {
     func interruptWritesThePartialReport() async throws {
         let server = try await Self.silentServer()
         defer { Task { await server.stop() } }
-        let spawned = try Spawned(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s",
-                                   "--idle-probe", "70s", "--lifetime-probe", "70s", "--json", "report.json"].map {
-            $0 == "report.json" ? FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-sigint-\(getpid()).json").path : $0
-        })
+        let spawned = try Spawned(
+            [
+                "diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s",
+                "--idle-probe", "70s", "--lifetime-probe", "70s", "--json", "report.json",
+            ].map {
+                $0 == "report.json"
+                    ? FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-sigint-\(getpid()).json").path : $0
+            })
         let json = FileManager.default.temporaryDirectory.appendingPathComponent("ws1011-sigint-\(getpid()).json").path
         defer { try? FileManager.default.removeItem(atPath: json) }
         // Wait until the timeout probes hold their connections (the main attempt takes about the 1 s ping bound).
@@ -391,8 +436,10 @@ struct CLIFieldSafetyTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let json = dir.appendingPathComponent("report.json").path, junit = dir.appendingPathComponent("report.xml").path
-        let spawned = try Spawned(["diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s", "--idle-probe", "70s",
-                                   "--lifetime-probe", "70s", "--sustain", "35s", "--json", json, "--junit", junit])
+        let spawned = try Spawned([
+            "diagnose", "ws://127.0.0.1:\(server.port)/ws", "--message-timeout", "1s", "--idle-probe", "70s",
+            "--lifetime-probe", "70s", "--sustain", "35s", "--json", json, "--junit", junit,
+        ])
         // Wait until the timeout probes hold their connections (the main attempt takes about the 1 s ping bound).
         try await Task.sleep(for: .seconds(4))
         #expect(spawned.process.isRunning)
@@ -414,8 +461,10 @@ struct CLIFieldSafetyTests {
         let auth = try await HostileServer.start(scriptBound: .seconds(60)) { peer in await peer.drain() }
         defer { Task { await auth.stop() } }
         let closed = try ClosedPort()
-        let spawned = try Spawned(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
-                                   "--user", "u@example.com", "--connect-timeout", "20s", "--message-timeout", "20s"])
+        let spawned = try Spawned([
+            "diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--auth-url", "http://127.0.0.1:\(auth.port)/auth/token",
+            "--user", "u@example.com", "--connect-timeout", "20s", "--message-timeout", "20s",
+        ])
         try await Task.sleep(for: .seconds(1))
         #expect(spawned.process.isRunning, "\(spawned.stderr)")
         kill(spawned.process.processIdentifier, SIGINT)

@@ -31,7 +31,9 @@ struct CLIShortOptionsTests {
 
     @Test func shortFormsAreTheLongOnes() async throws {
         let closed = try ClosedPort()
-        let r = try await CLITests.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "-H", "X-Trace: 1", "-s", "chat.v1", "-k", "--json", "-"])
+        let r = try await CLITests.run([
+            "diagnose", "ws://127.0.0.1:\(closed.port)/ws", "-H", "X-Trace: 1", "-s", "chat.v1", "-k", "--json", "-",
+        ])
         #expect(r.status == 1, "\(r.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(report != nil, "\(r.stdout.prefix(300))")

@@ -20,8 +20,10 @@ struct CLITests {
     /// Runs the binary with `arguments`, killing it after `timeout`. Waits with `Task.sleep`, never by blocking a
     /// thread: the test process has as many cooperative threads as cores (2 here), and a blocked one stalls every
     /// other test running in parallel.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30), environment: [String: String] = [:],
-                    stdin: String? = nil, currentDirectory: URL? = nil) async throws -> Result {
+    static func run(
+        _ arguments: [String], timeout: Duration = .seconds(30), environment: [String: String] = [:],
+        stdin: String? = nil, currentDirectory: URL? = nil
+    ) async throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("\(binary.path) is missing: run `swift build` before the tests")
             return Result(status: -1, stdout: "", stderr: "")
@@ -62,9 +64,10 @@ struct CLITests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        return Result(status: process.terminationStatus,
-                      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return Result(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
     @Test func malformedURLIsAUsageErrorNamingTheURL() async throws {
@@ -123,8 +126,10 @@ struct CLITests {
             try? FileManager.default.removeItem(at: junit)
             try? FileManager.default.removeItem(at: html)
         }
-        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(port)/ws?token=\(secret)", "--token", secret, "--connect-timeout", "2s",
-                              "--json", json.path, "--junit", junit.path, "--html", html.path])
+        let r = try await Self.run([
+            "diagnose", "ws://127.0.0.1:\(port)/ws?token=\(secret)", "--token", secret, "--connect-timeout", "2s",
+            "--json", json.path, "--junit", junit.path, "--html", html.path,
+        ])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("network.connection-refused"))
         let jsonText = try String(contentsOf: json, encoding: .utf8)
@@ -208,8 +213,9 @@ struct CLITests {
     @Test func inTheCLocaleTheReportUsesASCIIGlyphs() async throws {
         let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
-        let r = try await Self.run(["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--connect-timeout", "2s"],
-                                   environment: ["LC_ALL": "", "LC_CTYPE": "", "LANG": "C"])
+        let r = try await Self.run(
+            ["diagnose", "ws://127.0.0.1:\(closed.port)/ws", "--connect-timeout", "2s"],
+            environment: ["LC_ALL": "", "LC_CTYPE": "", "LANG": "C"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("  x connect"), "\(r.stdout)")
         #expect(r.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "\(r.stdout)")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
+
 @testable import WebSocketProbe
 
 /// `--resolve` and `--connect-to`, as curl reads them: parsing, and a run that reaches the server by them with
@@ -24,9 +25,11 @@ struct ConnectRouteTests {
 
     @Test(arguments: [
         ("--resolve", "example.com:443", "3"), ("--resolve", ":443:10.0.0.7", "host is empty"),
-        ("--resolve", "example.com:443:db.internal", "not a list of IP addresses"), ("--resolve", "example.com:99999:10.0.0.7", "not a port"),
+        ("--resolve", "example.com:443:db.internal", "not a list of IP addresses"),
+        ("--resolve", "example.com:99999:10.0.0.7", "not a port"),
         ("--connect-to", "a:b:c", "not 4"), ("--connect-to", "example.com:443::", "neither the host nor the port"),
-        ("--connect-to", "example.com:443:evil\r\nX: y:80", "control characters"), ("--connect-to", "example.com:443:a/b:80", "not a host name"),
+        ("--connect-to", "example.com:443:evil\r\nX: y:80", "control characters"),
+        ("--connect-to", "example.com:443:a/b:80", "not a host name"),
     ])
     func malformedRoutesNameThePartAndTheForm(_ option: String, _ text: String, _ expected: String) {
         do {

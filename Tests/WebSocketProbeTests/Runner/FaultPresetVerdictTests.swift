@@ -19,7 +19,9 @@ struct FaultPresetVerdictTests {
         /// Run the same plan straight to the echo server too (`--direct`).
         var direct = false
         var probe: @Sendable (inout ProbePlan) -> Void
-        var testDescription: String { "\(preset)\(atFleetStart.map { " then \($0)" } ?? "")\(direct ? " with --direct" : "") → \(expected)" }
+        var testDescription: String {
+            "\(preset)\(atFleetStart.map { " then \($0)" } ?? "")\(direct ? " with --direct" : "") → \(expected)"
+        }
     }
 
     /// Idle and lifetime probes with a ping every 300 ms: silence ends one, or both at the same age. The caps
@@ -60,7 +62,8 @@ struct FaultPresetVerdictTests {
         let proxy: FaultProxy
         do {
             proxy = try await FaultProxy.start(
-                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: echo.port)], faults: [try FaultSpec(parsing: c.preset)]))
+                ProxyConfiguration(
+                    upstreams: [ProxyUpstream(host: "127.0.0.1", port: echo.port)], faults: [try FaultSpec(parsing: c.preset)]))
         } catch {
             await echo.shutdown()
             throw error
@@ -86,7 +89,8 @@ struct FaultPresetVerdictTests {
                 if first { try? proxy.addFault(later) }
             }
             let report = try await ProbeRunner(plan: plan, progress: sink).run()
-            let why = "\(report.verdict.cause): \(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation).joined(separator: "\n"))"
+            let why =
+                "\(report.verdict.cause): \(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation).joined(separator: "\n"))"
             #expect(report.verdict.cause == c.expected, "\(why)")
             if c.atFleetStart != nil {
                 #expect(installed.withLock { $0 }, "the fleet started")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WebSocketDiagnosis
+
 @testable import WebSocketProbe
 
 @Suite("Probe runner helpers")
@@ -29,7 +30,8 @@ struct ProbeHelpersTests {
     }
 
     @Test(arguments: [
-        "app.example.com", "https://app.example.com/page", "https://", "https://a b.test", "https://app.test\r\nX: 1", "https://user@app.test",
+        "app.example.com", "https://app.example.com/page", "https://", "https://a b.test", "https://app.test\r\nX: 1",
+        "https://user@app.test",
     ])
     func anythingElseGivenAsOriginIsAConfigurationError(_ origin: String) throws {
         var plan = ProbePlan(target: try WebSocketURL(parsing: "ws://127.0.0.1:1/"))
@@ -62,7 +64,8 @@ struct ProbeHelpersTests {
     @Test func closeSummaryTellsAFrameFromABareEnd() {
         let bare = CloseObservation(transportEnd: .eof, atMs: 2000)
         #expect(bare.probeSummary.contains("no close frame (1006)"))
-        let frame = CloseObservation(received: CloseFrameInfo(code: 1011, reason: "Internal error", atMs: 10), order: .receivedOnly, transportEnd: .eof, atMs: 11)
+        let frame = CloseObservation(
+            received: CloseFrameInfo(code: 1011, reason: "Internal error", atMs: 10), order: .receivedOnly, transportEnd: .eof, atMs: 11)
         #expect(frame.probeSummary.contains("received close 1011 'Internal error'"))
         #expect(!frame.probeSummary.contains("1006"))
     }
@@ -72,8 +75,14 @@ struct ProbeHelpersTests {
 struct ProbeRunnerPureTests {
     @Test func agentEventsMustArriveInOrder() {
         let expected = ProbeRunner.criticalAgentEvents
-        #expect(ProbeRunner.isInOrder(["connection_established", "agent_started", "agent_thinking", "agent_thinking", "tool_executing", "tool_completed", "agent_completed"], expected))
-        #expect(!ProbeRunner.isInOrder(["agent_started", "tool_executing", "agent_thinking", "tool_completed", "agent_completed"], expected))
+        #expect(
+            ProbeRunner.isInOrder(
+                [
+                    "connection_established", "agent_started", "agent_thinking", "agent_thinking", "tool_executing", "tool_completed",
+                    "agent_completed",
+                ], expected))
+        #expect(
+            !ProbeRunner.isInOrder(["agent_started", "tool_executing", "agent_thinking", "tool_completed", "agent_completed"], expected))
         #expect(!ProbeRunner.isInOrder(["agent_started", "agent_thinking"], expected))
     }
 
@@ -87,13 +96,15 @@ struct ProbeRunnerPureTests {
         plan.profile = .reference
         let runner = ProbeRunner(plan: plan)
         let redactor = runner.redactor(token: "tok-123456")
-        let reference = runner.clientConfiguration(url: plan.target, channel: runner.mainChannel(token: "tok-123456"), token: "tok-123456", redactor: redactor)
+        let reference = runner.clientConfiguration(
+            url: plan.target, channel: runner.mainChannel(token: "tok-123456"), token: "tok-123456", redactor: redactor)
         #expect(reference.subprotocols == ["jwt-auth", "jwt." + ProbeRunner.base64url("tok-123456")])
         let query = runner.clientConfiguration(url: plan.target, channel: .query, token: "tok-123456", redactor: redactor)
         #expect(query.url.resource == "/ws?token=tok-123456")
         plan.profile = .plain
         let plain = ProbeRunner(plan: plan)
-        let header = plain.clientConfiguration(url: plan.target, channel: plain.mainChannel(token: "tok-123456"), token: "tok-123456", redactor: redactor)
+        let header = plain.clientConfiguration(
+            url: plan.target, channel: plain.mainChannel(token: "tok-123456"), token: "tok-123456", redactor: redactor)
         #expect(header.headers.first(named: "Authorization") == "Bearer tok-123456")
         #expect(header.subprotocols.isEmpty)
         #expect(redactor.text("x tok-123456 y") == "x <redacted> y")

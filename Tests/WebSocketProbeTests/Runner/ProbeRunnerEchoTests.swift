@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
+
 @testable import WebSocketProbe
 
 /// End-to-end: the plain and echo profiles against the lab's echo server on loopback.

@@ -91,7 +91,8 @@ struct ProbeRunnerFleetTests {
             "#\($0.index) \($0.signature) connect \($0.connectedAtMs ?? -1) open \($0.openedAtMs ?? -1) end \($0.endedAtMs ?? -1)"
         }
         #expect(fleet.ended == 6, "\(timeline)")
-        #expect(report.verdict.cause == .lifetimeCap, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))\n\(timeline)")
+        #expect(
+            report.verdict.cause == .lifetimeCap, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))\n\(timeline)")
     }
 
     @Test func maxTimeEndsAHeldFleetPromptlyAndItsConnectionsAreMarkedCut() async throws {
@@ -113,7 +114,9 @@ struct ProbeRunnerFleetTests {
         // The main attempt goes to instance 0; the fleet's opens go round-robin, one in three to the dead one (502).
         let report = try await fleetRun(6, hold: .seconds(3), fault: nil, deadInstance: true)
         let fleet = try #require(report.fleet)
-        #expect(fleet.connections.filter { $0.outcome == .notOpened }.map(\.signature) == ["HTTP 502", "HTTP 502"], "\(fleet.connections.map(\.signature))")
+        #expect(
+            fleet.connections.filter { $0.outcome == .notOpened }.map(\.signature) == ["HTTP 502", "HTTP 502"],
+            "\(fleet.connections.map(\.signature))")
         #expect(fleet.connections.filter { $0.outcome == .held }.count == 4)
         #expect(report.verdict.cause == .badInstance, "\(report.verdict.summary)\n\(report.verdict.evidence.map(\.observation))")
         #expect(report.verdict.evidence.contains { $0.observation.contains("2 of 6 connections (33 %) failed the same way: HTTP 502") })
@@ -125,7 +128,9 @@ struct ProbeRunnerFleetTests {
         #expect(fleet.instances?.first { $0.name == "instance-1" }?.failure == "HTTP 502")
         #expect(report.verdict.summary.contains("instance-1"), "\(report.verdict.summary)")
         #expect(
-            report.verdict.evidence.contains { $0.observation == "all 2 failures came from instance-1; instance-0 and instance-2 held 4 of 4" },
+            report.verdict.evidence.contains {
+                $0.observation == "all 2 failures came from instance-1; instance-0 and instance-2 held 4 of 4"
+            },
             "\(report.verdict.evidence.map(\.observation))")
     }
 }

@@ -4,6 +4,7 @@ import NIOPosix
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
+
 @testable import WebSocketProbe
 
 /// End-to-end: the runner against the lab's reference backend and against a closed port, on loopback.

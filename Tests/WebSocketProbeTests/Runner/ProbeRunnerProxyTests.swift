@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WebSocketDiagnosis
 import WebSocketLab
+
 @testable import WebSocketProbe
 
 /// End-to-end: the runner through the fault proxy in front of the lab, with `--direct` to the lab.
@@ -11,7 +12,8 @@ struct ProbeRunnerProxyTests {
         let lab = try await LabServer.start(LabConfiguration())
         let proxy: FaultProxy
         do {
-            proxy = try await FaultProxy.start(ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: faults))
+            proxy = try await FaultProxy.start(
+                ProxyConfiguration(upstreams: [ProxyUpstream(host: "127.0.0.1", port: lab.port)], faults: faults))
         } catch {
             await lab.shutdown()
             throw error

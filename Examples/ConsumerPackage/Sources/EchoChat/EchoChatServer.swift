@@ -31,9 +31,12 @@ public final class EchoChatServer: Sendable {
                 // refusal handler leaves the pipeline.
                 let refuse = RefuseHandler()
                 return channel.pipeline.configureHTTPServerPipeline(
-                    withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                        context.pipeline.syncOperations.removeHandler(refuse, promise: nil)
-                    })
+                    withServerUpgrade: (
+                        upgraders: [upgrader],
+                        completionHandler: { context in
+                            context.pipeline.syncOperations.removeHandler(refuse, promise: nil)
+                        }
+                    )
                 ).flatMapThrowing { try channel.pipeline.syncOperations.addHandler(refuse) }
             }
             .bind(host: "127.0.0.1", port: 0).get()

@@ -11,9 +11,10 @@ struct ChatPhase1InfrastructureTests {
     @Test("A front that answers 502 while EchoChat is healthy direct is named infrastructure", .realIO)
     func frontRejectingTheUpgradeIsInfrastructure() async throws {
         try await Chat.withServer { app in
-            let front = try await FaultProxy.start(ProxyConfiguration(
-                upstreams: [ProxyUpstream(host: "127.0.0.1", port: app.port)],
-                faults: [FaultSpec(name: "reject-upgrade", parameters: ["status": "502"])]))
+            let front = try await FaultProxy.start(
+                ProxyConfiguration(
+                    upstreams: [ProxyUpstream(host: "127.0.0.1", port: app.port)],
+                    faults: [FaultSpec(name: "reject-upgrade", parameters: ["status": "502"])]))
             var plan = ProbePlan(target: try WebSocketURL(parsing: front.url(path: "/chat")))
             plan.direct = try WebSocketURL(parsing: "ws://127.0.0.1:\(app.port)/chat")
             plan.profile = .echo

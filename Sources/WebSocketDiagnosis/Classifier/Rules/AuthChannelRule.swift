@@ -49,7 +49,8 @@ struct AuthChannelRule: ClassificationRule {
         let names = stripped.map { Self.carrier($0.channel) }.joined(separator: " and ")
         let alternative = survivors.first.map { "; the \($0.channel.rawValue) channel survives the front" } ?? ""
         let summary = "The front strips \(names) on the upgrade: forward it to the backend\(alternative)"
-        let confidence = (survivors.isEmpty ? Confidence.strong : Confidence.confirmed) + (mainAuthRejected ? 0 : Confidence.Step.contradicted)
+        let confidence =
+            (survivors.isEmpty ? Confidence.strong : Confidence.confirmed) + (mainAuthRejected ? 0 : Confidence.Step.contradicted)
         return Verdict(cause: .headerStripped, confidence: confidence, summary: summary, evidence: evidence)
     }
 

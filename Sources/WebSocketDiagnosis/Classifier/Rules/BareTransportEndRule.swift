@@ -59,7 +59,8 @@ struct BareTransportEndRule: ClassificationRule {
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
                         observation:
-                            "the lifetime probe (\(Describe.pings(context.measurements))) also ended after \(Describe.ms(cap)): pings do not keep it alive"))
+                            "the lifetime probe (\(Describe.pings(context.measurements))) also ended after \(Describe.ms(cap)): pings do not keep it alive"
+                    ))
                 return lifetimeCap(lived, confidence: Confidence.confirmed, evidence: evidence)
             }
             if let idle = m.bareIdleTimeoutMs, m.bareLifetimeMs == nil,
@@ -126,7 +127,8 @@ struct BareTransportEndRule: ClassificationRule {
                         ? "no frame in either direction for the last \(Describe.ms(n))"
                         : "nothing from the peer for the last \(Describe.ms(inSilence)) while we kept sending (last outbound \(Describe.ms(outSilence)) before the end)"
                 ))
-            return idleTimeout(n, readOnly: !bothSilent, confidence: bothSilent ? Confidence.probable : Confidence.suggestive, evidence: evidence)
+            return idleTimeout(
+                n, readOnly: !bothSilent, confidence: bothSilent ? Confidence.probable : Confidence.suggestive, evidence: evidence)
         }
 
         // 6. Traffic flowed to the end: a cap on the connection's age, or a kill.
@@ -153,7 +155,9 @@ struct BareTransportEndRule: ClassificationRule {
                     observation:
                         "ended \(Describe.ms(lived)) after open, \(whole) — configured timeouts land there, but so do many random kills; only the lifetime probe can confirm a cap"
                 ))
-            return lifetimeCap(lived, confidence: context.expectations.pingsDuringRun ? Confidence.leaning : Confidence.weak, confirmed: false, evidence: evidence)
+            return lifetimeCap(
+                lived, confidence: context.expectations.pingsDuringRun ? Confidence.leaning : Confidence.weak, confirmed: false,
+                evidence: evidence)
         }
         return dropped(lived, endKind: endKind, confidence: Confidence.leaning, evidence: evidence)
     }

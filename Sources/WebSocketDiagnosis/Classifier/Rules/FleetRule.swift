@@ -36,7 +36,9 @@ struct FleetRule: ClassificationRule {
         guard let fleet = context.fleet, fleet.opened >= 2 else { return nil }
         // A cluster of another kind (1011s at one instant) is not claimed here: the other readings still apply.
         let th = context.thresholds
-        if let cluster = fleet.clusters.first(where: { isEvent($0, fleet: fleet, thresholds: th) }), let verdict = clustered(cluster, fleet: fleet) {
+        if let cluster = fleet.clusters.first(where: { isEvent($0, fleet: fleet, thresholds: th) }),
+            let verdict = clustered(cluster, fleet: fleet)
+        {
             return verdict
         }
         return sameAge(fleet, thresholds: th) ?? badInstance(fleet)

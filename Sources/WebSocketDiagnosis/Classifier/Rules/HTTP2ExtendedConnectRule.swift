@@ -28,12 +28,14 @@ struct HTTP2ExtendedConnectRule: ClassificationRule {
         // carries the WebSocket's control frames and not what the application needs (or the backend answers
         // the HTTP/2 request differently); over HTTP/1.1 the same message was answered.
         if let message = h2.messageSent, h2.messageAnswered == false {
-            let overHTTP1 = context.steps.first { $0.name == .messages && $0.status == .passed }.map { " (over HTTP/1.1: \($0.detail))" } ?? ""
+            let overHTTP1 =
+                context.steps.first { $0.name == .messages && $0.status == .passed }.map { " (over HTTP/1.1: \($0.detail))" } ?? ""
             evidence.append(
                 Evidence(
                     rule: RuleName.http2ExtendedConnect,
                     observation:
-                        "over HTTP/2 the stream opened and the ping was answered, but the profile's first message (\(message)) was not\(overHTTP1)"))
+                        "over HTTP/2 the stream opened and the ping was answered, but the profile's first message (\(message)) was not\(overHTTP1)"
+                ))
         }
         // A refused stream or a 501 is a deliberate refusal; a reset, GOAWAY or silence after the
         // CONNECT (or after a 200) is a bridge that cannot carry the stream. Both break browsers the same way.

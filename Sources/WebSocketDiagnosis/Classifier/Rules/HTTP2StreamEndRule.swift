@@ -18,7 +18,9 @@ struct HTTP2StreamEndRule: ClassificationRule {
                 Evidence(rule: RuleName.http2StreamEnd, observation: "the server's SETTINGS carry SETTINGS_ENABLE_CONNECT_PROTOCOL = 1"),
                 Evidence(
                     rule: RuleName.http2StreamEnd,
-                    observation: "the extended CONNECT (:protocol websocket) was answered with \(how)\(failure.atMs.map { " at \(Describe.ms($0))" } ?? ""): \(h2.detail)"),
+                    observation:
+                        "the extended CONNECT (:protocol websocket) was answered with \(how)\(failure.atMs.map { " at \(Describe.ms($0))" } ?? ""): \(h2.detail)"
+                ),
             ]
             return Verdict(
                 cause: .http2WebSocketBroken, confidence: Confidence.probable,
@@ -55,7 +57,8 @@ struct HTTP2StreamEndRule: ClassificationRule {
             let evidence = Evidence(
                 rule: RuleName.http2StreamEnd,
                 observation:
-                    "RST_STREAM \(code) on the WebSocket's stream \(lived) after it opened (200 to the extended CONNECT)\(quiet); no close frame received\(weCloseFirst ? " (ours was sent first)" : "")")
+                    "RST_STREAM \(code) on the WebSocket's stream \(lived) after it opened (200 to the extended CONNECT)\(quiet); no close frame received\(weCloseFirst ? " (ours was sent first)" : "")"
+            )
             return Verdict(
                 cause: .http2StreamReset, confidence: weCloseFirst ? Confidence.suggestive : Confidence.strong,
                 summary:
@@ -67,7 +70,8 @@ struct HTTP2StreamEndRule: ClassificationRule {
             let evidence = Evidence(
                 rule: RuleName.http2StreamEnd,
                 observation:
-                    "GOAWAY \(code) ended the HTTP/2 connection \(lived) after the WebSocket's stream opened\(quiet); no close frame received")
+                    "GOAWAY \(code) ended the HTTP/2 connection \(lived) after the WebSocket's stream opened\(quiet); no close frame received"
+            )
             return Verdict(
                 cause: .http2GoAway, confidence: graceful ? Confidence.likely : Confidence.strong,
                 summary: graceful

@@ -72,7 +72,8 @@ struct HandshakeStatusRule: ClassificationRule {
         // MARK: Direct failed differently.
         case (let s, .status(let d)):
             return verdict(
-                .inconclusive, Confidence.lead, "The front answered \(s) and the backend \(d) direct: the paths disagree; check both configurations")
+                .inconclusive, Confidence.lead,
+                "The front answered \(s) and the backend \(d) direct: the paths disagree; check both configurations")
         }
     }
 
@@ -92,7 +93,8 @@ struct HandshakeStatusRule: ClassificationRule {
                 [])
         case 429:
             return verdict(
-                .rateLimited, Confidence.probable, "The backend itself rate-limits upgrades (429 direct too): slow down reconnects or raise its limit", [])
+                .rateLimited, Confidence.probable,
+                "The backend itself rate-limits upgrades (429 direct too): slow down reconnects or raise its limit", [])
         case 426 where h.headers.first(named: "sec-websocket-version") != nil:
             return verdict(
                 .handshakeError, Confidence.strong,

@@ -5,7 +5,9 @@ struct HealthyRule: ClassificationRule {
         guard f.opened, context.transcript.failure == nil, !context.steps.contains(where: { $0.status == .failed }) else { return nil }
         let t = context.transcript
         let rtts = t.pings.compactMap(\.rttMs)
-        var parts = ["upgrade \(t.handshake?.status.map(String.init) ?? "101")\(t.http2 == nil ? "" : " over HTTP/2") at \(Describe.ms(f.openAtMs ?? 0))"]
+        var parts = [
+            "upgrade \(t.handshake?.status.map(String.init) ?? "101")\(t.http2 == nil ? "" : " over HTTP/2") at \(Describe.ms(f.openAtMs ?? 0))"
+        ]
         if !rtts.isEmpty { parts.append("\(rtts.count) pings answered (max RTT \(Describe.ms(rtts.max() ?? 0)))") }
         parts.append("\(t.frames.count) frames")
         if let heartbeat = ApplicationHeartbeat(t), !heartbeat.pingsAtMs.isEmpty {

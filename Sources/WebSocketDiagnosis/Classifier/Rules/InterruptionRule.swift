@@ -10,11 +10,14 @@ struct InterruptionRule: ClassificationRule {
         let byTime = interruption.by == "max-time"
         return Verdict(
             cause: .interrupted, confidence: Confidence.certain,
-            summary: "The run was cut short (\(interruption.detail)) during \(interruption.during), before the main probe finished: no cause can be named\(byTime ? "" : ". To finish it, run it again and let it finish")",
+            summary:
+                "The run was cut short (\(interruption.detail)) during \(interruption.during), before the main probe finished: no cause can be named\(byTime ? "" : ". To finish it, run it again and let it finish")",
             evidence: [
                 Evidence(rule: RuleName.interruption, observation: "\(interruption.detail) during \(interruption.during)"),
-                Evidence(rule: RuleName.interruption,
-                         observation: done.isEmpty ? "no step finished before the stop" : "finished before the stop: " + done.joined(separator: ", ")),
+                Evidence(
+                    rule: RuleName.interruption,
+                    observation: done.isEmpty
+                        ? "no step finished before the stop" : "finished before the stop: " + done.joined(separator: ", ")),
             ],
             next: byTime ? [NextStep(.allowMoreTime, "to finish it")] : [])
     }

@@ -8,8 +8,12 @@ struct ProxyRule: ClassificationRule {
         let proxy = t.proxy
         let name = proxy.map { "\($0.proxy) (from \($0.source))" } ?? "the proxy"
         let target = proxy?.target ?? "\(t.target.host):\(t.target.port)"
-        var evidence = [Evidence(rule: RuleName.proxyHop, observation: "CONNECT \(target) through \(name): \(failure.kind) — \(failure.detail)")]
-        if let server = proxy?.server { evidence.append(Evidence(rule: RuleName.proxyHop, observation: "the proxy identifies itself as '\(server)'")) }
+        var evidence = [
+            Evidence(rule: RuleName.proxyHop, observation: "CONNECT \(target) through \(name): \(failure.kind) — \(failure.detail)")
+        ]
+        if let server = proxy?.server {
+            evidence.append(Evidence(rule: RuleName.proxyHop, observation: "the proxy identifies itself as '\(server)'"))
+        }
         guard let status = proxy?.status else {
             return Verdict(
                 cause: .proxyUnreachable, confidence: Confidence.characteristic,

@@ -32,7 +32,9 @@ struct TLSFailureRule: ClassificationRule {
             evidence.append(Evidence(rule: RuleName.tlsVerification, observation: "client certificate offered: \(offered)"))
         } else if t.tls?.clientCertificateRequested == true {
             evidence.append(
-                Evidence(rule: RuleName.tlsVerification, observation: "the server sent a CertificateRequest and no client certificate was configured"))
+                Evidence(
+                    rule: RuleName.tlsVerification,
+                    observation: "the server sent a CertificateRequest and no client certificate was configured"))
         }
         let host = t.target.host
         switch reason {

@@ -20,7 +20,8 @@ struct TimeoutDiscoveryRule: ClassificationRule {
             var evidence = [
                 Evidence(
                     rule: RuleName.timingLifetime,
-                    observation: "the lifetime probe (\(Describe.pings(context.measurements))) ended after \(Describe.ms(cap)) with no close frame")
+                    observation:
+                        "the lifetime probe (\(Describe.pings(context.measurements))) ended after \(Describe.ms(cap)) with no close frame")
             ]
             var confidence = Confidence.strong
             if let idle = m.bareIdleTimeoutMs, context.agree(idle, cap) {
@@ -66,7 +67,9 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
-                        observation: "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(probe)): pings keep it alive"))
+                        observation:
+                            "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(probe)): pings keep it alive"
+                    ))
             }
             var confidence = pingsTested ? Confidence.confirmed : Confidence.plausible
             switch Self.direct(
@@ -207,10 +210,13 @@ struct TimeoutDiscoveryRule: ClassificationRule {
                 evidence.append(
                     Evidence(
                         rule: RuleName.pingsVersusNoPings,
-                        observation: "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(lived)): traffic keeps it alive"))
+                        observation:
+                            "the probe with \(Describe.pings(context.measurements)) lived its full \(Describe.ms(lived)): traffic keeps it alive"
+                    ))
             }
             return UnrequestedCloseRule.verdict(
-                .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence, confidence: m.lifetimeProbeMs != nil ? Confidence.strong : Confidence.suggestive)
+                .idleTimeout(ms: idle.ageMs), close: idle.close, evidence: evidence,
+                confidence: m.lifetimeProbeMs != nil ? Confidence.strong : Confidence.suggestive)
         }
         return nil
     }

@@ -166,7 +166,9 @@ struct UnrequestedCloseRule: ClassificationRule {
     }
 
     /// The verdict for an explanation from the timing.
-    static func verdict(_ kind: ServerCloseExplanation.Kind, close r: CloseFrameInfo, evidence: [Evidence], confidence: Double = Confidence.characteristic)
+    static func verdict(
+        _ kind: ServerCloseExplanation.Kind, close r: CloseFrameInfo, evidence: [Evidence], confidence: Double = Confidence.characteristic
+    )
         -> Verdict
     {
         let closeText = Describe.close(code: r.code, reason: r.reason)
@@ -205,7 +207,8 @@ struct UnrequestedCloseRule: ClassificationRule {
     static func disconnectMessage(_ context: ClassificationContext, before closeAt: Double) -> DisconnectMessage? {
         guard
             let frame = context.transcript.frames.last(where: {
-                $0.direction == .inbound && $0.opcode == "text" && $0.atMs <= closeAt && closeAt - $0.atMs <= context.ms(\.disconnectMessageWindow)
+                $0.direction == .inbound && $0.opcode == "text" && $0.atMs <= closeAt
+                    && closeAt - $0.atMs <= context.ms(\.disconnectMessageWindow)
             }), let preview = frame.preview
         else { return nil }
         let compact = preview.replacingOccurrences(of: " ", with: "").lowercased()

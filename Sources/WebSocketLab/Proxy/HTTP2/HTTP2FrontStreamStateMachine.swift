@@ -347,7 +347,10 @@ struct HTTP2FrontStreamStateMachine {
             guard head.headers.contains("Upgrade", token: "websocket"),
                 head.headers.first("Sec-WebSocket-Accept")?.trimmingCharacters(in: .whitespaces) == Self.acceptValue(for: key)
             else {
-                return [.closeUpstream] + answer(502, "Bad Gateway: the upstream's 101 is not a WebSocket upgrade for this request (Upgrade or Sec-WebSocket-Accept)")
+                return [.closeUpstream]
+                    + answer(
+                        502, "Bad Gateway: the upstream's 101 is not a WebSocket upgrade for this request (Upgrade or Sec-WebSocket-Accept)"
+                    )
             }
             // RFC 8441 §5: the 2xx carries what the 101 negotiated; nothing of the HTTP/1.1 upgrade itself.
             var fields: [HeaderField] = []
@@ -369,7 +372,8 @@ struct HTTP2FrontStreamStateMachine {
             if (100..<200).contains(head.status) {
                 // An interim answer (100, 103): the final head follows — after a few at most.
                 guard interim < Self.maxInterimHeads else {
-                    return [.closeUpstream] + answer(502, "Bad Gateway: more than \(Self.maxInterimHeads) interim answers from the upstream")
+                    return [.closeUpstream]
+                        + answer(502, "Bad Gateway: more than \(Self.maxInterimHeads) interim answers from the upstream")
                 }
                 state = .awaitingResponse(
                     AwaitingResponse(pending: pending, parser: HTTPHeadParser(maxBytes: maxHeadBytes), interim: interim + 1))

@@ -1,13 +1,13 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import WebSocketDiagnosis
 import WebSocketLab
 import WebSocketProbe
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Helpers shared by the hostile-client tests.
 enum HostileLab {

@@ -5,9 +5,9 @@ import WebSocketProbe
 import WebSocketWire
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The server side of one test connection, driven by a test's script.
@@ -69,8 +69,10 @@ final class ClientTestPeer {
     /// Reads the request and answers 101 with a correct accept key, plus `extraHeaders` ("Name: value").
     func acceptUpgrade(extraHeaders: [String] = [], echoFirstSubprotocol: Bool = true) async throws {
         try await readRequest()
-        var lines = ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade",
-                     "Sec-WebSocket-Accept: \(UpgradeRequest.acceptValue(forKey: header("Sec-WebSocket-Key") ?? ""))"]
+        var lines = [
+            "HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade",
+            "Sec-WebSocket-Accept: \(UpgradeRequest.acceptValue(forKey: header("Sec-WebSocket-Key") ?? ""))",
+        ]
         if echoFirstSubprotocol, let offered = header("Sec-WebSocket-Protocol"), let first = offered.split(separator: ",").first {
             lines.append("Sec-WebSocket-Protocol: \(first.trimmingCharacters(in: .whitespaces))")
         }

@@ -3,9 +3,9 @@ import NIOPosix
 import WebSocketProbe
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The server side of one hostile connection: reads the client's bytes and writes whatever a case scripts.
@@ -38,7 +38,11 @@ final class HostilePeer: @unchecked Sendable {
     @discardableResult
     func readRequest() async throws -> String {
         while true {
-            if buffer.count >= 4, let end = (0...(buffer.count - 4)).first(where: { buffer[$0] == 13 && buffer[$0 + 1] == 10 && buffer[$0 + 2] == 13 && buffer[$0 + 3] == 10 }) {
+            if buffer.count >= 4,
+                let end = (0...(buffer.count - 4)).first(where: {
+                    buffer[$0] == 13 && buffer[$0 + 1] == 10 && buffer[$0 + 2] == 13 && buffer[$0 + 3] == 10
+                })
+            {
                 request = String(decoding: buffer[..<end], as: UTF8.self)
                 buffer.removeFirst(end + 4)
                 return request
