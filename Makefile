@@ -74,7 +74,7 @@ fuzz: deps
 
 ci: test
 
-## Lint the Swift files changed since main with swift-format (.swift-format) and report; never rewrites
+## Lint the Swift files changed since main with swift-format (.swift-format): a finding fails; never rewrites
 ## anything. `make format-fix FILES="a.swift b.swift"` reformats the files named, and only those.
 format:
 	@scripts/format.sh

@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # swift-format (it ships with the toolchain: `swift format`) with the checked-in .swift-format.
 #
-#   scripts/format.sh                 lint the Swift files changed since BASE and report what it finds
-#   scripts/format.sh --all           lint every Swift file of the package and report
+#   scripts/format.sh                 lint the Swift files changed since BASE
+#   scripts/format.sh --all           lint every Swift file of the package (what CI runs)
 #   scripts/format.sh --fix FILE…     reformat the named files in place (never the whole tree)
 #
 # BASE is $FORMAT_BASE, else the merge base with `main` (origin/main first); without one (a shallow
-# clone) every file is linted. Linting reports and exits 0: the tree predates the configuration, and a
-# whole-tree reformat would collide with every branch in flight. FORMAT_STRICT=1 makes findings fail
-# (exit 1), for a tree or a set of files that is already formatted. Exit 2: swift format is missing or
-# an argument is wrong.
+# clone) every file is linted. The tree is formatted, so a finding fails (exit 1) and names the file, line
+# and rule; `make format-fix FILES="…"` fixes the files named. FORMAT_STRICT=0 only reports (exit 0).
+# Exit 2: swift format is missing or an argument is wrong.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,7 +60,8 @@ trap 'rm -f "$log"' EXIT
 swift format lint --configuration .swift-format "${files[@]}" 2>&1 | tee "$log"
 findings=$(grep -c ': warning: \|: error: ' "$log" || true)
 echo "swift format lint: $findings finding(s) in ${#files[@]} file(s)"
-if [[ "${FORMAT_STRICT:-0}" == "1" && "$findings" -gt 0 ]]; then
+if [[ "${FORMAT_STRICT:-1}" != "0" && "$findings" -gt 0 ]]; then
+  echo "swift format lint: fix them with: make format-fix FILES=\"<the files above>\" (FORMAT_STRICT=0 only reports)" >&2
   exit 1
 fi
 exit 0
