@@ -75,7 +75,8 @@ struct GoldenReportTests {
         direct.close = CloseObservation(
             sent: CloseFrameInfo(code: 1000, atMs: 6000), order: .sentFirst, transportEnd: .localClose, atMs: 6003)
         direct.close.received = CloseFrameInfo(code: 1000, reason: "", atMs: 6002)
-        let measurements = Measurements(idleTimeoutMs: 5010, lifetimeMs: 5012, idleProbeMs: 20000, lifetimeProbeMs: 20000)
+        var measurements = Measurements(idleTimeoutMs: 5010, lifetimeMs: 5012, idleProbeMs: 20000, lifetimeProbeMs: 20000)
+        measurements.pingIntervalMs = 1000
         let channels = [
             AuthChannelResult(channel: .subprotocol, path: .front, accepted: true, status: 101, detail: "welcome received"),
             AuthChannelResult(channel: .header, path: .front, accepted: true, status: 101, detail: "welcome received"),

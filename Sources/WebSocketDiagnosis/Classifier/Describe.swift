@@ -3,9 +3,11 @@ import WebSocketWire
 
 /// Formatting of numbers and strings inside evidence and summaries, so every rule words them alike.
 enum Describe {
-    /// How the lifetime probe pinged, as it was run: "a ping every second", "a ping every 250 ms".
+    /// How the lifetime probe pinged, as it was run: "a ping every second", "a ping every 250 ms"; a record
+    /// that did not keep the interval (older reports) is not given one it may not have had.
     static func pings(_ m: Measurements?) -> String {
-        guard let interval = m?.pingIntervalMs, interval != 1000 else { return "a ping every second" }
+        guard let interval = m?.pingIntervalMs else { return "pings, interval not recorded" }
+        if interval == 1000 { return "a ping every second" }
         return interval.truncatingRemainder(dividingBy: 1000) == 0
             ? "a ping every \(Int(interval / 1000)) s" : "a ping every \(ms(interval))"
     }
