@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import WebSocketAuth
 import WebSocketDiagnosis
-import WebSocketLab
 import WebSocketProbe
 import WebSocketScenarios
 
