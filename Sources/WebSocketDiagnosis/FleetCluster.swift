@@ -6,7 +6,7 @@ public struct FleetCluster: Codable, Sendable, Equatable {
     /// How many connections ended in the window.
     public var count: Int
     /// The most common way they ended (``FleetConnection/signature``), and how many ended that way.
-    public var signature: String
+    public var signature: FleetEndSignature
     public var signatureCount: Int
     /// The youngest and the oldest connection's age when it ended: different ages at the same instant are
     /// one event; the same age is a cap.
@@ -14,7 +14,7 @@ public struct FleetCluster: Codable, Sendable, Equatable {
     public var oldestAgeMs: Double
 
     public init(
-        fromMs: Double, toMs: Double, count: Int, signature: String, signatureCount: Int, youngestAgeMs: Double,
+        fromMs: Double, toMs: Double, count: Int, signature: FleetEndSignature, signatureCount: Int, youngestAgeMs: Double,
         oldestAgeMs: Double
     ) {
         self.fromMs = fromMs

@@ -91,16 +91,16 @@ public struct FleetConnection: Codable, Sendable, Equatable {
 
     /// How it failed, in words two failures can be compared by: `close 1001`, `close without status`,
     /// `bare end`, `HTTP 503`, `no answer (tcp connection-refused)`; `held` or `cut` otherwise.
-    public var signature: String {
+    public var signature: FleetEndSignature {
         switch outcome {
-        case .held: return "held"
-        case .cut: return "cut"
+        case .held: return .held
+        case .cut: return .cut
         case .notOpened:
-            if let handshakeStatus { return "HTTP \(handshakeStatus)" }
-            return "no answer (\(failure ?? "unknown"))"
+            if let handshakeStatus { return .http(handshakeStatus) }
+            return .noAnswer(failure ?? "unknown")
         case .ended:
-            if closeReceived { return closeCode.map { "close \($0)" } ?? "close without status" }
-            return "bare end"
+            if closeReceived { return closeCode.map { .close($0) } ?? .closeWithoutStatus }
+            return .bareEnd
         }
     }
 

@@ -14,12 +14,12 @@ public struct FleetInstance: Codable, Sendable, Equatable {
     /// How many it refused (an answer other than 101).
     public var notOpened: Int
     /// The commonest way its connections failed (``FleetConnection/signature``), `nil` when none failed.
-    public var failure: String?
+    public var failure: FleetEndSignature?
     /// How many failed that way.
     public var failureCount: Int
 
     public init(
-        name: String, connections: Int, opened: Int, held: Int, ended: Int, notOpened: Int, failure: String?, failureCount: Int
+        name: String, connections: Int, opened: Int, held: Int, ended: Int, notOpened: Int, failure: FleetEndSignature?, failureCount: Int
     ) {
         self.name = name
         self.connections = connections
@@ -38,7 +38,7 @@ public struct FleetInstance: Codable, Sendable, Equatable {
     public static func tally(_ connections: [FleetConnection]) -> [FleetInstance] {
         Dictionary(grouping: connections.filter { $0.instance != nil }, by: { $0.instance! })
             .map { name, members in
-                var ways: [String: Int] = [:]
+                var ways: [FleetEndSignature: Int] = [:]
                 for m in members where m.outcome == .ended || m.outcome == .notOpened { ways[m.signature, default: 0] += 1 }
                 let top = ways.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }
                 return FleetInstance(

@@ -68,7 +68,7 @@ public struct FleetObservation: Codable, Sendable, Equatable {
             while j + 1 < ends.count, ends[j + 1].endedAtMs! - ends[i].endedAtMs! <= window { j += 1 }
             let members = ends[i...j]
             if members.count >= 2 {
-                var tally: [String: Int] = [:]
+                var tally: [FleetEndSignature: Int] = [:]
                 for m in members { tally[m.signature, default: 0] += 1 }
                 let top = tally.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }!
                 let ages = members.endAges

@@ -10,17 +10,17 @@ extension TextReportRenderer {
         if count(.notOpened) > 0 { text += "; not opened \(count(.notOpened))" }
         if count(.cut) > 0 { text += "; cut by the stop \(count(.cut))" }
         text += "\n"
-        var ways: [String: Int] = [:]
+        var ways: [FleetEndSignature: Int] = [:]
         for c in f.connections where c.outcome == .ended || c.outcome == .notOpened { ways[c.signature, default: 0] += 1 }
         if !ways.isEmpty {
             text +=
                 "  how they failed: "
                 + ways.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
-                .map { "\($0.value) × \(safe($0.key))" }.joined(separator: ", ") + "\n"
+                .map { "\($0.value) × \(safe($0.key.rawValue))" }.joined(separator: ", ") + "\n"
         }
         for c in f.clusters.prefix(3) {
             text +=
-                "  cluster: \(c.count) ended within \(fmt(c.endSpreadMs)) at \(fmt(c.fromMs)) (ages \(fmt(c.youngestAgeMs))–\(fmt(c.oldestAgeMs))), \(c.signatureCount) × \(safe(c.signature))\n"
+                "  cluster: \(c.count) ended within \(fmt(c.endSpreadMs)) at \(fmt(c.fromMs)) (ages \(fmt(c.youngestAgeMs))–\(fmt(c.oldestAgeMs))), \(c.signatureCount) × \(safe(c.signature.rawValue))\n"
         }
         let reopens = f.connections.filter { $0.reopenStatus != nil || $0.reopenFailure != nil }
         if !reopens.isEmpty {
@@ -43,7 +43,7 @@ extension TextReportRenderer {
         var text = "  by instance (as the front named it):\n"
         text += "    \(pad("instance", width))  served  opened  held  ended  not opened  commonest failure\n"
         for (i, name) in zip(instances, names) {
-            let failure = i.failure.map { "\(i.failureCount) × \(safe($0))" } ?? "-"
+            let failure = i.failure.map { "\(i.failureCount) × \(safe($0.rawValue))" } ?? "-"
             text +=
                 "    \(pad(name, width))  \(num(i.connections, 6))  \(num(i.opened, 6))  \(num(i.held, 4))  \(num(i.ended, 5))  \(num(i.notOpened, 10))  \(failure)\n"
         }

@@ -1,3 +1,5 @@
+import WebSocketWire
+
 /// Many connections held in parallel (`--connections N`) and what ended them: one event, not N bugs
 /// (docs/FAILURE_SIGNATURES.md rule 8).
 ///
@@ -72,14 +74,14 @@ struct FleetRule: ClassificationRule {
                 observation: fleet.pingIntervalMs.map { "every connection carried a ping every \(Describe.ms($0))" }
                     ?? "the connections were silent"),
         ]
-        if signature == "bare end", fleet.pingIntervalMs != nil {
+        if signature == .bareEnd, fleet.pingIntervalMs != nil {
             return Verdict(
                 cause: .lifetimeCap, confidence: Confidence.strong,
                 summary:
                     "Every connection is cut with no close frame \(Describe.seconds(median)) after its \(from), pings or not: a cap on connection age in the front — raise it, or reconnect before it",
                 evidence: evidence)
         }
-        guard signature.hasPrefix("close ") else { return nil }
+        guard signature.isCloseFrame else { return nil }
         return Verdict(
             cause: .applicationConnectionCap, confidence: Confidence.likely,
             summary:
@@ -130,18 +132,18 @@ struct FleetRule: ClassificationRule {
                 observation: "new upgrades right after the ends: \(reopened) of \(tried) opened"
                     + (refused.isEmpty ? "" : "; refused: \(refusedText)"))
         }()
-        let gracefulCodes: Set<String> = ["close 1001", "close 1012"]
+        let gracefulCodes: Set<CloseCode> = [.goingAway, .serviceRestart]
         var evidence = [window, ages, pings]
         if let reopenEvidence { evidence.append(reopenEvidence) }
         let share = Double(c.signatureCount) / Double(c.count)
-        if gracefulCodes.contains(c.signature), share >= 0.5 {
+        if let code = c.signature.closeCode, gracefulCodes.contains(code), share >= 0.5 {
             return Verdict(
                 cause: .applicationRestart, confidence: refused.isEmpty ? Confidence.strong : Confidence.characteristic,
                 summary:
-                    "A deploy or scale-in: \(c.count) connections were closed at once with \(c.signature.dropFirst("close ".count)) (a graceful shutdown)\(refused.isEmpty ? "" : ", and new upgrades were refused") — drain connections before stopping instances, and reconnect with jittered backoff",
+                    "A deploy or scale-in: \(c.count) connections were closed at once with \(code.rawValue) (a graceful shutdown)\(refused.isEmpty ? "" : ", and new upgrades were refused") — drain connections before stopping instances, and reconnect with jittered backoff",
                 evidence: evidence)
         }
-        guard c.signature == "bare end", share >= 0.5 else { return nil }
+        guard c.signature == .bareEnd, share >= 0.5 else { return nil }
         if refused.count > reopened {
             return Verdict(
                 cause: .applicationRestart, confidence: Confidence.probable,

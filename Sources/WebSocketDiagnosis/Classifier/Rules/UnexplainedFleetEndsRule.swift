@@ -14,7 +14,7 @@ struct UnexplainedFleetEndsRule: ClassificationRule {
         guard let fleet = context.fleet, fleet.opened >= 2 else { return nil }
         let ended = fleet.connections.filter { $0.outcome == .ended }
         guard ended.count * 2 >= fleet.opened, ended.count >= min(FleetRule.minimumCluster, fleet.opened) else { return nil }
-        var counts: [String: Int] = [:]
+        var counts: [FleetEndSignature: Int] = [:]
         for c in ended { counts[c.signature, default: 0] += 1 }
         let kinds = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
