@@ -86,6 +86,12 @@ struct ProxyCommand: AsyncParsableCommand {
             valueName: "N"))
     var threads: Int = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Make the faults' chance repeatable: probability= rolls, latency jitter and slicer spread draw from a generator seeded with N (also for faults added through the admin API). Default: the system's random source.",
+            valueName: "N"))
+    var seed: UInt64?
+
     func run() async throws {
         let listenAddress = try HostPort(parsing: listen, option: "--listen")
         guard (1...256).contains(threads) else {
@@ -144,7 +150,9 @@ struct ProxyCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let proxy: FaultProxy
         do {
-            proxy = try await FaultProxy.start(configuration, eventLoopGroup: group)
+            var registry = FaultRegistry.standard
+            if let seed { registry.random = .seeded(seed) }
+            proxy = try await FaultProxy.start(configuration, eventLoopGroup: group, registry: registry)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -174,12 +182,14 @@ struct ProxyCommand: AsyncParsableCommand {
         {
             Console.error(warning)
         }
+        let chance = seed.map { "repeatable, seed \($0) (--seed)" } ?? "the system's random source (--seed N to repeat a run)"
         var lines = [
             "ws1011 proxy listening on \(proxy.url(path: "/"))",
             "  upstreams: " + upstreamList.map(\.description).joined(separator: ", "),
             "  http/2:    " + (http2 ? "served (ALPN h2, extended CONNECT advertised)" : "no (HTTP/1.1 only; --http2 to serve it)"),
             "  threads:   \(threads) event loop\(threads == 1 ? "" : "s")",
             "  faults:    " + (specs.isEmpty ? "none" : specs.map(\.description).joined(separator: " ")),
+            "  chance:    \(chance)",
             "  answers:   the proxy's own answers get \(DurationText.format(configuration.answerTimeout)) to reach a client (--answer-timeout)",
         ]
         if let caFile {
