@@ -44,8 +44,10 @@ struct CLIProxyOptionsTests {
     /// The statuses 12 upgrades in turn get through a proxy that refuses each with chance ½ (rolled per connection).
     static func refusals(seed: String, upstream: Int) async throws -> [Int?] {
         let running = try await CLIExposureTests.Running(
-            ["proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:\(upstream)", "--seed", seed,
-             "--fault", "reject-upgrade:status=503,probability=0.5"])
+            [
+                "proxy", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:\(upstream)", "--seed", seed,
+                "--fault", "reject-upgrade:status=503,probability=0.5",
+            ])
         let line = running.stdout.split(separator: "\n").first { $0.contains("listening on ws://") } ?? ""
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.filter(\.isNumber)) }, "\(running.stdout)")
         var statuses: [Int?] = []
