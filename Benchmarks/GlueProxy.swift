@@ -36,6 +36,7 @@ enum GlueProxy {
                             try client.pipeline.syncOperations.addHandler(a)
                             try upstream.pipeline.syncOperations.addHandler(b)
                         } catch {
+                            upstream.close(promise: nil)
                             return client.eventLoop.makeFailedFuture(error)
                         }
                         return client.setOption(ChannelOptions.autoRead, value: true)

@@ -25,8 +25,8 @@ func log(_ line: String) {
 }
 
 // `ws1011-bench glue-proxy UPSTREAM-PORT THREADS`: the bare SwiftNIO forwarder benchmark 1 starts as its own process.
-if CommandLine.arguments.count == 4, CommandLine.arguments[1] == GlueProxy.command {
-    guard let port = Int(CommandLine.arguments[2]), let threads = Int(CommandLine.arguments[3]) else {
+if CommandLine.arguments.count >= 2, CommandLine.arguments[1] == GlueProxy.command {
+    guard CommandLine.arguments.count == 4, let port = Int(CommandLine.arguments[2]), let threads = Int(CommandLine.arguments[3]) else {
         log("usage: ws1011-bench \(GlueProxy.command) UPSTREAM-PORT THREADS")
         exit(2)
     }

@@ -58,7 +58,12 @@ fi
 log="$(mktemp -t ws1011-format.XXXXXX)"
 trap 'rm -f "$log"' EXIT
 swift format lint --configuration .swift-format "${files[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 findings=$(grep -c ': warning: \|: error: ' "$log" || true)
+if [[ $status -ne 0 && $findings -eq 0 ]]; then
+  echo "error: swift format lint failed (exit $status) without a finding to show: see its output above" >&2
+  exit 2
+fi
 echo "swift format lint: $findings finding(s) in ${#files[@]} file(s)"
 if [[ "${FORMAT_STRICT:-1}" != "0" && "$findings" -gt 0 ]]; then
   echo "swift format lint: fix them with: make format-fix FILES=\"<the files above>\" (FORMAT_STRICT=0 only reports)" >&2

@@ -88,7 +88,7 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Make the faults' chance repeatable: probability= rolls, latency jitter and slicer spread draw from a generator seeded with N (also for faults added through the admin API). Default: the system's random source.",
+            "Make the faults' chance repeatable: probability= rolls, latency jitter and slicer spread draw from a generator seeded with N (also for faults added through the admin API). The same run repeats when its connections come in the same order (one at a time, or one thread). Default: the system's random source.",
             valueName: "N"))
     var seed: UInt64?
 

@@ -43,9 +43,13 @@ public struct ProxyConfiguration: Sendable {
     /// Bound on waiting for the upstream's response head; default 30 s (then 504).
     public var upstreamResponseTimeout: Duration = .seconds(30)
     /// Bound on a client's request head (then the connection is closed), like nginx's `client_header_timeout`;
+    /// also the bound on a TLS handshake at the HTTP/2 front and on an HTTP/2 connection with no stream open.
     /// `nil` (the default) uses ``upstreamResponseTimeout``. A short one cuts slow or silent clients without
     /// also cutting a slow upstream's answer.
     public var requestHeadTimeout: Duration?
+
+    /// The bound in effect on a client's head: ``requestHeadTimeout``, else ``upstreamResponseTimeout``.
+    var clientHeadTimeout: Duration { requestHeadTimeout ?? upstreamResponseTimeout }
     /// Bound on writing the proxy's own answer (400, 431, 502, 503, 504) to a client before the client
     /// is closed without it (a client that does not read); default 5 s.
     public var answerTimeout: Duration = .seconds(5)

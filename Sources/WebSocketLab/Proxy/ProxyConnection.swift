@@ -65,7 +65,7 @@ final class ProxyConnection: @unchecked Sendable {
         }
         // A client that never finishes its request head does not hold the connection forever.
         handshakeTimers.append(
-            schedule(after: proxy.configuration.requestHeadTimeout ?? proxy.configuration.upstreamResponseTimeout) { connection in
+            schedule(after: proxy.configuration.clientHeadTimeout) { connection in
                 connection.perform(connection.machine.requestTimedOut())
             })
     }

@@ -14,12 +14,12 @@ extension FaultProxy {
 
     /// Sets up an accepted connection of a proxy that serves HTTP/2 (``ProxyConfiguration/http2``): TLS, then by
     /// ALPN either HTTP/2 (the extended CONNECT bridged by ``HTTP2FrontStreamHandler``) or exactly the
-    /// HTTP/1.1 proxy. A client that does not finish its TLS handshake within the upstream response timeout
-    /// is closed.
+    /// HTTP/1.1 proxy. A client that does not finish its TLS handshake within the request-head bound
+    /// (``ProxyConfiguration/requestHeadTimeout``, else the upstream response timeout) is closed.
     static func configureNegotiatedFront(_ channel: Channel, proxy: FaultProxy, tls: NIOSSLContext) throws {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(NIOSSLServerHandler(context: tls))
-        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(proxy.configuration.upstreamResponseTimeout)) {
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(proxy.configuration.clientHeadTimeout)) {
             channel.close(promise: nil)
         }
         try sync.addHandler(
@@ -43,11 +43,11 @@ extension FaultProxy {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = http2Settings
         // A connection with no stream open — no preface yet, or idle after its streams — does not stay forever:
-        // GOAWAY and close after the upstream response timeout, as an HTTP/1.1 client that sends no request head.
+        // GOAWAY and close after the request-head bound, as an HTTP/1.1 client that sends no request head.
         let manager = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
-                maxIdleTime: TimeAmount(proxy.configuration.upstreamResponseTimeout), maxAge: nil,
+                maxIdleTime: TimeAmount(proxy.configuration.clientHeadTimeout), maxAge: nil,
                 maxGraceTime: TimeAmount(proxy.configuration.answerTimeout), keepalive: nil))
         let sync = channel.pipeline.syncOperations
         _ = try sync.configureHTTP2Pipeline(
