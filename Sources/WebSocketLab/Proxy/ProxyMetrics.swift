@@ -33,16 +33,18 @@ final class ProxyMetrics: Sendable {
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        open = registry.makeGauge(name: "ws1011_proxy_connections_open", labels: [], help: Help.open)
-        total = registry.makeCounter(name: "ws1011_proxy_connections_total", labels: [], help: Help.total)
+        open = registry.makeGauge(descriptor: Self.family("ws1011_proxy_connections_open", Help.open), labels: [])
+        total = registry.makeCounter(descriptor: Self.family("ws1011_proxy_connections_total", Help.total), labels: [])
         func bytesCounter(_ direction: FaultDirection) -> Counter {
-            registry.makeCounter(name: "ws1011_proxy_bytes_total", labels: [("direction", direction.rawValue)], help: Help.bytes)
+            registry.makeCounter(
+                descriptor: Self.family("ws1011_proxy_bytes_total", Help.bytes), labels: [("direction", direction.rawValue)])
         }
         func frameCounters(_ direction: FaultDirection) -> [Counter] {
             (0..<16).map { opcode in
                 let name = FrameOpcode(rawValue: UInt8(opcode)).name
                 return registry.makeCounter(
-                    name: "ws1011_proxy_frames_total", labels: [("direction", direction.rawValue), ("opcode", name)], help: Help.frames)
+                    descriptor: Self.family("ws1011_proxy_frames_total", Help.frames),
+                    labels: [("direction", direction.rawValue), ("opcode", name)])
             }
         }
         bytesUp = bytesCounter(.upstream)
@@ -58,11 +60,13 @@ final class ProxyMetrics: Sendable {
 
     func connectionClosed(by: EndedBy) {
         open.decrement()
-        registry.makeCounter(name: "ws1011_proxy_connection_ends_total", labels: [("by", by.rawValue)], help: Help.ends).increment()
+        registry.makeCounter(descriptor: Self.family("ws1011_proxy_connection_ends_total", Help.ends), labels: [("by", by.rawValue)])
+            .increment()
     }
 
     func upgrade(status: Int) {
-        registry.makeCounter(name: "ws1011_proxy_upgrades_total", labels: [("status", String(status))], help: Help.upgrades).increment()
+        registry.makeCounter(descriptor: Self.family("ws1011_proxy_upgrades_total", Help.upgrades), labels: [("status", String(status))])
+            .increment()
     }
 
     func bytes(_ count: Int, _ direction: FaultDirection) {
@@ -75,8 +79,8 @@ final class ProxyMetrics: Sendable {
 
     func closeFrame(code: Int?, _ direction: FaultDirection) {
         registry.makeCounter(
-            name: "ws1011_proxy_close_frames_total",
-            labels: [("direction", direction.rawValue), ("code", Self.codeLabel(code))], help: Help.closeFrames
+            descriptor: Self.family("ws1011_proxy_close_frames_total", Help.closeFrames),
+            labels: [("direction", direction.rawValue), ("code", Self.codeLabel(code))]
         ).increment()
     }
 
@@ -84,7 +88,8 @@ final class ProxyMetrics: Sendable {
     /// exposition is unchanged).
     func h2Stream(webSocket: Bool) {
         registry.makeCounter(
-            name: "ws1011_proxy_h2_streams_total", labels: [("kind", webSocket ? "websocket" : "request")], help: Help.h2Streams
+            descriptor: Self.family("ws1011_proxy_h2_streams_total", Help.h2Streams),
+            labels: [("kind", webSocket ? "websocket" : "request")]
         )
         .increment()
     }
@@ -92,9 +97,14 @@ final class ProxyMetrics: Sendable {
     /// The HTTP/2 front's answer to an extended CONNECT: the `:status` it sent, or nil when it reset the stream instead.
     func h2WebSocketAnswer(status: Int?) {
         registry.makeCounter(
-            name: "ws1011_proxy_h2_websocket_answers_total", labels: [("answer", status.map { String($0) } ?? "reset")],
-            help: Help.h2Answers
+            descriptor: Self.family("ws1011_proxy_h2_websocket_answers_total", Help.h2Answers),
+            labels: [("answer", status.map { String($0) } ?? "reset")]
         ).increment()
+    }
+
+    /// A family's name and `# HELP` text, as the registry takes them.
+    static func family(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// A bounded label for a close code a peer sent: the registered codes as themselves, the rest by range,
