@@ -5,12 +5,13 @@ import X509
 
 /// Verifies the chain a server sent with swift-certificates' `Verifier`, and when it fails, says precisely why.
 enum TLSChainVerifier {
-    /// Verifies `presented` (DER, leaf first) for `serverName` against `roots` at `now`.
+    /// Verifies `presented` (DER, leaf first) for `serverName` against `roots`, now.
     ///
     /// - Parameter insecure: record the chain but accept anything.
-    static func verify(presented: [[UInt8]], serverName: String, roots: CertificateStore, insecure: Bool, now: Date = Date()) async
+    static func verify(presented: [[UInt8]], serverName: String, roots: CertificateStore, insecure: Bool) async
         -> TLSVerificationState
     {
+        let now = Date()
         var state = TLSVerificationState(callbackRan: true)
         var certificates: [Certificate] = []
         for der in presented {
@@ -31,7 +32,7 @@ enum TLSChainVerifier {
         let intermediates = CertificateStore(certificates.dropFirst())
         let isIP = serverName.contains(":") || serverName.allSatisfy { $0.isNumber || $0 == "." }
         var full = Verifier(rootCertificates: roots) {
-            RFC5280Policy(validationTime: now)
+            RFC5280Policy()
             ServerIdentityPolicy(serverHostname: isIP ? nil : serverName, serverIP: isIP ? serverName : nil)
         }
         if case .validCertificate = await full.validate(leaf: leaf, intermediates: intermediates) {
@@ -52,7 +53,7 @@ enum TLSChainVerifier {
                 return state
             }
         }
-        var chainOnly = Verifier(rootCertificates: roots) { RFC5280Policy(validationTime: now) }
+        var chainOnly = Verifier(rootCertificates: roots) { RFC5280Policy() }
         if case .validCertificate = await chainOnly.validate(leaf: leaf, intermediates: intermediates) {
             let names = CertificateSummary(certificate: leaf).subjectAlternativeNames
             state.failure = .hostnameMismatch
