@@ -3,8 +3,8 @@ import WebSocketWire
 /// How a fleet connection ended or failed, in words two failures can be compared by: `close 1001`,
 /// `close without status`, `bare end`, `HTTP 503`, `no answer (tcp connection-refused)`, `held`, `cut`.
 ///
-/// Encoded as that text (the report contract), read by rules through its typed parts (``closeCode``,
-/// ``isBareEnd``) rather than by matching the words.
+/// Encoded as that text (the report contract: `RawRepresentable`'s own coding of a `String` raw value), read by
+/// rules through its typed parts (``closeCode``, ``isCloseFrame``, ``bareEnd``) rather than by matching the words.
 public struct FleetEndSignature: RawRepresentable, Codable, Sendable, Hashable, Comparable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
@@ -13,12 +13,6 @@ public struct FleetEndSignature: RawRepresentable, Codable, Sendable, Hashable, 
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
     public static func < (a: FleetEndSignature, b: FleetEndSignature) -> Bool { a.rawValue < b.rawValue }
-
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     /// Still open when the hold ended.
     public static let held: FleetEndSignature = "held"

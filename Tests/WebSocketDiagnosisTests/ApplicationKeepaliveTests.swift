@@ -145,4 +145,13 @@ struct ApplicationKeepaliveTests {
         let steady = actionCable(pingsAt: [2100, 5100, 8100, 11_100], welcome: true, endAt: 14_000)
         #expect(FailureClassifier.classify(ClassificationInput(transcript: steady)).cause == .healthy)
     }
+
+    @Test func howManyIntervalsMakeAStoppedHeartbeatIsTheConfiguredThreshold() {
+        // 8.9 s of silence after pings every 3 s: stopped under the default two intervals, not under three and a half.
+        let t = actionCable(pingsAt: [2100, 5100], welcome: true, endAt: 14_000)
+        var patient = ClassifierThresholds()
+        patient.keepaliveTimeoutIntervals = 3.5
+        let v = FailureClassifier.classify(ClassificationInput(transcript: t), thresholds: patient)
+        #expect(!v.summary.contains("heartbeat stopped"), "\(v.summary)")
+    }
 }

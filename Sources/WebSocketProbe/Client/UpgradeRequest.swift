@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The HTTP/1.1 upgrade request (RFC 6455 §4.1), built sans-I/O.
 public struct UpgradeRequest: Sendable, Equatable {
@@ -65,7 +66,7 @@ public struct UpgradeRequest: Sendable, Equatable {
 
     /// The `Sec-WebSocket-Accept` value a server must answer for `key` (§4.2.2).
     public static func acceptValue(forKey key: String) -> String {
-        let digest = Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))
+        let digest = Insecure.SHA1.hash(data: HandshakeAccept.input(forKey: key))
         return Data(digest).base64EncodedString()
     }
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 import WebSocketDiagnosis
+import WebSocketWire
 
 /// The decisions of one HTTP/2 stream at the proxy's HTTP/2 front, apart from its channels and timers: an
 /// extended CONNECT (RFC 8441) bridged to the upstream as an HTTP/1.1 WebSocket upgrade, or a plain request
@@ -452,9 +453,10 @@ struct HTTP2FrontStreamStateMachine {
         return fields
     }
 
-    /// The `Sec-WebSocket-Accept` value an upstream must answer to `key` (RFC 6455 §4.2.2).
+    /// The `Sec-WebSocket-Accept` value an upstream must answer to `key` (RFC 6455 §4.2.2), as the client computes it
+    /// (`UpgradeRequest.acceptValue(forKey:)`, in a module the lab does not import).
     static func acceptValue(for key: String) -> String {
-        Data(Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))).base64EncodedString()
+        Data(Insecure.SHA1.hash(data: HandshakeAccept.input(forKey: key))).base64EncodedString()
     }
 
     /// Client body bytes in the upstream's framing; `end` adds the chunked coding's last chunk.
