@@ -43,7 +43,9 @@ else
     done
   fi
   if [[ -n "$base" ]]; then
-    mapfile -t files < <(git diff --name-only --diff-filter=ACMR "$base" -- "${roots[@]}" | grep '\.swift$')
+    # Changed since BASE, and new files not yet added (git diff does not list those).
+    mapfile -t files < <({ git diff --name-only --diff-filter=ACMR "$base" -- "${roots[@]}"
+      git ls-files --others --exclude-standard -- "${roots[@]}"; } | grep '\.swift$' | sort -u)
     echo "swift format lint: ${#files[@]} Swift file(s) changed since ${base:0:12}"
   else
     echo "swift format lint: no merge base with main (a shallow clone?): linting every file"

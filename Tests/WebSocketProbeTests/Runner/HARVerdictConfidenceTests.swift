@@ -9,25 +9,27 @@ import WebSocketDiagnosis
 @Suite("HAR verdicts: the ender is unobserved")
 struct HARVerdictConfidenceTests {
     /// One WebSocket entry that opened (101), carried one message each way and ended 65 s later.
-    static var har: [String: Any] { [
-        "log": [
-            "creator": ["name": "test", "version": "1"],
-            "entries": [
-                [
-                    "_resourceType": "websocket",
-                    "startedDateTime": "2026-01-01T00:00:00.000Z",
-                    "time": 65_000,
-                    "timings": ["send": 1, "wait": 20],
-                    "request": ["method": "GET", "url": "wss://chat.example.test/ws", "headers": [] as [Any]],
-                    "response": ["status": 101, "statusText": "Switching Protocols", "headers": [] as [Any]],
-                    "_webSocketMessages": [
-                        ["type": "send", "time": 1_767_225_600.1, "opcode": 1, "data": "hello"],
-                        ["type": "receive", "time": 1_767_225_600.2, "opcode": 1, "data": "hello"],
-                    ],
-                ] as [String: Any]
-            ],
-        ] as [String: Any]
-    ] }
+    static var har: [String: Any] {
+        [
+            "log": [
+                "creator": ["name": "test", "version": "1"],
+                "entries": [
+                    [
+                        "_resourceType": "websocket",
+                        "startedDateTime": "2026-01-01T00:00:00.000Z",
+                        "time": 65_000,
+                        "timings": ["send": 1, "wait": 20],
+                        "request": ["method": "GET", "url": "wss://chat.example.test/ws", "headers": [] as [Any]],
+                        "response": ["status": 101, "statusText": "Switching Protocols", "headers": [] as [Any]],
+                        "_webSocketMessages": [
+                            ["type": "send", "time": 1_767_225_600.1, "opcode": 1, "data": "hello"],
+                            ["type": "receive", "time": 1_767_225_600.2, "opcode": 1, "data": "hello"],
+                        ],
+                    ] as [String: Any]
+                ],
+            ] as [String: Any]
+        ]
+    }
 
     @Test func aTimingReadingFromAHARIsOneContradictionLessSure() throws {
         let archive = try HARArchive(json: Self.har)
